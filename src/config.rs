@@ -1,0 +1,717 @@
+//! Settings: found upward from each checked file (`ssotlint.toml`, `.ssotlint.toml`,
+//! `[tool.ssotlint]` in `pyproject.toml`; first found wins), parsed strictly (unknown
+//! keys and wrong types are errors that name the file, the key and the line) and
+//! resolved into [`Settings`] with absolute paths and compiled globs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::project::{FsFiles, ModuleFiles, ModuleIndex};
+use crate::rules::{Rule, RuleSelection, Severity};
+
+/// Config file names, in lookup order within one directory.
+pub const CONFIG_FILES: [&str; 3] = ["ssotlint.toml", ".ssotlint.toml", "pyproject.toml"];
+
+/// A configuration problem: which file, which line, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line, when the problem has a place in the file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+// ---------------------------------------------------------------------------------
+// The file format, as written by users.
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    #[serde(default)]
+    pub project: RawProject,
+    #[serde(default)]
+    pub canonical: BTreeMap<Spanned<String>, RawCanonical>,
+    #[serde(default)]
+    pub legacy_modules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub singletons: RawSingletons,
+    #[serde(default)]
+    pub factories: BTreeMap<Spanned<String>, RawFactory>,
+    #[serde(default)]
+    pub lint: RawLint,
+    #[serde(default)]
+    pub report: RawReport,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawProject {
+    pub src: Option<Vec<Spanned<String>>>,
+    pub first_party: Option<Vec<String>>,
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCanonical {
+    #[serde(default)]
+    pub legacy_modules: Vec<String>,
+    #[serde(default)]
+    pub legacy_names: Vec<String>,
+    #[serde(default)]
+    pub allow_alias: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSingletons {
+    pub scope: Option<Spanned<String>>,
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub isolated: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawFactory {
+    #[serde(default)]
+    pub builds: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+    #[serde(default)]
+    pub allowed_in: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLint {
+    pub select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub severity: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawReport {
+    #[serde(default)]
+    pub weights: BTreeMap<Spanned<String>, f64>,
+}
+
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<PyprojectTool>,
+}
+
+#[derive(Deserialize)]
+struct PyprojectTool {
+    ssotlint: Option<toml::Value>,
+}
+
+// ---------------------------------------------------------------------------------
+// Resolved settings, as the engine reads them.
+
+/// One symbol with a single canonical home.
+#[derive(Debug, Clone)]
+pub struct CanonicalSymbol {
+    /// `pkg.mod.Name`
+    pub qualified: String,
+    /// `pkg.mod`
+    pub module: String,
+    /// `Name`
+    pub name: String,
+    pub legacy_modules: Vec<String>,
+    pub legacy_names: Vec<String>,
+    pub allow_alias: bool,
+}
+
+/// Which constructed classes count for the singleton rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SingletonScope {
+    #[default]
+    FirstParty,
+    All,
+    Listed,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SingletonSettings {
+    pub scope: SingletonScope,
+    /// Qualified names or globs over qualified names that may be module-level instances.
+    pub allow: Vec<String>,
+    pub allow_globs: GlobSet,
+    pub isolated: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactorySettings {
+    pub class: String,
+    pub builds: Vec<String>,
+    pub methods: Vec<String>,
+    /// Globs relative to the config root where direct construction is allowed.
+    pub allowed_in: GlobSet,
+}
+
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// Directory holding the config file (or the working directory when none).
+    pub root: PathBuf,
+    pub config_path: Option<PathBuf>,
+    /// Absolute source roots for module names.
+    pub src: Vec<PathBuf>,
+    /// Explicit first-party top-level packages; `None` means "found under src".
+    pub first_party: Option<Vec<String>>,
+    pub exclude: GlobSet,
+    pub canonical: Vec<CanonicalSymbol>,
+    /// Canonical or legacy name → indexes into `canonical`.
+    pub by_name: HashMap<String, Vec<usize>>,
+    /// Whole modules that moved: (old, new).
+    pub legacy_modules: Vec<(String, String)>,
+    pub singletons: SingletonSettings,
+    pub factories: Vec<FactorySettings>,
+    pub selection: RuleSelection,
+    pub per_file_ignores: Vec<(GlobSet, Vec<String>)>,
+    pub severity: HashMap<Rule, Severity>,
+    pub report_weights: BTreeMap<String, f64>,
+    /// First-party modules under `src`, looked up lazily.
+    pub modules: ModuleIndex,
+}
+
+impl Settings {
+    /// Defaults for a tree without a config file, rooted at `root`.
+    pub fn default_at(root: &Path) -> Settings {
+        Settings {
+            root: root.to_path_buf(),
+            src: vec![root.to_path_buf()],
+            modules: ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles)),
+            ..Settings::default()
+        }
+    }
+
+    /// Read modules from another source (e.g. the git index) instead of the disk.
+    pub fn with_module_files(mut self, files: Arc<dyn ModuleFiles>) -> Settings {
+        self.modules = ModuleIndex::new(self.src.clone(), self.first_party.clone(), files);
+        self
+    }
+
+    /// The canonical entries a local name may refer to (by canonical or legacy name).
+    pub fn canonical_for_name(&self, name: &str) -> impl Iterator<Item = &CanonicalSymbol> {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.canonical[i])
+    }
+
+    /// The moved-module entry that `module` falls under (itself or a submodule).
+    pub fn legacy_module_for(&self, module: &str) -> Option<(&str, &str)> {
+        self.legacy_modules
+            .iter()
+            .filter(|(old, _)| is_module_or_submodule(module, old))
+            .max_by_key(|(old, _)| old.len())
+            .map(|(old, new)| (old.as_str(), new.as_str()))
+    }
+
+    /// Path relative to the config root with `/` separators, for glob matching.
+    pub fn relative_path(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(self.relative_path(path))
+    }
+
+    /// Codes (or prefixes) ignored for this file by `per-file-ignores`.
+    pub fn ignored_for(&self, path: &Path) -> Vec<&str> {
+        let rel = self.relative_path(path);
+        self.per_file_ignores
+            .iter()
+            .filter(|(globs, _)| globs.is_match(&rel))
+            .flat_map(|(_, codes)| codes.iter().map(String::as_str))
+            .collect()
+    }
+
+    pub fn severity_of(&self, rule: Rule) -> Severity {
+        self.severity
+            .get(&rule)
+            .copied()
+            .unwrap_or_else(|| rule.default_severity())
+    }
+}
+
+/// `a.b.c` is `a.b` or below it.
+pub fn is_module_or_submodule(module: &str, parent: &str) -> bool {
+    module == parent
+        || (module.len() > parent.len()
+            && module.starts_with(parent)
+            && module.as_bytes()[parent.len()] == b'.')
+}
+
+// ---------------------------------------------------------------------------------
+// Loading.
+
+/// Parse a config file. `pyproject.toml` without `[tool.ssotlint]` gives `Ok(None)`.
+pub fn load_file(path: &Path) -> Result<Option<Settings>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("cannot read config: {e}"),
+    })?;
+    parse(path, &text)
+}
+
+/// Parse config text that was read from `path` (which may be a staged blob).
+pub fn parse(path: &Path, text: &str) -> Result<Option<Settings>, ConfigError> {
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let raw: RawConfig = if is_pyproject {
+        let doc: Pyproject = toml::from_str(text).map_err(|e| toml_error(path, text, &e, ""))?;
+        if doc.tool.and_then(|t| t.ssotlint).is_none() {
+            return Ok(None);
+        }
+        // Parse the section again, strictly, so that errors keep their spans.
+        let wrapped: PyprojectStrict = toml::from_str(text)
+            .map_err(|e| toml_error(path, text, &e, "tool.ssotlint."))?;
+        wrapped.tool.ssotlint
+    } else {
+        toml::from_str(text).map_err(|e| toml_error(path, text, &e, ""))?
+    };
+    let root = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    resolve(raw, path, text, &root).map(Some)
+}
+
+#[derive(Deserialize)]
+struct PyprojectStrict {
+    tool: PyprojectStrictTool,
+}
+
+#[derive(Deserialize)]
+struct PyprojectStrictTool {
+    ssotlint: RawConfig,
+}
+
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error, key_prefix: &str) -> ConfigError {
+    let line = e.span().map(|span| line_of(text, span.start));
+    let mut message = e.message().trim().to_string();
+    if let Some(key) = e.span().and_then(|span| key_at(text, span.start)) {
+        if !message.contains(&format!("`{key}`")) {
+            message = format!("key `{key_prefix}{key}`: {message}");
+        }
+    }
+    ConfigError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+/// The key written on the line of `offset` (`key = value`), if any.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+struct Resolver<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Resolver<'_> {
+    fn error<T>(&self, span: std::ops::Range<usize>, message: String) -> Result<T, ConfigError> {
+        Err(ConfigError {
+            path: self.path.to_path_buf(),
+            line: Some(line_of(self.text, span.start)),
+            message,
+        })
+    }
+
+    fn globs(&self, key: &str, patterns: &[Spanned<String>]) -> Result<GlobSet, ConfigError> {
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            builder.add(self.glob(key, p)?);
+        }
+        builder.build().map_err(|e| ConfigError {
+            path: self.path.to_path_buf(),
+            line: None,
+            message: format!("key `{key}`: {e}"),
+        })
+    }
+
+    fn glob(&self, key: &str, pattern: &Spanned<String>) -> Result<Glob, ConfigError> {
+        let text = pattern.get_ref().trim_start_matches("./");
+        match globset::GlobBuilder::new(text)
+            .literal_separator(false)
+            .build()
+        {
+            Ok(g) => {
+                // A bare directory name (`backups`) also covers everything below it.
+                Ok(g)
+            }
+            Err(e) => self.error(
+                pattern.span(),
+                format!("key `{key}`: invalid glob `{}`: {}", pattern.get_ref(), e.kind()),
+            ),
+        }
+    }
+
+    fn codes(&self, key: &str, codes: &[Spanned<String>]) -> Result<Vec<String>, ConfigError> {
+        codes
+            .iter()
+            .map(|c| {
+                let code = c.get_ref().trim().to_ascii_uppercase();
+                if Rule::is_valid_prefix(&code) {
+                    Ok(code)
+                } else {
+                    self.error(
+                        c.span(),
+                        format!("key `{key}`: unknown rule code or prefix `{}`", c.get_ref()),
+                    )
+                }
+            })
+            .collect()
+    }
+
+    fn dotted(&self, key: &str, name: &Spanned<String>, min_parts: usize) -> Result<(), ConfigError> {
+        let parts: Vec<&str> = name.get_ref().split('.').collect();
+        if parts.len() < min_parts || !parts.iter().all(|p| is_identifier(p)) {
+            let what = if min_parts > 1 {
+                "a qualified name like `package.module.Name`"
+            } else {
+                "a dotted module name"
+            };
+            return self.error(
+                name.span(),
+                format!("key `{key}`: `{}` is not {what}", name.get_ref()),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Settings, ConfigError> {
+    let r = Resolver { path, text };
+    let mut settings = Settings::default_at(root);
+    settings.config_path = Some(path.to_path_buf());
+
+    if let Some(src) = &raw.project.src {
+        settings.src = src.iter().map(|s| normalize(&root.join(s.get_ref()))).collect();
+    }
+    settings.first_party = raw.project.first_party.clone();
+    settings.exclude = r.globs("project.exclude", &with_dir_variants(&raw.project.exclude))?;
+
+    for (key, entry) in &raw.canonical {
+        r.dotted("canonical", key, 2)?;
+        let qualified = key.get_ref().clone();
+        let (module, name) = qualified
+            .rsplit_once('.')
+            .map(|(m, n)| (m.to_string(), n.to_string()))
+            .unwrap_or_default();
+        let index = settings.canonical.len();
+        settings.by_name.entry(name.clone()).or_default().push(index);
+        for legacy in &entry.legacy_names {
+            settings.by_name.entry(legacy.clone()).or_default().push(index);
+        }
+        settings.canonical.push(CanonicalSymbol {
+            qualified,
+            module,
+            name,
+            legacy_modules: entry.legacy_modules.clone(),
+            legacy_names: entry.legacy_names.clone(),
+            allow_alias: entry.allow_alias,
+        });
+    }
+
+    for (old, new) in &raw.legacy_modules {
+        r.dotted("legacy-modules", old, 1)?;
+        r.dotted(&format!("legacy-modules.\"{}\"", old.get_ref()), new, 1)?;
+        settings
+            .legacy_modules
+            .push((old.get_ref().clone(), new.get_ref().clone()));
+    }
+
+    if let Some(scope) = &raw.singletons.scope {
+        settings.singletons.scope = match scope.get_ref().as_str() {
+            "first-party" => SingletonScope::FirstParty,
+            "all" => SingletonScope::All,
+            "listed" => SingletonScope::Listed,
+            other => {
+                return r.error(
+                    scope.span(),
+                    format!(
+                        "key `singletons.scope`: `{other}` is not one of `first-party`, `all`, `listed`"
+                    ),
+                )
+            }
+        };
+    }
+    settings.singletons.allow = raw.singletons.allow.iter().map(|a| a.get_ref().clone()).collect();
+    settings.singletons.allow_globs = r.globs("singletons.allow", &raw.singletons.allow)?;
+    settings.singletons.isolated = raw.singletons.isolated.clone();
+
+    for (class, factory) in &raw.factories {
+        r.dotted("factories", class, 2)?;
+        settings.factories.push(FactorySettings {
+            class: class.get_ref().clone(),
+            builds: factory.builds.clone(),
+            methods: factory.methods.clone(),
+            allowed_in: r.globs(
+                &format!("factories.\"{}\".allowed-in", class.get_ref()),
+                &with_dir_variants(&factory.allowed_in),
+            )?,
+        });
+    }
+
+    if let Some(select) = &raw.lint.select {
+        settings.selection.select = r.codes("lint.select", select)?;
+    }
+    settings.selection.ignore = r.codes("lint.ignore", &raw.lint.ignore)?;
+    for (pattern, codes) in &raw.lint.per_file_ignores {
+        let key = format!("lint.per-file-ignores.\"{}\"", pattern.get_ref());
+        let globs = r.globs(&key, &with_dir_variants(std::slice::from_ref(pattern)))?;
+        settings.per_file_ignores.push((globs, r.codes(&key, codes)?));
+    }
+    for (code, level) in &raw.lint.severity {
+        let rule = Rule::from_code(code.get_ref()).map_or_else(
+            || r.error(code.span(), format!("key `lint.severity`: unknown rule code `{}`", code.get_ref())),
+            Ok,
+        )?;
+        let severity = Severity::parse(level.get_ref()).map_or_else(
+            || {
+                r.error(
+                    level.span(),
+                    format!(
+                        "key `lint.severity.{}`: `{}` is not one of `error`, `warning`, `info`",
+                        code.get_ref(),
+                        level.get_ref()
+                    ),
+                )
+            },
+            Ok,
+        )?;
+        settings.severity.insert(rule, severity);
+    }
+    settings.report_weights = raw
+        .report
+        .weights
+        .iter()
+        .map(|(k, v)| (k.get_ref().clone(), *v))
+        .collect();
+    settings.modules = ModuleIndex::new(
+        settings.src.clone(),
+        settings.first_party.clone(),
+        Arc::new(FsFiles),
+    );
+    Ok(settings)
+}
+
+/// `backups` and `backups/` also match everything below that directory.
+fn with_dir_variants(patterns: &[Spanned<String>]) -> Vec<Spanned<String>> {
+    let mut out = Vec::with_capacity(patterns.len() * 2);
+    for p in patterns {
+        out.push(p.clone());
+        let trimmed = p.get_ref().trim_end_matches('/');
+        if !trimmed.ends_with("**") {
+            out.push(Spanned::new(p.span(), format!("{trimmed}/**")));
+        }
+    }
+    out
+}
+
+/// Make a path absolute and drop `.` components, without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Discovery.
+
+/// Finds and caches the settings that apply to each directory.
+#[derive(Debug)]
+pub struct SettingsStore {
+    /// A `--config FILE` that applies everywhere.
+    fixed: Option<Arc<Settings>>,
+    /// Settings for trees without a config file.
+    fallback: Arc<Settings>,
+    cache: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
+}
+
+impl SettingsStore {
+    /// Settings looked up per file, with defaults rooted at `cwd` when none is found.
+    pub fn discover(cwd: &Path) -> SettingsStore {
+        SettingsStore {
+            fixed: None,
+            fallback: Arc::new(Settings::default_at(&normalize(cwd))),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// One config file for everything (`--config FILE`).
+    pub fn fixed(path: &Path) -> Result<SettingsStore, ConfigError> {
+        let path = normalize(path);
+        let settings = match load_file(&path)? {
+            Some(s) => s,
+            None => Settings {
+                config_path: Some(path.clone()),
+                ..Settings::default_at(path.parent().unwrap_or(Path::new("/")))
+            },
+        };
+        let settings = Arc::new(settings);
+        Ok(SettingsStore {
+            fixed: Some(settings.clone()),
+            fallback: settings,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Apply a function to every setting this store could hand out (e.g. CLI overrides).
+    pub fn fixed_settings(&self) -> Option<&Arc<Settings>> {
+        self.fixed.as_ref()
+    }
+
+    /// The settings for a file (looked up from its directory upward).
+    pub fn for_file(&self, file: &Path) -> Result<Arc<Settings>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let dir = normalize(file.parent().unwrap_or(Path::new(".")));
+        self.for_dir(&dir)
+    }
+
+    pub fn for_dir(&self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
+        if let Some(found) = self.cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+            return found;
+        }
+        let found = self.lookup(dir);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(dir.to_path_buf(), found.clone());
+        }
+        found
+    }
+
+    fn lookup(&self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
+        for name in CONFIG_FILES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                if let Some(settings) = load_file(&candidate)? {
+                    return Ok(Arc::new(settings));
+                }
+            }
+        }
+        match dir.parent() {
+            Some(parent) => self.for_dir(parent),
+            None => Ok(self.fallback.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Settings, ConfigError> {
+        parse(Path::new("/p/ssotlint.toml"), text).map(|s| s.expect("settings"))
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = parse_str("[project]\nsrc = [\".\"]\nbogus = 1\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("bogus"), "{}", err.message);
+    }
+
+    #[test]
+    fn wrong_type_names_key_and_line() {
+        let err = parse_str("[lint]\nselect = \"SSOT\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("select"), "{}", err.message);
+    }
+
+    #[test]
+    fn bad_glob_names_key_and_line() {
+        let err = parse_str("[project]\nexclude = [\n  \"a/[b\",\n]\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("project.exclude"), "{}", err.message);
+    }
+
+    #[test]
+    fn pyproject_section() {
+        let s = parse(
+            Path::new("/p/pyproject.toml"),
+            "[project]\nname='x'\n[tool.ssotlint.canonical]\n\"a.b.C\" = {}\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(s.canonical[0].module, "a.b");
+        assert_eq!(s.canonical[0].name, "C");
+        assert!(parse(Path::new("/p/pyproject.toml"), "[project]\nname='x'\n")
+            .unwrap()
+            .is_none());
+        let err = parse(
+            Path::new("/p/pyproject.toml"),
+            "[tool.ssotlint.lint]\nselectt = []\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+}

@@ -1,0 +1,39 @@
+//! Fixes: sets of non-overlapping text edits with an applicability and a title.
+
+use crate::source::TextRange;
+
+/// Whether a fix may be applied without review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Changes only what the rule is about; behaviour is kept.
+    Safe,
+    /// May change behaviour (e.g. renames references); needs `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// Replace `range` with `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub title: String,
+    /// Sorted, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(applicability: Applicability, title: impl Into<String>, mut edits: Vec<Edit>) -> Fix {
+        edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+        Fix {
+            applicability,
+            title: title.into(),
+            edits,
+        }
+    }
+}

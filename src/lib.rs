@@ -1,0 +1,22 @@
+//! ssotlint: keeps a Python code base on a single source of truth.
+//!
+//! Data flows one way: [`source`] → [`python`] (tree-sitter parse → facts) → [`rules`]
+//! → [`diagnostic`]s (+ [`fix`]es) → [`output`]. The CLI, the pre-commit hook and the
+//! language server differ only in where sources come from and where diagnostics go.
+
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod fix;
+pub mod lint;
+pub mod output;
+pub mod project;
+pub mod python;
+pub mod rules;
+pub mod source;
+pub mod walk;
+
+pub use config::{ConfigError, Settings, SettingsStore};
+pub use diagnostic::Diagnostic;
+pub use lint::{lint_text, LintOptions, Linted};
+pub use rules::{Rule, Severity};

@@ -1,0 +1,118 @@
+//! Lint one source text: parse → facts → rules → suppressions. Every entry point (CLI,
+//! hook, server) calls [`lint_text`], so they cannot disagree about a file.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::python::{self, Facts, ModuleName, NoqaDirective};
+use crate::rules::{self, Rule, RuleSelection};
+use crate::source::SourceText;
+
+/// Rule selection given on the command line or by an editor, on top of the config.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// Replaces the config's `select` when given.
+    pub select: Option<Vec<String>>,
+    /// Added to the config's `ignore`.
+    pub extend_ignore: Vec<String>,
+}
+
+impl LintOptions {
+    pub fn selection(&self, settings: &Settings) -> RuleSelection {
+        let mut selection = settings.selection.clone();
+        if let Some(select) = &self.select {
+            selection.select = select.clone();
+        }
+        selection.ignore.extend(self.extend_ignore.iter().cloned());
+        selection
+    }
+}
+
+/// What a rule sees: one file, its facts and the settings that apply to it.
+pub struct FileContext<'a> {
+    pub path: &'a Path,
+    pub source: &'a SourceText,
+    pub facts: &'a Facts,
+    pub module: Option<&'a ModuleName>,
+    pub settings: &'a Settings,
+    pub selection: &'a RuleSelection,
+}
+
+impl FileContext<'_> {
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.selection.is_enabled(rule)
+    }
+
+    /// Source text of a range.
+    pub fn text(&self, range: std::ops::Range<usize>) -> &str {
+        self.source.text().get(range).unwrap_or("")
+    }
+}
+
+/// The result of linting one text.
+#[derive(Debug)]
+pub struct Linted {
+    pub source: SourceText,
+    pub facts: Facts,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lint `text` as if it were the file at `path` (which need not exist on disk).
+pub fn lint_text(path: &Path, text: String, settings: &Settings, options: &LintOptions) -> Linted {
+    let source = SourceText::new(text);
+    let module = python::modules::module_of(path, &settings.src);
+    let facts = python::analyze(source.text(), module.as_ref());
+    let selection = options.selection(settings);
+    let diagnostics = {
+        let ctx = FileContext {
+            path,
+            source: &source,
+            facts: &facts,
+            module: module.as_ref(),
+            settings,
+            selection: &selection,
+        };
+        let found = rules::check(&ctx);
+        suppress(found, &ctx)
+    };
+    Linted {
+        source,
+        facts,
+        diagnostics,
+    }
+}
+
+/// Drop what `per-file-ignores` and `# noqa` suppress; apply severities; sort.
+fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> {
+    let ignored = ctx.settings.ignored_for(ctx.path);
+    let noqa: HashMap<usize, &NoqaDirective> = ctx
+        .facts
+        .comments
+        .iter()
+        .filter_map(|c| Some((ctx.source.line_index(c.range.start), c.noqa.as_ref()?)))
+        .collect();
+    let suppressed_at = |offset: usize, code: &str| {
+        noqa.get(&ctx.source.line_index(offset))
+            .is_some_and(|d| d.covers(code))
+    };
+    let mut kept: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| !ignored.iter().any(|p| d.rule.matches_prefix(p)))
+        .filter(|d| {
+            let code = d.rule.code();
+            !suppressed_at(d.range.start, code)
+                && !d.parent.is_some_and(|p| suppressed_at(p, code))
+        })
+        .map(|mut d| {
+            d.severity = ctx.settings.severity_of(d.rule);
+            d
+        })
+        .collect();
+    kept.sort_by(|a, b| {
+        (a.range.start, a.rule, a.range.end).cmp(&(b.range.start, b.rule, b.range.end))
+    });
+    kept.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
+    kept
+}

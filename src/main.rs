@@ -1,0 +1,177 @@
+//! The `ssotlint` command: parse arguments, call the library, map results to exit codes
+//! (0 nothing to report, 1 violations found, 2 the tool could not do its job).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use ssotlint::check::{check_paths, CheckReport};
+use ssotlint::output::{self, Format};
+use ssotlint::{LintOptions, Rule, SettingsStore};
+
+#[derive(Parser)]
+#[command(name = "ssotlint", version, about = "Keep a Python code base on a single source of truth")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files or directories (default: the current directory).
+    Check(CheckArgs),
+    /// Show the documentation of one rule.
+    Rule {
+        /// A code (`SSOT001`) or name (`fragmented-import`).
+        code: String,
+    },
+    /// List every rule.
+    Rules,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or directories to check.
+    paths: Vec<PathBuf>,
+    /// Use this config file for every checked file (no lookup).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Output format (default: full on a terminal, concise otherwise).
+    #[arg(long, value_enum)]
+    output_format: Option<Format>,
+    /// Rule codes or prefixes to run, replacing the config's `select`.
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Rule codes or prefixes to skip, on top of the config's `ignore`.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Print a count per rule instead of each diagnostic.
+    #[arg(long)]
+    statistics: bool,
+    /// Print diagnostics only, no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Accepted for ruff compatibility; ssotlint keeps no cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rule { code } => show_rule(&code),
+        Command::Rules => list_rules(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn validate_codes(codes: &[String], flag: &str) -> Result<Vec<String>, String> {
+    codes
+        .iter()
+        .map(|c| {
+            let c = c.trim().to_ascii_uppercase();
+            if Rule::is_valid_prefix(&c) {
+                Ok(c)
+            } else {
+                Err(format!("{flag}: unknown rule code or prefix `{c}`"))
+            }
+        })
+        .collect()
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let store = match &args.config {
+        Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
+        None => SettingsStore::discover(&cwd),
+    };
+    let store = Arc::new(store);
+    let options = LintOptions {
+        select: args
+            .select
+            .as_deref()
+            .map(|s| validate_codes(s, "--select"))
+            .transpose()?,
+        extend_ignore: validate_codes(&args.ignore, "--ignore")?,
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let report = check_paths(&paths, &store, &options);
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if !report.errors.is_empty() {
+        for error in &report.errors {
+            eprintln!("error: {error}");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    print_report(&report, &args).map_err(|e| format!("cannot write output: {e}"))?;
+    Ok(if report.diagnostic_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
+    let stdout = io::stdout();
+    let is_terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.statistics {
+        output::write_statistics(&report.files, &mut out)?;
+        return out.flush();
+    }
+    let format = args.output_format.unwrap_or(if is_terminal {
+        Format::Full
+    } else {
+        Format::Concise
+    });
+    let color = is_terminal && std::env::var_os("NO_COLOR").is_none();
+    output::write(format, &report.files, color, &mut out)?;
+    if matches!(format, Format::Full | Format::Concise) && !args.quiet {
+        let n = report.diagnostic_count();
+        if n == 0 {
+            writeln!(out, "All checks passed ({} files).", report.checked)?;
+        } else {
+            writeln!(
+                out,
+                "Found {n} diagnostic{} in {} file{} ({} checked).",
+                if n == 1 { "" } else { "s" },
+                report.files.len(),
+                if report.files.len() == 1 { "" } else { "s" },
+                report.checked
+            )?;
+        }
+    }
+    out.flush()
+}
+
+fn show_rule(code: &str) -> Result<ExitCode, String> {
+    let rule = Rule::from_code(code).ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
+    println!("# {} ({})\n", rule.name(), rule.code());
+    println!("{}\n", rule.summary());
+    println!("Default severity: {}\n", rule.default_severity().as_str());
+    print!("{}", rule.doc());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_rules() -> Result<ExitCode, String> {
+    for rule in Rule::ALL {
+        println!("{}  {:<34} {}", rule.code(), rule.name(), rule.summary());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,87 @@
+//! JSON (ruff-compatible) and GitLab code-quality output.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::{display_path, Message};
+use crate::config::normalize;
+use crate::source::SourceText;
+
+fn location(source: &SourceText, offset: usize) -> Value {
+    let l = source.location(offset);
+    json!({ "row": l.row, "column": l.column })
+}
+
+/// One diagnostic as ruff's JSON schema has it (plus `severity`).
+pub fn json_value(m: &Message) -> Value {
+    let d = m.diagnostic;
+    let fix = d.fix.as_ref().map(|fix| {
+        json!({
+            "applicability": fix.applicability,
+            "message": fix.title,
+            "edits": fix.edits.iter().map(|e| json!({
+                "content": e.content,
+                "location": location(m.source, e.range.start),
+                "end_location": location(m.source, e.range.end),
+            })).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "cell": null,
+        "code": d.rule.code(),
+        "message": d.message,
+        "severity": d.severity,
+        "filename": normalize(m.path).to_string_lossy(),
+        "location": { "row": m.start.row, "column": m.start.column },
+        "end_location": { "row": m.end.row, "column": m.end.column },
+        "fix": fix,
+        "noqa_row": m.start.row,
+        "url": d.rule.url(),
+    })
+}
+
+pub fn write_json(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
+    let values: Vec<Value> = messages.iter().map(json_value).collect();
+    serde_json::to_writer_pretty(&mut *out, &values)?;
+    writeln!(out)
+}
+
+/// GitLab's code-quality report (a JSON array of issues).
+pub fn write_gitlab(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
+    let values: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let path = display_path(m.path);
+            let flagged = m.source.text().get(m.diagnostic.range.clone()).unwrap_or("");
+            let severity = match m.diagnostic.severity {
+                crate::rules::Severity::Error => "critical",
+                crate::rules::Severity::Warning => "major",
+                crate::rules::Severity::Info => "info",
+            };
+            json!({
+                "description": format!("{} {}", m.diagnostic.rule.code(), m.diagnostic.message),
+                "check_name": m.diagnostic.rule.code(),
+                "fingerprint": format!("{:016x}", fnv1a(&[path.as_bytes(), m.diagnostic.rule.code().as_bytes(), flagged.as_bytes(), m.diagnostic.message.as_bytes()])),
+                "severity": severity,
+                "location": { "path": path, "lines": { "begin": m.start.row, "end": m.end.row } },
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &values)?;
+    writeln!(out)
+}
+
+/// FNV-1a over several byte strings: stable across runs, platforms and Rust versions.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}

@@ -1,0 +1,258 @@
+//! The project's module index: which first-party modules exist and what names a module
+//! re-exports. Lookups are lazy and memoised, so cost follows what the checked files
+//! import, not the size of the repository (the pre-commit bar depends on that).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::python::{self, ImportKind};
+
+/// Where module files are read from: the file system, or (for the hook) a git tree.
+pub trait ModuleFiles: Send + Sync {
+    fn is_file(&self, path: &Path) -> bool;
+    fn is_dir(&self, path: &Path) -> bool;
+    fn read(&self, path: &Path) -> Option<String>;
+    /// Names of the entries of a directory, with whether each is a directory.
+    fn list(&self, dir: &Path) -> Vec<(String, bool)>;
+}
+
+/// The working tree.
+#[derive(Debug, Default)]
+pub struct FsFiles;
+
+impl ModuleFiles for FsFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<String> {
+        std::fs::read(path).ok().and_then(|b| crate::source::decode(b).ok())
+    }
+    fn list(&self, dir: &Path) -> Vec<(String, bool)> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let is_dir = e.file_type().ok()?.is_dir();
+                Some((name, is_dir))
+            })
+            .collect()
+    }
+}
+
+/// A module found in the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleLocation {
+    /// A `.py`/`.pyi` file, a package's `__init__`, or a compiled extension.
+    File(PathBuf),
+    /// A directory without `__init__.py` (PEP 420 namespace package).
+    Namespace(PathBuf),
+}
+
+/// Local name → what it was imported as (`pkg.mod.Name` or a module name).
+pub type ImportedNames = HashMap<String, String>;
+
+pub struct ModuleIndex {
+    roots: Vec<PathBuf>,
+    explicit_first_party: Option<Vec<String>>,
+    files: Arc<dyn ModuleFiles>,
+    first_party: OnceLock<HashSet<String>>,
+    located: Mutex<HashMap<String, Option<ModuleLocation>>>,
+    imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
+}
+
+impl fmt::Debug for ModuleIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModuleIndex").field("roots", &self.roots).finish()
+    }
+}
+
+impl Default for ModuleIndex {
+    fn default() -> Self {
+        ModuleIndex::new(Vec::new(), None, Arc::new(FsFiles))
+    }
+}
+
+impl ModuleIndex {
+    pub fn new(
+        roots: Vec<PathBuf>,
+        explicit_first_party: Option<Vec<String>>,
+        files: Arc<dyn ModuleFiles>,
+    ) -> ModuleIndex {
+        ModuleIndex {
+            roots,
+            explicit_first_party,
+            files,
+            first_party: OnceLock::new(),
+            located: Mutex::new(HashMap::new()),
+            imported: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Top-level first-party names: configured, or the packages and modules found
+    /// directly under the source roots.
+    pub fn first_party(&self) -> &HashSet<String> {
+        self.first_party.get_or_init(|| {
+            if let Some(explicit) = &self.explicit_first_party {
+                return explicit.iter().cloned().collect();
+            }
+            let mut names = HashSet::new();
+            for root in &self.roots {
+                for (name, is_dir) in self.files.list(root) {
+                    if is_dir {
+                        if python::modules::is_identifier(&name) && name != "__pycache__" {
+                            names.insert(name);
+                        }
+                    } else if let Some(stem) = name
+                        .strip_suffix(".py")
+                        .or_else(|| name.strip_suffix(".pyi"))
+                    {
+                        if python::modules::is_identifier(stem) && stem != "__init__" {
+                            names.insert(stem.to_string());
+                        }
+                    }
+                }
+            }
+            names
+        })
+    }
+
+    pub fn is_first_party(&self, module: &str) -> bool {
+        let top = module.split('.').next().unwrap_or(module);
+        self.first_party().contains(top)
+    }
+
+    /// Find the file or namespace directory that provides `module`.
+    pub fn locate(&self, module: &str) -> Option<ModuleLocation> {
+        if let Some(found) = self.located.lock().ok().and_then(|c| c.get(module).cloned()) {
+            return found;
+        }
+        let found = self.search(module);
+        if let Ok(mut cache) = self.located.lock() {
+            cache.insert(module.to_string(), found.clone());
+        }
+        found
+    }
+
+    fn search(&self, module: &str) -> Option<ModuleLocation> {
+        let rel: PathBuf = module.split('.').collect();
+        let mut namespace = None;
+        for root in &self.roots {
+            let base = root.join(&rel);
+            for candidate in [
+                base.with_extension("py"),
+                base.with_extension("pyi"),
+                base.join("__init__.py"),
+                base.join("__init__.pyi"),
+            ] {
+                if self.files.is_file(&candidate) {
+                    return Some(ModuleLocation::File(candidate));
+                }
+            }
+            if namespace.is_none() && self.files.is_dir(&base) {
+                namespace = Some(ModuleLocation::Namespace(base.clone()));
+            }
+            if let Some(ext) = self.extension_module(&base) {
+                return Some(ModuleLocation::File(ext));
+            }
+        }
+        namespace
+    }
+
+    /// A compiled extension (`name.cpython-311-x86_64-linux-gnu.so`, `name.pyd`).
+    fn extension_module(&self, base: &Path) -> Option<PathBuf> {
+        let dir = base.parent()?;
+        let stem = base.file_name()?.to_str()?;
+        let prefix = format!("{stem}.");
+        self.files
+            .list(dir)
+            .into_iter()
+            .find(|(name, is_dir)| {
+                !is_dir
+                    && name.starts_with(&prefix)
+                    && (name.ends_with(".so") || name.ends_with(".pyd"))
+            })
+            .map(|(name, _)| dir.join(name))
+    }
+
+    /// Names a module binds through its own import statements (what it re-exports).
+    pub fn imported_names(&self, module: &str) -> Arc<ImportedNames> {
+        if let Some(found) = self.imported.lock().ok().and_then(|c| c.get(module).cloned()) {
+            return found;
+        }
+        let names = Arc::new(self.read_imported_names(module));
+        if let Ok(mut cache) = self.imported.lock() {
+            cache.insert(module.to_string(), names.clone());
+        }
+        names
+    }
+
+    fn read_imported_names(&self, module: &str) -> ImportedNames {
+        let mut names = ImportedNames::new();
+        let Some(ModuleLocation::File(path)) = self.locate(module) else {
+            return names;
+        };
+        let Some(text) = self.files.read(&path) else {
+            return names;
+        };
+        let name = python::ModuleName {
+            name: module.to_string(),
+            is_package: path
+                .file_stem()
+                .is_some_and(|s| s == "__init__"),
+        };
+        let facts = python::analyze(&text, Some(&name));
+        for import in &facts.imports {
+            if import.context.scope != python::Scope::Module {
+                continue;
+            }
+            for imported in &import.names {
+                let local = imported.local_name(import.kind).to_string();
+                let target = match (import.kind, &import.module) {
+                    (ImportKind::From, Some(m)) => match &m.resolved {
+                        Some(base) => format!("{base}.{}", imported.name),
+                        None => continue,
+                    },
+                    _ if imported.alias.is_some() => imported.name.clone(),
+                    _ => continue,
+                };
+                names.insert(local, target);
+            }
+        }
+        names
+    }
+
+    /// Does `module` make `name` available by importing `target` (`pkg.mod.Name`),
+    /// directly or through other first-party re-exports?
+    pub fn reexports(&self, module: &str, name: &str, target: &str) -> bool {
+        let mut current = (module.to_string(), name.to_string());
+        let mut seen = HashSet::new();
+        for _ in 0..8 {
+            if !seen.insert(current.clone()) || !self.is_first_party(&current.0) {
+                return false;
+            }
+            let Some(source) = self.imported_names(&current.0).get(&current.1).cloned() else {
+                return false;
+            };
+            if source == target {
+                return true;
+            }
+            let Some((m, n)) = source.rsplit_once('.') else {
+                return false;
+            };
+            current = (m.to_string(), n.to_string());
+        }
+        false
+    }
+}

@@ -1,0 +1,521 @@
+//! Facts: what the rules need to know about one file, extracted from its syntax tree in
+//! a single walk. Every fact carries byte ranges into the source.
+
+use tree_sitter::{Node, Tree};
+
+use super::modules::{resolve_relative, ModuleName};
+use crate::source::TextRange;
+
+/// Everything the rules read about one file.
+#[derive(Debug, Default, Clone)]
+pub struct Facts {
+    pub imports: Vec<Import>,
+    /// String literals that are whole dotted paths (`"a.b.C"`), docstrings excluded.
+    pub strings: Vec<StringLiteral>,
+    /// Classes and functions at any depth.
+    pub definitions: Vec<Definition>,
+    /// Every comment; `noqa` directives are parsed out of them.
+    pub comments: Vec<Comment>,
+    /// Ranges of tree-sitter ERROR and MISSING nodes.
+    pub syntax_errors: Vec<TextRange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `import a.b`, `import a.b as c`
+    Import,
+    /// `from m import x`, `from . import x`, `from m import *`
+    From,
+}
+
+/// Where an import statement stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    Module,
+    Class,
+    Function,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportContext {
+    pub scope: Scope,
+    /// Inside a `try:` whose handlers catch `ImportError`/`ModuleNotFoundError`.
+    pub guarded: bool,
+    /// Inside `if TYPE_CHECKING:`.
+    pub type_checking: bool,
+}
+
+/// The module part of a `from` import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleRef {
+    /// As written, without the dots: `pkg.mod` in `from ..pkg.mod import x`.
+    pub written: String,
+    /// Leading dots.
+    pub level: usize,
+    /// Absolute module name (relative imports resolved); `None` when it cannot be.
+    pub resolved: Option<String>,
+    /// Span of the whole module reference including the dots.
+    pub range: TextRange,
+}
+
+/// One bound name of an import statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedName {
+    /// The imported name: `X` in `from m import X`, `a.b` in `import a.b`.
+    pub name: String,
+    pub name_range: TextRange,
+    pub alias: Option<(String, TextRange)>,
+    /// `name` plus ` as alias`.
+    pub range: TextRange,
+}
+
+impl ImportedName {
+    /// The local name this binds (`Y` for `X as Y`; `a` for `import a.b`).
+    pub fn local_name(&self, kind: ImportKind) -> &str {
+        match (&self.alias, kind) {
+            (Some((alias, _)), _) => alias,
+            (None, ImportKind::From) => &self.name,
+            (None, ImportKind::Import) => self.name.split('.').next().unwrap_or(&self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub kind: ImportKind,
+    /// The whole statement.
+    pub range: TextRange,
+    /// `from` imports only.
+    pub module: Option<ModuleRef>,
+    pub names: Vec<ImportedName>,
+    /// `from m import *`: the span of `*`.
+    pub star: Option<TextRange>,
+    pub context: ImportContext,
+}
+
+/// A plain string literal whose content is a dotted path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringLiteral {
+    pub value: String,
+    /// The content between the quotes.
+    pub content_range: TextRange,
+    /// The literal with prefix and quotes.
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionKind {
+    Class,
+    Function,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub kind: DefinitionKind,
+    pub name: String,
+    pub name_range: TextRange,
+    /// Where the definition stands (module level, in a class, in a function).
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub range: TextRange,
+    pub noqa: Option<NoqaDirective>,
+}
+
+/// `# noqa` (all codes) or `# noqa: A, B`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoqaDirective {
+    All,
+    Codes(Vec<String>),
+}
+
+impl NoqaDirective {
+    /// Parse a comment's text, ruff-style: `# noqa`, `# NOQA:SSOT001,SSOT002`.
+    pub fn parse(comment: &str) -> Option<NoqaDirective> {
+        let lower = comment.to_ascii_lowercase();
+        let mut search = 0;
+        while let Some(found) = lower[search..].find("noqa") {
+            let at = search + found;
+            search = at + 4;
+            let before = lower[..at].trim_end();
+            if !before.ends_with('#') {
+                continue;
+            }
+            let rest = &comment[at + 4..];
+            let Some(codes) = rest.trim_start().strip_prefix(':') else {
+                let next = rest.chars().next();
+                if next.is_none_or(|c| !c.is_alphanumeric()) {
+                    return Some(NoqaDirective::All);
+                }
+                continue;
+            };
+            let codes: Vec<String> = codes
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .take_while(|c| is_code(c))
+                .map(str::to_ascii_uppercase)
+                .collect();
+            return Some(if codes.is_empty() {
+                NoqaDirective::All
+            } else {
+                NoqaDirective::Codes(codes)
+            });
+        }
+        None
+    }
+
+    pub fn covers(&self, code: &str) -> bool {
+        match self {
+            NoqaDirective::All => true,
+            NoqaDirective::Codes(codes) => codes.iter().any(|c| c == code),
+        }
+    }
+}
+
+fn is_code(s: &str) -> bool {
+    let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    letters > 0 && s.len() > letters && s[letters..].chars().all(|c| c.is_ascii_digit())
+}
+
+impl Facts {
+    pub fn extract(tree: &Tree, text: &str, module: Option<&ModuleName>) -> Facts {
+        let mut walker = Walker {
+            text,
+            module,
+            facts: Facts::default(),
+        };
+        walker.visit(tree.root_node(), ImportContext::default());
+        walker.facts
+    }
+
+    pub fn has_syntax_errors(&self) -> bool {
+        !self.syntax_errors.is_empty()
+    }
+}
+
+struct Walker<'a> {
+    text: &'a str,
+    module: Option<&'a ModuleName>,
+    facts: Facts,
+}
+
+impl<'a> Walker<'a> {
+    fn text_of(&self, node: Node) -> &'a str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn visit(&mut self, node: Node, ctx: ImportContext) {
+        if node.is_error() || node.is_missing() {
+            self.facts.syntax_errors.push(node.byte_range());
+        }
+        match node.kind() {
+            "import_statement" => return self.import(node, ctx),
+            "import_from_statement" => return self.import_from(node, ctx),
+            "comment" => {
+                let range = node.byte_range();
+                let noqa = NoqaDirective::parse(self.text_of(node));
+                self.facts.comments.push(Comment { range, noqa });
+                return;
+            }
+            "string" => return self.string(node),
+            "expression_statement" => {
+                // A bare string statement is a docstring (or a comment in disguise).
+                if node.named_child_count() == 1
+                    && node
+                        .named_child(0)
+                        .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string"))
+                {
+                    self.visit_children_comments_only(node);
+                    return;
+                }
+            }
+            "concatenated_string" => {
+                // Parts of an implicit concatenation are not whole paths on their own.
+                self.visit_children_comments_only(node);
+                return;
+            }
+            "class_definition" | "function_definition" => {
+                self.definition(node, ctx);
+                let scope = if node.kind() == "class_definition" {
+                    Scope::Class
+                } else {
+                    Scope::Function
+                };
+                let inner = ImportContext { scope, ..ctx };
+                self.visit_children(node, inner);
+                return;
+            }
+            "if_statement" => {
+                let is_type_checking = node
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| is_type_checking_test(self.text_of(c)));
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    let child_ctx = if is_type_checking && child.kind() == "block" {
+                        ImportContext {
+                            type_checking: true,
+                            ..ctx
+                        }
+                    } else {
+                        ctx
+                    };
+                    self.visit(child, child_ctx);
+                }
+                return;
+            }
+            "try_statement" => {
+                let mut cursor = node.walk();
+                let guarded = node
+                    .children(&mut cursor)
+                    .any(|c| c.kind() == "except_clause" && catches_import_error(self.text_of(c)));
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    let child_ctx = if guarded && child.kind() == "block" {
+                        ImportContext {
+                            guarded: true,
+                            ..ctx
+                        }
+                    } else {
+                        ctx
+                    };
+                    self.visit(child, child_ctx);
+                }
+                return;
+            }
+            _ => {}
+        }
+        self.visit_children(node, ctx);
+    }
+
+    fn visit_children(&mut self, node: Node, ctx: ImportContext) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            self.visit(child, ctx);
+        }
+    }
+
+    /// Record comments (and errors) below a node without treating strings as paths.
+    fn visit_children_comments_only(&mut self, node: Node) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_error() || child.is_missing() {
+                self.facts.syntax_errors.push(child.byte_range());
+            }
+            if child.kind() == "comment" {
+                self.visit(child, ImportContext::default());
+            } else if child.kind() == "string" || child.child_count() > 0 {
+                self.visit_children_comments_only(child);
+            }
+        }
+    }
+
+    fn definition(&mut self, node: Node, ctx: ImportContext) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let kind = if node.kind() == "class_definition" {
+            DefinitionKind::Class
+        } else {
+            DefinitionKind::Function
+        };
+        self.facts.definitions.push(Definition {
+            kind,
+            name: self.text_of(name).to_string(),
+            name_range: name.byte_range(),
+            scope: ctx.scope,
+        });
+    }
+
+    fn imported_name(&self, node: Node) -> Option<ImportedName> {
+        match node.kind() {
+            "dotted_name" => Some(ImportedName {
+                name: dotted_text(self.text_of(node)),
+                name_range: node.byte_range(),
+                alias: None,
+                range: node.byte_range(),
+            }),
+            "aliased_import" => {
+                let name = node.child_by_field_name("name")?;
+                let alias = node.child_by_field_name("alias")?;
+                Some(ImportedName {
+                    name: dotted_text(self.text_of(name)),
+                    name_range: name.byte_range(),
+                    alias: Some((self.text_of(alias).to_string(), alias.byte_range())),
+                    range: node.byte_range(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn import(&mut self, node: Node, context: ImportContext) {
+        let mut cursor = node.walk();
+        let names = node
+            .children_by_field_name("name", &mut cursor)
+            .filter_map(|n| self.imported_name(n))
+            .collect();
+        self.collect_errors_and_comments(node);
+        self.facts.imports.push(Import {
+            kind: ImportKind::Import,
+            range: node.byte_range(),
+            module: None,
+            names,
+            star: None,
+            context,
+        });
+    }
+
+    fn import_from(&mut self, node: Node, context: ImportContext) {
+        let Some(module_node) = node.child_by_field_name("module_name") else {
+            self.collect_errors_and_comments(node);
+            return;
+        };
+        let (level, written) = if module_node.kind() == "relative_import" {
+            let mut level = 0;
+            let mut written = String::new();
+            let mut cursor = module_node.walk();
+            for child in module_node.children(&mut cursor) {
+                match child.kind() {
+                    "import_prefix" => level = self.text_of(child).matches('.').count(),
+                    "dotted_name" => written = dotted_text(self.text_of(child)),
+                    _ => {}
+                }
+            }
+            (level, written)
+        } else {
+            (0, dotted_text(self.text_of(module_node)))
+        };
+        let resolved = if level == 0 {
+            Some(written.clone())
+        } else {
+            self.module
+                .and_then(|m| resolve_relative(m, level, (!written.is_empty()).then_some(&written)))
+        };
+        let mut cursor = node.walk();
+        let names = node
+            .children_by_field_name("name", &mut cursor)
+            .filter_map(|n| self.imported_name(n))
+            .collect();
+        let mut cursor = node.walk();
+        let star = node
+            .children(&mut cursor)
+            .find(|c| c.kind() == "wildcard_import")
+            .map(|c| c.byte_range());
+        self.collect_errors_and_comments(node);
+        self.facts.imports.push(Import {
+            kind: ImportKind::From,
+            range: node.byte_range(),
+            module: Some(ModuleRef {
+                written,
+                level,
+                resolved,
+                range: module_node.byte_range(),
+            }),
+            names,
+            star,
+            context,
+        });
+    }
+
+    /// Import statements are leaves for facts, but they may hold comments and errors.
+    fn collect_errors_and_comments(&mut self, node: Node) {
+        self.visit_children_comments_only(node);
+    }
+
+    fn string(&mut self, node: Node) {
+        let mut cursor = node.walk();
+        let mut start = None;
+        let mut end = None;
+        let mut plain = true;
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "string_start" => start = Some(child),
+                "string_end" => end = Some(child),
+                "string_content" => {}
+                _ => plain = false,
+            }
+        }
+        let (Some(start), Some(end)) = (start, end) else {
+            return;
+        };
+        let prefix = self.text_of(start).to_ascii_lowercase();
+        if !plain || prefix.contains('f') || prefix.contains('b') || prefix.contains('t') {
+            return;
+        }
+        let content_range = start.end_byte()..end.start_byte();
+        let Some(value) = self.text.get(content_range.clone()) else {
+            return;
+        };
+        if is_dotted_path(value) {
+            self.facts.strings.push(StringLiteral {
+                value: value.to_string(),
+                content_range,
+                range: node.byte_range(),
+            });
+        }
+    }
+}
+
+/// `a . b` (with continuations or spaces) → `a.b`.
+fn dotted_text(text: &str) -> String {
+    if text.bytes().all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r') {
+        return text.to_string();
+    }
+    text.split('.')
+        .map(|part| part.trim_matches(|c: char| c.is_whitespace() || c == '\\'))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// `a.b.C`, `a`, `a.b:func` is not; identifiers separated by dots, nothing else.
+fn is_dotted_path(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 512
+        && value.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .is_some_and(|c| c == '_' || c.is_alphabetic())
+                && chars.all(|c| c == '_' || c.is_alphanumeric())
+        })
+}
+
+fn is_type_checking_test(condition: &str) -> bool {
+    let c = condition.trim();
+    c == "TYPE_CHECKING" || c.ends_with(".TYPE_CHECKING")
+}
+
+fn catches_import_error(except_clause: &str) -> bool {
+    let header = except_clause.split(':').next().unwrap_or("");
+    let header = header.trim();
+    header == "except"
+        || header.contains("ImportError")
+        || header.contains("ModuleNotFoundError")
+        || header.contains("Exception")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noqa_parsing() {
+        assert_eq!(NoqaDirective::parse("# noqa"), Some(NoqaDirective::All));
+        assert_eq!(NoqaDirective::parse("# NOQA"), Some(NoqaDirective::All));
+        assert_eq!(
+            NoqaDirective::parse("# noqa: SSOT001, SSOT002"),
+            Some(NoqaDirective::Codes(vec!["SSOT001".into(), "SSOT002".into()]))
+        );
+        assert_eq!(
+            NoqaDirective::parse("# type: ignore  # noqa:SSOT003"),
+            Some(NoqaDirective::Codes(vec!["SSOT003".into()]))
+        );
+        assert_eq!(NoqaDirective::parse("# no qa"), None);
+        assert_eq!(NoqaDirective::parse("# noqaxyz"), None);
+        assert_eq!(NoqaDirective::parse("# see noqa docs"), None);
+    }
+}

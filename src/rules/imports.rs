@@ -1,0 +1,408 @@
+//! Import rules: SSOT001 fragmented-import, SSOT002 aliased-import, SSOT003
+//! legacy-module-import, SSOT004 legacy-path-string, SSOT005
+//! unresolved-first-party-import.
+//!
+//! One finding per imported name: SSOT001 wins over SSOT002 and SSOT003.
+
+use crate::config::{is_module_or_submodule, CanonicalSymbol};
+use crate::diagnostic::Diagnostic;
+use crate::lint::FileContext;
+use crate::python::{Import, ImportKind, ImportedName, StringLiteral};
+use crate::rules::Rule;
+
+pub const DOC_SSOT001: &str = "\
+## What it does
+Flags a canonical symbol (a `[canonical]` entry) imported from a module other than its
+canonical one: a listed legacy module, a module listed under `[legacy-modules]`, a parent
+package that re-exports it from its `__init__`, or a first-party re-export shim (a module
+that itself imports the symbol). Any import form counts, relative imports included, and a
+renamed symbol imported under a `legacy-names` name counts too.
+
+## Why is this bad?
+A class importable from five paths has five places that can drift: shims get edited,
+monkeypatches miss the real class, and readers cannot tell which module owns it.
+
+## Example
+```python
+from app.agents.execution_engine import UserExecutionEngine
+```
+Use instead:
+```python
+from app.agents.supervisor.user_execution_engine import UserExecutionEngine
+```
+
+## Fix
+Safe: rewrite the import to the canonical module (splitting a `from` list when other
+names stay behind).
+";
+
+pub const DOC_SSOT002: &str = "\
+## What it does
+Flags a canonical symbol bound under another local name (`from m import X as Y`) when
+its entry has `allow-alias = false` (the default).
+
+## Why is this bad?
+Aliases hide the canonical name from searches and reviews: `grep UserExecutionEngine`
+no longer finds every use.
+
+## Example
+```python
+from app.engine import UserExecutionEngine as Engine
+```
+Use instead:
+```python
+from app.engine import UserExecutionEngine
+```
+
+## Fix
+Unsafe: drop the alias and rename the file's references to the canonical name.
+";
+
+pub const DOC_SSOT003: &str = "\
+## What it does
+Flags imports of a module listed under `[legacy-modules]` (it moved): `import old.mod`,
+`from old import mod`, `from old.mod import anything`, submodules included.
+
+## Why is this bad?
+Compatibility modules keep old paths alive forever; every new import makes them harder
+to delete.
+
+## Example
+```python
+# [legacy-modules] \"app.old_utils\" = \"app.utils.text\"
+from app.old_utils import slugify
+```
+Use instead:
+```python
+from app.utils.text import slugify
+```
+
+## Fix
+Safe: rewrite the module path (when the new module exports the name).
+";
+
+pub const DOC_SSOT004: &str = "\
+## What it does
+Flags a string literal that names a legacy path as a whole: `mock.patch(\"old.mod.X\")`,
+`importlib.import_module(\"old.mod\")`, `__import__(\"old.mod\")`. Docstrings, f-strings
+and strings that are not dotted paths are never flagged.
+
+## Why is this bad?
+A patch of the legacy path patches the shim, not the class the code really uses, so the
+test passes while the patch does nothing; string paths also survive refactors unseen.
+
+## Example
+```python
+with mock.patch(\"app.agents.execution_engine.UserExecutionEngine\"):
+```
+Use instead:
+```python
+with mock.patch(\"app.agents.supervisor.user_execution_engine.UserExecutionEngine\"):
+```
+
+## Fix
+Safe: rewrite the string, keeping its quotes and prefix.
+";
+
+pub const DOC_SSOT005: &str = "\
+## What it does
+Flags an import of a first-party module (one under `project.first-party`, by default the
+top-level packages found under `project.src`) that no file in the project provides:
+neither `mod.py`, `mod.pyi`, `mod/__init__.py`, a namespace directory nor a compiled
+extension. Imports guarded by `try: … except ImportError` are not flagged.
+
+## Why is this bad?
+It is usually a deleted shim that something still imports: the code fails at import time
+in the one path that tests did not cover.
+
+## Example
+```python
+from app.agents.execution_engine_consolidated import UserExecutionEngine  # file deleted
+```
+
+## Fix
+None: point the import at the module that now provides the name.
+";
+
+/// Run the import rules over every import statement and path string.
+pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
+    let settings = ctx.settings;
+    let import_rules = [
+        Rule::FragmentedImport,
+        Rule::AliasedImport,
+        Rule::LegacyModuleImport,
+    ];
+    let wants_imports = import_rules.iter().any(|&r| ctx.is_enabled(r))
+        && (!settings.canonical.is_empty() || !settings.legacy_modules.is_empty());
+    for import in &ctx.facts.imports {
+        if wants_imports {
+            check_import(ctx, import, out);
+        }
+        if ctx.is_enabled(Rule::UnresolvedFirstPartyImport) {
+            unresolved(ctx, import, out);
+        }
+    }
+    if ctx.is_enabled(Rule::LegacyPathString)
+        && (!settings.canonical.is_empty() || !settings.legacy_modules.is_empty())
+    {
+        for string in &ctx.facts.strings {
+            legacy_path_string(ctx, string, out);
+        }
+    }
+}
+
+fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
+    match import.kind {
+        ImportKind::Import => {
+            for name in &import.names {
+                if let Some(d) = legacy_module_plain(ctx, name) {
+                    out.push(d.with_parent(import.range.start));
+                }
+            }
+        }
+        ImportKind::From => {
+            let Some(module) = import.module.as_ref().and_then(|m| m.resolved.as_deref()) else {
+                return;
+            };
+            for name in &import.names {
+                let found = fragmented(ctx, module, name)
+                    .or_else(|| aliased(ctx, module, name))
+                    .or_else(|| legacy_module_from(ctx, module, name));
+                if let Some(d) = found {
+                    out.push(d.with_parent(import.range.start));
+                }
+            }
+            if let Some(star) = &import.star {
+                if let Some(d) = star_import(ctx, module, star.clone()) {
+                    out.push(d.with_parent(import.range.start));
+                }
+            }
+        }
+    }
+}
+
+/// SSOT001: `from <not canonical> import X` for a canonical `X` (or a legacy name).
+fn fragmented(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+    if !ctx.is_enabled(Rule::FragmentedImport) {
+        return None;
+    }
+    let symbol = ctx
+        .settings
+        .canonical_for_name(&name.name)
+        .find(|symbol| is_fragmented(ctx, module, &name.name, symbol))?;
+    let renamed = name.name != symbol.name;
+    let message = if renamed {
+        format!(
+            "`{}` imported from `{module}`; it is now `{}` in its canonical module `{}`",
+            name.name, symbol.name, symbol.module
+        )
+    } else {
+        format!(
+            "`{}` imported from `{module}`; its canonical module is `{}`",
+            name.name, symbol.module
+        )
+    };
+    Some(Diagnostic::new(
+        Rule::FragmentedImport,
+        message,
+        name.name_range.clone(),
+    ))
+}
+
+fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
+    let renamed = name != symbol.name;
+    if module == symbol.module {
+        // A backwards-compatible alias kept in the canonical module itself.
+        return renamed;
+    }
+    symbol.legacy_modules.iter().any(|m| m == module)
+        || ctx.settings.legacy_module_for(module).is_some()
+        || is_module_or_submodule(&symbol.module, module)
+        || ctx.settings.modules.reexports(module, name, &symbol.qualified)
+        || (renamed && ctx.settings.modules.reexports(module, name, &format!("{}.{}", symbol.module, name)))
+}
+
+/// SSOT002: `from <canonical> import X as Y`.
+fn aliased(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+    if !ctx.is_enabled(Rule::AliasedImport) {
+        return None;
+    }
+    let (alias, _) = name.alias.as_ref()?;
+    let symbol = ctx
+        .settings
+        .canonical_for_name(&name.name)
+        .find(|s| s.module == module && s.name == name.name && !s.allow_alias)?;
+    if alias == &symbol.name {
+        return None;
+    }
+    Some(Diagnostic::new(
+        Rule::AliasedImport,
+        format!(
+            "`{}` imported as `{alias}`; use the canonical name `{}`",
+            symbol.name, symbol.name
+        ),
+        name.range.clone(),
+    ))
+}
+
+/// SSOT003 for `from old.mod import x` and `from old import mod`.
+fn legacy_module_from(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+    if !ctx.is_enabled(Rule::LegacyModuleImport) {
+        return None;
+    }
+    if let Some((old, new)) = ctx.settings.legacy_module_for(module) {
+        return Some(Diagnostic::new(
+            Rule::LegacyModuleImport,
+            format!(
+                "`{}` imported from legacy module `{module}`; use `{}`",
+                name.name,
+                moved(module, old, new)
+            ),
+            name.name_range.clone(),
+        ));
+    }
+    let submodule = format!("{module}.{}", name.name);
+    let (old, new) = ctx.settings.legacy_module_for(&submodule)?;
+    Some(Diagnostic::new(
+        Rule::LegacyModuleImport,
+        format!(
+            "legacy module `{submodule}` imported; use `{}`",
+            moved(&submodule, old, new)
+        ),
+        name.name_range.clone(),
+    ))
+}
+
+/// SSOT003 for `import old.mod` (reported on the dotted name).
+fn legacy_module_plain(ctx: &FileContext, name: &ImportedName) -> Option<Diagnostic> {
+    if !ctx.is_enabled(Rule::LegacyModuleImport) {
+        return None;
+    }
+    let (old, new) = ctx.settings.legacy_module_for(&name.name)?;
+    Some(Diagnostic::new(
+        Rule::LegacyModuleImport,
+        format!(
+            "legacy module `{}` imported; use `{}`",
+            name.name,
+            moved(&name.name, old, new)
+        ),
+        name.name_range.clone(),
+    ))
+}
+
+/// `from legacy import *`: SSOT001 when it may bind canonical symbols, else SSOT003.
+fn star_import(ctx: &FileContext, module: &str, star: std::ops::Range<usize>) -> Option<Diagnostic> {
+    let symbols: Vec<&CanonicalSymbol> = ctx
+        .settings
+        .canonical
+        .iter()
+        .filter(|s| s.legacy_modules.iter().any(|m| m == module))
+        .collect();
+    if !symbols.is_empty() && ctx.is_enabled(Rule::FragmentedImport) {
+        let names: Vec<String> = symbols.iter().map(|s| format!("`{}`", s.name)).collect();
+        return Some(Diagnostic::new(
+            Rule::FragmentedImport,
+            format!(
+                "star import from legacy module `{module}` binds {}; import from the canonical module `{}`",
+                names.join(", "),
+                symbols[0].module
+            ),
+            star,
+        ));
+    }
+    if !ctx.is_enabled(Rule::LegacyModuleImport) {
+        return None;
+    }
+    let (old, new) = ctx.settings.legacy_module_for(module)?;
+    Some(Diagnostic::new(
+        Rule::LegacyModuleImport,
+        format!(
+            "star import from legacy module `{module}`; use `{}`",
+            moved(module, old, new)
+        ),
+        star,
+    ))
+}
+
+/// Where `module` lives now that `old` moved to `new`.
+fn moved(module: &str, old: &str, new: &str) -> String {
+    format!("{new}{}", &module[old.len()..])
+}
+
+/// SSOT004: a string that names a legacy path as a whole.
+fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<Diagnostic>) {
+    let Some(replacement) = legacy_path_replacement(ctx, &string.value) else {
+        return;
+    };
+    out.push(Diagnostic::new(
+        Rule::LegacyPathString,
+        format!(
+            "string names legacy path `{}`; use `{replacement}`",
+            string.value
+        ),
+        string.range.clone(),
+    ));
+}
+
+/// The canonical spelling of a legacy dotted path, if it is one.
+pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    // `legacy.mod.Name[.attr…]` for a canonical symbol.
+    for i in 1..parts.len() {
+        for symbol in ctx.settings.canonical_for_name(parts[i]) {
+            let module = parts[..i].join(".");
+            if symbol.legacy_modules.iter().any(|m| *m == module) {
+                let rest = parts[i + 1..].iter().map(|p| format!(".{p}")).collect::<String>();
+                return Some(format!("{}{rest}", symbol.qualified));
+            }
+        }
+    }
+    let (old, new) = ctx.settings.legacy_module_for(path)?;
+    Some(format!("{new}{}", &path[old.len()..]))
+}
+
+/// SSOT005: a first-party module that no file provides.
+fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
+    if import.context.guarded {
+        return;
+    }
+    let modules = &ctx.settings.modules;
+    let settings = ctx.settings;
+    // A configured legacy module is already reported by SSOT001/SSOT003.
+    let known_legacy = |module: &str| {
+        settings.legacy_module_for(module).is_some()
+            || settings
+                .canonical
+                .iter()
+                .any(|s| s.legacy_modules.iter().any(|m| m == module))
+    };
+    let mut flag = |module: &str, range: std::ops::Range<usize>| {
+        if modules.is_first_party(module) && !known_legacy(module) && modules.locate(module).is_none() {
+            out.push(
+                Diagnostic::new(
+                    Rule::UnresolvedFirstPartyImport,
+                    format!("first-party module `{module}` is imported but no file provides it"),
+                    range,
+                )
+                .with_parent(import.range.start),
+            );
+        }
+    };
+    match import.kind {
+        ImportKind::Import => {
+            for name in &import.names {
+                flag(&name.name, name.name_range.clone());
+            }
+        }
+        ImportKind::From => {
+            let Some(module) = &import.module else { return };
+            let Some(resolved) = &module.resolved else { return };
+            // Relative imports of a file outside the source roots resolve to nothing
+            // reliable; only judge what the roots can answer for.
+            if module.level > 0 && ctx.module.is_none() {
+                return;
+            }
+            flag(resolved, module.range.clone());
+        }
+    }
+}
