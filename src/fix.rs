@@ -37,3 +37,22 @@ impl Fix {
         }
     }
 }
+
+/// Apply sorted, non-overlapping edits to `text`. Edits that overlap an earlier one are
+/// skipped and returned, so callers can run another pass.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
+    let mut out = String::with_capacity(text.len());
+    let mut skipped = Vec::new();
+    let mut last = 0;
+    for edit in edits {
+        if edit.range.start < last || edit.range.end > text.len() || edit.range.start > edit.range.end {
+            skipped.push(edit.clone());
+            continue;
+        }
+        out.push_str(&text[last..edit.range.start]);
+        out.push_str(&edit.content);
+        last = edit.range.end;
+    }
+    out.push_str(&text[last..]);
+    (out, skipped)
+}
