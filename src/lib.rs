@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod fixer;
 pub mod lint;
 pub mod output;
 pub mod project;
