@@ -47,8 +47,12 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(applicability: Applicability, title: impl Into<String>, mut edits: Vec<Edit>) -> Fix {
-        edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    pub fn new(
+        applicability: Applicability,
+        title: impl Into<String>,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
+        edits.sort_by_key(|a| (a.range.start, a.range.end));
         Fix {
             applicability,
             title: title.into(),
@@ -68,12 +72,13 @@ impl Fix {
     pub fn edits_for(&self, text: &str) -> Option<Vec<Edit>> {
         let mut edits = self.edits.clone();
         if let Some(rename) = &self.rename {
-            let ranges = crate::python::names::references(text, rename.statement, &rename.from, &rename.to)?;
+            let ranges =
+                crate::python::names::references(text, rename.statement, &rename.from, &rename.to)?;
             edits.extend(ranges.into_iter().map(|range| Edit {
                 range,
                 content: rename.to.clone(),
             }));
-            edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+            edits.sort_by_key(|a| (a.range.start, a.range.end));
             if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
                 return None;
             }
@@ -184,7 +189,10 @@ fn one_pass(
         if edits.is_empty() || rejected.contains(&(fix.title.clone(), edits.clone())) {
             continue;
         }
-        match candidates.iter_mut().find(|(e, t, _)| *e == edits && *t == fix.title) {
+        match candidates
+            .iter_mut()
+            .find(|(e, t, _)| *e == edits && *t == fix.title)
+        {
             Some(c) => c.2 += 1,
             None => candidates.push((edits, fix.title.clone(), 1)),
         }
@@ -209,7 +217,7 @@ fn one_pass(
     }
     let apply = |set: &[&(Vec<Edit>, String, usize)]| {
         let mut edits: Vec<Edit> = set.iter().flat_map(|c| c.0.iter().cloned()).collect();
-        edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+        edits.sort_by_key(|a| (a.range.start, a.range.end));
         apply_edits(text, &edits)
     };
     let (joined, skipped) = apply(&accepted);

@@ -165,7 +165,9 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
     let unchanged = |what: &str| -> Result<(), String> {
         match fs::read(&target) {
             Ok(current) if current == original => Ok(()),
-            Ok(_) => Err(format!("changed on disk since it was read; not written ({what})")),
+            Ok(_) => Err(format!(
+                "changed on disk since it was read; not written ({what})"
+            )),
             Err(e) => Err(format!("cannot re-read before writing: {e}")),
         }
     };
@@ -180,18 +182,34 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
         .unwrap_or_default();
     let mut attempt = 0;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{file_name}.ssotlint-{}-{attempt}.tmp", std::process::id()));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        let tmp = dir.join(format!(
+            ".{file_name}.ssotlint-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(format!("cannot create a temporary file in {}: {e}", dir.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1
+            }
+            Err(e) => {
+                return Err(format!(
+                    "cannot create a temporary file in {}: {e}",
+                    dir.display()
+                ))
+            }
         }
     };
     let result = (|| {
-        file.write_all(new).map_err(|e| format!("cannot write: {e}"))?;
+        file.write_all(new)
+            .map_err(|e| format!("cannot write: {e}"))?;
         file.sync_all().map_err(|e| format!("cannot sync: {e}"))?;
         drop(file);
-        fs::set_permissions(&tmp, permissions).map_err(|e| format!("cannot keep permissions: {e}"))?;
+        fs::set_permissions(&tmp, permissions)
+            .map_err(|e| format!("cannot keep permissions: {e}"))?;
         unchanged("just before the rename")?;
         fs::rename(&tmp, &target).map_err(|e| format!("cannot replace the file: {e}"))
     })();

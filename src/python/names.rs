@@ -32,7 +32,7 @@ pub fn references(text: &str, statement: usize, from: &str, to: &str) -> Option<
     }
     let mut bindings = 0;
     finder.count_bindings(scope, from, &mut bindings, true);
-    if bindings != 1 {
+    if bindings != 0 {
         return None;
     }
     let mut out = Vec::new();
@@ -67,8 +67,11 @@ impl<'a> Finder<'a> {
         found
     }
 
-    /// Bindings of `name` in the scope `node` (not in nested scopes), the import included.
+    /// Bindings of `name` in the scope `node` (not in nested scopes), besides the import.
     fn count_bindings(&self, node: Node, name: &str, count: &mut usize, top: bool) {
+        if self.is_import(node) {
+            return;
+        }
         if !top && SCOPES.contains(&node.kind()) {
             if let Some(n) = node.child_by_field_name("name") {
                 if self.text_of(n) == name {
@@ -80,7 +83,9 @@ impl<'a> Finder<'a> {
         if node.kind() == "identifier" && self.text_of(node) == name && is_binding(node) {
             *count += 1;
         }
-        if matches!(node.kind(), "import_statement" | "import_from_statement") && !self.is_import(node) {
+        if matches!(node.kind(), "import_statement" | "import_from_statement")
+            && !self.is_import(node)
+        {
             *count += import_binds(self, node, name) as usize;
             return;
         }
@@ -123,7 +128,9 @@ impl<'a> Finder<'a> {
             out.push(node.byte_range());
             return Some(());
         }
-        if matches!(node.kind(), "import_statement" | "import_from_statement") && import_binds(self, node, name) {
+        if matches!(node.kind(), "import_statement" | "import_from_statement")
+            && import_binds(self, node, name)
+        {
             return None;
         }
         let mut cursor = node.walk();
@@ -155,9 +162,9 @@ impl<'a> Finder<'a> {
             return found;
         }
         let mut cursor = node.walk();
-        let found = node.children(&mut cursor).any(|c| {
-            !(SCOPES.contains(&c.kind())) && self.declares_global(c, name)
-        });
+        let found = node
+            .children(&mut cursor)
+            .any(|c| !(SCOPES.contains(&c.kind())) && self.declares_global(c, name));
         found
     }
 }
@@ -203,8 +210,14 @@ fn is_binding(node: Node) -> bool {
     };
     while matches!(
         parent.kind(),
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple"
-            | "list" | "parenthesized_expression" | "as_pattern_target"
+        "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "tuple"
+            | "list"
+            | "parenthesized_expression"
+            | "as_pattern_target"
     ) {
         child = parent;
         parent = match parent.parent() {
@@ -218,7 +231,9 @@ fn is_binding(node: Node) -> bool {
             .is_some_and(|c| c.id() == child.id())
     };
     match parent.kind() {
-        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => is_field("left"),
+        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+            is_field("left")
+        }
         "named_expression" | "function_definition" | "class_definition" => is_field("name"),
         "as_pattern" => is_field("alias"),
         "default_parameter" | "typed_default_parameter" => is_field("name"),
@@ -230,7 +245,9 @@ fn is_binding(node: Node) -> bool {
 fn find_statement(root: Node, start: usize) -> Option<Node> {
     let mut node = root.descendant_for_byte_range(start, start)?;
     loop {
-        if matches!(node.kind(), "import_statement" | "import_from_statement") && node.start_byte() == start {
+        if matches!(node.kind(), "import_statement" | "import_from_statement")
+            && node.start_byte() == start
+        {
             return Some(node);
         }
         node = node.parent()?;

@@ -32,7 +32,12 @@ impl Target {
 }
 
 /// The new home of a flagged `from` name, if it has one.
-fn target_for(ctx: &FileContext, module_ref: &ModuleRef, module: &str, name: &ImportedName) -> Option<Target> {
+fn target_for(
+    ctx: &FileContext,
+    module_ref: &ModuleRef,
+    module: &str,
+    name: &ImportedName,
+) -> Option<Target> {
     let alias = name.alias.as_ref().map(|(a, _)| a.clone());
     let (absolute, new_name) = if let Some(symbol) = ctx
         .settings
@@ -65,7 +70,10 @@ fn module_text(ctx: &FileContext, module_ref: &ModuleRef, absolute: &str) -> Str
         return absolute.to_string();
     }
     let dots = ".".repeat(module_ref.level);
-    match ctx.module.and_then(|m| resolve_relative(m, module_ref.level, None)) {
+    match ctx
+        .module
+        .and_then(|m| resolve_relative(m, module_ref.level, None))
+    {
         Some(base) if base == absolute => dots,
         Some(base) if absolute.starts_with(&format!("{base}.")) => {
             format!("{dots}{}", &absolute[base.len() + 1..])
@@ -92,7 +100,12 @@ pub fn plain_import_fix(ctx: &FileContext, name: &ImportedName) -> Option<Fix> {
 
 /// The fix for one `from` statement that moves the names at `moving` (indexes into
 /// `import.names`).
-pub fn statement_fix(ctx: &FileContext, import: &Import, module: &str, moving: &[usize]) -> Option<Fix> {
+pub fn statement_fix(
+    ctx: &FileContext,
+    import: &Import,
+    module: &str,
+    moving: &[usize],
+) -> Option<Fix> {
     let module_ref = import.module.as_ref()?;
     if import.kind != ImportKind::From || import.star.is_some() {
         return None;
@@ -100,7 +113,12 @@ pub fn statement_fix(ctx: &FileContext, import: &Import, module: &str, moving: &
     let text = ctx.source.text();
     let moves: Vec<(usize, Target)> = moving
         .iter()
-        .filter_map(|&i| Some((i, target_for(ctx, module_ref, module, import.names.get(i)?)?)))
+        .filter_map(|&i| {
+            Some((
+                i,
+                target_for(ctx, module_ref, module, import.names.get(i)?)?,
+            ))
+        })
         .collect();
     if moves.is_empty() {
         return None;
@@ -160,12 +178,16 @@ pub fn statement_fix(ctx: &FileContext, import: &Import, module: &str, moving: &
             };
             match merged {
                 Some(edit) => edits.extend(edit),
-                None => inserted.push_str(&new_statement(ctx, import, written, members, &comments)?),
+                None => {
+                    inserted.push_str(&new_statement(ctx, import, written, members, &comments)?)
+                }
             }
             titles.push(format!("Import from `{written}`"));
         }
         if !inserted.is_empty() {
-            let last_line = ctx.source.line_index(import.range.end.saturating_sub(1).max(import.range.start));
+            let last_line = ctx
+                .source
+                .line_index(import.range.end.saturating_sub(1).max(import.range.start));
             let at = ctx.source.line_range(last_line).end;
             edits.push(Edit {
                 range: at..at,
@@ -181,7 +203,11 @@ pub fn statement_fix(ctx: &FileContext, import: &Import, module: &str, moving: &
 
 /// Add the moving names to an earlier `from <target> import …` of the module's top-level
 /// block (nested or guarded blocks get a statement of their own).
-fn merge_into_existing(ctx: &FileContext, import: &Import, members: &[(usize, Target)]) -> Option<Vec<Edit>> {
+fn merge_into_existing(
+    ctx: &FileContext,
+    import: &Import,
+    members: &[(usize, Target)],
+) -> Option<Vec<Edit>> {
     let top_level = |i: &Import| {
         i.context.scope == Scope::Module
             && !i.context.guarded
@@ -241,7 +267,10 @@ fn new_statement(
     let eol = line_break(ctx, line);
     let names: Vec<String> = members.iter().map(|(_, t)| t.render()).collect();
     if members.iter().all(|(i, _)| comments[*i].is_none()) {
-        return Some(format!("{eol}{indent}from {written} import {}", names.join(", ")));
+        return Some(format!(
+            "{eol}{indent}from {written} import {}",
+            names.join(", ")
+        ));
     }
     let mut out = format!("{eol}{indent}from {written} import (");
     for ((i, _), name) in members.iter().zip(&names) {
@@ -287,10 +316,8 @@ fn removal(
     let parenthesised = text.get(module_ref.range.end..first_name)?.contains('(');
     let mut comments = vec![None; names.len()];
     let mut ranges: Vec<TextRange> = Vec::new();
-    let simple_gap = |gap: &str| {
-        let t = gap.trim_matches([' ', '\t']);
-        t == ","
-    };
+    // A gap without comments (commas, spaces, continuations) can go as a whole.
+    let simple_gap = |gap: &str| !gap.contains('#');
     for (i, name) in names.iter().enumerate() {
         if !remove[i] {
             continue;
@@ -338,14 +365,22 @@ fn removal(
 
 /// A name alone on its line (`    Name,  # comment`): the whole line, and the comment.
 fn own_line(text: &str, name: &ImportedName) -> Option<(TextRange, Option<String>)> {
-    let line_start = text[..name.range.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    if !text[line_start..name.range.start].chars().all(|c| c == ' ' || c == '\t') {
+    let line_start = text[..name.range.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    if !text[line_start..name.range.start]
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+    {
         return None;
     }
     let rest = &text[name.range.end..];
     let line_len = rest.find(['\n', '\r'])?;
     let tail = rest[..line_len].trim_start_matches([' ', '\t']);
-    let tail = tail.strip_prefix(',').unwrap_or(tail).trim_start_matches([' ', '\t']);
+    let tail = tail
+        .strip_prefix(',')
+        .unwrap_or(tail)
+        .trim_start_matches([' ', '\t']);
     let comment = if tail.is_empty() {
         None
     } else if tail.starts_with('#') {

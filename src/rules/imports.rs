@@ -232,7 +232,12 @@ fn fragmented(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Di
     ))
 }
 
-pub(crate) fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
+pub(crate) fn is_fragmented(
+    ctx: &FileContext,
+    module: &str,
+    name: &str,
+    symbol: &CanonicalSymbol,
+) -> bool {
     let renamed = name != symbol.name;
     if module == symbol.module {
         // A backwards-compatible alias kept in the canonical module itself.
@@ -241,12 +246,24 @@ pub(crate) fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol:
     symbol.legacy_modules.iter().any(|m| m == module)
         || ctx.settings.legacy_module_for(module).is_some()
         || is_module_or_submodule(&symbol.module, module)
-        || ctx.settings.modules.reexports(module, name, &symbol.qualified)
-        || (renamed && ctx.settings.modules.reexports(module, name, &format!("{}.{}", symbol.module, name)))
+        || ctx
+            .settings
+            .modules
+            .reexports(module, name, &symbol.qualified)
+        || (renamed
+            && ctx
+                .settings
+                .modules
+                .reexports(module, name, &format!("{}.{}", symbol.module, name)))
 }
 
 /// SSOT002: `from <canonical> import X as Y`.
-fn aliased(ctx: &FileContext, import: &Import, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+fn aliased(
+    ctx: &FileContext,
+    import: &Import,
+    module: &str,
+    name: &ImportedName,
+) -> Option<Diagnostic> {
     if !ctx.is_enabled(Rule::AliasedImport) {
         return None;
     }
@@ -260,7 +277,10 @@ fn aliased(ctx: &FileContext, import: &Import, module: &str, name: &ImportedName
     }
     let fix = Fix::new(
         Applicability::Unsafe,
-        format!("Drop the alias `{alias}` and rename its references to `{}`", symbol.name),
+        format!(
+            "Drop the alias `{alias}` and rename its references to `{}`",
+            symbol.name
+        ),
         vec![Edit {
             range: name.range.clone(),
             content: symbol.name.clone(),
@@ -330,7 +350,11 @@ fn legacy_module_plain(ctx: &FileContext, name: &ImportedName) -> Option<Diagnos
 }
 
 /// `from legacy import *`: SSOT001 when it may bind canonical symbols, else SSOT003.
-fn star_import(ctx: &FileContext, module: &str, star: std::ops::Range<usize>) -> Option<Diagnostic> {
+fn star_import(
+    ctx: &FileContext,
+    module: &str,
+    star: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
     let symbols: Vec<&CanonicalSymbol> = ctx
         .settings
         .canonical
@@ -373,22 +397,24 @@ fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<D
     let Some(replacement) = legacy_path_replacement(ctx, &string.value) else {
         return;
     };
-    out.push(Diagnostic::new(
-        Rule::LegacyPathString,
-        format!(
-            "string names legacy path `{}`; use `{replacement}`",
-            string.value
-        ),
-        string.range.clone(),
-    )
-    .with_fix(Some(Fix::new(
-        Applicability::Safe,
-        format!("Rewrite to `{replacement}`"),
-        vec![Edit {
-            range: string.content_range.clone(),
-            content: replacement.clone(),
-        }],
-    ))));
+    out.push(
+        Diagnostic::new(
+            Rule::LegacyPathString,
+            format!(
+                "string names legacy path `{}`; use `{replacement}`",
+                string.value
+            ),
+            string.range.clone(),
+        )
+        .with_fix(Some(Fix::new(
+            Applicability::Safe,
+            format!("Rewrite to `{replacement}`"),
+            vec![Edit {
+                range: string.content_range.clone(),
+                content: replacement.clone(),
+            }],
+        ))),
+    );
 }
 
 /// The canonical spelling of a legacy dotted path, if it is one.
@@ -399,7 +425,10 @@ pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> 
         for symbol in ctx.settings.canonical_for_name(parts[i]) {
             let module = parts[..i].join(".");
             if symbol.legacy_modules.iter().any(|m| *m == module) {
-                let rest = parts[i + 1..].iter().map(|p| format!(".{p}")).collect::<String>();
+                let rest = parts[i + 1..]
+                    .iter()
+                    .map(|p| format!(".{p}"))
+                    .collect::<String>();
                 return Some(format!("{}{rest}", symbol.qualified));
             }
         }
@@ -424,7 +453,10 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
                 .any(|s| s.legacy_modules.iter().any(|m| m == module))
     };
     let mut flag = |module: &str, range: std::ops::Range<usize>| {
-        if modules.is_first_party(module) && !known_legacy(module) && modules.locate(module).is_none() {
+        if modules.is_first_party(module)
+            && !known_legacy(module)
+            && modules.locate(module).is_none()
+        {
             out.push(
                 Diagnostic::new(
                     Rule::UnresolvedFirstPartyImport,
@@ -443,7 +475,9 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
         }
         ImportKind::From => {
             let Some(module) = &import.module else { return };
-            let Some(resolved) = &module.resolved else { return };
+            let Some(resolved) = &module.resolved else {
+                return;
+            };
             // Relative imports of a file outside the source roots resolve to nothing
             // reliable; only judge what the roots can answer for.
             if module.level > 0 && ctx.module.is_none() {
