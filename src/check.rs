@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::SettingsStore;
 use crate::diagnostic::Diagnostic;
 use crate::lint::{lint_text, LintOptions};
+use crate::output::display_path;
 use crate::source::{decode, SourceText};
 use crate::walk;
 
@@ -82,11 +83,11 @@ fn check_file(path: &Path, store: &SettingsStore, options: &LintOptions) -> Outc
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", path.display())),
+        Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", display_path(path))),
     };
     let text = match decode(bytes) {
         Ok(t) => t,
-        Err(e) => return Outcome::Skipped(format!("{}: {e}", path.display())),
+        Err(e) => return Outcome::Skipped(format!("{}: {e}", display_path(path))),
     };
     let absolute = crate::config::normalize(path);
     let linted = lint_text(&absolute, text, &settings, options);
