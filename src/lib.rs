@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod lint;
 pub mod output;
+pub mod prefilter;
 pub mod project;
 pub mod python;
 pub mod rules;
