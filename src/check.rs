@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::config::{Settings, SettingsStore};
-use crate::prefilter::Prefilter;
 use crate::diagnostic::Diagnostic;
 use crate::lint::{lint_text, LintOptions};
 use crate::output::display_path;
+use crate::prefilter::Prefilter;
 use crate::source::{decode, SourceText};
 use crate::walk;
 
@@ -50,7 +50,11 @@ enum Outcome {
 }
 
 /// Check every Python file under `paths`.
-pub fn check_paths(paths: &[PathBuf], store: &Arc<SettingsStore>, options: &LintOptions) -> CheckReport {
+pub fn check_paths(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+) -> CheckReport {
     let walked = walk::python_files(paths, store);
     let prefilters = Prefilters::default();
     let outcomes: Vec<Outcome> = walked
@@ -88,7 +92,12 @@ struct Prefilters {
 impl Prefilters {
     fn get(&self, settings: &Arc<Settings>, options: &LintOptions) -> Arc<Prefilter> {
         let key = Arc::as_ptr(settings) as usize;
-        if let Some(found) = self.by_settings.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(found) = self
+            .by_settings
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
             return found;
         }
         let filter = Arc::new(Prefilter::new(settings, &options.selection(settings)));
@@ -99,7 +108,12 @@ impl Prefilters {
     }
 }
 
-fn check_file(path: &Path, store: &SettingsStore, options: &LintOptions, prefilters: &Prefilters) -> Outcome {
+fn check_file(
+    path: &Path,
+    store: &SettingsStore,
+    options: &LintOptions,
+    prefilters: &Prefilters,
+) -> Outcome {
     let settings = match store.for_file(path) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),

@@ -28,8 +28,12 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(applicability: Applicability, title: impl Into<String>, mut edits: Vec<Edit>) -> Fix {
-        edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    pub fn new(
+        applicability: Applicability,
+        title: impl Into<String>,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
         Fix {
             applicability,
             title: title.into(),
@@ -45,7 +49,10 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
     let mut skipped = Vec::new();
     let mut last = 0;
     for edit in edits {
-        if edit.range.start < last || edit.range.end > text.len() || edit.range.start > edit.range.end {
+        if edit.range.start < last
+            || edit.range.end > text.len()
+            || edit.range.start > edit.range.end
+        {
             skipped.push(edit.clone());
             continue;
         }

@@ -49,14 +49,22 @@ fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
     match rule {
         // The flagged name is a canonical or legacy name, or (star imports, strings)
         // the path of a legacy module, which contains its last segment.
-        Rule::FragmentedImport | Rule::AliasedImport | Rule::LegacyModuleImport | Rule::LegacyPathString => {
+        Rule::FragmentedImport
+        | Rule::AliasedImport
+        | Rule::LegacyModuleImport
+        | Rule::LegacyPathString => {
             let mut out = Vec::new();
             for symbol in &settings.canonical {
                 out.push(symbol.name.clone());
                 out.extend(symbol.legacy_names.iter().cloned());
                 out.extend(symbol.legacy_modules.iter().map(|m| last_segment(m)));
             }
-            out.extend(settings.legacy_modules.iter().map(|(old, _)| last_segment(old)));
+            out.extend(
+                settings
+                    .legacy_modules
+                    .iter()
+                    .map(|(old, _)| last_segment(old)),
+            );
             Some(out)
         }
         // An unresolved first-party import names a first-party package or is relative.

@@ -66,7 +66,10 @@ Found 2 diagnostics in 1 file (4 checked).
 #[test]
 fn full_output_has_a_code_frame() {
     let dir = project();
-    let out = ssotlint(dir.path(), &["check", "--output-format", "full", "app/use.py"]);
+    let out = ssotlint(
+        dir.path(),
+        &["check", "--output-format", "full", "app/use.py"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
@@ -140,7 +143,10 @@ fn github_annotations() {
 #[test]
 fn junit_and_gitlab_outputs() {
     let dir = project();
-    let out = ssotlint(dir.path(), &["check", "--output-format", "junit", "--select", "SSOT005"]);
+    let out = ssotlint(
+        dir.path(),
+        &["check", "--output-format", "junit", "--select", "SSOT005"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
@@ -211,11 +217,21 @@ fn select_ignore_and_statistics() {
     assert_eq!(
         stdout(&out),
         "1\tSSOT001\t[ ] fragmented-import\n1\tSSOT005\t[ ] unresolved-first-party-import\n"
-            .replace("[ ] fragmented", if stdout(&out).contains("[*] fragmented") { "[*] fragmented" } else { "[ ] fragmented" })
+            .replace(
+                "[ ] fragmented",
+                if stdout(&out).contains("[*] fragmented") {
+                    "[*] fragmented"
+                } else {
+                    "[ ] fragmented"
+                }
+            )
     );
     let out = ssotlint(dir.path(), &["check", "--select", "BOGUS1"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "error: --select: unknown rule code or prefix `BOGUS1`\n");
+    assert_eq!(
+        stderr(&out),
+        "error: --select: unknown rule code or prefix `BOGUS1`\n"
+    );
 }
 
 #[test]
@@ -248,18 +264,26 @@ fn config_errors_name_file_key_and_line() {
 
     let (code, err) = config_error("[lint]\nignore = \"SSOT001\"\n");
     assert_eq!(code, Some(2));
-    assert!(err.starts_with("error: <root>/ssotlint.toml:2: key `ignore`"), "{err}");
+    assert!(
+        err.starts_with("error: <root>/ssotlint.toml:2: key `ignore`"),
+        "{err}"
+    );
 
     let (code, err) = config_error("[project]\nexclude = [\"a/[b\"]\n");
     assert_eq!(code, Some(2));
     assert!(
-        err.starts_with("error: <root>/ssotlint.toml:2: key `project.exclude`: invalid glob `a/[b`"),
+        err.starts_with(
+            "error: <root>/ssotlint.toml:2: key `project.exclude`: invalid glob `a/[b`"
+        ),
         "{err}"
     );
 
     let (code, err) = config_error("[canonical]\n\"Engine\" = {}\n");
     assert_eq!(code, Some(2));
-    assert!(err.contains("ssotlint.toml:2: key `canonical`: `Engine` is not a qualified name"), "{err}");
+    assert!(
+        err.contains("ssotlint.toml:2: key `canonical`: `Engine` is not a qualified name"),
+        "{err}"
+    );
 
     let (code, err) = config_error("[lint\nselect = []\n");
     assert_eq!(code, Some(2));
@@ -271,13 +295,25 @@ fn unreadable_config_and_missing_paths_exit_two() {
     let dir = project();
     let out = ssotlint(dir.path(), &["check", "--config", "nope.toml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("nope.toml: cannot read config"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nope.toml: cannot read config"),
+        "{}",
+        stderr(&out)
+    );
     let out = ssotlint(dir.path(), &["check", "--config", "app"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read config"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read config"),
+        "{}",
+        stderr(&out)
+    );
     let out = ssotlint(dir.path(), &["check", "missing_dir"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: missing_dir: cannot read:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: missing_dir: cannot read:"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!stderr(&out).contains("panicked"));
 }
 
@@ -285,7 +321,10 @@ fn unreadable_config_and_missing_paths_exit_two() {
 fn binary_and_non_utf8_files_are_skipped_with_one_warning() {
     let dir = project();
     write(&dir.path().join("app/bin.py"), b"import os\0\x01\x02");
-    write(&dir.path().join("app/latin.py"), b"# -*- coding: latin-1 -*-\nname = '\xe9'\n");
+    write(
+        &dir.path().join("app/latin.py"),
+        b"# -*- coding: latin-1 -*-\nname = '\xe9'\n",
+    );
     write(&dir.path().join("app/empty.py"), "");
     let out = ssotlint(dir.path(), &["check", "--output-format", "concise", "-q"]);
     assert_eq!(out.status.code(), Some(1));
@@ -308,11 +347,23 @@ fn pyproject_and_dot_config_are_found_upward() {
     write(&root.join("pkg/__init__.py"), "");
     write(&root.join("pkg/new.py"), "");
     write(&root.join("pkg/sub/use.py"), "import pkg.old\n");
-    let out = ssotlint(&root.join("pkg/sub"), &["check", "--select", "SSOT003", "-q"]);
-    assert_eq!(stdout(&out), "use.py:1:8: SSOT003 legacy module `pkg.old` imported; use `pkg.new`\n");
+    let out = ssotlint(
+        &root.join("pkg/sub"),
+        &["check", "--select", "SSOT003", "-q"],
+    );
+    assert_eq!(
+        stdout(&out),
+        "use.py:1:8: SSOT003 legacy module `pkg.old` imported; use `pkg.new`\n"
+    );
     // A nearer `.ssotlint.toml` wins over the pyproject above it.
-    write(&root.join("pkg/.ssotlint.toml"), "[legacy-modules]\n\"pkg.new\" = \"pkg.newer\"\n");
-    let out = ssotlint(&root.join("pkg/sub"), &["check", "--select", "SSOT003", "-q"]);
+    write(
+        &root.join("pkg/.ssotlint.toml"),
+        "[legacy-modules]\n\"pkg.new\" = \"pkg.newer\"\n",
+    );
+    let out = ssotlint(
+        &root.join("pkg/sub"),
+        &["check", "--select", "SSOT003", "-q"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
@@ -322,12 +373,22 @@ fn rule_documentation() {
     let out = ssotlint(dir.path(), &["rule", "SSOT001"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.starts_with("# fragmented-import (SSOT001)\n"), "{text}");
-    for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+    assert!(
+        text.starts_with("# fragmented-import (SSOT001)\n"),
+        "{text}"
+    );
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Fix",
+    ] {
         assert!(text.contains(section), "{section} in {text}");
     }
     let out = ssotlint(dir.path(), &["rules"]);
-    assert!(stdout(&out).lines().any(|l| l.starts_with("SSOT005  unresolved-first-party-import")));
+    assert!(stdout(&out)
+        .lines()
+        .any(|l| l.starts_with("SSOT005  unresolved-first-party-import")));
     let out = ssotlint(dir.path(), &["rule", "SSOT999"]);
     assert_eq!(out.status.code(), Some(2));
 }

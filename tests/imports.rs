@@ -80,7 +80,13 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-fn d(code: &str, row: usize, col: usize, end_row: usize, end_col: usize) -> (String, usize, usize, usize, usize) {
+fn d(
+    code: &str,
+    row: usize,
+    col: usize,
+    end_row: usize,
+    end_col: usize,
+) -> (String, usize, usize, usize, usize) {
     (code.to_string(), row, col, end_row, end_col)
 }
 
@@ -97,7 +103,10 @@ fn from_legacy_module() {
 fn from_reexport_shim_and_shim_of_shim() {
     let f = Fixture::new();
     assert_eq!(
-        f.check("app/a.py", "from app.shim import UserEngine\nfrom app.shim2 import UserEngine\n"),
+        f.check(
+            "app/a.py",
+            "from app.shim import UserEngine\nfrom app.shim2 import UserEngine\n"
+        ),
         vec![d("SSOT001", 1, 22, 1, 32), d("SSOT001", 2, 23, 2, 33)]
     );
 }
@@ -106,7 +115,10 @@ fn from_reexport_shim_and_shim_of_shim() {
 fn from_package_init() {
     let f = Fixture::new();
     assert_eq!(
-        f.check("app/a.py", "from app.engine import UserEngine\nfrom app import engine\n"),
+        f.check(
+            "app/a.py",
+            "from app.engine import UserEngine\nfrom app import engine\n"
+        ),
         vec![d("SSOT001", 1, 24, 1, 34)]
     );
 }
@@ -142,7 +154,10 @@ fn aliases() {
 fn relative_imports_at_several_depths() {
     let f = Fixture::new();
     assert_eq!(
-        f.check("app/a.py", "from .legacy_engine import UserEngine\nfrom . import old_utils\n"),
+        f.check(
+            "app/a.py",
+            "from .legacy_engine import UserEngine\nfrom . import old_utils\n"
+        ),
         vec![d("SSOT001", 1, 28, 1, 38), d("SSOT003", 2, 15, 2, 24)]
     );
     assert_eq!(
@@ -202,7 +217,10 @@ fn star_imports() {
 fn legacy_name_of_a_renamed_symbol() {
     let f = Fixture::new();
     assert_eq!(
-        f.check("app/a.py", "from app.legacy_engine import Engine\nfrom app.engine.user_engine import Engine\n"),
+        f.check(
+            "app/a.py",
+            "from app.legacy_engine import Engine\nfrom app.engine.user_engine import Engine\n"
+        ),
         vec![d("SSOT001", 1, 31, 1, 37), d("SSOT001", 2, 36, 2, 42)]
     );
 }
@@ -319,7 +337,10 @@ from app.legacy_engine import (
 fn per_file_ignores() {
     let f = Fixture::new();
     assert_eq!(
-        f.check("app/generated/g.py", "from app.legacy_engine import UserEngine\nimport app.old_utils\n"),
+        f.check(
+            "app/generated/g.py",
+            "from app.legacy_engine import UserEngine\nimport app.old_utils\n"
+        ),
         vec![d("SSOT003", 2, 8, 2, 21)]
     );
 }
@@ -337,7 +358,11 @@ import app.old_utils
 ";
     assert_eq!(
         f.check("app/a.py", text),
-        vec![d("SSOT001", 1, 31, 1, 41), d("SSOT001", 5, 22, 5, 32), d("SSOT003", 6, 8, 6, 21)]
+        vec![
+            d("SSOT001", 1, 31, 1, 41),
+            d("SSOT001", 5, 22, 5, 32),
+            d("SSOT003", 6, 8, 6, 21)
+        ]
     );
 }
 
@@ -346,7 +371,10 @@ fn empty_file_and_non_ascii_columns() {
     let f = Fixture::new();
     assert_eq!(f.check("app/a.py", ""), vec![]);
     assert_eq!(
-        f.check("app/b.py", "é = \"😀\"; from app.legacy_engine import UserEngine\n"),
+        f.check(
+            "app/b.py",
+            "é = \"😀\"; from app.legacy_engine import UserEngine\n"
+        ),
         vec![d("SSOT001", 1, 40, 1, 50)]
     );
 }
