@@ -11,6 +11,7 @@ pub mod fix;
 pub mod fixer;
 pub mod lint;
 pub mod output;
+pub mod prefilter;
 pub mod project;
 pub mod python;
 pub mod rules;

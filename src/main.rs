@@ -14,7 +14,11 @@ use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
 #[derive(Parser)]
-#[command(name = "ssotlint", version, about = "Keep a Python code base on a single source of truth")]
+#[command(
+    name = "ssotlint",
+    version,
+    about = "Keep a Python code base on a single source of truth"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,7 +104,8 @@ fn validate_codes(codes: &[String], flag: &str) -> Result<Vec<String>, String> {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let store = match &args.config {
         Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
         None => SettingsStore::discover(&cwd),
@@ -146,7 +151,11 @@ fn run_fix(
     options: &LintOptions,
     args: &CheckArgs,
 ) -> Result<ExitCode, String> {
-    let mode = if args.diff { FixMode::Diff } else { FixMode::Write };
+    let mode = if args.diff {
+        FixMode::Diff
+    } else {
+        FixMode::Write
+    };
     let report = fix_paths(paths, store, options, args.unsafe_fixes, mode);
     for warning in &report.check.warnings {
         eprintln!("warning: {warning}");
@@ -176,7 +185,11 @@ fn run_fix(
         FixMode::Diff => !report.diffs.is_empty(),
         FixMode::Write => left > 0,
     };
-    Ok(if dirty { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if dirty {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
@@ -213,7 +226,8 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
 }
 
 fn show_rule(code: &str) -> Result<ExitCode, String> {
-    let rule = Rule::from_code(code).ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
+    let rule = Rule::from_code(code)
+        .ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
     println!("# {} ({})\n", rule.name(), rule.code());
     println!("{}\n", rule.summary());
     println!("Default severity: {}\n", rule.default_severity().as_str());

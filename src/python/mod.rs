@@ -2,12 +2,12 @@
 //! rules read. Nothing downstream walks raw syntax.
 
 mod facts;
-pub mod names;
 pub mod modules;
+pub mod names;
 
 pub use facts::{
-    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
-    ImportedName, ModuleRef, NoqaDirective, Scope, StringLiteral,
+    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind, ImportedName,
+    ModuleRef, NoqaDirective, Scope, StringLiteral,
 };
 pub use modules::ModuleName;
 

@@ -424,7 +424,7 @@ pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> 
     for i in 1..parts.len() {
         for symbol in ctx.settings.canonical_for_name(parts[i]) {
             let module = parts[..i].join(".");
-            if symbol.legacy_modules.iter().any(|m| *m == module) {
+            if symbol.legacy_modules.contains(&module) {
                 let rest = parts[i + 1..]
                     .iter()
                     .map(|p| format!(".{p}"))
