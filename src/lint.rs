@@ -102,8 +102,7 @@ fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> 
         .filter(|d| !ignored.iter().any(|p| d.rule.matches_prefix(p)))
         .filter(|d| {
             let code = d.rule.code();
-            !suppressed_at(d.range.start, code)
-                && !d.parent.is_some_and(|p| suppressed_at(p, code))
+            !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
         })
         .map(|mut d| {
             d.severity = ctx.settings.severity_of(d.rule);

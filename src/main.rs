@@ -13,7 +13,11 @@ use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
 #[derive(Parser)]
-#[command(name = "ssotlint", version, about = "Keep a Python code base on a single source of truth")]
+#[command(
+    name = "ssotlint",
+    version,
+    about = "Keep a Python code base on a single source of truth"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -90,7 +94,8 @@ fn validate_codes(codes: &[String], flag: &str) -> Result<Vec<String>, String> {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let store = match &args.config {
         Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
         None => SettingsStore::discover(&cwd),
@@ -161,7 +166,8 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
 }
 
 fn show_rule(code: &str) -> Result<ExitCode, String> {
-    let rule = Rule::from_code(code).ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
+    let rule = Rule::from_code(code)
+        .ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
     println!("# {} ({})\n", rule.name(), rule.code());
     println!("{}\n", rule.summary());
     println!("Default severity: {}\n", rule.default_severity().as_str());

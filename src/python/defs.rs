@@ -43,9 +43,14 @@ pub enum Target {
     /// `x = …`
     Name(TextRange),
     /// `obj.attr = …` where `obj` is a dotted name.
-    Attribute { object: TextRange, attr: TextRange },
+    Attribute {
+        object: TextRange,
+        attr: TextRange,
+    },
     /// `obj.attr[key] = …` / `obj[key] = …` where `obj…` is a dotted name.
-    Subscript { object: TextRange },
+    Subscript {
+        object: TextRange,
+    },
     Other,
 }
 
@@ -191,7 +196,10 @@ impl Collector {
         let k = kinds();
         let id = node.kind_id();
         if id == k.call {
-            if let Some(callee) = node.child_by_field_name("function").filter(|f| is_dotted(*f)) {
+            if let Some(callee) = node
+                .child_by_field_name("function")
+                .filter(|f| is_dotted(*f))
+            {
                 self.facts.calls.push(CallFact {
                     range: node.byte_range(),
                     callee: Some(callee.byte_range()),
@@ -276,9 +284,10 @@ impl Collector {
             for arg in args.named_children(&mut cursor) {
                 match arg.kind() {
                     "keyword_argument" => {
-                        if let (Some(n), Some(v)) =
-                            (arg.child_by_field_name("name"), arg.child_by_field_name("value"))
-                        {
+                        if let (Some(n), Some(v)) = (
+                            arg.child_by_field_name("name"),
+                            arg.child_by_field_name("value"),
+                        ) {
                             keywords.push(Keyword {
                                 name: n.byte_range(),
                                 value: v.byte_range(),
@@ -360,14 +369,12 @@ impl Collector {
                     value: right.and_then(value_call),
                 });
             }
-            Frame::Class(c) if c != usize::MAX => {
-                if left.kind() == "identifier" {
-                    self.facts.classes[c].attributes.push(ClassAttribute {
-                        name: left.byte_range(),
-                        value: right.map(|r| r.byte_range()),
-                        call: right.and_then(value_call),
-                    });
-                }
+            Frame::Class(c) if c != usize::MAX && left.kind() == "identifier" => {
+                self.facts.classes[c].attributes.push(ClassAttribute {
+                    name: left.byte_range(),
+                    value: right.map(|r| r.byte_range()),
+                    call: right.and_then(value_call),
+                });
             }
             _ => {}
         }
@@ -405,7 +412,10 @@ impl Collector {
         for child in stmt.named_children(&mut cursor) {
             match child.kind() {
                 "block" => self.module_block(child, text),
-                "elif_clause" | "else_clause" | "except_clause" | "except_group_clause"
+                "elif_clause"
+                | "else_clause"
+                | "except_clause"
+                | "except_group_clause"
                 | "finally_clause" => {
                     let mut inner = child.walk();
                     for block in child.named_children(&mut inner) {
@@ -455,7 +465,11 @@ impl Collector {
                         if name.kind() != "identifier" {
                             continue;
                         }
-                        let call = if pairwise { value_call(values[i]) } else { None };
+                        let call = if pairwise {
+                            value_call(values[i])
+                        } else {
+                            None
+                        };
                         self.facts.module_assignments.push(ModuleAssignment {
                             name: name.byte_range(),
                             value: call,

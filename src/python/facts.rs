@@ -470,7 +470,10 @@ impl<'a> Walker<'a> {
 
 /// `a . b` (with continuations or spaces) → `a.b`.
 fn dotted_text(text: &str) -> String {
-    if text.bytes().all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r') {
+    if text
+        .bytes()
+        .all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r')
+    {
         return text.to_string();
     }
     text.split('.')
@@ -485,9 +488,7 @@ fn is_dotted_path(value: &str) -> bool {
         && value.len() <= 512
         && value.split('.').all(|part| {
             let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|c| c == '_' || c.is_alphabetic())
+            chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
                 && chars.all(|c| c == '_' || c.is_alphanumeric())
         })
 }
@@ -516,7 +517,10 @@ mod tests {
         assert_eq!(NoqaDirective::parse("# NOQA"), Some(NoqaDirective::All));
         assert_eq!(
             NoqaDirective::parse("# noqa: SSOT001, SSOT002"),
-            Some(NoqaDirective::Codes(vec!["SSOT001".into(), "SSOT002".into()]))
+            Some(NoqaDirective::Codes(vec![
+                "SSOT001".into(),
+                "SSOT002".into()
+            ]))
         );
         assert_eq!(
             NoqaDirective::parse("# type: ignore  # noqa:SSOT003"),
