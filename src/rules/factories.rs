@@ -99,10 +99,7 @@ fn bypass(ctx: &FileContext, factories: &[FactorySettings], out: &mut Vec<Diagno
             continue;
         }
         let qualified = resolver.resolve(&text).qualified;
-        let Some(factory) = active
-            .iter()
-            .find(|f| f.builds.contains(&qualified))
-        else {
+        let Some(factory) = active.iter().find(|f| f.builds.contains(&qualified)) else {
             continue;
         };
         let factory_name = split(&factory.class).1;
