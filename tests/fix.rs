@@ -324,7 +324,15 @@ fn aliased_import_unsafe_fix_and_shadowed_case() {
     let text = "from pkg.core.engine import UserExecutionEngine as Engine\n\nx = Engine()\n";
     // Safe only: nothing to do, the finding stays.
     assert_eq!(p.fix("pkg/a.py", text, false), text);
-    let (stdout, _, code) = p.run(&["check", "--fix", "--output-format", "concise", "pkg/a.py"]);
+    let (stdout, _, code) = p.run(&[
+        "check",
+        "--fix",
+        "--select",
+        "SSOT0",
+        "--output-format",
+        "concise",
+        "pkg/a.py",
+    ]);
     assert_eq!(code, 1);
     assert!(stdout.contains("pkg/a.py:1:29: SSOT002"), "{stdout}");
     assert!(stdout.ends_with("Fixed 0, 1 left\n"), "{stdout}");

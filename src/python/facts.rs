@@ -3,6 +3,7 @@
 
 use tree_sitter::{Node, Tree};
 
+use super::defs::{Collector, DefFacts};
 use super::modules::{resolve_relative, ModuleName};
 use crate::source::TextRange;
 
@@ -18,6 +19,8 @@ pub struct Facts {
     pub comments: Vec<Comment>,
     /// Ranges of tree-sitter ERROR and MISSING nodes.
     pub syntax_errors: Vec<TextRange>,
+    /// Module-level bindings, classes, functions and calls (singleton/factory rules).
+    pub defs: DefFacts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,8 +190,10 @@ impl Facts {
             text,
             module,
             facts: Facts::default(),
+            defs: Collector::default(),
         };
         walker.visit(tree.root_node(), ImportContext::default());
+        walker.facts.defs = walker.defs.finish();
         walker.facts
     }
 
@@ -201,6 +206,7 @@ struct Walker<'a> {
     text: &'a str,
     module: Option<&'a ModuleName>,
     facts: Facts,
+    defs: Collector,
 }
 
 impl<'a> Walker<'a> {
@@ -212,6 +218,7 @@ impl<'a> Walker<'a> {
         if node.is_error() || node.is_missing() {
             self.facts.syntax_errors.push(node.byte_range());
         }
+        self.defs.on_node(node, self.text);
         match node.kind() {
             "import_statement" => return self.import(node, ctx),
             "import_from_statement" => return self.import_from(node, ctx),
@@ -246,6 +253,7 @@ impl<'a> Walker<'a> {
                 };
                 let inner = ImportContext { scope, ..ctx };
                 self.visit_children(node, inner);
+                self.defs.leave();
                 return;
             }
             "if_statement" => {
