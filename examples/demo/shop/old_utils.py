@@ -1,0 +1,4 @@
+"""Moved to :mod:`shop.utils.text`; this module only re-exports its names."""
+from shop.utils.text import slugify, truncate
+
+__all__ = ["slugify", "truncate"]
