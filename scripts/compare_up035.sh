@@ -123,6 +123,19 @@ def bindings(src):
     walk(tree, ())
     return out
 
+def normalized(bs):
+    return {(scope, "collections.abc", name, alias) for scope, _, name, alias in bs}
+
+def leftovers(bs):
+    return [b for b in bs if b[1] == "typing"]
+
+left_names = {"ssot": 0, "ruff": 0}
+for rel in rels:
+    for tool, root in (("ssot", ssot), ("ruff", ruff)):
+        b = bindings(read(root, rel))
+        left_names[tool] += len(leftovers(b or set()))
+left_behind = {"ssot": 0, "ruff": 0}
+
 bad_ssot = broken(ssot, changed["ssot"])
 bad_ruff = broken(ruff, changed["ruff"])
 both = sorted(set(changed["ssot"]) | set(changed["ruff"]))
@@ -137,6 +150,9 @@ for rel in both:
     bs, br = bindings(s), bindings(r)
     if bs == br:
         same_bindings += 1
+    elif bs is not None and br is not None and normalized(bs) == normalized(br):
+        # Same result once the names a tool left in `typing` are counted as moved.
+        left_behind[("ssot" if leftovers(bs) else "ruff")] += 1
     elif rel not in changed["ruff"]:
         only["ssot"].append(rel)
     elif rel not in changed["ssot"]:
@@ -154,6 +170,10 @@ for rel, err in bad_ssot:
     print(f"  ssotlint broke {rel}: {err}")
 print(f"changed by either: {len(both)}; byte-identical results: {identical}; "
       f"same imported bindings, different text: {same_bindings}")
+print(f"listed names still imported from typing after the fix: ssotlint {left_names['ssot']}, "
+      f"ruff {left_names['ruff']}")
+print(f"same bindings once those leftovers count as moved: left by ruff {left_behind['ruff']} files, "
+      f"left by ssotlint {left_behind['ssot']} files")
 print(f"changed only by ssotlint: {len(only['ssot'])}; only by ruff: {len(only['ruff'])}; "
       f"both, different bindings: {len(differ)}")
 shown = 0

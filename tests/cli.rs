@@ -78,6 +78,8 @@ app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module 
   |
 1 | from app.old import Engine
   |                     ^^^^^^ SSOT001
+  |
+  = fix: Import from `app.core`
 
 app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
   |
