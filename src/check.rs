@@ -86,12 +86,12 @@ pub fn check_paths(
 
 /// One prefilter per distinct settings (config file) in the run.
 #[derive(Default)]
-struct Prefilters {
+pub(crate) struct Prefilters {
     by_settings: Mutex<HashMap<usize, Arc<Prefilter>>>,
 }
 
 impl Prefilters {
-    fn get(&self, settings: &Arc<Settings>, options: &LintOptions) -> Arc<Prefilter> {
+    pub(crate) fn get(&self, settings: &Arc<Settings>, options: &LintOptions) -> Arc<Prefilter> {
         let key = Arc::as_ptr(settings) as usize;
         if let Some(found) = self
             .by_settings

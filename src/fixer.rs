@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::{CheckReport, FileReport};
+use crate::check::{CheckReport, FileReport, Prefilters};
 use crate::config::SettingsStore;
 use crate::fix::fix_text;
 use crate::lint::LintOptions;
@@ -60,10 +60,11 @@ pub fn fix_paths(
     mode: FixMode,
 ) -> FixReport {
     let walked = walk::python_files(paths, store);
+    let prefilters = Prefilters::default();
     let outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
-        .map(|path| fix_file(path, store, options, unsafe_fixes, mode))
+        .map(|path| fix_file(path, store, options, unsafe_fixes, mode, &prefilters))
         .collect();
     let mut report = FixReport::default();
     report.check.errors = walked.errors;
@@ -103,6 +104,7 @@ fn fix_file(
     options: &LintOptions,
     unsafe_fixes: bool,
     mode: FixMode,
+    prefilters: &Prefilters,
 ) -> Outcome {
     let settings = match store.for_file(path) {
         Ok(s) => s,
@@ -116,6 +118,19 @@ fn fix_file(
         Ok(t) => t,
         Err(e) => return Outcome::Skipped(format!("{}: {e}", path.display())),
     };
+    // What no rule can flag has nothing to fix.
+    if !prefilters.get(&settings, options).may_match(&text) {
+        return Outcome::Done {
+            report: FileReport {
+                path: path.to_path_buf(),
+                source: crate::source::SourceText::new(text),
+                diagnostics: Vec::new(),
+            },
+            fixed: 0,
+            diff: None,
+            changed: false,
+        };
+    }
     // The BOM is not Python source; keep it aside and put it back on write.
     let (bom, body) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest.to_string()),

@@ -519,3 +519,28 @@ fn fix_text_api_reports_count_and_final_lint() {
     assert_eq!(outcome.fixed, 1);
     assert!(outcome.linted.diagnostics.is_empty());
 }
+
+#[test]
+fn legacy_module_imports_are_rewritten() {
+    let p = Project::new();
+    let text = "\
+from pkg.legacy import helper
+from pkg.legacy.sub import thing as t
+import pkg.legacy as L
+from pkg import legacy
+import pkg.legacy
+";
+    let fixed = p.fix("pkg/a.py", text, false);
+    // A plain `import pkg.legacy` binds `pkg`; rewriting it would change what `pkg.legacy`
+    // means at use sites, so it keeps its finding and no fix.
+    assert_eq!(
+        fixed,
+        "\
+from pkg.modern.mod import helper
+from pkg.modern.mod.sub import thing as t
+import pkg.modern.mod as L
+from pkg.modern import mod as legacy
+import pkg.legacy
+"
+    );
+}

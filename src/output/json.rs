@@ -16,16 +16,18 @@ fn location(source: &SourceText, offset: usize) -> Value {
 /// One diagnostic as ruff's JSON schema has it (plus `severity`).
 pub fn json_value(m: &Message) -> Value {
     let d = m.diagnostic;
-    let fix = d.fix.as_ref().map(|fix| {
-        json!({
+    // Rename fixes resolve their references here; one that cannot be applied is `null`.
+    let fix = d.fix.as_ref().and_then(|fix| {
+        let edits = fix.edits_for(m.source.text())?;
+        Some(json!({
             "applicability": fix.applicability,
             "message": fix.title,
-            "edits": fix.edits.iter().map(|e| json!({
+            "edits": edits.iter().map(|e| json!({
                 "content": e.content,
                 "location": location(m.source, e.range.start),
                 "end_location": location(m.source, e.range.end),
             })).collect::<Vec<_>>(),
-        })
+        }))
     });
     json!({
         "cell": null,
