@@ -269,7 +269,8 @@ fn collect(
                 continue;
             }
         };
-        let added = if options.all_lines {
+        // A copy adds new occurrences of everything it copies; a rename moves lines.
+        let added = if options.all_lines || delta.status() == Delta::Copied {
             None
         } else {
             Some(added_lines(&diff, idx)?)
