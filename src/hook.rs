@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::check::{CheckReport, FileReport};
 use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
+use crate::fix::fix_text;
 use crate::git::{self, IndexFiles};
 use crate::lint::{lint_text, LintOptions};
 use crate::project::ModuleFiles;
@@ -42,6 +43,34 @@ pub struct ChangeOptions {
     /// `--config FILE`: one config for everything.
     pub config: Option<PathBuf>,
     pub lint: LintOptions,
+    /// `--fix` (staged mode only): fix files whose working tree equals the index.
+    pub fix: bool,
+    pub unsafe_fixes: bool,
+}
+
+/// What a changed-lines check found (and fixed).
+#[derive(Debug, Default)]
+pub struct ChangesReport {
+    pub check: CheckReport,
+    /// Diagnostics fixed by `--fix`.
+    pub fixed: usize,
+}
+
+/// Whether `--fix` may touch a file.
+enum FixPlan {
+    No,
+    /// Fix, then diff the result against `old` (the `HEAD` blob) for the added lines.
+    Yes {
+        old: Vec<u8>,
+        rel: PathBuf,
+    },
+}
+
+/// A fixed file to write to the working tree and stage.
+struct Write {
+    abs: PathBuf,
+    rel: PathBuf,
+    content: String,
 }
 
 /// One changed Python file, read and ready to lint.
@@ -50,6 +79,7 @@ struct Changed {
     text: String,
     /// 1-based rows of added lines; `None` keeps every diagnostic.
     added: Option<HashSet<usize>>,
+    fix: FixPlan,
 }
 
 /// Lint what changed. `Err` is a reason the job could not be done (exit 2).
@@ -57,14 +87,22 @@ pub fn check_changes(
     target: &Target,
     options: &ChangeOptions,
     cwd: &Path,
-) -> Result<CheckReport, String> {
+) -> Result<ChangesReport, String> {
+    if options.fix && matches!(target, Target::Since(_)) {
+        return Err(
+            "--fix works with --staged only; use `ssotlint check --fix` on files".to_string(),
+        );
+    }
     let repo = git::open_repository(cwd)?;
     let workdir = git::workdir(&repo)?;
     let mut report = CheckReport::default();
     let collected = collect(&repo, &workdir, target, options, &mut report)?;
-    let repo = Arc::new(Mutex::new(repo));
+    let repo_handle = Arc::new(Mutex::new(repo));
     let module_files: Option<Arc<dyn ModuleFiles>> = match target {
-        Target::Staged => Some(Arc::new(IndexFiles::new(workdir.clone(), repo))),
+        Target::Staged => Some(Arc::new(IndexFiles::new(
+            workdir.clone(),
+            repo_handle.clone(),
+        ))),
         Target::Since(_) => None,
     };
     let mut configs = ConfigLookup::new(
@@ -84,37 +122,122 @@ pub fn check_changes(
     }
     report.errors.sort();
     report.errors.dedup();
-    let linted: Vec<FileReport> = jobs
+    let done: Vec<(FileReport, usize, Option<Write>)> = jobs
         .into_par_iter()
-        .map(|(file, settings)| {
-            let linted = lint_text(&file.abs, file.text, &settings, &options.lint);
-            let source = linted.source;
-            let diagnostics = linted
-                .diagnostics
-                .into_iter()
-                .filter(|d| match &file.added {
-                    None => true,
-                    Some(added) => {
-                        let first = source.location(d.range.start).row;
-                        let last = source.location(d.range.end).row.max(first);
-                        (first..=last).any(|row| added.contains(&row))
-                    }
-                })
-                .collect();
-            FileReport {
-                path: relative_to(&file.abs, cwd),
-                source,
-                diagnostics,
+        .map(|(file, settings)| lint_changed(file, &settings, options, cwd))
+        .collect();
+    let mut out = ChangesReport {
+        check: report,
+        fixed: 0,
+    };
+    let mut writes = Vec::new();
+    for (file, fixed, write) in done {
+        out.check.checked += 1;
+        out.fixed += fixed;
+        writes.extend(write);
+        if !file.diagnostics.is_empty() {
+            out.check.files.push(file);
+        }
+    }
+    out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
+    if !writes.is_empty() {
+        stage_fixes(&repo_handle, &writes)?;
+    }
+    Ok(out)
+}
+
+/// Lint (and with `--fix`, fix) one changed file; keep diagnostics on added lines.
+fn lint_changed(
+    file: Changed,
+    settings: &Settings,
+    options: &ChangeOptions,
+    cwd: &Path,
+) -> (FileReport, usize, Option<Write>) {
+    let mut added = file.added;
+    let mut fixed = 0;
+    let mut write = None;
+    let linted = match file.fix {
+        FixPlan::No => lint_text(&file.abs, file.text, settings, &options.lint),
+        FixPlan::Yes { old, rel } => {
+            let (bom, body) = match file.text.strip_prefix(BOM) {
+                Some(rest) => (BOM, rest.to_string()),
+                None => ("", file.text),
+            };
+            let outcome = fix_text(
+                &file.abs,
+                body,
+                settings,
+                &options.lint,
+                options.unsafe_fixes,
+            );
+            fixed = outcome.fixed;
+            if outcome.fixed > 0 {
+                let content = format!("{bom}{}", outcome.text);
+                if added.is_some() {
+                    added = Some(added_between(&old, content.as_bytes()));
+                }
+                write = Some(Write {
+                    abs: file.abs.clone(),
+                    rel,
+                    content,
+                });
+            }
+            outcome.linted
+        }
+    };
+    let source = linted.source;
+    let diagnostics = linted
+        .diagnostics
+        .into_iter()
+        .filter(|d| match &added {
+            None => true,
+            Some(added) => {
+                let first = source.location(d.range.start).row;
+                let last = source.location(d.range.end).row.max(first);
+                (first..=last).any(|row| added.contains(&row))
             }
         })
         .collect();
-    report.checked = linted.len();
-    report.files = linted
-        .into_iter()
-        .filter(|f| !f.diagnostics.is_empty())
-        .collect();
-    report.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(report)
+    let report = FileReport {
+        path: relative_to(&file.abs, cwd),
+        source,
+        diagnostics,
+    };
+    (report, fixed, write)
+}
+
+const BOM: &str = "\u{feff}";
+
+/// Rows of `new` that a diff from `old` adds (for a text `--fix` changed).
+fn added_between(old: &[u8], new: &[u8]) -> HashSet<usize> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0);
+    let mut rows = HashSet::new();
+    if let Ok(patch) = git2::Patch::from_buffers(old, None, new, None, Some(&mut opts)) {
+        rows = patch_added_rows(&patch).unwrap_or_default();
+    }
+    rows
+}
+
+/// Write fixed files and stage exactly them (as `git add` would: stat data, filters,
+/// mode from the file), in the index the commit is made from.
+fn stage_fixes(repo: &Mutex<Repository>, writes: &[Write]) -> Result<(), String> {
+    let repo = repo
+        .lock()
+        .map_err(|_| "the repository handle is poisoned".to_string())?;
+    let mut index = repo
+        .index()
+        .map_err(|e| git_error("cannot read the git index", e))?;
+    for w in writes {
+        std::fs::write(&w.abs, &w.content)
+            .map_err(|e| format!("{}: cannot write: {e}", w.abs.display()))?;
+        index
+            .add_path(&w.rel)
+            .map_err(|e| git_error(&format!("{}: cannot stage the fix", w.rel.display()), e))?;
+    }
+    index
+        .write()
+        .map_err(|e| git_error("cannot write the git index", e))
 }
 
 struct Collected {
@@ -259,6 +382,30 @@ fn collect(
                 .insert(abs, Some(String::from_utf8_lossy(&bytes).into_owned()));
             continue;
         }
+        let fix = if options.fix {
+            let on_disk = std::fs::read(&abs).ok();
+            if on_disk.as_deref() == Some(bytes.as_slice()) {
+                let old = match delta.old_file().id() {
+                    id if id.is_zero() => Vec::new(),
+                    id => repo
+                        .find_blob(id)
+                        .map(|b| b.content().to_vec())
+                        .unwrap_or_default(),
+                };
+                FixPlan::Yes {
+                    old,
+                    rel: rel.to_path_buf(),
+                }
+            } else {
+                report.warnings.push(format!(
+                    "{}: the working tree differs from the staged content; not fixed (stage or stash the difference first)",
+                    relative_to(&abs, workdir).display()
+                ));
+                FixPlan::No
+            }
+        } else {
+            FixPlan::No
+        };
         let text = match decode(bytes) {
             Ok(t) => t,
             Err(DecodeError::Binary { .. }) => continue,
@@ -275,19 +422,26 @@ fn collect(
         } else {
             Some(added_lines(&diff, idx)?)
         };
-        collected.files.push(Changed { abs, text, added });
+        collected.files.push(Changed {
+            abs,
+            text,
+            added,
+            fix,
+        });
     }
     Ok(collected)
 }
 
 /// Rows (1-based, new side) of the lines a delta adds.
 fn added_lines(diff: &git2::Diff, idx: usize) -> Result<HashSet<usize>, String> {
+    match git2::Patch::from_diff(diff, idx).map_err(|e| git_error("cannot compute the diff", e))? {
+        Some(patch) => patch_added_rows(&patch),
+        None => Ok(HashSet::new()),
+    }
+}
+
+fn patch_added_rows(patch: &git2::Patch) -> Result<HashSet<usize>, String> {
     let mut rows = HashSet::new();
-    let Some(patch) =
-        git2::Patch::from_diff(diff, idx).map_err(|e| git_error("cannot compute the diff", e))?
-    else {
-        return Ok(rows);
-    };
     for hunk in 0..patch.num_hunks() {
         let lines = patch
             .num_lines_in_hunk(hunk)

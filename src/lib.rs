@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod git;
 pub mod hook;
+pub mod fixer;
 pub mod lint;
 pub mod output;
 pub mod project;

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use ssotlint::check::{check_paths, CheckReport};
 use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
+use ssotlint::fixer::{fix_paths, FixMode};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
@@ -64,6 +65,15 @@ struct CheckArgs {
     /// Print diagnostics only, no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Apply the safe fixes (and the unsafe ones with `--unsafe-fixes`), writing files.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply fixes that may change behaviour (renames of references).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is one.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// Accepted for ruff compatibility; ssotlint keeps no cache.
     #[arg(long)]
     no_cache: bool,
@@ -136,6 +146,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
+    if args.fix || args.diff {
+        return run_fix(&paths, &store, &options, &args);
+    }
     let report = check_paths(&paths, &store, &options);
     finish(&report, &args)
 }
@@ -170,9 +183,18 @@ fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCod
         paths: args.paths.iter().map(|p| ssotlint::config::normalize(p)).collect(),
         config: args.config.clone(),
         lint,
+        fix: args.fix,
+        unsafe_fixes: args.unsafe_fixes,
     };
+    if args.diff {
+        return Err("--diff works on files only; use `ssotlint check --diff` (or `--fix` with --staged)".to_string());
+    }
     let report = check_changes(&target, &options, cwd)?;
-    finish(&report, &args)
+    let code = finish(&report.check, &args)?;
+    if args.fix && report.check.errors.is_empty() && !args.quiet {
+        println!("Fixed {}, {} left", report.fixed, report.check.diagnostic_count());
+    }
+    Ok(code)
 }
 
 fn install_hook(force: bool) -> Result<ExitCode, String> {
@@ -190,6 +212,45 @@ fn install_hook(force: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn run_fix(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+    args: &CheckArgs,
+) -> Result<ExitCode, String> {
+    let mode = if args.diff { FixMode::Diff } else { FixMode::Write };
+    let report = fix_paths(paths, store, options, args.unsafe_fixes, mode);
+    for warning in &report.check.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let left = report.check.diagnostic_count();
+    if mode == FixMode::Diff {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        for diff in &report.diffs {
+            write!(out, "{diff}").map_err(write_err)?;
+        }
+        out.flush().map_err(write_err)?;
+        eprintln!("Would fix {}, {left} left", report.fixed);
+    } else {
+        print_report(&report.check, args).map_err(write_err)?;
+        if !args.quiet {
+            println!("Fixed {}, {left} left", report.fixed);
+        }
+    }
+    if !report.check.errors.is_empty() {
+        for error in &report.check.errors {
+            eprintln!("error: {error}");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let dirty = match mode {
+        FixMode::Diff => !report.diffs.is_empty(),
+        FixMode::Write => left > 0,
+    };
+    Ok(if dirty { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
 fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
     let stdout = io::stdout();
     let is_terminal = stdout.is_terminal();
@@ -205,7 +266,7 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
     });
     let color = is_terminal && std::env::var_os("NO_COLOR").is_none();
     output::write(format, &report.files, color, &mut out)?;
-    if matches!(format, Format::Full | Format::Concise) && !args.quiet {
+    if matches!(format, Format::Full | Format::Concise) && !args.quiet && !args.fix {
         let n = report.diagnostic_count();
         if n == 0 {
             writeln!(out, "All checks passed ({} files).", report.checked)?;

@@ -727,3 +727,69 @@ fn pre_commit_framework_runs_the_hook_from_pre_commit_hooks_yaml() {
     assert!(ok_out.contains("Passed"), "{ok_out}");
     assert_eq!(commit_count(&repo), 2);
 }
+
+const CANONICAL: &str = "[canonical]\n\"app.core.Engine\" = { legacy-modules = [\"app.shim\"] }\n";
+
+fn fix_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("ssotlint.toml", CANONICAL);
+    repo.write("app/__init__.py", "");
+    repo.write("app/core.py", "class Engine:\n    pass\n");
+    repo.write("app/shim.py", "from app.core import Engine\n");
+    repo.write("app/other.py", "x = 1\n");
+    repo.commit_all("base");
+    repo
+}
+
+#[test]
+fn staged_fix_writes_and_stages_only_the_fixed_file() {
+    let repo = fix_repo();
+    repo.write("app/m.py", "import os\nfrom app.shim import Engine\n");
+    repo.git(&["add", "app/m.py"]);
+    repo.write("app/other.py", "x = 2\n");
+    repo.write("untracked.py", "from app.shim import Engine\n");
+    let out = repo.run(&["hook", "--fix"]);
+    assert_eq!(
+        result(&out),
+        (0, "Fixed 1, 0 left\n".to_string(), String::new())
+    );
+    let fixed = "import os\nfrom app.core import Engine\n";
+    assert_eq!(
+        std::fs::read_to_string(repo.root.join("app/m.py")).expect("read"),
+        fixed
+    );
+    assert_eq!(repo.git(&["show", ":app/m.py"]), fixed);
+    assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "app/m.py\n");
+    assert_eq!(repo.git(&["diff", "--name-only"]), "app/other.py\n");
+    assert_eq!(
+        repo.git(&["status", "--porcelain", "untracked.py"]),
+        "?? untracked.py\n"
+    );
+    assert_reports(&repo.run(&["hook"]), &[], 1);
+}
+
+#[test]
+fn staged_fix_leaves_files_with_unstaged_changes_alone() {
+    let repo = fix_repo();
+    let staged = "import os\nfrom app.shim import Engine\n";
+    repo.write("app/m.py", staged);
+    repo.git(&["add", "app/m.py"]);
+    let working = "import os\nfrom app.shim import Engine\nprint(Engine)\n";
+    repo.write("app/m.py", working);
+    let out = repo.run(&["hook", "--fix"]);
+    assert_eq!(
+        result(&out),
+        (
+            1,
+            "app/m.py:2:22: SSOT001 `Engine` imported from `app.shim`; its canonical module is `app.core`\nFixed 0, 1 left\n"
+                .to_string(),
+            "warning: app/m.py: the working tree differs from the staged content; not fixed (stage or stash the difference first)\n"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.root.join("app/m.py")).expect("read"),
+        working
+    );
+    assert_eq!(repo.git(&["show", ":app/m.py"]), staged);
+}

@@ -2,6 +2,7 @@
 //! rules read. Nothing downstream walks raw syntax.
 
 mod facts;
+pub mod names;
 pub mod modules;
 
 pub use facts::{

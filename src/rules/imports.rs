@@ -6,6 +6,7 @@
 
 use crate::config::{is_module_or_submodule, CanonicalSymbol};
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::lint::FileContext;
 use crate::python::{Import, ImportKind, ImportedName, StringLiteral};
 use crate::rules::Rule;
@@ -156,7 +157,8 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
         ImportKind::Import => {
             for name in &import.names {
                 if let Some(d) = legacy_module_plain(ctx, name) {
-                    out.push(d.with_parent(import.range.start));
+                    let fix = crate::rules::import_fix::plain_import_fix(ctx, name);
+                    out.push(d.with_parent(import.range.start).with_fix(fix));
                 }
             }
         }
@@ -164,12 +166,33 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
             let Some(module) = import.module.as_ref().and_then(|m| m.resolved.as_deref()) else {
                 return;
             };
-            for name in &import.names {
-                let found = fragmented(ctx, module, name)
-                    .or_else(|| aliased(ctx, module, name))
+            let mut found = Vec::new();
+            for (i, name) in import.names.iter().enumerate() {
+                let d = fragmented(ctx, module, name)
+                    .or_else(|| aliased(ctx, import, module, name))
                     .or_else(|| legacy_module_from(ctx, module, name));
-                if let Some(d) = found {
-                    out.push(d.with_parent(import.range.start));
+                if let Some(d) = d {
+                    found.push((i, d.with_parent(import.range.start)));
+                }
+            }
+            let movable: Vec<usize> = found
+                .iter()
+                .filter(|(_, d)| {
+                    matches!(d.rule, Rule::FragmentedImport | Rule::LegacyModuleImport)
+                        && !ctx.is_suppressed(d.rule, d.range.start, d.parent)
+                })
+                .map(|(i, _)| *i)
+                .collect();
+            let fix = if movable.is_empty() {
+                None
+            } else {
+                crate::rules::import_fix::statement_fix(ctx, import, module, &movable)
+            };
+            for (i, d) in found {
+                if movable.contains(&i) {
+                    out.push(d.with_fix(fix.clone()));
+                } else {
+                    out.push(d);
                 }
             }
             if let Some(star) = &import.star {
@@ -209,7 +232,7 @@ fn fragmented(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Di
     ))
 }
 
-fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
+pub(crate) fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
     let renamed = name != symbol.name;
     if module == symbol.module {
         // A backwards-compatible alias kept in the canonical module itself.
@@ -223,7 +246,7 @@ fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &Canonical
 }
 
 /// SSOT002: `from <canonical> import X as Y`.
-fn aliased(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+fn aliased(ctx: &FileContext, import: &Import, module: &str, name: &ImportedName) -> Option<Diagnostic> {
     if !ctx.is_enabled(Rule::AliasedImport) {
         return None;
     }
@@ -235,14 +258,30 @@ fn aliased(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagn
     if alias == &symbol.name {
         return None;
     }
-    Some(Diagnostic::new(
-        Rule::AliasedImport,
-        format!(
-            "`{}` imported as `{alias}`; use the canonical name `{}`",
-            symbol.name, symbol.name
-        ),
-        name.range.clone(),
-    ))
+    let fix = Fix::new(
+        Applicability::Unsafe,
+        format!("Drop the alias `{alias}` and rename its references to `{}`", symbol.name),
+        vec![Edit {
+            range: name.range.clone(),
+            content: symbol.name.clone(),
+        }],
+    )
+    .with_rename(Rename {
+        statement: import.range.start,
+        from: alias.clone(),
+        to: symbol.name.clone(),
+    });
+    Some(
+        Diagnostic::new(
+            Rule::AliasedImport,
+            format!(
+                "`{}` imported as `{alias}`; use the canonical name `{}`",
+                symbol.name, symbol.name
+            ),
+            name.range.clone(),
+        )
+        .with_fix(Some(fix)),
+    )
 }
 
 /// SSOT003 for `from old.mod import x` and `from old import mod`.
@@ -325,7 +364,7 @@ fn star_import(ctx: &FileContext, module: &str, star: std::ops::Range<usize>) ->
 }
 
 /// Where `module` lives now that `old` moved to `new`.
-fn moved(module: &str, old: &str, new: &str) -> String {
+pub(crate) fn moved(module: &str, old: &str, new: &str) -> String {
     format!("{new}{}", &module[old.len()..])
 }
 
@@ -341,7 +380,15 @@ fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<D
             string.value
         ),
         string.range.clone(),
-    ));
+    )
+    .with_fix(Some(Fix::new(
+        Applicability::Safe,
+        format!("Rewrite to `{replacement}`"),
+        vec![Edit {
+            range: string.content_range.clone(),
+            content: replacement.clone(),
+        }],
+    ))));
 }
 
 /// The canonical spelling of a legacy dotted path, if it is one.
