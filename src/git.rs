@@ -86,7 +86,7 @@ pub struct IndexFiles {
     workdir: PathBuf,
     repo: Arc<Mutex<Repository>>,
     /// Index paths (stage 0, regular files), sorted bytewise as git keeps them; read
-    /// once, on the first module lookup.
+    /// once, on the first directory listing.
     paths: OnceLock<Vec<(String, git2::Oid)>>,
 }
 
@@ -112,10 +112,14 @@ impl IndexFiles {
         })
     }
 
+    /// The staged blob at `rel`, by libgit2's own binary search (no snapshot needed).
     fn find(&self, rel: &str) -> Option<git2::Oid> {
-        let entries = self.entries();
-        let i = entries.partition_point(|(p, _)| p.as_str() < rel);
-        entries.get(i).filter(|(p, _)| p == rel).map(|(_, id)| *id)
+        let repo = self.repo.lock().ok()?;
+        let index = repo.index().ok()?;
+        index
+            .get_path(Path::new(rel), 0)
+            .filter(|e| is_regular_blob(e.mode))
+            .map(|e| e.id)
     }
 
     /// Index entries below `dir` (`""` for the root), as a slice of the sorted list.
@@ -150,7 +154,13 @@ impl ModuleFiles for IndexFiles {
 
     fn is_dir(&self, path: &Path) -> bool {
         match repo_relative(&self.workdir, path) {
-            Some(rel) => rel.is_empty() || !self.below(&rel).is_empty(),
+            Some(rel) => {
+                rel.is_empty()
+                    || self.repo.lock().ok().is_some_and(|repo| {
+                        repo.index()
+                            .is_ok_and(|index| index.find_prefix(format!("{rel}/")).is_ok())
+                    })
+            }
             None => path.is_dir(),
         }
     }

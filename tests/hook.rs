@@ -228,6 +228,16 @@ fn rename_without_and_with_edits() {
     let status = repo.git(&["diff", "--cached", "--name-status", "-M"]);
     assert!(status.starts_with("R"), "git sees a rename: {status}");
     assert_reports(&repo.run(&["hook"]), &[legacy("app/b.py", 22)], 1);
+    // A copy adds new occurrences of what it copies: every line counts.
+    repo.commit_all("renamed");
+    repo.write("app/b.py", &format!("{BAD}{body}{BAD}x = 1\n"));
+    std::fs::copy(repo.root.join("app/b.py"), repo.root.join("app/c.py")).expect("copy");
+    repo.git(&["add", "-A"]);
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/c.py", 1), legacy("app/c.py", 22)],
+        2,
+    );
 }
 
 #[test]
@@ -792,4 +802,22 @@ fn staged_fix_leaves_files_with_unstaged_changes_alone() {
         working
     );
     assert_eq!(repo.git(&["show", ":app/m.py"]), staged);
+}
+
+#[test]
+fn module_lookups_read_the_index() {
+    let repo = Repo::with_app();
+    // Staged but deleted from the working tree: still provides `app.staged`.
+    repo.write("app/staged.py", "");
+    repo.git(&["add", "app/staged.py"]);
+    std::fs::remove_file(repo.root.join("app/staged.py")).expect("rm");
+    // Only in the working tree: does not provide `app.ghost`.
+    repo.write("app/ghost.py", "");
+    repo.write("app/m.py", "import app.staged\nimport app.ghost\n");
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(
+        &repo.run(&["hook"]),
+        &["app/m.py:2:8: SSOT005 first-party module `app.ghost` is imported but no file provides it".to_string()],
+        2,
+    );
 }
