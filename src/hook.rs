@@ -276,9 +276,25 @@ fn collect(
                 }
                 Err(e) => return Err(git_error("cannot resolve HEAD", e)),
             };
-            let index = repo
+            let mut index = repo
                 .index()
                 .map_err(|e| git_error("cannot read the git index", e))?;
+            // Narrow the diff to the paths that changed, found by comparing tree ids
+            // (cost follows the change, not the repository); a conflicted index has no
+            // tree, so it is diffed whole.
+            if !index.has_conflicts() {
+                let changed = changed_paths(repo, head_tree.as_ref(), &mut index)?;
+                if changed.is_empty() {
+                    return Ok(Collected {
+                        files: Vec::new(),
+                        configs: HashMap::new(),
+                    });
+                }
+                diff_options.disable_pathspec_match(true);
+                for path in &changed {
+                    diff_options.pathspec(path.as_str());
+                }
+            }
             repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options))
                 .map_err(|e| git_error("cannot diff HEAD against the index", e))?
         }
@@ -430,6 +446,75 @@ fn collect(
         });
     }
     Ok(collected)
+}
+
+/// Paths whose entries differ between `HEAD`'s tree and the index. The index tree is
+/// built with git's cache-tree (only invalidated directories are hashed; their tree
+/// objects are the ones `git commit` writes), then both trees are walked together,
+/// skipping subtrees with equal ids.
+fn changed_paths(
+    repo: &Repository,
+    head: Option<&git2::Tree>,
+    index: &mut git2::Index,
+) -> Result<Vec<String>, String> {
+    let staged = index
+        .write_tree_to(repo)
+        .and_then(|id| repo.find_tree(id))
+        .map_err(|e| git_error("cannot build the tree of the index", e))?;
+    let mut out = Vec::new();
+    compare_trees(repo, head, Some(&staged), "", &mut out)?;
+    Ok(out)
+}
+
+fn compare_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    prefix: &str,
+    out: &mut Vec<String>,
+) -> Result<(), String> {
+    type Entry = (git2::Oid, i32, Option<git2::ObjectType>);
+    let mut entries: std::collections::BTreeMap<Vec<u8>, (Option<Entry>, Option<Entry>)> =
+        std::collections::BTreeMap::new();
+    for (tree, is_new) in [(old, false), (new, true)] {
+        for e in tree.into_iter().flat_map(|t| t.iter()) {
+            let slot = entries.entry(e.name_bytes().to_vec()).or_default();
+            let value = Some((e.id(), e.filemode(), e.kind()));
+            if is_new {
+                slot.1 = value;
+            } else {
+                slot.0 = value;
+            }
+        }
+    }
+    let find = |entry: &Option<Entry>| -> Result<Option<git2::Tree>, String> {
+        match entry {
+            Some((id, _, Some(git2::ObjectType::Tree))) => repo
+                .find_tree(*id)
+                .map(Some)
+                .map_err(|e| git_error("cannot read a tree", e)),
+            _ => Ok(None),
+        }
+    };
+    for (name, (a, b)) in entries {
+        if a == b {
+            continue;
+        }
+        let Ok(name) = String::from_utf8(name) else {
+            continue;
+        };
+        let path = format!("{prefix}{name}");
+        let (ta, tb) = (find(&a)?, find(&b)?);
+        if ta.is_some() || tb.is_some() {
+            compare_trees(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out)?;
+        }
+        let is_blob =
+            |e: &Option<Entry>| e.is_some_and(|(_, _, k)| k != Some(git2::ObjectType::Tree));
+        if is_blob(&a) || is_blob(&b) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Rows (1-based, new side) of the lines a delta adds.
