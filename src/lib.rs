@@ -8,6 +8,8 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod git;
+pub mod hook;
 pub mod fixer;
 pub mod lint;
 pub mod output;

@@ -2,13 +2,14 @@
 //! (0 nothing to report, 1 violations found, 2 the tool could not do its job).
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
 use ssotlint::check::{check_paths, CheckReport};
+use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
 use ssotlint::fixer::{fix_paths, FixMode};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
@@ -35,6 +36,15 @@ enum Command {
     },
     /// List every rule.
     Rules,
+    /// Check only what is staged for commit (same as `check --staged`).
+    Hook(CheckArgs),
+    /// Install the pre-commit hook where git runs hooks (`core.hooksPath` honoured).
+    InstallHook {
+        /// Replace a hook ssotlint did not write; it is kept as `pre-commit.local` and
+        /// called first.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args)]
@@ -71,6 +81,15 @@ struct CheckArgs {
     /// Accepted for ruff compatibility; ssotlint keeps no cache.
     #[arg(long)]
     no_cache: bool,
+    /// Check only what is staged for commit: index blobs, added lines.
+    #[arg(long, conflicts_with = "diff_base")]
+    staged: bool,
+    /// Only lines changed since REV (its merge base with HEAD), for CI on pull requests.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+    /// With `--staged`/`--diff-base`: keep diagnostics on unchanged lines of changed files.
+    #[arg(long)]
+    all_lines: bool,
 }
 
 fn main() -> ExitCode {
@@ -79,6 +98,11 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
         Command::Rules => list_rules(),
+        Command::Hook(mut args) => {
+            args.staged = true;
+            run_check(args)
+        }
+        Command::InstallHook { force } => install_hook(force),
     };
     match result {
         Ok(code) => code,
@@ -119,6 +143,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             .transpose()?,
         extend_ignore: validate_codes(&args.ignore, "--ignore")?,
     };
+    if args.staged || args.diff_base.is_some() {
+        return run_changes(args, &cwd, options);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -128,6 +155,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         return run_fix(&paths, &store, &options, &args);
     }
     let report = check_paths(&paths, &store, &options);
+    finish(&report, &args)
+}
+
+/// Warnings, errors, output and the exit code, shared by every check mode.
+fn finish(report: &CheckReport, args: &CheckArgs) -> Result<ExitCode, String> {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
@@ -137,12 +169,52 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::from(2));
     }
-    print_report(&report, &args).map_err(|e| format!("cannot write output: {e}"))?;
+    print_report(report, args).map_err(|e| format!("cannot write output: {e}"))?;
     Ok(if report.diagnostic_count() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--staged` / `--diff-base`: lint only the changed lines, through git.
+fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCode, String> {
+    let target = match &args.diff_base {
+        Some(rev) => Target::Since(rev.clone()),
+        None => Target::Staged,
+    };
+    let options = ChangeOptions {
+        all_lines: args.all_lines,
+        paths: args.paths.iter().map(|p| ssotlint::config::normalize(p)).collect(),
+        config: args.config.clone(),
+        lint,
+        fix: args.fix,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    if args.diff {
+        return Err("--diff works on files only; use `ssotlint check --diff` (or `--fix` with --staged)".to_string());
+    }
+    let report = check_changes(&target, &options, cwd)?;
+    let code = finish(&report.check, &args)?;
+    if args.fix && report.check.errors.is_empty() && !args.quiet {
+        println!("Fixed {}, {} left", report.fixed, report.check.diagnostic_count());
+    }
+    Ok(code)
+}
+
+fn install_hook(force: bool) -> Result<ExitCode, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let message = match ssotlint::hook::install_hook(&cwd, force)? {
+        Installed::New(path) => format!("Installed the ssotlint pre-commit hook at {}", path.display()),
+        Installed::Updated(path) => format!("Updated the ssotlint pre-commit hook at {}", path.display()),
+        Installed::KeptPrevious(path, local) => format!(
+            "Installed the ssotlint pre-commit hook at {}; the previous hook is now {} and runs first",
+            path.display(),
+            local.display()
+        ),
+    };
+    println!("{message}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_fix(

@@ -1,0 +1,206 @@
+//! Git access for the pre-commit mode: repository discovery the way git does it, the
+//! index as a [`ModuleFiles`] backend (so module lookups see staged content), and the
+//! hooks directory git actually runs.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use git2::{ErrorCode, Repository};
+
+use crate::project::ModuleFiles;
+
+/// Open the repository the way git does: `GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`
+/// (set by `git commit -a` for its temporary index) and linked worktrees honoured,
+/// searching upward from the current directory otherwise.
+pub fn open_repository(cwd: &Path) -> Result<Repository, String> {
+    Repository::open_from_env().map_err(|e| {
+        if e.code() == ErrorCode::NotFound {
+            format!(
+                "not a git repository (or any parent up to the mount point): {}",
+                cwd.display()
+            )
+        } else {
+            format!("cannot open the git repository: {}", e.message())
+        }
+    })
+}
+
+/// The working tree root, absolute and without a trailing slash.
+pub fn workdir(repo: &Repository) -> Result<PathBuf, String> {
+    repo.workdir()
+        .map(crate::config::normalize)
+        .ok_or_else(|| "the repository is bare; there is no working tree to check".to_string())
+}
+
+/// `a/b.py` with `/` separators, as git stores paths; `None` outside the work tree.
+pub fn repo_relative(workdir: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(workdir).ok()?;
+    let mut out = String::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(part) => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(part.to_str()?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The directory git runs hooks from: `core.hooksPath` (relative to the work tree root,
+/// `~` expanded) when set, else `hooks` under the common git directory (shared by all
+/// worktrees).
+pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, String> {
+    let config = repo
+        .config()
+        .map_err(|e| format!("cannot read the git config: {}", e.message()))?;
+    match config.get_string("core.hooksPath") {
+        Ok(value) if !value.is_empty() => {
+            let expanded = match value.strip_prefix("~/") {
+                Some(rest) => match std::env::var_os("HOME") {
+                    Some(home) => PathBuf::from(home).join(rest),
+                    None => PathBuf::from(&value),
+                },
+                None => PathBuf::from(&value),
+            };
+            if expanded.is_absolute() {
+                Ok(expanded)
+            } else {
+                let base = match repo.workdir() {
+                    Some(w) => w.to_path_buf(),
+                    None => repo.path().to_path_buf(),
+                };
+                Ok(crate::config::normalize(&base.join(expanded)))
+            }
+        }
+        _ => Ok(repo.commondir().join("hooks")),
+    }
+}
+
+/// The git index seen as files: what `is_file`/`read` answer is what would be
+/// committed. Paths outside the work tree are answered from the file system.
+pub struct IndexFiles {
+    workdir: PathBuf,
+    repo: Arc<Mutex<Repository>>,
+    /// Index paths (stage 0, regular files), sorted bytewise as git keeps them; read
+    /// once, on the first directory listing.
+    paths: OnceLock<Vec<(String, git2::Oid)>>,
+}
+
+impl IndexFiles {
+    pub fn new(workdir: PathBuf, repo: Arc<Mutex<Repository>>) -> IndexFiles {
+        IndexFiles {
+            workdir,
+            repo,
+            paths: OnceLock::new(),
+        }
+    }
+
+    fn entries(&self) -> &[(String, git2::Oid)] {
+        self.paths.get_or_init(|| {
+            let Some(index) = self.repo.lock().ok().and_then(|r| r.index().ok()) else {
+                return Vec::new();
+            };
+            index
+                .iter()
+                .filter(|e| is_stage0(e.flags) && is_regular_blob(e.mode))
+                .filter_map(|e| Some((String::from_utf8(e.path).ok()?, e.id)))
+                .collect()
+        })
+    }
+
+    /// The staged blob at `rel`, by libgit2's own binary search (no snapshot needed).
+    fn find(&self, rel: &str) -> Option<git2::Oid> {
+        let repo = self.repo.lock().ok()?;
+        let index = repo.index().ok()?;
+        index
+            .get_path(Path::new(rel), 0)
+            .filter(|e| is_regular_blob(e.mode))
+            .map(|e| e.id)
+    }
+
+    /// Index entries below `dir` (`""` for the root), as a slice of the sorted list.
+    fn below(&self, dir: &str) -> &[(String, git2::Oid)] {
+        let entries = self.entries();
+        if dir.is_empty() {
+            return entries;
+        }
+        let prefix = format!("{dir}/");
+        let start = entries.partition_point(|(p, _)| p.as_str() < prefix.as_str());
+        let len = entries[start..].partition_point(|(p, _)| p.starts_with(&prefix));
+        &entries[start..start + len]
+    }
+}
+
+fn is_stage0(flags: u16) -> bool {
+    (flags >> 12) & 0x3 == 0
+}
+
+/// Regular or executable file (not a symlink, not a gitlink).
+pub fn is_regular_blob(mode: u32) -> bool {
+    mode & 0o170000 == 0o100000
+}
+
+impl ModuleFiles for IndexFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        match repo_relative(&self.workdir, path) {
+            Some(rel) => self.find(&rel).is_some(),
+            None => path.is_file(),
+        }
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        match repo_relative(&self.workdir, path) {
+            Some(rel) => {
+                rel.is_empty()
+                    || self.repo.lock().ok().is_some_and(|repo| {
+                        repo.index()
+                            .is_ok_and(|index| index.find_prefix(format!("{rel}/")).is_ok())
+                    })
+            }
+            None => path.is_dir(),
+        }
+    }
+
+    fn read(&self, path: &Path) -> Option<String> {
+        let Some(rel) = repo_relative(&self.workdir, path) else {
+            return std::fs::read(path)
+                .ok()
+                .and_then(|b| crate::source::decode(b).ok());
+        };
+        let id = self.find(&rel)?;
+        let repo = self.repo.lock().ok()?;
+        let blob = repo.find_blob(id).ok()?;
+        crate::source::decode(blob.content().to_vec()).ok()
+    }
+
+    fn list(&self, dir: &Path) -> Vec<(String, bool)> {
+        let Some(rel) = repo_relative(&self.workdir, dir) else {
+            return crate::project::FsFiles.list(dir);
+        };
+        let skip = if rel.is_empty() { 0 } else { rel.len() + 1 };
+        let entries = self.below(&rel);
+        let mut out: Vec<(String, bool)> = Vec::new();
+        let mut i = 0;
+        while let Some((path, _)) = entries.get(i) {
+            let rest = &path[skip..];
+            match rest.split_once('/') {
+                Some((name, _)) => {
+                    // Jump over the whole subdirectory: cost follows the entries of
+                    // `dir`, not the size of the tree below it.
+                    let sub = format!("{}{name}/", &path[..skip]);
+                    i += entries[i..].partition_point(|(p, _)| p.starts_with(&sub));
+                    out.push((name.to_string(), true));
+                }
+                None => {
+                    out.push((rest.to_string(), false));
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+}

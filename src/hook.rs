@@ -1,0 +1,713 @@
+//! Pre-commit mode: lint only what is about to be committed (`check --staged`, alias
+//! `hook`), or what changed since a revision (`check --diff-base REV`). Sources are the
+//! index blobs (or the working tree for `--diff-base`), diffed with rename detection;
+//! only diagnostics that touch an added line are kept. Cost follows the size of the
+//! change, not of the repository.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
+use rayon::prelude::*;
+
+use crate::check::{CheckReport, FileReport};
+use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
+use crate::fix::fix_text;
+use crate::git::{self, IndexFiles};
+use crate::lint::{lint_text, LintOptions};
+use crate::project::ModuleFiles;
+use crate::source::{decode, DecodeError};
+
+/// The hook script `install-hook` writes; `hooks/pre-commit` is the same file.
+pub const HOOK_SCRIPT: &str = include_str!("../hooks/pre-commit");
+/// The line that tells our hook apart from one somebody else wrote.
+const HOOK_MARKER: &str = "# ssotlint-managed-hook";
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// `HEAD` (or the empty tree) against the index: what `git commit` would record.
+    Staged,
+    /// The merge base of `REV` and `HEAD` against the working tree, like `git diff REV...`
+    /// plus uncommitted changes.
+    Since(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChangeOptions {
+    /// Keep diagnostics on unchanged lines of changed files too.
+    pub all_lines: bool,
+    /// Only files under these paths (absolute); empty means all.
+    pub paths: Vec<PathBuf>,
+    /// `--config FILE`: one config for everything.
+    pub config: Option<PathBuf>,
+    pub lint: LintOptions,
+    /// `--fix` (staged mode only): fix files whose working tree equals the index.
+    pub fix: bool,
+    pub unsafe_fixes: bool,
+}
+
+/// What a changed-lines check found (and fixed).
+#[derive(Debug, Default)]
+pub struct ChangesReport {
+    pub check: CheckReport,
+    /// Diagnostics fixed by `--fix`.
+    pub fixed: usize,
+}
+
+/// Whether `--fix` may touch a file.
+enum FixPlan {
+    No,
+    /// Fix, then diff the result against `old` (the `HEAD` blob) for the added lines.
+    Yes {
+        old: Vec<u8>,
+        rel: PathBuf,
+    },
+}
+
+/// A fixed file to write to the working tree and stage.
+struct Write {
+    abs: PathBuf,
+    rel: PathBuf,
+    content: String,
+}
+
+/// One changed Python file, read and ready to lint.
+struct Changed {
+    abs: PathBuf,
+    text: String,
+    /// 1-based rows of added lines; `None` keeps every diagnostic.
+    added: Option<HashSet<usize>>,
+    fix: FixPlan,
+}
+
+/// Lint what changed. `Err` is a reason the job could not be done (exit 2).
+pub fn check_changes(
+    target: &Target,
+    options: &ChangeOptions,
+    cwd: &Path,
+) -> Result<ChangesReport, String> {
+    if options.fix && matches!(target, Target::Since(_)) {
+        return Err(
+            "--fix works with --staged only; use `ssotlint check --fix` on files".to_string(),
+        );
+    }
+    let repo = git::open_repository(cwd)?;
+    let workdir = git::workdir(&repo)?;
+    let mut report = CheckReport::default();
+    let collected = collect(&repo, &workdir, target, options, &mut report)?;
+    let repo_handle = Arc::new(Mutex::new(repo));
+    let module_files: Option<Arc<dyn ModuleFiles>> = match target {
+        Target::Staged => Some(Arc::new(IndexFiles::new(
+            workdir.clone(),
+            repo_handle.clone(),
+        ))),
+        Target::Since(_) => None,
+    };
+    let mut configs = ConfigLookup::new(
+        &workdir,
+        collected.configs,
+        module_files,
+        options.config.as_deref(),
+    )?;
+    let mut jobs = Vec::new();
+    for file in collected.files {
+        let dir = file.abs.parent().unwrap_or(&workdir).to_path_buf();
+        match configs.for_dir(&dir) {
+            Ok(settings) if settings.is_excluded(&file.abs) => {}
+            Ok(settings) => jobs.push((file, settings)),
+            Err(e) => report.errors.push(e.to_string()),
+        }
+    }
+    report.errors.sort();
+    report.errors.dedup();
+    let done: Vec<(FileReport, usize, Option<Write>)> = jobs
+        .into_par_iter()
+        .map(|(file, settings)| lint_changed(file, &settings, options, cwd))
+        .collect();
+    let mut out = ChangesReport {
+        check: report,
+        fixed: 0,
+    };
+    let mut writes = Vec::new();
+    for (file, fixed, write) in done {
+        out.check.checked += 1;
+        out.fixed += fixed;
+        writes.extend(write);
+        if !file.diagnostics.is_empty() {
+            out.check.files.push(file);
+        }
+    }
+    out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
+    if !writes.is_empty() {
+        stage_fixes(&repo_handle, &writes)?;
+    }
+    Ok(out)
+}
+
+/// Lint (and with `--fix`, fix) one changed file; keep diagnostics on added lines.
+fn lint_changed(
+    file: Changed,
+    settings: &Settings,
+    options: &ChangeOptions,
+    cwd: &Path,
+) -> (FileReport, usize, Option<Write>) {
+    let mut added = file.added;
+    let mut fixed = 0;
+    let mut write = None;
+    let linted = match file.fix {
+        FixPlan::No => lint_text(&file.abs, file.text, settings, &options.lint),
+        FixPlan::Yes { old, rel } => {
+            let (bom, body) = match file.text.strip_prefix(BOM) {
+                Some(rest) => (BOM, rest.to_string()),
+                None => ("", file.text),
+            };
+            let outcome = fix_text(
+                &file.abs,
+                body,
+                settings,
+                &options.lint,
+                options.unsafe_fixes,
+            );
+            fixed = outcome.fixed;
+            if outcome.fixed > 0 {
+                let content = format!("{bom}{}", outcome.text);
+                if added.is_some() {
+                    added = Some(added_between(&old, content.as_bytes()));
+                }
+                write = Some(Write {
+                    abs: file.abs.clone(),
+                    rel,
+                    content,
+                });
+            }
+            outcome.linted
+        }
+    };
+    let source = linted.source;
+    let diagnostics = linted
+        .diagnostics
+        .into_iter()
+        .filter(|d| match &added {
+            None => true,
+            Some(added) => {
+                let first = source.location(d.range.start).row;
+                let last = source.location(d.range.end).row.max(first);
+                (first..=last).any(|row| added.contains(&row))
+            }
+        })
+        .collect();
+    let report = FileReport {
+        path: relative_to(&file.abs, cwd),
+        source,
+        diagnostics,
+    };
+    (report, fixed, write)
+}
+
+const BOM: &str = "\u{feff}";
+
+/// Rows of `new` that a diff from `old` adds (for a text `--fix` changed).
+fn added_between(old: &[u8], new: &[u8]) -> HashSet<usize> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0);
+    let mut rows = HashSet::new();
+    if let Ok(patch) = git2::Patch::from_buffers(old, None, new, None, Some(&mut opts)) {
+        rows = patch_added_rows(&patch).unwrap_or_default();
+    }
+    rows
+}
+
+/// Write fixed files and stage exactly them (as `git add` would: stat data, filters,
+/// mode from the file), in the index the commit is made from.
+fn stage_fixes(repo: &Mutex<Repository>, writes: &[Write]) -> Result<(), String> {
+    let repo = repo
+        .lock()
+        .map_err(|_| "the repository handle is poisoned".to_string())?;
+    let mut index = repo
+        .index()
+        .map_err(|e| git_error("cannot read the git index", e))?;
+    for w in writes {
+        std::fs::write(&w.abs, &w.content)
+            .map_err(|e| format!("{}: cannot write: {e}", w.abs.display()))?;
+        index
+            .add_path(&w.rel)
+            .map_err(|e| git_error(&format!("{}: cannot stage the fix", w.rel.display()), e))?;
+    }
+    index
+        .write()
+        .map_err(|e| git_error("cannot write the git index", e))
+}
+
+struct Collected {
+    files: Vec<Changed>,
+    /// Config files changed on the new side: path → staged text (`None`: deleted).
+    configs: HashMap<PathBuf, Option<String>>,
+}
+
+fn git_error(what: &str, e: git2::Error) -> String {
+    format!("{what}: {}", e.message())
+}
+
+fn collect(
+    repo: &Repository,
+    workdir: &Path,
+    target: &Target,
+    options: &ChangeOptions,
+    report: &mut CheckReport,
+) -> Result<Collected, String> {
+    let mut diff_options = DiffOptions::new();
+    diff_options.context_lines(0).ignore_submodules(true);
+    let mut diff = match target {
+        Target::Staged => {
+            let head_tree = match repo.head() {
+                Ok(head) => Some(
+                    head.peel_to_tree()
+                        .map_err(|e| git_error("cannot read the tree of HEAD", e))?,
+                ),
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                    ) =>
+                {
+                    None
+                }
+                Err(e) => return Err(git_error("cannot resolve HEAD", e)),
+            };
+            let mut index = repo
+                .index()
+                .map_err(|e| git_error("cannot read the git index", e))?;
+            // Narrow the diff to the paths that changed, found by comparing tree ids
+            // (cost follows the change, not the repository); a conflicted index has no
+            // tree, so it is diffed whole.
+            if !index.has_conflicts() {
+                let changed = changed_paths(repo, head_tree.as_ref(), &mut index)?;
+                if changed.is_empty() {
+                    return Ok(Collected {
+                        files: Vec::new(),
+                        configs: HashMap::new(),
+                    });
+                }
+                diff_options.disable_pathspec_match(true);
+                for path in &changed {
+                    diff_options.pathspec(path.as_str());
+                }
+            }
+            repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options))
+                .map_err(|e| git_error("cannot diff HEAD against the index", e))?
+        }
+        Target::Since(rev) => {
+            let base = repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(|e| git_error(&format!("--diff-base: cannot resolve `{rev}`"), e))?;
+            let base_id = match repo.head().and_then(|h| h.peel_to_commit()) {
+                Ok(head) => repo.merge_base(base.id(), head.id()).unwrap_or(base.id()),
+                Err(_) => base.id(),
+            };
+            let tree = repo
+                .find_commit(base_id)
+                .and_then(|c| c.tree())
+                .map_err(|e| {
+                    git_error(&format!("--diff-base: cannot read the tree of `{rev}`"), e)
+                })?;
+            repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut diff_options))
+                .map_err(|e| {
+                    git_error(&format!("cannot diff `{rev}` against the working tree"), e)
+                })?
+        }
+    };
+    let mut find = DiffFindOptions::new();
+    find.renames(true).copies(true);
+    diff.find_similar(Some(&mut find))
+        .map_err(|e| git_error("rename detection failed", e))?;
+
+    let mut collected = Collected {
+        files: Vec::new(),
+        configs: HashMap::new(),
+    };
+    for (idx, delta) in diff.deltas().enumerate() {
+        let new = delta.new_file();
+        let Some(rel) = new.path().or_else(|| delta.old_file().path()) else {
+            continue;
+        };
+        let abs = workdir.join(rel);
+        let is_config = rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| CONFIG_FILES.contains(&n));
+        match delta.status() {
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
+            }
+            Delta::Deleted => {
+                if is_config {
+                    collected.configs.insert(abs, None);
+                }
+                continue;
+            }
+            Delta::Conflicted => {
+                report.warnings.push(format!(
+                    "{}: unmerged (conflict not resolved); skipped",
+                    relative_to(&abs, workdir).display()
+                ));
+                continue;
+            }
+            _ => continue,
+        }
+        // Symlinks and submodules (gitlinks) are not source files.
+        if !git::is_regular_blob(u32::from(new.mode())) {
+            continue;
+        }
+        let is_python = crate::walk::is_python_file(rel);
+        if !(is_python || (is_config && matches!(target, Target::Staged))) {
+            continue;
+        }
+        if rel.components().any(|c| {
+            c.as_os_str()
+                .to_str()
+                .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
+        }) {
+            continue;
+        }
+        if !options.paths.is_empty()
+            && is_python
+            && !options.paths.iter().any(|p| abs.starts_with(p))
+        {
+            continue;
+        }
+        let bytes = match target {
+            Target::Staged => match repo.find_blob(new.id()) {
+                Ok(blob) => blob.content().to_vec(),
+                Err(e) => {
+                    return Err(git_error(
+                        &format!("{}: cannot read the staged blob", rel.display()),
+                        e,
+                    ))
+                }
+            },
+            Target::Since(_) => match std::fs::read(&abs) {
+                Ok(b) => b,
+                Err(_) => continue,
+            },
+        };
+        if is_config && !is_python {
+            collected
+                .configs
+                .insert(abs, Some(String::from_utf8_lossy(&bytes).into_owned()));
+            continue;
+        }
+        let fix = if options.fix {
+            let on_disk = std::fs::read(&abs).ok();
+            if on_disk.as_deref() == Some(bytes.as_slice()) {
+                let old = match delta.old_file().id() {
+                    id if id.is_zero() => Vec::new(),
+                    id => repo
+                        .find_blob(id)
+                        .map(|b| b.content().to_vec())
+                        .unwrap_or_default(),
+                };
+                FixPlan::Yes {
+                    old,
+                    rel: rel.to_path_buf(),
+                }
+            } else {
+                report.warnings.push(format!(
+                    "{}: the working tree differs from the staged content; not fixed (stage or stash the difference first)",
+                    relative_to(&abs, workdir).display()
+                ));
+                FixPlan::No
+            }
+        } else {
+            FixPlan::No
+        };
+        let text = match decode(bytes) {
+            Ok(t) => t,
+            Err(DecodeError::Binary { .. }) => continue,
+            Err(e) => {
+                report
+                    .warnings
+                    .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
+                continue;
+            }
+        };
+        // A copy adds new occurrences of everything it copies; a rename moves lines.
+        let added = if options.all_lines || delta.status() == Delta::Copied {
+            None
+        } else {
+            Some(added_lines(&diff, idx)?)
+        };
+        collected.files.push(Changed {
+            abs,
+            text,
+            added,
+            fix,
+        });
+    }
+    Ok(collected)
+}
+
+/// Paths whose entries differ between `HEAD`'s tree and the index. The index tree is
+/// built with git's cache-tree (only invalidated directories are hashed; their tree
+/// objects are the ones `git commit` writes), then both trees are walked together,
+/// skipping subtrees with equal ids.
+fn changed_paths(
+    repo: &Repository,
+    head: Option<&git2::Tree>,
+    index: &mut git2::Index,
+) -> Result<Vec<String>, String> {
+    let staged = index
+        .write_tree_to(repo)
+        .and_then(|id| repo.find_tree(id))
+        .map_err(|e| git_error("cannot build the tree of the index", e))?;
+    let mut out = Vec::new();
+    compare_trees(repo, head, Some(&staged), "", &mut out)?;
+    Ok(out)
+}
+
+fn compare_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    prefix: &str,
+    out: &mut Vec<String>,
+) -> Result<(), String> {
+    type Entry = (git2::Oid, i32, Option<git2::ObjectType>);
+    let mut entries: std::collections::BTreeMap<Vec<u8>, (Option<Entry>, Option<Entry>)> =
+        std::collections::BTreeMap::new();
+    for (tree, is_new) in [(old, false), (new, true)] {
+        for e in tree.into_iter().flat_map(|t| t.iter()) {
+            let slot = entries.entry(e.name_bytes().to_vec()).or_default();
+            let value = Some((e.id(), e.filemode(), e.kind()));
+            if is_new {
+                slot.1 = value;
+            } else {
+                slot.0 = value;
+            }
+        }
+    }
+    let find = |entry: &Option<Entry>| -> Result<Option<git2::Tree>, String> {
+        match entry {
+            Some((id, _, Some(git2::ObjectType::Tree))) => repo
+                .find_tree(*id)
+                .map(Some)
+                .map_err(|e| git_error("cannot read a tree", e)),
+            _ => Ok(None),
+        }
+    };
+    for (name, (a, b)) in entries {
+        if a == b {
+            continue;
+        }
+        let Ok(name) = String::from_utf8(name) else {
+            continue;
+        };
+        let path = format!("{prefix}{name}");
+        let (ta, tb) = (find(&a)?, find(&b)?);
+        if ta.is_some() || tb.is_some() {
+            compare_trees(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out)?;
+        }
+        let is_blob =
+            |e: &Option<Entry>| e.is_some_and(|(_, _, k)| k != Some(git2::ObjectType::Tree));
+        if is_blob(&a) || is_blob(&b) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Rows (1-based, new side) of the lines a delta adds.
+fn added_lines(diff: &git2::Diff, idx: usize) -> Result<HashSet<usize>, String> {
+    match git2::Patch::from_diff(diff, idx).map_err(|e| git_error("cannot compute the diff", e))? {
+        Some(patch) => patch_added_rows(&patch),
+        None => Ok(HashSet::new()),
+    }
+}
+
+fn patch_added_rows(patch: &git2::Patch) -> Result<HashSet<usize>, String> {
+    let mut rows = HashSet::new();
+    for hunk in 0..patch.num_hunks() {
+        let lines = patch
+            .num_lines_in_hunk(hunk)
+            .map_err(|e| git_error("cannot compute the diff", e))?;
+        for i in 0..lines {
+            let line = patch
+                .line_in_hunk(hunk, i)
+                .map_err(|e| git_error("cannot compute the diff", e))?;
+            if line.origin() == '+' {
+                if let Some(row) = line.new_lineno() {
+                    rows.insert(row as usize);
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Config lookup for changed files: a staged config wins, else the working tree, else
+/// defaults rooted at the work tree. Module lookups go through `module_files`.
+struct ConfigLookup {
+    staged: HashMap<PathBuf, Option<String>>,
+    module_files: Option<Arc<dyn ModuleFiles>>,
+    fixed: Option<Arc<Settings>>,
+    fallback: Arc<Settings>,
+    cache: HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>,
+}
+
+impl ConfigLookup {
+    fn new(
+        workdir: &Path,
+        staged: HashMap<PathBuf, Option<String>>,
+        module_files: Option<Arc<dyn ModuleFiles>>,
+        fixed: Option<&Path>,
+    ) -> Result<ConfigLookup, String> {
+        let attach = |s: Settings| match &module_files {
+            Some(files) => s.with_module_files(files.clone()),
+            None => s,
+        };
+        let fixed = match fixed {
+            Some(path) => {
+                let path = config::normalize(path);
+                let settings = match config::load_file(&path).map_err(|e| e.to_string())? {
+                    Some(s) => s,
+                    None => Settings {
+                        config_path: Some(path.clone()),
+                        ..Settings::default_at(path.parent().unwrap_or(workdir))
+                    },
+                };
+                Some(Arc::new(attach(settings)))
+            }
+            None => None,
+        };
+        let fallback = Arc::new(attach(Settings::default_at(workdir)));
+        Ok(ConfigLookup {
+            staged,
+            module_files,
+            fixed,
+            fallback,
+            cache: HashMap::new(),
+        })
+    }
+
+    fn for_dir(&mut self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        if let Some(found) = self.cache.get(dir) {
+            return found.clone();
+        }
+        let found = self.lookup(dir);
+        self.cache.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    fn lookup(&mut self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
+        for name in CONFIG_FILES {
+            let candidate = dir.join(name);
+            let parsed = match self.staged.get(&candidate) {
+                Some(Some(text)) => config::parse(&candidate, text)?,
+                Some(None) => None,
+                None if candidate.is_file() => config::load_file(&candidate)?,
+                None => None,
+            };
+            if let Some(settings) = parsed {
+                let settings = match &self.module_files {
+                    Some(files) => settings.with_module_files(files.clone()),
+                    None => settings,
+                };
+                return Ok(Arc::new(settings));
+            }
+        }
+        match dir.parent() {
+            Some(parent) => self.for_dir(parent),
+            None => Ok(self.fallback.clone()),
+        }
+    }
+}
+
+/// `path` as seen from `base` (`../x.py` when outside it), like `git status` shows it.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let path = config::normalize(path);
+    let base = config::normalize(base);
+    if let Ok(rel) = path.strip_prefix(&base) {
+        return rel.to_path_buf();
+    }
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+/// What `install-hook` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Installed {
+    New(PathBuf),
+    Updated(PathBuf),
+    /// The previous hook was kept under this name and is called first.
+    KeptPrevious(PathBuf, PathBuf),
+}
+
+/// Write the pre-commit hook into the directory git runs hooks from.
+pub fn install_hook(cwd: &Path, force: bool) -> Result<Installed, String> {
+    let repo = git::open_repository(cwd)?;
+    let dir = git::hooks_dir(&repo)?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    let hook = dir.join("pre-commit");
+    let outcome = match std::fs::symlink_metadata(&hook) {
+        Err(_) => Installed::New(hook.clone()),
+        Ok(_) => {
+            let existing = std::fs::read(&hook).unwrap_or_default();
+            let ours = String::from_utf8_lossy(&existing).contains(HOOK_MARKER);
+            if ours {
+                Installed::Updated(hook.clone())
+            } else if !force {
+                return Err(format!(
+                    "{} exists and was not written by ssotlint; rerun with --force to keep it as \
+                     pre-commit.local (called first) and install the ssotlint hook",
+                    hook.display()
+                ));
+            } else {
+                let local = dir.join("pre-commit.local");
+                if std::fs::symlink_metadata(&local).is_ok() {
+                    return Err(format!(
+                        "{} already exists; move it away before installing over {}",
+                        local.display(),
+                        hook.display()
+                    ));
+                }
+                std::fs::rename(&hook, &local).map_err(|e| {
+                    format!(
+                        "{}: cannot rename to {}: {e}",
+                        hook.display(),
+                        local.display()
+                    )
+                })?;
+                Installed::KeptPrevious(hook.clone(), local)
+            }
+        }
+    };
+    std::fs::write(&hook, HOOK_SCRIPT)
+        .map_err(|e| format!("{}: cannot write: {e}", hook.display()))?;
+    make_executable(&hook)?;
+    Ok(outcome)
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("{}: cannot make executable: {e}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result<(), String> {
+    Ok(())
+}

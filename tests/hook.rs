@@ -1,0 +1,823 @@
+//! Pre-commit mode on real repositories: git CLI to set up, the binary run as a process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ssotlint");
+const CONFIG: &str = "[legacy-modules]\n\"app.old\" = \"app.new\"\n";
+const BAD: &str = "import app.old\n";
+
+/// The SSOT003 line `check` prints for `import app.old` at `path:row`.
+fn legacy(path: &str, row: usize) -> String {
+    format!("{path}:{row}:8: SSOT003 legacy module `app.old` imported; use `app.new`")
+}
+
+fn summary(lines: &[String], checked: usize) -> String {
+    let files: std::collections::BTreeSet<&str> =
+        lines.iter().filter_map(|l| l.split(':').next()).collect();
+    let mut out: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let n = lines.len();
+    if n == 0 {
+        out.push_str(&format!("All checks passed ({checked} files).\n"));
+    } else {
+        out.push_str(&format!(
+            "Found {n} diagnostic{} in {} file{} ({checked} checked).\n",
+            if n == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+        ));
+    }
+    out
+}
+
+struct Repo {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    home: PathBuf,
+}
+
+/// A command with a clean git environment (no user or system config, no inherited
+/// `GIT_*` variables) and the ssotlint binary first on `PATH`.
+fn command(program: &str, cwd: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(cwd);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("GIT_") {
+            cmd.env_remove(key);
+        }
+    }
+    let bin_dir = Path::new(BIN).parent().expect("binary directory");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![bin_dir.to_path_buf()];
+    dirs.extend(std::env::split_paths(&path));
+    cmd.env("PATH", std::env::join_paths(dirs).expect("PATH"))
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env_remove("SSOTLINT")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let base = tmp.path().canonicalize().expect("canonical tempdir");
+        let root = base.join("repo");
+        let home = base.join("home");
+        std::fs::create_dir_all(&root).expect("mkdir");
+        std::fs::create_dir_all(&home).expect("mkdir");
+        let repo = Repo {
+            _tmp: tmp,
+            root,
+            home,
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// A repo with the config and an `app` package committed.
+    fn with_app() -> Repo {
+        let repo = Repo::new();
+        repo.write("ssotlint.toml", CONFIG);
+        repo.write("app/__init__.py", "");
+        repo.write("app/new.py", "");
+        repo.commit_all("base");
+        repo
+    }
+
+    fn base(&self) -> &Path {
+        self.root.parent().expect("base")
+    }
+
+    fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
+        let out = command("git", cwd, &self.home)
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.root, args)
+    }
+
+    fn write(&self, rel: &str, content: &str) {
+        self.write_bytes(rel, content.as_bytes());
+    }
+
+    fn write_bytes(&self, rel: &str, content: &[u8]) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+
+    fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+    }
+
+    fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+        command(BIN, cwd, &self.home)
+            .args(args)
+            .output()
+            .expect("run ssotlint")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.root, args)
+    }
+}
+
+/// Exit code, stdout, stderr.
+fn result(out: &Output) -> (i32, String, String) {
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+fn assert_reports(out: &Output, lines: &[String], checked: usize) {
+    let (code, stdout, stderr) = result(out);
+    assert_eq!(stdout, summary(lines, checked), "stderr: {stderr}");
+    assert_eq!(
+        code,
+        if lines.is_empty() { 0 } else { 1 },
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
+fn initial_commit_on_unborn_head() {
+    let repo = Repo::new();
+    repo.write("ssotlint.toml", CONFIG);
+    repo.write("app/__init__.py", "");
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    assert_reports(
+        &repo.run(&["check", "--staged"]),
+        &[legacy("app/m.py", 2)],
+        2,
+    );
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 2);
+}
+
+#[test]
+fn unstaged_violation_is_not_reported() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", "import os\n");
+    repo.commit_all("m");
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    assert_reports(&repo.run(&["hook"]), &[], 0);
+}
+
+#[test]
+fn staged_violation_fixed_only_in_working_tree_is_reported() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "app/m.py"]);
+    repo.write("app/m.py", "import os\nimport app.new\n");
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
+}
+
+#[test]
+fn unchanged_line_reported_only_with_all_lines() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.commit_all("legacy import");
+    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n"));
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[], 1);
+    assert_reports(
+        &repo.run(&["check", "--staged", "--all-lines"]),
+        &[legacy("app/m.py", 2)],
+        1,
+    );
+}
+
+#[test]
+fn rename_without_and_with_edits() {
+    let repo = Repo::with_app();
+    let body: String = (0..20).map(|i| format!("value_{i} = {i}\n")).collect();
+    repo.write("app/a.py", &format!("{BAD}{body}"));
+    repo.commit_all("a");
+    repo.git(&["mv", "app/a.py", "app/b.py"]);
+    assert_reports(&repo.run(&["hook"]), &[], 1);
+    assert_reports(
+        &repo.run(&["hook", "--all-lines"]),
+        &[legacy("app/b.py", 1)],
+        1,
+    );
+    repo.write("app/b.py", &format!("{BAD}{body}{BAD}"));
+    repo.git(&["add", "app/b.py"]);
+    let status = repo.git(&["diff", "--cached", "--name-status", "-M"]);
+    assert!(status.starts_with("R"), "git sees a rename: {status}");
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/b.py", 22)], 1);
+    // A copy adds new occurrences of what it copies: every line counts.
+    repo.commit_all("renamed");
+    repo.write("app/b.py", &format!("{BAD}{body}{BAD}x = 1\n"));
+    std::fs::copy(repo.root.join("app/b.py"), repo.root.join("app/c.py")).expect("copy");
+    repo.git(&["add", "-A"]);
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/c.py", 1), legacy("app/c.py", 22)],
+        2,
+    );
+}
+
+#[test]
+fn deletion_is_skipped() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", BAD);
+    repo.commit_all("m");
+    repo.git(&["rm", "-q", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[], 0);
+}
+
+#[test]
+fn binary_file_named_py_is_skipped_silently() {
+    let repo = Repo::with_app();
+    repo.write_bytes("app/blob.py", b"import app.old\n\0\x01\x02");
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[], 0);
+    assert_eq!(result(&out).2, "");
+}
+
+#[test]
+fn non_utf8_content_is_skipped_with_a_warning() {
+    let repo = Repo::with_app();
+    repo.write_bytes("app/latin.py", b"import app.old\nname = '\xe9'\n");
+    repo.write("app/ok.py", BAD);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[legacy("app/ok.py", 1)], 1);
+    assert_eq!(
+        result(&out).2,
+        "warning: app/latin.py: not valid UTF-8 (at byte offset 23); skipped\n"
+    );
+}
+
+#[test]
+fn submodule_is_skipped() {
+    let repo = Repo::with_app();
+    let sub = repo.base().join("sub");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    repo.git_in(&sub, &["init", "-q", "-b", "main"]);
+    std::fs::write(sub.join("bad.py"), BAD).expect("write");
+    repo.git_in(&sub, &["add", "-A"]);
+    repo.git_in(&sub, &["commit", "-q", "-m", "sub"]);
+    let sub_url = sub.to_string_lossy().into_owned();
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &sub_url,
+        "vendored.py",
+    ]);
+    let staged = repo.git(&["diff", "--cached", "--name-only"]);
+    assert_eq!(staged, ".gitmodules\nvendored.py\n");
+    assert_reports(&repo.run(&["hook"]), &[], 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_is_skipped() {
+    let repo = Repo::with_app();
+    repo.write("outside.txt", BAD);
+    std::os::unix::fs::symlink("../outside.txt", repo.root.join("app/link.py")).expect("symlink");
+    repo.git(&["add", "-A"]);
+    assert_reports(&repo.run(&["hook"]), &[], 0);
+}
+
+#[test]
+fn staged_config_wins_over_working_tree() {
+    let repo = Repo::new();
+    repo.write("app/__init__.py", "");
+    repo.write("app/m.py", BAD);
+    repo.commit_all("no config yet");
+    // Staged config has the rule; the working tree copy was emptied since.
+    repo.write("ssotlint.toml", CONFIG);
+    repo.write("app/n.py", BAD);
+    repo.git(&["add", "-A"]);
+    repo.write("ssotlint.toml", "");
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/n.py", 1)], 1);
+    // The other way round: an empty config staged, the rule only in the working tree.
+    repo.write("ssotlint.toml", "");
+    repo.git(&["add", "ssotlint.toml"]);
+    repo.write("ssotlint.toml", CONFIG);
+    assert_reports(&repo.run(&["hook", "--select", "SSOT003"]), &[], 1);
+    // A config that is not staged is read from the working tree.
+    repo.git(&["reset", "-q", "ssotlint.toml"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/n.py", 1)], 1);
+}
+
+#[test]
+fn merge_in_progress() {
+    let repo = Repo::with_app();
+    repo.write("app/c.py", "x = 0\n");
+    repo.commit_all("c");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("app/f.py", BAD);
+    repo.write("app/c.py", "x = 1\n");
+    repo.commit_all("feature");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("app/c.py", "x = 2\n");
+    repo.commit_all("main change");
+    let merge = command("git", &repo.root, &repo.home)
+        .args(["merge", "--no-ff", "--no-commit", "feature"])
+        .output()
+        .expect("git merge");
+    assert!(!merge.status.success(), "the merge conflicts on app/c.py");
+    assert!(repo.root.join(".git/MERGE_HEAD").exists());
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[legacy("app/f.py", 1)], 1);
+    assert_eq!(
+        result(&out).2,
+        "warning: app/c.py: unmerged (conflict not resolved); skipped\n"
+    );
+    repo.write("app/c.py", &format!("x = 3\n{BAD}"));
+    repo.git(&["add", "app/c.py"]);
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/c.py", 2), legacy("app/f.py", 1)],
+        2,
+    );
+}
+
+#[test]
+fn running_from_a_subdirectory() {
+    let repo = Repo::with_app();
+    repo.write("top.py", BAD);
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    let out = repo.run_in(&repo.root.join("app"), &["hook"]);
+    assert_reports(&out, &[legacy("../top.py", 1), legacy("m.py", 2)], 2);
+}
+
+#[test]
+fn worktree_is_checked_from_its_own_index() {
+    let repo = Repo::with_app();
+    let wt = repo.base().join("wt");
+    let wt_str = wt.to_string_lossy().into_owned();
+    repo.git(&["worktree", "add", "-q", "-b", "side", &wt_str]);
+    std::fs::write(wt.join("app/w.py"), BAD).expect("write");
+    repo.git_in(&wt, &["add", "app/w.py"]);
+    assert_reports(&repo.run_in(&wt, &["hook"]), &[legacy("app/w.py", 1)], 1);
+    assert_reports(&repo.run(&["hook"]), &[], 0);
+    // Hooks of every worktree live in the common git directory.
+    let out = repo.run_in(&wt, &["install-hook"]);
+    let hook = repo.root.join(".git/hooks/pre-commit");
+    assert_eq!(
+        result(&out),
+        (
+            0,
+            format!(
+                "Installed the ssotlint pre-commit hook at {}\n",
+                hook.display()
+            ),
+            String::new()
+        )
+    );
+    let commit = command("git", &wt, &repo.home)
+        .args(["commit", "-q", "-m", "w"])
+        .output()
+        .expect("git commit");
+    assert_eq!(commit.status.code(), Some(1));
+    assert!(text(&commit.stderr).contains(&legacy("app/w.py", 1)));
+}
+
+#[test]
+fn git_dir_and_work_tree_from_the_environment() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", BAD);
+    repo.git(&["add", "-A"]);
+    let elsewhere = repo.home.clone();
+    let out = command(BIN, &elsewhere, &repo.home)
+        .env("GIT_DIR", repo.root.join(".git"))
+        .env("GIT_WORK_TREE", &repo.root)
+        .arg("hook")
+        .output()
+        .expect("run");
+    assert_reports(&out, &[legacy("../repo/app/m.py", 1)], 1);
+}
+
+#[test]
+fn not_a_git_repository() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().canonicalize().expect("canonical");
+    let out = command(BIN, &dir, &dir)
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().expect("parent"))
+        .arg("hook")
+        .output()
+        .expect("run");
+    assert_eq!(
+        result(&out),
+        (
+            2,
+            String::new(),
+            format!(
+                "error: not a git repository (or any parent up to the mount point): {}\n",
+                dir.display()
+            )
+        )
+    );
+}
+
+#[test]
+fn diff_base_reports_lines_changed_since_the_merge_base() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.commit_all("old violation");
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    repo.write("app/m.py", &format!("import os\n{BAD}import sys\n{BAD}"));
+    repo.commit_all("new violation");
+    repo.write("app/u.py", BAD);
+    repo.git(&["add", "app/u.py"]);
+    let out = repo.run(&["check", "--diff-base", "main"]);
+    assert_reports(&out, &[legacy("app/m.py", 4), legacy("app/u.py", 1)], 2);
+    let out = repo.run(&["check", "--diff-base", "nope"]);
+    let (code, _, stderr) = result(&out);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: --diff-base: cannot resolve `nope`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn output_formats_are_the_check_ones() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", BAD);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook", "--output-format", "github"]);
+    assert_eq!(result(&out).0, 1);
+    assert_eq!(
+        text(&out.stdout),
+        "::warning title=ssotlint (SSOT003),file=app/m.py,line=1,col=8,endLine=1,endColumn=15::app/m.py:1:8: SSOT003 legacy module `app.old` imported; use `app.new`\n"
+    );
+}
+
+fn commit(repo: &Repo, message: &str) -> Output {
+    command("git", &repo.root, &repo.home)
+        .args(["commit", "-m", message])
+        .output()
+        .expect("git commit")
+}
+
+fn commit_count(repo: &Repo) -> usize {
+    let out = command("git", &repo.root, &repo.home)
+        .args(["rev-list", "--count", "HEAD"])
+        .output()
+        .expect("rev-list");
+    text(&out.stdout).trim().parse().unwrap_or(0)
+}
+
+#[test]
+fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
+    let repo = Repo::with_app();
+    let out = repo.run(&["install-hook"]);
+    let hook = repo.root.join(".git/hooks/pre-commit");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "Installed the ssotlint pre-commit hook at {}\n",
+            hook.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(&hook).expect("hook"),
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"))
+            .expect("hooks/pre-commit")
+    );
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    let blocked = commit(&repo, "bad");
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 2)], 1));
+    assert_eq!(commit_count(&repo), 1);
+    repo.write("app/m.py", "import os\nimport app.new\n");
+    repo.git(&["add", "-A"]);
+    let ok = commit(&repo, "good");
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert_eq!(commit_count(&repo), 2);
+    // `git commit -a` stages into a temporary index (GIT_INDEX_FILE): still checked.
+    repo.write("app/m.py", &format!("import os\nimport app.new\n{BAD}"));
+    let blocked = command("git", &repo.root, &repo.home)
+        .args(["commit", "-a", "-m", "all"])
+        .output()
+        .expect("git commit -a");
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 3)], 1));
+    assert_eq!(commit_count(&repo), 2);
+    // Installing again updates our own hook.
+    let again = repo.run(&["install-hook"]);
+    assert_eq!(
+        text(&again.stdout),
+        format!(
+            "Updated the ssotlint pre-commit hook at {}\n",
+            hook.display()
+        )
+    );
+}
+
+#[test]
+fn foreign_hook_needs_force_and_then_runs_first() {
+    let repo = Repo::with_app();
+    let hooks = repo.root.join(".git/hooks");
+    std::fs::create_dir_all(&hooks).expect("mkdir");
+    let foreign = "#!/bin/sh\necho foreign-hook-ran >&2\n[ ! -e \"$(git rev-parse --show-toplevel)/block\" ]\n";
+    std::fs::write(hooks.join("pre-commit"), foreign).expect("write");
+    make_executable(&hooks.join("pre-commit"));
+    let refused = repo.run(&["install-hook"]);
+    assert_eq!(result(&refused).0, 2);
+    assert_eq!(
+        text(&refused.stderr),
+        format!(
+            "error: {} exists and was not written by ssotlint; rerun with --force to keep it as \
+             pre-commit.local (called first) and install the ssotlint hook\n",
+            hooks.join("pre-commit").display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit")).expect("hook"),
+        foreign
+    );
+    let forced = repo.run(&["install-hook", "--force"]);
+    assert_eq!(
+        result(&forced),
+        (
+            0,
+            format!(
+                "Installed the ssotlint pre-commit hook at {}; the previous hook is now {} and runs first\n",
+                hooks.join("pre-commit").display(),
+                hooks.join("pre-commit.local").display()
+            ),
+            String::new()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit.local")).expect("local"),
+        foreign
+    );
+    // The old hook runs first and can still block a clean commit.
+    repo.write("block", "");
+    repo.write("app/m.py", "import os\n");
+    repo.git(&["add", "app/m.py"]);
+    let blocked = commit(&repo, "blocked by the old hook");
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), "foreign-hook-ran\n");
+    std::fs::remove_file(repo.root.join("block")).expect("rm");
+    let ok = commit(&repo, "clean");
+    assert!(ok.status.success());
+    assert!(text(&ok.stderr).contains("foreign-hook-ran"));
+    assert_eq!(commit_count(&repo), 2);
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) {}
+
+#[test]
+fn core_hooks_path_relative_and_absolute() {
+    let repo = Repo::with_app();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    let sub = repo.root.join("app");
+    let out = repo.run_in(&sub, &["install-hook"]);
+    let hook = repo.root.join(".githooks/pre-commit");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "Installed the ssotlint pre-commit hook at {}\n",
+            hook.display()
+        )
+    );
+    assert!(!repo.root.join(".git/hooks/pre-commit").exists());
+    repo.write("app/m.py", BAD);
+    repo.git(&["add", "app/m.py"]);
+    let blocked = commit(&repo, "bad");
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 1)], 1));
+
+    let absolute = repo.base().join("shared-hooks");
+    repo.git(&["config", "core.hooksPath", &absolute.to_string_lossy()]);
+    let out = repo.run(&["install-hook"]);
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "Installed the ssotlint pre-commit hook at {}\n",
+            absolute.join("pre-commit").display()
+        )
+    );
+    let blocked = commit(&repo, "bad");
+    assert_eq!(blocked.status.code(), Some(1));
+}
+
+/// A `pre-commit` executable: `$PRE_COMMIT`, or one installed from PyPI into a scratch
+/// virtualenv under the target directory (made once, reused).
+fn pre_commit_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("PRE_COMMIT") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "PRE_COMMIT={} is not a file",
+            path.display()
+        );
+        return path;
+    }
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-venv");
+    let binary = venv.join("bin/pre-commit");
+    if binary.is_file() {
+        return binary;
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .map(|o| (o.status.success(), text(&o.stderr)));
+    assert!(
+        matches!(made, Ok((true, _))),
+        "cannot create a virtualenv for pre-commit with `python3 -m venv {}`: {made:?}; \
+         set PRE_COMMIT to an existing pre-commit binary",
+        venv.display()
+    );
+    let installed = Command::new(venv.join("bin/pip"))
+        .args(["install", "-q", "pre-commit"])
+        .output()
+        .map(|o| (o.status.success(), text(&o.stderr)));
+    assert!(
+        matches!(installed, Ok((true, _))) && binary.is_file(),
+        "cannot pip install pre-commit into {}: {installed:?}; set PRE_COMMIT to an existing \
+         pre-commit binary",
+        venv.display()
+    );
+    binary
+}
+
+#[test]
+fn pre_commit_framework_runs_the_hook_from_pre_commit_hooks_yaml() {
+    let pre_commit = pre_commit_binary();
+    let repo = Repo::with_app();
+    // The hook repository: this checkout's .pre-commit-hooks.yaml, committed.
+    let hooks_repo = repo.base().join("ssotlint-hooks");
+    std::fs::create_dir_all(&hooks_repo).expect("mkdir");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    std::fs::copy(&manifest, hooks_repo.join(".pre-commit-hooks.yaml")).expect("copy yaml");
+    repo.git_in(&hooks_repo, &["init", "-q", "-b", "main"]);
+    repo.git_in(&hooks_repo, &["add", "-A"]);
+    repo.git_in(&hooks_repo, &["commit", "-q", "-m", "hooks"]);
+    let rev = repo.git_in(&hooks_repo, &["rev-parse", "HEAD"]);
+    repo.write(
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: ssotlint\n",
+            hooks_repo.display(),
+            rev.trim()
+        ),
+    );
+    repo.git(&["add", ".pre-commit-config.yaml"]);
+    let cache = repo.base().join("pre-commit-cache");
+    let run_pre_commit = |args: &[&str]| {
+        command(&pre_commit.to_string_lossy(), &repo.root, &repo.home)
+            .env("PRE_COMMIT_HOME", &cache)
+            .args(args)
+            .output()
+            .expect("run pre-commit")
+    };
+    let installed = run_pre_commit(&["install"]);
+    assert!(installed.status.success(), "{}", text(&installed.stderr));
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "app/m.py"]);
+    let commit_with_cache = |message: &str| {
+        command("git", &repo.root, &repo.home)
+            .env("PRE_COMMIT_HOME", &cache)
+            .args(["commit", "-m", message])
+            .output()
+            .expect("git commit")
+    };
+    let blocked = commit_with_cache("bad");
+    let blocked_out = format!("{}{}", text(&blocked.stdout), text(&blocked.stderr));
+    assert_eq!(blocked.status.code(), Some(1), "{blocked_out}");
+    assert!(
+        blocked_out.contains("ssotlint (single source of truth, staged changes)"),
+        "{blocked_out}"
+    );
+    assert!(
+        blocked_out.contains(&legacy("app/m.py", 2)),
+        "{blocked_out}"
+    );
+    assert_eq!(commit_count(&repo), 1);
+    repo.write("app/m.py", "import os\nimport app.new\n");
+    repo.git(&["add", "app/m.py"]);
+    let ok = commit_with_cache("good");
+    let ok_out = format!("{}{}", text(&ok.stdout), text(&ok.stderr));
+    assert!(ok.status.success(), "{ok_out}");
+    assert!(ok_out.contains("Passed"), "{ok_out}");
+    assert_eq!(commit_count(&repo), 2);
+}
+
+const CANONICAL: &str = "[canonical]\n\"app.core.Engine\" = { legacy-modules = [\"app.shim\"] }\n";
+
+fn fix_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("ssotlint.toml", CANONICAL);
+    repo.write("app/__init__.py", "");
+    repo.write("app/core.py", "class Engine:\n    pass\n");
+    repo.write("app/shim.py", "from app.core import Engine\n");
+    repo.write("app/other.py", "x = 1\n");
+    repo.commit_all("base");
+    repo
+}
+
+#[test]
+fn staged_fix_writes_and_stages_only_the_fixed_file() {
+    let repo = fix_repo();
+    repo.write("app/m.py", "import os\nfrom app.shim import Engine\n");
+    repo.git(&["add", "app/m.py"]);
+    repo.write("app/other.py", "x = 2\n");
+    repo.write("untracked.py", "from app.shim import Engine\n");
+    let out = repo.run(&["hook", "--fix"]);
+    assert_eq!(
+        result(&out),
+        (0, "Fixed 1, 0 left\n".to_string(), String::new())
+    );
+    let fixed = "import os\nfrom app.core import Engine\n";
+    assert_eq!(
+        std::fs::read_to_string(repo.root.join("app/m.py")).expect("read"),
+        fixed
+    );
+    assert_eq!(repo.git(&["show", ":app/m.py"]), fixed);
+    assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "app/m.py\n");
+    assert_eq!(repo.git(&["diff", "--name-only"]), "app/other.py\n");
+    assert_eq!(
+        repo.git(&["status", "--porcelain", "untracked.py"]),
+        "?? untracked.py\n"
+    );
+    assert_reports(&repo.run(&["hook"]), &[], 1);
+}
+
+#[test]
+fn staged_fix_leaves_files_with_unstaged_changes_alone() {
+    let repo = fix_repo();
+    let staged = "import os\nfrom app.shim import Engine\n";
+    repo.write("app/m.py", staged);
+    repo.git(&["add", "app/m.py"]);
+    let working = "import os\nfrom app.shim import Engine\nprint(Engine)\n";
+    repo.write("app/m.py", working);
+    let out = repo.run(&["hook", "--fix"]);
+    assert_eq!(
+        result(&out),
+        (
+            1,
+            "app/m.py:2:22: SSOT001 `Engine` imported from `app.shim`; its canonical module is `app.core`\nFixed 0, 1 left\n"
+                .to_string(),
+            "warning: app/m.py: the working tree differs from the staged content; not fixed (stage or stash the difference first)\n"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.root.join("app/m.py")).expect("read"),
+        working
+    );
+    assert_eq!(repo.git(&["show", ":app/m.py"]), staged);
+}
+
+#[test]
+fn module_lookups_read_the_index() {
+    let repo = Repo::with_app();
+    // Staged but deleted from the working tree: still provides `app.staged`.
+    repo.write("app/staged.py", "");
+    repo.git(&["add", "app/staged.py"]);
+    std::fs::remove_file(repo.root.join("app/staged.py")).expect("rm");
+    // Only in the working tree: does not provide `app.ghost`.
+    repo.write("app/ghost.py", "");
+    repo.write("app/m.py", "import app.staged\nimport app.ghost\n");
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(
+        &repo.run(&["hook"]),
+        &["app/m.py:2:8: SSOT005 first-party module `app.ghost` is imported but no file provides it".to_string()],
+        2,
+    );
+}
