@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileContext;
-use crate::python::defs::{ClassFact, FunctionFact, Target};
+use crate::python::defs::{ClassFact, FunctionFact, ModuleAssignment, Target};
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
 use crate::rules::Rule;
@@ -28,7 +28,8 @@ be read counts too); `all` also counts any CamelCase callee; `listed` counts onl
 instances, and value types from `collections`, `typing`, `enum`, `decimal`, `datetime`,
 `pathlib`, `re`, `threading`, `contextvars`, `weakref`, … Dunder names (`__all__`) and
 bindings inside functions and classes (dataclass defaults) are not module-level
-singletons.
+singletons, and neither are several module-level instances of one class in one file (a
+table of values such as descriptors, signals or sentinels) unless the class is listed.
 
 ## Why is this bad?
 A module-level instance is created at import time and shared by every request and every
@@ -67,7 +68,8 @@ class Engine:
 pub const DOC_SSOT103: &str = "\
 ## What it does
 Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
-lazy getter). Reported on the assignment; the message names the getter.
+lazy getter), where `X` is also bound at module level (the `X = None` placeholder the
+getter tests). Reported on the assignment; the message names the getter.
 
 ## Why is this bad?
 The first caller's instance is shared by all later callers, whoever they are.
@@ -206,17 +208,32 @@ fn is_dunder(name: &str) -> bool {
 
 /// SSOT101.
 fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic>) {
+    let mut found: Vec<(&ModuleAssignment, String)> = Vec::new();
     for assignment in &ctx.facts.defs.module_assignments {
         let Some(call) = &assignment.value else {
             continue;
         };
-        let name = ctx.text(assignment.name.clone());
-        if is_dunder(name) {
+        if is_dunder(ctx.text(assignment.name.clone())) {
             continue;
         }
-        let Some(class) = constructed(resolver, call.callee.as_ref()) else {
+        if let Some(class) = constructed(resolver, call.callee.as_ref()) {
+            found.push((assignment, class));
+        }
+    }
+    for (assignment, class) in &found {
+        let Some(call) = &assignment.value else {
             continue;
         };
+        // Several module-level instances of one class are a table of values (descriptors,
+        // signals, sentinels), not a singleton; listed classes always count.
+        let repeated = found.iter().any(|(other, c)| {
+            c == class && other.value.as_ref().is_some_and(|v| v.range != call.range)
+        });
+        if repeated && !resolver.is_listed(class) {
+            continue;
+        }
+        let class = class.as_str();
+        let name = ctx.text(assignment.name.clone());
         let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.clone()));
         emit(
             ctx,
@@ -379,6 +396,17 @@ fn global_lazy(
             .globals
             .iter()
             .any(|g| ctx.text(g.clone()) == name_text)
+        {
+            continue;
+        }
+        // A lazy getter tests a placeholder bound at module level (`_engine = None`);
+        // a `main()` or test setup that merely sets globals is not one.
+        if !ctx
+            .facts
+            .defs
+            .module_assignments
+            .iter()
+            .any(|a| ctx.text(a.name.clone()) == name_text)
         {
             continue;
         }
