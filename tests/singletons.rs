@@ -278,6 +278,14 @@ class NotACache:
     @classmethod
     def create(cls):
         return cls()
+
+
+class ResetsAttribute:
+    descr = None
+
+    def __new__(cls):
+        cls.descr = None
+        return super().__new__(cls)
 ";
     let r = run(&[("m.py", src)], "");
     assert_eq!(
@@ -319,6 +327,10 @@ def global_but_not_instance():
 def main():
     global window
     window = Engine()
+
+def setUpModule():
+    global _engine
+    _engine = Engine()
 ";
     let r = run(&[("m.py", src)], "");
     assert_eq!(r.findings, vec![f("SSOT103", "m.py", 9, 9)]);

@@ -45,8 +45,8 @@ Use instead: create the instance where it is needed (per request, through a fact
 
 pub const DOC_SSOT102: &str = "\
 ## What it does
-Flags a class that stores its own instance: `__new__` that assigns a class attribute on
-`cls` (such as `_instance = None`), or a classmethod/staticmethod (`get_instance`,
+Flags a class that stores its own instance: `__new__` that assigns `cls._x` a call
+(`super().__new__(cls)`) or a name when `_x` is a class attribute (`_instance = None`), or a classmethod/staticmethod (`get_instance`,
 `instance`, `shared`, …) that assigns `cls._x = cls(...)` or `Klass._x = Klass(...)`.
 Reported on the class name. An `_instance` attribute that is not assigned by `__new__`
 or such a method is not flagged.
@@ -69,7 +69,8 @@ pub const DOC_SSOT103: &str = "\
 ## What it does
 Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
 lazy getter), where `X` is also bound at module level (the `X = None` placeholder the
-getter tests). Reported on the assignment; the message names the getter.
+getter tests). Test fixtures (`setUpModule`, `setup_module`, …) are not getters.
+Reported on the assignment; the message names the getter.
 
 ## Why is this bad?
 The first caller's instance is shared by all later callers, whoever they are.
@@ -291,7 +292,7 @@ fn singleton_class(
             }
             let attr = ctx.text(attr.clone());
             let caches = if is_new {
-                attributes.contains(&attr) || assign.value_is_call
+                assign.value_is_call || (assign.value_is_name && attributes.contains(&attr))
             } else {
                 assign
                     .value
@@ -376,6 +377,16 @@ fn decorator_or_metaclass(
     );
 }
 
+const TEST_FIXTURES: &[&str] = &[
+    "setUp",
+    "setUpClass",
+    "setUpModule",
+    "setup_module",
+    "setup_class",
+    "setup_method",
+    "setup_function",
+];
+
 /// SSOT103.
 fn global_lazy(
     ctx: &FileContext,
@@ -387,6 +398,10 @@ fn global_lazy(
         return;
     }
     let getter = ctx.text(function.name.clone());
+    // Test fixtures set module globals once per test module; they are not getters.
+    if TEST_FIXTURES.contains(&getter) {
+        return;
+    }
     for assign in &function.assignments {
         let Target::Name(name) = &assign.target else {
             continue;
