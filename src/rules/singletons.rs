@@ -240,7 +240,7 @@ fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic
             ctx,
             resolver,
             Rule::ModuleLevelSingleton,
-            &class,
+            class,
             format!("module-level singleton: `{name}` holds an instance of `{class}` (`{callee}(...)` at import time)"),
             assignment.name.clone(),
             out,
