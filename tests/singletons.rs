@@ -72,7 +72,7 @@ fn f(code: &str, file: &str, row: u64, column: u64) -> Finding {
 
 const OTHER: (&str, &str) = (
     "app/other.py",
-    "class Engine:\n    pass\n\n\ndef MakeEngine():\n    return Engine()\n",
+    "class Engine:\n    pass\n\n\ndef MakeEngine():\n    return Engine()\n\n\nconf = MakeEngine()\n",
 );
 const INIT: (&str, &str) = ("app/__init__.py", "");
 
@@ -176,7 +176,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, NewType, TypeVar
 from collections import namedtuple, OrderedDict
 from requests import Session
-from app.other import MakeEngine
+from app.other import MakeEngine, conf
 
 # engine = Local()
 class Local:
@@ -198,6 +198,7 @@ COUNTS = collections.Counter()
 MISSING = ValueError("missing")
 made = Factory()
 imported_function = MakeEngine()
+method_call = conf.GetKeySet()
 session = Session()
 text = "engine = Local()"
 
