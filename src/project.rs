@@ -312,7 +312,14 @@ impl ModuleIndex {
             if !self.is_first_party(module) {
                 return None;
             }
-            self.locate(module)?;
+            if self.locate(module).is_none() {
+                // `pkg.mod.obj.Name`: an attribute of an object, not of a module. Only
+                // a class has nested classes; an object's CamelCase attribute is a method.
+                return match self.is_class(module) {
+                    Some(true) => None,
+                    _ => Some(false),
+                };
+            }
             if let Some(&is_class) = self.defined_names(module).get(name) {
                 return Some(is_class);
             }

@@ -72,59 +72,68 @@ fn f(code: &str, file: &str, row: u64, column: u64) -> Finding {
 
 const OTHER: (&str, &str) = (
     "app/other.py",
-    "class Engine:\n    pass\n\n\ndef MakeEngine():\n    return Engine()\n",
+    "class Engine:\n    pass\n\n\ndef MakeEngine():\n    return Engine()\n\n\nconf = MakeEngine()\n",
 );
 const INIT: (&str, &str) = ("app/__init__.py", "");
 
 #[test]
 fn ssot101_every_syntactic_variant() {
+    let other =
+        "class Engine:\n    pass\n\n\nclass Engine2:\n    pass\n\n\nclass Engine3:\n    pass\n";
     let src = "\
 from app.other import Engine as E
 import app.other as other
 import app.other
 
-class Local:
-    pass
-
-plain = Local()
-annotated: Local = Local()
-first, second = Local(), 3
+class L1: pass
+class L2: pass
+class L3: pass
+class L4: pass
+class L5: pass
+class L6: pass
+class L7: pass
+class L8: pass
+class L9: pass
+class L10: pass
+plain = L1()
+annotated: L2 = L2()
+first, second = L3(), 3
 x = y = E()
-by_module = other.Engine()
-by_package = app.other.Engine()
+by_module = other.Engine2()
+by_package = app.other.Engine3()
 if True:
-    in_if = Local()
+    in_if = L4()
 else:
-    in_else = Local()
+    in_else = L5()
 try:
-    in_try = Local()
+    in_try = L6()
 except ImportError:
-    in_except = Local()
+    in_except = L7()
 finally:
-    in_finally = Local()
+    in_finally = L8()
 with open('f') as fh:
-    in_with = Local()
-parenthesized = (Local())
+    in_with = L9()
+parenthesized = (L10())
 ";
-    let r = run(&[INIT, OTHER, ("app/m.py", src)], "");
+    let r = run(&[INIT, ("app/other.py", other), ("app/m.py", src)], "");
     let m = "app/m.py";
     assert_eq!(
         r.findings,
         vec![
-            f("SSOT101", m, 8, 1),
-            f("SSOT101", m, 9, 1),
-            f("SSOT101", m, 10, 1),
-            f("SSOT101", m, 11, 1),
-            f("SSOT101", m, 11, 5),
-            f("SSOT101", m, 12, 1),
-            f("SSOT101", m, 13, 1),
-            f("SSOT101", m, 15, 5),
-            f("SSOT101", m, 17, 5),
-            f("SSOT101", m, 19, 5),
-            f("SSOT101", m, 21, 5),
-            f("SSOT101", m, 23, 5),
-            f("SSOT101", m, 25, 5),
-            f("SSOT101", m, 26, 1),
+            f("SSOT101", m, 15, 1),
+            f("SSOT101", m, 16, 1),
+            f("SSOT101", m, 17, 1),
+            f("SSOT101", m, 18, 1),
+            f("SSOT101", m, 18, 5),
+            f("SSOT101", m, 19, 1),
+            f("SSOT101", m, 20, 1),
+            f("SSOT101", m, 22, 5),
+            f("SSOT101", m, 24, 5),
+            f("SSOT101", m, 26, 5),
+            f("SSOT101", m, 28, 5),
+            f("SSOT101", m, 30, 5),
+            f("SSOT101", m, 32, 5),
+            f("SSOT101", m, 33, 1),
         ]
     );
     assert_eq!(
@@ -136,6 +145,30 @@ parenthesized = (Local())
 }
 
 #[test]
+fn ssot101_repeated_instances_are_a_value_table() {
+    let src = "\
+class Descriptor:
+    pass
+
+class Listed:
+    pass
+
+a = Descriptor()
+b = Descriptor()
+c = Listed()
+d = Listed()
+";
+    let r = run(
+        &[("m.py", src)],
+        "[singletons]\nisolated = [\"m.Listed\"]\n",
+    );
+    assert_eq!(
+        r.findings,
+        vec![f("SSOT110", "m.py", 9, 1), f("SSOT110", "m.py", 10, 1)]
+    );
+}
+
+#[test]
 fn ssot101_negative_look_alikes() {
     let src = r#"""Docs: engine = Local() is how not to do it."""
 import collections
@@ -143,7 +176,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, NewType, TypeVar
 from collections import namedtuple, OrderedDict
 from requests import Session
-from app.other import MakeEngine
+from app.other import MakeEngine, conf
 
 # engine = Local()
 class Local:
@@ -165,6 +198,7 @@ COUNTS = collections.Counter()
 MISSING = ValueError("missing")
 made = Factory()
 imported_function = MakeEngine()
+method_call = conf.GetKeySet()
 session = Session()
 text = "engine = Local()"
 
@@ -245,6 +279,14 @@ class NotACache:
     @classmethod
     def create(cls):
         return cls()
+
+
+class ResetsAttribute:
+    descr = None
+
+    def __new__(cls):
+        cls.descr = None
+        return super().__new__(cls)
 ";
     let r = run(&[("m.py", src)], "");
     assert_eq!(
@@ -282,6 +324,14 @@ def local_only():
 def global_but_not_instance():
     global _engine
     _engine = None
+
+def main():
+    global window
+    window = Engine()
+
+def setUpModule():
+    global _engine
+    _engine = Engine()
 ";
     let r = run(&[("m.py", src)], "");
     assert_eq!(r.findings, vec![f("SSOT103", "m.py", 9, 9)]);

@@ -61,6 +61,8 @@ pub struct AssignFact {
     pub range: TextRange,
     /// The value is a call (of anything).
     pub value_is_call: bool,
+    /// The value is a plain name (`cls._instance = instance`).
+    pub value_is_name: bool,
     /// The value's call, when it is one.
     pub value: Option<CallFact>,
 }
@@ -366,6 +368,7 @@ impl Collector {
                     target: target(left),
                     range: node.byte_range(),
                     value_is_call: value_node.is_some_and(|v| v.kind() == "call"),
+                    value_is_name: value_node.is_some_and(|v| v.kind() == "identifier"),
                     value: right.and_then(value_call),
                 });
             }

@@ -315,6 +315,7 @@ const VALUE_MODULES: &[&str] = &[
     "uuid",
     "re",
     "weakref",
+    "_weakrefset",
     "threading",
     "contextvars",
     "ipaddress",

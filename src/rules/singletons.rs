@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileContext;
-use crate::python::defs::{ClassFact, FunctionFact, Target};
+use crate::python::defs::{ClassFact, FunctionFact, ModuleAssignment, Target};
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
 use crate::rules::Rule;
@@ -28,7 +28,8 @@ be read counts too); `all` also counts any CamelCase callee; `listed` counts onl
 instances, and value types from `collections`, `typing`, `enum`, `decimal`, `datetime`,
 `pathlib`, `re`, `threading`, `contextvars`, `weakref`, … Dunder names (`__all__`) and
 bindings inside functions and classes (dataclass defaults) are not module-level
-singletons.
+singletons, and neither are several module-level instances of one class in one file (a
+table of values such as descriptors, signals or sentinels) unless the class is listed.
 
 ## Why is this bad?
 A module-level instance is created at import time and shared by every request and every
@@ -44,8 +45,8 @@ Use instead: create the instance where it is needed (per request, through a fact
 
 pub const DOC_SSOT102: &str = "\
 ## What it does
-Flags a class that stores its own instance: `__new__` that assigns a class attribute on
-`cls` (such as `_instance = None`), or a classmethod/staticmethod (`get_instance`,
+Flags a class that stores its own instance: `__new__` that assigns `cls._x` a call
+(`super().__new__(cls)`) or a name when `_x` is a class attribute (`_instance = None`), or a classmethod/staticmethod (`get_instance`,
 `instance`, `shared`, …) that assigns `cls._x = cls(...)` or `Klass._x = Klass(...)`.
 Reported on the class name. An `_instance` attribute that is not assigned by `__new__`
 or such a method is not flagged.
@@ -67,7 +68,9 @@ class Engine:
 pub const DOC_SSOT103: &str = "\
 ## What it does
 Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
-lazy getter). Reported on the assignment; the message names the getter.
+lazy getter), where `X` is also bound at module level (the `X = None` placeholder the
+getter tests). Test fixtures (`setUpModule`, `setup_module`, …) are not getters.
+Reported on the assignment; the message names the getter.
 
 ## Why is this bad?
 The first caller's instance is shared by all later callers, whoever they are.
@@ -206,23 +209,38 @@ fn is_dunder(name: &str) -> bool {
 
 /// SSOT101.
 fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic>) {
+    let mut found: Vec<(&ModuleAssignment, String)> = Vec::new();
     for assignment in &ctx.facts.defs.module_assignments {
         let Some(call) = &assignment.value else {
             continue;
         };
-        let name = ctx.text(assignment.name.clone());
-        if is_dunder(name) {
+        if is_dunder(ctx.text(assignment.name.clone())) {
             continue;
         }
-        let Some(class) = constructed(resolver, call.callee.as_ref()) else {
+        if let Some(class) = constructed(resolver, call.callee.as_ref()) {
+            found.push((assignment, class));
+        }
+    }
+    for (assignment, class) in &found {
+        let Some(call) = &assignment.value else {
             continue;
         };
+        // Several module-level instances of one class are a table of values (descriptors,
+        // signals, sentinels), not a singleton; listed classes always count.
+        let repeated = found.iter().any(|(other, c)| {
+            c == class && other.value.as_ref().is_some_and(|v| v.range != call.range)
+        });
+        if repeated && !resolver.is_listed(class) {
+            continue;
+        }
+        let class = class.as_str();
+        let name = ctx.text(assignment.name.clone());
         let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.clone()));
         emit(
             ctx,
             resolver,
             Rule::ModuleLevelSingleton,
-            &class,
+            class,
             format!("module-level singleton: `{name}` holds an instance of `{class}` (`{callee}(...)` at import time)"),
             assignment.name.clone(),
             out,
@@ -274,7 +292,7 @@ fn singleton_class(
             }
             let attr = ctx.text(attr.clone());
             let caches = if is_new {
-                attributes.contains(&attr) || assign.value_is_call
+                assign.value_is_call || (assign.value_is_name && attributes.contains(&attr))
             } else {
                 assign
                     .value
@@ -359,6 +377,16 @@ fn decorator_or_metaclass(
     );
 }
 
+const TEST_FIXTURES: &[&str] = &[
+    "setUp",
+    "setUpClass",
+    "setUpModule",
+    "setup_module",
+    "setup_class",
+    "setup_method",
+    "setup_function",
+];
+
 /// SSOT103.
 fn global_lazy(
     ctx: &FileContext,
@@ -370,6 +398,10 @@ fn global_lazy(
         return;
     }
     let getter = ctx.text(function.name.clone());
+    // Test fixtures set module globals once per test module; they are not getters.
+    if TEST_FIXTURES.contains(&getter) {
+        return;
+    }
     for assign in &function.assignments {
         let Target::Name(name) = &assign.target else {
             continue;
@@ -379,6 +411,17 @@ fn global_lazy(
             .globals
             .iter()
             .any(|g| ctx.text(g.clone()) == name_text)
+        {
+            continue;
+        }
+        // A lazy getter tests a placeholder bound at module level (`_engine = None`);
+        // a `main()` or test setup that merely sets globals is not one.
+        if !ctx
+            .facts
+            .defs
+            .module_assignments
+            .iter()
+            .any(|a| ctx.text(a.name.clone()) == name_text)
         {
             continue;
         }
