@@ -47,7 +47,11 @@ enum Outcome {
 }
 
 /// Check every Python file under `paths`.
-pub fn check_paths(paths: &[PathBuf], store: &Arc<SettingsStore>, options: &LintOptions) -> CheckReport {
+pub fn check_paths(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+) -> CheckReport {
     let walked = walk::python_files(paths, store);
     let outcomes: Vec<Outcome> = walked
         .files

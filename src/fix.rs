@@ -28,7 +28,11 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn new(applicability: Applicability, title: impl Into<String>, mut edits: Vec<Edit>) -> Fix {
+    pub fn new(
+        applicability: Applicability,
+        title: impl Into<String>,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
         edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
         Fix {
             applicability,
@@ -45,7 +49,10 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
     let mut skipped = Vec::new();
     let mut last = 0;
     for edit in edits {
-        if edit.range.start < last || edit.range.end > text.len() || edit.range.start > edit.range.end {
+        if edit.range.start < last
+            || edit.range.end > text.len()
+            || edit.range.start > edit.range.end
+        {
             skipped.push(edit.clone());
             continue;
         }

@@ -64,6 +64,19 @@ pub fn lint_text(path: &Path, text: String, settings: &Settings, options: &LintO
     let source = SourceText::new(text);
     let module = python::modules::module_of(path, &settings.src);
     let facts = python::analyze(source.text(), module.as_ref());
+    lint_parsed(path, source, facts, settings, options)
+}
+
+/// Run the rules on facts already extracted from `source` (as [`lint_text`] would), so
+/// a caller that caches facts by content (report history) does not parse twice.
+pub fn lint_parsed(
+    path: &Path,
+    source: SourceText,
+    facts: Facts,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Linted {
+    let module = python::modules::module_of(path, &settings.src);
     let selection = options.selection(settings);
     let diagnostics = {
         let ctx = FileContext {
@@ -102,8 +115,7 @@ fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> 
         .filter(|d| !ignored.iter().any(|p| d.rule.matches_prefix(p)))
         .filter(|d| {
             let code = d.rule.code();
-            !suppressed_at(d.range.start, code)
-                && !d.parent.is_some_and(|p| suppressed_at(p, code))
+            !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
         })
         .map(|mut d| {
             d.severity = ctx.settings.severity_of(d.rule);

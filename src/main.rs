@@ -13,7 +13,11 @@ use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
 #[derive(Parser)]
-#[command(name = "ssotlint", version, about = "Keep a Python code base on a single source of truth")]
+#[command(
+    name = "ssotlint",
+    version,
+    about = "Keep a Python code base on a single source of truth"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +34,10 @@ enum Command {
     },
     /// List every rule.
     Rules,
+    /// Measure SSOT figures: canonical share, singletons, factory adoption, score.
+    Report(ssotlint::report::cli::ReportArgs),
+    /// Write the current violations to a baseline file.
+    Baseline(ssotlint::report::cli::BaselineArgs),
 }
 
 #[derive(Args)]
@@ -57,6 +65,9 @@ struct CheckArgs {
     /// Accepted for ruff compatibility; ssotlint keeps no cache.
     #[arg(long)]
     no_cache: bool,
+    /// Report only violations not in this baseline (`ssotlint baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +76,8 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
         Command::Rules => list_rules(),
+        Command::Report(args) => ssotlint::report::cli::run_report(args),
+        Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
     };
     match result {
         Ok(code) => code,
@@ -90,7 +103,8 @@ fn validate_codes(codes: &[String], flag: &str) -> Result<Vec<String>, String> {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let store = match &args.config {
         Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
         None => SettingsStore::discover(&cwd),
@@ -109,7 +123,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let report = check_paths(&paths, &store, &options);
+    let mut report = check_paths(&paths, &store, &options);
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
@@ -118,6 +132,15 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             eprintln!("error: {error}");
         }
         return Ok(ExitCode::from(2));
+    }
+    if let Some(file) = &args.baseline {
+        let gone = ssotlint::report::cli::apply_baseline(&mut report, file, &paths)?;
+        if gone > 0 {
+            eprintln!(
+                "{gone} baseline entr{} gone (tighten the baseline with `ssotlint baseline --prune`).",
+                if gone == 1 { "y is" } else { "ies are" }
+            );
+        }
     }
     print_report(&report, &args).map_err(|e| format!("cannot write output: {e}"))?;
     Ok(if report.diagnostic_count() > 0 {
@@ -161,7 +184,8 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
 }
 
 fn show_rule(code: &str) -> Result<ExitCode, String> {
-    let rule = Rule::from_code(code).ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
+    let rule = Rule::from_code(code)
+        .ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
     println!("# {} ({})\n", rule.name(), rule.code());
     println!("{}\n", rule.summary());
     println!("Default severity: {}\n", rule.default_severity().as_str());

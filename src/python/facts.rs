@@ -18,6 +18,19 @@ pub struct Facts {
     pub comments: Vec<Comment>,
     /// Ranges of tree-sitter ERROR and MISSING nodes.
     pub syntax_errors: Vec<TextRange>,
+    /// Calls of a method on a named receiver (`Factory.create(...)`, `f.create(...)`):
+    /// the report counts constructions made through configured factory methods.
+    pub method_calls: Vec<MethodCall>,
+}
+
+/// `receiver.method(...)` where the receiver is a name or dotted name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodCall {
+    /// Dotted text of the receiver (`EngineFactory`, `self.factory`).
+    pub receiver: String,
+    pub method: String,
+    /// The method name's span.
+    pub method_range: TextRange,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +235,7 @@ impl<'a> Walker<'a> {
                 return;
             }
             "string" => return self.string(node),
+            "call" => self.method_call(node),
             "expression_statement" => {
                 // A bare string statement is a docstring (or a comment in disguise).
                 if node.named_child_count() == 1
@@ -311,6 +325,29 @@ impl<'a> Walker<'a> {
                 self.visit_children_comments_only(child);
             }
         }
+    }
+
+    fn method_call(&mut self, node: Node) {
+        let Some(function) = node.child_by_field_name("function") else {
+            return;
+        };
+        if function.kind() != "attribute" {
+            return;
+        }
+        let (Some(object), Some(attr)) = (
+            function.child_by_field_name("object"),
+            function.child_by_field_name("attribute"),
+        ) else {
+            return;
+        };
+        if !matches!(object.kind(), "identifier" | "attribute") {
+            return;
+        }
+        self.facts.method_calls.push(MethodCall {
+            receiver: self.text_of(object).to_string(),
+            method: self.text_of(attr).to_string(),
+            method_range: attr.byte_range(),
+        });
     }
 
     fn definition(&mut self, node: Node, ctx: ImportContext) {
@@ -462,7 +499,10 @@ impl<'a> Walker<'a> {
 
 /// `a . b` (with continuations or spaces) → `a.b`.
 fn dotted_text(text: &str) -> String {
-    if text.bytes().all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r') {
+    if text
+        .bytes()
+        .all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r')
+    {
         return text.to_string();
     }
     text.split('.')
@@ -477,9 +517,7 @@ fn is_dotted_path(value: &str) -> bool {
         && value.len() <= 512
         && value.split('.').all(|part| {
             let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|c| c == '_' || c.is_alphabetic())
+            chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
                 && chars.all(|c| c == '_' || c.is_alphanumeric())
         })
 }
@@ -508,7 +546,10 @@ mod tests {
         assert_eq!(NoqaDirective::parse("# NOQA"), Some(NoqaDirective::All));
         assert_eq!(
             NoqaDirective::parse("# noqa: SSOT001, SSOT002"),
-            Some(NoqaDirective::Codes(vec!["SSOT001".into(), "SSOT002".into()]))
+            Some(NoqaDirective::Codes(vec![
+                "SSOT001".into(),
+                "SSOT002".into()
+            ]))
         );
         assert_eq!(
             NoqaDirective::parse("# type: ignore  # noqa:SSOT003"),

@@ -5,8 +5,8 @@ mod facts;
 pub mod modules;
 
 pub use facts::{
-    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
-    ImportedName, ModuleRef, NoqaDirective, Scope, StringLiteral,
+    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind, ImportedName,
+    ModuleRef, NoqaDirective, Scope, StringLiteral,
 };
 pub use modules::ModuleName;
 

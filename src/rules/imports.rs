@@ -218,8 +218,15 @@ fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &Canonical
     symbol.legacy_modules.iter().any(|m| m == module)
         || ctx.settings.legacy_module_for(module).is_some()
         || is_module_or_submodule(&symbol.module, module)
-        || ctx.settings.modules.reexports(module, name, &symbol.qualified)
-        || (renamed && ctx.settings.modules.reexports(module, name, &format!("{}.{}", symbol.module, name)))
+        || ctx
+            .settings
+            .modules
+            .reexports(module, name, &symbol.qualified)
+        || (renamed
+            && ctx
+                .settings
+                .modules
+                .reexports(module, name, &format!("{}.{}", symbol.module, name)))
 }
 
 /// SSOT002: `from <canonical> import X as Y`.
@@ -291,7 +298,11 @@ fn legacy_module_plain(ctx: &FileContext, name: &ImportedName) -> Option<Diagnos
 }
 
 /// `from legacy import *`: SSOT001 when it may bind canonical symbols, else SSOT003.
-fn star_import(ctx: &FileContext, module: &str, star: std::ops::Range<usize>) -> Option<Diagnostic> {
+fn star_import(
+    ctx: &FileContext,
+    module: &str,
+    star: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
     let symbols: Vec<&CanonicalSymbol> = ctx
         .settings
         .canonical
@@ -352,7 +363,10 @@ pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> 
         for symbol in ctx.settings.canonical_for_name(parts[i]) {
             let module = parts[..i].join(".");
             if symbol.legacy_modules.iter().any(|m| *m == module) {
-                let rest = parts[i + 1..].iter().map(|p| format!(".{p}")).collect::<String>();
+                let rest = parts[i + 1..]
+                    .iter()
+                    .map(|p| format!(".{p}"))
+                    .collect::<String>();
                 return Some(format!("{}{rest}", symbol.qualified));
             }
         }
@@ -377,7 +391,10 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
                 .any(|s| s.legacy_modules.iter().any(|m| m == module))
     };
     let mut flag = |module: &str, range: std::ops::Range<usize>| {
-        if modules.is_first_party(module) && !known_legacy(module) && modules.locate(module).is_none() {
+        if modules.is_first_party(module)
+            && !known_legacy(module)
+            && modules.locate(module).is_none()
+        {
             out.push(
                 Diagnostic::new(
                     Rule::UnresolvedFirstPartyImport,
@@ -396,7 +413,9 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
         }
         ImportKind::From => {
             let Some(module) = &import.module else { return };
-            let Some(resolved) = &module.resolved else { return };
+            let Some(resolved) = &module.resolved else {
+                return;
+            };
             // Relative imports of a file outside the source roots resolve to nothing
             // reliable; only judge what the roots can answer for.
             if module.level > 0 && ctx.module.is_none() {
