@@ -60,6 +60,7 @@ pub fn check_paths(
         .collect();
     let mut report = CheckReport {
         errors: walked.errors,
+        warnings: factory_warnings(&walked.files, store),
         ..CheckReport::default()
     };
     for outcome in outcomes {
@@ -99,4 +100,19 @@ fn check_file(path: &Path, store: &SettingsStore, options: &LintOptions) -> Outc
         source: linted.source,
         diagnostics: linted.diagnostics,
     })
+}
+
+/// Config warnings for factory classes the project does not define, once per config.
+fn factory_warnings(files: &[PathBuf], store: &SettingsStore) -> Vec<String> {
+    let mut seen: Vec<Arc<crate::config::Settings>> = Vec::new();
+    for path in files {
+        if let Ok(settings) = store.for_file(path) {
+            if !settings.factories.is_empty() && !seen.iter().any(|s| Arc::ptr_eq(s, &settings)) {
+                seen.push(settings);
+            }
+        }
+    }
+    seen.iter()
+        .flat_map(|s| crate::rules::factories::config_warnings(s))
+        .collect()
 }

@@ -68,7 +68,11 @@ pub struct ModuleIndex {
     first_party: OnceLock<HashSet<String>>,
     located: Mutex<HashMap<String, Option<ModuleLocation>>>,
     imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
+    defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
 }
+
+/// Module-level classes and functions of a module: name → is it a class.
+pub type DefinedNames = HashMap<String, bool>;
 
 impl fmt::Debug for ModuleIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -97,6 +101,7 @@ impl ModuleIndex {
             first_party: OnceLock::new(),
             located: Mutex::new(HashMap::new()),
             imported: Mutex::new(HashMap::new()),
+            defined: Mutex::new(HashMap::new()),
         }
     }
 
@@ -266,5 +271,61 @@ impl ModuleIndex {
             current = (m.to_string(), n.to_string());
         }
         false
+    }
+
+    /// Module-level class and function definitions of a first-party module.
+    pub fn defined_names(&self, module: &str) -> Arc<DefinedNames> {
+        if let Some(found) = self
+            .defined
+            .lock()
+            .ok()
+            .and_then(|c| c.get(module).cloned())
+        {
+            return found;
+        }
+        let mut names = DefinedNames::new();
+        if let Some(ModuleLocation::File(path)) = self.locate(module) {
+            if let Some(text) = self.files.read(&path) {
+                let facts = python::analyze(&text, None);
+                for def in facts
+                    .definitions
+                    .iter()
+                    .filter(|d| d.scope == python::Scope::Module)
+                {
+                    names.insert(def.name.clone(), def.kind == python::DefinitionKind::Class);
+                }
+            }
+        }
+        let names = Arc::new(names);
+        if let Ok(mut cache) = self.defined.lock() {
+            cache.insert(module.to_string(), names.clone());
+        }
+        names
+    }
+
+    /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the
+    /// project cannot tell (module not found, name bound by an assignment).
+    pub fn is_class(&self, qualified: &str) -> Option<bool> {
+        let mut current = qualified.to_string();
+        for _ in 0..8 {
+            let (module, name) = current.rsplit_once('.')?;
+            if !self.is_first_party(module) {
+                return None;
+            }
+            self.locate(module)?;
+            if let Some(&is_class) = self.defined_names(module).get(name) {
+                return Some(is_class);
+            }
+            if self.locate(&current).is_some() {
+                // `pkg.submodule`: a module, not a class.
+                return Some(false);
+            }
+            let next = self.imported_names(module).get(name).cloned()?;
+            if next == current {
+                return None;
+            }
+            current = next;
+        }
+        None
     }
 }

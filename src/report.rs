@@ -163,10 +163,17 @@ pub fn file_figures(
         .iter()
         .flat_map(|f| f.methods.iter().map(String::as_str))
         .collect();
+    let text = source.text();
     out.factory_calls = facts
-        .method_calls
+        .defs
+        .calls
         .iter()
-        .filter(|c| methods.contains(&c.method.as_str()))
+        .filter_map(|c| text.get(c.callee.clone()?))
+        .filter(|callee| {
+            callee
+                .rsplit_once('.')
+                .is_some_and(|(_, method)| methods.contains(&method))
+        })
         .count();
     out
 }

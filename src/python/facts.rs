@@ -3,6 +3,7 @@
 
 use tree_sitter::{Node, Tree};
 
+use super::defs::{Collector, DefFacts};
 use super::modules::{resolve_relative, ModuleName};
 use crate::source::TextRange;
 
@@ -18,19 +19,8 @@ pub struct Facts {
     pub comments: Vec<Comment>,
     /// Ranges of tree-sitter ERROR and MISSING nodes.
     pub syntax_errors: Vec<TextRange>,
-    /// Calls of a method on a named receiver (`Factory.create(...)`, `f.create(...)`):
-    /// the report counts constructions made through configured factory methods.
-    pub method_calls: Vec<MethodCall>,
-}
-
-/// `receiver.method(...)` where the receiver is a name or dotted name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MethodCall {
-    /// Dotted text of the receiver (`EngineFactory`, `self.factory`).
-    pub receiver: String,
-    pub method: String,
-    /// The method name's span.
-    pub method_range: TextRange,
+    /// Module-level bindings, classes, functions and calls (singleton/factory rules).
+    pub defs: DefFacts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,8 +190,10 @@ impl Facts {
             text,
             module,
             facts: Facts::default(),
+            defs: Collector::default(),
         };
         walker.visit(tree.root_node(), ImportContext::default());
+        walker.facts.defs = walker.defs.finish();
         walker.facts
     }
 
@@ -214,6 +206,7 @@ struct Walker<'a> {
     text: &'a str,
     module: Option<&'a ModuleName>,
     facts: Facts,
+    defs: Collector,
 }
 
 impl<'a> Walker<'a> {
@@ -225,6 +218,7 @@ impl<'a> Walker<'a> {
         if node.is_error() || node.is_missing() {
             self.facts.syntax_errors.push(node.byte_range());
         }
+        self.defs.on_node(node, self.text);
         match node.kind() {
             "import_statement" => return self.import(node, ctx),
             "import_from_statement" => return self.import_from(node, ctx),
@@ -235,7 +229,6 @@ impl<'a> Walker<'a> {
                 return;
             }
             "string" => return self.string(node),
-            "call" => self.method_call(node),
             "expression_statement" => {
                 // A bare string statement is a docstring (or a comment in disguise).
                 if node.named_child_count() == 1
@@ -261,6 +254,7 @@ impl<'a> Walker<'a> {
                 };
                 let inner = ImportContext { scope, ..ctx };
                 self.visit_children(node, inner);
+                self.defs.leave();
                 return;
             }
             "if_statement" => {
@@ -325,29 +319,6 @@ impl<'a> Walker<'a> {
                 self.visit_children_comments_only(child);
             }
         }
-    }
-
-    fn method_call(&mut self, node: Node) {
-        let Some(function) = node.child_by_field_name("function") else {
-            return;
-        };
-        if function.kind() != "attribute" {
-            return;
-        }
-        let (Some(object), Some(attr)) = (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("attribute"),
-        ) else {
-            return;
-        };
-        if !matches!(object.kind(), "identifier" | "attribute") {
-            return;
-        }
-        self.facts.method_calls.push(MethodCall {
-            receiver: self.text_of(object).to_string(),
-            method: self.text_of(attr).to_string(),
-            method_range: attr.byte_range(),
-        });
     }
 
     fn definition(&mut self, node: Node, ctx: ImportContext) {

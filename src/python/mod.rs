@@ -1,6 +1,7 @@
 //! The Python front end: one tree-sitter parse per file, turned into [`Facts`] that the
 //! rules read. Nothing downstream walks raw syntax.
 
+pub mod defs;
 mod facts;
 pub mod modules;
 

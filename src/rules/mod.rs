@@ -2,7 +2,11 @@
 //! reads the prepared [`Facts`](crate::python::Facts) of one file and pushes
 //! [`Diagnostic`]s; the engine then applies selection, per-file ignores and `noqa`.
 
+pub mod classes;
+pub mod definitions;
+pub mod factories;
 pub mod imports;
+pub mod singletons;
 
 use std::fmt;
 
@@ -124,7 +128,15 @@ impl Rule {
             Rule::LegacyModuleImport => imports::DOC_SSOT003,
             Rule::LegacyPathString => imports::DOC_SSOT004,
             Rule::UnresolvedFirstPartyImport => imports::DOC_SSOT005,
-            _ => "",
+            Rule::ModuleLevelSingleton => singletons::DOC_SSOT101,
+            Rule::SingletonClass => singletons::DOC_SSOT102,
+            Rule::GlobalLazySingleton => singletons::DOC_SSOT103,
+            Rule::CachedInstanceFactory => singletons::DOC_SSOT104,
+            Rule::SingletonDecoratorOrMetaclass => singletons::DOC_SSOT105,
+            Rule::SharedIsolatedInstance => singletons::DOC_SSOT110,
+            Rule::FactoryBypass => factories::DOC_SSOT201,
+            Rule::FactoryContract => factories::DOC_SSOT202,
+            Rule::CompetingDefinition => definitions::DOC_SSOT301,
         }
     }
 
@@ -194,6 +206,9 @@ fn specificity(prefix: &str) -> usize {
 pub fn check(ctx: &FileContext) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     imports::check(ctx, &mut diagnostics);
+    singletons::check(ctx, &mut diagnostics);
+    factories::check(ctx, &mut diagnostics);
+    definitions::check(ctx, &mut diagnostics);
     diagnostics.retain(|d| ctx.is_enabled(d.rule));
     diagnostics
 }

@@ -1,0 +1,611 @@
+//! Definition facts for the singleton, factory and definition rules: module-level
+//! bindings and what their value constructs, classes (bases, keywords, decorators,
+//! attributes, methods), functions (parameters, decorators, `global`s, assignments,
+//! returns) and calls with a dotted callee.
+//!
+//! The [`Collector`] is driven by the one walk in `facts.rs`: it sees every node once
+//! through [`Collector::on_node`] and is told when a class or function ends. Facts hold
+//! byte ranges, not strings, so collecting them allocates little; rules read the text.
+
+use std::sync::OnceLock;
+
+use tree_sitter::Node;
+
+use super::facts::Scope;
+use crate::source::TextRange;
+
+/// A call whose value is taken: `Engine(...)`, `a.b.Engine(...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFact {
+    /// The whole call.
+    pub range: TextRange,
+    /// The callee when it is a dotted name (`a.b.Engine`); `None` for `f()()`,
+    /// `Engine().build()`, `x[0]()`.
+    pub callee: Option<TextRange>,
+}
+
+/// One name bound at module level (`x = …`, `x: T = …`, `a, b = …`), also inside
+/// module-level `if`/`try`/`with` blocks, never inside `if __name__ == "__main__":`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleAssignment {
+    pub name: TextRange,
+    /// What the value constructs: the value itself, or its element for tuple targets,
+    /// when it is a call (the last call of a chain).
+    pub value: Option<CallFact>,
+    pub annotated: bool,
+    /// The assignment statement.
+    pub statement: TextRange,
+}
+
+/// The target of an assignment inside a function or class body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `x = …`
+    Name(TextRange),
+    /// `obj.attr = …` where `obj` is a dotted name.
+    Attribute {
+        object: TextRange,
+        attr: TextRange,
+    },
+    /// `obj.attr[key] = …` / `obj[key] = …` where `obj…` is a dotted name.
+    Subscript {
+        object: TextRange,
+    },
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignFact {
+    pub target: Target,
+    /// The whole assignment.
+    pub range: TextRange,
+    /// The value is a call (of anything).
+    pub value_is_call: bool,
+    /// The value's call, when it is one.
+    pub value: Option<CallFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decorator {
+    /// The decorator as a dotted name (`functools.lru_cache`); `None` for other forms.
+    pub name: Option<TextRange>,
+    /// Written as a call: `@lru_cache()`, `@lru_cache(maxsize=1)`.
+    pub called: bool,
+    /// The whole decorator expression (without `@`).
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    pub name: TextRange,
+    /// `*args` or `**kwargs`.
+    pub star: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionFact {
+    pub name: TextRange,
+    /// The `def` (without decorators).
+    pub range: TextRange,
+    /// Where it is defined.
+    pub scope: Scope,
+    /// Index into [`DefFacts::classes`] when defined directly in a class body.
+    pub class: Option<usize>,
+    pub parameters: Vec<Parameter>,
+    pub decorators: Vec<Decorator>,
+    /// Names of `global` statements in its body.
+    pub globals: Vec<TextRange>,
+    /// Assignments anywhere in its body (nested functions and classes excluded).
+    pub assignments: Vec<AssignFact>,
+    /// `return` statements: the returned call, if the value is one.
+    pub returns: Vec<Option<CallFact>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyword {
+    pub name: TextRange,
+    pub value: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassAttribute {
+    pub name: TextRange,
+    /// The value, if any (`_instance = None`, `x: int` has none).
+    pub value: Option<TextRange>,
+    pub call: Option<CallFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassFact {
+    pub name: TextRange,
+    pub range: TextRange,
+    pub scope: Scope,
+    /// Positional entries of the class header.
+    pub bases: Vec<TextRange>,
+    /// `metaclass=…` and other keywords of the class header.
+    pub keywords: Vec<Keyword>,
+    pub decorators: Vec<Decorator>,
+    /// Names assigned directly in the class body.
+    pub attributes: Vec<ClassAttribute>,
+    /// Indexes into [`DefFacts::functions`].
+    pub methods: Vec<usize>,
+}
+
+/// Definition facts of one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefFacts {
+    pub module_assignments: Vec<ModuleAssignment>,
+    pub classes: Vec<ClassFact>,
+    pub functions: Vec<FunctionFact>,
+    /// Every call with a dotted callee, at any depth.
+    pub calls: Vec<CallFact>,
+}
+
+/// Node kind ids, looked up once, so the per-node test is an integer compare.
+struct Kinds {
+    module: u16,
+    call: u16,
+    assignment: u16,
+    global_statement: u16,
+    return_statement: u16,
+    decorated_definition: u16,
+    class_definition: u16,
+    function_definition: u16,
+}
+
+fn kinds() -> &'static Kinds {
+    static KINDS: OnceLock<Kinds> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let id = |k: &str| lang.id_for_node_kind(k, true);
+        Kinds {
+            module: id("module"),
+            call: id("call"),
+            assignment: id("assignment"),
+            global_statement: id("global_statement"),
+            return_statement: id("return_statement"),
+            decorated_definition: id("decorated_definition"),
+            class_definition: id("class_definition"),
+            function_definition: id("function_definition"),
+        }
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Frame {
+    Class(usize),
+    Function(usize),
+}
+
+/// Builds [`DefFacts`] while the facts walk visits each node.
+#[derive(Default)]
+pub struct Collector {
+    facts: DefFacts,
+    stack: Vec<Frame>,
+    /// Decorators waiting for the definition they wrap (its node id).
+    pending: Option<(usize, Vec<Decorator>)>,
+}
+
+impl Collector {
+    pub fn finish(self) -> DefFacts {
+        self.facts
+    }
+
+    /// Called for every node, before its children.
+    pub fn on_node(&mut self, node: Node, text: &str) {
+        let k = kinds();
+        let id = node.kind_id();
+        if id == k.call {
+            if let Some(callee) = node
+                .child_by_field_name("function")
+                .filter(|f| is_dotted(*f))
+            {
+                self.facts.calls.push(CallFact {
+                    range: node.byte_range(),
+                    callee: Some(callee.byte_range()),
+                });
+            }
+        } else if id == k.assignment {
+            self.assignment(node);
+        } else if id == k.global_statement {
+            if let Some(f) = self.current_function() {
+                let mut cursor = node.walk();
+                for name in node.named_children(&mut cursor) {
+                    if name.kind() == "identifier" {
+                        self.facts.functions[f].globals.push(name.byte_range());
+                    }
+                }
+            }
+        } else if id == k.return_statement {
+            if let Some(f) = self.current_function() {
+                let value = node.named_child(0).and_then(value_call);
+                self.facts.functions[f].returns.push(value);
+            }
+        } else if id == k.decorated_definition {
+            if let Some(def) = node.child_by_field_name("definition") {
+                let mut cursor = node.walk();
+                let decorators = node
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "decorator")
+                    .filter_map(|c| c.named_child(0).map(decorator))
+                    .collect();
+                self.pending = Some((def.id(), decorators));
+            }
+        } else if id == k.class_definition {
+            self.enter_class(node);
+        } else if id == k.function_definition {
+            self.enter_function(node);
+        } else if id == k.module {
+            self.module_block(node, text);
+        }
+    }
+
+    /// Called after the children of a class or function definition.
+    pub fn leave(&mut self) {
+        self.stack.pop();
+    }
+
+    fn current_function(&self) -> Option<usize> {
+        match self.stack.last() {
+            Some(Frame::Function(f)) if *f != usize::MAX => Some(*f),
+            _ => None,
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        match self.stack.last() {
+            None => Scope::Module,
+            Some(Frame::Class(_)) => Scope::Class,
+            Some(Frame::Function(_)) => Scope::Function,
+        }
+    }
+
+    fn take_decorators(&mut self, node: Node) -> Vec<Decorator> {
+        match self.pending.take() {
+            Some((id, decorators)) if id == node.id() => decorators,
+            other => {
+                self.pending = other;
+                Vec::new()
+            }
+        }
+    }
+
+    fn enter_class(&mut self, node: Node) {
+        let decorators = self.take_decorators(node);
+        let Some(name) = node.child_by_field_name("name") else {
+            // Keep `leave` balanced.
+            self.stack.push(Frame::Class(usize::MAX));
+            return;
+        };
+        let mut bases = Vec::new();
+        let mut keywords = Vec::new();
+        if let Some(args) = node.child_by_field_name("superclasses") {
+            let mut cursor = args.walk();
+            for arg in args.named_children(&mut cursor) {
+                match arg.kind() {
+                    "keyword_argument" => {
+                        if let (Some(n), Some(v)) = (
+                            arg.child_by_field_name("name"),
+                            arg.child_by_field_name("value"),
+                        ) {
+                            keywords.push(Keyword {
+                                name: n.byte_range(),
+                                value: v.byte_range(),
+                            });
+                        }
+                    }
+                    "comment" => {}
+                    _ => bases.push(arg.byte_range()),
+                }
+            }
+        }
+        let index = self.facts.classes.len();
+        self.facts.classes.push(ClassFact {
+            name: name.byte_range(),
+            range: node.byte_range(),
+            scope: self.scope(),
+            bases,
+            keywords,
+            decorators,
+            attributes: Vec::new(),
+            methods: Vec::new(),
+        });
+        self.stack.push(Frame::Class(index));
+    }
+
+    fn enter_function(&mut self, node: Node) {
+        let decorators = self.take_decorators(node);
+        let Some(name) = node.child_by_field_name("name") else {
+            self.stack.push(Frame::Function(usize::MAX));
+            return;
+        };
+        let class = match self.stack.last() {
+            Some(Frame::Class(c)) if *c != usize::MAX => Some(*c),
+            _ => None,
+        };
+        let mut parameters = Vec::new();
+        if let Some(params) = node.child_by_field_name("parameters") {
+            let mut cursor = params.walk();
+            for p in params.named_children(&mut cursor) {
+                if let Some(param) = parameter(p) {
+                    parameters.push(param);
+                }
+            }
+        }
+        let index = self.facts.functions.len();
+        self.facts.functions.push(FunctionFact {
+            name: name.byte_range(),
+            range: node.byte_range(),
+            scope: self.scope(),
+            class,
+            parameters,
+            decorators,
+            globals: Vec::new(),
+            assignments: Vec::new(),
+            returns: Vec::new(),
+        });
+        if let Some(c) = class {
+            self.facts.classes[c].methods.push(index);
+        }
+        self.stack.push(Frame::Function(index));
+    }
+
+    /// Assignments in function and class bodies (module level has its own scan).
+    fn assignment(&mut self, node: Node) {
+        let Some(frame) = self.stack.last().copied() else {
+            return;
+        };
+        let Some(left) = node.child_by_field_name("left") else {
+            return;
+        };
+        let right = node.child_by_field_name("right");
+        match frame {
+            Frame::Function(f) if f != usize::MAX => {
+                let value_node = right.map(strip_parens);
+                self.facts.functions[f].assignments.push(AssignFact {
+                    target: target(left),
+                    range: node.byte_range(),
+                    value_is_call: value_node.is_some_and(|v| v.kind() == "call"),
+                    value: right.and_then(value_call),
+                });
+            }
+            Frame::Class(c) if c != usize::MAX && left.kind() == "identifier" => {
+                self.facts.classes[c].attributes.push(ClassAttribute {
+                    name: left.byte_range(),
+                    value: right.map(|r| r.byte_range()),
+                    call: right.and_then(value_call),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Module-level statements, through `if`/`try`/`with` blocks.
+    fn module_block(&mut self, block: Node, text: &str) {
+        let mut cursor = block.walk();
+        for stmt in block.named_children(&mut cursor) {
+            match stmt.kind() {
+                "expression_statement" => {
+                    let mut inner = stmt.walk();
+                    for child in stmt.named_children(&mut inner) {
+                        if child.kind() == "assignment" {
+                            self.module_assignment(child);
+                        }
+                    }
+                }
+                "if_statement" => {
+                    let is_main = stmt
+                        .child_by_field_name("condition")
+                        .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
+                    if !is_main {
+                        self.nested_blocks(stmt, text);
+                    }
+                }
+                "try_statement" | "with_statement" => self.nested_blocks(stmt, text),
+                _ => {}
+            }
+        }
+    }
+
+    fn nested_blocks(&mut self, stmt: Node, text: &str) {
+        let mut cursor = stmt.walk();
+        for child in stmt.named_children(&mut cursor) {
+            match child.kind() {
+                "block" => self.module_block(child, text),
+                "elif_clause"
+                | "else_clause"
+                | "except_clause"
+                | "except_group_clause"
+                | "finally_clause" => {
+                    let mut inner = child.walk();
+                    for block in child.named_children(&mut inner) {
+                        if block.kind() == "block" {
+                            self.module_block(block, text);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn module_assignment(&mut self, statement: Node) {
+        let annotated = statement.child_by_field_name("type").is_some();
+        let mut lefts = Vec::new();
+        let mut node = statement;
+        let value = loop {
+            if let Some(left) = node.child_by_field_name("left") {
+                lefts.push(left);
+            }
+            match node.child_by_field_name("right") {
+                Some(right) if right.kind() == "assignment" => node = right,
+                other => break other,
+            }
+        };
+        let Some(value) = value else {
+            return;
+        };
+        for left in lefts {
+            match left.kind() {
+                "identifier" => self.facts.module_assignments.push(ModuleAssignment {
+                    name: left.byte_range(),
+                    value: value_call(value),
+                    annotated,
+                    statement: statement.byte_range(),
+                }),
+                "pattern_list" | "tuple_pattern" | "list_pattern" => {
+                    let names = named(left);
+                    let value = strip_parens(value);
+                    let values = match value.kind() {
+                        "expression_list" | "tuple" | "list" => named(value),
+                        _ => Vec::new(),
+                    };
+                    let pairwise = values.len() == names.len();
+                    for (i, name) in names.iter().enumerate() {
+                        if name.kind() != "identifier" {
+                            continue;
+                        }
+                        let call = if pairwise {
+                            value_call(values[i])
+                        } else {
+                            None
+                        };
+                        self.facts.module_assignments.push(ModuleAssignment {
+                            name: name.byte_range(),
+                            value: call,
+                            annotated,
+                            statement: statement.byte_range(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn named(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+fn strip_parens(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The call a value is (the last call of a chain: `a.b.Engine(x)`), if it is one.
+fn value_call(node: Node) -> Option<CallFact> {
+    let node = strip_parens(node);
+    if node.kind() != "call" {
+        return None;
+    }
+    let callee = node.child_by_field_name("function")?;
+    Some(CallFact {
+        range: node.byte_range(),
+        callee: is_dotted(callee).then(|| callee.byte_range()),
+    })
+}
+
+/// `a`, `a.b.c`: identifiers joined by attribute access.
+fn is_dotted(mut node: Node) -> bool {
+    loop {
+        match node.kind() {
+            "identifier" => return true,
+            "attribute" => {
+                if !node
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| a.kind() == "identifier")
+                {
+                    return false;
+                }
+                match node.child_by_field_name("object") {
+                    Some(object) => node = object,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn target(left: Node) -> Target {
+    match left.kind() {
+        "identifier" => Target::Name(left.byte_range()),
+        "attribute" => match (
+            left.child_by_field_name("object"),
+            left.child_by_field_name("attribute"),
+        ) {
+            (Some(object), Some(attr)) if is_dotted(object) => Target::Attribute {
+                object: object.byte_range(),
+                attr: attr.byte_range(),
+            },
+            _ => Target::Other,
+        },
+        "subscript" => match left.child_by_field_name("value") {
+            Some(object) if is_dotted(object) => Target::Subscript {
+                object: object.byte_range(),
+            },
+            _ => Target::Other,
+        },
+        _ => Target::Other,
+    }
+}
+
+fn decorator(expr: Node) -> Decorator {
+    let (callee, called) = if expr.kind() == "call" {
+        (expr.child_by_field_name("function"), true)
+    } else {
+        (Some(expr), false)
+    };
+    Decorator {
+        name: callee.filter(|c| is_dotted(*c)).map(|c| c.byte_range()),
+        called,
+        range: expr.byte_range(),
+    }
+}
+
+fn parameter(p: Node) -> Option<Parameter> {
+    match p.kind() {
+        "identifier" => Some(Parameter {
+            name: p.byte_range(),
+            star: false,
+        }),
+        "typed_parameter" => {
+            let inner = p.named_child(0)?;
+            match inner.kind() {
+                "identifier" => Some(Parameter {
+                    name: inner.byte_range(),
+                    star: false,
+                }),
+                _ => Some(Parameter {
+                    name: inner.named_child(0).unwrap_or(inner).byte_range(),
+                    star: true,
+                }),
+            }
+        }
+        "default_parameter" | "typed_default_parameter" => Some(Parameter {
+            name: p.child_by_field_name("name")?.byte_range(),
+            star: false,
+        }),
+        "list_splat_pattern" | "dictionary_splat_pattern" => Some(Parameter {
+            name: p.named_child(0).unwrap_or(p).byte_range(),
+            star: true,
+        }),
+        _ => None,
+    }
+}
+
+/// `__name__ == "__main__"` (either order, either quote).
+fn is_main_guard(condition: &str) -> bool {
+    let c: String = condition.chars().filter(|c| !c.is_whitespace()).collect();
+    let c = c.replace('\'', "\"");
+    c == "__name__==\"__main__\"" || c == "\"__main__\"==__name__"
+}

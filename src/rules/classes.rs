@@ -1,0 +1,344 @@
+//! Class resolution for the singleton and factory rules: a callee as written in a file
+//! (`E`, `mod.Engine`) is resolved through the file's imports and definitions to a
+//! qualified name (`a.b.Engine`), and judged a class or not.
+
+use std::collections::HashMap;
+
+use crate::config::SingletonScope;
+use crate::lint::FileContext;
+use crate::python::{DefinitionKind, ImportKind, Scope};
+use crate::source::TextRange;
+
+/// What a local name is bound to.
+enum Binding {
+    /// An import: the qualified name it refers to.
+    Imported(String),
+    LocalClass,
+    LocalFunction,
+}
+
+/// What a callee turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A class defined in this file or in a first-party module.
+    Class { first_party: bool },
+    /// A function, a module, a builtin: never a constructor.
+    NotClass,
+    /// Unknown (third-party, star import, nested attribute): judged by its spelling.
+    Unknown { first_party: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub qualified: String,
+    pub kind: Kind,
+}
+
+impl Resolved {
+    /// The last dotted part: `Engine` for `a.b.Engine`.
+    pub fn short(&self) -> &str {
+        self.qualified.rsplit('.').next().unwrap_or(&self.qualified)
+    }
+}
+
+/// Resolves callees of one file.
+pub struct Resolver<'a> {
+    ctx: &'a FileContext<'a>,
+    bindings: HashMap<&'a str, Binding>,
+    /// The file is first-party (or has no module name: it was asked for directly).
+    file_first_party: bool,
+}
+
+/// Builtins that are called like classes but make plain values.
+const BUILTINS: &[&str] = &[
+    "object",
+    "dict",
+    "list",
+    "set",
+    "frozenset",
+    "tuple",
+    "str",
+    "bytes",
+    "bytearray",
+    "int",
+    "float",
+    "complex",
+    "bool",
+    "range",
+    "slice",
+    "memoryview",
+    "type",
+    "property",
+    "staticmethod",
+    "classmethod",
+    "super",
+    "iter",
+    "map",
+    "filter",
+    "zip",
+    "enumerate",
+    "reversed",
+    "sorted",
+    "len",
+    "open",
+    "print",
+    "getattr",
+    "setattr",
+    "hasattr",
+    "vars",
+    "globals",
+    "locals",
+    "id",
+    "hash",
+    "repr",
+    "format",
+    "min",
+    "max",
+    "sum",
+    "abs",
+    "round",
+    "isinstance",
+    "issubclass",
+    "callable",
+    "compile",
+    "eval",
+    "exec",
+    "__import__",
+    "Ellipsis",
+    "NotImplemented",
+    "BaseException",
+    "Exception",
+];
+
+impl<'a> Resolver<'a> {
+    pub fn new(ctx: &'a FileContext<'a>) -> Resolver<'a> {
+        let mut bindings = HashMap::new();
+        for import in &ctx.facts.imports {
+            for name in &import.names {
+                let local = name.local_name(import.kind);
+                let target = match import.kind {
+                    ImportKind::From => {
+                        match import.module.as_ref().and_then(|m| m.resolved.as_ref()) {
+                            Some(module) => format!("{module}.{}", name.name),
+                            None => continue,
+                        }
+                    }
+                    ImportKind::Import if name.alias.is_some() => name.name.clone(),
+                    ImportKind::Import => local.to_string(),
+                };
+                bindings.insert(local, Binding::Imported(target));
+            }
+        }
+        for def in &ctx.facts.definitions {
+            if def.scope == Scope::Module {
+                let binding = match def.kind {
+                    DefinitionKind::Class => Binding::LocalClass,
+                    DefinitionKind::Function => Binding::LocalFunction,
+                };
+                bindings.insert(def.name.as_str(), binding);
+            }
+        }
+        let file_first_party = ctx
+            .module
+            .map_or(true, |m| ctx.settings.modules.is_first_party(&m.name));
+        Resolver {
+            ctx,
+            bindings,
+            file_first_party,
+        }
+    }
+
+    /// The text of a dotted name without spaces or continuations.
+    pub fn dotted(&self, range: &TextRange) -> String {
+        let text = self.ctx.text(range.clone());
+        if text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80)
+        {
+            return text.to_string();
+        }
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\\')
+            .collect()
+    }
+
+    /// The qualified name of a class defined in this file.
+    pub fn local_qualified(&self, name: &str) -> String {
+        match self.ctx.module {
+            Some(m) => format!("{}.{name}", m.name),
+            None => name.to_string(),
+        }
+    }
+
+    pub fn resolve(&self, callee: &str) -> Resolved {
+        let (root, rest) = match callee.split_once('.') {
+            Some((root, rest)) => (root, Some(rest)),
+            None => (callee, None),
+        };
+        let index = &self.ctx.settings.modules;
+        match (self.bindings.get(root), rest) {
+            (Some(Binding::LocalClass), None) => Resolved {
+                qualified: self.local_qualified(callee),
+                kind: Kind::Class {
+                    first_party: self.file_first_party,
+                },
+            },
+            (Some(Binding::LocalClass), Some(_)) => Resolved {
+                qualified: self.local_qualified(callee),
+                kind: Kind::Unknown {
+                    first_party: self.file_first_party,
+                },
+            },
+            (Some(Binding::LocalFunction), None) => Resolved {
+                qualified: self.local_qualified(callee),
+                kind: Kind::NotClass,
+            },
+            (Some(Binding::LocalFunction), Some(_)) => Resolved {
+                qualified: self.local_qualified(callee),
+                kind: Kind::Unknown {
+                    first_party: self.file_first_party,
+                },
+            },
+            (Some(Binding::Imported(target)), _) => {
+                let qualified = match rest {
+                    Some(rest) => format!("{target}.{rest}"),
+                    None => target.clone(),
+                };
+                let first_party = qualified
+                    .rsplit_once('.')
+                    .is_some_and(|(module, _)| index.is_first_party(module));
+                let kind = if !first_party {
+                    Kind::Unknown { first_party }
+                } else {
+                    match index.is_class(&qualified) {
+                        Some(true) => Kind::Class { first_party },
+                        Some(false) => Kind::NotClass,
+                        None => Kind::Unknown { first_party },
+                    }
+                };
+                Resolved { qualified, kind }
+            }
+            (None, _) => Resolved {
+                qualified: callee.to_string(),
+                kind: if rest.is_none() && BUILTINS.contains(&root) {
+                    Kind::NotClass
+                } else {
+                    Kind::Unknown { first_party: false }
+                },
+            },
+        }
+    }
+
+    /// Does constructing `resolved` count for the singleton rules under `scope`?
+    pub fn constructs_in_scope(&self, resolved: &Resolved) -> bool {
+        let singletons = &self.ctx.settings.singletons;
+        let q = resolved.qualified.as_str();
+        if self.is_listed(q) {
+            return true;
+        }
+        if is_allowed(self.ctx, q) || is_value_type(q, resolved.short()) {
+            return false;
+        }
+        let camel = is_camel_case(resolved.short());
+        match (singletons.scope, resolved.kind) {
+            (_, Kind::NotClass) | (SingletonScope::Listed, _) => false,
+            (SingletonScope::FirstParty, Kind::Class { first_party }) => first_party,
+            (SingletonScope::FirstParty, Kind::Unknown { first_party }) => first_party && camel,
+            (SingletonScope::All, Kind::Class { .. }) => true,
+            (SingletonScope::All, Kind::Unknown { .. }) => camel,
+        }
+    }
+
+    /// Listed classes count in every scope: `isolated` ones and what factories build.
+    pub fn is_listed(&self, qualified: &str) -> bool {
+        let settings = self.ctx.settings;
+        settings.singletons.isolated.iter().any(|c| c == qualified)
+            || settings
+                .factories
+                .iter()
+                .any(|f| f.builds.iter().any(|b| b == qualified))
+    }
+
+    pub fn is_isolated(&self, qualified: &str) -> bool {
+        self.ctx
+            .settings
+            .singletons
+            .isolated
+            .iter()
+            .any(|c| c == qualified)
+    }
+}
+
+fn is_allowed(ctx: &FileContext, qualified: &str) -> bool {
+    let singletons = &ctx.settings.singletons;
+    singletons.allow.iter().any(|a| a == qualified)
+        || (!singletons.allow_globs.is_empty() && singletons.allow_globs.is_match(qualified))
+}
+
+/// `Engine`, `_Engine`, `HTTPClient`: a capital first letter and a lowercase letter
+/// somewhere (so `MAX()` and `F()` are not).
+pub fn is_camel_case(name: &str) -> bool {
+    let name = name.trim_start_matches('_');
+    name.chars().next().is_some_and(|c| c.is_uppercase()) && name.chars().any(|c| c.is_lowercase())
+}
+
+/// Type constructs: calls that define a type rather than make a service instance.
+const TYPE_CONSTRUCTS: &[&str] = &[
+    "TypeVar",
+    "NewType",
+    "namedtuple",
+    "NamedTuple",
+    "TypedDict",
+    "ParamSpec",
+    "TypeVarTuple",
+    "TypeAliasType",
+    "Enum",
+    "IntEnum",
+    "StrEnum",
+    "Flag",
+    "IntFlag",
+    "make_dataclass",
+    "field",
+];
+
+/// Modules whose classes are values, containers, locks or type machinery, never
+/// per-user services: module-level instances of them are constants, not singletons.
+const VALUE_MODULES: &[&str] = &[
+    "collections",
+    "typing",
+    "typing_extensions",
+    "enum",
+    "decimal",
+    "fractions",
+    "datetime",
+    "pathlib",
+    "uuid",
+    "re",
+    "weakref",
+    "threading",
+    "contextvars",
+    "ipaddress",
+    "dataclasses",
+    "types",
+    "string",
+    "struct",
+    "functools",
+    "operator",
+    "abc",
+];
+
+/// Constants, not singletons: type constructs, exception instances, value types.
+fn is_value_type(qualified: &str, short: &str) -> bool {
+    if TYPE_CONSTRUCTS.contains(&short)
+        || short.ends_with("Error")
+        || short.ends_with("Exception")
+        || short.ends_with("Warning")
+    {
+        return true;
+    }
+    qualified.rsplit_once('.').is_some_and(|(module, _)| {
+        VALUE_MODULES
+            .iter()
+            .any(|m| crate::config::is_module_or_submodule(module, m))
+    })
+}

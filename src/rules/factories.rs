@@ -1,0 +1,180 @@
+//! Factory rules: SSOT201 factory-bypass, SSOT202 factory-contract. Also the config
+//! warning for a configured factory class that the project does not define.
+
+use crate::config::{FactorySettings, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::lint::FileContext;
+use crate::python::Scope;
+use crate::rules::classes::Resolver;
+use crate::rules::Rule;
+
+pub const DOC_SSOT201: &str = "\
+## What it does
+Flags a direct construction of a class that a configured factory `builds`, in a file
+outside the factory's `allowed-in` globs (relative to the config file). The factory's
+own module may always construct it. The constructed name is resolved through the file's
+imports, so aliases and module attributes (`engines.UserExecutionEngine(...)`) count.
+
+## Why is this bad?
+The factory is where per-user isolation, wiring and cleanup happen; a direct
+construction skips them.
+
+## Example
+```toml
+[factories.\"app.factory.AgentInstanceFactory\"]
+builds = [\"app.engine.UserExecutionEngine\"]
+methods = [\"create_instance\"]
+allowed-in = [\"tests/**\"]
+```
+```python
+engine = UserExecutionEngine(user)   # SSOT201: use AgentInstanceFactory.create_instance()
+```
+";
+
+pub const DOC_SSOT202: &str = "\
+## What it does
+Flags a configured factory class, defined in the project, that lacks one of its
+configured `methods`. Reported on the class name. A factory class that the project does
+not define gives a configuration warning, not a finding.
+
+## Why is this bad?
+Callers are told to use the factory method; when it is missing they construct directly.
+
+## Example
+```toml
+[factories.\"app.factory.AgentInstanceFactory\"]
+methods = [\"create_instance\"]
+```
+```python
+class AgentInstanceFactory:     # SSOT202: no `create_instance`
+    def build(self): ...
+```
+";
+
+pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
+    let factories = &ctx.settings.factories;
+    if factories.is_empty() {
+        return;
+    }
+    if ctx.is_enabled(Rule::FactoryBypass) && !ctx.facts.defs.calls.is_empty() {
+        bypass(ctx, factories, out);
+    }
+    if ctx.is_enabled(Rule::FactoryContract) {
+        for factory in factories {
+            contract(ctx, factory, out);
+        }
+    }
+}
+
+fn split(qualified: &str) -> (&str, &str) {
+    qualified.rsplit_once('.').unwrap_or(("", qualified))
+}
+
+fn bypass(ctx: &FileContext, factories: &[FactorySettings], out: &mut Vec<Diagnostic>) {
+    let rel = ctx.settings.relative_path(ctx.path);
+    let module = ctx.module.map(|m| m.name.as_str());
+    let active: Vec<&FactorySettings> = factories
+        .iter()
+        .filter(|f| !f.builds.is_empty())
+        .filter(|f| Some(split(&f.class).0) != module && !f.allowed_in.is_match(&rel))
+        .collect();
+    if active.is_empty() {
+        return;
+    }
+    let resolver = Resolver::new(ctx);
+    for call in &ctx.facts.defs.calls {
+        let Some(callee) = &call.callee else { continue };
+        let text = resolver.dotted(callee);
+        let short = text.rsplit('.').next().unwrap_or(&text);
+        // Cheap filter before resolving: the written name or an alias of an import.
+        if !active
+            .iter()
+            .any(|f| f.builds.iter().any(|b| split(b).1 == short))
+            && !ctx
+                .facts
+                .imports
+                .iter()
+                .any(|i| i.names.iter().any(|n| n.alias.is_some()))
+        {
+            continue;
+        }
+        let qualified = resolver.resolve(&text).qualified;
+        let Some(factory) = active.iter().find(|f| f.builds.contains(&qualified)) else {
+            continue;
+        };
+        let factory_name = split(&factory.class).1;
+        let use_instead = match factory.methods.first() {
+            Some(method) => format!("`{factory_name}.{method}()`"),
+            None => format!("factory `{}`", factory.class),
+        };
+        out.push(Diagnostic::new(
+            Rule::FactoryBypass,
+            format!(
+                "factory bypass: `{qualified}` constructed directly (`{text}(...)`); use {use_instead}"
+            ),
+            callee.clone(),
+        ));
+    }
+}
+
+fn contract(ctx: &FileContext, factory: &FactorySettings, out: &mut Vec<Diagnostic>) {
+    let (module, name) = split(&factory.class);
+    if ctx.module.map(|m| m.name.as_str()) != Some(module) {
+        return;
+    }
+    let defs = &ctx.facts.defs;
+    let Some(class) = defs
+        .classes
+        .iter()
+        .find(|c| c.scope == Scope::Module && ctx.text(c.name.clone()) == name)
+    else {
+        return;
+    };
+    let missing: Vec<String> = factory
+        .methods
+        .iter()
+        .filter(|m| {
+            !class
+                .methods
+                .iter()
+                .any(|&i| ctx.text(defs.functions[i].name.clone()) == m.as_str())
+        })
+        .map(|m| format!("`{m}`"))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.push(Diagnostic::new(
+        Rule::FactoryContract,
+        format!(
+            "factory contract: `{}` lacks configured method{} {}",
+            factory.class,
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        ),
+        class.name.clone(),
+    ));
+}
+
+/// Configured factory classes that the project does not define: one warning each.
+pub fn config_warnings(settings: &Settings) -> Vec<String> {
+    let config = settings
+        .config_path
+        .as_ref()
+        .map_or_else(|| "config".to_string(), |p| p.display().to_string());
+    settings
+        .factories
+        .iter()
+        .filter_map(|factory| {
+            let (module, name) = split(&factory.class);
+            let defined = settings.modules.locate(module).is_some()
+                && settings.modules.defined_names(module).get(name) == Some(&true);
+            (!defined).then(|| {
+                format!(
+                    "{config}: factory class `{}` is not defined in the project; SSOT202 skips it",
+                    factory.class
+                )
+            })
+        })
+        .collect()
+}

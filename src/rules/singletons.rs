@@ -1,0 +1,445 @@
+//! Singleton rules: SSOT101 module-level-singleton, SSOT102 singleton-class, SSOT103
+//! global-lazy-singleton, SSOT104 cached-instance-factory, SSOT105
+//! singleton-decorator-or-metaclass, and SSOT110 shared-isolated-instance (any of them
+//! holding a class listed in `singletons.isolated`).
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::FileContext;
+use crate::python::defs::{ClassFact, FunctionFact, Target};
+use crate::python::Scope;
+use crate::rules::classes::Resolver;
+use crate::rules::Rule;
+use crate::source::TextRange;
+
+pub const DOC_SSOT101: &str = "\
+## What it does
+Flags a module-level binding whose value constructs an in-scope class: plain,
+annotated and tuple assignments, also inside module-level `if`/`try`/`with` blocks
+(never inside `if __name__ == \"__main__\":`). The value is the call itself or the last
+call of a chain (`mod.Engine()`). The constructed name is resolved through the file's
+imports and definitions (`from a.b import Engine as E` … `E()` is `a.b.Engine`).
+
+In scope (`[singletons] scope`): `first-party` (default) counts classes defined in this
+file or in a first-party module (a CamelCase name from a first-party module that cannot
+be read counts too); `all` also counts any CamelCase callee; `listed` counts only
+`isolated` classes and what factories build (these count in every scope). Never counted:
+`allow` entries (qualified names or globs), builtins, type constructs (`TypeVar`,
+`NewType`, `namedtuple`, `NamedTuple`, `TypedDict`, functional `Enum`, …), exception
+instances, and value types from `collections`, `typing`, `enum`, `decimal`, `datetime`,
+`pathlib`, `re`, `threading`, `contextvars`, `weakref`, … Dunder names (`__all__`) and
+bindings inside functions and classes (dataclass defaults) are not module-level
+singletons.
+
+## Why is this bad?
+A module-level instance is created at import time and shared by every request and every
+user of the process: state leaks between users, tests share it, and it cannot be
+configured per call.
+
+## Example
+```python
+engine = UserExecutionEngine()
+```
+Use instead: create the instance where it is needed (per request, through a factory).
+";
+
+pub const DOC_SSOT102: &str = "\
+## What it does
+Flags a class that stores its own instance: `__new__` that assigns a class attribute on
+`cls` (such as `_instance = None`), or a classmethod/staticmethod (`get_instance`,
+`instance`, `shared`, …) that assigns `cls._x = cls(...)` or `Klass._x = Klass(...)`.
+Reported on the class name. An `_instance` attribute that is not assigned by `__new__`
+or such a method is not flagged.
+
+## Why is this bad?
+The class hands every caller the same object: per-user state becomes process state.
+
+## Example
+```python
+class Engine:
+    _instance = None
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+```
+";
+
+pub const DOC_SSOT103: &str = "\
+## What it does
+Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
+lazy getter). Reported on the assignment; the message names the getter.
+
+## Why is this bad?
+The first caller's instance is shared by all later callers, whoever they are.
+
+## Example
+```python
+_engine = None
+def get_engine():
+    global _engine
+    if _engine is None:
+        _engine = Engine()
+    return _engine
+```
+";
+
+pub const DOC_SSOT104: &str = "\
+## What it does
+Flags `@lru_cache`, `@lru_cache()`, `@lru_cache(maxsize=…)`, `@functools.cache` or
+`@cache` on a function without parameters (a method: only `self`/`cls`) that returns an
+instance of an in-scope class. A cached function with parameters is a memo, not a
+singleton, and is not flagged.
+
+## Why is this bad?
+The cache makes the returned instance process-wide: a singleton in disguise.
+
+## Example
+```python
+@lru_cache
+def get_engine():
+    return Engine()
+```
+";
+
+pub const DOC_SSOT105: &str = "\
+## What it does
+Flags a class decorated with a decorator whose name contains `singleton` (any case), or
+declared with a `metaclass=` whose name contains `Singleton`.
+
+## Why is this bad?
+The decorator or metaclass makes every construction return one shared instance.
+
+## Example
+```python
+@singleton
+class Engine: ...
+
+class Registry(metaclass=SingletonMeta): ...
+```
+";
+
+pub const DOC_SSOT110: &str = "\
+## What it does
+Any finding of SSOT101–SSOT105 whose class is listed in `[singletons] isolated`. It
+replaces the finding it upgrades and is an error by default.
+
+## Why is this bad?
+Isolated classes hold per-user state (a user's execution context, credentials,
+conversation). One shared instance serves every user of the process: one user's data
+reaches another. This is the most serious finding ssotlint makes.
+
+## Example
+```toml
+[singletons]
+isolated = [\"app.engine.UserExecutionEngine\"]
+```
+```python
+engine = UserExecutionEngine()   # SSOT110
+```
+Use instead: build one instance per user request, through the configured factory.
+";
+
+const SINGLETON_RULES: [Rule; 6] = [
+    Rule::ModuleLevelSingleton,
+    Rule::SingletonClass,
+    Rule::GlobalLazySingleton,
+    Rule::CachedInstanceFactory,
+    Rule::SingletonDecoratorOrMetaclass,
+    Rule::SharedIsolatedInstance,
+];
+
+pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
+    if !SINGLETON_RULES.iter().any(|&r| ctx.is_enabled(r)) {
+        return;
+    }
+    let defs = &ctx.facts.defs;
+    if defs.module_assignments.is_empty() && defs.classes.is_empty() && defs.functions.is_empty() {
+        return;
+    }
+    let resolver = Resolver::new(ctx);
+    module_level(ctx, &resolver, out);
+    for class in &defs.classes {
+        singleton_class(ctx, &resolver, class, out);
+        decorator_or_metaclass(ctx, &resolver, class, out);
+    }
+    for function in &defs.functions {
+        global_lazy(ctx, &resolver, function, out);
+        cached_factory(ctx, &resolver, function, out);
+    }
+}
+
+/// Push `rule`, or SSOT110 when `class` is isolated.
+fn emit(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    rule: Rule,
+    class: &str,
+    message: String,
+    range: TextRange,
+    out: &mut Vec<Diagnostic>,
+) {
+    if resolver.is_isolated(class) && ctx.is_enabled(Rule::SharedIsolatedInstance) {
+        out.push(Diagnostic::new(
+            Rule::SharedIsolatedInstance,
+            format!(
+                "{message}; `{class}` is isolated (per-user state): one shared instance leaks state across users ({})",
+                rule.code()
+            ),
+            range,
+        ));
+    } else if ctx.is_enabled(rule) {
+        out.push(Diagnostic::new(rule, message, range));
+    }
+}
+
+/// The in-scope class a call constructs, as a qualified name.
+fn constructed(resolver: &Resolver, callee: Option<&TextRange>) -> Option<String> {
+    let resolved = resolver.resolve(&resolver.dotted(callee?));
+    resolver
+        .constructs_in_scope(&resolved)
+        .then_some(resolved.qualified)
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// SSOT101.
+fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic>) {
+    for assignment in &ctx.facts.defs.module_assignments {
+        let Some(call) = &assignment.value else {
+            continue;
+        };
+        let name = ctx.text(assignment.name.clone());
+        if is_dunder(name) {
+            continue;
+        }
+        let Some(class) = constructed(resolver, call.callee.as_ref()) else {
+            continue;
+        };
+        let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.clone()));
+        emit(
+            ctx,
+            resolver,
+            Rule::ModuleLevelSingleton,
+            &class,
+            format!("module-level singleton: `{name}` holds an instance of `{class}` (`{callee}(...)` at import time)"),
+            assignment.name.clone(),
+            out,
+        );
+    }
+}
+
+fn has_decorator(ctx: &FileContext, function: &FunctionFact, name: &str) -> bool {
+    function
+        .decorators
+        .iter()
+        .any(|d| d.name.as_ref().is_some_and(|n| ctx.text(n.clone()) == name))
+}
+
+/// SSOT102: `__new__` or a class/static method that stores an instance on the class.
+fn singleton_class(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    class: &ClassFact,
+    out: &mut Vec<Diagnostic>,
+) {
+    let class_name = ctx.text(class.name.clone());
+    let attributes: Vec<&str> = class
+        .attributes
+        .iter()
+        .map(|a| ctx.text(a.name.clone()))
+        .collect();
+    for &m in &class.methods {
+        let method = &ctx.facts.defs.functions[m];
+        let method_name = ctx.text(method.name.clone());
+        let is_new = method_name == "__new__";
+        let is_classmethod = has_decorator(ctx, method, "classmethod");
+        let is_staticmethod = has_decorator(ctx, method, "staticmethod");
+        if !is_new && !is_classmethod && !is_staticmethod {
+            continue;
+        }
+        let cls = if is_new || is_classmethod {
+            method.parameters.first().map(|p| ctx.text(p.name.clone()))
+        } else {
+            None
+        };
+        let is_owner = |text: &str| text == class_name || Some(text) == cls;
+        for assign in &method.assignments {
+            let Target::Attribute { object, attr } = &assign.target else {
+                continue;
+            };
+            if !is_owner(ctx.text(object.clone())) {
+                continue;
+            }
+            let attr = ctx.text(attr.clone());
+            let caches = if is_new {
+                attributes.contains(&attr) || assign.value_is_call
+            } else {
+                assign
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.callee.as_ref())
+                    .is_some_and(|c| is_owner(ctx.text(c.clone())))
+            };
+            if !caches {
+                continue;
+            }
+            let how = if is_new {
+                "`__new__`".to_string()
+            } else {
+                format!(
+                    "{} `{method_name}`",
+                    if is_classmethod {
+                        "classmethod"
+                    } else {
+                        "staticmethod"
+                    }
+                )
+            };
+            let qualified = qualified_class(resolver, class, class_name);
+            emit(
+                ctx,
+                resolver,
+                Rule::SingletonClass,
+                &qualified,
+                format!(
+                    "singleton class: `{class_name}` caches its own instance in `{attr}` ({how})"
+                ),
+                class.name.clone(),
+                out,
+            );
+            return;
+        }
+    }
+}
+
+fn qualified_class(resolver: &Resolver, class: &ClassFact, name: &str) -> String {
+    if class.scope == Scope::Module {
+        resolver.local_qualified(name)
+    } else {
+        name.to_string()
+    }
+}
+
+/// SSOT105.
+fn decorator_or_metaclass(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    class: &ClassFact,
+    out: &mut Vec<Diagnostic>,
+) {
+    let class_name = ctx.text(class.name.clone());
+    let decorator = class.decorators.iter().find_map(|d| {
+        let name = ctx.text(d.name.clone()?);
+        name.to_ascii_lowercase()
+            .contains("singleton")
+            .then(|| format!("decorator `@{name}`"))
+    });
+    let metaclass = || {
+        class.keywords.iter().find_map(|k| {
+            let value = ctx.text(k.value.clone());
+            (ctx.text(k.name.clone()) == "metaclass"
+                && value.to_ascii_lowercase().contains("singleton"))
+            .then(|| format!("metaclass `{value}`"))
+        })
+    };
+    let Some(how) = decorator.or_else(metaclass) else {
+        return;
+    };
+    let qualified = qualified_class(resolver, class, class_name);
+    emit(
+        ctx,
+        resolver,
+        Rule::SingletonDecoratorOrMetaclass,
+        &qualified,
+        format!("singleton class: `{class_name}` is made a singleton by {how}"),
+        class.name.clone(),
+        out,
+    );
+}
+
+/// SSOT103.
+fn global_lazy(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    function: &FunctionFact,
+    out: &mut Vec<Diagnostic>,
+) {
+    if function.globals.is_empty() {
+        return;
+    }
+    let getter = ctx.text(function.name.clone());
+    for assign in &function.assignments {
+        let Target::Name(name) = &assign.target else {
+            continue;
+        };
+        let name_text = ctx.text(name.clone());
+        if !function
+            .globals
+            .iter()
+            .any(|g| ctx.text(g.clone()) == name_text)
+        {
+            continue;
+        }
+        let Some(class) = assign
+            .value
+            .as_ref()
+            .and_then(|v| constructed(resolver, v.callee.as_ref()))
+        else {
+            continue;
+        };
+        emit(
+            ctx,
+            resolver,
+            Rule::GlobalLazySingleton,
+            &class,
+            format!("global lazy singleton: `{getter}()` assigns global `{name_text}` an instance of `{class}`"),
+            assign.range.clone(),
+            out,
+        );
+    }
+}
+
+/// SSOT104.
+fn cached_factory(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    function: &FunctionFact,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(cache) = function.decorators.iter().find_map(|d| {
+        let name = resolver.dotted(d.name.as_ref()?);
+        let qualified = resolver.resolve(&name).qualified;
+        matches!(
+            qualified.as_str(),
+            "functools.lru_cache" | "functools.cache" | "lru_cache" | "cache"
+        )
+        .then(|| ctx.text(d.range.clone()).to_string())
+    }) else {
+        return;
+    };
+    let allowed_parameters = usize::from(function.class.is_some());
+    if function.parameters.len() > allowed_parameters || function.parameters.iter().any(|p| p.star)
+    {
+        return;
+    }
+    let Some(class) = function
+        .returns
+        .iter()
+        .flatten()
+        .find_map(|call| constructed(resolver, call.callee.as_ref()))
+    else {
+        return;
+    };
+    let name = ctx.text(function.name.clone());
+    emit(
+        ctx,
+        resolver,
+        Rule::CachedInstanceFactory,
+        &class,
+        format!("cached instance factory: `@{cache}` on `{name}()` makes its `{class}` instance process-wide"),
+        function.name.clone(),
+        out,
+    );
+}
