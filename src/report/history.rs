@@ -460,7 +460,10 @@ fn date_of(seconds: i64) -> String {
 
 fn progress(done: usize, total: usize, parsed: usize) {
     let width = 30;
-    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
+    let filled = (done * width)
+        .checked_div(total)
+        .unwrap_or(width)
+        .min(width);
     let mut err = std::io::stderr().lock();
     let _ = write!(
         err,
