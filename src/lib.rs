@@ -4,23 +4,25 @@
 //! → [`diagnostic`]s (+ [`fix`]es) → [`output`]. The CLI, the pre-commit hook and the
 //! language server differ only in where sources come from and where diagnostics go.
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod fixer;
 pub mod git;
 pub mod hook;
-pub mod fixer;
 pub mod lint;
 pub mod output;
 pub mod prefilter;
 pub mod project;
 pub mod python;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod walk;
 
 pub use config::{ConfigError, Settings, SettingsStore};
 pub use diagnostic::Diagnostic;
-pub use lint::{lint_text, LintOptions, Linted};
+pub use lint::{lint_parsed, lint_text, LintOptions, Linted};
 pub use rules::{Rule, Severity};

@@ -86,6 +86,19 @@ pub fn lint_text(path: &Path, text: String, settings: &Settings, options: &LintO
     let source = SourceText::new(text);
     let module = python::modules::module_of(path, &settings.src);
     let facts = python::analyze(source.text(), module.as_ref());
+    lint_parsed(path, source, facts, settings, options)
+}
+
+/// Run the rules on facts already extracted from `source` (as [`lint_text`] would), so
+/// a caller that caches facts by content (report history) does not parse twice.
+pub fn lint_parsed(
+    path: &Path,
+    source: SourceText,
+    facts: Facts,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Linted {
+    let module = python::modules::module_of(path, &settings.src);
     let selection = options.selection(settings);
     let diagnostics = {
         let ctx = FileContext {

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use ssotlint::check::{check_paths, CheckReport};
-use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
 use ssotlint::fixer::{fix_paths, FixMode};
+use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
@@ -45,6 +45,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Measure SSOT figures: canonical share, singletons, factory adoption, score.
+    Report(ssotlint::report::cli::ReportArgs),
+    /// Write the current violations to a baseline file.
+    Baseline(ssotlint::report::cli::BaselineArgs),
 }
 
 #[derive(Args)]
@@ -90,6 +94,9 @@ struct CheckArgs {
     /// With `--staged`/`--diff-base`: keep diagnostics on unchanged lines of changed files.
     #[arg(long)]
     all_lines: bool,
+    /// Report only violations not in this baseline (`ssotlint baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -103,6 +110,8 @@ fn main() -> ExitCode {
             run_check(args)
         }
         Command::InstallHook { force } => install_hook(force),
+        Command::Report(args) => ssotlint::report::cli::run_report(args),
+        Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
     };
     match result {
         Ok(code) => code,
@@ -154,7 +163,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if args.fix || args.diff {
         return run_fix(&paths, &store, &options, &args);
     }
-    let report = check_paths(&paths, &store, &options);
+    let mut report = check_paths(&paths, &store, &options);
+    if let Some(file) = &args.baseline {
+        let gone = ssotlint::report::cli::apply_baseline(&mut report, file, &paths)?;
+        if gone > 0 {
+            eprintln!(
+                "{gone} baseline entr{} gone (tighten the baseline with `ssotlint baseline --prune`).",
+                if gone == 1 { "y is" } else { "ies are" }
+            );
+        }
+    }
     finish(&report, &args)
 }
 
@@ -185,25 +203,37 @@ fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCod
     };
     let options = ChangeOptions {
         all_lines: args.all_lines,
-        paths: args.paths.iter().map(|p| ssotlint::config::normalize(p)).collect(),
+        paths: args
+            .paths
+            .iter()
+            .map(|p| ssotlint::config::normalize(p))
+            .collect(),
         config: args.config.clone(),
         lint,
         fix: args.fix,
         unsafe_fixes: args.unsafe_fixes,
     };
     if args.diff {
-        return Err("--diff works on files only; use `ssotlint check --diff` (or `--fix` with --staged)".to_string());
+        return Err(
+            "--diff works on files only; use `ssotlint check --diff` (or `--fix` with --staged)"
+                .to_string(),
+        );
     }
     let report = check_changes(&target, &options, cwd)?;
     let code = finish(&report.check, &args)?;
     if args.fix && report.check.errors.is_empty() && !args.quiet {
-        println!("Fixed {}, {} left", report.fixed, report.check.diagnostic_count());
+        println!(
+            "Fixed {}, {} left",
+            report.fixed,
+            report.check.diagnostic_count()
+        );
     }
     Ok(code)
 }
 
 fn install_hook(force: bool) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let message = match ssotlint::hook::install_hook(&cwd, force)? {
         Installed::New(path) => format!("Installed the ssotlint pre-commit hook at {}", path.display()),
         Installed::Updated(path) => format!("Updated the ssotlint pre-commit hook at {}", path.display()),

@@ -305,6 +305,25 @@ impl ModuleIndex {
 
     /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the
     /// project cannot tell (module not found, name bound by an assignment).
+    /// Where a first-party name is really defined: `pkg.shim.Engine` → `pkg.core.Engine`
+    /// when `pkg.shim` only re-exports it. Unchanged when it cannot be followed.
+    pub fn defining_name(&self, qualified: &str) -> String {
+        let mut current = qualified.to_string();
+        for _ in 0..8 {
+            let Some((module, name)) = current.rsplit_once('.') else {
+                break;
+            };
+            if !self.is_first_party(module) || self.defined_names(module).contains_key(name) {
+                break;
+            }
+            match self.imported_names(module).get(name) {
+                Some(next) if *next != current => current = next.clone(),
+                _ => break,
+            }
+        }
+        current
+    }
+
     pub fn is_class(&self, qualified: &str) -> Option<bool> {
         let mut current = qualified.to_string();
         for _ in 0..8 {

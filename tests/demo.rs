@@ -12,13 +12,22 @@ fn demo_findings_match_expected() {
         .current_dir(&demo)
         .output()
         .expect("run ssotlint");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|line| {
             // `path:row:col: CODE message` → `path:row:col: CODE`
             let mut parts = line.splitn(3, ' ');
-            format!("{} {}", parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+            format!(
+                "{} {}",
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or("")
+            )
         })
         .collect();
     let expected = std::fs::read_to_string(demo.join("EXPECTED.txt")).expect("EXPECTED.txt");
@@ -33,7 +42,13 @@ fn demo_findings_match_expected() {
 fn demo_runs_from_the_repository_root_too() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["check", "examples/demo", "--output-format", "concise", "--quiet"])
+        .args([
+            "check",
+            "examples/demo",
+            "--output-format",
+            "concise",
+            "--quiet",
+        ])
         .current_dir(&root)
         .output()
         .expect("run ssotlint");
@@ -43,7 +58,11 @@ fn demo_runs_from_the_repository_root_too() {
         text.lines().all(|l| l.starts_with("examples/demo/")),
         "{text}"
     );
-    let expected = std::fs::read_to_string(root.join("examples/demo/EXPECTED.txt")).expect("EXPECTED.txt");
-    let count = expected.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count();
+    let expected =
+        std::fs::read_to_string(root.join("examples/demo/EXPECTED.txt")).expect("EXPECTED.txt");
+    let count = expected
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count();
     assert_eq!(text.lines().count(), count);
 }

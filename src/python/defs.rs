@@ -523,9 +523,9 @@ fn is_dotted(mut node: Node) -> bool {
         match node.kind() {
             "identifier" => return true,
             "attribute" => {
-                if !node
+                if node
                     .child_by_field_name("attribute")
-                    .is_some_and(|a| a.kind() == "identifier")
+                    .is_none_or(|a| a.kind() != "identifier")
                 {
                     return false;
                 }

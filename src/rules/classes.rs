@@ -140,7 +140,7 @@ impl<'a> Resolver<'a> {
         }
         let file_first_party = ctx
             .module
-            .map_or(true, |m| ctx.settings.modules.is_first_party(&m.name));
+            .is_none_or(|m| ctx.settings.modules.is_first_party(&m.name));
         Resolver {
             ctx,
             bindings,
@@ -210,11 +210,13 @@ impl<'a> Resolver<'a> {
                 let kind = if !first_party {
                     Kind::Unknown { first_party }
                 } else {
-                    match index.is_class(&qualified) {
+                    let qualified = index.defining_name(&qualified);
+                    let kind = match index.is_class(&qualified) {
                         Some(true) => Kind::Class { first_party },
                         Some(false) => Kind::NotClass,
                         None => Kind::Unknown { first_party },
-                    }
+                    };
+                    return Resolved { qualified, kind };
                 };
                 Resolved { qualified, kind }
             }
