@@ -13,10 +13,11 @@ pub mod output;
 pub mod project;
 pub mod python;
 pub mod rules;
+pub mod server;
 pub mod source;
 pub mod walk;
 
 pub use config::{ConfigError, Settings, SettingsStore};
 pub use diagnostic::Diagnostic;
-pub use lint::{lint_text, LintOptions, Linted};
+pub use lint::{lint_text, lint_tree, LintOptions, Linted};
 pub use rules::{Rule, Severity};

@@ -30,6 +30,8 @@ enum Command {
     },
     /// List every rule.
     Rules,
+    /// Run the language server (LSP over stdin/stdout).
+    Server,
 }
 
 #[derive(Args)]
@@ -65,6 +67,9 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
         Command::Rules => list_rules(),
+        Command::Server => Ok(ExitCode::from(
+            u8::try_from(ssotlint::server::run()).unwrap_or(2),
+        )),
     };
     match result {
         Ok(code) => code,
