@@ -292,8 +292,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Option<Settings>, ConfigError> {
             return Ok(None);
         }
         // Parse the section again, strictly, so that errors keep their spans.
-        let wrapped: PyprojectStrict = toml::from_str(text)
-            .map_err(|e| toml_error(path, text, &e, "tool.ssotlint."))?;
+        let wrapped: PyprojectStrict =
+            toml::from_str(text).map_err(|e| toml_error(path, text, &e, "tool.ssotlint."))?;
         wrapped.tool.ssotlint
     } else {
         toml::from_str(text).map_err(|e| toml_error(path, text, &e, ""))?
@@ -387,7 +387,11 @@ impl Resolver<'_> {
             }
             Err(e) => self.error(
                 pattern.span(),
-                format!("key `{key}`: invalid glob `{}`: {}", pattern.get_ref(), e.kind()),
+                format!(
+                    "key `{key}`: invalid glob `{}`: {}",
+                    pattern.get_ref(),
+                    e.kind()
+                ),
             ),
         }
     }
@@ -409,7 +413,12 @@ impl Resolver<'_> {
             .collect()
     }
 
-    fn dotted(&self, key: &str, name: &Spanned<String>, min_parts: usize) -> Result<(), ConfigError> {
+    fn dotted(
+        &self,
+        key: &str,
+        name: &Spanned<String>,
+        min_parts: usize,
+    ) -> Result<(), ConfigError> {
         let parts: Vec<&str> = name.get_ref().split('.').collect();
         if parts.len() < min_parts || !parts.iter().all(|p| is_identifier(p)) {
             let what = if min_parts > 1 {
@@ -428,9 +437,7 @@ impl Resolver<'_> {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
@@ -440,7 +447,10 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
     settings.config_path = Some(path.to_path_buf());
 
     if let Some(src) = &raw.project.src {
-        settings.src = src.iter().map(|s| normalize(&root.join(s.get_ref()))).collect();
+        settings.src = src
+            .iter()
+            .map(|s| normalize(&root.join(s.get_ref())))
+            .collect();
     }
     settings.first_party = raw.project.first_party.clone();
     settings.exclude = r.globs("project.exclude", &with_dir_variants(&raw.project.exclude))?;
@@ -453,9 +463,17 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
             .map(|(m, n)| (m.to_string(), n.to_string()))
             .unwrap_or_default();
         let index = settings.canonical.len();
-        settings.by_name.entry(name.clone()).or_default().push(index);
+        settings
+            .by_name
+            .entry(name.clone())
+            .or_default()
+            .push(index);
         for legacy in &entry.legacy_names {
-            settings.by_name.entry(legacy.clone()).or_default().push(index);
+            settings
+                .by_name
+                .entry(legacy.clone())
+                .or_default()
+                .push(index);
         }
         settings.canonical.push(CanonicalSymbol {
             qualified,
@@ -490,7 +508,12 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
             }
         };
     }
-    settings.singletons.allow = raw.singletons.allow.iter().map(|a| a.get_ref().clone()).collect();
+    settings.singletons.allow = raw
+        .singletons
+        .allow
+        .iter()
+        .map(|a| a.get_ref().clone())
+        .collect();
     settings.singletons.allow_globs = r.globs("singletons.allow", &raw.singletons.allow)?;
     settings.singletons.isolated = raw.singletons.isolated.clone();
 
@@ -514,11 +537,21 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
     for (pattern, codes) in &raw.lint.per_file_ignores {
         let key = format!("lint.per-file-ignores.\"{}\"", pattern.get_ref());
         let globs = r.globs(&key, &with_dir_variants(std::slice::from_ref(pattern)))?;
-        settings.per_file_ignores.push((globs, r.codes(&key, codes)?));
+        settings
+            .per_file_ignores
+            .push((globs, r.codes(&key, codes)?));
     }
     for (code, level) in &raw.lint.severity {
         let rule = Rule::from_code(code.get_ref()).map_or_else(
-            || r.error(code.span(), format!("key `lint.severity`: unknown rule code `{}`", code.get_ref())),
+            || {
+                r.error(
+                    code.span(),
+                    format!(
+                        "key `lint.severity`: unknown rule code `{}`",
+                        code.get_ref()
+                    ),
+                )
+            },
             Ok,
         )?;
         let severity = Severity::parse(level.get_ref()).map_or_else(
@@ -704,9 +737,11 @@ mod tests {
         .unwrap();
         assert_eq!(s.canonical[0].module, "a.b");
         assert_eq!(s.canonical[0].name, "C");
-        assert!(parse(Path::new("/p/pyproject.toml"), "[project]\nname='x'\n")
-            .unwrap()
-            .is_none());
+        assert!(
+            parse(Path::new("/p/pyproject.toml"), "[project]\nname='x'\n")
+                .unwrap()
+                .is_none()
+        );
         let err = parse(
             Path::new("/p/pyproject.toml"),
             "[tool.ssotlint.lint]\nselectt = []\n",

@@ -45,6 +45,28 @@ impl FileContext<'_> {
         self.selection.is_enabled(rule)
     }
 
+    /// Whether `per-file-ignores` or a `# noqa` (on the line of `offset` or of the
+    /// statement start `parent`) drops a finding of `rule`; fixes leave such names alone.
+    pub fn is_suppressed(&self, rule: Rule, offset: usize, parent: Option<usize>) -> bool {
+        if self
+            .settings
+            .ignored_for(self.path)
+            .iter()
+            .any(|p| rule.matches_prefix(p))
+        {
+            return true;
+        }
+        let code = rule.code();
+        let on_line = |o: usize| {
+            let line = self.source.line_index(o);
+            self.facts.comments.iter().any(|c| {
+                self.source.line_index(c.range.start) == line
+                    && c.noqa.as_ref().is_some_and(|d| d.covers(code))
+            })
+        };
+        on_line(offset) || parent.is_some_and(on_line)
+    }
+
     /// Source text of a range.
     pub fn text(&self, range: std::ops::Range<usize>) -> &str {
         self.source.text().get(range).unwrap_or("")
@@ -114,8 +136,7 @@ fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> 
         .filter(|d| !ignored.iter().any(|p| d.rule.matches_prefix(p)))
         .filter(|d| {
             let code = d.rule.code();
-            !suppressed_at(d.range.start, code)
-                && !d.parent.is_some_and(|p| suppressed_at(p, code))
+            !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
         })
         .map(|mut d| {
             d.severity = ctx.settings.severity_of(d.rule);

@@ -9,11 +9,16 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use ssotlint::check::{check_paths, CheckReport};
+use ssotlint::fixer::{fix_paths, FixMode};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
 #[derive(Parser)]
-#[command(name = "ssotlint", version, about = "Keep a Python code base on a single source of truth")]
+#[command(
+    name = "ssotlint",
+    version,
+    about = "Keep a Python code base on a single source of truth"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,6 +61,15 @@ struct CheckArgs {
     /// Print diagnostics only, no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Apply the safe fixes (and the unsafe ones with `--unsafe-fixes`), writing files.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply fixes that may change behaviour (renames of references).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is one.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// Accepted for ruff compatibility; ssotlint keeps no cache.
     #[arg(long)]
     no_cache: bool,
@@ -95,7 +109,8 @@ fn validate_codes(codes: &[String], flag: &str) -> Result<Vec<String>, String> {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let store = match &args.config {
         Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
         None => SettingsStore::discover(&cwd),
@@ -114,6 +129,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
+    if args.fix || args.diff {
+        return run_fix(&paths, &store, &options, &args);
+    }
     let report = check_paths(&paths, &store, &options);
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
@@ -126,6 +144,53 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     print_report(&report, &args).map_err(|e| format!("cannot write output: {e}"))?;
     Ok(if report.diagnostic_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_fix(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+    args: &CheckArgs,
+) -> Result<ExitCode, String> {
+    let mode = if args.diff {
+        FixMode::Diff
+    } else {
+        FixMode::Write
+    };
+    let report = fix_paths(paths, store, options, args.unsafe_fixes, mode);
+    for warning in &report.check.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    let left = report.check.diagnostic_count();
+    if mode == FixMode::Diff {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        for diff in &report.diffs {
+            write!(out, "{diff}").map_err(write_err)?;
+        }
+        out.flush().map_err(write_err)?;
+        eprintln!("Would fix {}, {left} left", report.fixed);
+    } else {
+        print_report(&report.check, args).map_err(write_err)?;
+        if !args.quiet {
+            println!("Fixed {}, {left} left", report.fixed);
+        }
+    }
+    if !report.check.errors.is_empty() {
+        for error in &report.check.errors {
+            eprintln!("error: {error}");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let dirty = match mode {
+        FixMode::Diff => !report.diffs.is_empty(),
+        FixMode::Write => left > 0,
+    };
+    Ok(if dirty {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -147,7 +212,7 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
     });
     let color = is_terminal && std::env::var_os("NO_COLOR").is_none();
     output::write(format, &report.files, color, &mut out)?;
-    if matches!(format, Format::Full | Format::Concise) && !args.quiet {
+    if matches!(format, Format::Full | Format::Concise) && !args.quiet && !args.fix {
         let n = report.diagnostic_count();
         if n == 0 {
             writeln!(out, "All checks passed ({} files).", report.checked)?;
@@ -166,7 +231,8 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
 }
 
 fn show_rule(code: &str) -> Result<ExitCode, String> {
-    let rule = Rule::from_code(code).ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
+    let rule = Rule::from_code(code)
+        .ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
     println!("# {} ({})\n", rule.name(), rule.code());
     println!("{}\n", rule.summary());
     println!("Default severity: {}\n", rule.default_severity().as_str());

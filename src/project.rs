@@ -30,7 +30,9 @@ impl ModuleFiles for FsFiles {
         path.is_dir()
     }
     fn read(&self, path: &Path) -> Option<String> {
-        std::fs::read(path).ok().and_then(|b| crate::source::decode(b).ok())
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| crate::source::decode(b).ok())
     }
     fn list(&self, dir: &Path) -> Vec<(String, bool)> {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -70,7 +72,9 @@ pub struct ModuleIndex {
 
 impl fmt::Debug for ModuleIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ModuleIndex").field("roots", &self.roots).finish()
+        f.debug_struct("ModuleIndex")
+            .field("roots", &self.roots)
+            .finish()
     }
 }
 
@@ -135,7 +139,12 @@ impl ModuleIndex {
 
     /// Find the file or namespace directory that provides `module`.
     pub fn locate(&self, module: &str) -> Option<ModuleLocation> {
-        if let Some(found) = self.located.lock().ok().and_then(|c| c.get(module).cloned()) {
+        if let Some(found) = self
+            .located
+            .lock()
+            .ok()
+            .and_then(|c| c.get(module).cloned())
+        {
             return found;
         }
         let found = self.search(module);
@@ -188,7 +197,12 @@ impl ModuleIndex {
 
     /// Names a module binds through its own import statements (what it re-exports).
     pub fn imported_names(&self, module: &str) -> Arc<ImportedNames> {
-        if let Some(found) = self.imported.lock().ok().and_then(|c| c.get(module).cloned()) {
+        if let Some(found) = self
+            .imported
+            .lock()
+            .ok()
+            .and_then(|c| c.get(module).cloned())
+        {
             return found;
         }
         let names = Arc::new(self.read_imported_names(module));
@@ -208,9 +222,7 @@ impl ModuleIndex {
         };
         let name = python::ModuleName {
             name: module.to_string(),
-            is_package: path
-                .file_stem()
-                .is_some_and(|s| s == "__init__"),
+            is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
         let facts = python::analyze(&text, Some(&name));
         for import in &facts.imports {

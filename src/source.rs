@@ -57,7 +57,11 @@ impl SourceText {
 
     /// Byte range of a 0-based line, without its line break.
     pub fn line_range(&self, line: usize) -> TextRange {
-        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         let mut end = self
             .line_starts
             .get(line + 1)
@@ -75,7 +79,10 @@ impl SourceText {
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).copied().unwrap_or(self.text.len())
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// 1-based row and column (Unicode scalar values) of a byte offset.

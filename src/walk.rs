@@ -10,9 +10,25 @@ use crate::config::SettingsStore;
 
 /// Folders never descended into (unless given explicitly), as ruff does.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build",
-    "buck-out", "node_modules", "venv", "__pycache__",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "node_modules",
+    "venv",
+    "__pycache__",
 ];
 
 #[derive(Debug, Default)]
@@ -97,6 +113,8 @@ pub fn python_files(paths: &[PathBuf], store: &Arc<SettingsStore>) -> Walked {
     walked.files.extend(files);
     walked.files.sort();
     walked.files.dedup();
-    walked.errors.extend(errors.into_inner().unwrap_or_default());
+    walked
+        .errors
+        .extend(errors.into_inner().unwrap_or_default());
     walked
 }

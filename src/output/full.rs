@@ -40,15 +40,24 @@ pub fn write_full(messages: &[Message], color: bool, out: &mut dyn Write) -> io:
         for line in first..=last_shown {
             let text = m.source.line_text(line);
             let expanded = text.replace('\t', "    ");
-            writeln!(out, "{} {bar} {expanded}", paint(BLUE, &format!("{:>gutter$}", line + 1)))?;
+            writeln!(
+                out,
+                "{} {bar} {expanded}",
+                paint(BLUE, &format!("{:>gutter$}", line + 1))
+            )?;
             let line_start = m.source.line_start(line);
-            let from = if line == first { d.range.start - line_start } else { 0 };
+            let from = if line == first {
+                d.range.start - line_start
+            } else {
+                0
+            };
             let to = if line == last {
                 (d.range.end - line_start).min(text.len())
             } else {
                 text.len()
             };
-            let (Some(before), Some(span)) = (text.get(..from), text.get(from..to.max(from))) else {
+            let (Some(before), Some(span)) = (text.get(..from), text.get(from..to.max(from)))
+            else {
                 continue;
             };
             let pad = display_width(before);

@@ -59,7 +59,12 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-pub fn write(format: Format, files: &[FileReport], color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    files: &[FileReport],
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let messages = messages(files);
     match format {
         Format::Full => write_full(&messages, color, out),
@@ -113,11 +118,15 @@ pub fn write_github(messages: &[Message], out: &mut dyn Write) -> io::Result<()>
 }
 
 fn github_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn github_escape_property(s: &str) -> String {
-    github_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    github_escape_data(s)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 /// JUnit XML: one test suite per file, one failing test case per diagnostic.
@@ -184,10 +193,19 @@ pub fn write_statistics(files: &[FileReport], out: &mut dyn Write) -> io::Result
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-    let width = rows.iter().map(|(_, (n, _))| n.to_string().len()).max().unwrap_or(1);
+    let width = rows
+        .iter()
+        .map(|(_, (n, _))| n.to_string().len())
+        .max()
+        .unwrap_or(1);
     for (rule, (count, fixable)) in rows {
         let marker = if fixable > 0 { "[*]" } else { "[ ]" };
-        writeln!(out, "{count:>width$}\t{}\t{marker} {}", rule.code(), rule.name())?;
+        writeln!(
+            out,
+            "{count:>width$}\t{}\t{marker} {}",
+            rule.code(),
+            rule.name()
+        )?;
     }
     Ok(())
 }

@@ -222,16 +222,15 @@ impl<'a> Walker<'a> {
                 return;
             }
             "string" => return self.string(node),
-            "expression_statement" => {
-                // A bare string statement is a docstring (or a comment in disguise).
+            // A bare string statement is a docstring (or a comment in disguise).
+            "expression_statement"
                 if node.named_child_count() == 1
                     && node
                         .named_child(0)
-                        .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string"))
-                {
-                    self.visit_children_comments_only(node);
-                    return;
-                }
+                        .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string")) =>
+            {
+                self.visit_children_comments_only(node);
+                return;
             }
             "concatenated_string" => {
                 // Parts of an implicit concatenation are not whole paths on their own.
@@ -462,7 +461,10 @@ impl<'a> Walker<'a> {
 
 /// `a . b` (with continuations or spaces) → `a.b`.
 fn dotted_text(text: &str) -> String {
-    if text.bytes().all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r') {
+    if text
+        .bytes()
+        .all(|b| b != b' ' && b != b'\\' && b != b'\n' && b != b'\t' && b != b'\r')
+    {
         return text.to_string();
     }
     text.split('.')
@@ -477,9 +479,7 @@ fn is_dotted_path(value: &str) -> bool {
         && value.len() <= 512
         && value.split('.').all(|part| {
             let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|c| c == '_' || c.is_alphabetic())
+            chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
                 && chars.all(|c| c == '_' || c.is_alphanumeric())
         })
 }
@@ -508,7 +508,10 @@ mod tests {
         assert_eq!(NoqaDirective::parse("# NOQA"), Some(NoqaDirective::All));
         assert_eq!(
             NoqaDirective::parse("# noqa: SSOT001, SSOT002"),
-            Some(NoqaDirective::Codes(vec!["SSOT001".into(), "SSOT002".into()]))
+            Some(NoqaDirective::Codes(vec![
+                "SSOT001".into(),
+                "SSOT002".into()
+            ]))
         );
         assert_eq!(
             NoqaDirective::parse("# type: ignore  # noqa:SSOT003"),

@@ -3,10 +3,11 @@
 
 mod facts;
 pub mod modules;
+pub mod names;
 
 pub use facts::{
-    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
-    ImportedName, ModuleRef, NoqaDirective, Scope, StringLiteral,
+    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind, ImportedName,
+    ModuleRef, NoqaDirective, Scope, StringLiteral,
 };
 pub use modules::ModuleName;
 

@@ -24,7 +24,11 @@ impl ModuleName {
 }
 
 /// Resolve `from <level dots><module> import …` in `current` to an absolute name.
-pub fn resolve_relative(current: &ModuleName, level: usize, module: Option<&str>) -> Option<String> {
+pub fn resolve_relative(
+    current: &ModuleName,
+    level: usize,
+    module: Option<&str>,
+) -> Option<String> {
     let mut base = current.package()?.to_string();
     for _ in 1..level {
         let (parent, _) = base.rsplit_once('.')?;
@@ -89,9 +93,7 @@ fn package_parts(path: &Path, stem: &str, is_package: bool) -> Option<Vec<String
 
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
@@ -110,11 +112,20 @@ mod tests {
     fn relative_resolution() {
         let module = m("a.b.c", false);
         assert_eq!(resolve_relative(&module, 1, None), Some("a.b".into()));
-        assert_eq!(resolve_relative(&module, 1, Some("x")), Some("a.b.x".into()));
-        assert_eq!(resolve_relative(&module, 2, Some("x.y")), Some("a.x.y".into()));
+        assert_eq!(
+            resolve_relative(&module, 1, Some("x")),
+            Some("a.b.x".into())
+        );
+        assert_eq!(
+            resolve_relative(&module, 2, Some("x.y")),
+            Some("a.x.y".into())
+        );
         assert_eq!(resolve_relative(&module, 3, None), None);
         let package = m("a.b", true);
-        assert_eq!(resolve_relative(&package, 1, Some("x")), Some("a.b.x".into()));
+        assert_eq!(
+            resolve_relative(&package, 1, Some("x")),
+            Some("a.b.x".into())
+        );
         assert_eq!(resolve_relative(&package, 2, Some("x")), Some("a.x".into()));
     }
 

@@ -6,6 +6,7 @@
 
 use crate::config::{is_module_or_submodule, CanonicalSymbol};
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::lint::FileContext;
 use crate::python::{Import, ImportKind, ImportedName, StringLiteral};
 use crate::rules::Rule;
@@ -156,7 +157,8 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
         ImportKind::Import => {
             for name in &import.names {
                 if let Some(d) = legacy_module_plain(ctx, name) {
-                    out.push(d.with_parent(import.range.start));
+                    let fix = crate::rules::import_fix::plain_import_fix(ctx, name);
+                    out.push(d.with_parent(import.range.start).with_fix(fix));
                 }
             }
         }
@@ -164,12 +166,33 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
             let Some(module) = import.module.as_ref().and_then(|m| m.resolved.as_deref()) else {
                 return;
             };
-            for name in &import.names {
-                let found = fragmented(ctx, module, name)
-                    .or_else(|| aliased(ctx, module, name))
+            let mut found = Vec::new();
+            for (i, name) in import.names.iter().enumerate() {
+                let d = fragmented(ctx, module, name)
+                    .or_else(|| aliased(ctx, import, module, name))
                     .or_else(|| legacy_module_from(ctx, module, name));
-                if let Some(d) = found {
-                    out.push(d.with_parent(import.range.start));
+                if let Some(d) = d {
+                    found.push((i, d.with_parent(import.range.start)));
+                }
+            }
+            let movable: Vec<usize> = found
+                .iter()
+                .filter(|(_, d)| {
+                    matches!(d.rule, Rule::FragmentedImport | Rule::LegacyModuleImport)
+                        && !ctx.is_suppressed(d.rule, d.range.start, d.parent)
+                })
+                .map(|(i, _)| *i)
+                .collect();
+            let fix = if movable.is_empty() {
+                None
+            } else {
+                crate::rules::import_fix::statement_fix(ctx, import, module, &movable)
+            };
+            for (i, d) in found {
+                if movable.contains(&i) {
+                    out.push(d.with_fix(fix.clone()));
+                } else {
+                    out.push(d);
                 }
             }
             if let Some(star) = &import.star {
@@ -209,7 +232,12 @@ fn fragmented(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Di
     ))
 }
 
-fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
+pub(crate) fn is_fragmented(
+    ctx: &FileContext,
+    module: &str,
+    name: &str,
+    symbol: &CanonicalSymbol,
+) -> bool {
     let renamed = name != symbol.name;
     if module == symbol.module {
         // A backwards-compatible alias kept in the canonical module itself.
@@ -218,12 +246,24 @@ fn is_fragmented(ctx: &FileContext, module: &str, name: &str, symbol: &Canonical
     symbol.legacy_modules.iter().any(|m| m == module)
         || ctx.settings.legacy_module_for(module).is_some()
         || is_module_or_submodule(&symbol.module, module)
-        || ctx.settings.modules.reexports(module, name, &symbol.qualified)
-        || (renamed && ctx.settings.modules.reexports(module, name, &format!("{}.{}", symbol.module, name)))
+        || ctx
+            .settings
+            .modules
+            .reexports(module, name, &symbol.qualified)
+        || (renamed
+            && ctx
+                .settings
+                .modules
+                .reexports(module, name, &format!("{}.{}", symbol.module, name)))
 }
 
 /// SSOT002: `from <canonical> import X as Y`.
-fn aliased(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+fn aliased(
+    ctx: &FileContext,
+    import: &Import,
+    module: &str,
+    name: &ImportedName,
+) -> Option<Diagnostic> {
     if !ctx.is_enabled(Rule::AliasedImport) {
         return None;
     }
@@ -235,14 +275,33 @@ fn aliased(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagn
     if alias == &symbol.name {
         return None;
     }
-    Some(Diagnostic::new(
-        Rule::AliasedImport,
+    let fix = Fix::new(
+        Applicability::Unsafe,
         format!(
-            "`{}` imported as `{alias}`; use the canonical name `{}`",
-            symbol.name, symbol.name
+            "Drop the alias `{alias}` and rename its references to `{}`",
+            symbol.name
         ),
-        name.range.clone(),
-    ))
+        vec![Edit {
+            range: name.range.clone(),
+            content: symbol.name.clone(),
+        }],
+    )
+    .with_rename(Rename {
+        statement: import.range.start,
+        from: alias.clone(),
+        to: symbol.name.clone(),
+    });
+    Some(
+        Diagnostic::new(
+            Rule::AliasedImport,
+            format!(
+                "`{}` imported as `{alias}`; use the canonical name `{}`",
+                symbol.name, symbol.name
+            ),
+            name.range.clone(),
+        )
+        .with_fix(Some(fix)),
+    )
 }
 
 /// SSOT003 for `from old.mod import x` and `from old import mod`.
@@ -291,7 +350,11 @@ fn legacy_module_plain(ctx: &FileContext, name: &ImportedName) -> Option<Diagnos
 }
 
 /// `from legacy import *`: SSOT001 when it may bind canonical symbols, else SSOT003.
-fn star_import(ctx: &FileContext, module: &str, star: std::ops::Range<usize>) -> Option<Diagnostic> {
+fn star_import(
+    ctx: &FileContext,
+    module: &str,
+    star: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
     let symbols: Vec<&CanonicalSymbol> = ctx
         .settings
         .canonical
@@ -325,7 +388,7 @@ fn star_import(ctx: &FileContext, module: &str, star: std::ops::Range<usize>) ->
 }
 
 /// Where `module` lives now that `old` moved to `new`.
-fn moved(module: &str, old: &str, new: &str) -> String {
+pub(crate) fn moved(module: &str, old: &str, new: &str) -> String {
     format!("{new}{}", &module[old.len()..])
 }
 
@@ -334,14 +397,24 @@ fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<D
     let Some(replacement) = legacy_path_replacement(ctx, &string.value) else {
         return;
     };
-    out.push(Diagnostic::new(
-        Rule::LegacyPathString,
-        format!(
-            "string names legacy path `{}`; use `{replacement}`",
-            string.value
-        ),
-        string.range.clone(),
-    ));
+    out.push(
+        Diagnostic::new(
+            Rule::LegacyPathString,
+            format!(
+                "string names legacy path `{}`; use `{replacement}`",
+                string.value
+            ),
+            string.range.clone(),
+        )
+        .with_fix(Some(Fix::new(
+            Applicability::Safe,
+            format!("Rewrite to `{replacement}`"),
+            vec![Edit {
+                range: string.content_range.clone(),
+                content: replacement.clone(),
+            }],
+        ))),
+    );
 }
 
 /// The canonical spelling of a legacy dotted path, if it is one.
@@ -351,8 +424,11 @@ pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> 
     for i in 1..parts.len() {
         for symbol in ctx.settings.canonical_for_name(parts[i]) {
             let module = parts[..i].join(".");
-            if symbol.legacy_modules.iter().any(|m| *m == module) {
-                let rest = parts[i + 1..].iter().map(|p| format!(".{p}")).collect::<String>();
+            if symbol.legacy_modules.contains(&module) {
+                let rest = parts[i + 1..]
+                    .iter()
+                    .map(|p| format!(".{p}"))
+                    .collect::<String>();
                 return Some(format!("{}{rest}", symbol.qualified));
             }
         }
@@ -377,7 +453,10 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
                 .any(|s| s.legacy_modules.iter().any(|m| m == module))
     };
     let mut flag = |module: &str, range: std::ops::Range<usize>| {
-        if modules.is_first_party(module) && !known_legacy(module) && modules.locate(module).is_none() {
+        if modules.is_first_party(module)
+            && !known_legacy(module)
+            && modules.locate(module).is_none()
+        {
             out.push(
                 Diagnostic::new(
                     Rule::UnresolvedFirstPartyImport,
@@ -396,7 +475,9 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
         }
         ImportKind::From => {
             let Some(module) = &import.module else { return };
-            let Some(resolved) = &module.resolved else { return };
+            let Some(resolved) = &module.resolved else {
+                return;
+            };
             // Relative imports of a file outside the source roots resolve to nothing
             // reliable; only judge what the roots can answer for.
             if module.level > 0 && ctx.module.is_none() {

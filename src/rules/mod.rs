@@ -2,6 +2,7 @@
 //! reads the prepared [`Facts`](crate::python::Facts) of one file and pushes
 //! [`Diagnostic`]s; the engine then applies selection, per-file ignores and `noqa`.
 
+mod import_fix;
 pub mod imports;
 
 use std::fmt;

@@ -1,0 +1,394 @@
+//! The `ssotlint` binary run as a process on temp trees: exit codes, every output format
+//! (golden), config errors, bad files and rule documentation.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CONFIG: &str = "\
+[canonical]
+\"app.core.Engine\" = { legacy-modules = [\"app.old\"] }
+";
+
+fn write(path: &Path, text: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// A small project: one fragmented import, one unresolved first-party import.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(&root.join("ssotlint.toml"), CONFIG);
+    write(&root.join("app/__init__.py"), "");
+    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
+    write(&root.join("app/old.py"), "from app.core import Engine\n");
+    write(
+        &root.join("app/use.py"),
+        "from app.old import Engine\nimport app.missing\n",
+    );
+    dir
+}
+
+fn ssotlint(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ssotlint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn concise_output_and_exit_code_one() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["check", "--output-format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "\
+app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
+Found 2 diagnostics in 1 file (4 checked).
+"
+    );
+}
+
+#[test]
+fn full_output_has_a_code_frame() {
+    let dir = project();
+    let out = ssotlint(
+        dir.path(),
+        &["check", "--output-format", "full", "app/use.py"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "\
+app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+  |
+1 | from app.old import Engine
+  |                     ^^^^^^ SSOT001
+
+app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
+  |
+2 | import app.missing
+  |        ^^^^^^^^^^^ SSOT005
+
+Found 2 diagnostics in 1 file (1 checked).
+"
+    );
+}
+
+#[test]
+fn json_output_is_ruff_compatible() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["check", "--output-format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let root = dir.path().canonicalize().expect("canonical");
+    let text = stdout(&out).replace(&root.to_string_lossy().to_string(), "<root>");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let expected = serde_json::json!([
+        {
+            "cell": null,
+            "code": "SSOT001",
+            "message": "`Engine` imported from `app.old`; its canonical module is `app.core`",
+            "severity": "warning",
+            "filename": "<root>/app/use.py",
+            "location": {"row": 1, "column": 21},
+            "end_location": {"row": 1, "column": 27},
+            "fix": value[0]["fix"].clone(),
+            "noqa_row": 1,
+            "url": "https://github.com/ssotlint/ssotlint/blob/main/docs/rules.md#ssot001"
+        },
+        {
+            "cell": null,
+            "code": "SSOT005",
+            "message": "first-party module `app.missing` is imported but no file provides it",
+            "severity": "warning",
+            "filename": "<root>/app/use.py",
+            "location": {"row": 2, "column": 8},
+            "end_location": {"row": 2, "column": 19},
+            "fix": null,
+            "noqa_row": 2,
+            "url": "https://github.com/ssotlint/ssotlint/blob/main/docs/rules.md#ssot005"
+        }
+    ]);
+    assert_eq!(value, expected);
+}
+
+#[test]
+fn github_annotations() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["check", "--output-format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "\
+::warning title=ssotlint (SSOT001),file=app/use.py,line=1,col=21,endLine=1,endColumn=27::app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+::warning title=ssotlint (SSOT005),file=app/use.py,line=2,col=8,endLine=2,endColumn=19::app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
+"
+    );
+}
+
+#[test]
+fn junit_and_gitlab_outputs() {
+    let dir = project();
+    let out = ssotlint(
+        dir.path(),
+        &["check", "--output-format", "junit", "--select", "SSOT005"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="ssotlint" tests="1" failures="1" errors="0">
+  <testsuite name="app/use.py" tests="1" failures="1" errors="0">
+    <testcase name="org.ssotlint.SSOT005" classname="app/use.py" line="2" column="8">
+      <failure message="first-party module `app.missing` is imported but no file provides it">line 2, col 8, first-party module `app.missing` is imported but no file provides it</failure>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#
+    );
+    let out = ssotlint(dir.path(), &["check", "--output-format", "gitlab"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(value[0]["check_name"], "SSOT001");
+    assert_eq!(value[0]["severity"], "major");
+    assert_eq!(value[0]["location"]["path"], "app/use.py");
+    assert_eq!(value[0]["location"]["lines"]["begin"], 1);
+    assert_eq!(value[0]["fingerprint"].as_str().map(str::len), Some(16));
+    // Fingerprints are stable across runs.
+    let again = ssotlint(dir.path(), &["check", "--output-format", "gitlab"]);
+    assert_eq!(stdout(&out), stdout(&again));
+}
+
+#[test]
+fn sarif_output_is_valid_against_the_schema() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["check", "--output-format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let results = &value["runs"][0]["results"];
+    assert_eq!(results[0]["ruleId"], "SSOT001");
+    assert_eq!(results[0]["level"], "warning");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 1, "startColumn": 21, "endLine": 1, "endColumn": 27})
+    );
+    assert_eq!(results[1]["ruleId"], "SSOT005");
+    let sarif = dir.path().join("out.sarif");
+    std::fs::write(&sarif, &out.stdout).expect("write sarif");
+    let validator = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sarif");
+    assert!(
+        validator.join("node_modules").is_dir(),
+        "run `npm ci --prefix tests/sarif` first (scripts/test.sh does)"
+    );
+    let check = Command::new("node")
+        .arg(validator.join("validate.js"))
+        .arg(&sarif)
+        .output()
+        .expect("node");
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn select_ignore_and_statistics() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["check", "--select", "SSOT005", "-q"]);
+    assert_eq!(
+        stdout(&out),
+        "app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it\n"
+    );
+    let out = ssotlint(dir.path(), &["check", "--ignore", "SSOT0"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "All checks passed (4 files).\n");
+    let out = ssotlint(dir.path(), &["check", "--statistics"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "1\tSSOT001\t[ ] fragmented-import\n1\tSSOT005\t[ ] unresolved-first-party-import\n"
+            .replace(
+                "[ ] fragmented",
+                if stdout(&out).contains("[*] fragmented") {
+                    "[*] fragmented"
+                } else {
+                    "[ ] fragmented"
+                }
+            )
+    );
+    let out = ssotlint(dir.path(), &["check", "--select", "BOGUS1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: --select: unknown rule code or prefix `BOGUS1`\n"
+    );
+}
+
+#[test]
+fn clean_tree_exits_zero() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(&dir.path().join("ok.py"), "import os\n");
+    let out = ssotlint(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "All checks passed (1 files).\n");
+}
+
+fn config_error(config: &str) -> (Option<i32>, String) {
+    let dir = project();
+    write(&dir.path().join("ssotlint.toml"), config);
+    let out = ssotlint(dir.path(), &["check"]);
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", stdout(&out));
+    let root = dir.path().canonicalize().expect("canonical");
+    let err = stderr(&out)
+        .replace(&root.to_string_lossy().to_string(), "<root>")
+        .replace(&dir.path().to_string_lossy().to_string(), "<root>");
+    (out.status.code(), err)
+}
+
+#[test]
+fn config_errors_name_file_key_and_line() {
+    let (code, err) = config_error("[project]\nsrc = [\".\"]\nbogus = 1\n");
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("error: <root>/ssotlint.toml:3: "), "{err}");
+    assert!(err.contains("`bogus`"), "{err}");
+
+    let (code, err) = config_error("[lint]\nignore = \"SSOT001\"\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("error: <root>/ssotlint.toml:2: key `ignore`"),
+        "{err}"
+    );
+
+    let (code, err) = config_error("[project]\nexclude = [\"a/[b\"]\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with(
+            "error: <root>/ssotlint.toml:2: key `project.exclude`: invalid glob `a/[b`"
+        ),
+        "{err}"
+    );
+
+    let (code, err) = config_error("[canonical]\n\"Engine\" = {}\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("ssotlint.toml:2: key `canonical`: `Engine` is not a qualified name"),
+        "{err}"
+    );
+
+    let (code, err) = config_error("[lint\nselect = []\n");
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("error: <root>/ssotlint.toml:1: "), "{err}");
+}
+
+#[test]
+fn unreadable_config_and_missing_paths_exit_two() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["check", "--config", "nope.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nope.toml: cannot read config"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ssotlint(dir.path(), &["check", "--config", "app"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read config"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ssotlint(dir.path(), &["check", "missing_dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: missing_dir: cannot read:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_skipped_with_one_warning() {
+    let dir = project();
+    write(&dir.path().join("app/bin.py"), b"import os\0\x01\x02");
+    write(
+        &dir.path().join("app/latin.py"),
+        b"# -*- coding: latin-1 -*-\nname = '\xe9'\n",
+    );
+    write(&dir.path().join("app/empty.py"), "");
+    let out = ssotlint(dir.path(), &["check", "--output-format", "concise", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "warning: app/bin.py: binary file (NUL byte at offset 9); skipped\n\
+         warning: app/latin.py: not valid UTF-8 (at byte offset 34); skipped\n"
+    );
+    assert_eq!(stdout(&out).lines().count(), 2);
+}
+
+#[test]
+fn pyproject_and_dot_config_are_found_upward() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        &root.join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.ssotlint.legacy-modules]\n\"pkg.old\" = \"pkg.new\"\n",
+    );
+    write(&root.join("pkg/__init__.py"), "");
+    write(&root.join("pkg/new.py"), "");
+    write(&root.join("pkg/sub/use.py"), "import pkg.old\n");
+    let out = ssotlint(
+        &root.join("pkg/sub"),
+        &["check", "--select", "SSOT003", "-q"],
+    );
+    assert_eq!(
+        stdout(&out),
+        "use.py:1:8: SSOT003 legacy module `pkg.old` imported; use `pkg.new`\n"
+    );
+    // A nearer `.ssotlint.toml` wins over the pyproject above it.
+    write(
+        &root.join("pkg/.ssotlint.toml"),
+        "[legacy-modules]\n\"pkg.new\" = \"pkg.newer\"\n",
+    );
+    let out = ssotlint(
+        &root.join("pkg/sub"),
+        &["check", "--select", "SSOT003", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn rule_documentation() {
+    let dir = project();
+    let out = ssotlint(dir.path(), &["rule", "SSOT001"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("# fragmented-import (SSOT001)\n"),
+        "{text}"
+    );
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Fix",
+    ] {
+        assert!(text.contains(section), "{section} in {text}");
+    }
+    let out = ssotlint(dir.path(), &["rules"]);
+    assert!(stdout(&out)
+        .lines()
+        .any(|l| l.starts_with("SSOT005  unresolved-first-party-import")));
+    let out = ssotlint(dir.path(), &["rule", "SSOT999"]);
+    assert_eq!(out.status.code(), Some(2));
+}
