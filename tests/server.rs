@@ -459,10 +459,17 @@ fn disable_for_this_line_appends_or_merges_noqa() {
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, vec!["Disable SSOT001 for this line"]);
-    assert_eq!(actions[0]["kind"], "quickfix");
-    assert_eq!(actions[0]["diagnostics"][0]["code"], "SSOT001");
-    let edits = &actions[0]["edit"]["changes"][&main];
+    assert_eq!(
+        titles,
+        vec![
+            "Import from `app.engine` (SSOT001)",
+            "Disable SSOT001 for this line",
+            "Fix all safe ssotlint problems"
+        ]
+    );
+    assert_eq!(actions[1]["kind"], "quickfix");
+    assert_eq!(actions[1]["diagnostics"][0]["code"], "SSOT001");
+    let edits = &actions[1]["edit"]["changes"][&main];
     let fixed = apply_text_edits(text, edits);
     assert_eq!(
         fixed,
@@ -584,8 +591,12 @@ fn utf16_positions_with_non_ascii_tabs_crlf_and_emoji() {
     lsp.change(&main, 2, [1, 8, 1, 8], "ab");
     assert_eq!(lsp.published(&main, 2), vec![d("SSOT001", 1, 34, 40)]);
     let actions = code_actions(&mut lsp, &main, [1, 35, 1, 35], None);
-    let fixed = &actions[0]["edit"]["changes"][&main][0];
-    assert_eq!(fixed["range"], lsp_range([1, 40, 1, 40]));
+    let fix = &actions[0]["edit"]["changes"][&main][0];
+    assert_eq!(fix["range"], lsp_range([1, 19, 1, 26]));
+    assert_eq!(fix["newText"], "app.engine");
+    let noqa = &actions[1]["edit"]["changes"][&main][0];
+    assert_eq!(noqa["range"], lsp_range([1, 40, 1, 40]));
+    assert_eq!(noqa["newText"], "  # noqa: SSOT001");
     assert_eq!(lsp.stop(), 0);
 }
 
@@ -665,4 +676,67 @@ fn closed_stdin_ends_the_server_and_exit_without_shutdown_is_an_error() {
     let mut lsp = Lsp::start(tmp.path(), json!({}), &[]);
     lsp.notify("exit", Value::Null);
     assert_eq!(lsp.exit_code(), 1);
+}
+
+const FIXABLE: &str =
+    "from app.old import Engine\nimport os\nfrom app.old import Engine as Eng\nx = Eng()\n";
+
+#[test]
+fn quick_fix_and_fix_all_yield_the_expected_text() {
+    let tmp = project();
+    let main = uri(&tmp.path().join("main.py"));
+    let mut lsp = Lsp::start(tmp.path(), json!({}), &["utf-16"]);
+    lsp.open(&main, FIXABLE);
+    assert_eq!(
+        lsp.published(&main, 1),
+        vec![d("SSOT001", 0, 20, 26), d("SSOT001", 2, 20, 26)]
+    );
+    let actions = code_actions(&mut lsp, &main, [0, 22, 0, 22], Some(&["quickfix"]));
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Import from `app.engine` (SSOT001)",
+            "Disable SSOT001 for this line"
+        ]
+    );
+    assert_eq!(actions[0]["isPreferred"], true);
+    let fixed = apply_text_edits(FIXABLE, &actions[0]["edit"]["changes"][&main]);
+    assert_eq!(
+        fixed,
+        "from app.engine import Engine\nimport os\nfrom app.old import Engine as Eng\nx = Eng()\n"
+    );
+
+    let all = code_actions(&mut lsp, &main, [0, 0, 0, 0], Some(&["source.fixAll"]));
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["kind"], "source.fixAll.ssotlint");
+    let fixed = apply_text_edits(FIXABLE, &all[0]["edit"]["changes"][&main]);
+    assert_eq!(fixed, "from app.engine import Engine\nimport os\nfrom app.engine import Engine as Eng\nx = Eng()\n");
+
+    // What is left is the alias: an unsafe fix, offered but not preferred.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(lsp.published(&main, 2), vec![d("SSOT002", 2, 23, 36)]);
+    let actions = code_actions(&mut lsp, &main, [2, 30, 2, 30], Some(&["quickfix"]));
+    assert_eq!(
+        actions[0]["title"],
+        "Drop the alias `Eng` and rename its references to `Engine` (SSOT002, unsafe)"
+    );
+    assert_eq!(actions[0].get("isPreferred"), None);
+    let renamed = apply_text_edits(&fixed, &actions[0]["edit"]["changes"][&main]);
+    assert_eq!(
+        renamed,
+        "from app.engine import Engine\nimport os\nfrom app.engine import Engine\nx = Engine()\n"
+    );
+    // Fix-all applies safe fixes only: nothing to do.
+    assert_eq!(
+        code_actions(&mut lsp, &main, [0, 0, 0, 0], Some(&["source"])),
+        Vec::<Value>::new()
+    );
+    assert_eq!(lsp.stop(), 0);
 }

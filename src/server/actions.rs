@@ -9,16 +9,13 @@ use tower_lsp_server::ls_types::{
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{apply_edits, Applicability, Edit};
-use crate::lint::{lint_text, LintOptions, Linted};
+use crate::fix::{fix_text, Applicability, Edit};
+use crate::lint::{LintOptions, Linted};
 use crate::python::NoqaDirective;
 use crate::server::document::{Document, Encoding};
 use crate::server::world::lsp_diagnostic;
 
 pub const FIX_ALL: &str = "source.fixAll.ssotlint";
-
-/// How many lint-and-fix rounds fix-all runs (a fix can expose another).
-const FIX_PASSES: usize = 10;
 
 /// Does a requested `only` list admit this kind (kinds are hierarchical: `source`
 /// admits `source.fixAll.ssotlint`)?
@@ -55,6 +52,10 @@ pub fn code_actions(
     if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
         for d in &touching {
             let Some(fix) = &d.fix else { continue };
+            // `None`: the rename cannot be done safely here; offer nothing.
+            let Some(edits) = fix.edits_for(doc.source.text()) else {
+                continue;
+            };
             let safe = fix.applicability == Applicability::Safe;
             let title = if safe {
                 format!("{} ({})", fix.title, d.rule.code())
@@ -65,7 +66,7 @@ pub fn code_actions(
                 title,
                 CodeActionKind::QUICKFIX,
                 uri,
-                text_edits(doc, &fix.edits, encoding),
+                text_edits(doc, &edits, encoding),
                 Some(lsp_diagnostic(doc, d, encoding)),
                 safe,
             ));
@@ -126,42 +127,32 @@ fn text_edits(doc: &Document, edits: &[Edit], encoding: Encoding) -> Vec<TextEdi
         .collect()
 }
 
-/// Every safe fix, applied round after round until nothing changes; one edit that
-/// replaces the whole text, or `None` when there is nothing to fix.
+/// Every safe fix, through the same multi-pass applier as `ssotlint check --fix`; one
+/// edit that replaces the whole text, or `None` when there is nothing to fix.
 pub fn fix_all(
     doc: &Document,
     settings: &Settings,
     options: &LintOptions,
     encoding: Encoding,
 ) -> Option<TextEdit> {
-    let original = doc.source.text();
-    let mut text = original.to_string();
-    let mut diagnostics: Vec<Diagnostic> = doc.linted.as_ref()?.diagnostics.clone();
-    for _ in 0..FIX_PASSES {
-        let mut edits: Vec<Edit> = diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| f.applicability == Applicability::Safe)
-            .flat_map(|f| f.edits.iter().cloned())
-            .collect();
-        if edits.is_empty() {
-            break;
-        }
-        edits.sort_by_key(|a| (a.range.start, a.range.end));
-        let (fixed, _) = apply_edits(&text, &edits);
-        if fixed == text {
-            break;
-        }
-        text = fixed;
-        diagnostics = lint_text(&doc.path, text.clone(), settings, options).diagnostics;
+    let linted = doc.linted.as_ref()?;
+    let any_safe = linted.diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    });
+    if !any_safe {
+        return None;
     }
-    (text != original).then(|| {
+    let original = doc.source.text();
+    let outcome = fix_text(&doc.path, original.to_string(), settings, options, false);
+    (outcome.fixed > 0 && outcome.text != original).then(|| {
         TextEdit::new(
             Range::new(
                 encoding.position(&doc.source, 0),
                 encoding.position(&doc.source, original.len()),
             ),
-            text,
+            outcome.text,
         )
     })
 }
