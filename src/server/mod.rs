@@ -160,8 +160,8 @@ fn is_message(v: &Value) -> bool {
     let Some(o) = v.as_object() else { return false };
     let id_ok = o
         .get("id")
-        .map_or(true, |id| id.is_null() || id.is_i64() || id.is_string());
-    let method_ok = o.get("method").map_or(true, Value::is_string);
+        .is_none_or(|id| id.is_null() || id.is_i64() || id.is_string());
+    let method_ok = o.get("method").is_none_or(Value::is_string);
     o.get("jsonrpc") == Some(&Value::from("2.0"))
         && id_ok
         && method_ok
@@ -349,6 +349,12 @@ impl LanguageServer for Backend {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false);
+        let pulls = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some();
         let (client_settings, problems) = ClientSettings::from_json(
             params
                 .initialization_options
@@ -375,6 +381,7 @@ impl LanguageServer for Backend {
                 let mut world = World::new(out, root_dir);
                 world.encoding = encoding;
                 world.pull_refresh = pull_refresh;
+                world.push = !pulls;
                 world.configure(client_settings);
                 for p in problems {
                     world.show_error(format!("ssotlint settings: {p}"));

@@ -64,6 +64,8 @@ pub struct World {
     pub options: LintOptions,
     pub files: Arc<WorkspaceFiles>,
     pub pull_refresh: bool,
+    /// Push diagnostics; off when the client pulls them (it would show both).
+    pub push: bool,
 }
 
 impl World {
@@ -80,6 +82,7 @@ impl World {
             options: LintOptions::default(),
             files,
             pull_refresh: false,
+            push: true,
         }
     }
 
@@ -135,7 +138,7 @@ impl World {
                 }
             }
             Msg::Close { uri } => {
-                if self.docs.remove(&uri).is_some() {
+                if self.docs.remove(&uri).is_some() && self.push {
                     self.send(Out::Publish {
                         uri,
                         diagnostics: Vec::new(),
@@ -197,6 +200,9 @@ impl World {
 
     /// Push diagnostics for every document whose current version has not been pushed.
     fn publish_changed(&mut self) {
+        if !self.push {
+            return;
+        }
         let stale: Vec<Uri> = self
             .docs
             .iter()
