@@ -37,7 +37,9 @@ fn neovim_applies_the_quick_fix() {
         .args(["-c", "luafile tests/nvim/e2e.lua"])
         .stdin(Stdio::null())
         .status()
-        .unwrap_or_else(|e| panic!("cannot run `{nvim}` (install it with scripts/install-nvim.sh): {e}"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{nvim}` (install it with scripts/install-nvim.sh): {e}")
+        });
     assert!(status.success(), "nvim e2e failed: {status}");
     let read = |suffix: &str| {
         let path = format!("{}{suffix}", out.display());
