@@ -19,10 +19,11 @@ pub mod project;
 pub mod python;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod source;
 pub mod walk;
 
 pub use config::{ConfigError, Settings, SettingsStore};
 pub use diagnostic::Diagnostic;
-pub use lint::{lint_parsed, lint_text, LintOptions, Linted};
+pub use lint::{lint_parsed, lint_text, lint_tree, LintOptions, Linted};
 pub use rules::{Rule, Severity};

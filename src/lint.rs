@@ -83,9 +83,21 @@ pub struct Linted {
 
 /// Lint `text` as if it were the file at `path` (which need not exist on disk).
 pub fn lint_text(path: &Path, text: String, settings: &Settings, options: &LintOptions) -> Linted {
-    let source = SourceText::new(text);
+    let tree = python::parse(&text, None);
+    lint_tree(path, SourceText::new(text), &tree, settings, options)
+}
+
+/// Lint a source whose syntax tree is already built (the language server reparses
+/// incrementally and passes its tree here); otherwise the same as [`lint_text`].
+pub fn lint_tree(
+    path: &Path,
+    source: SourceText,
+    tree: &tree_sitter::Tree,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Linted {
     let module = python::modules::module_of(path, &settings.src);
-    let facts = python::analyze(source.text(), module.as_ref());
+    let facts = Facts::extract(tree, source.text(), module.as_ref());
     lint_parsed(path, source, facts, settings, options)
 }
 

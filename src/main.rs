@@ -49,6 +49,8 @@ enum Command {
     Report(ssotlint::report::cli::ReportArgs),
     /// Write the current violations to a baseline file.
     Baseline(ssotlint::report::cli::BaselineArgs),
+    /// Run the language server (LSP over stdin/stdout).
+    Server,
 }
 
 #[derive(Args)]
@@ -112,6 +114,9 @@ fn main() -> ExitCode {
         Command::InstallHook { force } => install_hook(force),
         Command::Report(args) => ssotlint::report::cli::run_report(args),
         Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
+        Command::Server => Ok(ExitCode::from(
+            u8::try_from(ssotlint::server::run()).unwrap_or(2),
+        )),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""LSP latency and memory of `ssotlint server` (a benchmark, not a test).
+
+1. didChange (one character typed) -> publishDiagnostics for that version, in a
+   5,000-line file, over stdio: p50/p99 over 1,000 edits.
+2. RSS of the server (VmRSS from /proc) after opening a workspace of 10,000 files and
+   waiting for its module index.
+
+Usage: cargo build --release && python3 bench/lsp_latency.py [path/to/ssotlint]
+Bars: p50 < 5 ms, p99 < 20 ms, RSS < 150 MB.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "ssotlint")
+CONFIG = '[canonical]\n"app.engine.Engine" = { legacy-modules = ["app.old"] }\n'
+
+
+class Server:
+    def __init__(self, root):
+        self.proc = subprocess.Popen([BIN, "server"], cwd=root, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.next_id = 1
+
+    def send(self, msg):
+        body = json.dumps(msg).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def recv(self):
+        length = None
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise EOFError("server closed stdout")
+            line = line.strip()
+            if not line:
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        msg = json.loads(self.proc.stdout.read(length))
+        if "method" in msg and "id" in msg:
+            self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+        return msg
+
+    def wait(self, pred):
+        while True:
+            msg = self.recv()
+            if pred(msg):
+                return msg
+
+    def request(self, method, params):
+        rid = self.next_id
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
+        return self.wait(lambda m: m.get("id") == rid and "method" not in m)
+
+    def notify(self, method, params):
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def initialize(self, root):
+        uri = "file://" + root
+        self.request("initialize", {"processId": None, "rootUri": uri,
+                                    "workspaceFolders": [{"uri": uri, "name": "ws"}],
+                                    "capabilities": {"window": {"workDoneProgress": True}}})
+        self.notify("initialized", {})
+
+    def stop(self):
+        self.request("shutdown", None)
+        self.notify("exit", None)
+        return self.proc.wait(timeout=30)
+
+
+def project(root, extra_files=0):
+    os.makedirs(os.path.join(root, "app"), exist_ok=True)
+    with open(os.path.join(root, "ssotlint.toml"), "w") as f:
+        f.write(CONFIG)
+    for name, text in [("__init__.py", ""), ("engine.py", "class Engine:\n    pass\n"),
+                       ("old.py", "from app.engine import Engine\n")]:
+        with open(os.path.join(root, "app", name), "w") as f:
+            f.write(text)
+    for i in range(extra_files):
+        pkg = os.path.join(root, "pkg%d" % (i // 100))
+        os.makedirs(pkg, exist_ok=True)
+        with open(os.path.join(pkg, "m%d.py" % i), "w") as f:
+            f.write("from app.old import Engine\nimport os\n\n\ndef f%d():\n    return Engine()\n" % i)
+
+
+def big_file():
+    lines = ["import os", "from app.old import Engine", "from app.gone import Missing", ""]
+    i = 0
+    while len(lines) < 5000:
+        lines += ["def func_%d(x):" % i, "    y = x + %d  # é" % i, "    return Engine(y)", ""]
+        i += 1
+    return "\n".join(lines[:5000]) + "\n"
+
+
+def latency():
+    with tempfile.TemporaryDirectory() as root:
+        project(root)
+        server = Server(root)
+        server.initialize(root)
+        uri = "file://" + os.path.join(root, "big.py")
+        text = big_file()
+        server.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": text}})
+        is_push = lambda v: lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+                                       and m["params"]["uri"] == uri
+                                       and m["params"].get("version") == v)
+        first = server.wait(is_push(1))
+        samples = []
+        for n in range(1000):
+            version = n + 2
+            line = 5 + (n * 37) % 4900
+            # Type "z" at the start of a line, then delete it (alternating).
+            if n % 2 == 0:
+                change = {"range": {"start": {"line": line, "character": 0},
+                                    "end": {"line": line, "character": 0}}, "text": "z"}
+            else:
+                prev = 5 + ((n - 1) * 37) % 4900
+                change = {"range": {"start": {"line": prev, "character": 0},
+                                    "end": {"line": prev, "character": 1}}, "text": ""}
+            start = time.perf_counter()
+            server.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            server.wait(is_push(version))
+            samples.append((time.perf_counter() - start) * 1000)
+        code = server.stop()
+    samples.sort()
+    p50 = samples[len(samples) // 2]
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    print("5,000-line file: %d diagnostics; didChange -> publishDiagnostics over 1,000 edits: "
+          "p50 %.2f ms, p99 %.2f ms, max %.2f ms (exit %d)"
+          % (len(first["params"]["diagnostics"]), p50, p99, samples[-1], code))
+    return p50, p99
+
+
+def rss():
+    with tempfile.TemporaryDirectory() as root:
+        project(root, extra_files=10000)
+        server = Server(root)
+        server.initialize(root)
+        uri = "file://" + os.path.join(root, "pkg0", "m0.py")
+        with open(os.path.join(root, "pkg0", "m0.py")) as f:
+            text = f.read()
+        server.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": text}})
+        server.wait(lambda m: m.get("method") == "$/progress"
+                    and m["params"]["value"].get("kind") == "end")
+        server.request("workspace/diagnostic", {"previousResultIds": []})
+        with open("/proc/%d/status" % server.proc.pid) as f:
+            kb = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+        server.stop()
+    print("RSS after opening a 10,000-file workspace (index built): %.1f MB" % (kb / 1024))
+    return kb / 1024
+
+
+if __name__ == "__main__":
+    p50, p99 = latency()
+    mb = rss()
+    ok = p50 < 5 and p99 < 20 and mb < 150
+    print("bars (p50 < 5 ms, p99 < 20 ms, RSS < 150 MB): %s" % ("met" if ok else "NOT met"))

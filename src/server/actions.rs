@@ -1,0 +1,244 @@
+//! Code actions: a quick fix per fixable diagnostic, "disable for this line"
+//! (`# noqa: CODE`), and `source.fixAll.ssotlint`.
+
+use std::collections::HashMap;
+
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit,
+};
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{fix_text, Applicability, Edit};
+use crate::lint::{LintOptions, Linted};
+use crate::python::NoqaDirective;
+use crate::server::document::{Document, Encoding};
+use crate::server::world::lsp_diagnostic;
+
+pub const FIX_ALL: &str = "source.fixAll.ssotlint";
+
+/// Does a requested `only` list admit this kind (kinds are hierarchical: `source`
+/// admits `source.fixAll.ssotlint`)?
+pub fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
+    let Some(only) = only else { return true };
+    only.iter().any(|k| {
+        let k = k.as_str();
+        kind == k
+            || kind
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// Actions for the diagnostics that touch `range` (byte offsets).
+pub fn code_actions(
+    uri: &Uri,
+    doc: &Document,
+    range: std::ops::Range<usize>,
+    only: Option<&[CodeActionKind]>,
+    encoding: Encoding,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Vec<CodeActionOrCommand> {
+    let mut actions = Vec::new();
+    let Some(linted) = doc.linted.as_ref() else {
+        return actions;
+    };
+    let touching: Vec<&Diagnostic> = linted
+        .diagnostics
+        .iter()
+        .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
+        .collect();
+    if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
+        for d in &touching {
+            let Some(fix) = &d.fix else { continue };
+            // `None`: the rename cannot be done safely here; offer nothing.
+            let Some(edits) = fix.edits_for(doc.source.text()) else {
+                continue;
+            };
+            let safe = fix.applicability == Applicability::Safe;
+            let title = if safe {
+                format!("{} ({})", fix.title, d.rule.code())
+            } else {
+                format!("{} ({}, unsafe)", fix.title, d.rule.code())
+            };
+            actions.push(action(
+                title,
+                CodeActionKind::QUICKFIX,
+                uri,
+                text_edits(doc, &edits, encoding),
+                Some(lsp_diagnostic(doc, d, encoding)),
+                safe,
+            ));
+        }
+        for d in &touching {
+            if let Some(edit) = noqa_edit(linted, d) {
+                actions.push(action(
+                    format!("Disable {} for this line", d.rule.code()),
+                    CodeActionKind::QUICKFIX,
+                    uri,
+                    text_edits(doc, &[edit], encoding),
+                    Some(lsp_diagnostic(doc, d, encoding)),
+                    false,
+                ));
+            }
+        }
+    }
+    if wanted(only, FIX_ALL) {
+        if let Some(edit) = fix_all(doc, settings, options, encoding) {
+            actions.push(action(
+                "Fix all safe ssotlint problems".to_string(),
+                CodeActionKind::new(FIX_ALL),
+                uri,
+                vec![edit],
+                None,
+                false,
+            ));
+        }
+    }
+    actions
+}
+
+fn action(
+    title: String,
+    kind: CodeActionKind,
+    uri: &Uri,
+    edits: Vec<TextEdit>,
+    diagnostic: Option<tower_lsp_server::ls_types::Diagnostic>,
+    preferred: bool,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(kind),
+        diagnostics: diagnostic.map(|d| vec![d]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }),
+        is_preferred: preferred.then_some(true),
+        ..CodeAction::default()
+    })
+}
+
+fn text_edits(doc: &Document, edits: &[Edit], encoding: Encoding) -> Vec<TextEdit> {
+    edits
+        .iter()
+        .map(|e| TextEdit::new(encoding.range(&doc.source, &e.range), e.content.clone()))
+        .collect()
+}
+
+/// Every safe fix, through the same multi-pass applier as `ssotlint check --fix`; one
+/// edit that replaces the whole text, or `None` when there is nothing to fix.
+pub fn fix_all(
+    doc: &Document,
+    settings: &Settings,
+    options: &LintOptions,
+    encoding: Encoding,
+) -> Option<TextEdit> {
+    let linted = doc.linted.as_ref()?;
+    let any_safe = linted.diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    });
+    if !any_safe {
+        return None;
+    }
+    let original = doc.source.text();
+    let outcome = fix_text(&doc.path, original.to_string(), settings, options, false);
+    (outcome.fixed > 0 && outcome.text != original).then(|| {
+        TextEdit::new(
+            Range::new(
+                encoding.position(&doc.source, 0),
+                encoding.position(&doc.source, original.len()),
+            ),
+            outcome.text,
+        )
+    })
+}
+
+/// `# noqa: CODE` for the diagnostic's line: merged into an existing `# noqa: A`
+/// comment, else appended at the end of the line.
+pub fn noqa_edit(linted: &Linted, d: &Diagnostic) -> Option<Edit> {
+    let source = &linted.source;
+    let line = source.line_index(d.range.start);
+    let code = d.rule.code();
+    let comment = linted
+        .facts
+        .comments
+        .iter()
+        .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
+    if let Some(comment) = comment {
+        return match &comment.noqa {
+            Some(NoqaDirective::Codes(codes)) if !codes.iter().any(|c| c == code) => {
+                let text = source.text().get(comment.range.clone())?;
+                let end = comment.range.start + noqa_codes_end(text)?;
+                Some(Edit {
+                    range: end..end,
+                    content: format!(", {code}"),
+                })
+            }
+            _ => None,
+        };
+    }
+    let range = source.line_range(line);
+    let content = source.text().get(range.clone())?;
+    let end = range.start + content.trim_end().len();
+    Some(Edit {
+        range: end..end,
+        content: format!("  # noqa: {code}"),
+    })
+}
+
+/// Offset just past the last code of the `# noqa: A, B` in a comment.
+fn noqa_codes_end(comment: &str) -> Option<usize> {
+    let lower = comment.to_ascii_lowercase();
+    let mut search = 0;
+    while let Some(found) = lower[search..].find("noqa") {
+        let at = search + found;
+        search = at + 4;
+        if !lower[..at].trim_end().ends_with('#') {
+            continue;
+        }
+        let after = at + 4;
+        let rest = &comment[after..];
+        let colon = after + (rest.len() - rest.trim_start().len());
+        if !comment[colon..].starts_with(':') {
+            continue;
+        }
+        let mut end = None;
+        let mut i = colon + 1;
+        let bytes = comment.as_bytes();
+        loop {
+            while i < bytes.len() && (bytes[i] == b',' || bytes[i].is_ascii_whitespace()) {
+                i += 1;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let token = &comment[start..i];
+            let letters = token.chars().take_while(char::is_ascii_alphabetic).count();
+            if letters == 0
+                || letters == token.len()
+                || !token[letters..].chars().all(|c| c.is_ascii_digit())
+            {
+                return end;
+            }
+            end = Some(i);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noqa_codes_end_finds_the_last_code() {
+        assert_eq!(noqa_codes_end("# noqa: SSOT002"), Some(15));
+        assert_eq!(noqa_codes_end("# x  # NOQA:A1,B2 trailing"), Some(17));
+        assert_eq!(noqa_codes_end("# noqa"), None);
+    }
+}

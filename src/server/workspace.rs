@@ -1,0 +1,203 @@
+//! The workspace's module files, indexed in memory so SSOT005 lookups do not touch the
+//! disk while typing. Until the background index is built (and for paths outside the
+//! workspace) lookups go to the file system, so results never depend on timing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use crate::project::{FsFiles, ModuleFiles};
+
+/// Directory → its entries (name → is a directory). Only what module lookup needs:
+/// directories and Python sources, stubs and extension modules.
+#[derive(Debug, Default)]
+pub struct Index {
+    root: PathBuf,
+    dirs: HashMap<PathBuf, BTreeMap<String, bool>>,
+}
+
+impl Index {
+    /// Walk `root`, skipping hidden directories, `__pycache__` and `node_modules`.
+    pub fn build(root: &Path) -> Index {
+        let mut index = Index {
+            root: root.to_path_buf(),
+            dirs: HashMap::new(),
+        };
+        index.dirs.insert(root.to_path_buf(), BTreeMap::new());
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                let Ok(name) = entry.file_name().into_string() else {
+                    continue;
+                };
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                if is_dir
+                    && (name.starts_with('.') || name == "__pycache__" || name == "node_modules")
+                {
+                    continue;
+                }
+                if !is_dir && !is_module_file(&name) {
+                    continue;
+                }
+                let path = dir.join(&name);
+                if is_dir {
+                    index.dirs.entry(path.clone()).or_default();
+                    stack.push(path);
+                }
+                index
+                    .dirs
+                    .entry(dir.clone())
+                    .or_default()
+                    .insert(name, is_dir);
+            }
+        }
+        index
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.dirs.values().flatten().filter(|(_, d)| !**d).count()
+    }
+
+    fn covers(&self, path: &Path) -> bool {
+        path.starts_with(&self.root)
+    }
+
+    /// A file or directory appeared.
+    pub fn created(&mut self, path: &Path, is_dir: bool) {
+        if !self.covers(path) || path == self.root {
+            return;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            return;
+        };
+        if !is_dir && !is_module_file(name) {
+            return;
+        }
+        if is_dir {
+            self.dirs.entry(path.to_path_buf()).or_default();
+        }
+        if let Some(parent) = path.parent() {
+            self.created(parent, true);
+            self.dirs
+                .entry(parent.to_path_buf())
+                .or_default()
+                .insert(name.to_string(), is_dir);
+        }
+    }
+
+    /// A file or directory (and everything below it) disappeared.
+    pub fn deleted(&mut self, path: &Path) {
+        if let (Some(parent), Some(name)) =
+            (path.parent(), path.file_name().and_then(|n| n.to_str()))
+        {
+            if let Some(entries) = self.dirs.get_mut(parent) {
+                entries.remove(name);
+            }
+        }
+        self.dirs.retain(|dir, _| !dir.starts_with(path));
+    }
+}
+
+fn is_module_file(name: &str) -> bool {
+    [".py", ".pyi", ".so", ".pyd"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// [`ModuleFiles`] answered from the index when it covers the path.
+#[derive(Debug, Default)]
+pub struct WorkspaceFiles {
+    index: RwLock<Option<Index>>,
+}
+
+impl WorkspaceFiles {
+    pub fn set(&self, index: Index) {
+        if let Ok(mut slot) = self.index.write() {
+            *slot = Some(index);
+        }
+    }
+
+    /// Run `f` on the index, if one is built.
+    pub fn update(&self, f: impl FnOnce(&mut Index)) {
+        if let Ok(mut slot) = self.index.write() {
+            if let Some(index) = slot.as_mut() {
+                f(index);
+            }
+        }
+    }
+
+    fn lookup<T>(&self, path: &Path, f: impl FnOnce(&Index) -> T) -> Option<T> {
+        let slot = self.index.read().ok()?;
+        let index = slot.as_ref()?;
+        index.covers(path).then(|| f(index))
+    }
+}
+
+impl ModuleFiles for WorkspaceFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        self.lookup(path, |index| {
+            let (Some(parent), Some(name)) =
+                (path.parent(), path.file_name().and_then(|n| n.to_str()))
+            else {
+                return false;
+            };
+            index
+                .dirs
+                .get(parent)
+                .and_then(|entries| entries.get(name))
+                .is_some_and(|is_dir| !is_dir)
+        })
+        .unwrap_or_else(|| FsFiles.is_file(path))
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.lookup(path, |index| index.dirs.contains_key(path))
+            .unwrap_or_else(|| FsFiles.is_dir(path))
+    }
+
+    fn read(&self, path: &Path) -> Option<String> {
+        FsFiles.read(path)
+    }
+
+    fn list(&self, dir: &Path) -> Vec<(String, bool)> {
+        self.lookup(dir, |index| {
+            index
+                .dirs
+                .get(dir)
+                .map(|entries| entries.iter().map(|(n, d)| (n.clone(), *d)).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_else(|| FsFiles.list(dir))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_tracks_created_and_deleted_files() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("app/sub")).unwrap_or_default();
+        std::fs::write(root.join("app/__init__.py"), "").unwrap_or_default();
+        std::fs::write(root.join("app/notes.txt"), "").unwrap_or_default();
+        let files = WorkspaceFiles::default();
+        files.set(Index::build(root));
+        assert!(files.is_file(&root.join("app/__init__.py")));
+        assert!(!files.is_file(&root.join("app/notes.txt")));
+        assert!(files.is_dir(&root.join("app/sub")));
+        files.update(|i| i.created(&root.join("app/sub/new.py"), false));
+        assert!(files.is_file(&root.join("app/sub/new.py")));
+        files.update(|i| i.deleted(&root.join("app/sub")));
+        assert!(!files.is_dir(&root.join("app/sub")));
+        assert!(!files.is_file(&root.join("app/sub/new.py")));
+        assert_eq!(
+            files.list(&root.join("app")),
+            vec![("__init__.py".to_string(), false)]
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! The server's state, owned by one thread. Every document update and every request
+//! that reads documents goes through its queue, so edits apply strictly in arrival
+//! order and a request sees every edit sent before it. Queued updates are drained
+//! before linting, so a burst of keystrokes is linted once, at its last version.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tower_lsp_server::ls_types::{
+    self as lsp, DiagnosticSeverity, MessageType, NumberOrString, TextDocumentContentChangeEvent,
+    Uri,
+};
+
+use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
+use crate::diagnostic::Diagnostic;
+use crate::lint::{lint_tree, LintOptions, Linted};
+use crate::rules::Severity;
+use crate::server::document::{Document, Encoding};
+use crate::server::settings::{ClientSettings, LogLevel};
+use crate::server::workspace::{Index, WorkspaceFiles};
+
+/// A job for the state thread.
+pub enum Msg {
+    Open {
+        uri: Uri,
+        version: i32,
+        text: String,
+    },
+    Change {
+        uri: Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    },
+    Close {
+        uri: Uri,
+    },
+    /// Anything else: configuration, workspace events, requests (they answer through
+    /// a channel captured by the closure).
+    Run(Box<dyn FnOnce(&mut World) + Send>),
+}
+
+/// What the state thread asks the async side to send to the client, in order.
+pub enum Out {
+    Publish {
+        uri: Uri,
+        diagnostics: Vec<lsp::Diagnostic>,
+        version: Option<i32>,
+    },
+    Log(MessageType, String),
+    Show(MessageType, String),
+    /// `workspace/diagnostic/refresh`, for clients that pull.
+    RefreshDiagnostics,
+}
+
+pub struct World {
+    out: UnboundedSender<Out>,
+    pub encoding: Encoding,
+    pub root: PathBuf,
+    pub client: ClientSettings,
+    pub docs: HashMap<Uri, Document>,
+    pub settings: Arc<Settings>,
+    pub options: LintOptions,
+    pub files: Arc<WorkspaceFiles>,
+    pub pull_refresh: bool,
+    /// Push diagnostics; off when the client pulls them (it would show both).
+    pub push: bool,
+}
+
+impl World {
+    pub fn new(out: UnboundedSender<Out>, root: PathBuf) -> World {
+        let files = Arc::new(WorkspaceFiles::default());
+        let settings = Settings::default_at(&root).with_module_files(files.clone());
+        World {
+            out,
+            encoding: Encoding::Utf16,
+            root,
+            client: ClientSettings::default(),
+            docs: HashMap::new(),
+            settings: Arc::new(settings),
+            options: LintOptions::default(),
+            files,
+            pull_refresh: false,
+            push: true,
+        }
+    }
+
+    /// Process jobs until every sender is gone (the server stopped).
+    pub fn run(mut self, mut rx: UnboundedReceiver<Msg>) {
+        while let Some(msg) = rx.blocking_recv() {
+            self.handle(msg);
+            while let Ok(msg) = rx.try_recv() {
+                self.handle(msg);
+            }
+            self.publish_changed();
+        }
+    }
+
+    fn handle(&mut self, msg: Msg) {
+        match msg {
+            Msg::Open { uri, version, text } => {
+                let path = self.path_of(&uri);
+                self.log(
+                    LogLevel::Debug,
+                    format!("open {} v{version}", path.display()),
+                );
+                self.docs.insert(uri, Document::new(path, version, text));
+            }
+            Msg::Change {
+                uri,
+                version,
+                changes,
+            } => {
+                let encoding = self.encoding;
+                let Some(doc) = self.docs.get_mut(&uri) else {
+                    self.log(
+                        LogLevel::Error,
+                        format!(
+                            "didChange for a document that is not open: {}",
+                            uri.as_str()
+                        ),
+                    );
+                    return;
+                };
+                doc.version = version;
+                let mut errors = Vec::new();
+                for change in changes {
+                    if let Err(e) = doc.apply(change, encoding) {
+                        errors.push(e);
+                    }
+                }
+                for e in errors {
+                    self.log(
+                        LogLevel::Error,
+                        format!("didChange {} v{version}: change ignored: {e}", uri.as_str()),
+                    );
+                }
+            }
+            Msg::Close { uri } => {
+                if self.docs.remove(&uri).is_some() && self.push {
+                    self.send(Out::Publish {
+                        uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    });
+                }
+            }
+            Msg::Run(job) => job(self),
+        }
+    }
+
+    fn path_of(&self, uri: &Uri) -> PathBuf {
+        match uri.to_file_path() {
+            Some(p) => config::normalize(&p),
+            None => self.root.join("untitled.py"),
+        }
+    }
+
+    pub fn send(&self, out: Out) {
+        // The receiver only goes away when the server is stopping.
+        let _ = self.out.send(out);
+    }
+
+    pub fn log(&self, level: LogLevel, message: String) {
+        if level > self.client.log_level || level == LogLevel::Off {
+            return;
+        }
+        let typ = match level {
+            LogLevel::Error => MessageType::ERROR,
+            LogLevel::Warn => MessageType::WARNING,
+            LogLevel::Info => MessageType::INFO,
+            _ => MessageType::LOG,
+        };
+        self.send(Out::Log(typ, message));
+    }
+
+    /// Tell the user (a popup) and log it.
+    pub fn show_error(&self, message: String) {
+        self.log(LogLevel::Error, message.clone());
+        self.send(Out::Show(MessageType::ERROR, message));
+    }
+
+    /// Lint a document if its text or the settings changed since the last time.
+    pub fn linted(&mut self, uri: &Uri) -> Option<&Document> {
+        let settings = self.settings.clone();
+        let options = self.options.clone();
+        let doc = self.docs.get_mut(uri)?;
+        if doc.linted.is_none() {
+            doc.linted = Some(lint_tree(
+                &doc.path,
+                doc.source.clone(),
+                &doc.tree,
+                &settings,
+                &options,
+            ));
+        }
+        Some(doc)
+    }
+
+    /// Push diagnostics for every document whose current version has not been pushed.
+    fn publish_changed(&mut self) {
+        if !self.push {
+            return;
+        }
+        let stale: Vec<Uri> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.published != Some(d.version) || d.linted.is_none())
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in stale {
+            let encoding = self.encoding;
+            let Some(doc) = self.linted(&uri) else {
+                continue;
+            };
+            let version = doc.version;
+            let diagnostics = lsp_diagnostics(doc, encoding);
+            if let Some(doc) = self.docs.get_mut(&uri) {
+                doc.published = Some(version);
+            }
+            self.send(Out::Publish {
+                uri,
+                diagnostics,
+                version: Some(version),
+            });
+        }
+    }
+
+    /// Forget every lint result (settings changed) and re-push.
+    pub fn invalidate(&mut self) {
+        for doc in self.docs.values_mut() {
+            doc.linted = None;
+            doc.published = None;
+        }
+        if self.pull_refresh {
+            self.send(Out::RefreshDiagnostics);
+        }
+    }
+
+    /// New editor settings: rule overrides apply at once, the config is reloaded.
+    pub fn configure(&mut self, client: ClientSettings) {
+        self.options = LintOptions {
+            select: client.select.clone(),
+            extend_ignore: client.ignore.clone(),
+        };
+        self.client = client;
+        self.reload_config();
+    }
+
+    /// Load the config again; on error tell the user and keep the last good settings.
+    pub fn reload_config(&mut self) {
+        match self.load_settings() {
+            Ok(settings) => {
+                let from = settings.config_path.as_ref().map_or_else(
+                    || "defaults (no config file)".to_string(),
+                    |p| p.display().to_string(),
+                );
+                self.log(LogLevel::Info, format!("settings loaded from {from}"));
+                self.settings = Arc::new(settings);
+            }
+            Err(e) => self.show_error(format!(
+                "ssotlint: {e} (still using the last valid configuration)"
+            )),
+        }
+        self.invalidate();
+    }
+
+    fn load_settings(&self) -> Result<Settings, ConfigError> {
+        let settings = match &self.client.config_path {
+            Some(path) => {
+                let path = if path.is_absolute() {
+                    path.clone()
+                } else {
+                    self.root.join(path)
+                };
+                config::load_file(&path)?.unwrap_or_else(|| Settings {
+                    config_path: Some(path.clone()),
+                    ..Settings::default_at(path.parent().unwrap_or(Path::new("/")))
+                })
+            }
+            None => match self.discover_config()? {
+                Some(settings) => settings,
+                None => Settings::default_at(&self.root),
+            },
+        };
+        Ok(settings.with_module_files(self.files.clone()))
+    }
+
+    /// The nearest config file at or above the workspace root (like `ssotlint check`
+    /// run from the root).
+    fn discover_config(&self) -> Result<Option<Settings>, ConfigError> {
+        for dir in self.root.ancestors() {
+            for name in CONFIG_FILES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    if let Some(settings) = config::load_file(&candidate)? {
+                        return Ok(Some(settings));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Is `path` a file the settings are read from?
+    pub fn is_config_file(&self, path: &Path) -> bool {
+        if let Some(p) = &self.client.config_path {
+            if path == p || path == self.root.join(p) {
+                return true;
+            }
+        }
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| CONFIG_FILES.contains(&n))
+    }
+
+    /// The background index is ready.
+    pub fn index_built(&mut self, index: Index) {
+        self.log(
+            LogLevel::Info,
+            format!("indexed {} module files", index.file_count()),
+        );
+        self.files.set(index);
+        self.reload_config();
+    }
+
+    /// Files changed on disk: update the index; reload the config (which also starts a
+    /// fresh module cache, so SSOT005 and re-exports see the change).
+    pub fn files_changed(&mut self, events: Vec<lsp::FileEvent>) {
+        for event in &events {
+            let Some(path) = event.uri.to_file_path().map(|p| config::normalize(&p)) else {
+                continue;
+            };
+            if event.typ == lsp::FileChangeType::DELETED {
+                self.files.update(|i| i.deleted(&path));
+            } else if event.typ == lsp::FileChangeType::CREATED {
+                let is_dir = path.is_dir();
+                self.files.update(|i| i.created(&path, is_dir));
+            }
+        }
+        if !events.is_empty() {
+            self.reload_config();
+        }
+    }
+
+    /// The current document's lint result (after linting it if needed).
+    pub fn lint_result(&mut self, uri: &Uri) -> Option<(&Document, &Linted)> {
+        let doc = self.linted(uri)?;
+        let linted = doc.linted.as_ref()?;
+        Some((doc, linted))
+    }
+}
+
+/// A diagnostic as LSP sees it.
+pub fn lsp_diagnostic(doc: &Document, d: &Diagnostic, encoding: Encoding) -> lsp::Diagnostic {
+    let severity = match d.severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        _ => DiagnosticSeverity::INFORMATION,
+    };
+    lsp::Diagnostic {
+        range: encoding.range(&doc.source, &d.range),
+        severity: Some(severity),
+        code: Some(NumberOrString::String(d.rule.code().to_string())),
+        code_description: d
+            .rule
+            .url()
+            .parse()
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
+        source: Some("ssotlint".to_string()),
+        message: d.message.clone(),
+        related_information: None,
+        tags: None,
+        data: None,
+    }
+}
+
+pub fn lsp_diagnostics(doc: &Document, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    doc.linted
+        .iter()
+        .flat_map(|l| l.diagnostics.iter())
+        .map(|d| lsp_diagnostic(doc, d, encoding))
+        .collect()
+}
