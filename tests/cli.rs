@@ -394,3 +394,23 @@ fn rule_documentation() {
     let out = ssotlint(dir.path(), &["rule", "SSOT999"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn files_outside_the_source_roots_are_not_judged_for_first_party_imports() {
+    // No config: the source root is the working directory, whose `app` package does not
+    // say anything about a tree checked elsewhere.
+    let here = tempfile::tempdir().expect("tempdir");
+    write(&here.path().join("app/__init__.py"), "");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    write(&elsewhere.path().join("app/__init__.py"), "");
+    write(&elsewhere.path().join("app/use.py"), "import app.missing\n");
+    let target = elsewhere.path().to_string_lossy().to_string();
+    let out = ssotlint(here.path(), &["check", "-q", &target]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = ssotlint(elsewhere.path(), &["check", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "app/use.py:1:8: SSOT005 first-party module `app.missing` is imported but no file provides it\n"
+    );
+}

@@ -439,7 +439,15 @@ pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> 
 
 /// SSOT005: a first-party module that no file provides.
 fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
-    if import.context.guarded {
+    // First-party means "under the source roots": a file outside them (checked from
+    // another directory without a config) says nothing about this project's modules.
+    if import.context.guarded
+        || !ctx
+            .settings
+            .src
+            .iter()
+            .any(|root| ctx.path.starts_with(root))
+    {
         return;
     }
     let modules = &ctx.settings.modules;
