@@ -35,7 +35,11 @@ enum Command {
         code: String,
     },
     /// List every rule.
-    Rules,
+    Rules {
+        /// Print every rule's documentation as one Markdown page (docs/rules.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Check only what is staged for commit (same as `check --staged`).
     Hook(CheckArgs),
     /// Install the pre-commit hook where git runs hooks (`core.hooksPath` honoured).
@@ -106,7 +110,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
-        Command::Rules => list_rules(),
+        Command::Rules { markdown } => list_rules(markdown),
         Command::Hook(mut args) => {
             args.staged = true;
             run_check(args)
@@ -342,7 +346,11 @@ fn show_rule(code: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules() -> Result<ExitCode, String> {
+fn list_rules(markdown: bool) -> Result<ExitCode, String> {
+    if markdown {
+        print!("{}", ssotlint::rules::markdown_page());
+        return Ok(ExitCode::SUCCESS);
+    }
     for rule in Rule::ALL {
         println!("{}  {:<34} {}", rule.code(), rule.name(), rule.summary());
     }
