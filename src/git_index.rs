@@ -533,10 +533,22 @@ mod tests {
         let tmp = repo();
         let d = tmp.path();
         git(d, &["update-index", "--split-index"]);
-        assert!(matches!(
-            read_file(&d.join(".git/index")),
-            Err(IndexError::Unsupported(_))
-        ));
+        let split = read_file(&d.join(".git/index")).map(|i| i.version);
+        assert_eq!(
+            split,
+            Err(IndexError::Unsupported("split index (link)".to_string()))
+        );
+        let tmp = repo();
+        let d = tmp.path();
+        git(
+            d,
+            &["sparse-checkout", "set", "--cone", "--sparse-index", "a"],
+        );
+        let sparse = read_file(&d.join(".git/index")).map(|i| i.version);
+        assert_eq!(
+            sparse,
+            Err(IndexError::Unsupported("sparse index (sdir)".to_string()))
+        );
     }
 
     #[test]
