@@ -3,7 +3,7 @@
 //! hooks directory git actually runs.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use git2::{ErrorCode, Repository};
 
@@ -80,58 +80,102 @@ pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, String> {
     }
 }
 
+/// The index file the commit is made from: `GIT_INDEX_FILE` when set (`git commit -a`
+/// and `git commit <paths>` run hooks on a temporary index; relative to the current
+/// directory, as git and libgit2 take it), else `index` in the repository's git
+/// directory (a linked worktree's own).
+pub fn index_path(repo: &Repository, cwd: &Path) -> PathBuf {
+    match std::env::var_os("GIT_INDEX_FILE") {
+        Some(file) if !file.is_empty() => cwd.join(file),
+        _ => repo.path().join("index"),
+    }
+}
+
+/// A merged (stage 0) index entry that `git commit` would record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedEntry {
+    pub path: String,
+    pub oid: git2::Oid,
+    pub mode: u32,
+}
+
+impl StagedEntry {
+    /// From [`crate::git_index`] entries (already stage 0, sorted); non-UTF-8 paths
+    /// cannot name Python modules and are left out.
+    pub fn from_index(entries: &[&crate::git_index::Entry]) -> Vec<StagedEntry> {
+        entries
+            .iter()
+            .filter_map(|e| {
+                Some(StagedEntry {
+                    path: String::from_utf8(e.path.clone()).ok()?,
+                    oid: e.oid,
+                    mode: e.mode,
+                })
+            })
+            .collect()
+    }
+
+    /// From libgit2's index (the fallback for split/sparse/conflicted indexes).
+    pub fn from_libgit2(index: &git2::Index) -> Vec<StagedEntry> {
+        index
+            .iter()
+            .filter(|e| is_stage0(e.flags) && e.flags_extended & INTENT_TO_ADD == 0)
+            .filter_map(|e| {
+                Some(StagedEntry {
+                    path: String::from_utf8(e.path).ok()?,
+                    oid: e.id,
+                    mode: e.mode,
+                })
+            })
+            .collect()
+    }
+}
+
+const INTENT_TO_ADD: u16 = 1 << 13;
+
 /// The git index seen as files: what `is_file`/`read` answer is what would be
-/// committed. Paths outside the work tree are answered from the file system.
+/// committed. Paths outside the work tree are answered from the file system. Lookups
+/// search the entries the staged diff already read (sorted bytewise, as git keeps
+/// them), so the index is read once per run.
 pub struct IndexFiles {
     workdir: PathBuf,
     repo: Arc<Mutex<Repository>>,
-    /// Index paths (stage 0, regular files), sorted bytewise as git keeps them; read
-    /// once, on the first directory listing.
-    paths: OnceLock<Vec<(String, git2::Oid)>>,
+    entries: Vec<StagedEntry>,
 }
 
 impl IndexFiles {
-    pub fn new(workdir: PathBuf, repo: Arc<Mutex<Repository>>) -> IndexFiles {
+    pub fn new(
+        workdir: PathBuf,
+        repo: Arc<Mutex<Repository>>,
+        entries: Vec<StagedEntry>,
+    ) -> IndexFiles {
         IndexFiles {
             workdir,
             repo,
-            paths: OnceLock::new(),
+            entries,
         }
     }
 
-    fn entries(&self) -> &[(String, git2::Oid)] {
-        self.paths.get_or_init(|| {
-            let Some(index) = self.repo.lock().ok().and_then(|r| r.index().ok()) else {
-                return Vec::new();
-            };
-            index
-                .iter()
-                .filter(|e| is_stage0(e.flags) && is_regular_blob(e.mode))
-                .filter_map(|e| Some((String::from_utf8(e.path).ok()?, e.id)))
-                .collect()
-        })
-    }
-
-    /// The staged blob at `rel`, by libgit2's own binary search (no snapshot needed).
+    /// The staged blob at `rel`, when it is a regular file.
     fn find(&self, rel: &str) -> Option<git2::Oid> {
-        let repo = self.repo.lock().ok()?;
-        let index = repo.index().ok()?;
-        index
-            .get_path(Path::new(rel), 0)
-            .filter(|e| is_regular_blob(e.mode))
-            .map(|e| e.id)
+        let at = self.entries.partition_point(|e| e.path.as_str() < rel);
+        self.entries
+            .get(at)
+            .filter(|e| e.path == rel && is_regular_blob(e.mode))
+            .map(|e| e.oid)
     }
 
     /// Index entries below `dir` (`""` for the root), as a slice of the sorted list.
-    fn below(&self, dir: &str) -> &[(String, git2::Oid)] {
-        let entries = self.entries();
+    fn below(&self, dir: &str) -> &[StagedEntry] {
         if dir.is_empty() {
-            return entries;
+            return &self.entries;
         }
         let prefix = format!("{dir}/");
-        let start = entries.partition_point(|(p, _)| p.as_str() < prefix.as_str());
-        let len = entries[start..].partition_point(|(p, _)| p.starts_with(&prefix));
-        &entries[start..start + len]
+        let start = self
+            .entries
+            .partition_point(|e| e.path.as_str() < prefix.as_str());
+        let len = self.entries[start..].partition_point(|e| e.path.starts_with(&prefix));
+        &self.entries[start..start + len]
     }
 }
 
@@ -154,13 +198,7 @@ impl ModuleFiles for IndexFiles {
 
     fn is_dir(&self, path: &Path) -> bool {
         match repo_relative(&self.workdir, path) {
-            Some(rel) => {
-                rel.is_empty()
-                    || self.repo.lock().ok().is_some_and(|repo| {
-                        repo.index()
-                            .is_ok_and(|index| index.find_prefix(format!("{rel}/")).is_ok())
-                    })
-            }
+            Some(rel) => rel.is_empty() || !self.below(&rel).is_empty(),
             None => path.is_dir(),
         }
     }
@@ -185,18 +223,20 @@ impl ModuleFiles for IndexFiles {
         let entries = self.below(&rel);
         let mut out: Vec<(String, bool)> = Vec::new();
         let mut i = 0;
-        while let Some((path, _)) = entries.get(i) {
+        while let Some(StagedEntry { path, mode, .. }) = entries.get(i) {
             let rest = &path[skip..];
             match rest.split_once('/') {
                 Some((name, _)) => {
                     // Jump over the whole subdirectory: cost follows the entries of
                     // `dir`, not the size of the tree below it.
                     let sub = format!("{}{name}/", &path[..skip]);
-                    i += entries[i..].partition_point(|(p, _)| p.starts_with(&sub));
+                    i += entries[i..].partition_point(|e| e.path.starts_with(&sub));
                     out.push((name.to_string(), true));
                 }
                 None => {
-                    out.push((rest.to_string(), false));
+                    if is_regular_blob(*mode) {
+                        out.push((rest.to_string(), false));
+                    }
                     i += 1;
                 }
             }

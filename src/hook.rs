@@ -15,6 +15,7 @@ use crate::check::{CheckReport, FileReport};
 use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
 use crate::fix::fix_text;
 use crate::git::{self, IndexFiles};
+use crate::git_index::{self, IndexError};
 use crate::lint::{lint_text, LintOptions};
 use crate::project::ModuleFiles;
 use crate::source::{decode, DecodeError};
@@ -96,12 +97,14 @@ pub fn check_changes(
     let repo = git::open_repository(cwd)?;
     let workdir = git::workdir(&repo)?;
     let mut report = CheckReport::default();
-    let collected = collect(&repo, &workdir, target, options, &mut report)?;
+    let mut collected = collect(&repo, &workdir, cwd, target, options, &mut report)?;
+    let staged_entries = std::mem::take(&mut collected.staged);
     let repo_handle = Arc::new(Mutex::new(repo));
     let module_files: Option<Arc<dyn ModuleFiles>> = match target {
         Target::Staged => Some(Arc::new(IndexFiles::new(
             workdir.clone(),
             repo_handle.clone(),
+            staged_entries,
         ))),
         Target::Since(_) => None,
     };
@@ -244,6 +247,8 @@ struct Collected {
     files: Vec<Changed>,
     /// Config files changed on the new side: path → staged text (`None`: deleted).
     configs: HashMap<PathBuf, Option<String>>,
+    /// Staged mode: the index entries, for module lookups ([`IndexFiles`]).
+    staged: Vec<git::StagedEntry>,
 }
 
 fn git_error(what: &str, e: git2::Error) -> String {
@@ -253,12 +258,14 @@ fn git_error(what: &str, e: git2::Error) -> String {
 fn collect(
     repo: &Repository,
     workdir: &Path,
+    cwd: &Path,
     target: &Target,
     options: &ChangeOptions,
     report: &mut CheckReport,
 ) -> Result<Collected, String> {
     let mut diff_options = DiffOptions::new();
     diff_options.context_lines(0).ignore_submodules(true);
+    let mut staged = Vec::new();
     let mut diff = match target {
         Target::Staged => {
             let head_tree = match repo.head() {
@@ -276,27 +283,19 @@ fn collect(
                 }
                 Err(e) => return Err(git_error("cannot resolve HEAD", e)),
             };
-            let mut index = repo
-                .index()
-                .map_err(|e| git_error("cannot read the git index", e))?;
-            // Narrow the diff to the paths that changed, found by comparing tree ids
-            // (cost follows the change, not the repository); a conflicted index has no
-            // tree, so it is diffed whole.
-            if !index.has_conflicts() {
-                let changed = changed_paths(repo, head_tree.as_ref(), &mut index)?;
-                if changed.is_empty() {
+            match staged_diff(repo, head_tree.as_ref(), cwd, &mut diff_options)? {
+                (Some(diff), entries) => {
+                    staged = entries;
+                    diff
+                }
+                (None, entries) => {
                     return Ok(Collected {
                         files: Vec::new(),
                         configs: HashMap::new(),
-                    });
-                }
-                diff_options.disable_pathspec_match(true);
-                for path in &changed {
-                    diff_options.pathspec(path.as_str());
+                        staged: entries,
+                    })
                 }
             }
-            repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options))
-                .map_err(|e| git_error("cannot diff HEAD against the index", e))?
         }
         Target::Since(rev) => {
             let base = repo
@@ -327,6 +326,7 @@ fn collect(
     let mut collected = Collected {
         files: Vec::new(),
         configs: HashMap::new(),
+        staged,
     };
     for (idx, delta) in diff.deltas().enumerate() {
         let new = delta.new_file();
@@ -448,69 +448,214 @@ fn collect(
     Ok(collected)
 }
 
-/// Paths whose entries differ between `HEAD`'s tree and the index. The index tree is
-/// built with git's cache-tree (only invalidated directories are hashed; their tree
-/// objects are the ones `git commit` writes), then both trees are walked together,
-/// skipping subtrees with equal ids.
-fn changed_paths(
-    repo: &Repository,
+/// The diff of `HEAD` (`head`, `None` when unborn) against the index, narrowed to the
+/// paths that changed, and the index's stage-0 entries for module lookups. `None`
+/// when nothing is staged.
+///
+/// The index is read by [`git_index`] (see there for the measured reason), and only
+/// the changed entries are handed to libgit2, in an in-memory index. Split and sparse
+/// indexes and merges in progress (conflict stages) go through libgit2's own index.
+fn staged_diff<'r>(
+    repo: &'r Repository,
     head: Option<&git2::Tree>,
-    index: &mut git2::Index,
-) -> Result<Vec<String>, String> {
-    let staged = index
-        .write_tree_to(repo)
-        .and_then(|id| repo.find_tree(id))
-        .map_err(|e| git_error("cannot build the tree of the index", e))?;
-    let mut out = Vec::new();
-    compare_trees(repo, head, Some(&staged), "", &mut out)?;
-    Ok(out)
+    cwd: &Path,
+    diff_options: &mut DiffOptions,
+) -> Result<(Option<git2::Diff<'r>>, Vec<git::StagedEntry>), String> {
+    let path = git::index_path(repo, cwd);
+    let parsed = match git_index::read_file(&path) {
+        Ok(index) if !index.has_conflicts() => index,
+        Ok(_) | Err(IndexError::Unsupported(_)) => {
+            return libgit2_staged_diff(repo, head, diff_options)
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    // What `git commit` records: merged entries, not `git add -N` placeholders.
+    let committed: Vec<&git_index::Entry> = parsed
+        .entries
+        .iter()
+        .filter(|e| e.stage == 0 && !e.intent_to_add)
+        .collect();
+    let mut changed = Vec::new();
+    compare_index(
+        repo,
+        head,
+        &committed,
+        b"",
+        parsed.cache_tree.as_ref(),
+        &mut changed,
+    )?;
+    let entries = git::StagedEntry::from_index(&committed);
+    if changed.is_empty() {
+        return Ok((None, entries));
+    }
+    changed.sort();
+    changed.dedup();
+    let mut narrowed =
+        git2::Index::new().map_err(|e| git_error("cannot create an in-memory index", e))?;
+    for path in &changed {
+        let at = committed.partition_point(|e| e.path.as_slice() < path.as_slice());
+        let Some(entry) = committed.get(at).filter(|e| &e.path == path) else {
+            continue;
+        };
+        narrowed
+            .add(&in_memory_entry(entry))
+            .map_err(|e| git_error("cannot build the staged index", e))?;
+    }
+    diff_options.disable_pathspec_match(true);
+    for path in &changed {
+        diff_options.pathspec(path.as_slice());
+    }
+    let diff = repo
+        .diff_tree_to_index(head, Some(&narrowed), Some(diff_options))
+        .map_err(|e| git_error("cannot diff HEAD against the index", e))?;
+    Ok((Some(diff), entries))
 }
 
-fn compare_trees(
+fn in_memory_entry(entry: &git_index::Entry) -> git2::IndexEntry {
+    let zero = git2::IndexTime::new(0, 0);
+    git2::IndexEntry {
+        ctime: zero,
+        mtime: zero,
+        dev: 0,
+        ino: 0,
+        mode: entry.mode,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: entry.oid,
+        flags: 0,
+        flags_extended: 0,
+        path: entry.path.clone(),
+    }
+}
+
+/// The same through libgit2's index, for what [`git_index`] leaves to it.
+fn libgit2_staged_diff<'r>(
+    repo: &'r Repository,
+    head: Option<&git2::Tree>,
+    diff_options: &mut DiffOptions,
+) -> Result<(Option<git2::Diff<'r>>, Vec<git::StagedEntry>), String> {
+    let index = repo
+        .index()
+        .map_err(|e| git_error("cannot read the git index", e))?;
+    let entries = git::StagedEntry::from_libgit2(&index);
+    let diff = repo
+        .diff_tree_to_index(head, Some(&index), Some(diff_options))
+        .map_err(|e| git_error("cannot diff HEAD against the index", e))?;
+    Ok((Some(diff), entries))
+}
+
+/// Paths (bytes, from the root) whose entries differ between the tree `old` and the
+/// sorted index entries `new` of the directory `dir` (with its `/`; empty for the
+/// root). A directory whose valid cache-tree id equals the tree id is
+/// skipped whole; elsewhere the cost follows the directory's direct children (index
+/// subdirectories are jumped over by binary search).
+fn compare_index(
     repo: &Repository,
     old: Option<&git2::Tree>,
-    new: Option<&git2::Tree>,
-    prefix: &str,
-    out: &mut Vec<String>,
+    new: &[&git_index::Entry],
+    dir: &[u8],
+    cache: Option<&git_index::CacheTree>,
+    out: &mut Vec<Vec<u8>>,
 ) -> Result<(), String> {
-    type Entry = (git2::Oid, i32, Option<git2::ObjectType>);
-    let mut entries: std::collections::BTreeMap<Vec<u8>, (Option<Entry>, Option<Entry>)> =
-        std::collections::BTreeMap::new();
-    for (tree, is_new) in [(old, false), (new, true)] {
-        for e in tree.into_iter().flat_map(|t| t.iter()) {
-            let slot = entries.entry(e.name_bytes().to_vec()).or_default();
-            let value = Some((e.id(), e.filemode(), e.kind()));
-            if is_new {
-                slot.1 = value;
-            } else {
-                slot.0 = value;
+    if let (Some(tree), Some(valid)) = (old, cache.and_then(|c| c.valid_oid())) {
+        if tree.id() == valid {
+            return Ok(());
+        }
+    }
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    let skip = dir.len();
+    let mut i = 0;
+    while let Some(entry) = new.get(i) {
+        let rest = entry.path.get(skip..).unwrap_or_default();
+        match memchr::memchr(b'/', rest) {
+            Some(slash) => {
+                let name = &rest[..slash];
+                let sub_skip = skip + slash + 1;
+                let prefix = &entry.path[..sub_skip];
+                let len = new[i..].partition_point(|e| e.path.starts_with(prefix));
+                let sub_tree = match old.and_then(|t| t.get_name_bytes(name)) {
+                    Some(te) if te.kind() == Some(git2::ObjectType::Tree) => Some(
+                        repo.find_tree(te.id())
+                            .map_err(|e| git_error("cannot read a tree", e))?,
+                    ),
+                    Some(_) => {
+                        // A file replaced by a directory.
+                        out.push(entry.path[..sub_skip - 1].to_vec());
+                        None
+                    }
+                    None => None,
+                };
+                compare_index(
+                    repo,
+                    sub_tree.as_ref(),
+                    &new[i..i + len],
+                    prefix,
+                    cache.and_then(|c| c.child(name)),
+                    out,
+                )?;
+                seen.insert(name);
+                i += len.max(1);
+            }
+            None => {
+                let same = old.and_then(|t| t.get_name_bytes(rest)).is_some_and(|te| {
+                    te.kind() != Some(git2::ObjectType::Tree)
+                        && te.id() == entry.oid
+                        && te.filemode() as u32 == entry.mode
+                });
+                if !same {
+                    out.push(entry.path.clone());
+                    if let Some(te) = old.and_then(|t| t.get_name_bytes(rest)) {
+                        if te.kind() == Some(git2::ObjectType::Tree) {
+                            // A directory replaced by a file: all of it is deleted.
+                            let tree = repo
+                                .find_tree(te.id())
+                                .map_err(|e| git_error("cannot read a tree", e))?;
+                            let prefix = [entry.path.as_slice(), b"/"].concat();
+                            deleted_below(repo, &tree, &prefix, out)?;
+                        }
+                    }
+                }
+                seen.insert(rest);
+                i += 1;
             }
         }
     }
-    let find = |entry: &Option<Entry>| -> Result<Option<git2::Tree>, String> {
-        match entry {
-            Some((id, _, Some(git2::ObjectType::Tree))) => repo
-                .find_tree(*id)
-                .map(Some)
-                .map_err(|e| git_error("cannot read a tree", e)),
-            _ => Ok(None),
-        }
+    let Some(tree) = old else {
+        return Ok(());
     };
-    for (name, (a, b)) in entries {
-        if a == b {
+    for te in tree.iter() {
+        if seen.contains(te.name_bytes()) {
             continue;
         }
-        let Ok(name) = String::from_utf8(name) else {
-            continue;
-        };
-        let path = format!("{prefix}{name}");
-        let (ta, tb) = (find(&a)?, find(&b)?);
-        if ta.is_some() || tb.is_some() {
-            compare_trees(repo, ta.as_ref(), tb.as_ref(), &format!("{path}/"), out)?;
+        let path = [dir, te.name_bytes()].concat();
+        if te.kind() == Some(git2::ObjectType::Tree) {
+            let sub = repo
+                .find_tree(te.id())
+                .map_err(|e| git_error("cannot read a tree", e))?;
+            deleted_below(repo, &sub, &[path.as_slice(), b"/"].concat(), out)?;
+        } else {
+            out.push(path);
         }
-        let is_blob =
-            |e: &Option<Entry>| e.is_some_and(|(_, _, k)| k != Some(git2::ObjectType::Tree));
-        if is_blob(&a) || is_blob(&b) {
+    }
+    Ok(())
+}
+
+/// Every file of a tree that the index no longer has.
+fn deleted_below(
+    repo: &Repository,
+    tree: &git2::Tree,
+    prefix: &[u8],
+    out: &mut Vec<Vec<u8>>,
+) -> Result<(), String> {
+    for te in tree.iter() {
+        let path = [prefix, te.name_bytes()].concat();
+        if te.kind() == Some(git2::ObjectType::Tree) {
+            let sub = repo
+                .find_tree(te.id())
+                .map_err(|e| git_error("cannot read a tree", e))?;
+            deleted_below(repo, &sub, &[path.as_slice(), b"/"].concat(), out)?;
+        } else {
             out.push(path);
         }
     }
@@ -710,4 +855,118 @@ fn make_executable(path: &Path) -> Result<(), String> {
 #[cfg(not(unix))]
 fn make_executable(_path: &Path) -> Result<(), String> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// The cache-tree walk finds exactly the paths `git diff --cached` lists.
+    fn assert_changed_paths_match_git(dir: &Path) {
+        let repo = Repository::open(dir).expect("open");
+        let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+        let parsed = git_index::read_file(&dir.join(".git/index")).expect("index");
+        let committed: Vec<&git_index::Entry> = parsed
+            .entries
+            .iter()
+            .filter(|e| e.stage == 0 && !e.intent_to_add)
+            .collect();
+        let mut changed = Vec::new();
+        compare_index(
+            &repo,
+            head.as_ref(),
+            &committed,
+            b"",
+            parsed.cache_tree.as_ref(),
+            &mut changed,
+        )
+        .expect("walk");
+        changed.sort();
+        changed.dedup();
+        let ours: Vec<String> = changed
+            .into_iter()
+            .map(|p| String::from_utf8(p).expect("utf-8"))
+            .collect();
+        let theirs: Vec<String> = git(dir, &["diff", "--cached", "--name-only", "--no-renames"])
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn changed_paths_equal_git_diff_cached() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let d = tmp.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        for i in 0..5 {
+            for j in 0..4 {
+                write(d, &format!("p{i}/q{j}/m.py"), &format!("x = {i}{j}\n"));
+            }
+        }
+        write(d, "top.py", "t = 1\n");
+        write(d, "gone/a.py", "a = 1\n");
+        write(d, "gone/deeper/b.py", "b = 1\n");
+        write(d, "becomes_dir", "f\n");
+        write(d, "becomes_file/c.py", "c = 1\n");
+        write(d, "run.sh", "#!/bin/sh\n");
+        git(d, &["add", "-A"]);
+        assert_changed_paths_match_git(d);
+        git(d, &["commit", "-q", "-m", "init"]);
+        assert_changed_paths_match_git(d);
+
+        write(d, "p1/q2/m.py", "x = 'changed'\n");
+        write(d, "p4/new/n.py", "n = 1\n");
+        write(d, "p3/q0/extra.py", "e = 1\n");
+        std::fs::remove_file(d.join("p0/q1/m.py")).expect("rm");
+        std::fs::remove_dir_all(d.join("gone")).expect("rm");
+        std::fs::remove_file(d.join("becomes_dir")).expect("rm");
+        write(d, "becomes_dir/inside.py", "i = 1\n");
+        std::fs::remove_dir_all(d.join("becomes_file")).expect("rm");
+        write(d, "becomes_file", "now a file\n");
+        git(d, &["add", "-A"]);
+        git(d, &["update-index", "--chmod=+x", "top.py"]);
+        write(d, "p2/ita.py", "not committed\n");
+        git(d, &["add", "-N", "p2/ita.py"]);
+        assert_changed_paths_match_git(d);
+
+        // Without a cache tree every directory is compared entry by entry.
+        git(d, &["read-tree", "HEAD"]);
+        write(d, "p2/q3/m.py", "x = 'again'\n");
+        git(d, &["add", "p2/q3/m.py"]);
+        let parsed = git_index::read_file(&d.join(".git/index")).expect("index");
+        assert!(parsed
+            .cache_tree
+            .as_ref()
+            .and_then(git_index::CacheTree::valid_oid)
+            .is_none());
+        assert_changed_paths_match_git(d);
+
+        // A fully valid cache tree equal to HEAD: nothing to walk.
+        git(d, &["reset", "-q", "--hard"]);
+        git(d, &["write-tree"]);
+        assert_changed_paths_match_git(d);
+        git(d, &["update-index", "--index-version", "4"]);
+        write(d, "p0/q0/m.py", "x = 'v4'\n");
+        git(d, &["add", "-A"]);
+        assert_changed_paths_match_git(d);
+    }
 }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod fixer;
 pub mod git;
+pub mod git_index;
 pub mod hook;
 pub mod lint;
 pub mod output;

@@ -1,0 +1,582 @@
+//! A reader of git's index file (`.git/index`), for the pre-commit fast path.
+//!
+//! Why not libgit2's index: `git_index_read` always verifies the SHA-1 trailer of the
+//! whole file (SHA-1DC, collision-detecting, slow), validates every path and builds a
+//! hash map of all entries. Measured on a 50k-file repository with 3 staged files,
+//! `check --staged` spent 94 ms CPU, most of it there, against 14 ms for
+//! `git diff --cached --name-only`. Git itself trusts the index without hashing it on
+//! every read, and so does this reader: it parses entries (versions 2, 3 and 4, with
+//! v4's path prefix compression) and the `TREE` cache-tree extension, nothing else.
+//! Split (`link`) and sparse (`sdir`) indexes are reported as [`Unsupported`] so the
+//! caller can fall back to libgit2. Malformed input is an error value, never a panic.
+//!
+//! Format: <https://git-scm.com/docs/index-format>.
+
+use std::fmt;
+use std::path::Path;
+
+use git2::Oid;
+
+const HASH_LEN: usize = 20;
+/// ctime, mtime (s + ns each), dev, ino, mode, uid, gid, size: ten 32-bit words.
+const STAT_LEN: usize = 40;
+const FLAG_EXTENDED: u16 = 0x4000;
+const XFLAG_INTENT_TO_ADD: u16 = 0x2000;
+const XFLAG_SKIP_WORKTREE: u16 = 0x4000;
+
+/// One index entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Path relative to the work tree root, `/`-separated, as git stores it (bytes).
+    pub path: Vec<u8>,
+    pub mode: u32,
+    pub oid: Oid,
+    /// 0 for a merged entry, 1–3 for the sides of a conflict.
+    pub stage: u8,
+    /// `git add -N`: a placeholder that `git commit` does not record.
+    pub intent_to_add: bool,
+    pub skip_worktree: bool,
+}
+
+/// A node of the cache tree: the tree id of a directory, when still valid.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CacheTree {
+    /// Directory name (empty for the root).
+    pub name: Vec<u8>,
+    /// Number of index entries covered; `None` when invalidated.
+    pub entry_count: Option<u32>,
+    pub oid: Option<Oid>,
+    pub children: Vec<CacheTree>,
+}
+
+impl CacheTree {
+    /// The tree id of this directory when it is known to match the index.
+    pub fn valid_oid(&self) -> Option<Oid> {
+        self.entry_count.and(self.oid)
+    }
+
+    pub fn child(&self, name: &[u8]) -> Option<&CacheTree> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+/// A parsed index: entries sorted by (path, stage) as git writes them.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub version: u32,
+    pub entries: Vec<Entry>,
+    pub cache_tree: Option<CacheTree>,
+}
+
+impl Index {
+    pub fn has_conflicts(&self) -> bool {
+        self.entries.iter().any(|e| e.stage != 0)
+    }
+}
+
+/// Why an index could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexError {
+    /// Not an index, or truncated/corrupt: the message says where.
+    Malformed(String),
+    /// A valid index using a feature this reader leaves to libgit2.
+    Unsupported(String),
+    Io(String),
+}
+
+impl fmt::Display for IndexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IndexError::Malformed(m) => write!(f, "malformed git index: {m}"),
+            IndexError::Unsupported(m) => write!(f, "unsupported git index: {m}"),
+            IndexError::Io(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+/// Read the index file at `path`; a missing file is an empty index (fresh repository).
+pub fn read_file(path: &Path) -> Result<Index, IndexError> {
+    match std::fs::read(path) {
+        Ok(bytes) => parse(&bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Index {
+            version: 2,
+            ..Index::default()
+        }),
+        Err(e) => Err(IndexError::Io(format!(
+            "{}: cannot read: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn malformed(msg: impl Into<String>) -> IndexError {
+    IndexError::Malformed(msg.into())
+}
+
+/// A bounds-checked cursor.
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], IndexError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&end| end <= self.data.len())
+            .ok_or_else(|| malformed(format!("truncated {what} at byte {}", self.pos)))?;
+        let out = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(out)
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32, IndexError> {
+        let b = self.take(4, what)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u16(&mut self, what: &str) -> Result<u16, IndexError> {
+        let b = self.take(2, what)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn oid(&mut self, what: &str) -> Result<Oid, IndexError> {
+        let b = self.take(HASH_LEN, what)?;
+        Oid::from_bytes(b).map_err(|e| malformed(format!("{what}: {}", e.message())))
+    }
+
+    /// Bytes up to (not including) the next NUL, which is consumed.
+    fn until_nul(&mut self, what: &str) -> Result<&'a [u8], IndexError> {
+        let rest = &self.data[self.pos..];
+        let len = memchr::memchr(0, rest)
+            .ok_or_else(|| malformed(format!("unterminated {what} at byte {}", self.pos)))?;
+        self.pos += len + 1;
+        Ok(&rest[..len])
+    }
+
+    /// Git's offset varint (index v4 prefix lengths).
+    fn varint(&mut self, what: &str) -> Result<usize, IndexError> {
+        let mut byte = self.take(1, what)?[0];
+        let mut value = usize::from(byte & 0x7f);
+        while byte & 0x80 != 0 {
+            byte = self.take(1, what)?[0];
+            value = value
+                .checked_add(1)
+                .and_then(|v| v.checked_mul(128))
+                .and_then(|v| v.checked_add(usize::from(byte & 0x7f)))
+                .ok_or_else(|| malformed(format!("{what}: varint overflow")))?;
+        }
+        Ok(value)
+    }
+}
+
+/// Parse index bytes. The trailing checksum is skipped, not verified (see module docs).
+pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
+    if data.len() < 12 + HASH_LEN {
+        return Err(malformed(format!("{} bytes is too short", data.len())));
+    }
+    // Extensions and entries end where the trailing checksum begins.
+    let body = &data[..data.len() - HASH_LEN];
+    let mut r = Reader { data: body, pos: 0 };
+    if r.take(4, "signature")? != b"DIRC" {
+        return Err(malformed("bad signature (expected DIRC)"));
+    }
+    let version = r.u32("version")?;
+    if !(2..=4).contains(&version) {
+        return Err(IndexError::Unsupported(format!("index version {version}")));
+    }
+    let count = r.u32("entry count")? as usize;
+    // Each entry takes at least 62 bytes on disk; a larger count is a lie.
+    if count > body.len() / 62 {
+        return Err(malformed(format!(
+            "{count} entries cannot fit in {} bytes",
+            body.len()
+        )));
+    }
+    let mut entries: Vec<Entry> = Vec::with_capacity(count);
+    let mut previous: Vec<u8> = Vec::new();
+    let mut deferred: Option<IndexError> = None;
+    for i in 0..count {
+        let start = r.pos;
+        r.take(STAT_LEN - 16, "entry stat data")?;
+        let mode = r.u32("entry mode")?;
+        r.take(12, "entry stat data")?;
+        let oid = r.oid("entry object id")?;
+        let flags = r.u16("entry flags")?;
+        let xflags = if flags & FLAG_EXTENDED != 0 {
+            if version < 3 {
+                return Err(malformed(format!(
+                    "entry {i}: extended flags in a version 2 index"
+                )));
+            }
+            r.u16("entry extended flags")?
+        } else {
+            0
+        };
+        let path = if version == 4 {
+            let strip = r.varint("entry path prefix length")?;
+            let keep = previous.len().checked_sub(strip).ok_or_else(|| {
+                malformed(format!(
+                    "entry {i}: strips {strip} bytes from a {}-byte path",
+                    previous.len()
+                ))
+            })?;
+            let suffix = r.until_nul("entry path")?;
+            let mut path = Vec::with_capacity(keep + suffix.len());
+            path.extend_from_slice(&previous[..keep]);
+            path.extend_from_slice(suffix);
+            path
+        } else {
+            let fixed = r.pos - start;
+            let path = r.until_nul("entry path")?.to_vec();
+            // NUL padding to a multiple of 8, at least one NUL (already consumed).
+            let padded = (fixed + path.len() + 8) & !7;
+            let consumed = r.pos - start;
+            if padded < consumed {
+                return Err(malformed(format!("entry {i}: bad padding")));
+            }
+            r.take(padded - consumed, "entry padding")?;
+            path
+        };
+        // A split index stores replacements with empty paths: judge after the
+        // extensions have said whether this is one.
+        if deferred.is_none() {
+            if path.is_empty() {
+                deferred = Some(malformed(format!("entry {i}: empty path")));
+            } else if path < previous {
+                deferred = Some(malformed(format!(
+                    "entry {i}: `{}` is out of order",
+                    String::from_utf8_lossy(&path)
+                )));
+            }
+        }
+        entries.push(Entry {
+            mode,
+            oid,
+            stage: ((flags >> 12) & 0x3) as u8,
+            intent_to_add: xflags & XFLAG_INTENT_TO_ADD != 0,
+            skip_worktree: xflags & XFLAG_SKIP_WORKTREE != 0,
+            path: path.clone(),
+        });
+        previous = path;
+    }
+    let mut cache_tree = None;
+    let mut unsupported = None;
+    while r.pos < body.len() {
+        let signature = r.take(4, "extension signature")?;
+        let size = r.u32("extension size")? as usize;
+        let ext = r.take(size, "extension data")?;
+        match signature {
+            b"TREE" => cache_tree = Some(parse_cache_tree(ext)?),
+            b"link" => return Err(IndexError::Unsupported("split index (link)".into())),
+            b"sdir" => unsupported = Some(IndexError::Unsupported("sparse index (sdir)".into())),
+            // Optional extensions (uppercase first letter) can be ignored.
+            [b'A'..=b'Z', ..] => {}
+            other => {
+                return Err(IndexError::Unsupported(format!(
+                    "required extension `{}`",
+                    String::from_utf8_lossy(other)
+                )))
+            }
+        }
+    }
+    if let Some(e) = deferred.or(unsupported) {
+        return Err(e);
+    }
+    Ok(Index {
+        version,
+        entries,
+        cache_tree,
+    })
+}
+
+/// `TREE`: nodes in pre-order, each `name NUL count SP subtrees LF [oid]`.
+fn parse_cache_tree(data: &[u8]) -> Result<CacheTree, IndexError> {
+    let mut r = Reader { data, pos: 0 };
+    let root = cache_tree_node(&mut r, 0)?;
+    if r.pos != data.len() {
+        return Err(malformed("cache tree: trailing bytes"));
+    }
+    Ok(root)
+}
+
+fn cache_tree_node(r: &mut Reader<'_>, depth: usize) -> Result<CacheTree, IndexError> {
+    // Git paths cannot nest deeper than their length allows; this bounds recursion.
+    if depth > 4096 {
+        return Err(malformed("cache tree: nested too deeply"));
+    }
+    let name = r.until_nul("cache tree name")?.to_vec();
+    let count_text = r.take_until(b' ', "cache tree entry count")?;
+    let subtrees_text = r.take_until(b'\n', "cache tree subtree count")?;
+    let count: i64 = ascii_number(count_text, "cache tree entry count")?;
+    let subtrees: i64 = ascii_number(subtrees_text, "cache tree subtree count")?;
+    let entry_count = if count < 0 {
+        None
+    } else {
+        Some(u32::try_from(count).map_err(|_| malformed("cache tree: entry count too large"))?)
+    };
+    let oid = match entry_count {
+        Some(_) => Some(r.oid("cache tree object id")?),
+        None => None,
+    };
+    let subtrees =
+        usize::try_from(subtrees).map_err(|_| malformed("cache tree: negative subtree count"))?;
+    if subtrees > r.data.len() {
+        return Err(malformed("cache tree: subtree count exceeds the data"));
+    }
+    let mut children = Vec::with_capacity(subtrees);
+    for _ in 0..subtrees {
+        children.push(cache_tree_node(r, depth + 1)?);
+    }
+    Ok(CacheTree {
+        name,
+        entry_count,
+        oid,
+        children,
+    })
+}
+
+impl<'a> Reader<'a> {
+    fn take_until(&mut self, stop: u8, what: &str) -> Result<&'a [u8], IndexError> {
+        let rest = &self.data[self.pos..];
+        let len = memchr::memchr(stop, rest)
+            .ok_or_else(|| malformed(format!("unterminated {what} at byte {}", self.pos)))?;
+        self.pos += len + 1;
+        Ok(&rest[..len])
+    }
+}
+
+fn ascii_number(text: &[u8], what: &str) -> Result<i64, IndexError> {
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or_else(|| {
+            malformed(format!(
+                "{what}: `{}` is not a number",
+                String::from_utf8_lossy(text)
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// A repository with nested directories, an executable file and a symlink, committed.
+    fn repo() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let d = tmp.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        write(d, "a/x.py", "x = 1\n");
+        write(d, "a/sub/deep_name_that_is_long.py", "y = 2\n");
+        write(d, "a/sub/deep_name_that_is_longer.py", "y = 3\n");
+        write(d, "b/y.py", "y = 2\n");
+        write(d, "b-c.py", "z = 3\n");
+        write(d, "run.sh", "#!/bin/sh\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(d.join("run.sh"), std::fs::Permissions::from_mode(0o755))
+                .expect("chmod");
+            std::os::unix::fs::symlink("b/y.py", d.join("link.py")).expect("symlink");
+        }
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "init"]);
+        tmp
+    }
+
+    /// Our entries must equal libgit2's reading of the same file.
+    fn assert_same_as_libgit2(dir: &Path) -> Index {
+        let path = dir.join(".git/index");
+        let ours = read_file(&path).expect("parses");
+        let theirs = git2::Index::open(&path).expect("libgit2 reads");
+        let theirs: Vec<(Vec<u8>, u32, Oid, u8)> = theirs
+            .iter()
+            .map(|e| (e.path, e.mode, e.id, ((e.flags >> 12) & 3) as u8))
+            .collect();
+        let mine: Vec<(Vec<u8>, u32, Oid, u8)> = ours
+            .entries
+            .iter()
+            .map(|e| (e.path.clone(), e.mode, e.oid, e.stage))
+            .collect();
+        assert_eq!(mine, theirs);
+        assert!(!mine.is_empty());
+        ours
+    }
+
+    fn rev(dir: &Path, spec: &str) -> Oid {
+        Oid::from_str(&git(dir, &["rev-parse", spec])).expect("oid")
+    }
+
+    #[test]
+    fn version_2_with_valid_cache_tree() {
+        let tmp = repo();
+        let d = tmp.path();
+        git(d, &["update-index", "--index-version", "2"]);
+        git(d, &["write-tree"]);
+        let index = assert_same_as_libgit2(d);
+        assert_eq!(index.version, 2);
+        let root = index.cache_tree.expect("TREE extension");
+        assert_eq!(root.valid_oid(), Some(rev(d, "HEAD^{tree}")));
+        let a = root.child(b"a").expect("a");
+        assert_eq!(a.valid_oid(), Some(rev(d, "HEAD:a")));
+        assert_eq!(a.entry_count, Some(3));
+        let sub = a.child(b"sub").expect("a/sub");
+        assert_eq!(sub.valid_oid(), Some(rev(d, "HEAD:a/sub")));
+        let modes: Vec<u32> = index.entries.iter().map(|e| e.mode).collect();
+        assert!(modes.contains(&0o100755) && modes.contains(&0o120000));
+    }
+
+    #[test]
+    fn cache_tree_invalidated_by_git_add() {
+        let tmp = repo();
+        let d = tmp.path();
+        write(d, "a/sub/deep_name_that_is_long.py", "y = 20\n");
+        git(d, &["add", "a/sub/deep_name_that_is_long.py"]);
+        let index = assert_same_as_libgit2(d);
+        let root = index.cache_tree.expect("TREE extension");
+        assert_eq!(root.valid_oid(), None);
+        let a = root.child(b"a").expect("a");
+        assert_eq!(a.valid_oid(), None);
+        assert_eq!(a.child(b"sub").and_then(CacheTree::valid_oid), None);
+        assert_eq!(
+            root.child(b"b").and_then(CacheTree::valid_oid),
+            Some(rev(d, "HEAD:b"))
+        );
+    }
+
+    #[test]
+    fn version_3_with_intent_to_add() {
+        let tmp = repo();
+        let d = tmp.path();
+        git(d, &["update-index", "--index-version", "3"]);
+        write(d, "a/new.py", "n = 1\n");
+        git(d, &["add", "-N", "a/new.py"]);
+        let index = assert_same_as_libgit2(d);
+        assert_eq!(index.version, 3);
+        let new = index
+            .entries
+            .iter()
+            .find(|e| e.path == b"a/new.py")
+            .expect("entry");
+        assert!(new.intent_to_add);
+        assert!(index.entries.iter().filter(|e| e.intent_to_add).count() == 1);
+    }
+
+    #[test]
+    fn version_4_prefix_compression() {
+        let tmp = repo();
+        let d = tmp.path();
+        git(d, &["update-index", "--index-version", "4"]);
+        write(d, "a/sub/deep_name_that_is_l.py", "q = 1\n");
+        git(d, &["add", "-A"]);
+        let index = assert_same_as_libgit2(d);
+        assert_eq!(index.version, 4);
+        let bytes = std::fs::read(d.join(".git/index")).expect("read");
+        assert!(
+            !bytes
+                .windows(b"a/sub/deep_name_that_is_longer.py".len())
+                .any(|w| w == b"a/sub/deep_name_that_is_longer.py"),
+            "v4 stores the shared prefix once"
+        );
+    }
+
+    #[test]
+    fn conflicted_stages() {
+        let tmp = repo();
+        let d = tmp.path();
+        git(d, &["checkout", "-q", "-b", "side"]);
+        write(d, "b/y.py", "y = 'side'\n");
+        git(d, &["commit", "-q", "-am", "side"]);
+        git(d, &["checkout", "-q", "main"]);
+        write(d, "b/y.py", "y = 'main'\n");
+        git(d, &["commit", "-q", "-am", "main"]);
+        let merge = Command::new("git")
+            .current_dir(d)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["merge", "-q", "side"])
+            .output()
+            .expect("git runs");
+        assert!(!merge.status.success(), "the merge conflicts");
+        let index = assert_same_as_libgit2(d);
+        assert!(index.has_conflicts());
+        let stages: Vec<u8> = index
+            .entries
+            .iter()
+            .filter(|e| e.path == b"b/y.py")
+            .map(|e| e.stage)
+            .collect();
+        assert_eq!(stages, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn split_and_sparse_indexes_are_unsupported() {
+        let tmp = repo();
+        let d = tmp.path();
+        git(d, &["update-index", "--split-index"]);
+        let split = read_file(&d.join(".git/index")).map(|i| i.version);
+        assert_eq!(
+            split,
+            Err(IndexError::Unsupported("split index (link)".to_string()))
+        );
+        let tmp = repo();
+        let d = tmp.path();
+        git(
+            d,
+            &["sparse-checkout", "set", "--cone", "--sparse-index", "a"],
+        );
+        let sparse = read_file(&d.join(".git/index")).map(|i| i.version);
+        assert_eq!(
+            sparse,
+            Err(IndexError::Unsupported("sparse index (sdir)".to_string()))
+        );
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        let tmp = repo();
+        let d = tmp.path();
+        git(d, &["update-index", "--index-version", "4"]);
+        let good = std::fs::read(d.join(".git/index")).expect("read");
+        assert!(parse(&good).is_ok());
+        // Every truncation and a byte flipped at every position: errors, never panics.
+        for len in 0..good.len() {
+            let _ = parse(&good[..len]);
+        }
+        for pos in 0..good.len() {
+            for byte in [0x00, 0xff, b'\n', b' ', 0x80] {
+                let mut bad = good.clone();
+                bad[pos] = byte;
+                let _ = parse(&bad);
+            }
+        }
+        let err = parse(b"NOPE\0\0\0\x02\0\0\0\0aaaaaaaaaaaaaaaaaaaa").map(|i| i.version);
+        assert_eq!(
+            err,
+            Err(IndexError::Malformed(
+                "bad signature (expected DIRC)".to_string()
+            ))
+        );
+        let err = parse(&good[..good.len() - 30]).map(|i| i.version);
+        assert!(matches!(err, Err(IndexError::Malformed(_))), "{err:?}");
+    }
+}
