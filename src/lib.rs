@@ -12,6 +12,7 @@ pub mod fixer;
 pub mod lint;
 pub mod output;
 pub mod prefilter;
+pub mod reduce;
 pub mod project;
 pub mod python;
 pub mod rules;

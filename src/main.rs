@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use ssotlint::check::{check_paths, CheckReport};
+use ssotlint::check::{check_paths, check_paths_with, CheckReport};
 use ssotlint::fixer::{fix_paths, FixMode};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
@@ -71,6 +71,9 @@ struct CheckArgs {
     /// Accepted for ruff compatibility; ssotlint keeps no cache.
     #[arg(long)]
     no_cache: bool,
+    /// Parse every body in full (verifies the body reducer; see bench/README.md).
+    #[arg(long, hide = true)]
+    no_reduce: bool,
 }
 
 fn main() -> ExitCode {
@@ -127,7 +130,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if args.fix || args.diff {
         return run_fix(&paths, &store, &options, &args);
     }
-    let report = check_paths(&paths, &store, &options);
+    let report = if args.no_reduce {
+        check_paths_with(&paths, &store, &options, false)
+    } else {
+        check_paths(&paths, &store, &options)
+    };
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
