@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{lint_text, LintOptions};
+use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::output::display_path;
 use crate::prefilter::{body_needles, Prefilter};
 use crate::reduce::Reducer;
@@ -171,7 +171,13 @@ fn check_file(
         });
     }
     let absolute = crate::config::normalize(path);
-    let linted = lint_reduced(&absolute, text, &settings, options, filters.reducer.as_ref());
+    let linted = lint_reduced(
+        &absolute,
+        text,
+        &settings,
+        options,
+        filters.reducer.as_ref(),
+    );
     Outcome::Linted(FileReport {
         path: path.to_path_buf(),
         source: linted.source,
@@ -179,7 +185,7 @@ fn check_file(
     })
 }
 
-/// Lint `text` with the bodies no rule reads blanked. The report keeps the original
+/// Lint `text` with the bodies no rule reads blanked (and not even lexed). The report keeps the original
 /// text (offsets are the same). When the reduced text does not parse cleanly, the
 /// original is linted instead, so tree-sitter's error recovery sees what it always saw.
 fn lint_reduced(
@@ -192,7 +198,11 @@ fn lint_reduced(
     let Some(reduced) = reducer.and_then(|r| r.reduce(&text)) else {
         return lint_text(path, text, settings, options);
     };
-    let mut linted = lint_text(path, reduced, settings, options);
+    let ranges = reduced.included;
+    let mut linted = lint_with(path, reduced.text, settings, options, |t, module| {
+        crate::python::analyze_included(t, module, &ranges)
+            .unwrap_or_else(|| crate::python::analyze(t, module))
+    });
     if linted.facts.has_syntax_errors() {
         return lint_text(path, text, settings, options);
     }

@@ -83,9 +83,21 @@ pub struct Linted {
 
 /// Lint `text` as if it were the file at `path` (which need not exist on disk).
 pub fn lint_text(path: &Path, text: String, settings: &Settings, options: &LintOptions) -> Linted {
+    lint_with(path, text, settings, options, python::analyze)
+}
+
+/// [`lint_text`] with the parse supplied by the caller (the CLI's body reducer parses
+/// only part of the text).
+pub fn lint_with(
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    options: &LintOptions,
+    analyze: impl FnOnce(&str, Option<&ModuleName>) -> Facts,
+) -> Linted {
     let source = SourceText::new(text);
     let module = python::modules::module_of(path, &settings.src);
-    let facts = python::analyze(source.text(), module.as_ref());
+    let facts = analyze(source.text(), module.as_ref());
     let selection = options.selection(settings);
     let diagnostics = {
         let ctx = FileContext {

@@ -24,6 +24,53 @@ pub struct Reducer {
     any_case: Option<AhoCorasick>,
 }
 
+/// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
+/// blanked bodies after their `...` (parsing only those gives the same tree as parsing the
+/// spaces, without lexing them).
+pub struct Reduced {
+    pub text: String,
+    pub included: Vec<tree_sitter::Range>,
+}
+
+/// The complement of `blanks` (each keeping its first three bytes, the `...`), with the
+/// rows and byte columns tree-sitter wants.
+fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Range> {
+    let mut ranges = Vec::with_capacity(blanks.len() + 1);
+    let (mut row, mut line_start, mut scanned) = (0usize, 0usize, 0usize);
+    let mut point = |at: usize| {
+        for (i, &c) in b[scanned..at].iter().enumerate() {
+            if c == b'\n' {
+                row += 1;
+                line_start = scanned + i + 1;
+            }
+        }
+        scanned = at;
+        tree_sitter::Point::new(row, at - line_start)
+    };
+    let mut start = 0;
+    let mut start_point = point(0);
+    for &(s, e) in blanks {
+        let end = s + 3;
+        let end_point = point(end);
+        ranges.push(tree_sitter::Range {
+            start_byte: start,
+            end_byte: end,
+            start_point,
+            end_point,
+        });
+        start = e;
+        start_point = point(e);
+    }
+    let end_point = point(b.len());
+    ranges.push(tree_sitter::Range {
+        start_byte: start,
+        end_byte: b.len(),
+        start_point,
+        end_point,
+    });
+    ranges
+}
+
 /// Rounds of alias discovery (`from m import Needle as Alias`) before giving up on a file.
 const ALIAS_ROUNDS: usize = 4;
 
@@ -47,7 +94,7 @@ impl Reducer {
     }
 
     /// The reduced text, or `None` when nothing can be blanked (or the scanner is unsure).
-    pub fn reduce(&self, text: &str) -> Option<String> {
+    pub fn reduce(&self, text: &str) -> Option<Reduced> {
         let lines = logical_lines(text.as_bytes())?;
         if !lines
             .iter()
@@ -61,8 +108,9 @@ impl Reducer {
         if blanks.is_empty() {
             return None;
         }
+        let included = included_ranges(text.as_bytes(), &blanks);
         let mut out = text.as_bytes().to_vec();
-        for (start, end) in blanks {
+        for &(start, end) in &blanks {
             for b in &mut out[start..end] {
                 if *b != b'\n' && *b != b'\r' {
                     *b = b' ';
@@ -72,7 +120,8 @@ impl Reducer {
         }
         // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
         // line break), so this cannot fail; `None` keeps the text if it ever did.
-        String::from_utf8(out).ok()
+        let text = String::from_utf8(out).ok()?;
+        Some(Reduced { text, included })
     }
 
     /// Every needle occurrence as `(start, end)`, sorted by start, aliases included;
@@ -312,7 +361,11 @@ fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
         });
         i = end;
         if i < n {
-            i = if b[i] == b'\r' { after_cr(b, i)? } else { i + 1 };
+            i = if b[i] == b'\r' {
+                after_cr(b, i)?
+            } else {
+                i + 1
+            };
         }
     }
     Some(lines)
@@ -421,7 +474,9 @@ fn scan_logical(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
             }
         }
     }
-    brackets.is_empty().then_some((n, first_break.unwrap_or(n), colon_last))
+    brackets
+        .is_empty()
+        .then_some((n, first_break.unwrap_or(n), colon_last))
 }
 
 fn closer(open: u8) -> u8 {
@@ -559,7 +614,7 @@ mod tests {
         let needles: Vec<String> = needles.iter().map(|s| s.to_string()).collect();
         Reducer::new(&needles, &[])
             .reduce(text)
-            .unwrap_or_else(|| text.to_string())
+            .map_or_else(|| text.to_string(), |r| r.text)
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ssotlint::config::Settings;
-use ssotlint::lint::{lint_text, LintOptions};
+use ssotlint::lint::{lint_text, lint_with, LintOptions};
 use ssotlint::prefilter::body_needles;
 use ssotlint::reduce::Reducer;
 use ssotlint::rules::RuleSelection;
@@ -38,7 +38,12 @@ fn both(dir: &Path, extra: &[&str]) -> (String, String, i32, i32) {
 fn assert_same(dir: &Path, extra: &[&str]) -> usize {
     let (reduced, full, rc_reduced, rc_full) = both(dir, extra);
     assert_eq!(rc_reduced, rc_full);
-    assert_eq!(reduced, full, "reduced and full checks differ in {}", dir.display());
+    assert_eq!(
+        reduced,
+        full,
+        "reduced and full checks differ in {}",
+        dir.display()
+    );
     let values: Vec<serde_json::Value> = serde_json::from_str(&full).expect("json output");
     values.len()
 }
@@ -60,11 +65,24 @@ fn synthetic_corpus_is_unchanged() {
         .args(["--files", "300"])
         .output()
         .expect("run gen_corpus.py");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let found = assert_same(&out, &[]);
     assert!(found > 30, "the corpus has planted findings: {found}");
     // Each rule family alone selects different needles.
-    for select in ["SSOT001,SSOT004", "SSOT102", "SSOT103", "SSOT104", "SSOT105", "SSOT201", "SSOT202,SSOT301", "SSOT101"] {
+    for select in [
+        "SSOT001,SSOT004",
+        "SSOT102",
+        "SSOT103",
+        "SSOT104",
+        "SSOT105",
+        "SSOT201",
+        "SSOT202,SSOT301",
+        "SSOT101",
+    ] {
         assert_same(&out, &["--select", select]);
     }
 }
@@ -148,7 +166,9 @@ fn lexical_traps_are_unchanged() {
     let dir = write_traps();
     let found = assert_same(dir.path(), &[]);
     assert!(found >= 8, "the traps hold findings: {found}");
-    for select in ["SSOT004", "SSOT102", "SSOT103", "SSOT104", "SSOT201", "SSOT3"] {
+    for select in [
+        "SSOT004", "SSOT102", "SSOT103", "SSOT104", "SSOT201", "SSOT3",
+    ] {
         assert_same(dir.path(), &["--select", select]);
     }
 }
@@ -163,7 +183,7 @@ fn lexical_traps_are_reduced_in_place() {
     let reducer = Reducer::new(&exact, &any_case);
     let mut reduced_files = 0;
     for (path, text) in TRAPS {
-        let Some(reduced) = reducer.reduce(text) else {
+        let Some(reduced) = reducer.reduce(text).map(|r| r.text) else {
             continue;
         };
         reduced_files += 1;
@@ -176,15 +196,21 @@ fn lexical_traps_are_reduced_in_place() {
                 .collect()
         };
         assert_eq!(breaks(&reduced), breaks(text), "{path}");
-        let errors = ssotlint::python::analyze(&reduced, None).syntax_errors.len();
+        let errors = ssotlint::python::analyze(&reduced, None)
+            .syntax_errors
+            .len();
         assert_eq!(errors, 0, "{path}: {reduced}");
     }
     assert!(reduced_files >= 4, "reduced {reduced_files} files");
     // The broken file is left alone.
     assert!(reducer.reduce(TRAPS[TRAPS.len() - 1].1).is_none());
     // Blanked here: bodies without needles. Kept: `__new__`, the classmethod, the global.
-    let nested = TRAPS.iter().find(|(p, _)| *p == "app/nested.py").expect("nested").1;
-    let reduced = reducer.reduce(nested).expect("reduced");
+    let nested = TRAPS
+        .iter()
+        .find(|(p, _)| *p == "app/nested.py")
+        .expect("nested")
+        .1;
+    let reduced = reducer.reduce(nested).expect("reduced").text;
     assert!(!reduced.contains("range(3)"));
     assert!(reduced.contains("cls._instance = super().__new__(cls)"));
     assert!(reduced.contains("cls._shared = cls()"));
@@ -211,7 +237,10 @@ fn stdlib_sample(count: usize) -> Vec<PathBuf> {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if path.is_dir() {
-                if !matches!(name.as_str(), "site-packages" | "dist-packages" | "__pycache__") {
+                if !matches!(
+                    name.as_str(),
+                    "site-packages" | "dist-packages" | "__pycache__"
+                ) {
                     stack.push(path);
                 }
             } else if name.ends_with(".py") {
@@ -244,23 +273,36 @@ fn stdlib_sample_parses_and_lints_the_same() {
         let original_errors = ssotlint::python::analyze(&text, None).syntax_errors.len();
         if let Some(reduced) = blank_all.reduce(&text) {
             reduced_files += 1;
-            assert_eq!(reduced.len(), text.len());
-            let errors = ssotlint::python::analyze(&reduced, None).syntax_errors.len();
+            assert_eq!(reduced.text.len(), text.len());
+            let errors = ssotlint::python::analyze(&reduced.text, None)
+                .syntax_errors
+                .len();
+            let included =
+                ssotlint::python::analyze_included(&reduced.text, None, &reduced.included)
+                    .expect("ranges accepted")
+                    .syntax_errors
+                    .len();
             assert!(
-                errors <= original_errors,
-                "{}: {errors} errors after reduction, {original_errors} before",
+                errors <= original_errors && included <= original_errors,
+                "{}: {errors} errors after reduction ({included} parsing only the kept \
+                 ranges), {original_errors} before",
                 path.display()
             );
         }
         if let Some(reduced) = real.reduce(&text) {
-            let key = |t: String| {
-                lint_text(&path, t, &settings, &options)
+            let key = |linted: ssotlint::Linted| {
+                linted
                     .diagnostics
                     .into_iter()
                     .map(|d| (d.rule, d.range, d.message))
                     .collect::<Vec<_>>()
             };
-            assert_eq!(key(reduced), key(text.clone()), "{}", path.display());
+            let ranges = reduced.included;
+            let partial = lint_with(&path, reduced.text, &settings, &options, |t, m| {
+                ssotlint::python::analyze_included(t, m, &ranges).expect("ranges accepted")
+            });
+            let full = lint_text(&path, text.clone(), &settings, &options);
+            assert_eq!(key(partial), key(full), "{}", path.display());
         }
     }
     assert!(reduced_files > 150, "reduced {reduced_files} of 200");
