@@ -129,7 +129,7 @@ impl Prefilters {
         let selection = options.selection(settings);
         let reducer = if self.reduce {
             body_needles(settings, &selection)
-                .map(|(exact, any_case)| Reducer::new(&exact, &any_case))
+                .map(|(exact, headers)| Reducer::new(&exact, &headers))
         } else {
             None
         };

@@ -79,8 +79,9 @@ fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
 
 /// What the enabled rules read inside `def`/`class` bodies, for [`crate::reduce`]: a body
 /// whose definition (decorators, header, body) holds none of these strings can be
-/// blanked without changing any diagnostic. `(exact, any_case)`; `None` when some
-/// enabled rule is not known to this function (so nothing may be blanked).
+/// blanked without changing any diagnostic. `(anywhere, in_headers)`: the second list
+/// counts only in decorator, `def` and `class` lines (matched in any ASCII case); `None`
+/// when some enabled rule is not known to this function (so nothing may be blanked).
 ///
 /// Why each rule needs what it needs (facts outside bodies are never blanked: module
 /// statements, class and function headers, decorators, methods of a kept class):
@@ -89,11 +90,12 @@ fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
 /// - SSOT004 reads string literals anywhere: the last segment of each legacy module,
 ///   which every legacy path string contains;
 /// - SSOT102 reads `__new__` and class/static methods (their assignments) and class
-///   attributes: `__new__`, `classmethod`, `staticmethod`, `_instance`;
+///   attributes: `__new__`, `classmethod`, `staticmethod` in headers, `_instance`;
 /// - SSOT103 reads a function's `global` statements and assignments: `global`;
-/// - SSOT104 reads a cached function's returns: `cache` (`lru_cache`, `functools.cache`);
+/// - SSOT104 reads the returns of a function decorated with a cache: `cache` in headers
+///   (`lru_cache`, `functools.cache`);
 /// - SSOT105 reads decorators and keywords of classes nested in bodies: `singleton` in
-///   any case;
+///   headers;
 /// - SSOT201 reads calls anywhere: the short names of the classes factories build;
 /// - SSOT202 reads a factory class's methods: the factory class names;
 /// - SSOT101 and SSOT301 read only module-level statements and definitions.
@@ -107,7 +109,7 @@ pub fn body_needles(
     let last_segment = |m: &str| m.rsplit('.').next().unwrap_or(m).to_string();
     let short = |q: &String| last_segment(q);
     let mut exact: Vec<String> = Vec::new();
-    let mut any_case: Vec<String> = Vec::new();
+    let mut headers: Vec<String> = Vec::new();
     for &rule in Rule::ALL {
         if !selection.is_enabled(rule) {
             continue;
@@ -134,19 +136,17 @@ pub fn body_needles(
             | Rule::CachedInstanceFactory
             | Rule::SingletonDecoratorOrMetaclass
             | Rule::SharedIsolatedInstance => {
-                exact.extend(
+                exact.extend(["import", "_instance", "global"].map(String::from));
+                headers.extend(
                     [
-                        "import",
                         "__new__",
                         "classmethod",
                         "staticmethod",
-                        "_instance",
-                        "global",
                         "cache",
+                        "singleton",
                     ]
                     .map(String::from),
                 );
-                any_case.push("singleton".into());
             }
             Rule::FactoryBypass => {
                 exact.push("import".into());
@@ -162,12 +162,12 @@ pub fn body_needles(
             _ => return None,
         }
     }
-    for list in [&mut exact, &mut any_case] {
+    for list in [&mut exact, &mut headers] {
         list.retain(|n| !n.is_empty());
         list.sort();
         list.dedup();
     }
-    Some((exact, any_case))
+    Some((exact, headers))
 }
 
 #[cfg(test)]

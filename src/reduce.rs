@@ -18,10 +18,11 @@ use aho_corasick::AhoCorasick;
 
 /// Needles of the enabled rules for one configuration.
 pub struct Reducer {
-    /// Case-sensitive needles.
+    /// Needles that count anywhere (case-sensitive).
     exact: Option<AhoCorasick>,
-    /// Needles matched in any ASCII case (`singleton`).
-    any_case: Option<AhoCorasick>,
+    /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case
+    /// (`@lru_cache`, `@classmethod`, `def __new__`, `metaclass=SingletonMeta`).
+    headers: Option<AhoCorasick>,
 }
 
 /// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
@@ -75,8 +76,8 @@ fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Rang
 const ALIAS_ROUNDS: usize = 4;
 
 impl Reducer {
-    /// `exact` and `any_case` needles; empty lists are fine (every body can go).
-    pub fn new(exact: &[String], any_case: &[String]) -> Reducer {
+    /// `exact` and `headers` needles; empty lists are fine (every body can go).
+    pub fn new(exact: &[String], headers: &[String]) -> Reducer {
         let build = |needles: &[String], ci: bool| {
             let needles: Vec<&String> = needles.iter().filter(|n| !n.is_empty()).collect();
             if needles.is_empty() {
@@ -89,7 +90,7 @@ impl Reducer {
         };
         Reducer {
             exact: build(exact, false),
-            any_case: build(any_case, true),
+            headers: build(headers, true),
         }
     }
 
@@ -102,7 +103,7 @@ impl Reducer {
         {
             return None;
         }
-        let hits = self.hits(text)?;
+        let hits = self.hits(text, &lines)?;
         let mut blanks = Vec::new();
         plan(&lines, 0, lines.len(), &hits, &mut blanks);
         if blanks.is_empty() {
@@ -126,18 +127,35 @@ impl Reducer {
 
     /// Every needle occurrence as `(start, end)`, sorted by start, aliases included;
     /// `None` when aliases keep appearing (the file is left alone).
-    fn hits(&self, text: &str) -> Option<Hits> {
+    fn hits(&self, text: &str, lines: &[Line]) -> Option<Hits> {
         let mut hits = Vec::new();
-        for ac in [&self.exact, &self.any_case].into_iter().flatten() {
-            match ac.try_find_overlapping_iter(text) {
-                Ok(found) => hits.extend(found.map(|m| (m.start(), m.end()))),
-                // Only an automaton built for another match kind errs: be safe.
-                Err(_) => return None,
+        let mut fresh: Vec<(usize, usize)> = Vec::new();
+        if let Some(ac) = &self.exact {
+            // Only an automaton built for another match kind errs: then be safe.
+            hits.extend(
+                ac.try_find_overlapping_iter(text)
+                    .ok()?
+                    .map(|m| (m.start(), m.end())),
+            );
+            fresh.extend(hits.iter().copied());
+        }
+        if let Some(ac) = &self.headers {
+            let headers: Vec<(usize, usize)> = lines
+                .iter()
+                .filter(|l| l.kind != Kind::Other)
+                .map(|l| (l.start, l.end))
+                .collect();
+            for m in ac.try_find_overlapping_iter(text).ok()? {
+                // Aliases of header needles (`lru_cache as memo`) count anywhere.
+                fresh.push((m.start(), m.end()));
+                let i = headers.partition_point(|&(_, end)| end < m.end());
+                if headers.get(i).is_some_and(|&(s, _)| s <= m.start()) {
+                    hits.push((m.start(), m.end()));
+                }
             }
         }
         let bytes = text.as_bytes();
         let mut aliases: Vec<String> = Vec::new();
-        let mut fresh: Vec<(usize, usize)> = hits.clone();
         for _ in 0..ALIAS_ROUNDS {
             let mut new_aliases = Vec::new();
             for &(_, end) in &fresh {
@@ -663,6 +681,16 @@ mod tests {
         let out = reduce(text, &["cache"]);
         assert!(out.contains("memo(x)"));
         assert!(!out.contains("return 2"));
+    }
+
+    #[test]
+    fn header_needles_count_only_in_headers() {
+        let reducer = Reducer::new(&[], &["cache".to_string(), "singleton".to_string()]);
+        let text = "def f():\n    self._cache = {}\n\ndef g():\n    @functools.lru_cache\n    def h():\n        return E()\n    return h\n\ndef k():\n    class S(metaclass=SingletonMeta):\n        pass\n";
+        let out = reducer.reduce(text).expect("reduced").text;
+        assert!(!out.contains("self._cache"));
+        assert!(out.contains("return E()"));
+        assert!(out.contains("class S(metaclass=SingletonMeta):"));
     }
 
     #[test]

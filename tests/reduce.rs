@@ -179,8 +179,8 @@ fn lexical_traps_are_unchanged() {
 fn lexical_traps_are_reduced_in_place() {
     let everything = RuleSelection::default();
     let settings = Settings::default();
-    let (exact, any_case) = body_needles(&settings, &everything).expect("known rules");
-    let reducer = Reducer::new(&exact, &any_case);
+    let (exact, headers) = body_needles(&settings, &everything).expect("known rules");
+    let reducer = Reducer::new(&exact, &headers);
     let mut reduced_files = 0;
     for (path, text) in TRAPS {
         let Some(reduced) = reducer.reduce(text).map(|r| r.text) else {
@@ -261,8 +261,8 @@ fn stdlib_sample(count: usize) -> Vec<PathBuf> {
 fn stdlib_sample_parses_and_lints_the_same() {
     let everything = RuleSelection::default();
     let settings = Settings::default();
-    let (exact, any_case) = body_needles(&settings, &everything).expect("known rules");
-    let real = Reducer::new(&exact, &any_case);
+    let (exact, headers) = body_needles(&settings, &everything).expect("known rules");
+    let real = Reducer::new(&exact, &headers);
     let blank_all = Reducer::new(&[], &[]);
     let options = LintOptions::default();
     let mut reduced_files = 0;
