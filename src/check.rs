@@ -10,9 +10,10 @@ use rayon::prelude::*;
 
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{lint_text, LintOptions};
+use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::output::display_path;
-use crate::prefilter::Prefilter;
+use crate::prefilter::{body_needles, Prefilter};
+use crate::reduce::Reducer;
 use crate::source::{decode, SourceText};
 use crate::walk;
 
@@ -49,14 +50,30 @@ enum Outcome {
     Failed(String),
 }
 
-/// Check every Python file under `paths`.
+/// Check every Python file under `paths`. Function and class bodies that no enabled
+/// rule reads are not parsed ([`crate::reduce`]) unless `SSOTLINT_NO_REDUCE` is set.
 pub fn check_paths(
     paths: &[PathBuf],
     store: &Arc<SettingsStore>,
     options: &LintOptions,
 ) -> CheckReport {
+    let reduce = std::env::var_os("SSOTLINT_NO_REDUCE").is_none_or(|v| v.is_empty());
+    check_paths_with(paths, store, options, reduce)
+}
+
+/// [`check_paths`] with the body reducer on or off (off only to verify that it changes
+/// nothing: `scripts/reduce_equivalence.sh`).
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+    reduce: bool,
+) -> CheckReport {
     let walked = walk::python_files(paths, store);
-    let prefilters = Prefilters::default();
+    let prefilters = Prefilters {
+        reduce,
+        ..Prefilters::default()
+    };
     let outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
@@ -84,14 +101,22 @@ pub fn check_paths(
     report
 }
 
-/// One prefilter per distinct settings (config file) in the run.
+/// What a file is checked with before parsing: may it match at all, and which bodies
+/// can be blanked (`None`: none).
+pub(crate) struct Filters {
+    pub(crate) prefilter: Prefilter,
+    reducer: Option<Reducer>,
+}
+
+/// One prefilter and reducer per distinct settings (config file) in the run.
 #[derive(Default)]
 pub(crate) struct Prefilters {
-    by_settings: Mutex<HashMap<usize, Arc<Prefilter>>>,
+    reduce: bool,
+    by_settings: Mutex<HashMap<usize, Arc<Filters>>>,
 }
 
 impl Prefilters {
-    pub(crate) fn get(&self, settings: &Arc<Settings>, options: &LintOptions) -> Arc<Prefilter> {
+    pub(crate) fn get(&self, settings: &Arc<Settings>, options: &LintOptions) -> Arc<Filters> {
         let key = Arc::as_ptr(settings) as usize;
         if let Some(found) = self
             .by_settings
@@ -101,7 +126,17 @@ impl Prefilters {
         {
             return found;
         }
-        let filter = Arc::new(Prefilter::new(settings, &options.selection(settings)));
+        let selection = options.selection(settings);
+        let reducer = if self.reduce {
+            body_needles(settings, &selection)
+                .map(|(exact, headers)| Reducer::new(&exact, &headers))
+        } else {
+            None
+        };
+        let filter = Arc::new(Filters {
+            prefilter: Prefilter::new(settings, &selection),
+            reducer,
+        });
         if let Ok(mut map) = self.by_settings.lock() {
             map.insert(key, filter.clone());
         }
@@ -127,7 +162,8 @@ fn check_file(
         Ok(t) => t,
         Err(e) => return Outcome::Skipped(format!("{}: {e}", display_path(path))),
     };
-    if !prefilters.get(&settings, options).may_match(&text) {
+    let filters = prefilters.get(&settings, options);
+    if !filters.prefilter.may_match(&text) {
         return Outcome::Linted(FileReport {
             path: path.to_path_buf(),
             source: SourceText::new(String::new()),
@@ -135,12 +171,43 @@ fn check_file(
         });
     }
     let absolute = crate::config::normalize(path);
-    let linted = lint_text(&absolute, text, &settings, options);
+    let linted = lint_reduced(
+        &absolute,
+        text,
+        &settings,
+        options,
+        filters.reducer.as_ref(),
+    );
     Outcome::Linted(FileReport {
         path: path.to_path_buf(),
         source: linted.source,
         diagnostics: linted.diagnostics,
     })
+}
+
+/// Lint `text` with the bodies no rule reads blanked (and not even lexed). The report keeps the original
+/// text (offsets are the same). When the reduced text does not parse cleanly, the
+/// original is linted instead, so tree-sitter's error recovery sees what it always saw.
+fn lint_reduced(
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    options: &LintOptions,
+    reducer: Option<&Reducer>,
+) -> crate::lint::Linted {
+    let Some(reduced) = reducer.and_then(|r| r.reduce(&text)) else {
+        return lint_text(path, text, settings, options);
+    };
+    let ranges = reduced.included;
+    let mut linted = lint_with(path, reduced.text, settings, options, |t, module| {
+        crate::python::analyze_included(t, module, &ranges)
+            .unwrap_or_else(|| crate::python::analyze(t, module))
+    });
+    if linted.facts.has_syntax_errors() {
+        return lint_text(path, text, settings, options);
+    }
+    linted.source = SourceText::new(text);
+    linted
 }
 
 /// Config warnings for factory classes the project does not define, once per config.

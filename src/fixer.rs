@@ -119,7 +119,11 @@ fn fix_file(
         Err(e) => return Outcome::Skipped(format!("{}: {e}", path.display())),
     };
     // What no rule can flag has nothing to fix.
-    if !prefilters.get(&settings, options).may_match(&text) {
+    if !prefilters
+        .get(&settings, options)
+        .prefilter
+        .may_match(&text)
+    {
         return Outcome::Done {
             report: FileReport {
                 path: path.to_path_buf(),

@@ -18,6 +18,7 @@ pub mod output;
 pub mod prefilter;
 pub mod project;
 pub mod python;
+pub mod reduce;
 pub mod report;
 pub mod rules;
 pub mod server;

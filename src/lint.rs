@@ -101,6 +101,21 @@ pub fn lint_tree(
     lint_parsed(path, source, facts, settings, options)
 }
 
+/// [`lint_text`] with the parse supplied by the caller (the CLI's body reducer parses
+/// only part of the text).
+pub fn lint_with(
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    options: &LintOptions,
+    analyze: impl FnOnce(&str, Option<&ModuleName>) -> Facts,
+) -> Linted {
+    let source = SourceText::new(text);
+    let module = python::modules::module_of(path, &settings.src);
+    let facts = analyze(source.text(), module.as_ref());
+    lint_parsed(path, source, facts, settings, options)
+}
+
 /// Run the rules on facts already extracted from `source` (as [`lint_text`] would), so
 /// a caller that caches facts by content (report history) does not parse twice.
 pub fn lint_parsed(

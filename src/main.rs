@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use ssotlint::check::{check_paths, CheckReport};
+use ssotlint::check::{check_paths, check_paths_with, CheckReport};
 use ssotlint::fixer::{fix_paths, FixMode};
 use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
 use ssotlint::output::{self, Format};
@@ -103,6 +103,9 @@ struct CheckArgs {
     /// Report only violations not in this baseline (`ssotlint baseline`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Parse every body in full (verifies the body reducer; see bench/README.md).
+    #[arg(long, hide = true)]
+    no_reduce: bool,
 }
 
 fn main() -> ExitCode {
@@ -172,7 +175,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if args.fix || args.diff {
         return run_fix(&paths, &store, &options, &args);
     }
-    let mut report = check_paths(&paths, &store, &options);
+    let mut report = if args.no_reduce {
+        check_paths_with(&paths, &store, &options, false)
+    } else {
+        check_paths(&paths, &store, &options)
+    };
     if let Some(file) = &args.baseline {
         let gone = ssotlint::report::cli::apply_baseline(&mut report, file, &paths)?;
         if gone > 0 {

@@ -77,6 +77,99 @@ fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
     }
 }
 
+/// What the enabled rules read inside `def`/`class` bodies, for [`crate::reduce`]: a body
+/// whose definition (decorators, header, body) holds none of these strings can be
+/// blanked without changing any diagnostic. `(anywhere, in_headers)`: the second list
+/// counts only in decorator, `def` and `class` lines (matched in any ASCII case); `None`
+/// when some enabled rule is not known to this function (so nothing may be blanked).
+///
+/// Why each rule needs what it needs (facts outside bodies are never blanked: module
+/// statements, class and function headers, decorators, methods of a kept class):
+/// - every rule that resolves names (imports, singletons, factories) reads imports at
+///   any depth: `import`;
+/// - SSOT004 reads string literals anywhere: the last segment of each legacy module,
+///   which every legacy path string contains;
+/// - SSOT102 reads `__new__` and class/static methods (their assignments) and class
+///   attributes: `__new__`, `classmethod`, `staticmethod` in headers, `_instance`;
+/// - SSOT103 reads a function's `global` statements and assignments: `global`;
+/// - SSOT104 reads the returns of a function decorated with a cache: `cache` in headers
+///   (`lru_cache`, `functools.cache`);
+/// - SSOT105 reads decorators and keywords of classes nested in bodies: `singleton` in
+///   headers;
+/// - SSOT201 reads calls anywhere: the short names of the classes factories build;
+/// - SSOT202 reads a factory class's methods: the factory class names;
+/// - SSOT101 and SSOT301 read only module-level statements and definitions.
+///
+/// A local alias of a needle (`from functools import lru_cache as memo`) is a needle
+/// too; the reducer finds those per file.
+pub fn body_needles(
+    settings: &Settings,
+    selection: &RuleSelection,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let last_segment = |m: &str| m.rsplit('.').next().unwrap_or(m).to_string();
+    let short = |q: &String| last_segment(q);
+    let mut exact: Vec<String> = Vec::new();
+    let mut headers: Vec<String> = Vec::new();
+    for &rule in Rule::ALL {
+        if !selection.is_enabled(rule) {
+            continue;
+        }
+        match rule {
+            Rule::FragmentedImport
+            | Rule::AliasedImport
+            | Rule::LegacyModuleImport
+            | Rule::UnresolvedFirstPartyImport
+            | Rule::ModuleLevelSingleton => exact.push("import".into()),
+            Rule::LegacyPathString => {
+                for symbol in &settings.canonical {
+                    exact.extend(symbol.legacy_modules.iter().map(|m| last_segment(m)));
+                }
+                exact.extend(
+                    settings
+                        .legacy_modules
+                        .iter()
+                        .map(|(old, _)| last_segment(old)),
+                );
+            }
+            Rule::SingletonClass
+            | Rule::GlobalLazySingleton
+            | Rule::CachedInstanceFactory
+            | Rule::SingletonDecoratorOrMetaclass
+            | Rule::SharedIsolatedInstance => {
+                exact.extend(["import", "_instance", "global"].map(String::from));
+                headers.extend(
+                    [
+                        "__new__",
+                        "classmethod",
+                        "staticmethod",
+                        "cache",
+                        "singleton",
+                    ]
+                    .map(String::from),
+                );
+            }
+            Rule::FactoryBypass => {
+                exact.push("import".into());
+                for factory in &settings.factories {
+                    exact.extend(factory.builds.iter().map(short));
+                }
+            }
+            Rule::FactoryContract => {
+                exact.extend(settings.factories.iter().map(|f| short(&f.class)));
+            }
+            Rule::CompetingDefinition => {}
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        }
+    }
+    for list in [&mut exact, &mut headers] {
+        list.retain(|n| !n.is_empty());
+        list.sort();
+        list.dedup();
+    }
+    Some((exact, headers))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

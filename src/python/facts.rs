@@ -1,7 +1,9 @@
 //! Facts: what the rules need to know about one file, extracted from its syntax tree in
 //! a single walk. Every fact carries byte ranges into the source.
 
-use tree_sitter::{Node, Tree};
+use std::sync::OnceLock;
+
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use super::defs::{Collector, DefFacts};
 use super::modules::{resolve_relative, ModuleName};
@@ -185,12 +187,13 @@ fn is_code(s: &str) -> bool {
 }
 
 impl Facts {
-    pub fn extract(tree: &Tree, text: &str, module: Option<&ModuleName>) -> Facts {
+    pub fn extract<'a>(tree: &'a Tree, text: &'a str, module: Option<&'a ModuleName>) -> Facts {
         let mut walker = Walker {
             text,
             module,
             facts: Facts::default(),
             defs: Collector::default(),
+            cursors: Vec::new(),
         };
         walker.visit(tree.root_node(), ImportContext::default());
         walker.facts.defs = walker.defs.finish();
@@ -207,6 +210,39 @@ struct Walker<'a> {
     module: Option<&'a ModuleName>,
     facts: Facts,
     defs: Collector,
+    /// Cursors for `visit_children`, reused so walking allocates one per depth, not one
+    /// per node.
+    cursors: Vec<TreeCursor<'a>>,
+}
+
+/// Node kinds that `Walker::visit` dispatches on, by kind id: other nodes skip the
+/// string compare (`Node::kind` is a C string, measured per node).
+fn dispatched(id: u16) -> bool {
+    static IDS: OnceLock<Vec<bool>> = OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let mut ids = vec![false; lang.node_kind_count()];
+        for kind in [
+            "import_statement",
+            "import_from_statement",
+            "comment",
+            "string",
+            "expression_statement",
+            "concatenated_string",
+            "class_definition",
+            "function_definition",
+            "if_statement",
+            "try_statement",
+        ] {
+            for named in [true, false] {
+                if let Some(slot) = ids.get_mut(usize::from(lang.id_for_node_kind(kind, named))) {
+                    *slot = true;
+                }
+            }
+        }
+        ids
+    });
+    ids.get(usize::from(id)).copied().unwrap_or(true)
 }
 
 impl<'a> Walker<'a> {
@@ -214,12 +250,17 @@ impl<'a> Walker<'a> {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
-    fn visit(&mut self, node: Node, ctx: ImportContext) {
+    fn visit(&mut self, node: Node<'a>, ctx: ImportContext) {
         if node.is_error() || node.is_missing() {
             self.facts.syntax_errors.push(node.byte_range());
         }
         self.defs.on_node(node, self.text);
-        match node.kind() {
+        let kind = if dispatched(node.kind_id()) {
+            node.kind()
+        } else {
+            ""
+        };
+        match kind {
             "import_statement" => return self.import(node, ctx),
             "import_from_statement" => return self.import_from(node, ctx),
             "comment" => {
@@ -298,15 +339,22 @@ impl<'a> Walker<'a> {
         self.visit_children(node, ctx);
     }
 
-    fn visit_children(&mut self, node: Node, ctx: ImportContext) {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.visit(child, ctx);
+    fn visit_children(&mut self, node: Node<'a>, ctx: ImportContext) {
+        let mut cursor = self.cursors.pop().unwrap_or_else(|| node.walk());
+        cursor.reset(node);
+        if cursor.goto_first_child() {
+            loop {
+                self.visit(cursor.node(), ctx);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
         }
+        self.cursors.push(cursor);
     }
 
     /// Record comments (and errors) below a node without treating strings as paths.
-    fn visit_children_comments_only(&mut self, node: Node) {
+    fn visit_children_comments_only(&mut self, node: Node<'a>) {
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
             if child.is_error() || child.is_missing() {
@@ -320,7 +368,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn definition(&mut self, node: Node, ctx: ImportContext) {
+    fn definition(&mut self, node: Node<'a>, ctx: ImportContext) {
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };
@@ -359,7 +407,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn import(&mut self, node: Node, context: ImportContext) {
+    fn import(&mut self, node: Node<'a>, context: ImportContext) {
         let mut cursor = node.walk();
         let names = node
             .children_by_field_name("name", &mut cursor)
@@ -376,7 +424,7 @@ impl<'a> Walker<'a> {
         });
     }
 
-    fn import_from(&mut self, node: Node, context: ImportContext) {
+    fn import_from(&mut self, node: Node<'a>, context: ImportContext) {
         let Some(module_node) = node.child_by_field_name("module_name") else {
             self.collect_errors_and_comments(node);
             return;
@@ -429,7 +477,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Import statements are leaves for facts, but they may hold comments and errors.
-    fn collect_errors_and_comments(&mut self, node: Node) {
+    fn collect_errors_and_comments(&mut self, node: Node<'a>) {
         self.visit_children_comments_only(node);
     }
 

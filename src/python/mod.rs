@@ -48,6 +48,28 @@ fn new_parser() -> Parser {
     parser
 }
 
+/// Parse only `ranges` of `text` and extract facts (node offsets stay those of `text`):
+/// the CLI's body reducer skips blanked bodies this way instead of lexing their spaces.
+/// `None` when tree-sitter rejects the ranges.
+pub fn analyze_included(
+    text: &str,
+    module: Option<&ModuleName>,
+    ranges: &[tree_sitter::Range],
+) -> Option<Facts> {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(new_parser);
+        parser.set_included_ranges(ranges).ok()?;
+        let tree = parser.parse(text, None);
+        // The per-thread parser must parse whole texts again for everyone else.
+        if parser.set_included_ranges(&[]).is_err() {
+            *parser = new_parser();
+        }
+        tree
+    })?;
+    Some(Facts::extract(&tree, text, module))
+}
+
 /// Parse and extract facts in one go.
 pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
     let tree = parse(text, None);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The body reducer (src/reduce.rs) must never change a result. This runs
+#   ssotlint check --output-format json .              (reducer on, the default)
+#   ssotlint check --output-format json --no-reduce .  (every body parsed)
+# on a copy of the installed CPython standard library and on a synthetic
+# 10k-file corpus, for the whole rule set and for each rule family alone, and
+# diffs the outputs. Exit 0 when every pair is byte-identical, 1 otherwise.
+#
+# Trees are shared with bench/check_vs_ruff.sh (bench/out/stdlib, bench/out/corpus)
+# and created here when missing. Environment: SSOTLINT=PATH (default: build
+# target/release/ssotlint), FILES=N (corpus size, default 10000), PYTHON.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/bench/out"
+python="${PYTHON:-python3}"
+files="${FILES:-10000}"
+mkdir -p "$out"
+
+if [ -n "${SSOTLINT:-}" ]; then
+    ssotlint="$SSOTLINT"
+else
+    (cd "$root" && cargo build --release --quiet)
+    ssotlint="$root/target/release/ssotlint"
+fi
+
+stdlib="$out/stdlib"
+if [ ! -f "$stdlib/ssotlint.toml" ]; then
+    src="$("$python" -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")"
+    "$python" - "$src" "$stdlib" <<'PY'
+import os, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+for dirpath, dirnames, filenames in os.walk(src):
+    dirnames[:] = sorted(d for d in dirnames if d not in ("site-packages", "dist-packages", "__pycache__"))
+    rel = os.path.relpath(dirpath, src)
+    for name in sorted(filenames):
+        if name.endswith(".py"):
+            os.makedirs(os.path.join(dst, rel), exist_ok=True)
+            shutil.copyfile(os.path.join(dirpath, name), os.path.join(dst, rel, name))
+abc = ("AsyncGenerator AsyncIterable AsyncIterator Awaitable Callable Collection Container "
+       "Coroutine Generator Hashable ItemsView Iterable Iterator KeysView Mapping MappingView "
+       "MutableMapping MutableSequence MutableSet Reversible Sequence Sized ValuesView").split()
+with open(os.path.join(dst, "ssotlint.toml"), "w") as f:
+    f.write('[project]\nsrc = ["."]\n\n[canonical]\n')
+    for name in abc:
+        f.write(f'"collections.abc.{name}" = {{ legacy-modules = ["typing"], allow-alias = true }}\n')
+PY
+fi
+
+corpus="$out/corpus"
+if [ ! -f "$corpus/ssotlint.toml" ]; then
+    "$python" "$root/scripts/gen_corpus.py" "$corpus" --files "$files" --seed 1
+fi
+
+differences=0
+for dir in "$stdlib" "$corpus"; do
+    for select in "" SSOT0 SSOT101 SSOT102 SSOT103 SSOT104 SSOT105 SSOT2 SSOT301; do
+        args=(check --no-cache --config ssotlint.toml --output-format json)
+        [ -n "$select" ] && args+=(--select "$select")
+        reduced="$(cd "$dir" && "$ssotlint" "${args[@]}" . 2>&1; echo "exit $?")"
+        full="$(cd "$dir" && "$ssotlint" "${args[@]}" --no-reduce . 2>&1; echo "exit $?")"
+        findings="$(printf '%s' "$full" | grep -c '"code":' || true)"
+        if [ "$reduced" == "$full" ]; then
+            echo "same: $(basename "$dir") ${select:-all rules} ($findings findings)"
+        else
+            differences=$((differences + 1))
+            echo "DIFFERENT: $(basename "$dir") ${select:-all rules}"
+            diff <(printf '%s\n' "$full") <(printf '%s\n' "$reduced") | head -40 || true
+        fi
+    done
+done
+echo "reduce_equivalence: $differences difference(s)"
+[ "$differences" -eq 0 ]

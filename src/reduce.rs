@@ -1,0 +1,701 @@
+//! The body reducer of whole-tree checks: parsing is most of a check's cost, and most of
+//! a file's text is function and class bodies that no enabled rule looks into. Before
+//! parsing, an exact byte scanner that knows Python's lexical structure (string literals
+//! with every prefix, f-string nesting, comments, brackets, continuations, indentation)
+//! finds every `def`/`async def`/`class` whose body is an indented block, and blanks the
+//! body when the definition (decorators, header and body) holds no needle of a rule that
+//! reads bodies ([`crate::prefilter::body_needles`]). Blanking keeps every line break, so
+//! offsets, rows and columns do not move, and writes `...` where the body's first
+//! statement stood so the text still parses. A kept body is scanned for nested
+//! definitions that can be blanked in turn.
+//!
+//! Any text the scanner is unsure about (an unterminated string, unbalanced brackets, a
+//! dedent to an unknown level, tabs mixed with spaces in one indentation, form feeds,
+//! CR-only line ends, too many aliases) is left as it is. Only the CLI check uses this;
+//! the language server, the hook and `--fix` always parse the whole text.
+
+use aho_corasick::AhoCorasick;
+
+/// Needles of the enabled rules for one configuration.
+pub struct Reducer {
+    /// Needles that count anywhere (case-sensitive).
+    exact: Option<AhoCorasick>,
+    /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case
+    /// (`@lru_cache`, `@classmethod`, `def __new__`, `metaclass=SingletonMeta`).
+    headers: Option<AhoCorasick>,
+}
+
+/// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
+/// blanked bodies after their `...` (parsing only those gives the same tree as parsing the
+/// spaces, without lexing them).
+pub struct Reduced {
+    pub text: String,
+    pub included: Vec<tree_sitter::Range>,
+}
+
+/// The complement of `blanks` (each keeping its first three bytes, the `...`), with the
+/// rows and byte columns tree-sitter wants.
+fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Range> {
+    let mut ranges = Vec::with_capacity(blanks.len() + 1);
+    let (mut row, mut line_start, mut scanned) = (0usize, 0usize, 0usize);
+    let mut point = |at: usize| {
+        for (i, &c) in b[scanned..at].iter().enumerate() {
+            if c == b'\n' {
+                row += 1;
+                line_start = scanned + i + 1;
+            }
+        }
+        scanned = at;
+        tree_sitter::Point::new(row, at - line_start)
+    };
+    let mut start = 0;
+    let mut start_point = point(0);
+    for &(s, e) in blanks {
+        let end = s + 3;
+        let end_point = point(end);
+        ranges.push(tree_sitter::Range {
+            start_byte: start,
+            end_byte: end,
+            start_point,
+            end_point,
+        });
+        start = e;
+        start_point = point(e);
+    }
+    let end_point = point(b.len());
+    ranges.push(tree_sitter::Range {
+        start_byte: start,
+        end_byte: b.len(),
+        start_point,
+        end_point,
+    });
+    ranges
+}
+
+/// Rounds of alias discovery (`from m import Needle as Alias`) before giving up on a file.
+const ALIAS_ROUNDS: usize = 4;
+
+impl Reducer {
+    /// `exact` and `headers` needles; empty lists are fine (every body can go).
+    pub fn new(exact: &[String], headers: &[String]) -> Reducer {
+        let build = |needles: &[String], ci: bool| {
+            let needles: Vec<&String> = needles.iter().filter(|n| !n.is_empty()).collect();
+            if needles.is_empty() {
+                return None;
+            }
+            AhoCorasick::builder()
+                .ascii_case_insensitive(ci)
+                .build(needles)
+                .ok()
+        };
+        Reducer {
+            exact: build(exact, false),
+            headers: build(headers, true),
+        }
+    }
+
+    /// The reduced text, or `None` when nothing can be blanked (or the scanner is unsure).
+    pub fn reduce(&self, text: &str) -> Option<Reduced> {
+        let lines = logical_lines(text.as_bytes())?;
+        if !lines
+            .iter()
+            .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last)
+        {
+            return None;
+        }
+        let hits = self.hits(text, &lines)?;
+        let mut blanks = Vec::new();
+        plan(&lines, 0, lines.len(), &hits, &mut blanks);
+        if blanks.is_empty() {
+            return None;
+        }
+        let included = included_ranges(text.as_bytes(), &blanks);
+        let mut out = text.as_bytes().to_vec();
+        for &(start, end) in &blanks {
+            for b in &mut out[start..end] {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b' ';
+                }
+            }
+            out[start..start + 3].copy_from_slice(b"...");
+        }
+        // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
+        // line break), so this cannot fail; `None` keeps the text if it ever did.
+        let text = String::from_utf8(out).ok()?;
+        Some(Reduced { text, included })
+    }
+
+    /// Every needle occurrence as `(start, end)`, sorted by start, aliases included;
+    /// `None` when aliases keep appearing (the file is left alone).
+    fn hits(&self, text: &str, lines: &[Line]) -> Option<Hits> {
+        let mut hits = Vec::new();
+        let mut fresh: Vec<(usize, usize)> = Vec::new();
+        if let Some(ac) = &self.exact {
+            // Only an automaton built for another match kind errs: then be safe.
+            hits.extend(
+                ac.try_find_overlapping_iter(text)
+                    .ok()?
+                    .map(|m| (m.start(), m.end())),
+            );
+            fresh.extend(hits.iter().copied());
+        }
+        if let Some(ac) = &self.headers {
+            let headers: Vec<(usize, usize)> = lines
+                .iter()
+                .filter(|l| l.kind != Kind::Other)
+                .map(|l| (l.start, l.end))
+                .collect();
+            for m in ac.try_find_overlapping_iter(text).ok()? {
+                // Aliases of header needles (`lru_cache as memo`) count anywhere.
+                fresh.push((m.start(), m.end()));
+                let i = headers.partition_point(|&(_, end)| end < m.end());
+                if headers.get(i).is_some_and(|&(s, _)| s <= m.start()) {
+                    hits.push((m.start(), m.end()));
+                }
+            }
+        }
+        let bytes = text.as_bytes();
+        let mut aliases: Vec<String> = Vec::new();
+        for _ in 0..ALIAS_ROUNDS {
+            let mut new_aliases = Vec::new();
+            for &(_, end) in &fresh {
+                if let Some(alias) = alias_after(bytes, end) {
+                    if !aliases.contains(&alias) && !new_aliases.contains(&alias) {
+                        new_aliases.push(alias);
+                    }
+                }
+            }
+            if new_aliases.is_empty() {
+                hits.sort_unstable();
+                return Some(Hits(hits));
+            }
+            let ac = AhoCorasick::new(&new_aliases).ok()?;
+            fresh = ac
+                .try_find_overlapping_iter(text)
+                .ok()?
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            hits.extend(fresh.iter().copied());
+            aliases.extend(new_aliases);
+        }
+        None
+    }
+}
+
+/// Needle occurrences, sorted by start.
+struct Hits(Vec<(usize, usize)>);
+
+impl Hits {
+    /// Is some occurrence wholly inside `start..end`?
+    fn any_within(&self, start: usize, end: usize) -> bool {
+        let first = self.0.partition_point(|&(s, _)| s < start);
+        self.0[first..]
+            .iter()
+            .take_while(|&&(s, _)| s < end)
+            .any(|&(_, e)| e <= end)
+    }
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// After a needle ending at `at`: the rest of its identifier, then `as NAME`? (Spaces,
+/// line breaks, continuations and comments may stand between, as in a parenthesised
+/// `from` list.) Returns `NAME`.
+fn alias_after(b: &[u8], mut at: usize) -> Option<String> {
+    while at < b.len() && is_ident(b[at]) {
+        at += 1;
+    }
+    at = skip_blank(b, at);
+    if b.get(at..at + 2) != Some(b"as") || b.get(at + 2).is_some_and(|&c| is_ident(c)) {
+        return None;
+    }
+    let start = skip_blank(b, at + 2);
+    let mut end = start;
+    while end < b.len() && is_ident(b[end]) {
+        end += 1;
+    }
+    (end > start)
+        .then(|| String::from_utf8_lossy(&b[start..end]).into_owned())
+        .filter(|a| a != "as")
+}
+
+fn skip_blank(b: &[u8], mut at: usize) -> usize {
+    while at < b.len() {
+        match b[at] {
+            b' ' | b'\t' | b'\n' | b'\r' | b'\\' | 0x0c => at += 1,
+            b'#' => {
+                while at < b.len() && b[at] != b'\n' && b[at] != b'\r' {
+                    at += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    at
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `def` or `async def`.
+    Def,
+    Class,
+    /// `@…`
+    Decorator,
+    Other,
+}
+
+/// One logical line (physical lines joined by brackets or backslashes).
+#[derive(Debug)]
+struct Line {
+    /// Its first token.
+    start: usize,
+    /// Its terminating line break (or the end of the text); a trailing comment is inside.
+    end: usize,
+    /// The first line break inside it (or `end`).
+    first_break: usize,
+    /// Indentation width, a tab counting 8.
+    indent: u32,
+    kind: Kind,
+    /// The last token is a `:` (so a compound statement's block follows).
+    colon_last: bool,
+}
+
+/// Blank the bodies of `lines[a..b]` that hold no needle; recurse into kept ones.
+fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize, usize)>) {
+    let mut i = a;
+    while i < b {
+        let first = i;
+        let mut k = i;
+        while k < b && lines[k].kind == Kind::Decorator {
+            k += 1;
+        }
+        if k >= b {
+            break;
+        }
+        let header = &lines[k];
+        let body = k + 1;
+        if matches!(header.kind, Kind::Def | Kind::Class)
+            && header.colon_last
+            && header.indent == lines[first].indent
+            && body < b
+            && lines[body].indent > header.indent
+        {
+            let mut end = body;
+            while end < b && lines[end].indent > header.indent {
+                end += 1;
+            }
+            let last = &lines[end - 1];
+            let first_line = &lines[body];
+            if !hits.any_within(lines[first].start, last.end)
+                && first_line.first_break - first_line.start >= 3
+            {
+                blanks.push((first_line.start, last.end));
+            } else {
+                plan(lines, body, end, hits, blanks);
+            }
+            i = end;
+            continue;
+        }
+        i = k + 1;
+    }
+}
+
+/// Split `b` into logical lines; `None` when the text is not lexically sound Python (or
+/// uses what the scanner leaves alone).
+fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
+    let n = b.len();
+    let mut lines = Vec::new();
+    let mut indents: Vec<u32> = vec![0];
+    let mut i = 0;
+    // Skip a UTF-8 byte order mark.
+    if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        i = 3;
+    }
+    while i < n {
+        // Indentation of a physical line.
+        let mut indent = 0u32;
+        let (mut tabs, mut spaces) = (false, false);
+        while i < n {
+            match b[i] {
+                b' ' => {
+                    indent += 1;
+                    spaces = true;
+                }
+                b'\t' => {
+                    indent += 8;
+                    tabs = true;
+                }
+                0x0c => return None,
+                _ => break,
+            }
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        match b[i] {
+            b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'\r' => {
+                i = after_cr(b, i)?;
+                continue;
+            }
+            b'#' => {
+                i = line_break(b, i);
+                continue;
+            }
+            b'\\' => return None,
+            _ => {}
+        }
+        if tabs && spaces {
+            return None;
+        }
+        // Python's INDENT/DEDENT: a dedent must land on an open level.
+        let top = *indents.last().unwrap_or(&0);
+        if indent > top {
+            indents.push(indent);
+        } else if indent < top {
+            while indents.last().is_some_and(|&t| t > indent) {
+                indents.pop();
+            }
+            if indents.last() != Some(&indent) {
+                return None;
+            }
+        }
+        let start = i;
+        let kind = line_kind(b, i);
+        let (end, first_break, colon_last) = scan_logical(b, i)?;
+        lines.push(Line {
+            start,
+            end,
+            first_break,
+            indent,
+            kind,
+            colon_last,
+        });
+        i = end;
+        if i < n {
+            i = if b[i] == b'\r' {
+                after_cr(b, i)?
+            } else {
+                i + 1
+            };
+        }
+    }
+    Some(lines)
+}
+
+/// Past a `\r\n`; a lone `\r` line end is left to tree-sitter alone.
+fn after_cr(b: &[u8], i: usize) -> Option<usize> {
+    (b.get(i + 1) == Some(&b'\n')).then_some(i + 2)
+}
+
+/// The next line break at or after `i` (or the end).
+fn line_break(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+        i += 1;
+    }
+    i
+}
+
+fn word_at(b: &[u8], i: usize) -> &[u8] {
+    let mut e = i;
+    while e < b.len() && is_ident(b[e]) {
+        e += 1;
+    }
+    &b[i..e]
+}
+
+fn line_kind(b: &[u8], i: usize) -> Kind {
+    if b[i] == b'@' {
+        return Kind::Decorator;
+    }
+    match word_at(b, i) {
+        b"def" => Kind::Def,
+        b"class" => Kind::Class,
+        b"async" => {
+            let mut j = i + 5;
+            while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+                j += 1;
+            }
+            if word_at(b, j) == b"def" {
+                Kind::Def
+            } else {
+                Kind::Other
+            }
+        }
+        _ => Kind::Other,
+    }
+}
+
+/// Scan one logical line from its first token: `(end, first_break, colon_last)`.
+fn scan_logical(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
+    let n = b.len();
+    let mut brackets: Vec<u8> = Vec::new();
+    let mut colon_last = false;
+    let mut first_break = None;
+    while i < n {
+        let c = b[i];
+        match c {
+            b'#' => i = line_break(b, i),
+            b'\n' | b'\r' => {
+                if c == b'\r' {
+                    after_cr(b, i)?;
+                }
+                if brackets.is_empty() {
+                    return Some((i, first_break.unwrap_or(i), colon_last));
+                }
+                first_break.get_or_insert(i);
+                i += if c == b'\r' { 2 } else { 1 };
+            }
+            b'\\' => {
+                first_break.get_or_insert(i);
+                i = continuation(b, i)?;
+            }
+            b' ' | b'\t' | 0x0c => i += 1,
+            b'\'' | b'"' => {
+                i = string(b, i, false)?;
+                colon_last = false;
+            }
+            b'(' | b'[' | b'{' => {
+                brackets.push(closer(c));
+                colon_last = false;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                if brackets.pop() != Some(c) {
+                    return None;
+                }
+                colon_last = false;
+                i += 1;
+            }
+            b':' => {
+                colon_last = b.get(i + 1) != Some(&b'=');
+                i += if colon_last { 1 } else { 2 };
+            }
+            _ if is_ident(c) => {
+                let word = word_at(b, i);
+                let after = i + word.len();
+                i = match string_prefix(word, b.get(after)) {
+                    Some(formatted) => string(b, after, formatted)?,
+                    None => after,
+                };
+                colon_last = false;
+            }
+            _ => {
+                colon_last = false;
+                i += 1;
+            }
+        }
+    }
+    brackets
+        .is_empty()
+        .then_some((n, first_break.unwrap_or(n), colon_last))
+}
+
+fn closer(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
+/// A backslash outside strings must end its line; returns the next line's start.
+fn continuation(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i + 1) {
+        Some(b'\n') => Some(i + 2),
+        Some(b'\r') => after_cr(b, i + 1),
+        _ => None,
+    }
+}
+
+/// `word` is a string prefix (`r`, `b`, `u`, `f`, `t`, `rb`, `fr`, … any case) directly
+/// followed by a quote: is it formatted (`f`, `t`)? A raw string needs no flag: a
+/// backslash protects the next character from ending the literal either way.
+fn string_prefix(word: &[u8], next: Option<&u8>) -> Option<bool> {
+    if !matches!(next, Some(b'\'' | b'"')) || word.is_empty() || word.len() > 2 {
+        return None;
+    }
+    let mut formatted = false;
+    for &c in word {
+        match c.to_ascii_lowercase() {
+            b'f' | b't' => formatted = true,
+            b'b' | b'u' | b'r' => {}
+            _ => return None,
+        }
+    }
+    Some(formatted)
+}
+
+/// Lex a string literal whose opening quote is at `i`; returns the index after it.
+fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
+    let n = b.len();
+    let q = b[i];
+    let triple = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < n {
+        let c = b[j];
+        if c == q {
+            if !triple {
+                return Some(j + 1);
+            }
+            if b.get(j + 1) == Some(&q) && b.get(j + 2) == Some(&q) {
+                return Some(j + 3);
+            }
+            j += 1;
+        } else if c == b'\\' {
+            // An escape (or, raw, a backslash that still protects the next character).
+            match b.get(j + 1) {
+                Some(b'{' | b'}') if formatted => j += 1,
+                Some(b'\r') if b.get(j + 2) == Some(&b'\n') => j += 3,
+                Some(_) => j += 2,
+                None => return None,
+            }
+        } else if (c == b'\n' || c == b'\r') && !triple {
+            return None;
+        } else if formatted && c == b'{' {
+            if b.get(j + 1) == Some(&b'{') {
+                j += 2;
+            } else {
+                j = interpolation(b, j + 1, q, triple)?;
+            }
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
+/// Lex an f-string replacement field from just after its `{`; returns the index after
+/// its closing `}`. Handles nested brackets, strings (any quotes, as Python 3.12 does),
+/// comments, and a format spec with nested fields.
+fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usize> {
+    let n = b.len();
+    let mut brackets: Vec<u8> = Vec::new();
+    while i < n {
+        let c = b[i];
+        match c {
+            b'\'' | b'"' => i = string(b, i, false)?,
+            b'#' => i = line_break(b, i),
+            b'(' | b'[' | b'{' => {
+                brackets.push(closer(c));
+                i += 1;
+            }
+            b'}' if brackets.is_empty() => return Some(i + 1),
+            b')' | b']' | b'}' => {
+                if brackets.pop() != Some(c) {
+                    return None;
+                }
+                i += 1;
+            }
+            b':' if brackets.is_empty() => return format_spec(b, i + 1, quote, triple),
+            b'\\' => i = continuation(b, i)?,
+            _ if is_ident(c) => {
+                let word = word_at(b, i);
+                let after = i + word.len();
+                i = match string_prefix(word, b.get(after)) {
+                    Some(formatted) => string(b, after, formatted)?,
+                    None => after,
+                };
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// A format spec (`:>10`, `:{width}`) up to and past the field's closing `}`.
+fn format_spec(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usize> {
+    while i < b.len() {
+        match b[i] {
+            b'}' => return Some(i + 1),
+            b'{' => i = interpolation(b, i + 1, quote, triple)?,
+            b'\\' => i += 2,
+            b'\n' | b'\r' if !triple => return None,
+            c if c == quote => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(text: &str, needles: &[&str]) -> String {
+        let needles: Vec<String> = needles.iter().map(|s| s.to_string()).collect();
+        Reducer::new(&needles, &[])
+            .reduce(text)
+            .map_or_else(|| text.to_string(), |r| r.text)
+    }
+
+    #[test]
+    fn blanks_bodies_keeping_line_breaks() {
+        let text = "def f(a):\n    x = 1\n    return x\n\nclass C:\n    y = 2\n";
+        let out = reduce(text, &[]);
+        assert_eq!(
+            out,
+            "def f(a):\n    ...  \n            \n\nclass C:\n    ...  \n"
+        );
+        assert_eq!(out.len(), text.len());
+    }
+
+    #[test]
+    fn keeps_bodies_with_needles_and_blanks_inside() {
+        let text = "class C:\n    _instance = None\n    def a(self):\n        return 1\n";
+        let out = reduce(text, &["_instance"]);
+        assert_eq!(
+            out,
+            "class C:\n    _instance = None\n    def a(self):\n        ...     \n"
+        );
+    }
+
+    #[test]
+    fn strings_comments_and_brackets() {
+        let text = "def f():\n    s = '''\ndef g():\n    x'''\n    t = f\"{d['k']:>{w}}\" # :\n    u = (1,\n2)\ny = 1\n";
+        let out = reduce(text, &[]);
+        assert!(out.starts_with("def f():\n    ...   "));
+        assert!(out.ends_with("\ny = 1\n"));
+        assert_eq!(out.matches('\n').count(), text.matches('\n').count());
+    }
+
+    #[test]
+    fn leaves_unsound_text_alone() {
+        let unterminated = "def f():\n    s = 'abc\n";
+        assert_eq!(reduce(unterminated, &[]), unterminated);
+        let unbalanced = "def f():\n    x = (1,\n";
+        assert_eq!(reduce(unbalanced, &[]), unbalanced);
+        let bad_dedent = "def f():\n        x = 1\n    y = 2\n";
+        assert_eq!(reduce(bad_dedent, &[]), bad_dedent);
+    }
+
+    #[test]
+    fn aliases_of_needles_are_needles() {
+        let text = "from functools import lru_cache as memo\nclass C:\n    def a(self):\n        memo(x)\n    def b(self):\n        return 2\n";
+        let out = reduce(text, &["cache"]);
+        assert!(out.contains("memo(x)"));
+        assert!(!out.contains("return 2"));
+    }
+
+    #[test]
+    fn header_needles_count_only_in_headers() {
+        let reducer = Reducer::new(&[], &["cache".to_string(), "singleton".to_string()]);
+        let text = "def f():\n    self._cache = {}\n\ndef g():\n    @functools.lru_cache\n    def h():\n        return E()\n    return h\n\ndef k():\n    class S(metaclass=SingletonMeta):\n        pass\n";
+        let out = reducer.reduce(text).expect("reduced").text;
+        assert!(!out.contains("self._cache"));
+        assert!(out.contains("return E()"));
+        assert!(out.contains("class S(metaclass=SingletonMeta):"));
+    }
+
+    #[test]
+    fn one_line_and_short_bodies_stay() {
+        let text = "def f(): pass\ndef g():\n    x\nclass C: y = 1\n";
+        assert_eq!(reduce(text, &[]), text);
+    }
+}

@@ -1,0 +1,309 @@
+//! The body reducer (src/reduce.rs) must never change a result: `ssotlint check` with and
+//! without it (`--no-reduce`) prints byte-identical JSON on the demo project, a synthetic
+//! corpus and hand-written lexical traps; and on a fixed sample of the installed CPython
+//! standard library the reduced text never parses with more errors than the original,
+//! and lints to the same diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ssotlint::config::Settings;
+use ssotlint::lint::{lint_text, lint_with, LintOptions};
+use ssotlint::prefilter::body_needles;
+use ssotlint::reduce::Reducer;
+use ssotlint::rules::RuleSelection;
+
+/// `ssotlint check . --output-format json` in `dir`, with and without the reducer:
+/// (stdout reduced, stdout full, exit code reduced, exit code full).
+fn both(dir: &Path, extra: &[&str]) -> (String, String, i32, i32) {
+    let run = |no_reduce: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ssotlint"));
+        cmd.args(["check", ".", "--output-format", "json"])
+            .args(extra)
+            .current_dir(dir);
+        if no_reduce {
+            cmd.arg("--no-reduce");
+        }
+        let out = cmd.output().expect("run ssotlint");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            out.status.code().unwrap_or(-1),
+        )
+    };
+    let (reduced, rc_reduced) = run(false);
+    let (full, rc_full) = run(true);
+    (reduced, full, rc_reduced, rc_full)
+}
+
+fn assert_same(dir: &Path, extra: &[&str]) -> usize {
+    let (reduced, full, rc_reduced, rc_full) = both(dir, extra);
+    assert_eq!(rc_reduced, rc_full);
+    assert_eq!(
+        reduced,
+        full,
+        "reduced and full checks differ in {}",
+        dir.display()
+    );
+    let values: Vec<serde_json::Value> = serde_json::from_str(&full).expect("json output");
+    values.len()
+}
+
+#[test]
+fn demo_project_is_unchanged() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    let found = assert_same(&demo, &[]);
+    assert!(found > 10, "the demo has findings: {found}");
+}
+
+#[test]
+fn synthetic_corpus_is_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("corpus");
+    let status = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_corpus.py"))
+        .arg(&out)
+        .args(["--files", "300"])
+        .output()
+        .expect("run gen_corpus.py");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let found = assert_same(&out, &[]);
+    assert!(found > 30, "the corpus has planted findings: {found}");
+    // Each rule family alone selects different needles.
+    for select in [
+        "SSOT001,SSOT004",
+        "SSOT102",
+        "SSOT103",
+        "SSOT104",
+        "SSOT105",
+        "SSOT201",
+        "SSOT202,SSOT301",
+        "SSOT101",
+    ] {
+        assert_same(&out, &["--select", select]);
+    }
+}
+
+const CONFIG: &str = r#"
+[project]
+src = ["."]
+first-party = ["app"]
+
+[canonical]
+"app.engine.Engine" = { legacy-modules = ["app.old_engine"], legacy-names = ["OldEngine"] }
+
+[legacy-modules]
+"app.legacy" = "app.modern"
+
+[singletons]
+isolated = ["app.engine.Engine"]
+
+[factories."app.factory.EngineFactory"]
+builds = ["app.engine.Engine"]
+methods = ["create_instance"]
+"#;
+
+/// Lexical traps: every body here either holds a finding that must survive or text that
+/// looks like a definition, a colon, a comment or a bracket without being one.
+const TRAPS: &[(&str, &str)] = &[
+    ("app/__init__.py", ""),
+    ("app/engine.py", "class Engine:\n    def run(self):\n        return 1\n"),
+    ("app/factory.py", "class EngineFactory:\n    def build(self):\n        return 1\n"),
+    ("app/modern.py", "X = 1\n"),
+    (
+        "app/strings.py",
+        "def f():\n    s = \"def g(): # not a comment\"\n    t = '''\ndef h():\n    x = (\n'''\n    return s, t\n\
+         \nclass C:\n    def m(self):\n        return f\"{self!r:>{10}} {'}'} {{def}}\"\n\
+         \n    def n(self):\n        patch(\"app.legacy.thing\")\n\
+         \ndef after():\n    return rb'\\'' + Rb\"\\\"\" + u'x' + fr'{1}\\{2}'\n",
+    ),
+    (
+        "app/nested.py",
+        "import functools\n\ndef outer():\n    def inner():\n        global _engine\n        _engine = Engine()\n    x = [\n1,\n  2]\n    y = 1 + \\\n  2\n    return inner\n\
+         \nclass Holder:\n    _instance = None\n\n    def __new__(cls):\n        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n        return cls._instance\n\
+         \n    def plain(self):\n        return [i for i in range(3)]\n\
+         \n    @classmethod\n    def shared(cls):\n        cls._shared = cls()\n        return cls._shared\n\
+         \ndef make():\n    class Inner(metaclass=SingletonMeta):\n        pass\n    @functools.lru_cache\n    def get():\n        return Engine()\n    return get\n\
+         \nfrom app.engine import Engine\n",
+    ),
+    (
+        "app/aliases.py",
+        "from functools import lru_cache as memo\nfrom app.engine import Engine as E\n\
+         \ndef build():\n    return E()\n\
+         \nclass K:\n    @memo\n    def get(self):\n        return E()\n\
+         \n    def keep(self):\n        import app.old_engine\n        return 1\n",
+    ),
+    (
+        "app/tabs.py",
+        "def f():\n\tif True:\n\t\treturn Engine()\n\treturn None\n\nclass T:\n\tdef m(self):\n\t\tglobal g\n\t\tg = Engine()\n\ndef one(): pass\nasync def a():\n    await x\n\n@decorator(\n    arg=1,\n)\nasync def b():\n    async with c as d:\n        return d\nfrom app.engine import Engine\n",
+    ),
+    (
+        "app/crlf.py",
+        "def f():\r\n    x = Engine()\r\n    return x\r\n\r\nclass C:  # noqa: SSOT105\r\n    def g(self):\r\n        import app.legacy\r\n        return 1\r\n\r\n@singleton\r\nclass S:\r\n    def m(self):\r\n        return 2\r\nfrom app.engine import Engine\r\n",
+    ),
+    (
+        "app/broken.py",
+        "def f():\n    x = (1,\n\ndef g():\n    return Engine()\n",
+    ),
+];
+
+fn write_traps() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("ssotlint.toml"), CONFIG).expect("config");
+    for (path, text) in TRAPS {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn lexical_traps_are_unchanged() {
+    let dir = write_traps();
+    let found = assert_same(dir.path(), &[]);
+    assert!(found >= 8, "the traps hold findings: {found}");
+    for select in [
+        "SSOT004", "SSOT102", "SSOT103", "SSOT104", "SSOT201", "SSOT3",
+    ] {
+        assert_same(dir.path(), &["--select", select]);
+    }
+}
+
+/// The reducer does blank bodies in the traps (the equivalence above is not vacuous),
+/// and keeps offsets and line breaks.
+#[test]
+fn lexical_traps_are_reduced_in_place() {
+    let everything = RuleSelection::default();
+    let settings = Settings::default();
+    let (exact, headers) = body_needles(&settings, &everything).expect("known rules");
+    let reducer = Reducer::new(&exact, &headers);
+    let mut reduced_files = 0;
+    for (path, text) in TRAPS {
+        let Some(reduced) = reducer.reduce(text).map(|r| r.text) else {
+            continue;
+        };
+        reduced_files += 1;
+        assert_eq!(reduced.len(), text.len(), "{path}");
+        let breaks = |s: &str| -> Vec<usize> {
+            s.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n' || *b == b'\r')
+                .map(|(i, _)| i)
+                .collect()
+        };
+        assert_eq!(breaks(&reduced), breaks(text), "{path}");
+        let errors = ssotlint::python::analyze(&reduced, None)
+            .syntax_errors
+            .len();
+        assert_eq!(errors, 0, "{path}: {reduced}");
+    }
+    assert!(reduced_files >= 4, "reduced {reduced_files} files");
+    // The broken file is left alone.
+    assert!(reducer.reduce(TRAPS[TRAPS.len() - 1].1).is_none());
+    // Blanked here: bodies without needles. Kept: `__new__`, the classmethod, the global.
+    let nested = TRAPS
+        .iter()
+        .find(|(p, _)| *p == "app/nested.py")
+        .expect("nested")
+        .1;
+    let reduced = reducer.reduce(nested).expect("reduced").text;
+    assert!(!reduced.contains("range(3)"));
+    assert!(reduced.contains("cls._instance = super().__new__(cls)"));
+    assert!(reduced.contains("cls._shared = cls()"));
+    assert!(reduced.contains("_engine = Engine()"));
+    assert!(reduced.contains("return Engine()"));
+}
+
+fn stdlib_sample(count: usize) -> Vec<PathBuf> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3");
+    let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !matches!(
+                    name.as_str(),
+                    "site-packages" | "dist-packages" | "__pycache__"
+                ) {
+                    stack.push(path);
+                }
+            } else if name.ends_with(".py") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= count, "stdlib has {} files", files.len());
+    let step = files.len() / count;
+    files.into_iter().step_by(step).take(count).collect()
+}
+
+/// A fixed sample of ~200 stdlib files: with every body blankable (no needles), the
+/// reduced text parses with no more errors than the original; with the needles of the
+/// default rules, linting the reduced text gives the same diagnostics.
+#[test]
+fn stdlib_sample_parses_and_lints_the_same() {
+    let everything = RuleSelection::default();
+    let settings = Settings::default();
+    let (exact, headers) = body_needles(&settings, &everything).expect("known rules");
+    let real = Reducer::new(&exact, &headers);
+    let blank_all = Reducer::new(&[], &[]);
+    let options = LintOptions::default();
+    let mut reduced_files = 0;
+    for path in stdlib_sample(200) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let original_errors = ssotlint::python::analyze(&text, None).syntax_errors.len();
+        if let Some(reduced) = blank_all.reduce(&text) {
+            reduced_files += 1;
+            assert_eq!(reduced.text.len(), text.len());
+            let errors = ssotlint::python::analyze(&reduced.text, None)
+                .syntax_errors
+                .len();
+            let included =
+                ssotlint::python::analyze_included(&reduced.text, None, &reduced.included)
+                    .expect("ranges accepted")
+                    .syntax_errors
+                    .len();
+            assert!(
+                errors <= original_errors && included <= original_errors,
+                "{}: {errors} errors after reduction ({included} parsing only the kept \
+                 ranges), {original_errors} before",
+                path.display()
+            );
+        }
+        if let Some(reduced) = real.reduce(&text) {
+            let key = |linted: ssotlint::Linted| {
+                linted
+                    .diagnostics
+                    .into_iter()
+                    .map(|d| (d.rule, d.range, d.message))
+                    .collect::<Vec<_>>()
+            };
+            let ranges = reduced.included;
+            let partial = lint_with(&path, reduced.text, &settings, &options, |t, m| {
+                ssotlint::python::analyze_included(t, m, &ranges).expect("ranges accepted")
+            });
+            let full = lint_text(&path, text.clone(), &settings, &options);
+            assert_eq!(key(partial), key(full), "{}", path.display());
+        }
+    }
+    assert!(reduced_files > 150, "reduced {reduced_files} of 200");
+}
