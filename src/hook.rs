@@ -422,6 +422,26 @@ fn collect(
         } else {
             FixPlan::No
         };
+        // A copy adds new occurrences of everything it copies; a rename moves lines.
+        let added = if options.all_lines || delta.status() == Delta::Copied {
+            None
+        } else if matches!(target, Target::Staged) {
+            // From the blobs, not `Patch::from_diff`: that looks up the diff driver in
+            // `.gitattributes`, which makes libgit2 load the whole index (the cost
+            // `git_index` exists to avoid). Binary blobs are skipped by `decode` below.
+            let old = match delta.old_file().id() {
+                id if id.is_zero() => Vec::new(),
+                id => repo
+                    .find_blob(id)
+                    .map(|b| b.content().to_vec())
+                    .map_err(|e| {
+                        git_error(&format!("{}: cannot read the HEAD blob", rel.display()), e)
+                    })?,
+            };
+            Some(added_between(&old, &bytes))
+        } else {
+            Some(added_lines(&diff, idx)?)
+        };
         let text = match decode(bytes) {
             Ok(t) => t,
             Err(DecodeError::Binary { .. }) => continue,
@@ -431,12 +451,6 @@ fn collect(
                     .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
                 continue;
             }
-        };
-        // A copy adds new occurrences of everything it copies; a rename moves lines.
-        let added = if options.all_lines || delta.status() == Delta::Copied {
-            None
-        } else {
-            Some(added_lines(&diff, idx)?)
         };
         collected.files.push(Changed {
             abs,
