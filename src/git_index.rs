@@ -24,11 +24,13 @@ const FLAG_EXTENDED: u16 = 0x4000;
 const XFLAG_INTENT_TO_ADD: u16 = 0x2000;
 const XFLAG_SKIP_WORKTREE: u16 = 0x4000;
 
-/// One index entry.
+/// One index entry; its path is [`Index::path`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Path relative to the work tree root, `/`-separated, as git stores it (bytes).
-    pub path: Vec<u8>,
+    /// Where the path lies in [`Index`]'s path buffer (one buffer for all paths: no
+    /// allocation per entry).
+    path_start: usize,
+    path_end: usize,
     pub mode: u32,
     pub oid: Oid,
     /// 0 for a merged entry, 1–3 for the sides of a conflict.
@@ -65,10 +67,34 @@ impl CacheTree {
 pub struct Index {
     pub version: u32,
     pub entries: Vec<Entry>,
+    /// All paths, concatenated.
+    paths: Vec<u8>,
     pub cache_tree: Option<CacheTree>,
 }
 
 impl Index {
+    /// Path of `entry` relative to the work tree root, `/`-separated, as git stores it.
+    pub fn path(&self, entry: &Entry) -> &[u8] {
+        self.paths
+            .get(entry.path_start..entry.path_end)
+            .unwrap_or_default()
+    }
+
+    /// Append an entry (for indexes read by libgit2); the caller keeps git's order.
+    pub fn push(&mut self, path: &[u8], mode: u32, oid: Oid, stage: u8, intent_to_add: bool) {
+        let path_start = self.paths.len();
+        self.paths.extend_from_slice(path);
+        self.entries.push(Entry {
+            path_start,
+            path_end: self.paths.len(),
+            mode,
+            oid,
+            stage,
+            intent_to_add,
+            skip_worktree: false,
+        });
+    }
+
     pub fn has_conflicts(&self) -> bool {
         self.entries.iter().any(|e| e.stage != 0)
     }
@@ -195,7 +221,8 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
         )));
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(count);
-    let mut previous: Vec<u8> = Vec::new();
+    let mut paths: Vec<u8> = Vec::with_capacity(body.len() / 2);
+    let mut previous = (0usize, 0usize);
     let mut deferred: Option<IndexError> = None;
     for i in 0..count {
         let start = r.pos;
@@ -214,52 +241,54 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
         } else {
             0
         };
-        let path = if version == 4 {
+        let path_start = paths.len();
+        if version == 4 {
             let strip = r.varint("entry path prefix length")?;
-            let keep = previous.len().checked_sub(strip).ok_or_else(|| {
-                malformed(format!(
-                    "entry {i}: strips {strip} bytes from a {}-byte path",
-                    previous.len()
-                ))
-            })?;
-            let suffix = r.until_nul("entry path")?;
-            let mut path = Vec::with_capacity(keep + suffix.len());
-            path.extend_from_slice(&previous[..keep]);
-            path.extend_from_slice(suffix);
-            path
+            let keep = (previous.1 - previous.0)
+                .checked_sub(strip)
+                .ok_or_else(|| {
+                    malformed(format!(
+                        "entry {i}: strips {strip} bytes from a {}-byte path",
+                        previous.1 - previous.0
+                    ))
+                })?;
+            paths.extend_from_within(previous.0..previous.0 + keep);
+            paths.extend_from_slice(r.until_nul("entry path")?);
         } else {
             let fixed = r.pos - start;
-            let path = r.until_nul("entry path")?.to_vec();
+            paths.extend_from_slice(r.until_nul("entry path")?);
             // NUL padding to a multiple of 8, at least one NUL (already consumed).
-            let padded = (fixed + path.len() + 8) & !7;
+            let padded = (fixed + (paths.len() - path_start) + 8) & !7;
             let consumed = r.pos - start;
             if padded < consumed {
                 return Err(malformed(format!("entry {i}: bad padding")));
             }
             r.take(padded - consumed, "entry padding")?;
-            path
-        };
+        }
+        let path_end = paths.len();
         // A split index stores replacements with empty paths: judge after the
         // extensions have said whether this is one.
         if deferred.is_none() {
+            let path = &paths[path_start..path_end];
             if path.is_empty() {
                 deferred = Some(malformed(format!("entry {i}: empty path")));
-            } else if path < previous {
+            } else if path < &paths[previous.0..previous.1] {
                 deferred = Some(malformed(format!(
                     "entry {i}: `{}` is out of order",
-                    String::from_utf8_lossy(&path)
+                    String::from_utf8_lossy(path)
                 )));
             }
         }
         entries.push(Entry {
+            path_start,
+            path_end,
             mode,
             oid,
             stage: ((flags >> 12) & 0x3) as u8,
             intent_to_add: xflags & XFLAG_INTENT_TO_ADD != 0,
             skip_worktree: xflags & XFLAG_SKIP_WORKTREE != 0,
-            path: path.clone(),
         });
-        previous = path;
+        previous = (path_start, path_end);
     }
     let mut cache_tree = None;
     let mut unsupported = None;
@@ -287,6 +316,7 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
     Ok(Index {
         version,
         entries,
+        paths,
         cache_tree,
     })
 }
@@ -416,7 +446,7 @@ mod tests {
         let mine: Vec<(Vec<u8>, u32, Oid, u8)> = ours
             .entries
             .iter()
-            .map(|e| (e.path.clone(), e.mode, e.oid, e.stage))
+            .map(|e| (ours.path(e).to_vec(), e.mode, e.oid, e.stage))
             .collect();
         assert_eq!(mine, theirs);
         assert!(!mine.is_empty());
@@ -476,7 +506,7 @@ mod tests {
         let new = index
             .entries
             .iter()
-            .find(|e| e.path == b"a/new.py")
+            .find(|e| index.path(e) == b"a/new.py")
             .expect("entry");
         assert!(new.intent_to_add);
         assert!(index.entries.iter().filter(|e| e.intent_to_add).count() == 1);
@@ -522,7 +552,7 @@ mod tests {
         let stages: Vec<u8> = index
             .entries
             .iter()
-            .filter(|e| e.path == b"b/y.py")
+            .filter(|e| index.path(e) == b"b/y.py")
             .map(|e| e.stage)
             .collect();
         assert_eq!(stages, vec![1, 2, 3]);
