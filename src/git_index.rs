@@ -125,7 +125,7 @@ impl fmt::Display for IndexError {
 /// Read the index file at `path`; a missing file is an empty index (fresh repository).
 pub fn read_file(path: &Path) -> Result<Index, IndexError> {
     match std::fs::read(path) {
-        Ok(bytes) => parse(&bytes),
+        Ok(bytes) => parse_owned(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Index {
             version: 2,
             ..Index::default()
@@ -201,6 +201,13 @@ impl<'a> Reader<'a> {
 
 /// Parse index bytes. The trailing checksum is skipped, not verified (see module docs).
 pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
+    parse_owned(data.to_vec())
+}
+
+/// [`parse`], keeping the bytes: paths of versions 2 and 3 are then ranges of the file
+/// itself, not copies (only version 4 needs its paths rebuilt, in a buffer of their own).
+fn parse_owned(bytes: Vec<u8>) -> Result<Index, IndexError> {
+    let data: &[u8] = &bytes;
     if data.len() < 12 + HASH_LEN {
         return Err(malformed(format!("{} bytes is too short", data.len())));
     }
@@ -223,7 +230,7 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
         )));
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(count);
-    let mut paths: Vec<u8> = Vec::with_capacity(body.len() / 2);
+    let mut v4_paths: Vec<u8> = Vec::new();
     let mut previous = (0usize, 0usize);
     let mut deferred: Option<IndexError> = None;
     for i in 0..count {
@@ -243,8 +250,8 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
         } else {
             0
         };
-        let path_start = paths.len();
-        if version == 4 {
+        let (path_start, path_end) = if version == 4 {
+            let path_start = v4_paths.len();
             let strip = r.varint("entry path prefix length")?;
             let keep = (previous.1 - previous.0)
                 .checked_sub(strip)
@@ -254,20 +261,23 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
                         previous.1 - previous.0
                     ))
                 })?;
-            paths.extend_from_within(previous.0..previous.0 + keep);
-            paths.extend_from_slice(r.until_nul("entry path")?);
+            v4_paths.extend_from_within(previous.0..previous.0 + keep);
+            v4_paths.extend_from_slice(r.until_nul("entry path")?);
+            (path_start, v4_paths.len())
         } else {
             let fixed = r.pos - start;
-            paths.extend_from_slice(r.until_nul("entry path")?);
+            let path_start = r.pos;
+            let len = r.until_nul("entry path")?.len();
             // NUL padding to a multiple of 8, at least one NUL (already consumed).
-            let padded = (fixed + (paths.len() - path_start) + 8) & !7;
+            let padded = (fixed + len + 8) & !7;
             let consumed = r.pos - start;
             if padded < consumed {
                 return Err(malformed(format!("entry {i}: bad padding")));
             }
             r.take(padded - consumed, "entry padding")?;
-        }
-        let path_end = paths.len();
+            (path_start, path_start + len)
+        };
+        let paths: &[u8] = if version == 4 { &v4_paths } else { data };
         // A split index stores replacements with empty paths: judge after the
         // extensions have said whether this is one.
         if deferred.is_none() {
@@ -315,6 +325,7 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
     if let Some(e) = deferred.or(unsupported) {
         return Err(e);
     }
+    let paths = if version == 4 { v4_paths } else { bytes };
     Ok(Index {
         version,
         entries,
