@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use git2::{ErrorCode, Repository};
 
+use crate::git_index;
 use crate::project::ModuleFiles;
 
 /// Open the repository the way git does: `GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`
@@ -91,44 +92,16 @@ pub fn index_path(repo: &Repository, cwd: &Path) -> PathBuf {
     }
 }
 
-/// A merged (stage 0) index entry that `git commit` would record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StagedEntry {
-    pub path: String,
-    pub oid: git2::Oid,
-    pub mode: u32,
-}
-
-impl StagedEntry {
-    /// From [`crate::git_index`] entries (already stage 0, sorted); non-UTF-8 paths
-    /// cannot name Python modules and are left out.
-    pub fn from_index(entries: &[&crate::git_index::Entry]) -> Vec<StagedEntry> {
-        entries
-            .iter()
-            .filter_map(|e| {
-                Some(StagedEntry {
-                    path: String::from_utf8(e.path.clone()).ok()?,
-                    oid: e.oid,
-                    mode: e.mode,
-                })
-            })
-            .collect()
+/// libgit2's reading of the index (the fallback for split, sparse and conflicted
+/// indexes) as a [`git_index::Index`] of what `git commit` would record.
+pub fn index_from_libgit2(index: &git2::Index) -> git_index::Index {
+    let mut out = git_index::Index::default();
+    for e in index.iter() {
+        if is_stage0(e.flags) && e.flags_extended & INTENT_TO_ADD == 0 {
+            out.push(&e.path, e.mode, e.id, 0, false);
+        }
     }
-
-    /// From libgit2's index (the fallback for split/sparse/conflicted indexes).
-    pub fn from_libgit2(index: &git2::Index) -> Vec<StagedEntry> {
-        index
-            .iter()
-            .filter(|e| is_stage0(e.flags) && e.flags_extended & INTENT_TO_ADD == 0)
-            .filter_map(|e| {
-                Some(StagedEntry {
-                    path: String::from_utf8(e.path).ok()?,
-                    oid: e.id,
-                    mode: e.mode,
-                })
-            })
-            .collect()
-    }
+    out
 }
 
 const INTENT_TO_ADD: u16 = 1 << 13;
@@ -140,42 +113,49 @@ const INTENT_TO_ADD: u16 = 1 << 13;
 pub struct IndexFiles {
     workdir: PathBuf,
     repo: Arc<Mutex<Repository>>,
-    entries: Vec<StagedEntry>,
+    index: Arc<git_index::Index>,
+}
+
+/// An entry `git commit` records (merged, not a `git add -N` placeholder).
+fn committed(e: &git_index::Entry) -> bool {
+    e.stage == 0 && !e.intent_to_add
 }
 
 impl IndexFiles {
     pub fn new(
         workdir: PathBuf,
         repo: Arc<Mutex<Repository>>,
-        entries: Vec<StagedEntry>,
+        index: Arc<git_index::Index>,
     ) -> IndexFiles {
         IndexFiles {
             workdir,
             repo,
-            entries,
+            index,
         }
     }
 
     /// The staged blob at `rel`, when it is a regular file.
     fn find(&self, rel: &str) -> Option<git2::Oid> {
-        let at = self.entries.partition_point(|e| e.path.as_str() < rel);
-        self.entries
-            .get(at)
-            .filter(|e| e.path == rel && is_regular_blob(e.mode))
+        let entries = &self.index.entries;
+        let at = entries.partition_point(|e| self.index.path(e) < rel.as_bytes());
+        entries[at..]
+            .iter()
+            .take_while(|e| self.index.path(e) == rel.as_bytes())
+            .find(|e| committed(e) && is_regular_blob(e.mode))
             .map(|e| e.oid)
     }
 
     /// Index entries below `dir` (`""` for the root), as a slice of the sorted list.
-    fn below(&self, dir: &str) -> &[StagedEntry] {
+    fn below(&self, dir: &str) -> &[git_index::Entry] {
+        let entries = &self.index.entries;
         if dir.is_empty() {
-            return &self.entries;
+            return entries;
         }
         let prefix = format!("{dir}/");
-        let start = self
-            .entries
-            .partition_point(|e| e.path.as_str() < prefix.as_str());
-        let len = self.entries[start..].partition_point(|e| e.path.starts_with(&prefix));
-        &self.entries[start..start + len]
+        let start = entries.partition_point(|e| self.index.path(e) < prefix.as_bytes());
+        let len =
+            entries[start..].partition_point(|e| self.index.path(e).starts_with(prefix.as_bytes()));
+        &entries[start..start + len]
     }
 }
 
@@ -223,19 +203,26 @@ impl ModuleFiles for IndexFiles {
         let entries = self.below(&rel);
         let mut out: Vec<(String, bool)> = Vec::new();
         let mut i = 0;
-        while let Some(StagedEntry { path, mode, .. }) = entries.get(i) {
-            let rest = &path[skip..];
-            match rest.split_once('/') {
-                Some((name, _)) => {
+        while let Some(entry) = entries.get(i) {
+            let path = self.index.path(entry);
+            let rest = path.get(skip..).unwrap_or_default();
+            match memchr::memchr(b'/', rest) {
+                Some(slash) => {
                     // Jump over the whole subdirectory: cost follows the entries of
                     // `dir`, not the size of the tree below it.
-                    let sub = format!("{}{name}/", &path[..skip]);
-                    i += entries[i..].partition_point(|e| e.path.starts_with(&sub));
-                    out.push((name.to_string(), true));
+                    let sub = &path[..skip + slash + 1];
+                    i += entries[i..]
+                        .partition_point(|e| self.index.path(e).starts_with(sub))
+                        .max(1);
+                    if let Ok(name) = std::str::from_utf8(&rest[..slash]) {
+                        out.push((name.to_string(), true));
+                    }
                 }
                 None => {
-                    if is_regular_blob(*mode) {
-                        out.push((rest.to_string(), false));
+                    if committed(entry) && is_regular_blob(entry.mode) {
+                        if let Ok(name) = std::str::from_utf8(rest) {
+                            out.push((name.to_string(), false));
+                        }
                     }
                     i += 1;
                 }

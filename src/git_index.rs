@@ -2,13 +2,15 @@
 //!
 //! Why not libgit2's index: `git_index_read` always verifies the SHA-1 trailer of the
 //! whole file (SHA-1DC, collision-detecting, slow), validates every path and builds a
-//! hash map of all entries. Measured on a 50k-file repository with 3 staged files,
-//! `check --staged` spent 94 ms CPU, most of it there, against 14 ms for
-//! `git diff --cached --name-only`. Git itself trusts the index without hashing it on
-//! every read, and so does this reader: it parses entries (versions 2, 3 and 4, with
-//! v4's path prefix compression) and the `TREE` cache-tree extension, nothing else.
-//! Split (`link`) and sparse (`sdir`) indexes are reported as [`Unsupported`] so the
-//! caller can fall back to libgit2. Malformed input is an error value, never a panic.
+//! hash map of all entries. Measured (release, `perf stat`) on a 50k-file repository
+//! (5.5 MB index) with 3 staged files: `check --staged` took 125-135 ms CPU through
+//! libgit2's index, 37 ms with this reader; `git diff --cached --name-only` takes 12 ms.
+//! Git itself trusts the index without hashing it on every read, and so does this
+//! reader: it parses entries (versions 2, 3 and 4, with v4's path prefix compression)
+//! and the `TREE` cache-tree extension, nothing else. Split (`link`) and sparse
+//! (`sdir`) indexes are reported as [`IndexError::Unsupported`] so the caller falls
+//! back to libgit2 (which, at 1.9, refuses both with a clear error). Malformed input
+//! is an error value, never a panic.
 //!
 //! Format: <https://git-scm.com/docs/index-format>.
 
@@ -24,11 +26,13 @@ const FLAG_EXTENDED: u16 = 0x4000;
 const XFLAG_INTENT_TO_ADD: u16 = 0x2000;
 const XFLAG_SKIP_WORKTREE: u16 = 0x4000;
 
-/// One index entry.
+/// One index entry; its path is [`Index::path`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Path relative to the work tree root, `/`-separated, as git stores it (bytes).
-    pub path: Vec<u8>,
+    /// Where the path lies in [`Index`]'s path buffer (one buffer for all paths: no
+    /// allocation per entry).
+    path_start: usize,
+    path_end: usize,
     pub mode: u32,
     pub oid: Oid,
     /// 0 for a merged entry, 1–3 for the sides of a conflict.
@@ -65,10 +69,34 @@ impl CacheTree {
 pub struct Index {
     pub version: u32,
     pub entries: Vec<Entry>,
+    /// All paths, concatenated.
+    paths: Vec<u8>,
     pub cache_tree: Option<CacheTree>,
 }
 
 impl Index {
+    /// Path of `entry` relative to the work tree root, `/`-separated, as git stores it.
+    pub fn path(&self, entry: &Entry) -> &[u8] {
+        self.paths
+            .get(entry.path_start..entry.path_end)
+            .unwrap_or_default()
+    }
+
+    /// Append an entry (for indexes read by libgit2); the caller keeps git's order.
+    pub fn push(&mut self, path: &[u8], mode: u32, oid: Oid, stage: u8, intent_to_add: bool) {
+        let path_start = self.paths.len();
+        self.paths.extend_from_slice(path);
+        self.entries.push(Entry {
+            path_start,
+            path_end: self.paths.len(),
+            mode,
+            oid,
+            stage,
+            intent_to_add,
+            skip_worktree: false,
+        });
+    }
+
     pub fn has_conflicts(&self) -> bool {
         self.entries.iter().any(|e| e.stage != 0)
     }
@@ -97,7 +125,7 @@ impl fmt::Display for IndexError {
 /// Read the index file at `path`; a missing file is an empty index (fresh repository).
 pub fn read_file(path: &Path) -> Result<Index, IndexError> {
     match std::fs::read(path) {
-        Ok(bytes) => parse(&bytes),
+        Ok(bytes) => parse_owned(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Index {
             version: 2,
             ..Index::default()
@@ -173,6 +201,13 @@ impl<'a> Reader<'a> {
 
 /// Parse index bytes. The trailing checksum is skipped, not verified (see module docs).
 pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
+    parse_owned(data.to_vec())
+}
+
+/// [`parse`], keeping the bytes: paths of versions 2 and 3 are then ranges of the file
+/// itself, not copies (only version 4 needs its paths rebuilt, in a buffer of their own).
+fn parse_owned(bytes: Vec<u8>) -> Result<Index, IndexError> {
+    let data: &[u8] = &bytes;
     if data.len() < 12 + HASH_LEN {
         return Err(malformed(format!("{} bytes is too short", data.len())));
     }
@@ -195,7 +230,8 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
         )));
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(count);
-    let mut previous: Vec<u8> = Vec::new();
+    let mut v4_paths: Vec<u8> = Vec::new();
+    let mut previous = (0usize, 0usize);
     let mut deferred: Option<IndexError> = None;
     for i in 0..count {
         let start = r.pos;
@@ -214,52 +250,57 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
         } else {
             0
         };
-        let path = if version == 4 {
+        let (path_start, path_end) = if version == 4 {
+            let path_start = v4_paths.len();
             let strip = r.varint("entry path prefix length")?;
-            let keep = previous.len().checked_sub(strip).ok_or_else(|| {
-                malformed(format!(
-                    "entry {i}: strips {strip} bytes from a {}-byte path",
-                    previous.len()
-                ))
-            })?;
-            let suffix = r.until_nul("entry path")?;
-            let mut path = Vec::with_capacity(keep + suffix.len());
-            path.extend_from_slice(&previous[..keep]);
-            path.extend_from_slice(suffix);
-            path
+            let keep = (previous.1 - previous.0)
+                .checked_sub(strip)
+                .ok_or_else(|| {
+                    malformed(format!(
+                        "entry {i}: strips {strip} bytes from a {}-byte path",
+                        previous.1 - previous.0
+                    ))
+                })?;
+            v4_paths.extend_from_within(previous.0..previous.0 + keep);
+            v4_paths.extend_from_slice(r.until_nul("entry path")?);
+            (path_start, v4_paths.len())
         } else {
             let fixed = r.pos - start;
-            let path = r.until_nul("entry path")?.to_vec();
+            let path_start = r.pos;
+            let len = r.until_nul("entry path")?.len();
             // NUL padding to a multiple of 8, at least one NUL (already consumed).
-            let padded = (fixed + path.len() + 8) & !7;
+            let padded = (fixed + len + 8) & !7;
             let consumed = r.pos - start;
             if padded < consumed {
                 return Err(malformed(format!("entry {i}: bad padding")));
             }
             r.take(padded - consumed, "entry padding")?;
-            path
+            (path_start, path_start + len)
         };
+        let paths: &[u8] = if version == 4 { &v4_paths } else { data };
         // A split index stores replacements with empty paths: judge after the
         // extensions have said whether this is one.
         if deferred.is_none() {
+            let path = &paths[path_start..path_end];
             if path.is_empty() {
                 deferred = Some(malformed(format!("entry {i}: empty path")));
-            } else if path < previous {
+            } else if path < &paths[previous.0..previous.1] {
                 deferred = Some(malformed(format!(
                     "entry {i}: `{}` is out of order",
-                    String::from_utf8_lossy(&path)
+                    String::from_utf8_lossy(path)
                 )));
             }
         }
         entries.push(Entry {
+            path_start,
+            path_end,
             mode,
             oid,
             stage: ((flags >> 12) & 0x3) as u8,
             intent_to_add: xflags & XFLAG_INTENT_TO_ADD != 0,
             skip_worktree: xflags & XFLAG_SKIP_WORKTREE != 0,
-            path: path.clone(),
         });
-        previous = path;
+        previous = (path_start, path_end);
     }
     let mut cache_tree = None;
     let mut unsupported = None;
@@ -284,9 +325,11 @@ pub fn parse(data: &[u8]) -> Result<Index, IndexError> {
     if let Some(e) = deferred.or(unsupported) {
         return Err(e);
     }
+    let paths = if version == 4 { v4_paths } else { bytes };
     Ok(Index {
         version,
         entries,
+        paths,
         cache_tree,
     })
 }
@@ -416,7 +459,7 @@ mod tests {
         let mine: Vec<(Vec<u8>, u32, Oid, u8)> = ours
             .entries
             .iter()
-            .map(|e| (e.path.clone(), e.mode, e.oid, e.stage))
+            .map(|e| (ours.path(e).to_vec(), e.mode, e.oid, e.stage))
             .collect();
         assert_eq!(mine, theirs);
         assert!(!mine.is_empty());
@@ -476,7 +519,7 @@ mod tests {
         let new = index
             .entries
             .iter()
-            .find(|e| e.path == b"a/new.py")
+            .find(|e| index.path(e) == b"a/new.py")
             .expect("entry");
         assert!(new.intent_to_add);
         assert!(index.entries.iter().filter(|e| e.intent_to_add).count() == 1);
@@ -522,7 +565,7 @@ mod tests {
         let stages: Vec<u8> = index
             .entries
             .iter()
-            .filter(|e| e.path == b"b/y.py")
+            .filter(|e| index.path(e) == b"b/y.py")
             .map(|e| e.stage)
             .collect();
         assert_eq!(stages, vec![1, 2, 3]);

@@ -104,7 +104,7 @@ pub fn check_changes(
         Target::Staged => Some(Arc::new(IndexFiles::new(
             workdir.clone(),
             repo_handle.clone(),
-            staged_entries,
+            Arc::new(staged_entries),
         ))),
         Target::Since(_) => None,
     };
@@ -248,7 +248,7 @@ struct Collected {
     /// Config files changed on the new side: path → staged text (`None`: deleted).
     configs: HashMap<PathBuf, Option<String>>,
     /// Staged mode: the index entries, for module lookups ([`IndexFiles`]).
-    staged: Vec<git::StagedEntry>,
+    staged: git_index::Index,
 }
 
 fn git_error(what: &str, e: git2::Error) -> String {
@@ -265,7 +265,7 @@ fn collect(
 ) -> Result<Collected, String> {
     let mut diff_options = DiffOptions::new();
     diff_options.context_lines(0).ignore_submodules(true);
-    let mut staged = Vec::new();
+    let mut staged = git_index::Index::default();
     let mut diff = match target {
         Target::Staged => {
             let head_tree = match repo.head() {
@@ -422,6 +422,26 @@ fn collect(
         } else {
             FixPlan::No
         };
+        // A copy adds new occurrences of everything it copies; a rename moves lines.
+        let added = if options.all_lines || delta.status() == Delta::Copied {
+            None
+        } else if matches!(target, Target::Staged) {
+            // From the blobs, not `Patch::from_diff`: that looks up the diff driver in
+            // `.gitattributes`, which makes libgit2 load the whole index (the cost
+            // `git_index` exists to avoid). Binary blobs are skipped by `decode` below.
+            let old = match delta.old_file().id() {
+                id if id.is_zero() => Vec::new(),
+                id => repo
+                    .find_blob(id)
+                    .map(|b| b.content().to_vec())
+                    .map_err(|e| {
+                        git_error(&format!("{}: cannot read the HEAD blob", rel.display()), e)
+                    })?,
+            };
+            Some(added_between(&old, &bytes))
+        } else {
+            Some(added_lines(&diff, idx)?)
+        };
         let text = match decode(bytes) {
             Ok(t) => t,
             Err(DecodeError::Binary { .. }) => continue,
@@ -431,12 +451,6 @@ fn collect(
                     .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
                 continue;
             }
-        };
-        // A copy adds new occurrences of everything it copies; a rename moves lines.
-        let added = if options.all_lines || delta.status() == Delta::Copied {
-            None
-        } else {
-            Some(added_lines(&diff, idx)?)
         };
         collected.files.push(Changed {
             abs,
@@ -460,7 +474,7 @@ fn staged_diff<'r>(
     head: Option<&git2::Tree>,
     cwd: &Path,
     diff_options: &mut DiffOptions,
-) -> Result<(Option<git2::Diff<'r>>, Vec<git::StagedEntry>), String> {
+) -> Result<(Option<git2::Diff<'r>>, git_index::Index), String> {
     let path = git::index_path(repo, cwd);
     let parsed = match git_index::read_file(&path) {
         Ok(index) if !index.has_conflicts() => index,
@@ -469,37 +483,36 @@ fn staged_diff<'r>(
         }
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    // What `git commit` records: merged entries, not `git add -N` placeholders.
-    let committed: Vec<&git_index::Entry> = parsed
-        .entries
-        .iter()
-        .filter(|e| e.stage == 0 && !e.intent_to_add)
-        .collect();
     let mut changed = Vec::new();
     compare_index(
         repo,
         head,
-        &committed,
+        &parsed,
+        0..parsed.entries.len(),
         b"",
         parsed.cache_tree.as_ref(),
         &mut changed,
     )?;
-    let entries = git::StagedEntry::from_index(&committed);
     if changed.is_empty() {
-        return Ok((None, entries));
+        return Ok((None, parsed));
     }
     changed.sort();
     changed.dedup();
     let mut narrowed =
         git2::Index::new().map_err(|e| git_error("cannot create an in-memory index", e))?;
     for path in &changed {
-        let at = committed.partition_point(|e| e.path.as_slice() < path.as_slice());
-        let Some(entry) = committed.get(at).filter(|e| &e.path == path) else {
-            continue;
-        };
-        narrowed
-            .add(&in_memory_entry(entry))
-            .map_err(|e| git_error("cannot build the staged index", e))?;
+        let at = parsed
+            .entries
+            .partition_point(|e| parsed.path(e) < path.as_slice());
+        let found = parsed.entries[at..]
+            .iter()
+            .take_while(|e| parsed.path(e) == path.as_slice())
+            .find(|e| !e.intent_to_add);
+        if let Some(entry) = found {
+            narrowed
+                .add(&in_memory_entry(path, entry))
+                .map_err(|e| git_error("cannot build the staged index", e))?;
+        }
     }
     diff_options.disable_pathspec_match(true);
     for path in &changed {
@@ -508,10 +521,10 @@ fn staged_diff<'r>(
     let diff = repo
         .diff_tree_to_index(head, Some(&narrowed), Some(diff_options))
         .map_err(|e| git_error("cannot diff HEAD against the index", e))?;
-    Ok((Some(diff), entries))
+    Ok((Some(diff), parsed))
 }
 
-fn in_memory_entry(entry: &git_index::Entry) -> git2::IndexEntry {
+fn in_memory_entry(path: &[u8], entry: &git_index::Entry) -> git2::IndexEntry {
     let zero = git2::IndexTime::new(0, 0);
     git2::IndexEntry {
         ctime: zero,
@@ -525,7 +538,7 @@ fn in_memory_entry(entry: &git_index::Entry) -> git2::IndexEntry {
         id: entry.oid,
         flags: 0,
         flags_extended: 0,
-        path: entry.path.clone(),
+        path: path.to_vec(),
     }
 }
 
@@ -534,11 +547,11 @@ fn libgit2_staged_diff<'r>(
     repo: &'r Repository,
     head: Option<&git2::Tree>,
     diff_options: &mut DiffOptions,
-) -> Result<(Option<git2::Diff<'r>>, Vec<git::StagedEntry>), String> {
+) -> Result<(Option<git2::Diff<'r>>, git_index::Index), String> {
     let index = repo
         .index()
         .map_err(|e| git_error("cannot read the git index", e))?;
-    let entries = git::StagedEntry::from_libgit2(&index);
+    let entries = git::index_from_libgit2(&index);
     let diff = repo
         .diff_tree_to_index(head, Some(&index), Some(diff_options))
         .map_err(|e| git_error("cannot diff HEAD against the index", e))?;
@@ -550,10 +563,12 @@ fn libgit2_staged_diff<'r>(
 /// root). A directory whose valid cache-tree id equals the tree id is
 /// skipped whole; elsewhere the cost follows the directory's direct children (index
 /// subdirectories are jumped over by binary search).
+#[allow(clippy::too_many_arguments)]
 fn compare_index(
     repo: &Repository,
     old: Option<&git2::Tree>,
-    new: &[&git_index::Entry],
+    index: &git_index::Index,
+    range: std::ops::Range<usize>,
     dir: &[u8],
     cache: Option<&git_index::CacheTree>,
     out: &mut Vec<Vec<u8>>,
@@ -563,17 +578,20 @@ fn compare_index(
             return Ok(());
         }
     }
-    let mut seen: HashSet<&[u8]> = HashSet::new();
+    let new = index.entries.get(range.clone()).unwrap_or_default();
     let skip = dir.len();
+    let mut seen: HashSet<&[u8]> = HashSet::new();
     let mut i = 0;
     while let Some(entry) = new.get(i) {
-        let rest = entry.path.get(skip..).unwrap_or_default();
+        let path = index.path(entry);
+        let rest = path.get(skip..).unwrap_or_default();
         match memchr::memchr(b'/', rest) {
             Some(slash) => {
                 let name = &rest[..slash];
-                let sub_skip = skip + slash + 1;
-                let prefix = &entry.path[..sub_skip];
-                let len = new[i..].partition_point(|e| e.path.starts_with(prefix));
+                let prefix = &path[..skip + slash + 1];
+                let len = new[i..]
+                    .partition_point(|e| index.path(e).starts_with(prefix))
+                    .max(1);
                 let sub_tree = match old.and_then(|t| t.get_name_bytes(name)) {
                     Some(te) if te.kind() == Some(git2::ObjectType::Tree) => Some(
                         repo.find_tree(te.id())
@@ -581,39 +599,42 @@ fn compare_index(
                     ),
                     Some(_) => {
                         // A file replaced by a directory.
-                        out.push(entry.path[..sub_skip - 1].to_vec());
+                        out.push(path[..skip + slash].to_vec());
                         None
                     }
                     None => None,
                 };
+                let start = range.start + i;
                 compare_index(
                     repo,
                     sub_tree.as_ref(),
-                    &new[i..i + len],
+                    index,
+                    start..start + len,
                     prefix,
                     cache.and_then(|c| c.child(name)),
                     out,
                 )?;
                 seen.insert(name);
-                i += len.max(1);
+                i += len;
             }
+            // Not recorded by `git commit`: as if absent (the tree side reports it).
+            None if entry.intent_to_add => i += 1,
             None => {
-                let same = old.and_then(|t| t.get_name_bytes(rest)).is_some_and(|te| {
+                let in_tree = old.and_then(|t| t.get_name_bytes(rest));
+                let same = in_tree.as_ref().is_some_and(|te| {
                     te.kind() != Some(git2::ObjectType::Tree)
                         && te.id() == entry.oid
                         && te.filemode() as u32 == entry.mode
                 });
                 if !same {
-                    out.push(entry.path.clone());
-                    if let Some(te) = old.and_then(|t| t.get_name_bytes(rest)) {
-                        if te.kind() == Some(git2::ObjectType::Tree) {
-                            // A directory replaced by a file: all of it is deleted.
-                            let tree = repo
-                                .find_tree(te.id())
-                                .map_err(|e| git_error("cannot read a tree", e))?;
-                            let prefix = [entry.path.as_slice(), b"/"].concat();
-                            deleted_below(repo, &tree, &prefix, out)?;
-                        }
+                    out.push(path.to_vec());
+                    if let Some(te) = in_tree.filter(|te| te.kind() == Some(git2::ObjectType::Tree))
+                    {
+                        // A directory replaced by a file: all of it is deleted.
+                        let tree = repo
+                            .find_tree(te.id())
+                            .map_err(|e| git_error("cannot read a tree", e))?;
+                        deleted_below(repo, &tree, &[path, b"/"].concat(), out)?;
                     }
                 }
                 seen.insert(rest);
@@ -884,16 +905,12 @@ mod tests {
         let repo = Repository::open(dir).expect("open");
         let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
         let parsed = git_index::read_file(&dir.join(".git/index")).expect("index");
-        let committed: Vec<&git_index::Entry> = parsed
-            .entries
-            .iter()
-            .filter(|e| e.stage == 0 && !e.intent_to_add)
-            .collect();
         let mut changed = Vec::new();
         compare_index(
             &repo,
             head.as_ref(),
-            &committed,
+            &parsed,
+            0..parsed.entries.len(),
             b"",
             parsed.cache_tree.as_ref(),
             &mut changed,
