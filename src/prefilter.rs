@@ -115,8 +115,12 @@ pub fn body_needles(
             continue;
         }
         match rule {
-            Rule::FragmentedImport
-            | Rule::AliasedImport
+            // `typing.Mapping` in a body (attribute access through a module import).
+            Rule::FragmentedImport => {
+                exact.push("import".into());
+                exact.extend(settings.canonical.iter().map(|s| s.name.clone()));
+            }
+            Rule::AliasedImport
             | Rule::LegacyModuleImport
             | Rule::UnresolvedFirstPartyImport
             | Rule::ModuleLevelSingleton => exact.push("import".into()),

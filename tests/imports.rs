@@ -396,3 +396,26 @@ fn five_megabyte_file() {
         vec![d("SSOT001", 1, 31, 1, 41), d("SSOT003", rows, 8, rows, 21)]
     );
 }
+
+#[test]
+fn attribute_access_through_a_legacy_module() {
+    let f = Fixture::new();
+    let text = "\
+import app.legacy_engine as le
+import app.engine.user_engine as ue
+import app
+x = le.UserEngine()
+y = ue.UserEngine()
+z = app.UserEngine  # a parent package, as `from app import UserEngine` would be
+def f(engine: le.Engine) -> None:
+    return engine.le.UserEngine  # an attribute of an attribute: not a module access
+";
+    assert_eq!(
+        f.check("app/a.py", text),
+        vec![
+            d("SSOT001", 4, 5, 4, 18),
+            d("SSOT001", 6, 5, 6, 19),
+            d("SSOT001", 7, 15, 7, 24)
+        ]
+    );
+}

@@ -23,6 +23,18 @@ pub struct Facts {
     pub syntax_errors: Vec<TextRange>,
     /// Module-level bindings, classes, functions and calls (singleton/factory rules).
     pub defs: DefFacts,
+    /// `name.attr` where both are identifiers (`typing.Mapping`): a symbol reached
+    /// through a module bound by `import`.
+    pub attributes: Vec<AttributeRef>,
+}
+
+/// An attribute access on a plain name, as byte ranges into the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeRef {
+    /// `typing` in `typing.Mapping`.
+    pub object: TextRange,
+    /// `Mapping` in `typing.Mapping`.
+    pub attribute: TextRange,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,6 +245,7 @@ fn dispatched(id: u16) -> bool {
             "function_definition",
             "if_statement",
             "try_statement",
+            "attribute",
         ] {
             for named in [true, false] {
                 if let Some(slot) = ids.get_mut(usize::from(lang.id_for_node_kind(kind, named))) {
@@ -270,6 +283,7 @@ impl<'a> Walker<'a> {
                 return;
             }
             "string" => return self.string(node),
+            "attribute" => self.attribute(node),
             // A bare string statement is a docstring (or a comment in disguise).
             "expression_statement"
                 if node.named_child_count() == 1
@@ -365,6 +379,21 @@ impl<'a> Walker<'a> {
             } else if child.kind() == "string" || child.child_count() > 0 {
                 self.visit_children_comments_only(child);
             }
+        }
+    }
+
+    fn attribute(&mut self, node: Node) {
+        let (Some(object), Some(attribute)) = (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("attribute"),
+        ) else {
+            return;
+        };
+        if object.kind_id() == attribute.kind_id() && attribute.kind() == "identifier" {
+            self.facts.attributes.push(AttributeRef {
+                object: object.byte_range(),
+                attribute: attribute.byte_range(),
+            });
         }
     }
 

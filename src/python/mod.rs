@@ -7,8 +7,8 @@ pub mod modules;
 pub mod names;
 
 pub use facts::{
-    Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind, ImportedName,
-    ModuleRef, NoqaDirective, Scope, StringLiteral,
+    AttributeRef, Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
+    ImportedName, ModuleRef, NoqaDirective, Scope, StringLiteral,
 };
 pub use modules::ModuleName;
 

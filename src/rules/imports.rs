@@ -17,7 +17,8 @@ Flags a canonical symbol (a `[canonical]` entry) imported from a module other th
 canonical one: a listed legacy module, a module listed under `[legacy-modules]`, a parent
 package that re-exports it from its `__init__`, or a first-party re-export shim (a module
 that itself imports the symbol). Any import form counts, relative imports included, and a
-renamed symbol imported under a `legacy-names` name counts too.
+renamed symbol imported under a `legacy-names` name counts too, and so does a symbol
+reached as an attribute of a module bound by `import` (`import typing` … `typing.Mapping`).
 
 ## Why is this bad?
 A class importable from five paths has five places that can drift: shims get edited,
@@ -149,6 +150,53 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         for string in &ctx.facts.strings {
             legacy_path_string(ctx, string, out);
         }
+    }
+    if ctx.is_enabled(Rule::FragmentedImport) && !settings.canonical.is_empty() {
+        attribute_access(ctx, out);
+    }
+}
+
+/// SSOT001 for `import typing` … `typing.Mapping`: a canonical symbol reached as an
+/// attribute of a module bound by `import M` / `import a.b as M` elsewhere in the file.
+fn attribute_access(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
+    let mut modules: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for import in ctx
+        .facts
+        .imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::Import)
+    {
+        for name in &import.names {
+            let module = match &name.alias {
+                Some(_) => name.name.as_str(),
+                None => name.name.split('.').next().unwrap_or(&name.name),
+            };
+            modules.insert(name.local_name(ImportKind::Import), module);
+        }
+    }
+    if modules.is_empty() {
+        return;
+    }
+    for reference in &ctx.facts.attributes {
+        let Some(module) = modules.get(ctx.text(reference.object.clone())) else {
+            continue;
+        };
+        let attribute = ctx.text(reference.attribute.clone());
+        let Some(symbol) = ctx
+            .settings
+            .canonical_for_name(attribute)
+            .find(|symbol| is_fragmented(ctx, module, attribute, symbol))
+        else {
+            continue;
+        };
+        out.push(Diagnostic::new(
+            Rule::FragmentedImport,
+            format!(
+                "`{attribute}` used through module `{module}`; its canonical module is `{}`",
+                symbol.module
+            ),
+            reference.object.start..reference.attribute.end,
+        ));
     }
 }
 
