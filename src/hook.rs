@@ -645,19 +645,8 @@ fn compare_index(
     let Some(tree) = old else {
         return Ok(());
     };
-    for te in tree.iter() {
-        if seen.contains(te.name_bytes()) {
-            continue;
-        }
-        let path = [dir, te.name_bytes()].concat();
-        if te.kind() == Some(git2::ObjectType::Tree) {
-            let sub = repo
-                .find_tree(te.id())
-                .map_err(|e| git_error("cannot read a tree", e))?;
-            deleted_below(repo, &sub, &[path.as_slice(), b"/"].concat(), out)?;
-        } else {
-            out.push(path);
-        }
+    for te in tree.iter().filter(|te| !seen.contains(te.name_bytes())) {
+        deleted_entry(repo, &te, dir, out)?;
     }
     Ok(())
 }
@@ -670,17 +659,28 @@ fn deleted_below(
     out: &mut Vec<Vec<u8>>,
 ) -> Result<(), String> {
     for te in tree.iter() {
-        let path = [prefix, te.name_bytes()].concat();
-        if te.kind() == Some(git2::ObjectType::Tree) {
-            let sub = repo
-                .find_tree(te.id())
-                .map_err(|e| git_error("cannot read a tree", e))?;
-            deleted_below(repo, &sub, &[path.as_slice(), b"/"].concat(), out)?;
-        } else {
-            out.push(path);
-        }
+        deleted_entry(repo, &te, prefix, out)?;
     }
     Ok(())
+}
+
+/// One tree entry the index no longer has: a file, or every file below a directory.
+fn deleted_entry(
+    repo: &Repository,
+    te: &git2::TreeEntry,
+    prefix: &[u8],
+    out: &mut Vec<Vec<u8>>,
+) -> Result<(), String> {
+    let path = [prefix, te.name_bytes()].concat();
+    if te.kind() == Some(git2::ObjectType::Tree) {
+        let sub = repo
+            .find_tree(te.id())
+            .map_err(|e| git_error("cannot read a tree", e))?;
+        deleted_below(repo, &sub, &[path.as_slice(), b"/"].concat(), out)
+    } else {
+        out.push(path);
+        Ok(())
+    }
 }
 
 /// Rows (1-based, new side) of the lines a delta adds.

@@ -98,7 +98,7 @@ pub fn lint_tree(
 ) -> Linted {
     let module = python::modules::module_of(path, &settings.src);
     let facts = Facts::extract(tree, source.text(), module.as_ref());
-    lint_parsed(path, source, facts, settings, options)
+    run_rules(path, source, facts, module, settings, options)
 }
 
 /// [`lint_text`] with the parse supplied by the caller (the CLI's body reducer parses
@@ -113,7 +113,7 @@ pub fn lint_with(
     let source = SourceText::new(text);
     let module = python::modules::module_of(path, &settings.src);
     let facts = analyze(source.text(), module.as_ref());
-    lint_parsed(path, source, facts, settings, options)
+    run_rules(path, source, facts, module, settings, options)
 }
 
 /// Run the rules on facts already extracted from `source` (as [`lint_text`] would), so
@@ -126,6 +126,19 @@ pub fn lint_parsed(
     options: &LintOptions,
 ) -> Linted {
     let module = python::modules::module_of(path, &settings.src);
+    run_rules(path, source, facts, module, settings, options)
+}
+
+/// The rules and suppressions, with the module name the facts were extracted for (found
+/// once per lint: outside the source roots it costs file-system lookups).
+fn run_rules(
+    path: &Path,
+    source: SourceText,
+    facts: Facts,
+    module: Option<ModuleName>,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Linted {
     let selection = options.selection(settings);
     let diagnostics = {
         let ctx = FileContext {

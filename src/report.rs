@@ -4,7 +4,7 @@
 //! part, so a figure cannot mean one thing today and another in the trend.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -610,16 +610,6 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
-/// `./a/b.py` → `a/b.py`, with `/` separators on every platform.
-pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    let mut s = s.as_str();
-    while let Some(rest) = s.strip_prefix("./") {
-        s = rest;
-    }
-    s.to_string()
-}
-
 /// Walk `paths` and lint every Python file with [`lint_text`], in parallel.
 pub fn analyze_paths(
     paths: &[PathBuf],
@@ -645,7 +635,7 @@ pub fn analyze_paths(
             let absolute = crate::config::normalize(path);
             let linted = lint_text(&absolute, text, &settings, options);
             Ok(Some(Analyzed {
-                display: display_path(path),
+                display: crate::output::display_path(path),
                 path: path.clone(),
                 settings,
                 linted,

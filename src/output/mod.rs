@@ -56,7 +56,11 @@ pub fn messages(files: &[FileReport]) -> Vec<Message<'_>> {
 /// Path as shown to users: `/` separators, no leading `./`.
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    let mut rest = s.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped;
+    }
+    rest.to_string()
 }
 
 pub fn write(

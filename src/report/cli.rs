@@ -9,11 +9,12 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::history::{self, Range};
-use super::{analyze_paths, display_path, figures_of, render, svg, Analysis};
+use super::{analyze_paths, figures_of, render, svg, Analysis};
 use crate::baseline::{self, Baseline, Entry};
 use crate::check::CheckReport;
 use crate::config::{normalize, Settings, SettingsStore};
 use crate::lint::LintOptions;
+use crate::output::display_path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
