@@ -27,5 +27,5 @@ pub mod walk;
 
 pub use config::{ConfigError, Settings, SettingsStore};
 pub use diagnostic::Diagnostic;
-pub use lint::{lint_parsed, lint_text, lint_tree, LintOptions, Linted};
+pub use lint::{lint_parsed, lint_text, LintOptions, Linted};
 pub use rules::{Rule, Severity};

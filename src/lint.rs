@@ -83,22 +83,7 @@ pub struct Linted {
 
 /// Lint `text` as if it were the file at `path` (which need not exist on disk).
 pub fn lint_text(path: &Path, text: String, settings: &Settings, options: &LintOptions) -> Linted {
-    let tree = python::parse(&text, None);
-    lint_tree(path, SourceText::new(text), &tree, settings, options)
-}
-
-/// Lint a source whose syntax tree is already built (the language server reparses
-/// incrementally and passes its tree here); otherwise the same as [`lint_text`].
-pub fn lint_tree(
-    path: &Path,
-    source: SourceText,
-    tree: &tree_sitter::Tree,
-    settings: &Settings,
-    options: &LintOptions,
-) -> Linted {
-    let module = python::modules::module_of(path, &settings.src);
-    let facts = Facts::extract(tree, source.text(), module.as_ref());
-    run_rules(path, source, facts, module, settings, options)
+    lint_with(path, text, settings, options, python::analyze)
 }
 
 /// [`lint_text`] with the parse supplied by the caller (the CLI's body reducer parses
@@ -117,7 +102,8 @@ pub fn lint_with(
 }
 
 /// Run the rules on facts already extracted from `source` (as [`lint_text`] would), so
-/// a caller that caches facts by content (report history) does not parse twice.
+/// a caller that caches facts (report history, the language server's documents) does
+/// not parse twice.
 pub fn lint_parsed(
     path: &Path,
     source: SourceText,

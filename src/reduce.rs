@@ -12,7 +12,9 @@
 //! Any text the scanner is unsure about (an unterminated string, unbalanced brackets, a
 //! dedent to an unknown level, tabs mixed with spaces in one indentation, form feeds,
 //! CR-only line ends, too many aliases) is left as it is. Only the CLI check uses this;
-//! the language server, the hook and `--fix` always parse the whole text.
+//! the language server, the hook and `--fix` always parse the whole text (chunk by
+//! chunk, as everyone does: `python::analyze_included` cuts the kept ranges at chunk
+//! boundaries).
 
 use aho_corasick::AhoCorasick;
 

@@ -10,7 +10,7 @@ use super::modules::{resolve_relative, ModuleName};
 use crate::source::TextRange;
 
 /// Everything the rules read about one file.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub imports: Vec<Import>,
     /// String literals that are whole dotted paths (`"a.b.C"`), docstrings excluded.

@@ -1,10 +1,12 @@
 //! The Python front end: one tree-sitter parse per file, turned into [`Facts`] that the
 //! rules read. Nothing downstream walks raw syntax.
 
+pub mod chunks;
 pub mod defs;
 mod facts;
 pub mod modules;
 pub mod names;
+mod shift;
 
 pub use facts::{
     AttributeRef, Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
@@ -20,15 +22,14 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parse Python source with a per-thread parser. `old` enables incremental reparsing
-/// (the tree must have been edited with `Tree::edit` to match `text`).
-pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
+/// Parse Python source with a per-thread parser.
+pub fn parse(text: &str) -> Tree {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(new_parser);
         // `parse` only returns `None` without a language, a timeout or a cancellation
         // flag, none of which is set here; retry with a fresh parser to be safe.
-        match parser.parse(text, old) {
+        match parser.parse(text, None) {
             Some(tree) => tree,
             None => {
                 *parser = new_parser();
@@ -48,15 +49,89 @@ fn new_parser() -> Parser {
     parser
 }
 
-/// Parse only `ranges` of `text` and extract facts (node offsets stay those of `text`):
-/// the CLI's body reducer skips blanked bodies this way instead of lexing their spaces.
+/// Parse and extract facts. The facts of a file are the facts of its chunks (runs of
+/// top-level statements, see `chunks.rs`), each parsed on its own: a syntax error stays
+/// in its statement instead of turning the rest of the file into one error node, and
+/// the language server re-parses only the chunks an edit touches. For valid Python this
+/// equals one parse of the whole file (`scripts/chunk_equivalence.sh` checks it on real
+/// code).
+pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
+    let mut facts = Facts::default();
+    for range in chunks::chunks(text) {
+        let start = range.start;
+        facts.append(analyze_chunk(&text[range], module), start);
+    }
+    facts
+}
+
+/// Facts of one chunk, offsets relative to it.
+pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
+    let tree = parse(text);
+    Facts::extract(&tree, text, module)
+}
+
+/// [`analyze`] parsing only `ranges` of `text` (node offsets stay those of `text`): the
+/// CLI's body reducer skips blanked bodies this way instead of lexing their spaces.
 /// `None` when tree-sitter rejects the ranges.
 pub fn analyze_included(
     text: &str,
     module: Option<&ModuleName>,
     ranges: &[tree_sitter::Range],
 ) -> Option<Facts> {
-    let tree = PARSER.with(|cell| {
+    let mut facts = Facts::default();
+    let mut row = 0;
+    for chunk in chunks::chunks(text) {
+        let chunk_text = &text[chunk.clone()];
+        let rows = memchr::memchr_iter(b'\n', chunk_text.as_bytes()).count();
+        let local: Vec<tree_sitter::Range> = ranges
+            .iter()
+            .filter_map(|r| clip(r, &chunk, row, rows))
+            .collect();
+        row += rows;
+        if local.is_empty() {
+            continue;
+        }
+        let tree = parse_ranges(chunk_text, &local)?;
+        facts.append(Facts::extract(&tree, chunk_text, module), chunk.start);
+    }
+    Some(facts)
+}
+
+/// The part of `range` inside `chunk` (which starts at column 0 of row `row` and spans
+/// `rows` line breaks), relative to the chunk.
+fn clip(
+    range: &tree_sitter::Range,
+    chunk: &std::ops::Range<usize>,
+    row: usize,
+    rows: usize,
+) -> Option<tree_sitter::Range> {
+    use tree_sitter::Point;
+    let start = range.start_byte.max(chunk.start);
+    let end = range.end_byte.min(chunk.end);
+    if start >= end {
+        return None;
+    }
+    let start_point = if start == range.start_byte {
+        Point::new(range.start_point.row - row, range.start_point.column)
+    } else {
+        Point::new(0, 0)
+    };
+    let end_point = if end == range.end_byte {
+        Point::new(range.end_point.row - row, range.end_point.column)
+    } else {
+        Point::new(rows, 0)
+    };
+    Some(tree_sitter::Range {
+        start_byte: start - chunk.start,
+        end_byte: end - chunk.start,
+        start_point,
+        end_point,
+    })
+}
+
+/// Parse only `ranges` of `text` with the per-thread parser.
+fn parse_ranges(text: &str, ranges: &[tree_sitter::Range]) -> Option<Tree> {
+    PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(new_parser);
         parser.set_included_ranges(ranges).ok()?;
@@ -66,12 +141,5 @@ pub fn analyze_included(
             *parser = new_parser();
         }
         tree
-    })?;
-    Some(Facts::extract(&tree, text, module))
-}
-
-/// Parse and extract facts in one go.
-pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
-    let tree = parse(text, None);
-    Facts::extract(&tree, text, module)
+    })
 }

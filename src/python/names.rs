@@ -22,7 +22,7 @@ const SCOPES: &[&str] = &[
 /// appears as a name anywhere in the file, `from` is bound again in the same scope, or a
 /// class, lambda or comprehension shadows it.
 pub fn references(text: &str, statement: usize, from: &str, to: &str) -> Option<Vec<TextRange>> {
-    let tree = super::parse(text, None);
+    let tree = super::parse(text);
     let root = tree.root_node();
     let import = find_statement(root, statement)?;
     let scope = enclosing_scope(import).unwrap_or(root);

@@ -1,14 +1,12 @@
-//! One open document: its text, line index and syntax tree, kept up to date by
-//! incremental edits (the tree is edited and reparsed, not rebuilt).
+//! One open document: its text, line index and facts, kept up to date by incremental
+//! edits (only the chunks of top-level statements an edit touches are parsed again).
 
 use std::path::PathBuf;
 
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
-use tree_sitter::{InputEdit, Point, Tree};
-
 use crate::lint::Linted;
-use crate::python;
+use crate::python::{self, chunks, Facts, ModuleName};
 use crate::source::SourceText;
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
 /// How LSP positions count columns (negotiated at `initialize`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,23 +80,52 @@ pub struct Document {
     pub path: PathBuf,
     pub version: i32,
     pub source: SourceText,
-    pub tree: Tree,
+    /// The module name the chunk facts were extracted for (relative imports).
+    module: Option<ModuleName>,
+    /// The text's chunks in order, each with its own facts: an edit re-parses the
+    /// chunks it touches and keeps the others (see `python/chunks.rs`).
+    chunks: Vec<Chunk>,
     /// Lint result for the current text; `None` once the text or settings changed.
     pub linted: Option<Linted>,
     /// The version whose diagnostics were last pushed.
     pub published: Option<i32>,
 }
 
+/// A run of top-level statements and its facts, offsets relative to `start`.
+struct Chunk {
+    start: usize,
+    facts: Facts,
+}
+
 impl Document {
     pub fn new(path: PathBuf, version: i32, text: String) -> Document {
-        let tree = python::parse(&text, None);
-        Document {
+        let mut doc = Document {
             path,
             version,
             source: SourceText::new(text),
-            tree,
+            module: None,
+            chunks: Vec::new(),
             linted: None,
             published: None,
+        };
+        doc.rechunk_all();
+        doc
+    }
+
+    /// The facts of the whole text: the same as `python::analyze` of it.
+    pub fn facts(&self) -> Facts {
+        let mut facts = Facts::default();
+        for chunk in &self.chunks {
+            facts.append(chunk.facts.clone(), chunk.start);
+        }
+        facts
+    }
+
+    /// Extract facts for `module` from now on (the settings' source roots changed).
+    pub fn set_module(&mut self, module: Option<ModuleName>) {
+        if module != self.module {
+            self.module = module;
+            self.rechunk_all();
         }
     }
 
@@ -110,52 +137,72 @@ impl Document {
     ) -> Result<(), String> {
         self.linted = None;
         let Some(range) = change.range else {
-            self.tree = python::parse(&change.text, None);
             self.source = SourceText::new(change.text);
+            self.rechunk_all();
             return Ok(());
         };
         let bytes = encoding.byte_range(&self.source, range)?;
         let old = self.source.text();
-        let start_position = point(old, bytes.start);
-        let old_end_position = point(old, bytes.end);
         let mut text = String::with_capacity(old.len() + change.text.len());
         text.push_str(&old[..bytes.start]);
         text.push_str(&change.text);
         text.push_str(&old[bytes.end..]);
-        let new_end_byte = bytes.start + change.text.len();
-        let new_end_position = match change.text.rfind('\n') {
-            Some(last) => Point::new(
-                start_position.row + memchr::memchr_iter(b'\n', change.text.as_bytes()).count(),
-                change.text.len() - last - 1,
-            ),
-            None => Point::new(
-                start_position.row,
-                start_position.column + change.text.len(),
-            ),
-        };
-        self.tree.edit(&InputEdit {
-            start_byte: bytes.start,
-            old_end_byte: bytes.end,
-            new_end_byte,
-            start_position,
-            old_end_position,
-            new_end_position,
-        });
-        self.tree = python::parse(&text, Some(&self.tree));
         self.source = SourceText::new(text);
+        self.rechunk(bytes, change.text.len());
         Ok(())
     }
-}
 
-/// Tree-sitter's point of a byte offset: rows count `\n`, columns count bytes.
-fn point(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = match memchr::memrchr(b'\n', before) {
-        Some(nl) => offset - nl - 1,
-        None => offset,
-    };
-    Point::new(row, column)
+    fn rechunk_all(&mut self) {
+        self.chunks.clear();
+        self.rechunk(0..0, 0);
+    }
+
+    /// Old text `replaced` was replaced by `inserted` bytes: re-lex from the chunk the edit
+    /// starts in (or the one before, when the edit is on a chunk's first line, which may
+    /// stop starting a chunk) until a chunk start after the edit that was one before.
+    fn rechunk(&mut self, replaced: std::ops::Range<usize>, inserted: usize) {
+        let text = self.source.text();
+        let edit_start = replaced.start;
+        let mut first = self
+            .chunks
+            .partition_point(|c| c.start <= edit_start)
+            .saturating_sub(1);
+        let line_start =
+            memchr::memrchr(b'\n', &text.as_bytes()[..edit_start]).map_or(0, |n| n + 1);
+        if first > 0 && line_start <= self.chunks[first].start {
+            first -= 1;
+        }
+        let from = self.chunks.get(first).map_or(0, |c| c.start);
+        let new_end = edit_start + inserted;
+        let removed = replaced.len();
+        let mut starts = vec![from];
+        let mut resume = self.chunks.len();
+        for p in chunks::boundaries(text, from) {
+            if p >= new_end {
+                let old_p = p - inserted + removed;
+                if let Ok(m) = self.chunks.binary_search_by_key(&old_p, |c| c.start) {
+                    resume = m;
+                    break;
+                }
+            }
+            starts.push(p);
+        }
+        let kept: Vec<Chunk> = self.chunks.drain(resume..).collect();
+        self.chunks.truncate(first);
+        let end_of_new = kept
+            .first()
+            .map_or(text.len(), |c| c.start - removed + inserted);
+        starts.push(end_of_new);
+        for pair in starts.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            let facts = python::analyze_chunk(&text[start..end], self.module.as_ref());
+            self.chunks.push(Chunk { start, facts });
+        }
+        for mut chunk in kept {
+            chunk.start = chunk.start - removed + inserted;
+            self.chunks.push(chunk);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -170,17 +217,52 @@ mod tests {
         }
     }
 
+    fn assert_fresh(doc: &Document) {
+        let text = doc.source.text();
+        assert_eq!(doc.facts(), python::analyze(text, None), "{text:?}");
+        let starts: Vec<usize> = doc.chunks.iter().map(|c| c.start).collect();
+        let fresh: Vec<usize> = chunks::chunks(text).iter().map(|r| r.start).collect();
+        assert_eq!(starts, fresh, "{text:?}");
+    }
+
     #[test]
     fn incremental_edits_match_a_fresh_parse() {
         let mut doc = Document::new(PathBuf::from("/t.py"), 1, "x = 1\r\ny😀 = 2\n".to_string());
         doc.apply(change(1, 3, 1, 3, "\tz"), Encoding::Utf16)
             .unwrap_or_default();
+        assert_fresh(&doc);
         doc.apply(change(0, 0, 0, 1, "import a\nq"), Encoding::Utf8)
             .unwrap_or_default();
         assert_eq!(doc.source.text(), "import a\nq = 1\r\ny😀\tz = 2\n");
-        let fresh = python::parse(doc.source.text(), None);
-        assert_eq!(doc.tree.root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert_fresh(&doc);
         assert!(doc.apply(change(9, 0, 9, 0, "x"), Encoding::Utf16).is_err());
         assert_eq!(doc.source.text(), "import a\nq = 1\r\ny😀\tz = 2\n");
+    }
+
+    /// Edits that merge, split and re-open chunks: the document's chunks and facts are
+    /// always those of a fresh analysis of its text.
+    #[test]
+    fn chunks_follow_edits_that_move_statement_boundaries() {
+        let text = "import a\n@dec\ndef f():\n    x = A()\n\nclass C:\n    y = 1\nz = 2\n";
+        let mut doc = Document::new(PathBuf::from("/t.py"), 1, text.to_string());
+        assert_fresh(&doc);
+        let edits = [
+            (1, 0, 1, 0, " "),    // the decorator indented: an error, chunks merge
+            (1, 0, 1, 1, ""),     // and back
+            (5, 0, 5, 0, "else"), // `elseclass C:`: a new (broken) statement
+            (5, 0, 5, 4, ""),
+            (3, 12, 3, 12, "("), // an open bracket, until the next definition
+            (3, 12, 3, 13, ""),
+            (0, 0, 0, 0, "s = '''\n"), // an open string swallows the rest
+            (0, 0, 1, 0, ""),
+            (2, 0, 6, 0, "y = (\n"), // a multi-line replacement
+            (0, 0, 5, 0, "from b import c\n"),
+        ];
+        for (l1, c1, l2, c2, new) in edits {
+            doc.apply(change(l1, c1, l2, c2, new), Encoding::Utf8)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_fresh(&doc);
+        }
+        assert_eq!(doc.source.text(), "from b import c\n");
     }
 }

@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{lint_tree, LintOptions, Linted};
+use crate::lint::{lint_parsed, LintOptions, Linted};
 use crate::rules::Severity;
 use crate::server::document::{Document, Encoding};
 use crate::server::settings::{ClientSettings, LogLevel};
@@ -187,10 +187,11 @@ impl World {
         let options = self.options.clone();
         let doc = self.docs.get_mut(uri)?;
         if doc.linted.is_none() {
-            doc.linted = Some(lint_tree(
+            doc.set_module(crate::python::modules::module_of(&doc.path, &settings.src));
+            doc.linted = Some(lint_parsed(
                 &doc.path,
                 doc.source.clone(),
-                &doc.tree,
+                doc.facts(),
                 &settings,
                 &options,
             ));

@@ -1,0 +1,274 @@
+//! Top-level statement boundaries found by a line lexer, without parsing.
+//!
+//! Why: the front end parses a file as a sequence of *chunks* (runs of top-level
+//! statements) when one parse of the whole file has syntax errors, and the language
+//! server keeps facts per chunk so a keystroke re-parses one chunk, not the file (a
+//! tree-sitter reparse after error recovery can cost as much as a full parse).
+//!
+//! Invariants:
+//! - The boundaries are a pure function of the text, and after a boundary the lexer is
+//!   in its initial state, so boundaries after any boundary depend only on the text
+//!   that follows it (the server relexes from a boundary and stops once it meets an old
+//!   one).
+//! - A boundary is only ever placed where valid Python starts a new top-level
+//!   statement: a line at column 0 that begins with a letter, `_` or `@`, outside
+//!   brackets, strings and `\` continuations, that is not `else`/`elif`/`except`/
+//!   `finally` and does not follow a decorator. Missing a boundary is always safe (the
+//!   whole file is one chunk); `scripts/chunk_equivalence.sh` checks that facts per chunk
+//!   equal facts of the whole file on real code.
+//! - Inside unclosed brackets (an error), a column-0 `def `/`class `/`async def ` starts
+//!   a chunk again, so an open `(` does not swallow the rest of the file.
+
+/// Byte offsets where a new chunk starts, after `from` (itself a chunk start: 0 or an
+/// offset this iterator returned).
+pub fn boundaries(text: &str, from: usize) -> Boundaries<'_> {
+    Boundaries {
+        text: text.as_bytes(),
+        from,
+        pos: from,
+        depth: 0,
+        string: None,
+        continued: false,
+        decorated: false,
+    }
+}
+
+/// Chunks of `text`: consecutive ranges covering it, each starting at a boundary.
+pub fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for b in boundaries(text, 0) {
+        out.push(start..b);
+        start = b;
+    }
+    out.push(start..text.len());
+    out
+}
+
+pub struct Boundaries<'a> {
+    text: &'a [u8],
+    from: usize,
+    /// Start of the next line to lex.
+    pos: usize,
+    /// Open brackets.
+    depth: u32,
+    /// Inside a string: its quote and whether it is triple-quoted.
+    string: Option<(u8, bool)>,
+    /// The previous line ended with `\`.
+    continued: bool,
+    /// The last statement start was a decorator, which the next one belongs to.
+    decorated: bool,
+}
+
+impl Iterator for Boundaries<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.pos < self.text.len() {
+            let start = self.pos;
+            let boundary = self.starts_statement(start);
+            self.lex_line();
+            if boundary && start > self.from {
+                return Some(start);
+            }
+        }
+        None
+    }
+}
+
+impl Boundaries<'_> {
+    /// Does the line at `start` begin a chunk? Updates the decorator state.
+    fn starts_statement(&mut self, start: usize) -> bool {
+        let line = &self.text[start..];
+        let Some(&first) = line.first() else {
+            return false;
+        };
+        if self.string.is_some() {
+            return false;
+        }
+        if self.depth > 0 || self.continued {
+            let resync = ["def ", "class ", "async def "]
+                .iter()
+                .any(|k| line.starts_with(k.as_bytes()));
+            if resync {
+                self.depth = 0;
+                self.continued = false;
+                self.decorated = false;
+            }
+            return resync;
+        }
+        if !(first.is_ascii_alphabetic() || first == b'_' || first == b'@') {
+            return false;
+        }
+        if self.decorated {
+            self.decorated = first == b'@';
+            return false;
+        }
+        self.decorated = first == b'@';
+        !["else", "elif", "except", "finally"]
+            .iter()
+            .any(|k| starts_with_word(line, k.as_bytes()))
+    }
+
+    /// Advance past one line, tracking brackets, strings and continuations.
+    fn lex_line(&mut self) {
+        let text = self.text;
+        let mut i = self.pos;
+        self.continued = false;
+        while i < text.len() {
+            let c = text[i];
+            if let Some((quote, triple)) = self.string {
+                match c {
+                    b'\\' => {
+                        // An escaped newline continues a one-line string on the next line.
+                        i += 2;
+                        if text.get(i - 1) == Some(&b'\r') && text.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                        if text.get(i - 1) == Some(&b'\n') {
+                            break;
+                        }
+                        continue;
+                    }
+                    b'\n' if !triple => {
+                        // An unterminated string ends at the line (a syntax error).
+                        self.string = None;
+                        i += 1;
+                        break;
+                    }
+                    b'\n' => {
+                        i += 1;
+                        break;
+                    }
+                    _ if c == quote => {
+                        if !triple {
+                            self.string = None;
+                        } else if text[i..].starts_with(&[quote; 3]) {
+                            self.string = None;
+                            i += 2;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                b'\n' => {
+                    i += 1;
+                    break;
+                }
+                b'#' => {
+                    i = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |n| i + n);
+                    continue;
+                }
+                b'"' | b'\'' => {
+                    let triple = text[i..].starts_with(&[c; 3]);
+                    self.string = Some((c, triple));
+                    i += if triple { 3 } else { 1 };
+                    continue;
+                }
+                b'(' | b'[' | b'{' => self.depth += 1,
+                b')' | b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                b'\\' => {
+                    let rest = &text[i + 1..];
+                    if rest.starts_with(b"\n") || rest.starts_with(b"\r\n") {
+                        self.continued = true;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.pos = i.min(text.len());
+    }
+}
+
+/// `line` starts with the keyword `word` (not with a longer identifier).
+fn starts_with_word(line: &[u8], word: &[u8]) -> bool {
+    line.starts_with(word)
+        && line
+            .get(word.len())
+            .is_none_or(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text of each chunk.
+    fn split(text: &str) -> Vec<&str> {
+        chunks(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn statements_with_their_comments_and_blank_lines() {
+        assert_eq!(
+            split("import os\n\n# c\nx = 1\ndef f():\n    return 1\n# end\n"),
+            [
+                "import os\n\n# c\n",
+                "x = 1\n",
+                "def f():\n    return 1\n# end\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn compound_statements_and_decorators_stay_whole() {
+        let text = "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\n\
+                    try:\n    pass\nexcept* E:\n    pass\nfinally:\n    pass\n\
+                    @dec(\n  x)\n# c\n@other\nasync def f():\n    pass\nelsewhere = 1\n";
+        assert_eq!(
+            split(text),
+            [
+                "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\n",
+                "try:\n    pass\nexcept* E:\n    pass\nfinally:\n    pass\n",
+                "@dec(\n  x)\n# c\n@other\nasync def f():\n    pass\n",
+                "elsewhere = 1\n",
+            ]
+        );
+    }
+
+    #[test]
+    fn brackets_strings_and_continuations_hide_column_zero() {
+        let text = "x = (\nfoo)\ns = '''\nimport os\n'''\nt = \"a\\\nb\"\nu = 1 + \\\nv\n\
+                    w = f\"{d['k']}\" # '\nz = r'\\'' \n";
+        assert_eq!(
+            split(text),
+            [
+                "x = (\nfoo)\n",
+                "s = '''\nimport os\n'''\n",
+                "t = \"a\\\nb\"\n",
+                "u = 1 + \\\nv\n",
+                "w = f\"{d['k']}\" # '\n",
+                "z = r'\\'' \n"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_open_bracket_ends_at_the_next_definition() {
+        assert_eq!(
+            split("x = foo(\n\ndef f():\n    pass\ny = 1\n"),
+            ["x = foo(\n\n", "def f():\n    pass\n", "y = 1\n"]
+        );
+        assert_eq!(split("s = '''\ndef f():\n"), ["s = '''\ndef f():\n"]);
+    }
+
+    #[test]
+    fn crlf_and_no_final_newline() {
+        assert_eq!(
+            split("a = 1\r\nb = (\r\n2)\r\nc = 3"),
+            ["a = 1\r\n", "b = (\r\n2)\r\n", "c = 3"]
+        );
+        assert_eq!(split(""), [""]);
+    }
+
+    #[test]
+    fn boundaries_after_a_boundary_depend_only_on_what_follows() {
+        let text = "x = 1\ny = (\n2)\nz = 3\n";
+        let all: Vec<usize> = boundaries(text, 0).collect();
+        let from_y: Vec<usize> = boundaries(text, all[0]).collect();
+        assert_eq!(&all[1..], &from_y[..]);
+    }
+}
