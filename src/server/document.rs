@@ -265,4 +265,97 @@ mod tests {
         }
         assert_eq!(doc.source.text(), "from b import c\n");
     }
+
+    /// Random edits made of the characters that move chunk boundaries, on a text with
+    /// every kind of statement: after each one the chunks and facts are a fresh
+    /// analysis's.
+    #[test]
+    fn random_edits_keep_chunks_fresh() {
+        let text = r#""""Doc."""
+import os
+from a.b import (
+    C,  # noqa
+)
+
+@dec
+class K(Base, metaclass=M):
+    _instance = None
+
+    def __new__(cls):
+        return cls._instance
+
+x = f"{y['k']}" + '''
+z
+'''
+try:
+    import b
+except ImportError:
+    b = None
+else:
+    pass
+if TYPE_CHECKING:
+    from c import D
+v = 1 + \
+    2
+"#;
+        let pieces = [
+            "\n",
+            " ",
+            "    ",
+            "#",
+            "'",
+            "\"",
+            "'''",
+            "(",
+            ")",
+            "[",
+            "]",
+            "\\",
+            "@",
+            "else:",
+            "def f():\n",
+            "x",
+            "class ",
+            "é😀",
+        ];
+        let mut doc = Document::new(PathBuf::from("/t.py"), 1, text.to_string());
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for _ in 0..400 {
+            let len = doc.source.text().len();
+            let mut start = next(len + 1);
+            while !doc.source.text().is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + next(4)).min(len);
+            while !doc.source.text().is_char_boundary(end) {
+                end += 1;
+            }
+            let inserted = if next(3) == 0 {
+                ""
+            } else {
+                pieces[next(pieces.len())]
+            };
+            let (l1, c1) = doc.source.utf8_position(start);
+            let (l2, c2) = doc.source.utf8_position(end);
+            let position = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            doc.apply(
+                change(
+                    position(l1),
+                    position(c1),
+                    position(l2),
+                    position(c2),
+                    inserted,
+                ),
+                Encoding::Utf8,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert_fresh(&doc);
+        }
+    }
 }
