@@ -24,6 +24,7 @@
 pub fn boundaries(text: &str, from: usize) -> Boundaries<'_> {
     Boundaries {
         text: text.as_bytes(),
+        indent: b"",
         from,
         pos: from,
         depth: 0,
@@ -45,8 +46,59 @@ pub fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Where the members of a class chunk start (offsets into `chunk`), so a big class is
+/// parsed member by member: the first range holds the decorators, the header and the
+/// first statement of the body (a class needs one); each further one starts at a
+/// statement of the body. Empty when `chunk` is not one class with an indented body.
+pub fn class_members(chunk: &str) -> Vec<usize> {
+    let text = chunk.as_bytes();
+    let mut lexer = boundaries(chunk, 0);
+    // Decorators, comments and blank lines, then the `class` line.
+    let mut in_header = false;
+    let body = loop {
+        if lexer.pos >= text.len() {
+            return Vec::new();
+        }
+        let start = lexer.pos;
+        let clean = lexer.string.is_none() && lexer.depth == 0 && !lexer.continued;
+        let line = &text[start..];
+        let code = line
+            .iter()
+            .find(|c| !matches!(c, b' ' | b'\t' | b'\x0c'))
+            .is_some_and(|c| !matches!(c, b'\n' | b'\r' | b'#'));
+        if clean && code {
+            if in_header {
+                break start;
+            }
+            if starts_with_word(line, b"class") {
+                in_header = true;
+            } else if line.first() != Some(&b'@') {
+                return Vec::new();
+            }
+        }
+        lexer.lex_line();
+    };
+    let indent_len = text[body..]
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    if indent_len == 0 {
+        return Vec::new();
+    }
+    lexer.indent = &text[body..body + indent_len];
+    lexer.from = body;
+    // The body's first statement is the first member's; a decorator there is followed by
+    // its definition.
+    lexer.decorated = text.get(body + indent_len) == Some(&b'@');
+    lexer.lex_line();
+    lexer.collect()
+}
+
 pub struct Boundaries<'a> {
     text: &'a [u8],
+    /// The indentation of the statements sought: empty at top level, a class body's
+    /// indentation for its members.
+    indent: &'a [u8],
     from: usize,
     /// Start of the next line to lex.
     pos: usize,
@@ -79,13 +131,15 @@ impl Iterator for Boundaries<'_> {
 impl Boundaries<'_> {
     /// Does the line at `start` begin a chunk? Updates the decorator state.
     fn starts_statement(&mut self, start: usize) -> bool {
-        let line = &self.text[start..];
-        let Some(&first) = line.first() else {
-            return false;
-        };
         if self.string.is_some() {
             return false;
         }
+        let Some(line) = self.text[start..].strip_prefix(self.indent) else {
+            return false;
+        };
+        let Some(&first) = line.first() else {
+            return false;
+        };
         if self.depth > 0 || self.continued {
             let resync = ["def ", "class ", "async def "]
                 .iter()
@@ -270,5 +324,35 @@ mod tests {
         let all: Vec<usize> = boundaries(text, 0).collect();
         let from_y: Vec<usize> = boundaries(text, all[0]).collect();
         assert_eq!(&all[1..], &from_y[..]);
+    }
+
+    fn members(text: &str) -> Vec<&str> {
+        let starts = class_members(text);
+        let mut out = Vec::new();
+        let mut start = 0;
+        for s in starts {
+            out.push(&text[start..s]);
+            start = s;
+        }
+        out.push(&text[start..]);
+        out
+    }
+
+    #[test]
+    fn a_class_splits_into_members() {
+        let text = "@dec\nclass K(\n    Base,\n):\n    \"\"\"Doc.\"\"\"\n    x = 1\n\n    @property\n    def a(self):\n        return (\n    1)\n# c\n    if X:\n        y = 2\n    else:\n        y = 3\n\n";
+        assert_eq!(
+            members(text),
+            [
+                "@dec\nclass K(\n    Base,\n):\n    \"\"\"Doc.\"\"\"\n",
+                "    x = 1\n\n",
+                "    @property\n    def a(self):\n        return (\n    1)\n# c\n",
+                "    if X:\n        y = 2\n    else:\n        y = 3\n\n",
+            ]
+        );
+        // Not one class with an indented body: not split.
+        assert!(class_members("def f():\n    x = 1\n    y = 2\n").is_empty());
+        assert!(class_members("class A: pass\n# c\n").is_empty());
+        assert!(class_members("class A:\n    x = 1\n").is_empty());
     }
 }

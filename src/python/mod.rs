@@ -64,8 +64,78 @@ pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
     facts
 }
 
+/// What a member of a class chunk is parsed inside: a class needs a header.
+pub const MEMBER_WRAPPER: &str = "class _:\n";
+
+/// A class member's range in its chunk and its facts as parsed inside [`MEMBER_WRAPPER`].
+pub type Member = (std::ops::Range<usize>, Facts);
+
 /// Facts of one chunk, offsets relative to it.
 pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
+    chunk_facts(text, module, |_| None, None)
+}
+
+/// [`analyze_chunk`], also returning the class members it parsed one by one, and taking
+/// a member's facts from `cached` when it has those of the same text (the language
+/// server keeps the members of the previous text, so typing in a method of a big class
+/// re-parses the method, not the class).
+///
+/// A class is split into members when its header and each member parse as a class
+/// (`chunks::class_members` says where); otherwise, the chunk is parsed whole.
+pub fn analyze_chunk_reusing(
+    text: &str,
+    module: Option<&ModuleName>,
+    cached: impl FnMut(&str) -> Option<Facts>,
+) -> (Facts, Vec<Member>) {
+    let mut members = Vec::new();
+    let facts = chunk_facts(text, module, cached, Some(&mut members));
+    (facts, members)
+}
+
+/// [`analyze_chunk_reusing`], keeping the members' facts only when asked to.
+fn chunk_facts(
+    text: &str,
+    module: Option<&ModuleName>,
+    mut cached: impl FnMut(&str) -> Option<Facts>,
+    mut keep: Option<&mut Vec<Member>>,
+) -> Facts {
+    let starts = chunks::class_members(text);
+    let Some(&first) = starts.first() else {
+        return extract(text, module);
+    };
+    let mut facts = extract(&text[..first], module);
+    if facts
+        .defs
+        .classes
+        .first()
+        .is_none_or(|c| c.scope != Scope::Module)
+    {
+        return extract(text, module);
+    }
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let member = &text[start..end];
+        let raw =
+            cached(member).unwrap_or_else(|| extract(&format!("{MEMBER_WRAPPER}{member}"), module));
+        let appended = match keep.as_deref_mut() {
+            Some(members) => {
+                let appended = facts.append_member(raw.clone(), start, 0);
+                members.push((start..end, raw));
+                appended
+            }
+            None => facts.append_member(raw, start, 0),
+        };
+        if appended.is_none() {
+            if let Some(members) = keep {
+                members.clear();
+            }
+            return extract(text, module);
+        }
+    }
+    facts
+}
+
+fn extract(text: &str, module: Option<&ModuleName>) -> Facts {
     let tree = parse(text);
     Facts::extract(&tree, text, module)
 }

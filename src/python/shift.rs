@@ -1,5 +1,6 @@
 //! Moving facts by a byte offset, so facts extracted from one chunk of a file (offsets
-//! relative to the chunk) join the facts of the others ([`Facts::append`]).
+//! relative to the chunk) join the facts of the others ([`Facts::append`]), and facts of
+//! a class member parsed on its own join its class ([`Facts::append_member`]).
 //!
 //! Every type that holds a [`TextRange`] implements [`Shift`]; a new range field that
 //! is not shifted here shows up as a difference in the chunk equivalence tests.
@@ -11,31 +12,90 @@ use super::defs::{
 use super::facts::{
     AttributeRef, Comment, Definition, Facts, Import, ImportedName, ModuleRef, StringLiteral,
 };
+use super::MEMBER_WRAPPER;
 use crate::source::TextRange;
 
 /// Add `by` to every byte offset.
 pub trait Shift {
-    fn shift(&mut self, by: usize);
+    fn shift(&mut self, by: isize);
 }
 
 impl Facts {
     /// Append the facts of a later part of the same file, whose offsets count from
     /// `offset`.
     pub fn append(&mut self, mut other: Facts, offset: usize) {
-        other.shift(offset);
+        other.shift(signed(offset));
+        self.defs.renumber(&mut other.defs);
+        self.extend(other);
+    }
+
+    /// Append the facts of class members parsed inside [`MEMBER_WRAPPER`] (offsets count
+    /// from the wrapper, which stands `offset` bytes after this text's start): the
+    /// wrapper's class is dropped and what it held goes to class `class` (its methods,
+    /// attributes and end). `None` (nothing appended) when `other` does not start with
+    /// the wrapper's class.
+    pub fn append_member(&mut self, mut other: Facts, offset: usize, class: usize) -> Option<()> {
+        let wrapper_name = WRAPPER_NAME;
+        let wrapped = other.definitions.first()?.name_range == wrapper_name
+            && other.defs.classes.first()?.name == wrapper_name;
+        if !wrapped || class >= self.defs.classes.len() {
+            return None;
+        }
+        other.definitions.remove(0);
+        let mut wrapper = other.defs.classes.remove(0);
+        let delta = signed(offset) - signed(MEMBER_WRAPPER.len());
+        other.shift(delta);
+        wrapper.shift(delta);
+        let (classes, functions) = (self.defs.classes.len(), self.defs.functions.len());
+        for function in &mut other.defs.functions {
+            function.class = match function.class {
+                Some(0) => Some(class),
+                Some(c) => Some(classes + c - 1),
+                None => None,
+            };
+        }
+        for c in &mut other.defs.classes {
+            for method in &mut c.methods {
+                *method += functions;
+            }
+        }
+        let target = &mut self.defs.classes[class];
+        target
+            .methods
+            .extend(wrapper.methods.iter().map(|m| m + functions));
+        target.attributes.append(&mut wrapper.attributes);
+        target.range.end = wrapper.range.end;
+        self.extend(other);
+        Some(())
+    }
+
+    /// Append without renumbering or shifting.
+    fn extend(&mut self, mut other: Facts) {
         self.imports.append(&mut other.imports);
         self.strings.append(&mut other.strings);
         self.definitions.append(&mut other.definitions);
         self.comments.append(&mut other.comments);
         self.syntax_errors.append(&mut other.syntax_errors);
         self.attributes.append(&mut other.attributes);
-        self.defs.append(other.defs);
+        let defs = &mut self.defs;
+        defs.module_assignments
+            .append(&mut other.defs.module_assignments);
+        defs.classes.append(&mut other.defs.classes);
+        defs.functions.append(&mut other.defs.functions);
+        defs.calls.append(&mut other.defs.calls);
     }
 }
 
+/// The class name's range in [`MEMBER_WRAPPER`].
+const WRAPPER_NAME: TextRange = 6..7;
+
+fn signed(n: usize) -> isize {
+    isize::try_from(n).unwrap_or(isize::MAX)
+}
+
 impl DefFacts {
-    /// Append, renumbering the class and function indexes of `other`.
-    fn append(&mut self, mut other: DefFacts) {
+    /// Renumber the class and function indexes of `other`, which is to follow these.
+    fn renumber(&self, other: &mut DefFacts) {
         let classes = self.classes.len();
         let functions = self.functions.len();
         for class in &mut other.classes {
@@ -48,23 +108,18 @@ impl DefFacts {
                 *class += classes;
             }
         }
-        self.module_assignments
-            .append(&mut other.module_assignments);
-        self.classes.append(&mut other.classes);
-        self.functions.append(&mut other.functions);
-        self.calls.append(&mut other.calls);
     }
 }
 
 impl Shift for TextRange {
-    fn shift(&mut self, by: usize) {
-        self.start += by;
-        self.end += by;
+    fn shift(&mut self, by: isize) {
+        self.start = self.start.saturating_add_signed(by);
+        self.end = self.end.saturating_add_signed(by);
     }
 }
 
 impl<T: Shift> Shift for Option<T> {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         if let Some(t) = self {
             t.shift(by);
         }
@@ -72,7 +127,7 @@ impl<T: Shift> Shift for Option<T> {
 }
 
 impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         for t in self {
             t.shift(by);
         }
@@ -80,7 +135,7 @@ impl<T: Shift> Shift for Vec<T> {
 }
 
 impl Shift for Facts {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.imports.shift(by);
         self.strings.shift(by);
         self.definitions.shift(by);
@@ -92,7 +147,7 @@ impl Shift for Facts {
 }
 
 impl Shift for Import {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.range.shift(by);
         self.module.shift(by);
         self.names.shift(by);
@@ -101,13 +156,13 @@ impl Shift for Import {
 }
 
 impl Shift for ModuleRef {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.range.shift(by);
     }
 }
 
 impl Shift for ImportedName {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name_range.shift(by);
         if let Some((_, range)) = &mut self.alias {
             range.shift(by);
@@ -117,33 +172,33 @@ impl Shift for ImportedName {
 }
 
 impl Shift for StringLiteral {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.content_range.shift(by);
         self.range.shift(by);
     }
 }
 
 impl Shift for Definition {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name_range.shift(by);
     }
 }
 
 impl Shift for Comment {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.range.shift(by);
     }
 }
 
 impl Shift for AttributeRef {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.object.shift(by);
         self.attribute.shift(by);
     }
 }
 
 impl Shift for DefFacts {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.module_assignments.shift(by);
         self.classes.shift(by);
         self.functions.shift(by);
@@ -152,14 +207,14 @@ impl Shift for DefFacts {
 }
 
 impl Shift for CallFact {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.range.shift(by);
         self.callee.shift(by);
     }
 }
 
 impl Shift for ModuleAssignment {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.value.shift(by);
         self.statement.shift(by);
@@ -167,7 +222,7 @@ impl Shift for ModuleAssignment {
 }
 
 impl Shift for Target {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         match self {
             Target::Name(r) => r.shift(by),
             Target::Attribute { object, attr } => {
@@ -181,7 +236,7 @@ impl Shift for Target {
 }
 
 impl Shift for AssignFact {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.target.shift(by);
         self.range.shift(by);
         self.value.shift(by);
@@ -189,20 +244,20 @@ impl Shift for AssignFact {
 }
 
 impl Shift for Decorator {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.range.shift(by);
     }
 }
 
 impl Shift for Parameter {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
     }
 }
 
 impl Shift for FunctionFact {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.range.shift(by);
         self.parameters.shift(by);
@@ -214,14 +269,14 @@ impl Shift for FunctionFact {
 }
 
 impl Shift for Keyword {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.value.shift(by);
     }
 }
 
 impl Shift for ClassAttribute {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.value.shift(by);
         self.call.shift(by);
@@ -229,7 +284,7 @@ impl Shift for ClassAttribute {
 }
 
 impl Shift for ClassFact {
-    fn shift(&mut self, by: usize) {
+    fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.range.shift(by);
         self.bases.shift(by);

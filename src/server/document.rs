@@ -1,7 +1,10 @@
 //! One open document: its text, line index and facts, kept up to date by incremental
-//! edits (only the chunks of top-level statements an edit touches are parsed again).
+//! edits (only the chunks of top-level statements an edit touches are parsed again, and
+//! in a big class only the members it touches).
 
 use std::path::PathBuf;
+
+use std::collections::HashMap;
 
 use crate::lint::Linted;
 use crate::python::{self, chunks, Facts, ModuleName};
@@ -95,6 +98,9 @@ pub struct Document {
 struct Chunk {
     start: usize,
     facts: Facts,
+    /// A big class's members, parsed one by one (`python::analyze_chunk_reusing`), kept
+    /// so an edit in one member re-parses only that member.
+    members: Vec<python::Member>,
 }
 
 impl Document {
@@ -147,20 +153,20 @@ impl Document {
         text.push_str(&old[..bytes.start]);
         text.push_str(&change.text);
         text.push_str(&old[bytes.end..]);
-        self.source = SourceText::new(text);
-        self.rechunk(bytes, change.text.len());
+        let old = std::mem::replace(&mut self.source, SourceText::new(text));
+        self.rechunk(old.text(), bytes, change.text.len());
         Ok(())
     }
 
     fn rechunk_all(&mut self) {
         self.chunks.clear();
-        self.rechunk(0..0, 0);
+        self.rechunk("", 0..0, 0);
     }
 
     /// Old text `replaced` was replaced by `inserted` bytes: re-lex from the chunk the edit
     /// starts in (or the one before, when the edit is on a chunk's first line, which may
     /// stop starting a chunk) until a chunk start after the edit that was one before.
-    fn rechunk(&mut self, replaced: std::ops::Range<usize>, inserted: usize) {
+    fn rechunk(&mut self, old: &str, replaced: std::ops::Range<usize>, inserted: usize) {
         let text = self.source.text();
         let edit_start = replaced.start;
         let mut first = self
@@ -188,15 +194,31 @@ impl Document {
             starts.push(p);
         }
         let kept: Vec<Chunk> = self.chunks.drain(resume..).collect();
-        self.chunks.truncate(first);
+        let replaced: Vec<Chunk> = self.chunks.drain(first..).collect();
+        // The members of the replaced chunks by their text, to be reused where unchanged.
+        let mut members: HashMap<&str, Facts> = HashMap::new();
+        for chunk in replaced {
+            for (range, facts) in chunk.members {
+                if let Some(text) = old.get(chunk.start + range.start..chunk.start + range.end) {
+                    members.insert(text, facts);
+                }
+            }
+        }
         let end_of_new = kept
             .first()
             .map_or(text.len(), |c| c.start - removed + inserted);
         starts.push(end_of_new);
         for pair in starts.windows(2) {
             let (start, end) = (pair[0], pair[1]);
-            let facts = python::analyze_chunk(&text[start..end], self.module.as_ref());
-            self.chunks.push(Chunk { start, facts });
+            let (facts, members) =
+                python::analyze_chunk_reusing(&text[start..end], self.module.as_ref(), |m| {
+                    members.remove(m)
+                });
+            self.chunks.push(Chunk {
+                start,
+                facts,
+                members,
+            });
         }
         for mut chunk in kept {
             chunk.start = chunk.start - removed + inserted;
@@ -283,6 +305,10 @@ class K(Base, metaclass=M):
 
     def __new__(cls):
         return cls._instance
+
+    @staticmethod
+    def get():
+        return K()
 
 x = f"{y['k']}" + '''
 z
