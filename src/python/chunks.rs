@@ -18,6 +18,9 @@
 //!   equal facts of the whole file on real code.
 //! - Inside unclosed brackets (an error), a column-0 `def `/`class `/`async def ` starts
 //!   a chunk again, so an open `(` does not swallow the rest of the file.
+//! - A chunk that is one class splits the same way at the statements of its body
+//!   ([`class_members`], the same lexer with the body's indentation), so typing in a
+//!   method of a 5,000-line class re-parses the method.
 
 /// Byte offsets where a new chunk starts, after `from` (itself a chunk start: 0 or an
 /// offset this iterator returned).
