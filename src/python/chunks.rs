@@ -16,8 +16,9 @@
 //!   `finally` and does not follow a decorator. Missing a boundary is always safe (the
 //!   whole file is one chunk); `scripts/chunk_equivalence.sh` checks that facts per chunk
 //!   equal facts of the whole file on real code.
-//! - Inside unclosed brackets (an error), a column-0 `def `/`class `/`async def ` starts
-//!   a chunk again, so an open `(` does not swallow the rest of the file.
+//! - Inside unclosed brackets (an error), a column-0 `def `/`class `/`async def `/
+//!   `import ` starts a chunk again (none of them can stand inside brackets), so an open
+//!   `(` does not swallow the rest of the file.
 //! - A chunk that is one class splits the same way at the statements of its body
 //!   ([`class_members`], the same lexer with the body's indentation), so typing in a
 //!   method of a 5,000-line class re-parses the method.
@@ -144,7 +145,7 @@ impl Boundaries<'_> {
             return false;
         };
         if self.depth > 0 || self.continued {
-            let resync = ["def ", "class ", "async def "]
+            let resync = ["def ", "class ", "async def ", "import "]
                 .iter()
                 .any(|k| line.starts_with(k.as_bytes()));
             if resync {
@@ -308,6 +309,14 @@ mod tests {
         assert_eq!(
             split("x = foo(\n\ndef f():\n    pass\ny = 1\n"),
             ["x = foo(\n\n", "def f():\n    pass\n", "y = 1\n"]
+        );
+        assert_eq!(
+            split("x = [\nimport os\nfrom a import (b,\nimport_c = 1\n"),
+            [
+                "x = [\n",
+                "import os\n",
+                "from a import (b,\nimport_c = 1\n"
+            ]
         );
         assert_eq!(split("s = '''\ndef f():\n"), ["s = '''\ndef f():\n"]);
     }
