@@ -9,7 +9,7 @@
 Usage: cargo build --release && python3 bench/lsp_latency.py [path/to/ssotlint]
 Bars: p50 < 5 ms, p99 < 20 ms, RSS < 150 MB (judged on the file of top-level functions;
 the same functions as methods of one class are measured too: typing at the indentation,
-and typing at column 0, which splits the class and is the worst case).
+and typing at column 0, which splits the class).
 """
 import json
 import os
@@ -95,7 +95,7 @@ def project(root, extra_files=0):
 
 def big_file(in_class=False):
     """5,000 lines of small functions; with `in_class`, all of them methods of one class
-    (the worst case for the server, which re-parses the top-level statement an edit is in)."""
+    (the server then works per member, not per top-level statement)."""
     lines = ["import os", "from app.old import Engine", "from app.gone import Missing", ""]
     indent = ""
     if in_class:

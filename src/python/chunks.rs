@@ -1,9 +1,9 @@
 //! Top-level statement boundaries found by a line lexer, without parsing.
 //!
 //! Why: the front end parses a file as a sequence of *chunks* (runs of top-level
-//! statements) when one parse of the whole file has syntax errors, and the language
-//! server keeps facts per chunk so a keystroke re-parses one chunk, not the file (a
-//! tree-sitter reparse after error recovery can cost as much as a full parse).
+//! statements), so a syntax error stays in its statement, and the language server keeps
+//! facts per chunk so a keystroke re-parses one chunk, not the file (a tree-sitter
+//! reparse after error recovery can cost as much as a full parse).
 //!
 //! Invariants:
 //! - The boundaries are a pure function of the text, and after a boundary the lexer is
@@ -16,9 +16,14 @@
 //!   `finally` and does not follow a decorator. Missing a boundary is always safe (the
 //!   whole file is one chunk); `scripts/chunk_equivalence.sh` checks that facts per chunk
 //!   equal facts of the whole file on real code.
-//! - Inside unclosed brackets (an error), a column-0 `def `/`class `/`async def `/
-//!   `import ` starts a chunk again (none of them can stand inside brackets), so an open
-//!   `(` does not swallow the rest of the file.
+//! - Errors stay small. Inside unclosed brackets, a column-0 `def `/`class `/
+//!   `async def `/`import ` starts a chunk again (none of them can stand inside
+//!   brackets), so an open `(` does not swallow the rest of the file. A line that Python
+//!   would reject with an `IndentationError` (a dedent to a level never opened, an indent
+//!   after a line that opens no block) starts an *indented* chunk, whose statements at
+//!   its own level start further ones: `z` typed at column 0 inside a class leaves the
+//!   methods below it as chunks of their own, parsed as class members are
+//!   (`python::analyze_chunk`), so their facts are reused when the `z` goes again.
 //! - A chunk that is one class splits the same way at the statements of its body
 //!   ([`class_members`], the same lexer with the body's indentation), so typing in a
 //!   method of a 5,000-line class re-parses the method.
@@ -35,6 +40,8 @@ pub fn boundaries(text: &str, from: usize) -> Boundaries<'_> {
         string: None,
         continued: false,
         decorated: false,
+        levels: Vec::new(),
+        opens_block: false,
     }
 }
 
@@ -48,6 +55,15 @@ pub fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     }
     out.push(start..text.len());
     out
+}
+
+/// Does `chunk` start with an indented statement? Only a chunk that starts where a line
+/// dedents to a level never opened does (never in valid code).
+pub fn is_indented(chunk: &str) -> bool {
+    let line = chunk.as_bytes();
+    let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
+    let (column, rest) = indentation(line);
+    column != (0, 0) && rest.first().is_some_and(|&c| c != b'#' && c != b'\r')
 }
 
 /// Where the members of a class chunk start (offsets into `chunk`), so a big class is
@@ -114,7 +130,18 @@ pub struct Boundaries<'a> {
     continued: bool,
     /// The last statement start was a decorator, which the next one belongs to.
     decorated: bool,
+    /// Top level only: the indentation levels open in the current chunk, its first line's
+    /// first. A line that dedents to a level never opened, or indents after a line that
+    /// opens no block (`IndentationError`s, as when a column-0 line is typed inside a
+    /// class), starts a chunk at its own level.
+    levels: Vec<Column>,
+    /// The last logical line ended with `:`, so the next may be indented deeper.
+    opens_block: bool,
 }
+
+/// An indentation as Python measures it: columns with tabs to multiples of 8, and with
+/// tabs as 1 (two levels are the same only when both agree).
+type Column = (u32, u32);
 
 impl Iterator for Boundaries<'_> {
     type Item = usize;
@@ -141,9 +168,6 @@ impl Boundaries<'_> {
         let Some(line) = self.text[start..].strip_prefix(self.indent) else {
             return false;
         };
-        let Some(&first) = line.first() else {
-            return false;
-        };
         if self.depth > 0 || self.continued {
             let resync = ["def ", "class ", "async def ", "import "]
                 .iter()
@@ -152,9 +176,55 @@ impl Boundaries<'_> {
                 self.depth = 0;
                 self.continued = false;
                 self.decorated = false;
+                self.levels = vec![(0, 0)];
             }
             return resync;
         }
+        if self.indent.is_empty() {
+            let (column, rest) = indentation(line);
+            if !rest
+                .first()
+                .is_some_and(|c| !matches!(c, b'\n' | b'\r' | b'#'))
+            {
+                return false;
+            }
+            if column != (0, 0) {
+                return self.indented(column, rest);
+            }
+            self.levels = vec![(0, 0)];
+        }
+        self.statement(line)
+    }
+
+    /// An indented code line at top level: inside the current chunk, unless it is a
+    /// statement of an indented chunk's own level, or (an `IndentationError`) it dedents
+    /// to a level never opened or indents after a line that opens no block.
+    fn indented(&mut self, column: Column, rest: &[u8]) -> bool {
+        let mut dedented = false;
+        while self.levels.last().is_some_and(|l| l.0 > column.0) {
+            self.levels.pop();
+            dedented = true;
+        }
+        // Python's rule: the two measures must agree on deeper, equal or shallower.
+        match self.levels.last() {
+            Some(&l) if l == column => self.levels.len() == 1 && self.statement(rest),
+            Some(&l) if !dedented && self.opens_block && l.0 < column.0 && l.1 < column.1 => {
+                self.levels.push(column);
+                false
+            }
+            _ => {
+                self.levels = vec![column];
+                self.decorated = rest.first() == Some(&b'@');
+                true
+            }
+        }
+    }
+
+    /// Does `line` (after its indentation) start a statement of its own?
+    fn statement(&mut self, line: &[u8]) -> bool {
+        let Some(&first) = line.first() else {
+            return false;
+        };
         if !(first.is_ascii_alphabetic() || first == b'_' || first == b'@') {
             return false;
         }
@@ -173,9 +243,12 @@ impl Boundaries<'_> {
         let text = self.text;
         let mut i = self.pos;
         self.continued = false;
+        // The line's last byte of code (comments and blanks aside).
+        let mut last = None;
         while i < text.len() {
             let c = text[i];
             if let Some((quote, triple)) = self.string {
+                last = Some(quote);
                 match c {
                     b'\\' => {
                         // An escaped newline continues a one-line string on the next line.
@@ -236,10 +309,32 @@ impl Boundaries<'_> {
                 }
                 _ => {}
             }
+            if !matches!(c, b' ' | b'\t' | b'\r' | b'\x0c' | b'\\') {
+                last = Some(c);
+            }
             i += 1;
+        }
+        if self.string.is_none() && self.depth == 0 && !self.continued {
+            if let Some(last) = last {
+                self.opens_block = last == b':';
+            }
         }
         self.pos = i.min(text.len());
     }
+}
+
+/// A line's indentation and the rest of it.
+fn indentation(line: &[u8]) -> (Column, &[u8]) {
+    let mut column = (0u32, 0u32);
+    for (i, &c) in line.iter().enumerate() {
+        match c {
+            b' ' => column = (column.0 + 1, column.1 + 1),
+            b'\t' => column = ((column.0 / 8 + 1) * 8, column.1 + 1),
+            b'\x0c' => column = (0, 0),
+            _ => return (column, &line[i..]),
+        }
+    }
+    (column, &[])
 }
 
 /// `line` starts with the keyword `word` (not with a longer identifier).
@@ -319,6 +414,38 @@ mod tests {
             ]
         );
         assert_eq!(split("s = '''\ndef f():\n"), ["s = '''\ndef f():\n"]);
+    }
+
+    #[test]
+    fn a_dedent_to_a_level_never_opened_starts_an_indented_chunk() {
+        // "z" typed at column 0 in a class: the methods after it start chunks of their own.
+        assert_eq!(
+            split("class K:\n    x = 1\nz\n    def b(self):\n        pass\n    y = 2\n"),
+            [
+                "class K:\n    x = 1\n",
+                "z\n",
+                "    def b(self):\n        pass\n",
+                "    y = 2\n"
+            ]
+        );
+        let text =
+            "class K:\n    def a(self):\n        x = 1\nz    def b(self):\n        y = 2\n\n\
+                    \x20   @d\n    def c(self):\n        pass\n    # c\n\tt = 1\nw = 2\n";
+        assert_eq!(
+            split(text),
+            [
+                "class K:\n    def a(self):\n        x = 1\n",
+                "z    def b(self):\n        y = 2\n\n",
+                "    @d\n    def c(self):\n        pass\n    # c\n",
+                "\tt = 1\n",
+                "w = 2\n",
+            ]
+        );
+        assert!(is_indented("    def c(self):\n"));
+        assert!(!is_indented("  # c\nx = 1\n"));
+        // Valid nesting never dedents to an unknown level.
+        let nested = "def f():\n    if a:\n        b = 1\n    else:\n        c = 2\n    return 3\n";
+        assert_eq!(split(nested), [nested]);
     }
 
     #[test]

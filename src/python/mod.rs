@@ -99,6 +99,25 @@ fn chunk_facts(
     mut cached: impl FnMut(&str) -> Option<Facts>,
     mut keep: Option<&mut Vec<Member>>,
 ) -> Facts {
+    if chunks::is_indented(text) {
+        // A chunk that starts indented (an indentation error) is parsed like a class
+        // member, so its text's facts are shared with the member it was or will be.
+        let raw =
+            cached(text).unwrap_or_else(|| extract(&format!("{MEMBER_WRAPPER}{text}"), module));
+        let mut facts = Facts::default();
+        let appended = match keep {
+            Some(members) => {
+                let appended = facts.append_member(raw.clone(), 0, None);
+                members.push((0..text.len(), raw));
+                appended
+            }
+            None => facts.append_member(raw, 0, None),
+        };
+        return match appended {
+            Some(()) => facts,
+            None => extract(text, module),
+        };
+    }
     let starts = chunks::class_members(text);
     let Some(&first) = starts.first() else {
         return extract(text, module);
@@ -119,11 +138,11 @@ fn chunk_facts(
             cached(member).unwrap_or_else(|| extract(&format!("{MEMBER_WRAPPER}{member}"), module));
         let appended = match keep.as_deref_mut() {
             Some(members) => {
-                let appended = facts.append_member(raw.clone(), start, 0);
+                let appended = facts.append_member(raw.clone(), start, Some(0));
                 members.push((start..end, raw));
                 appended
             }
-            None => facts.append_member(raw, start, 0),
+            None => facts.append_member(raw, start, Some(0)),
         };
         if appended.is_none() {
             if let Some(members) = keep {

@@ -32,13 +32,18 @@ impl Facts {
     /// Append the facts of class members parsed inside [`MEMBER_WRAPPER`] (offsets count
     /// from the wrapper, which stands `offset` bytes after this text's start): the
     /// wrapper's class is dropped and what it held goes to class `class` (its methods,
-    /// attributes and end). `None` (nothing appended) when `other` does not start with
-    /// the wrapper's class.
-    pub fn append_member(&mut self, mut other: Facts, offset: usize, class: usize) -> Option<()> {
+    /// attributes and end), or to no class. `None` (nothing appended) when `other` does
+    /// not start with the wrapper's class.
+    pub fn append_member(
+        &mut self,
+        mut other: Facts,
+        offset: usize,
+        class: Option<usize>,
+    ) -> Option<()> {
         let wrapper_name = WRAPPER_NAME;
         let wrapped = other.definitions.first()?.name_range == wrapper_name
             && other.defs.classes.first()?.name == wrapper_name;
-        if !wrapped || class >= self.defs.classes.len() {
+        if !wrapped || class.is_some_and(|c| c >= self.defs.classes.len()) {
             return None;
         }
         other.definitions.remove(0);
@@ -49,7 +54,7 @@ impl Facts {
         let (classes, functions) = (self.defs.classes.len(), self.defs.functions.len());
         for function in &mut other.defs.functions {
             function.class = match function.class {
-                Some(0) => Some(class),
+                Some(0) => class,
                 Some(c) => Some(classes + c - 1),
                 None => None,
             };
@@ -59,12 +64,13 @@ impl Facts {
                 *method += functions;
             }
         }
-        let target = &mut self.defs.classes[class];
-        target
-            .methods
-            .extend(wrapper.methods.iter().map(|m| m + functions));
-        target.attributes.append(&mut wrapper.attributes);
-        target.range.end = wrapper.range.end;
+        if let Some(target) = class.and_then(|c| self.defs.classes.get_mut(c)) {
+            target
+                .methods
+                .extend(wrapper.methods.iter().map(|m| m + functions));
+            target.attributes.append(&mut wrapper.attributes);
+            target.range.end = wrapper.range.end;
+        }
         self.extend(other);
         Some(())
     }
