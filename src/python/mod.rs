@@ -99,50 +99,49 @@ fn chunk_facts(
     mut cached: impl FnMut(&str) -> Option<Facts>,
     mut keep: Option<&mut Vec<Member>>,
 ) -> Facts {
-    if chunks::is_indented(text) {
-        // A chunk that starts indented (an indentation error) is parsed like a class
-        // member, so its text's facts are shared with the member it was or will be.
-        let raw =
-            cached(text).unwrap_or_else(|| extract(&format!("{MEMBER_WRAPPER}{text}"), module));
-        let mut facts = Facts::default();
-        let appended = match keep {
-            Some(members) => {
-                let appended = facts.append_member(raw.clone(), 0, None);
-                members.push((0..text.len(), raw));
-                appended
+    let (mut facts, class, ranges): (Facts, Option<usize>, Vec<std::ops::Range<usize>>) =
+        if chunks::is_indented(text) {
+            // A chunk that starts indented (after an indentation error) is parsed like a
+            // class member, so its facts are shared by text with the member it was or will be.
+            (
+                Facts::default(),
+                None,
+                std::iter::once(0..text.len()).collect(),
+            )
+        } else {
+            let starts = chunks::class_members(text);
+            let Some(&first) = starts.first() else {
+                return extract(text, module);
+            };
+            let header = extract(&text[..first], module);
+            if header
+                .defs
+                .classes
+                .first()
+                .is_none_or(|c| c.scope != Scope::Module)
+            {
+                return extract(text, module);
             }
-            None => facts.append_member(raw, 0, None),
+            let ends = starts.iter().skip(1).copied().chain([text.len()]);
+            let ranges = starts
+                .iter()
+                .copied()
+                .zip(ends)
+                .map(|(s, e)| s..e)
+                .collect();
+            (header, Some(0), ranges)
         };
-        return match appended {
-            Some(()) => facts,
-            None => extract(text, module),
-        };
-    }
-    let starts = chunks::class_members(text);
-    let Some(&first) = starts.first() else {
-        return extract(text, module);
-    };
-    let mut facts = extract(&text[..first], module);
-    if facts
-        .defs
-        .classes
-        .first()
-        .is_none_or(|c| c.scope != Scope::Module)
-    {
-        return extract(text, module);
-    }
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(text.len());
-        let member = &text[start..end];
+    for range in ranges {
+        let member = &text[range.clone()];
         let raw =
             cached(member).unwrap_or_else(|| extract(&format!("{MEMBER_WRAPPER}{member}"), module));
         let appended = match keep.as_deref_mut() {
             Some(members) => {
-                let appended = facts.append_member(raw.clone(), start, Some(0));
-                members.push((start..end, raw));
+                let appended = facts.append_member(raw.clone(), range.start, class);
+                members.push((range, raw));
                 appended
             }
-            None => facts.append_member(raw, start, Some(0)),
+            None => facts.append_member(raw, range.start, class),
         };
         if appended.is_none() {
             if let Some(members) = keep {
