@@ -1,8 +1,8 @@
 //! Checks, on real code, what the front end and the language server rest on.
 //!
 //! 1. For a file that tree-sitter parses without errors, the facts of its chunks (each
-//!    parsed on its own, classes member by member) equal the facts of one parse of the
-//!    whole file.
+//!    parsed on its own, as the CLI does) and the facts of a server document (classes
+//!    and functions member by member) equal the facts of one parse of the whole file.
 //! 2. With `--edits N`: every `--step`th file is opened as a server document and edited
 //!    `N` times at random (pieces that move statement boundaries pasted in, lines
 //!    copied, text cut out); after each edit the document's facts must equal a fresh
@@ -76,7 +76,8 @@ fn main() -> ExitCode {
             if !whole.has_syntax_errors() {
                 clean += 1;
                 chunks += python::chunks::chunks(&text).len();
-                if python::analyze(&text, None) != whole {
+                let document = Document::new(PathBuf::from(path), 1, text.clone()).facts();
+                if python::analyze(&text, None) != whole || document != whole {
                     differ += 1;
                     report(path, &text);
                 }

@@ -24,8 +24,8 @@
 //!   its own level start further ones: `z` typed at column 0 inside a class leaves the
 //!   methods below it as chunks of their own, parsed as class members are
 //!   (`python::analyze_chunk`), so their facts are reused when the `z` goes again.
-//! - A chunk that is one class splits the same way at the statements of its body
-//!   ([`class_members`], the same lexer with the body's indentation), so typing in a
+//! - A chunk that is one class or function splits the same way at the statements of its
+//!   body ([`members`], the same lexer with the body's indentation), so typing in a
 //!   method of a 5,000-line class re-parses the method.
 
 /// Byte offsets where a new chunk starts, after `from` (itself a chunk start: 0 or an
@@ -66,18 +66,45 @@ pub fn is_indented(chunk: &str) -> bool {
     column != (0, 0) && rest.first().is_some_and(|&c| c != b'#' && c != b'\r')
 }
 
-/// Where the members of a class chunk start (offsets into `chunk`), so a big class is
-/// parsed member by member: the first range holds the decorators, the header and the
-/// first statement of the body (a class needs one); each further one starts at a
-/// statement of the body. Empty when `chunk` is not one class with an indented body.
-pub fn class_members(chunk: &str) -> Vec<usize> {
+/// What a chunk that splits into members is: its members are parsed inside the
+/// block's [`Block::wrapper`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Block {
+    Class,
+    Function,
+}
+
+impl Block {
+    /// The smallest header that gives a member its context.
+    pub fn wrapper(self) -> &'static str {
+        match self {
+            Block::Class => "class _:\n",
+            Block::Function => "def _():\n",
+        }
+    }
+
+    /// Where the `_` of [`Block::wrapper`] stands.
+    pub fn wrapper_name(self) -> std::ops::Range<usize> {
+        match self {
+            Block::Class => 6..7,
+            Block::Function => 4..5,
+        }
+    }
+}
+
+/// Where the members of a chunk that is one class or function start (offsets into
+/// `chunk`), so a big one is parsed member by member: the first range holds the
+/// decorators, the header and the first statement of the body (a block needs one);
+/// each further one starts at a statement of the body. `None` when `chunk` is not one
+/// class or function with an indented body of several statements.
+pub fn members(chunk: &str) -> Option<(Block, Vec<usize>)> {
     let text = chunk.as_bytes();
     let mut lexer = boundaries(chunk, 0);
-    // Decorators, comments and blank lines, then the `class` line.
-    let mut in_header = false;
+    // Decorators, comments and blank lines, then the `class` or `def` line.
+    let mut block = None;
     let body = loop {
         if lexer.pos >= text.len() {
-            return Vec::new();
+            return None;
         }
         let start = lexer.pos;
         let clean = lexer.string.is_none() && lexer.depth == 0 && !lexer.continued;
@@ -87,13 +114,18 @@ pub fn class_members(chunk: &str) -> Vec<usize> {
             .find(|c| !matches!(c, b' ' | b'\t' | b'\x0c'))
             .is_some_and(|c| !matches!(c, b'\n' | b'\r' | b'#'));
         if clean && code {
-            if in_header {
+            if block.is_some() {
                 break start;
             }
+            let def = line
+                .strip_prefix(b"async")
+                .map_or(line, |rest| rest.trim_ascii_start());
             if starts_with_word(line, b"class") {
-                in_header = true;
+                block = Some(Block::Class);
+            } else if starts_with_word(def, b"def") {
+                block = Some(Block::Function);
             } else if line.first() != Some(&b'@') {
-                return Vec::new();
+                return None;
             }
         }
         lexer.lex_line();
@@ -103,7 +135,7 @@ pub fn class_members(chunk: &str) -> Vec<usize> {
         .take_while(|c| matches!(c, b' ' | b'\t'))
         .count();
     if indent_len == 0 {
-        return Vec::new();
+        return None;
     }
     lexer.indent = &text[body..body + indent_len];
     lexer.from = body;
@@ -111,7 +143,8 @@ pub fn class_members(chunk: &str) -> Vec<usize> {
     // its definition.
     lexer.decorated = text.get(body + indent_len) == Some(&b'@');
     lexer.lex_line();
-    lexer.collect()
+    let starts: Vec<usize> = lexer.collect();
+    Some((block?, starts)).filter(|(_, s)| !s.is_empty())
 }
 
 pub struct Boundaries<'a> {
@@ -465,8 +498,8 @@ mod tests {
         assert_eq!(&all[1..], &from_y[..]);
     }
 
-    fn members(text: &str) -> Vec<&str> {
-        let starts = class_members(text);
+    fn split_members(text: &str) -> Vec<&str> {
+        let starts = members(text).map(|(_, s)| s).unwrap_or_default();
         let mut out = Vec::new();
         let mut start = 0;
         for s in starts {
@@ -480,8 +513,9 @@ mod tests {
     #[test]
     fn a_class_splits_into_members() {
         let text = "@dec\nclass K(\n    Base,\n):\n    \"\"\"Doc.\"\"\"\n    x = 1\n\n    @property\n    def a(self):\n        return (\n    1)\n# c\n    if X:\n        y = 2\n    else:\n        y = 3\n\n";
+        assert_eq!(members(text).map(|(b, _)| b), Some(Block::Class));
         assert_eq!(
-            members(text),
+            split_members(text),
             [
                 "@dec\nclass K(\n    Base,\n):\n    \"\"\"Doc.\"\"\"\n",
                 "    x = 1\n\n",
@@ -489,9 +523,19 @@ mod tests {
                 "    if X:\n        y = 2\n    else:\n        y = 3\n\n",
             ]
         );
-        // Not one class with an indented body: not split.
-        assert!(class_members("def f():\n    x = 1\n    y = 2\n").is_empty());
-        assert!(class_members("class A: pass\n# c\n").is_empty());
-        assert!(class_members("class A:\n    x = 1\n").is_empty());
+        let f = "async  def f(\n  a,\n):\n    global g\n    x = 1\n    return g\n";
+        assert_eq!(members(f).map(|(b, _)| b), Some(Block::Function));
+        assert_eq!(
+            split_members(f),
+            [
+                "async  def f(\n  a,\n):\n    global g\n",
+                "    x = 1\n",
+                "    return g\n"
+            ]
+        );
+        // Not one block with an indented body of several statements: not split.
+        assert_eq!(members("class A: pass\n# c\n"), None);
+        assert_eq!(members("class A:\n    x = 1\n"), None);
+        assert_eq!(members("if a:\n    x = 1\n    y = 2\n"), None);
     }
 }

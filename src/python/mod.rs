@@ -8,6 +8,7 @@ pub mod modules;
 pub mod names;
 mod shift;
 
+pub use chunks::Block;
 pub use facts::{
     AttributeRef, Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
     ImportedName, ModuleRef, NoqaDirective, Scope, StringLiteral,
@@ -64,28 +65,28 @@ pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
     facts
 }
 
-/// What a member of a class chunk is parsed inside: a class needs a header.
-pub const MEMBER_WRAPPER: &str = "class _:\n";
+/// A member of a class or function chunk: its range in the chunk, what it belongs to and
+/// its facts as parsed inside that block's wrapper.
+pub type Member = (std::ops::Range<usize>, Block, Facts);
 
-/// A class member's range in its chunk and its facts as parsed inside [`MEMBER_WRAPPER`].
-pub type Member = (std::ops::Range<usize>, Facts);
-
-/// Facts of one chunk, offsets relative to it.
+/// Facts of one chunk, offsets relative to it: a class or function member by member, as
+/// the language server does (parsing a clean chunk whole would give the same facts for
+/// valid Python, but not for everything tree-sitter accepts).
 pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
-    chunk_facts(text, module, |_| None, None)
+    chunk_facts(text, module, |_, _| None, None)
 }
 
-/// [`analyze_chunk`], also returning the class members it parsed one by one, and taking
-/// a member's facts from `cached` when it has those of the same text (the language
-/// server keeps the members of the previous text, so typing in a method of a big class
-/// re-parses the method, not the class).
+/// [`analyze_chunk`], also returning the members it parsed one by one, and taking a
+/// member's facts from `cached` when it has those of the same block and text (the
+/// language server keeps the members of the previous text, so typing in a method of a
+/// big class re-parses the method, not the class).
 ///
-/// A class is split into members when its header and each member parse as a class
-/// (`chunks::class_members` says where); otherwise, the chunk is parsed whole.
+/// A class or function is split into members when its header and each member parse as
+/// such (`chunks::members` says where); otherwise, the chunk is parsed whole.
 pub fn analyze_chunk_reusing(
     text: &str,
     module: Option<&ModuleName>,
-    cached: impl FnMut(&str) -> Option<Facts>,
+    cached: impl FnMut(Block, &str) -> Option<Facts>,
 ) -> (Facts, Vec<Member>) {
     let mut members = Vec::new();
     let facts = chunk_facts(text, module, cached, Some(&mut members));
@@ -96,30 +97,30 @@ pub fn analyze_chunk_reusing(
 fn chunk_facts(
     text: &str,
     module: Option<&ModuleName>,
-    mut cached: impl FnMut(&str) -> Option<Facts>,
+    mut cached: impl FnMut(Block, &str) -> Option<Facts>,
     mut keep: Option<&mut Vec<Member>>,
 ) -> Facts {
-    let (mut facts, class, ranges): (Facts, Option<usize>, Vec<std::ops::Range<usize>>) =
+    let (mut facts, block, owner, ranges): (Facts, Block, _, Vec<std::ops::Range<usize>>) =
         if chunks::is_indented(text) {
             // A chunk that starts indented (after an indentation error) is parsed like a
             // class member, so its facts are shared by text with the member it was or will be.
             (
                 Facts::default(),
+                Block::Class,
                 None,
                 std::iter::once(0..text.len()).collect(),
             )
         } else {
-            let starts = chunks::class_members(text);
-            let Some(&first) = starts.first() else {
+            let Some((block, starts)) = chunks::members(text) else {
                 return extract(text, module);
             };
+            let first = starts.first().copied().unwrap_or(text.len());
             let header = extract(&text[..first], module);
-            if header
-                .defs
-                .classes
-                .first()
-                .is_none_or(|c| c.scope != Scope::Module)
-            {
+            let owner_scope = match block {
+                Block::Class => header.defs.classes.first().map(|c| c.scope),
+                Block::Function => header.defs.functions.first().map(|f| f.scope),
+            };
+            if owner_scope != Some(Scope::Module) {
                 return extract(text, module);
             }
             let ends = starts.iter().skip(1).copied().chain([text.len()]);
@@ -129,19 +130,19 @@ fn chunk_facts(
                 .zip(ends)
                 .map(|(s, e)| s..e)
                 .collect();
-            (header, Some(0), ranges)
+            (header, block, Some(0), ranges)
         };
     for range in ranges {
         let member = &text[range.clone()];
-        let raw =
-            cached(member).unwrap_or_else(|| extract(&format!("{MEMBER_WRAPPER}{member}"), module));
+        let raw = cached(block, member)
+            .unwrap_or_else(|| extract(&format!("{}{member}", block.wrapper()), module));
         let appended = match keep.as_deref_mut() {
             Some(members) => {
-                let appended = facts.append_member(raw.clone(), range.start, class);
-                members.push((range, raw));
+                let appended = facts.append_member(raw.clone(), range.start, block, owner);
+                members.push((range, block, raw));
                 appended
             }
-            None => facts.append_member(raw, range.start, class),
+            None => facts.append_member(raw, range.start, block, owner),
         };
         if appended.is_none() {
             if let Some(members) = keep {

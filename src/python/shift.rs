@@ -1,10 +1,12 @@
 //! Moving facts by a byte offset, so facts extracted from one chunk of a file (offsets
 //! relative to the chunk) join the facts of the others ([`Facts::append`]), and facts of
-//! a class member parsed on its own join its class ([`Facts::append_member`]).
+//! a class or function member parsed on its own join their owner
+//! ([`Facts::append_member`]).
 //!
 //! Every type that holds a [`TextRange`] implements [`Shift`]; a new range field that
 //! is not shifted here shows up as a difference in the chunk equivalence tests.
 
+use super::chunks::Block;
 use super::defs::{
     AssignFact, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, FunctionFact, Keyword,
     ModuleAssignment, Parameter, Target,
@@ -12,7 +14,6 @@ use super::defs::{
 use super::facts::{
     AttributeRef, Comment, Definition, Facts, Import, ImportedName, ModuleRef, StringLiteral,
 };
-use super::MEMBER_WRAPPER;
 use crate::source::TextRange;
 
 /// Add `by` to every byte offset.
@@ -29,47 +30,78 @@ impl Facts {
         self.extend(other);
     }
 
-    /// Append the facts of class members parsed inside [`MEMBER_WRAPPER`] (offsets count
-    /// from the wrapper, which stands `offset` bytes after this text's start): the
-    /// wrapper's class is dropped and what it held goes to class `class` (its methods,
-    /// attributes and end), or to no class. `None` (nothing appended) when `other` does
-    /// not start with the wrapper's class.
+    /// Append the facts of a member of a `block` parsed inside its wrapper
+    /// ([`Block::wrapper`]; offsets count from the wrapper, which stands `offset` bytes
+    /// after this text's start): the wrapper's own class or function is dropped and what
+    /// it held goes to class or function `owner` (methods, attributes, assignments,
+    /// returns, `global`s, its end), or to nothing. `None` (nothing appended) when `other`
+    /// does not start with the wrapper's definition.
     pub fn append_member(
         &mut self,
         mut other: Facts,
         offset: usize,
-        class: Option<usize>,
+        block: Block,
+        owner: Option<usize>,
     ) -> Option<()> {
-        let wrapper_name = WRAPPER_NAME;
-        let wrapped = other.definitions.first()?.name_range == wrapper_name
-            && other.defs.classes.first()?.name == wrapper_name;
-        if !wrapped || class.is_some_and(|c| c >= self.defs.classes.len()) {
+        let name = block.wrapper_name();
+        let wrapped = other.definitions.first()?.name_range == name
+            && match block {
+                Block::Class => other.defs.classes.first()?.name == name,
+                Block::Function => other.defs.functions.first()?.name == name,
+            };
+        let owners = match block {
+            Block::Class => self.defs.classes.len(),
+            Block::Function => self.defs.functions.len(),
+        };
+        if !wrapped || owner.is_some_and(|o| o >= owners) {
             return None;
         }
         other.definitions.remove(0);
-        let mut wrapper = other.defs.classes.remove(0);
-        let delta = signed(offset) - signed(MEMBER_WRAPPER.len());
+        let delta = signed(offset) - signed(block.wrapper().len());
         other.shift(delta);
-        wrapper.shift(delta);
         let (classes, functions) = (self.defs.classes.len(), self.defs.functions.len());
-        for function in &mut other.defs.functions {
-            function.class = match function.class {
-                Some(0) => class,
-                Some(c) => Some(classes + c - 1),
-                None => None,
-            };
-        }
-        for c in &mut other.defs.classes {
-            for method in &mut c.methods {
-                *method += functions;
+        match block {
+            Block::Class => {
+                let mut wrapper = other.defs.classes.remove(0);
+                for function in &mut other.defs.functions {
+                    function.class = match function.class {
+                        Some(0) => owner,
+                        Some(c) => Some(classes + c - 1),
+                        None => None,
+                    };
+                }
+                for c in &mut other.defs.classes {
+                    for method in &mut c.methods {
+                        *method += functions;
+                    }
+                }
+                if let Some(target) = owner.and_then(|o| self.defs.classes.get_mut(o)) {
+                    target
+                        .methods
+                        .extend(wrapper.methods.iter().map(|m| m + functions));
+                    target.attributes.append(&mut wrapper.attributes);
+                    target.range.end = wrapper.range.end;
+                }
             }
-        }
-        if let Some(target) = class.and_then(|c| self.defs.classes.get_mut(c)) {
-            target
-                .methods
-                .extend(wrapper.methods.iter().map(|m| m + functions));
-            target.attributes.append(&mut wrapper.attributes);
-            target.range.end = wrapper.range.end;
+            Block::Function => {
+                let mut wrapper = other.defs.functions.remove(0);
+                for function in &mut other.defs.functions {
+                    if let Some(c) = &mut function.class {
+                        *c += classes;
+                    }
+                }
+                for c in &mut other.defs.classes {
+                    for method in &mut c.methods {
+                        *method = *method - 1 + functions;
+                    }
+                }
+                if let Some(target) = owner.and_then(|o| self.defs.functions.get_mut(o)) {
+                    target.assignments.append(&mut wrapper.assignments);
+                    target.returns.append(&mut wrapper.returns);
+                    target.globals.append(&mut wrapper.globals);
+                    target.range.end = wrapper.range.end;
+                }
+            }
         }
         self.extend(other);
         Some(())
@@ -91,9 +123,6 @@ impl Facts {
         defs.calls.append(&mut other.defs.calls);
     }
 }
-
-/// The class name's range in [`MEMBER_WRAPPER`].
-const WRAPPER_NAME: TextRange = 6..7;
 
 fn signed(n: usize) -> isize {
     isize::try_from(n).unwrap_or(isize::MAX)

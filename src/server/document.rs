@@ -1,6 +1,6 @@
 //! One open document: its text, line index and facts, kept up to date by incremental
 //! edits (only the chunks of top-level statements an edit touches are parsed again, and
-//! in a big class only the members it touches).
+//! in a class or function only the members it touches).
 
 use std::path::PathBuf;
 
@@ -98,8 +98,8 @@ pub struct Document {
 struct Chunk {
     start: usize,
     facts: Facts,
-    /// A big class's members, parsed one by one (`python::analyze_chunk_reusing`), kept
-    /// so an edit in one member re-parses only that member.
+    /// A class's or function's members, parsed one by one
+    /// (`python::analyze_chunk_reusing`), kept so an edit in one re-parses only that one.
     members: Vec<python::Member>,
 }
 
@@ -196,11 +196,11 @@ impl Document {
         let kept: Vec<Chunk> = self.chunks.drain(resume..).collect();
         let replaced: Vec<Chunk> = self.chunks.drain(first..).collect();
         // The members of the replaced chunks by their text, to be reused where unchanged.
-        let mut members: HashMap<&str, Facts> = HashMap::new();
+        let mut members: HashMap<&str, Vec<(python::Block, Facts)>> = HashMap::new();
         for chunk in replaced {
-            for (range, facts) in chunk.members {
+            for (range, block, facts) in chunk.members {
                 if let Some(text) = old.get(chunk.start + range.start..chunk.start + range.end) {
-                    members.insert(text, facts);
+                    members.entry(text).or_default().push((block, facts));
                 }
             }
         }
@@ -211,8 +211,10 @@ impl Document {
         for pair in starts.windows(2) {
             let (start, end) = (pair[0], pair[1]);
             let (facts, members) =
-                python::analyze_chunk_reusing(&text[start..end], self.module.as_ref(), |m| {
-                    members.remove(m)
+                python::analyze_chunk_reusing(&text[start..end], self.module.as_ref(), |b, m| {
+                    let same = members.get_mut(m)?;
+                    let at = same.iter().position(|(block, _)| *block == b)?;
+                    Some(same.swap_remove(at).1)
                 });
             self.chunks.push(Chunk {
                 start,
@@ -309,6 +311,14 @@ class K(Base, metaclass=M):
     @staticmethod
     def get():
         return K()
+
+_x = None
+
+def get():
+    global _x
+    if _x is None:
+        _x = K()
+    return _x
 
 x = f"{y['k']}" + '''
 z
