@@ -92,7 +92,7 @@ impl Facts {
                 }
                 for c in &mut other.defs.classes {
                     for method in &mut c.methods {
-                        *method = *method - 1 + functions;
+                        *method = method.saturating_sub(1) + functions;
                     }
                 }
                 if let Some(target) = owner.and_then(|o| self.defs.functions.get_mut(o)) {
