@@ -25,12 +25,18 @@ thread_local! {
 
 /// Parse Python source with a per-thread parser.
 pub fn parse(text: &str) -> Tree {
+    parse_edited(text, None)
+}
+
+/// [`parse`] reusing `old`, a tree of the text before an edit that `Tree::edit` was told
+/// about: tree-sitter's incremental reparse.
+pub fn parse_edited(text: &str, old: Option<&Tree>) -> Tree {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(new_parser);
         // `parse` only returns `None` without a language, a timeout or a cancellation
         // flag, none of which is set here; retry with a fresh parser to be safe.
-        match parser.parse(text, None) {
+        match parser.parse(text, old) {
             Some(tree) => tree,
             None => {
                 *parser = new_parser();
@@ -73,7 +79,9 @@ pub type Member = (std::ops::Range<usize>, Block, Facts);
 /// the language server does (parsing a clean chunk whole would give the same facts for
 /// valid Python, but not for everything tree-sitter accepts).
 pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
-    chunk_facts(text, module, |_, _| None, None)
+    chunk_facts(text, module, |_, _| None, None, &mut || {
+        extract(text, module)
+    })
 }
 
 /// [`analyze_chunk`], also returning the members it parsed one by one, and taking a
@@ -83,22 +91,40 @@ pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
 ///
 /// A class or function is split into members when its header and each member parse as
 /// such (`chunks::members` says where); otherwise, the chunk is parsed whole.
+///
+/// A chunk parsed whole is parsed incrementally from `old` (its tree before the edit,
+/// already told about it with `Tree::edit`) when given, and its tree is returned for the
+/// next edit.
 pub fn analyze_chunk_reusing(
     text: &str,
     module: Option<&ModuleName>,
     cached: impl FnMut(Block, &str) -> Option<Facts>,
-) -> (Facts, Vec<Member>) {
+    old: Option<Tree>,
+) -> (Facts, Vec<Member>, Option<Tree>) {
     let mut members = Vec::new();
-    let facts = chunk_facts(text, module, cached, Some(&mut members));
-    (facts, members)
+    let mut tree = None;
+    let facts = chunk_facts(text, module, cached, Some(&mut members), &mut || {
+        let mut parsed = parse_edited(text, old.as_ref());
+        // After an edit that leaves errors, tree-sitter's error recovery can differ from a
+        // fresh parse's (random edits on real files found one); the CLI parses fresh.
+        if old.is_some() && parsed.root_node().has_error() {
+            parsed = parse(text);
+        }
+        let facts = Facts::extract(&parsed, text, module);
+        tree = Some(parsed);
+        facts
+    });
+    (facts, members, tree)
 }
 
-/// [`analyze_chunk_reusing`], keeping the members' facts only when asked to.
+/// [`analyze_chunk_reusing`], keeping the members' facts only when asked to; `whole`
+/// parses a chunk that does not split.
 fn chunk_facts(
     text: &str,
     module: Option<&ModuleName>,
     mut cached: impl FnMut(Block, &str) -> Option<Facts>,
     mut keep: Option<&mut Vec<Member>>,
+    whole: &mut dyn FnMut() -> Facts,
 ) -> Facts {
     let (mut facts, block, owner, ranges): (Facts, Block, _, Vec<std::ops::Range<usize>>) =
         if chunks::is_indented(text) {
@@ -112,7 +138,7 @@ fn chunk_facts(
             )
         } else {
             let Some((block, starts)) = chunks::members(text) else {
-                return extract(text, module);
+                return whole();
             };
             let first = starts.first().copied().unwrap_or(text.len());
             let header = extract(&text[..first], module);

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use std::collections::HashMap;
 
+use tree_sitter::{InputEdit, Point, Tree};
+
 use crate::lint::Linted;
 use crate::python::{self, chunks, Facts, ModuleName};
 use crate::source::SourceText;
@@ -101,6 +103,8 @@ struct Chunk {
     /// A class's or function's members, parsed one by one
     /// (`python::analyze_chunk_reusing`), kept so an edit in one re-parses only that one.
     members: Vec<python::Member>,
+    /// The syntax tree of a chunk parsed whole, for tree-sitter's incremental reparse.
+    tree: Option<Tree>,
 }
 
 impl Document {
@@ -194,7 +198,34 @@ impl Document {
             starts.push(p);
         }
         let kept: Vec<Chunk> = self.chunks.drain(resume..).collect();
-        let replaced: Vec<Chunk> = self.chunks.drain(first..).collect();
+        let mut replaced: Vec<Chunk> = self.chunks.drain(first..).collect();
+        let end_of_new = kept
+            .first()
+            .map_or(text.len(), |c| c.start - removed + inserted);
+        // An edit inside one chunk parsed whole that stays one chunk: tree-sitter reparses
+        // it incrementally from its old tree.
+        let mut old_tree = None;
+        if let ([chunk], [start]) = (&mut replaced[..], &starts[..]) {
+            let old_end = kept.first().map_or(old.len(), |c| c.start);
+            if let (Some(mut tree), Some(old_chunk)) = (chunk.tree.take(), old.get(*start..old_end))
+            {
+                let new_chunk = &text[*start..end_of_new];
+                let (at, old_to, new_to) = (
+                    edit_start - start,
+                    edit_start + removed - start,
+                    edit_start + inserted - start,
+                );
+                tree.edit(&InputEdit {
+                    start_byte: at,
+                    old_end_byte: old_to,
+                    new_end_byte: new_to,
+                    start_position: point(old_chunk, at),
+                    old_end_position: point(old_chunk, old_to),
+                    new_end_position: point(new_chunk, new_to),
+                });
+                old_tree = Some(tree);
+            }
+        }
         // The members of the replaced chunks by their text, to be reused where unchanged.
         let mut members: HashMap<&str, Vec<(python::Block, Facts)>> = HashMap::new();
         for chunk in replaced {
@@ -204,22 +235,24 @@ impl Document {
                 }
             }
         }
-        let end_of_new = kept
-            .first()
-            .map_or(text.len(), |c| c.start - removed + inserted);
         starts.push(end_of_new);
         for pair in starts.windows(2) {
             let (start, end) = (pair[0], pair[1]);
-            let (facts, members) =
-                python::analyze_chunk_reusing(&text[start..end], self.module.as_ref(), |b, m| {
+            let (facts, members, tree) = python::analyze_chunk_reusing(
+                &text[start..end],
+                self.module.as_ref(),
+                |b, m| {
                     let same = members.get_mut(m)?;
                     let at = same.iter().position(|(block, _)| *block == b)?;
                     Some(same.swap_remove(at).1)
-                });
+                },
+                old_tree.take(),
+            );
             self.chunks.push(Chunk {
                 start,
                 facts,
                 members,
+                tree,
             });
         }
         for mut chunk in kept {
@@ -227,6 +260,14 @@ impl Document {
             self.chunks.push(chunk);
         }
     }
+}
+
+/// Tree-sitter's point of a byte offset: rows count `\n`, columns count bytes.
+fn point(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = memchr::memrchr(b'\n', before).map_or(before.len(), |nl| before.len() - nl - 1);
+    Point::new(row, column)
 }
 
 #[cfg(test)]
