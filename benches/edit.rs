@@ -86,7 +86,14 @@ fn run(in_class: bool) {
         let all = doc.facts();
         facts.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let linted = lint_parsed(&doc.path, doc.source.clone(), all, &settings, &options);
+        let linted = lint_parsed(
+            &doc.path,
+            doc.source.clone(),
+            all,
+            None,
+            &settings,
+            &options,
+        );
         lint.push(t.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(linted);
         if n % 50 == 0 {

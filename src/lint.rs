@@ -98,26 +98,14 @@ pub fn lint_with(
     let source = SourceText::new(text);
     let module = python::modules::module_of(path, &settings.src);
     let facts = analyze(source.text(), module.as_ref());
-    run_rules(path, source, facts, module, settings, options)
+    lint_parsed(path, source, facts, module, settings, options)
 }
 
-/// Run the rules on facts already extracted from `source` (as [`lint_text`] would), so
-/// a caller that caches facts (report history, the language server's documents) does
-/// not parse twice.
+/// Run the rules on facts already extracted from `source` for `module` (as
+/// [`lint_text`] would), so a caller that caches facts (report history, the language
+/// server's documents) does not parse twice, and one that found the module (outside the
+/// source roots a walk of `__init__.py` files) does not look it up again.
 pub fn lint_parsed(
-    path: &Path,
-    source: SourceText,
-    facts: Facts,
-    settings: &Settings,
-    options: &LintOptions,
-) -> Linted {
-    let module = python::modules::module_of(path, &settings.src);
-    run_rules(path, source, facts, module, settings, options)
-}
-
-/// The rules and suppressions, with the module name the facts were extracted for (found
-/// once per lint: outside the source roots it costs file-system lookups).
-fn run_rules(
     path: &Path,
     source: SourceText,
     facts: Facts,

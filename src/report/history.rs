@@ -325,7 +325,7 @@ pub fn history(
         let mut misses = Vec::new();
         for (path, oid, abs) in &selected {
             let module = python::modules::module_of(abs, &settings.src);
-            let Some(p) = parsed.get(&(*oid, module.map(|m| m.name))) else {
+            let Some(p) = parsed.get(&(*oid, module.as_ref().map(|m| m.name.clone()))) else {
                 continue;
             };
             let sig = signature(base, &p.facts, &settings, &tree_files.files);
@@ -335,15 +335,21 @@ pub fn history(
                 .map(|(_, f)| f.clone());
             match cached {
                 Some(f) => figures.push(f),
-                None => misses.push(((*path).clone(), *oid, abs.clone(), sig, p.clone())),
+                None => misses.push(((*path).clone(), *oid, abs.clone(), sig, p.clone(), module)),
             }
         }
         stats.files_linted += misses.len();
         let linted: Vec<(String, Oid, u64, Arc<FileFigures>)> = misses
             .into_par_iter()
-            .map(|(path, oid, abs, sig, p)| {
-                let linted =
-                    lint_parsed(&abs, p.source.clone(), p.facts.clone(), &settings, options);
+            .map(|(path, oid, abs, sig, p, module)| {
+                let linted = lint_parsed(
+                    &abs,
+                    p.source.clone(),
+                    p.facts.clone(),
+                    module,
+                    &settings,
+                    options,
+                );
                 let f = file_figures(
                     &path,
                     &linted.source,

@@ -187,11 +187,13 @@ impl World {
         let options = self.options.clone();
         let doc = self.docs.get_mut(uri)?;
         if doc.linted.is_none() {
-            doc.set_module(crate::python::modules::module_of(&doc.path, &settings.src));
+            let module = crate::python::modules::module_of(&doc.path, &settings.src);
+            doc.set_module(module.clone());
             doc.linted = Some(lint_parsed(
                 &doc.path,
                 doc.source.clone(),
                 doc.facts(),
+                module,
                 &settings,
                 &options,
             ));
