@@ -8,11 +8,13 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::cache::{content_hash, CacheOptions, RunCache};
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::output::display_path;
 use crate::prefilter::{body_needles, Prefilter};
+use crate::project::record_dependencies;
 use crate::reduce::Reducer;
 use crate::source::{decode, SourceText};
 use crate::walk;
@@ -51,34 +53,30 @@ enum Outcome {
 }
 
 /// Check every Python file under `paths`. Function and class bodies that no enabled
-/// rule reads are not parsed ([`crate::reduce`]) unless `SSOTLINT_NO_REDUCE` is set.
-pub fn check_paths(
-    paths: &[PathBuf],
-    store: &Arc<SettingsStore>,
-    options: &LintOptions,
-) -> CheckReport {
-    let reduce = std::env::var_os("SSOTLINT_NO_REDUCE").is_none_or(|v| v.is_empty());
-    check_paths_with(paths, store, options, reduce)
-}
-
-/// [`check_paths`] with the body reducer on or off (off only to verify that it changes
-/// nothing: `scripts/reduce_equivalence.sh`).
+/// rule reads are not parsed ([`crate::reduce`]) unless `reduce` is off (only to verify
+/// that it changes nothing: `scripts/reduce_equivalence.sh`); with `cache`, files whose
+/// results still hold are not parsed either ([`crate::cache`]).
 pub fn check_paths_with(
     paths: &[PathBuf],
     store: &Arc<SettingsStore>,
     options: &LintOptions,
     reduce: bool,
+    cache: Option<CacheOptions>,
 ) -> CheckReport {
     let walked = walk::python_files(paths, store);
     let prefilters = Prefilters {
         reduce,
         ..Prefilters::default()
     };
+    let cache = cache.map(|c| RunCache::new(c, options));
     let outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
-        .map(|path| check_file(path, store, options, &prefilters))
+        .map(|path| check_file(path, store, options, &prefilters, cache.as_ref()))
         .collect();
+    if let Some(cache) = &cache {
+        cache.persist();
+    }
     let mut report = CheckReport {
         errors: walked.errors,
         warnings: factory_warnings(&walked.files, store),
@@ -149,39 +147,66 @@ fn check_file(
     store: &SettingsStore,
     options: &LintOptions,
     prefilters: &Prefilters,
+    cache: Option<&RunCache>,
 ) -> Outcome {
     let settings = match store.for_file(path) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    let absolute = crate::config::normalize(path);
+    if let Some(hit) = cache.and_then(|c| c.lookup(&settings, &absolute)) {
+        // Only files with findings need their text (for rows, columns and code frames).
+        let source = if hit.diagnostics.is_empty() {
+            Some(SourceText::new(String::new()))
+        } else {
+            std::fs::read(path)
+                .ok()
+                .and_then(|b| decode(b).ok())
+                .map(SourceText::new)
+        };
+        if let Some(source) = source {
+            return Outcome::Linted(FileReport {
+                path: path.to_path_buf(),
+                source,
+                diagnostics: hit.diagnostics,
+            });
+        }
+    }
+    // The stamp is taken before reading, so a write during the lint makes the entry stale.
+    let stamp = std::fs::metadata(path).ok();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", display_path(path))),
     };
+    let hash = cache.map(|_| content_hash(&bytes)).unwrap_or(0);
     let text = match decode(bytes) {
         Ok(t) => t,
         Err(e) => return Outcome::Skipped(format!("{}: {e}", display_path(path))),
     };
     let filters = prefilters.get(&settings, options);
-    if !filters.prefilter.may_match(&text) {
-        return Outcome::Linted(FileReport {
-            path: path.to_path_buf(),
-            source: SourceText::new(String::new()),
-            diagnostics: Vec::new(),
-        });
+    let (linted, deps) = record_dependencies(|| {
+        if !filters.prefilter.may_match(&text) {
+            return None;
+        }
+        Some(lint_reduced(
+            &absolute,
+            text,
+            &settings,
+            options,
+            filters.reducer.as_ref(),
+        ))
+    });
+    let (source, diagnostics) = match linted {
+        Some(linted) => (linted.source, linted.diagnostics),
+        None => (SourceText::new(String::new()), Vec::new()),
+    };
+    if let Some(cache) = cache {
+        cache.store(&settings, &absolute, stamp, hash, deps, &diagnostics);
     }
-    let absolute = crate::config::normalize(path);
-    let linted = lint_reduced(
-        &absolute,
-        text,
-        &settings,
-        options,
-        filters.reducer.as_ref(),
-    );
     Outcome::Linted(FileReport {
         path: path.to_path_buf(),
-        source: linted.source,
-        diagnostics: linted.diagnostics,
+        source,
+        diagnostics,
     })
 }
 

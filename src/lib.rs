@@ -5,6 +5,7 @@
 //! language server differ only in where sources come from and where diagnostics go.
 
 pub mod baseline;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod diagnostic;

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use ssotlint::check::{check_paths, check_paths_with, CheckReport};
+use ssotlint::cache::CacheOptions;
+use ssotlint::check::{check_paths_with, CheckReport};
 use ssotlint::fixer::{fix_paths, FixMode};
 use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
 use ssotlint::output::{self, Format};
@@ -88,9 +89,12 @@ struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing; exit 1 when there is one.
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
-    /// Accepted for ruff compatibility; ssotlint keeps no cache.
+    /// Do not read or write the cache (`.ssotlint_cache/` beside the config).
     #[arg(long)]
     no_cache: bool,
+    /// Keep the cache in DIR instead (also `SSOTLINT_CACHE_DIR`).
+    #[arg(long, value_name = "DIR", env = "SSOTLINT_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
     /// Check only what is staged for commit: index blobs, added lines.
     #[arg(long, conflicts_with = "diff_base")]
     staged: bool,
@@ -175,11 +179,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if args.fix || args.diff {
         return run_fix(&paths, &store, &options, &args);
     }
-    let mut report = if args.no_reduce {
-        check_paths_with(&paths, &store, &options, false)
-    } else {
-        check_paths(&paths, &store, &options)
-    };
+    let cache = (!args.no_cache).then(|| CacheOptions {
+        dir: args.cache_dir.clone(),
+    });
+    let mut report = check_paths_with(&paths, &store, &options, !args.no_reduce, cache);
     if let Some(file) = &args.baseline {
         let gone = ssotlint::report::cli::apply_baseline(&mut report, file, &paths)?;
         if gone > 0 {

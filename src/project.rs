@@ -2,7 +2,8 @@
 //! re-exports. Lookups are lazy and memoised, so cost follows what the checked files
 //! import, not the size of the repository (the pre-commit bar depends on that).
 
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -69,6 +70,39 @@ pub struct ModuleIndex {
     located: Mutex<HashMap<String, Option<ModuleLocation>>>,
     imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
     defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
+}
+
+/// What linting one file asked of the project: the modules it looked up (and where they
+/// were found) and the module files it read. The check cache reuses a file's result
+/// only while these still hold.
+#[derive(Debug, Default)]
+pub struct Dependencies {
+    pub modules: BTreeMap<String, Option<ModuleLocation>>,
+    pub files: BTreeSet<PathBuf>,
+}
+
+thread_local! {
+    static RECORDING: RefCell<Option<Dependencies>> = const { RefCell::new(None) };
+}
+
+/// Run `f` (a lint on this thread) and return what it asked of any module index.
+pub fn record_dependencies<T>(f: impl FnOnce() -> T) -> (T, Dependencies) {
+    let outer = RECORDING.with(|r| r.borrow_mut().replace(Dependencies::default()));
+    let value = f();
+    let deps = RECORDING.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer));
+    (value, deps.unwrap_or_default())
+}
+
+fn note(f: impl FnOnce(&mut Dependencies)) {
+    RECORDING.with(|r| {
+        if let Some(deps) = r.borrow_mut().as_mut() {
+            f(deps);
+        }
+    });
+}
+
+fn is_recording() -> bool {
+    RECORDING.with(|r| r.borrow().is_some())
 }
 
 /// Module-level classes and functions of a module: name → is it a class.
@@ -144,19 +178,36 @@ impl ModuleIndex {
 
     /// Find the file or namespace directory that provides `module`.
     pub fn locate(&self, module: &str) -> Option<ModuleLocation> {
-        if let Some(found) = self
+        let cached = self
             .located
             .lock()
             .ok()
-            .and_then(|c| c.get(module).cloned())
-        {
-            return found;
-        }
-        let found = self.search(module);
-        if let Ok(mut cache) = self.located.lock() {
-            cache.insert(module.to_string(), found.clone());
-        }
+            .and_then(|c| c.get(module).cloned());
+        let found = match cached {
+            Some(found) => found,
+            None => {
+                let found = self.search(module);
+                if let Ok(mut cache) = self.located.lock() {
+                    cache.insert(module.to_string(), found.clone());
+                }
+                found
+            }
+        };
+        note(|d| {
+            d.modules.insert(module.to_string(), found.clone());
+        });
         found
+    }
+
+    /// Record that the current lint depends on the file of `module` (its content).
+    fn note_read(&self, module: &str) {
+        if is_recording() {
+            if let Some(ModuleLocation::File(path)) = self.locate(module) {
+                note(|d| {
+                    d.files.insert(path);
+                });
+            }
+        }
     }
 
     fn search(&self, module: &str) -> Option<ModuleLocation> {
@@ -202,6 +253,7 @@ impl ModuleIndex {
 
     /// Names a module binds through its own import statements (what it re-exports).
     pub fn imported_names(&self, module: &str) -> Arc<ImportedNames> {
+        self.note_read(module);
         if let Some(found) = self
             .imported
             .lock()
@@ -275,6 +327,7 @@ impl ModuleIndex {
 
     /// Module-level class and function definitions of a first-party module.
     pub fn defined_names(&self, module: &str) -> Arc<DefinedNames> {
+        self.note_read(module);
         if let Some(found) = self
             .defined
             .lock()

@@ -1,0 +1,196 @@
+//! The persistent check cache, through the binary on temp trees: a warm run reuses
+//! results (proved by a planted entry), and every change a result depends on — the
+//! file, a shim it imports through, a module appearing, the config — is seen.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CONFIG: &str = "\
+[canonical]
+\"app.core.Engine\" = { legacy-modules = [\"app.old\"] }
+";
+
+const CANONICAL: &str = "app/use.py:1:22: SSOT001 `Engine` imported from `app.shim`; its canonical module is `app.core`\n";
+
+fn write(path: &Path, text: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// `app/use.py` imports `Engine` through the re-export shim `app/shim.py` and imports
+/// `app.missing`, which no file provides.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(&root.join("ssotlint.toml"), CONFIG);
+    write(&root.join("app/__init__.py"), "");
+    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
+    write(&root.join("app/shim.py"), "from app.core import Engine\n");
+    write(
+        &root.join("app/use.py"),
+        "from app.shim import Engine\nimport app.missing\n",
+    );
+    dir
+}
+
+fn ssotlint(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("SSOTLINT_CACHE_DIR")
+        .output()
+        .expect("run ssotlint")
+}
+
+fn check(cwd: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["check", "--output-format", "concise", "--quiet"];
+    args.extend_from_slice(extra);
+    let out = ssotlint(cwd, &args);
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The cache files of a cache folder (one per config and rule selection).
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let version = dir.join(env!("CARGO_PKG_VERSION"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&version)
+        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    files
+}
+
+/// Rewrite every cached message, so a run that shows it has reused the entry.
+fn plant_message(dir: &Path) {
+    for file in cache_files(dir) {
+        let text = std::fs::read_to_string(&file).expect("cache file");
+        let planted = text.replace("its canonical module is", "PLANTED: canonical is");
+        assert_ne!(text, planted, "the cache holds the SSOT001 message");
+        write(&file, planted);
+    }
+}
+
+fn both() -> String {
+    format!(
+        "{CANONICAL}app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it\n"
+    )
+}
+
+#[test]
+fn warm_run_reuses_results_and_marks_its_folder() {
+    let dir = project();
+    let root = dir.path();
+    assert_eq!(check(root, &[]), (Some(1), both()));
+    let cache = root.join(".ssotlint_cache");
+    assert_eq!(
+        std::fs::read_to_string(cache.join("CACHEDIR.TAG"))
+            .expect("tag")
+            .lines()
+            .next(),
+        Some("Signature: 8a477f597d28d172789f06886806bc55")
+    );
+    assert!(std::fs::read_to_string(cache.join(".gitignore"))
+        .expect("gitignore")
+        .contains("\n*\n"));
+    assert_eq!(cache_files(&cache).len(), 1);
+
+    plant_message(&cache);
+    let (code, out) = check(root, &[]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("PLANTED: canonical is"), "{out}");
+    // Same size, same bytes, new time: the content is hashed, the entry still holds.
+    let use_py = root.join("app/use.py");
+    let text = std::fs::read(&use_py).expect("read");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write(&use_py, &text);
+    assert!(check(root, &[]).1.contains("PLANTED"));
+    // --no-cache lints afresh and leaves the cache alone.
+    assert_eq!(check(root, &["--no-cache"]), (Some(1), both()));
+    assert!(check(root, &[]).1.contains("PLANTED"));
+}
+
+#[test]
+fn changes_that_results_depend_on_are_seen() {
+    let dir = project();
+    let root = dir.path();
+    assert_eq!(check(root, &[]), (Some(1), both()));
+    // The shim stops re-exporting `Engine`: the import is no longer fragmented.
+    write(&root.join("app/shim.py"), "Engine = None\n");
+    let (code, out) = check(root, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(out, check(root, &["--no-cache"]).1);
+    assert!(!out.contains("SSOT001"), "{out}");
+    // The missing module appears: no SSOT005 any more.
+    write(&root.join("app/shim.py"), "from app.core import Engine\n");
+    write(&root.join("app/missing.py"), "");
+    assert_eq!(check(root, &[]), (Some(1), CANONICAL.to_string()));
+    // ... and goes again.
+    std::fs::remove_file(root.join("app/missing.py")).expect("rm");
+    assert_eq!(check(root, &[]), (Some(1), both()));
+    // The file itself changes.
+    write(&root.join("app/use.py"), "from app.core import Engine\n");
+    assert_eq!(check(root, &[]), (Some(0), String::new()));
+    // The config changes: a new cache file, and its findings.
+    write(
+        &root.join("ssotlint.toml"),
+        format!("{CONFIG}\"app.core.Other\" = {{}}\n"),
+    );
+    write(&root.join("app/use.py"), "from app.shim import Engine\n");
+    assert_eq!(check(root, &[]), (Some(1), CANONICAL.to_string()));
+    assert_eq!(cache_files(&root.join(".ssotlint_cache")).len(), 2);
+    // Rule options are part of the key too.
+    assert_eq!(
+        check(root, &["--select", "SSOT005"]),
+        (Some(0), String::new())
+    );
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored_and_rewritten() {
+    let dir = project();
+    let root = dir.path();
+    check(root, &[]);
+    let cache = root.join(".ssotlint_cache");
+    for file in cache_files(&cache) {
+        write(&file, "{\"version\": [not json");
+    }
+    assert_eq!(check(root, &[]), (Some(1), both()));
+    for file in cache_files(&cache) {
+        let text = std::fs::read_to_string(&file).expect("cache file");
+        assert!(text.starts_with("{\"version\":"), "{text}");
+        assert!(text.contains("app/use.py"), "rewritten with its entries");
+    }
+}
+
+#[test]
+fn cache_dir_flag_and_environment() {
+    let dir = project();
+    let root = dir.path();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let flag_dir = elsewhere.path().join("by-flag");
+    let flag = flag_dir.to_str().expect("utf-8 path");
+    assert_eq!(check(root, &["--cache-dir", flag]), (Some(1), both()));
+    assert!(!root.join(".ssotlint_cache").exists());
+    assert_eq!(cache_files(&flag_dir).len(), 1);
+
+    let env_dir = elsewhere.path().join("by-env");
+    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+        .args(["check", "--quiet"])
+        .current_dir(root)
+        .env("SSOTLINT_CACHE_DIR", &env_dir)
+        .output()
+        .expect("run ssotlint");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(cache_files(&env_dir).len(), 1);
+    assert!(!root.join(".ssotlint_cache").exists());
+
+    check(root, &["--no-cache"]);
+    assert!(!root.join(".ssotlint_cache").exists());
+}
