@@ -6,16 +6,17 @@
 //! version), holding one entry per linted file. An entry is reused when
 //! - the file's size and modification time are unchanged, or else its content hashes
 //!   the same (a `touch` costs a read, not a parse), and
-//! - every module the lint looked up in the project resolves to the same place and every
-//!   module file it read (re-export shims, definitions) has the same size and time.
-//!   Linting one file reads others, so those dependencies are recorded while it is
-//!   linted ([`crate::project::record_dependencies`]) and checked once per run.
+//! - the folders that decide where each module it looked up is found, and every module
+//!   file it read (re-export shims, definitions), have the same size and time (adding or
+//!   removing a file changes its folder's time). Linting one file reads others, so those
+//!   dependencies are recorded while it is linted
+//!   ([`crate::project::record_dependencies`]) and each is checked once per run.
 //!
 //! Writes go to a temporary file renamed into place, so two runs at once each leave a
 //! whole cache; a file that does not parse is ignored and rewritten. Entries of files not
 //! seen for a week are dropped and at most [`MAX_PACKAGES`] cache files are kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::lint::LintOptions;
-use crate::project::{Dependencies, ModuleLocation};
+use crate::project::Dependencies;
 use crate::rules::{Rule, Severity};
 
 /// The folder name used when neither `--cache-dir` nor `SSOTLINT_CACHE_DIR` says.
@@ -37,6 +38,8 @@ pub const DEFAULT_DIR: &str = ".ssotlint_cache";
 pub const MAX_PACKAGES: usize = 32;
 /// Entries of files not checked for this long are dropped.
 const KEEP_UNSEEN_SECS: u64 = 7 * 24 * 3600;
+/// Stamps younger than this are not trusted (see [`Stamp::settled`]).
+const RACY_SECS: i64 = 2;
 /// `seen` is refreshed (forcing a write) only when older than this.
 const SEEN_REFRESH_SECS: u64 = 24 * 3600;
 
@@ -60,7 +63,10 @@ impl Stamp {
         let (secs, nanos) = match meta.modified() {
             Ok(t) => match t.duration_since(UNIX_EPOCH) {
                 Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
-                Err(e) => (-(e.duration().as_secs() as i64), e.duration().subsec_nanos()),
+                Err(e) => (
+                    -(e.duration().as_secs() as i64),
+                    e.duration().subsec_nanos(),
+                ),
             },
             Err(_) => (0, 0),
         };
@@ -74,19 +80,20 @@ impl Stamp {
     fn read(path: &Path) -> Option<Stamp> {
         std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
     }
-}
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-enum Location {
-    File(PathBuf),
-    Namespace(PathBuf),
-}
-
-impl From<&ModuleLocation> for Location {
-    fn from(l: &ModuleLocation) -> Location {
-        match l {
-            ModuleLocation::File(p) => Location::File(p.clone()),
-            ModuleLocation::Namespace(p) => Location::Namespace(p.clone()),
+    /// File systems keep times at a clock tick's resolution, so a change made in the
+    /// same tick as the stamp leaves it unchanged ("racy git"). A stamp taken less than
+    /// [`RACY_SECS`] after its time is stored as one that never matches: the file is
+    /// hashed, a folder's dependents are linted again, and the next run stores it settled.
+    fn settled(self, now: u64) -> Stamp {
+        if self.secs >= now as i64 - RACY_SECS {
+            Stamp {
+                size: u64::MAX,
+                secs: i64::MIN,
+                nanos: 0,
+            }
+        } else {
+            self
         }
     }
 }
@@ -181,9 +188,8 @@ struct Entry {
     /// The module name the file was linted as (it depends on `__init__.py` files
     /// outside the source roots).
     module: Option<(String, bool)>,
-    /// Indexes into [`Stored::modules`] and [`Stored::files`].
-    modules: Vec<u32>,
-    files: Vec<u32>,
+    /// Indexes into [`Stored::paths`]: what the lint's result depends on.
+    paths: Vec<u32>,
     diagnostics: Vec<StoredDiagnostic>,
 }
 
@@ -194,11 +200,12 @@ struct Stored {
     key: u64,
     /// The project's top-level first-party names when it was written.
     first_party: Vec<String>,
-    /// Modules looked up while linting, and where they were found.
-    modules: Vec<(String, Option<Location>)>,
-    /// Module files read while linting (shims, definitions), with their stamps.
-    files: Vec<(PathBuf, Option<Stamp>)>,
-    entries: BTreeMap<PathBuf, Entry>,
+    /// Paths some lint depended on, with their stamps (`None`: absent): the folders
+    /// that decide where a looked-up module is found (a listing changes a folder's
+    /// time) and the module files read (shims, definitions).
+    paths: Vec<(PathBuf, Option<Stamp>)>,
+    /// Keyed by the file's absolute path (a path that is not UTF-8 is not cached).
+    entries: HashMap<String, Entry>,
 }
 
 /// What a file's cached entry says, when it still holds.
@@ -211,22 +218,19 @@ pub struct Hit {
 struct Package {
     path: PathBuf,
     stored: Stored,
-    /// Per stored module / file: does it still hold? Computed once per run.
-    module_ok: Vec<OnceLock<bool>>,
-    file_ok: Vec<OnceLock<bool>>,
+    /// Per stored path: does its stamp still hold? Computed once per run.
+    path_ok: Vec<OnceLock<bool>>,
     fresh: Mutex<Fresh>,
 }
 
 /// Entries written during this run, with their own dependency tables.
 #[derive(Default)]
 struct Fresh {
-    modules: HashMap<(String, Option<Location>), u32>,
-    files: HashMap<PathBuf, u32>,
-    module_list: Vec<(String, Option<Location>)>,
-    file_list: Vec<(PathBuf, Option<Stamp>)>,
-    entries: BTreeMap<PathBuf, Entry>,
+    index: HashMap<PathBuf, u32>,
+    paths: Vec<(PathBuf, Option<Stamp>)>,
+    entries: HashMap<String, Entry>,
     /// Stored entries that were reused this run (kept on write).
-    reused: Vec<PathBuf>,
+    reused: Vec<String>,
 }
 
 /// The cache for one run of `check`, shared by the worker threads.
@@ -254,7 +258,7 @@ impl RunCache {
     /// `text` is read lazily: only a changed stamp needs the content.
     pub fn lookup(&self, settings: &Arc<Settings>, path: &Path) -> Option<Hit> {
         let package = self.package(settings)?;
-        let entry = package.stored.entries.get(path)?;
+        let entry = package.stored.entries.get(path.to_str()?)?;
         let stamp = Stamp::read(path)?;
         if stamp != entry.stamp {
             let bytes = std::fs::read(path).ok()?;
@@ -273,21 +277,12 @@ impl RunCache {
         let mut fresh = package.fresh.lock().ok()?;
         if stamp != entry.stamp || self.now.saturating_sub(entry.seen) > SEEN_REFRESH_SECS {
             let mut renewed = entry.clone();
-            renewed.stamp = stamp;
+            renewed.stamp = stamp.settled(self.now);
             renewed.seen = self.now;
-            let modules = entry
-                .modules
-                .iter()
-                .filter_map(|&i| package.stored.modules.get(i as usize).cloned())
-                .collect::<Vec<_>>();
-            let files = entry
-                .files
-                .iter()
-                .filter_map(|&i| package.stored.files.get(i as usize).cloned())
-                .collect::<Vec<_>>();
-            fresh.insert(path, renewed, modules, files);
+            let paths = package.paths_of(entry);
+            fresh.insert(path, renewed, paths);
         } else {
-            fresh.reused.push(path.to_path_buf());
+            fresh.reused.push(path.to_str()?.to_string());
         }
         Some(Hit { diagnostics })
     }
@@ -308,28 +303,36 @@ impl RunCache {
         let Some(stamp) = stamp_before.as_ref().map(Stamp::of) else {
             return;
         };
+        let stamp = stamp.settled(self.now);
         let entry = Entry {
             stamp,
             hash: bytes_hash,
             seen: self.now,
             module: crate::python::modules::module_of(path, &settings.src)
                 .map(|m| (m.name, m.is_package)),
-            modules: Vec::new(),
-            files: Vec::new(),
+            paths: Vec::new(),
             diagnostics: diagnostics.iter().map(StoredDiagnostic::from).collect(),
         };
-        let modules = deps
-            .modules
-            .iter()
-            .map(|(name, loc)| (name.clone(), loc.as_ref().map(Location::from)))
-            .collect::<Vec<_>>();
-        let files = deps
-            .files
-            .iter()
-            .map(|p| (p.clone(), Stamp::read(p)))
-            .collect::<Vec<_>>();
+        let mut paths: Vec<PathBuf> = deps.files.into_iter().collect();
+        for module in deps.modules.keys() {
+            let rel: PathBuf = module.split('.').collect();
+            for root in &settings.src {
+                let base = root.join(&rel);
+                paths.extend(base.parent().map(Path::to_path_buf));
+                paths.push(base);
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        let paths = paths
+            .into_iter()
+            .map(|p| {
+                let stamp = Stamp::read(&p).map(|s| s.settled(self.now));
+                (p, stamp)
+            })
+            .collect();
         if let Ok(mut fresh) = package.fresh.lock() {
-            fresh.insert(path, entry, modules, files);
+            fresh.insert(path, entry, paths);
         };
     }
 
@@ -378,8 +381,7 @@ impl RunCache {
                 ..Stored::default()
             });
         Some(Package {
-            module_ok: (0..stored.modules.len()).map(|_| OnceLock::new()).collect(),
-            file_ok: (0..stored.files.len()).map(|_| OnceLock::new()).collect(),
+            path_ok: (0..stored.paths.len()).map(|_| OnceLock::new()).collect(),
             path,
             stored,
             fresh: Mutex::new(Fresh::default()),
@@ -388,65 +390,43 @@ impl RunCache {
 }
 
 impl Fresh {
-    fn insert(
-        &mut self,
-        path: &Path,
-        mut entry: Entry,
-        modules: Vec<(String, Option<Location>)>,
-        files: Vec<(PathBuf, Option<Stamp>)>,
-    ) {
-        entry.modules = modules
-            .into_iter()
-            .map(|m| {
-                let next = self.module_list.len() as u32;
-                *self.modules.entry(m.clone()).or_insert_with(|| {
-                    self.module_list.push(m);
-                    next
-                })
-            })
-            .collect();
-        entry.files = files
+    fn insert(&mut self, path: &Path, mut entry: Entry, paths: Vec<(PathBuf, Option<Stamp>)>) {
+        entry.paths = paths
             .into_iter()
             .map(|(p, stamp)| {
-                let next = self.file_list.len() as u32;
-                *self.files.entry(p.clone()).or_insert_with(|| {
-                    self.file_list.push((p, stamp));
+                let next = self.paths.len() as u32;
+                *self.index.entry(p.clone()).or_insert_with(|| {
+                    self.paths.push((p, stamp));
                     next
                 })
             })
             .collect();
-        self.entries.insert(path.to_path_buf(), entry);
+        if let Some(key) = path.to_str() {
+            self.entries.insert(key.to_string(), entry);
+        }
     }
 }
 
 impl Package {
-    /// Do the entry's module lookups and module files still hold?
+    /// Do the entry's module name and the stamps of what it depended on still hold?
     fn holds(&self, entry: &Entry, settings: &Settings, path: &Path) -> bool {
         let module = crate::python::modules::module_of(path, &settings.src);
-        if module.map(|m| (m.name, m.is_package)) != entry.module {
-            return false;
-        }
-        let modules_hold = entry.modules.iter().all(|&i| {
-            let i = i as usize;
-            let (Some(ok), Some((name, location))) =
-                (self.module_ok.get(i), self.stored.modules.get(i))
-            else {
-                return false;
-            };
-            *ok.get_or_init(|| {
-                settings.modules.locate(name).as_ref().map(Location::from) == *location
-            })
-        });
-        modules_hold
-            && entry.files.iter().all(|&i| {
+        module.map(|m| (m.name, m.is_package)) == entry.module
+            && entry.paths.iter().all(|&i| {
                 let i = i as usize;
-                let (Some(ok), Some((file, stamp))) =
-                    (self.file_ok.get(i), self.stored.files.get(i))
-                else {
-                    return false;
-                };
-                *ok.get_or_init(|| Stamp::read(file) == *stamp)
+                match (self.path_ok.get(i), self.stored.paths.get(i)) {
+                    (Some(ok), Some((p, stamp))) => *ok.get_or_init(|| Stamp::read(p) == *stamp),
+                    _ => false,
+                }
             })
+    }
+
+    fn paths_of(&self, entry: &Entry) -> Vec<(PathBuf, Option<Stamp>)> {
+        entry
+            .paths
+            .iter()
+            .filter_map(|&i| self.stored.paths.get(i as usize).cloned())
+            .collect()
     }
 
     fn persist(&self, now: u64) {
@@ -458,8 +438,8 @@ impl Package {
         }
         // Stored entries kept as they were: reused this run, or not checked this run
         // but seen lately (a check of a subfolder keeps the rest of the tree's cache).
-        let reused: std::collections::HashSet<PathBuf> = fresh.reused.drain(..).collect();
-        let kept: Vec<(PathBuf, Entry)> = self
+        let reused: std::collections::HashSet<String> = fresh.reused.drain(..).collect();
+        let kept: Vec<(String, Entry)> = self
             .stored
             .entries
             .iter()
@@ -470,25 +450,15 @@ impl Package {
             .map(|(p, e)| (p.clone(), e.clone()))
             .collect();
         for (path, entry) in kept {
-            let modules = entry
-                .modules
-                .iter()
-                .filter_map(|&i| self.stored.modules.get(i as usize).cloned())
-                .collect();
-            let files = entry
-                .files
-                .iter()
-                .filter_map(|&i| self.stored.files.get(i as usize).cloned())
-                .collect();
-            fresh.insert(&path, entry, modules, files);
+            let paths = self.paths_of(&entry);
+            fresh.insert(Path::new(&path), entry, paths);
         }
         let fresh = std::mem::take(&mut *fresh);
         let stored = Stored {
             version: self.stored.version.clone(),
             key: self.stored.key,
             first_party: self.stored.first_party.clone(),
-            modules: fresh.module_list,
-            files: fresh.file_list,
+            paths: fresh.paths,
             entries: fresh.entries,
         };
         let _ = write_atomically(&self.path, &stored);

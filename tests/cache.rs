@@ -45,11 +45,45 @@ fn ssotlint(cwd: &Path, args: &[&str]) -> Output {
         .expect("run ssotlint")
 }
 
+/// Move every path changed in the last seconds three seconds back, as if the run came
+/// later: the cache does not trust a time younger than two seconds (a change in the same
+/// clock tick would keep it), and a test should not sleep.
+fn settle(dir: &Path) {
+    let now = std::time::SystemTime::now();
+    let past = now - std::time::Duration::from_secs(3);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.file_name().is_some_and(|n| n == ".ssotlint_cache") {
+            continue;
+        }
+        let meta = std::fs::metadata(&path).expect("stat");
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("read_dir") {
+                stack.push(entry.expect("entry").path());
+            }
+        }
+        if meta.modified().expect("mtime") > past {
+            let file = std::fs::File::open(&path).expect("open");
+            file.set_modified(past).expect("set mtime");
+        }
+    }
+}
+
 fn check(cwd: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    settle(cwd);
+    check_now(cwd, extra)
+}
+
+/// [`check`] without settling the tree's times first.
+fn check_now(cwd: &Path, extra: &[&str]) -> (Option<i32>, String) {
     let mut args = vec!["check", "--output-format", "concise", "--quiet"];
     args.extend_from_slice(extra);
     let out = ssotlint(cwd, &args);
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -193,4 +227,15 @@ fn cache_dir_flag_and_environment() {
 
     check(root, &["--no-cache"]);
     assert!(!root.join(".ssotlint_cache").exists());
+}
+
+#[test]
+fn times_younger_than_two_seconds_are_not_trusted() {
+    let dir = project();
+    let root = dir.path();
+    assert_eq!(check_now(root, &[]), (Some(1), both()));
+    plant_message(&root.join(".ssotlint_cache"));
+    // The files and folders were written just now: a change in the same clock tick
+    // would not show in their times, so the entries are not reused.
+    assert_eq!(check_now(root, &[]), (Some(1), both()));
 }
