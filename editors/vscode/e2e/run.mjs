@@ -5,6 +5,8 @@
 // diagnostic is gone. Screenshots of each step are kept under --out.
 //
 // Usage: node run.mjs --ssotlint PATH --vsix PATH [--out DIR] [--chromium PATH]
+//        node run.mjs --bundled --vsix PATH ...   (a .vsix packaged with bundled/ssotlint:
+//        no ssotlint.path, ssotlint.importStrategy = useBundled)
 // Exit code: 0 passed, 1 failed (the reason on stderr, the code-server log under --out).
 // Install its dependencies first: ./setup.sh.
 
@@ -24,13 +26,14 @@ const { values: opts } = parseArgs({
     vsix: { type: "string" },
     out: { type: "string", default: path.resolve(here, "../../../target/e2e") },
     chromium: { type: "string" },
+    bundled: { type: "boolean", default: false },
   },
 });
-if (!opts.ssotlint || !opts.vsix) {
-  console.error("usage: node run.mjs --ssotlint PATH --vsix PATH [--out DIR] [--chromium PATH]");
+if (!(opts.ssotlint || opts.bundled) || !opts.vsix) {
+  console.error("usage: node run.mjs (--ssotlint PATH | --bundled) --vsix PATH [--out DIR] [--chromium PATH]");
   process.exit(2);
 }
-const ssotlint = path.resolve(opts.ssotlint);
+const ssotlint = opts.bundled ? undefined : path.resolve(opts.ssotlint);
 const vsix = path.resolve(opts.vsix);
 const outDir = path.resolve(opts.out);
 const chromium =
@@ -86,9 +89,13 @@ function prepare() {
   write(path.join(ws, "app/engine.py"), "class Engine:\n    pass\n");
   write(path.join(ws, "app/old.py"), "from app.engine import Engine\n");
   write(path.join(ws, "main.py"), ORIGINAL);
+  // The first candidate does not exist: the extension must go on to the second.
+  const server = opts.bundled
+    ? { "ssotlint.importStrategy": "useBundled" }
+    : { "ssotlint.path": [path.join(tmp, "no-such-ssotlint"), ssotlint] };
   const settings = JSON.stringify(
     {
-      "ssotlint.path": [path.join(tmp, "no-such-ssotlint"), ssotlint],
+      ...server,
       "workbench.startupEditor": "none",
       "workbench.tips.enabled": false,
       "workbench.secondarySideBar.defaultVisibility": "hidden",
@@ -190,7 +197,7 @@ async function main() {
     throw new Error("no Chromium found: apt-get install chromium, or pass --chromium PATH");
   }
   for (const [name, file] of [
-    ["ssotlint", ssotlint],
+    ["ssotlint", ssotlint ?? vsix],
     ["vsix", vsix],
     ["code-server (run ./setup.sh)", codeServer],
   ]) {
