@@ -221,6 +221,8 @@ function buildServerOptions(command: string): Executable {
  * (a list of candidates); else, by `ssotlint.importStrategy`, the environment's
  * (`fromEnvironment`: the workspace's `.venv`/`venv`, then `PATH`, then the bundled one)
  * or the one bundled under the extension's `bundled/` directory (`useBundled`).
+ * The workspace's virtualenvs count only in a trusted workspace: a cloned repository must
+ * not choose the binary VS Code runs.
  */
 async function findExecutable(): Promise<string | { tried: string[] }> {
   const config = vscode.workspace.getConfiguration("ssotlint");
@@ -233,7 +235,7 @@ async function findExecutable(): Promise<string | { tried: string[] }> {
   } else if (config.get<string>("importStrategy") === "useBundled") {
     candidates = [bundled];
   } else {
-    const folder = workspaceFolderFor(undefined);
+    const folder = vscode.workspace.isTrusted ? workspaceFolderFor(undefined) : undefined;
     const bin = process.platform === "win32" ? "Scripts" : "bin";
     const venvs =
       folder === undefined ? [] : [".venv", "venv"].map((v) => path.join(folder, v, bin, `ssotlint${EXE_SUFFIX}`));
