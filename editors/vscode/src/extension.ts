@@ -16,6 +16,7 @@ import {
   RevealOutputChannelOn,
   State,
 } from "vscode-languageclient/node";
+import { lintArgs } from "./lintArgs";
 
 const CLIENT_ID = "ssotlint";
 const CLIENT_NAME = "ssotlint";
@@ -248,35 +249,6 @@ async function findExecutable(): Promise<string | { tried: string[] }> {
     }
   }
   return { tried: candidates };
-}
-
-/**
- * `ssotlint.lint.args` in the server's terms: `--select`, `--ignore` (codes, comma
- * separated) and `--config FILE`, as on the command line. Anything else is reported.
- */
-export function lintArgs(args: string[]): { select?: string[]; ignore?: string[]; config?: string; unknown: string[] } {
-  const result: { select?: string[]; ignore?: string[]; config?: string; unknown: string[] } = { unknown: [] };
-  for (let i = 0; i < args.length; i++) {
-    const match = /^(--select|--ignore|--config)(?:=(.*))?$/.exec(args[i]);
-    if (match === null) {
-      result.unknown.push(args[i]);
-      continue;
-    }
-    const value = match[2] ?? args[++i];
-    if (value === undefined) {
-      result.unknown.push(args[i - 1]);
-      continue;
-    }
-    const codes = value.split(",").map((c) => c.trim()).filter((c) => c !== "");
-    if (match[1] === "--select") {
-      result.select = [...(result.select ?? []), ...codes];
-    } else if (match[1] === "--ignore") {
-      result.ignore = [...(result.ignore ?? []), ...codes];
-    } else {
-      result.config = value;
-    }
-  }
-  return result;
 }
 
 /**
