@@ -7,7 +7,8 @@
 // Usage: node run.mjs --ssotlint PATH --vsix PATH [--out DIR] [--chromium PATH]
 //        node run.mjs --bundled --vsix PATH ...   (a .vsix packaged with bundled/ssotlint:
 //        no ssotlint.path, ssotlint.importStrategy = useBundled)
-// Exit code: 0 passed, 1 failed (the reason on stderr, the code-server log under --out).
+// Exit code: 0 passed, 1 failed (the reason on stderr; a screenshot, the page's HTML, the
+// code-server log and VS Code's logs under --out).
 // Install its dependencies first: ./setup.sh.
 
 import { execFileSync, spawn } from "node:child_process";
@@ -390,7 +391,12 @@ try {
 } catch (error) {
   failed = true;
   console.error(`vscode-e2e: FAILED: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(`vscode-e2e: code-server log: ${logPath}`);
+  // VS Code's own logs, the extension's output channel (N-ssotlint.log) among them.
+  const logs = path.join(tmp, "user-data/logs");
+  if (fs.existsSync(logs)) {
+    fs.cpSync(logs, path.join(outDir, "vscode-logs"), { recursive: true });
+  }
+  console.error(`vscode-e2e: logs: ${logPath}, ${path.join(outDir, "vscode-logs")}`);
   if (page) {
     await page.screenshot({ path: path.join(outDir, "vscode-failure.png") }).catch(() => {});
     fs.writeFileSync(path.join(outDir, "vscode-failure.html"), await page.content().catch(() => ""));
