@@ -58,6 +58,10 @@ const EXPECTED_ROW = {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ssotlint-vscode-e2e-"));
 fs.mkdirSync(outDir, { recursive: true });
+// Artifacts of an earlier failed run would pass for this run's.
+for (const stale of ["vscode-failure.png", "vscode-failure.html", "vscode-logs"]) {
+  fs.rmSync(path.join(outDir, stale), { recursive: true, force: true });
+}
 const logPath = path.join(outDir, "vscode-code-server.log");
 let server;
 let browser;
