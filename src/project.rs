@@ -69,7 +69,20 @@ pub struct ModuleIndex {
     located: Mutex<HashMap<String, Option<ModuleLocation>>>,
     imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
     defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
+    classes: Mutex<HashMap<String, Arc<ModuleClasses>>>,
 }
+
+/// A module-level class, for the singleton rules: its own state and its bases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassSummary {
+    pub state: python::defs::ClassState,
+    /// Bases as qualified names (through the module's imports and definitions;
+    /// subscripts dropped: `IO[str]` → `typing.IO`); as written when unresolved.
+    pub bases: Vec<String>,
+}
+
+/// Class name → summary, for one module.
+pub type ModuleClasses = HashMap<String, ClassSummary>;
 
 /// Module-level classes and functions of a module: name → is it a class.
 pub type DefinedNames = HashMap<String, bool>;
@@ -102,6 +115,7 @@ impl ModuleIndex {
             located: Mutex::new(HashMap::new()),
             imported: Mutex::new(HashMap::new()),
             defined: Mutex::new(HashMap::new()),
+            classes: Mutex::new(HashMap::new()),
         }
     }
 
@@ -301,6 +315,78 @@ impl ModuleIndex {
             cache.insert(module.to_string(), names.clone());
         }
         names
+    }
+
+    /// The summary of the first-party class `pkg.mod.Name` (re-exports followed), read
+    /// from the module's file as the backend holds it; `None` when it is not found.
+    pub fn class_summary(&self, qualified: &str) -> Option<ClassSummary> {
+        let qualified = self.defining_name(qualified);
+        let (module, name) = qualified.rsplit_once('.')?;
+        if !self.is_first_party(module) {
+            return None;
+        }
+        let cached = self
+            .classes
+            .lock()
+            .ok()
+            .and_then(|c| c.get(module).cloned());
+        let classes = match cached {
+            Some(found) => found,
+            None => {
+                let classes = Arc::new(self.read_classes(module));
+                if let Ok(mut cache) = self.classes.lock() {
+                    cache.insert(module.to_string(), classes.clone());
+                }
+                classes
+            }
+        };
+        classes.get(name).cloned()
+    }
+
+    fn read_classes(&self, module: &str) -> ModuleClasses {
+        let mut classes = ModuleClasses::new();
+        let Some(ModuleLocation::File(path)) = self.locate(module) else {
+            return classes;
+        };
+        let Some(text) = self.files.read(&path) else {
+            return classes;
+        };
+        let facts = python::analyze(&text, None);
+        let imported = self.imported_names(module);
+        for (i, class) in facts.defs.classes.iter().enumerate() {
+            if class.scope != python::Scope::Module {
+                continue;
+            }
+            let bases = class
+                .bases
+                .iter()
+                .map(|b| {
+                    let written = text.get(b.clone()).unwrap_or("");
+                    let written = written.split(['[', '(']).next().unwrap_or(written).trim();
+                    let (root, rest) = written.split_once('.').unwrap_or((written, ""));
+                    let root = match imported.get(root) {
+                        Some(target) => target.clone(),
+                        None if facts
+                            .definitions
+                            .iter()
+                            .any(|d| d.scope == python::Scope::Module && d.name == root) =>
+                        {
+                            format!("{module}.{root}")
+                        }
+                        None => root.to_string(),
+                    };
+                    if rest.is_empty() {
+                        root
+                    } else {
+                        format!("{root}.{rest}")
+                    }
+                })
+                .collect();
+            let name = text.get(class.name.clone()).unwrap_or("").to_string();
+            let state = python::defs::class_state(&facts.defs, i, &text);
+            classes.insert(name, ClassSummary { state, bases });
+        }
+        classes
     }
 
     /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the

@@ -5,7 +5,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileContext;
-use crate::python::defs::{ClassFact, FunctionFact, ModuleAssignment, Target};
+use crate::project::ModuleIndex;
+use crate::python::defs::{ClassFact, ClassState, FunctionFact, ModuleAssignment, Target};
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
 use crate::rules::Rule;
@@ -203,6 +204,87 @@ fn constructed(resolver: &Resolver, callee: Option<&TextRange>) -> Option<String
         .then_some(resolved.qualified)
 }
 
+/// Bases whose instances are immutable values: named tuples and enum members.
+const VALUE_BASES: &[&str] = &[
+    "typing.NamedTuple",
+    "typing_extensions.NamedTuple",
+    "collections.namedtuple",
+    "enum.Enum",
+    "enum.IntEnum",
+    "enum.StrEnum",
+    "enum.Flag",
+    "enum.IntFlag",
+    "enum.ReprEnum",
+];
+
+/// Bases that add no instance state: `object`, protocols, ABCs and generics.
+fn is_stateless_base(qualified: &str) -> bool {
+    qualified == "object"
+        || ["typing", "typing_extensions", "abc", "collections.abc"]
+            .iter()
+            .any(|m| {
+                qualified
+                    .strip_prefix(m)
+                    .and_then(|r| r.strip_prefix('.'))
+                    .is_some_and(|r| !r.contains('.'))
+            })
+}
+
+/// What an instance of the first-party class `qualified` holds: its own [`ClassState`]
+/// and its bases' (a value base makes it a value; an unknown base may hold anything).
+/// Read from the class's module as the project holds it, not from this file's facts:
+/// the CLI's reducer blanks bodies that the other singleton checks do not read.
+fn instance_state(index: &ModuleIndex, qualified: &str, depth: usize) -> ClassState {
+    if VALUE_BASES.contains(&qualified) {
+        return ClassState::Value;
+    }
+    if is_stateless_base(qualified) {
+        return ClassState::Stateless;
+    }
+    let Some(summary) = index.class_summary(qualified).filter(|_| depth > 0) else {
+        return ClassState::Mutable;
+    };
+    let mut state = summary.state;
+    for base in &summary.bases {
+        if state == ClassState::Value {
+            break;
+        }
+        match instance_state(index, base, depth - 1) {
+            ClassState::Value => state = ClassState::Value,
+            other => state = state.max(other),
+        }
+    }
+    state
+}
+
+/// `NULL_STYLE`, `_DEFAULT`, `DEFAULT_TIMEOUT_2`: a name PEP 8 spells as a constant.
+fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Instances of value classes (named tuples, enums, frozen dataclasses) and of classes
+/// with no state (sentinels, null objects) are not shared mutable state; a constant
+/// name holding a class whose state no public method changes is a constant. Listed
+/// classes always count.
+fn is_not_shared_state(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    class: &str,
+    name: Option<&str>,
+) -> bool {
+    if resolver.is_listed(class) {
+        return false;
+    }
+    match instance_state(&ctx.settings.modules, class, 8) {
+        ClassState::Value | ClassState::Stateless => true,
+        ClassState::ConstructorOnly => name.is_some_and(is_constant_name),
+        ClassState::Mutable => false,
+    }
+}
+
 fn is_dunder(name: &str) -> bool {
     name.len() > 4 && name.starts_with("__") && name.ends_with("__")
 }
@@ -235,6 +317,9 @@ fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic
         }
         let class = class.as_str();
         let name = ctx.text(assignment.name.clone());
+        if is_not_shared_state(ctx, resolver, class, Some(name)) {
+            continue;
+        }
         let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.clone()));
         emit(
             ctx,
@@ -432,6 +517,9 @@ fn global_lazy(
         else {
             continue;
         };
+        if is_not_shared_state(ctx, resolver, &class, None) {
+            continue;
+        }
         emit(
             ctx,
             resolver,
@@ -475,6 +563,9 @@ fn cached_factory(
     else {
         return;
     };
+    if is_not_shared_state(ctx, resolver, &class, None) {
+        return;
+    }
     let name = ctx.text(function.name.clone());
     emit(
         ctx,
