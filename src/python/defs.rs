@@ -745,13 +745,23 @@ pub fn class_state(defs: &DefFacts, class: usize, text: &str) -> ClassState {
             _ => false,
         });
         let calls = defs.calls.iter().any(|c| {
-            c.range.start >= method.range.start
-                && c.range.end <= method.range.end
-                && c.callee.as_ref().is_some_and(|callee| {
-                    at(callee).rsplit_once('.').is_some_and(|(object, call)| {
-                        on_self(object) && MUTATING_CALLS.contains(&call)
-                    })
-                })
+            let Some(callee) = c.callee.as_ref() else {
+                return false;
+            };
+            if c.range.start < method.range.start || c.range.end > method.range.end {
+                return false;
+            }
+            match at(callee) {
+                // `setattr(self, …)`, `object.__setattr__(self, …)`: the first argument.
+                "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__" => {
+                    let args = text.get(callee.end..c.range.end).unwrap_or("");
+                    let first = args.trim_start_matches('(').split(',').next().unwrap_or("");
+                    first.trim() == slf
+                }
+                written => written.rsplit_once('.').is_some_and(|(object, call)| {
+                    on_self(object) && MUTATING_CALLS.contains(&call)
+                }),
+            }
         });
         if !assigns && !calls {
             continue;
