@@ -16,7 +16,8 @@ pub const DOC_SSOT101: &str = "\
 ## What it does
 Flags a module-level binding whose value constructs an in-scope class: plain,
 annotated and tuple assignments, also inside module-level `if`/`try`/`with` blocks
-(never inside `if __name__ == \"__main__\":`). The value is the call itself or the last
+(never inside `if __name__ == \"__main__\":`, also when it is one operand of an `and`).
+The value is the call itself or the last
 call of a chain (`mod.Engine()`). The constructed name is resolved through the file's
 imports and definitions (`from a.b import Engine as E` … `E()` is `a.b.Engine`).
 
@@ -31,6 +32,27 @@ instances, and value types from `collections`, `typing`, `enum`, `decimal`, `dat
 bindings inside functions and classes (dataclass defaults) are not module-level
 singletons, and neither are several module-level instances of one class in one file (a
 table of values such as descriptors, signals or sentinels) unless the class is listed.
+
+A singleton is shared *mutable* state, so what the class holds decides too (listed
+classes always count). The class is read from its module file as the project holds it
+(saved files; the staged blobs for the hook), with its first-party bases:
+- value classes are never flagged: a `NamedTuple`/`namedtuple` or `Enum` subclass, a
+  `@dataclass(frozen=True)` or attrs `frozen` class (`ORIGIN = Point(0, 0)`);
+- stateless classes are never flagged: no method, `__init__` included, assigns or
+  mutates an attribute of `self`, and it is no dataclass — sentinels and null objects
+  (`_sentinel = Sentinel()`, `NULL_FILE = NullFile()`);
+- a constant name (`UPPER_CASE`) is not flagged when no public method of the class
+  changes its state: `self` is assigned or mutated only in dunders that do not mutate
+  (`__init__`, `__post_init__`, `__hash__` caching a value) and in private helpers
+  (`NULL_STYLE = Style()`); the same instance under a lowercase name is flagged.
+A mutation is an assignment or augmented assignment to `self.x`, `self.x[k]`, `self.x.y`;
+`setattr(self, …)`/`object.__setattr__(self, …)`; or a call of a container mutator on
+`self` or its attributes (`append`, `update`, `setdefault`, `pop`, `add`, `clear`, …).
+A public method, or a mutating dunder (`__setitem__`, `__setattr__`, `__call__`,
+`__enter__`, `__iadd__`, …), that mutates makes the class mutable, and so does a base the
+project cannot read (third-party, a builtin container). Known misses: a public method
+that mutates only through a private helper, and mutations through a local alias of
+`self`, leave an `UPPER_CASE` instance unflagged.
 
 ## Why is this bad?
 A module-level instance is created at import time and shared by every request and every
@@ -70,7 +92,8 @@ pub const DOC_SSOT103: &str = "\
 ## What it does
 Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
 lazy getter), where `X` is also bound at module level (the `X = None` placeholder the
-getter tests). Test fixtures (`setUpModule`, `setup_module`, …) are not getters.
+getter tests). Test fixtures (`setUpModule`, `setup_module`, …) are not getters, and
+value or stateless classes (see SSOT101) are not shared state.
 Reported on the assignment; the message names the getter.
 
 ## Why is this bad?
@@ -92,7 +115,8 @@ pub const DOC_SSOT104: &str = "\
 Flags `@lru_cache`, `@lru_cache()`, `@lru_cache(maxsize=…)`, `@functools.cache` or
 `@cache` on a function without parameters (a method: only `self`/`cls`) that returns an
 instance of an in-scope class. A cached function with parameters is a memo, not a
-singleton, and is not flagged.
+singleton, and is not flagged; neither is a cached value or stateless instance (see
+SSOT101).
 
 ## Why is this bad?
 The cache makes the returned instance process-wide: a singleton in disguise.
