@@ -69,7 +69,7 @@ pub struct ModuleIndex {
     located: Mutex<HashMap<String, Option<ModuleLocation>>>,
     imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
     defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
-    classes: Mutex<HashMap<String, Arc<ModuleClasses>>>,
+    classes: Mutex<HashMap<String, Option<ClassSummary>>>,
 }
 
 /// A module-level class, for the singleton rules: its own state and its bases.
@@ -80,9 +80,6 @@ pub struct ClassSummary {
     /// subscripts dropped: `IO[str]` → `typing.IO`); as written when unresolved.
     pub bases: Vec<String>,
 }
-
-/// Class name → summary, for one module.
-pub type ModuleClasses = HashMap<String, ClassSummary>;
 
 /// Module-level classes and functions of a module: name → is it a class.
 pub type DefinedNames = HashMap<String, bool>;
@@ -321,72 +318,67 @@ impl ModuleIndex {
     /// from the module's file as the backend holds it; `None` when it is not found.
     pub fn class_summary(&self, qualified: &str) -> Option<ClassSummary> {
         let qualified = self.defining_name(qualified);
-        let (module, name) = qualified.rsplit_once('.')?;
-        if !self.is_first_party(module) {
-            return None;
-        }
-        let cached = self
+        if let Some(found) = self
             .classes
             .lock()
             .ok()
-            .and_then(|c| c.get(module).cloned());
-        let classes = match cached {
-            Some(found) => found,
-            None => {
-                let classes = Arc::new(self.read_classes(module));
-                if let Ok(mut cache) = self.classes.lock() {
-                    cache.insert(module.to_string(), classes.clone());
-                }
-                classes
-            }
-        };
-        classes.get(name).cloned()
+            .and_then(|c| c.get(&qualified).cloned())
+        {
+            return found;
+        }
+        let summary = qualified
+            .rsplit_once('.')
+            .filter(|(module, _)| self.is_first_party(module))
+            .and_then(|(module, name)| self.read_class(module, name));
+        if let Ok(mut cache) = self.classes.lock() {
+            cache.insert(qualified, summary.clone());
+        }
+        summary
     }
 
-    fn read_classes(&self, module: &str) -> ModuleClasses {
-        let mut classes = ModuleClasses::new();
+    /// Parses only the class's own top-level chunk, and the module's top-level import
+    /// chunks when a base needs them: a module-level instance is judged without parsing
+    /// its whole module. Bases imported inside `if`/`try` blocks stay as written.
+    fn read_class(&self, module: &str, name: &str) -> Option<ClassSummary> {
         let Some(ModuleLocation::File(path)) = self.locate(module) else {
-            return classes;
+            return None;
         };
-        let Some(text) = self.files.read(&path) else {
-            return classes;
-        };
-        let facts = python::analyze(&text, None);
-        let imported = self.imported_names(module);
-        for (i, class) in facts.defs.classes.iter().enumerate() {
-            if class.scope != python::Scope::Module {
-                continue;
-            }
-            let bases = class
-                .bases
-                .iter()
-                .map(|b| {
-                    let written = text.get(b.clone()).unwrap_or("");
-                    let written = written.split(['[', '(']).next().unwrap_or(written).trim();
-                    let (root, rest) = written.split_once('.').unwrap_or((written, ""));
-                    let root = match imported.get(root) {
-                        Some(target) => target.clone(),
-                        None if facts
-                            .definitions
-                            .iter()
-                            .any(|d| d.scope == python::Scope::Module && d.name == root) =>
-                        {
-                            format!("{module}.{root}")
-                        }
-                        None => root.to_string(),
-                    };
-                    if rest.is_empty() {
-                        root
-                    } else {
-                        format!("{root}.{rest}")
-                    }
-                })
-                .collect();
-            let name = text.get(class.name.clone()).unwrap_or("").to_string();
-            let state = python::defs::class_state(&facts.defs, i, &text);
-            classes.insert(name, ClassSummary { state, bases });
+        let text = self.files.read(&path)?;
+        let chunks: Vec<&str> = python::chunks::chunks(&text)
+            .into_iter()
+            .filter_map(|r| text.get(r))
+            .collect();
+        let chunk = *chunks.iter().find(|c| defines_class(c, name))?;
+        let facts = python::analyze_chunk(chunk, None);
+        let index = facts.defs.classes.iter().position(|c| {
+            c.scope == python::Scope::Module && chunk.get(c.name.clone()) == Some(name)
+        })?;
+        let state = python::defs::class_state(&facts.defs, index, chunk);
+        let mut imports: Option<ImportedNames> = None;
+        let mut bases = Vec::new();
+        for base in &facts.defs.classes[index].bases {
+            let written = chunk.get(base.clone()).unwrap_or("");
+            let written = written.split(['[', '(']).next().unwrap_or(written).trim();
+            let (root, rest) = written.split_once('.').unwrap_or((written, ""));
+            let root = if chunks.iter().any(|c| defines_class(c, root)) {
+                format!("{module}.{root}")
+            } else {
+                let imports = imports.get_or_insert_with(|| {
+                    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+                    top_level_imports(&chunks, module, is_package)
+                });
+                imports
+                    .get(root)
+                    .cloned()
+                    .unwrap_or_else(|| root.to_string())
+            };
+            bases.push(if rest.is_empty() {
+                root
+            } else {
+                format!("{root}.{rest}")
+            });
         }
-        classes
+        Some(ClassSummary { state, bases })
     }
 
     /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the
@@ -440,4 +432,51 @@ impl ModuleIndex {
         }
         None
     }
+}
+
+/// Does this top-level chunk define class `name` (`class name(`/`:`, decorators first)?
+fn defines_class(chunk: &str, name: &str) -> bool {
+    if !(chunk.starts_with("class") || chunk.starts_with('@')) {
+        return false;
+    }
+    // The definition is the first column-0 `class`/`def` line after the decorators.
+    chunk
+        .lines()
+        .find(|l| ["class", "def", "async"].iter().any(|k| l.starts_with(k)))
+        .and_then(|l| l.strip_prefix("class"))
+        .filter(|l| l.starts_with([' ', '\t']))
+        .map(str::trim_start)
+        .and_then(|l| l.strip_prefix(name))
+        .is_some_and(|l| l.trim_start().starts_with(['(', ':', '[']))
+}
+
+/// Names bound by the top-level `import`/`from` statements among `chunks`, as
+/// [`ModuleIndex::imported_names`] records them.
+fn top_level_imports(chunks: &[&str], module: &str, is_package: bool) -> ImportedNames {
+    let name = python::ModuleName {
+        name: module.to_string(),
+        is_package,
+    };
+    let mut names = ImportedNames::new();
+    for chunk in chunks {
+        if !(chunk.starts_with("from") || chunk.starts_with("import")) {
+            continue;
+        }
+        let facts = python::analyze_chunk(chunk, Some(&name));
+        for import in &facts.imports {
+            for imported in &import.names {
+                let local = imported.local_name(import.kind).to_string();
+                let target = match (import.kind, &import.module) {
+                    (ImportKind::From, Some(m)) => match &m.resolved {
+                        Some(base) => format!("{base}.{}", imported.name),
+                        None => continue,
+                    },
+                    _ if imported.alias.is_some() => imported.name.clone(),
+                    _ => continue,
+                };
+                names.insert(local, target);
+            }
+        }
+    }
+    names
 }

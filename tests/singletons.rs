@@ -653,7 +653,9 @@ class Color(enum.Enum):
     RED = 1
 
 
-@dataclass(frozen=True)
+@dataclass(
+    frozen=True,
+)
 class Money:
     amount: int
 
