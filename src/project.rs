@@ -317,21 +317,27 @@ impl ModuleIndex {
     /// The summary of the first-party class `pkg.mod.Name` (re-exports followed), read
     /// from the module's file as the backend holds it; `None` when it is not found.
     pub fn class_summary(&self, qualified: &str) -> Option<ClassSummary> {
-        let qualified = self.defining_name(qualified);
         if let Some(found) = self
             .classes
             .lock()
             .ok()
-            .and_then(|c| c.get(&qualified).cloned())
+            .and_then(|c| c.get(qualified).cloned())
         {
             return found;
         }
-        let summary = qualified
-            .rsplit_once('.')
-            .filter(|(module, _)| self.is_first_party(module))
-            .and_then(|(module, name)| self.read_class(module, name));
+        let read = |q: &str| {
+            q.rsplit_once('.')
+                .filter(|(module, _)| self.is_first_party(module))
+                .and_then(|(module, name)| self.read_class(module, name))
+        };
+        // Defined where it is named (the common case) before re-exports are followed,
+        // which reads the whole module.
+        let summary = read(qualified).or_else(|| {
+            let defining = self.defining_name(qualified);
+            (defining != qualified).then(|| read(&defining)).flatten()
+        });
         if let Ok(mut cache) = self.classes.lock() {
-            cache.insert(qualified, summary.clone());
+            cache.insert(qualified.to_string(), summary.clone());
         }
         summary
     }
