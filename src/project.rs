@@ -486,3 +486,26 @@ fn top_level_imports(chunks: &[&str], module: &str, is_package: bool) -> Importe
     }
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::defines_class;
+
+    #[test]
+    fn a_class_chunk_is_found_by_its_exact_name() {
+        assert!(defines_class("class Style:\n    pass\n", "Style"));
+        assert!(defines_class("class Style(Base, metaclass=M):\n", "Style"));
+        assert!(defines_class("class Box[T]:\n", "Box"));
+        assert!(defines_class(
+            "@dataclass(\n    frozen=True,\n)\nclass Money:\n    amount: int\n",
+            "Money"
+        ));
+        assert!(!defines_class("class StyleStack:\n", "Style"));
+        assert!(!defines_class("classify = Style()\n", "Style"));
+        assert!(!defines_class(
+            "@cache\ndef Style():\n    class Style: ...\n",
+            "Style"
+        ));
+        assert!(!defines_class("if True:\n    class Style: ...\n", "Style"));
+    }
+}
