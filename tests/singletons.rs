@@ -640,7 +640,7 @@ const VALUES: (&str, &str) = (
     "app/values.py",
     r#"import enum
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Dict, NamedTuple
 from collections import namedtuple
 
 
@@ -716,6 +716,10 @@ class Lazy:
 
 class Local(Registry):
     pass
+
+
+class Bag(Dict[str, int]):
+    pass
 "#,
 );
 
@@ -723,7 +727,7 @@ class Local(Registry):
 fn ssot101_value_stateless_and_constant_instances() {
     let constants = r#"import sys
 from app.values import Point, Color, Money, Pair, Sentinel, NullWriter, Style, Settings
-from app.values import Registry, Counter, Cache, Lazy, Local
+from app.values import Registry, Counter, Cache, Lazy, Local, Bag
 
 ORIGIN = Point(0, 0)
 red = Color(1)
@@ -738,6 +742,7 @@ counter = Counter()
 cache = Cache()
 lazy = Lazy()
 local = Local()
+BAG = Bag()
 
 if sys.platform != "win32" and __name__ == "__main__":
     script = Registry()
@@ -783,6 +788,7 @@ def get_origin():
             f("SSOT101", "app/constants.py", 15, 1),
             f("SSOT101", "app/constants.py", 16, 1),
             f("SSOT101", "app/constants.py", 17, 1),
+            f("SSOT101", "app/constants.py", 18, 1),
             f("SSOT101", "app/lowercase.py", 14, 1),
             f("SSOT101", "app/lowercase.py", 15, 1),
             f("SSOT101", "app/lowercase.py", 16, 1),

@@ -50,7 +50,8 @@ A mutation is an assignment or augmented assignment to `self.x`, `self.x[k]`, `s
 `self` or its attributes (`append`, `update`, `setdefault`, `pop`, `add`, `clear`, …).
 A public method, or a mutating dunder (`__setitem__`, `__setattr__`, `__call__`,
 `__enter__`, `__iadd__`, …), that mutates makes the class mutable, and so does a base the
-project cannot read (third-party, a builtin container). Known misses: a public method
+project cannot read (third-party, a builtin container or its `typing` alias such as
+`Dict[str, int]`; `object`, `typing` protocols and generics, and ABCs add nothing). Known misses: a public method
 that mutates only through a private helper, and mutations through a local alias of
 `self`, leave an `UPPER_CASE` instance unflagged.
 
@@ -241,17 +242,31 @@ const VALUE_BASES: &[&str] = &[
     "enum.ReprEnum",
 ];
 
+/// `typing` aliases of mutable containers: a subclass is a container.
+const CONTAINER_ALIASES: &[&str] = &[
+    "Dict",
+    "List",
+    "Set",
+    "DefaultDict",
+    "OrderedDict",
+    "Deque",
+    "Counter",
+    "ChainMap",
+];
+
 /// Bases that add no instance state: `object`, protocols, ABCs and generics.
 fn is_stateless_base(qualified: &str) -> bool {
+    let short = qualified.rsplit('.').next().unwrap_or(qualified);
     qualified == "object"
-        || ["typing", "typing_extensions", "abc", "collections.abc"]
-            .iter()
-            .any(|m| {
-                qualified
-                    .strip_prefix(m)
-                    .and_then(|r| r.strip_prefix('.'))
-                    .is_some_and(|r| !r.contains('.'))
-            })
+        || !CONTAINER_ALIASES.contains(&short)
+            && ["typing", "typing_extensions", "abc", "collections.abc"]
+                .iter()
+                .any(|m| {
+                    qualified
+                        .strip_prefix(m)
+                        .and_then(|r| r.strip_prefix('.'))
+                        .is_some_and(|r| !r.contains('.'))
+                })
 }
 
 /// What an instance of the first-party class `qualified` holds: its own [`ClassState`]
