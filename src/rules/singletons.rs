@@ -51,9 +51,10 @@ A mutation is an assignment or augmented assignment to `self.x`, `self.x[k]`, `s
 A public method, or a mutating dunder (`__setitem__`, `__setattr__`, `__call__`,
 `__enter__`, `__iadd__`, …), that mutates makes the class mutable, and so does a base the
 project cannot read (third-party, a builtin container or its `typing` alias such as
-`Dict[str, int]`; `object`, `typing` protocols and generics, and ABCs add nothing). Known misses: a public method
-that mutates only through a private helper, and mutations through a local alias of
-`self`, leave an `UPPER_CASE` instance unflagged.
+`Dict[str, int]`; `object`, `typing` protocols and generics, and ABCs add nothing), and
+so does a class not defined at the top level of its module. Known misses: a public
+method that mutates only through a private helper, and mutations through a local alias
+of `self`, leave an `UPPER_CASE` instance unflagged.
 
 ## Why is this bad?
 A module-level instance is created at import time and shared by every request and every
