@@ -16,6 +16,7 @@ pub mod hook;
 pub mod lint;
 pub mod output;
 pub mod prefilter;
+pub mod progress;
 pub mod project;
 pub mod python;
 pub mod reduce;
