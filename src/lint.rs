@@ -148,9 +148,12 @@ fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> 
     };
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .filter(|d| !ignored.iter().any(|p| d.rule.matches_prefix(p)))
+        .filter(|d| d.rule == Rule::InvalidSyntax || !ignored.iter().any(|p| d.rule.matches_prefix(p)))
         .filter(|d| {
             let code = d.rule.code();
+            if d.rule == Rule::InvalidSyntax {
+                return true;
+            }
             !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
         })
         .map(|mut d| {
