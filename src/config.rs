@@ -712,6 +712,8 @@ impl SettingsStore {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     table: toml::Table,
+    /// `--extend-exclude`: appended to each config's `project.exclude`.
+    extend_exclude: Vec<String>,
 }
 
 /// What a `--config` argument is, the ruff way: an existing file, or `key = value`.
@@ -748,11 +750,60 @@ impl Overrides {
                 .map_err(|e| name(&e.message))?;
             merge(&mut table, parsed);
         }
-        Ok(Overrides { table })
+        Ok(Overrides {
+            table,
+            extend_exclude: Vec::new(),
+        })
+    }
+
+    /// `--exclude` (replaces `project.exclude`) and `--extend-exclude` (adds to it);
+    /// patterns as in `project.exclude`, relative to the config's directory.
+    pub fn with_excludes(
+        mut self,
+        exclude: Option<&[String]>,
+        extend: &[String],
+    ) -> Result<Overrides, String> {
+        if let Some(patterns) = exclude {
+            let item = format!(
+                "project.exclude = {}",
+                toml::Value::Array(patterns.iter().cloned().map(toml::Value::String).collect())
+            );
+            let parsed = Overrides::parse(&[item])
+                .map_err(|e| e.replacen("--config `", "--exclude (`", 1))?;
+            merge(&mut self.table, parsed.table);
+        }
+        if !extend.is_empty() {
+            let item = format!(
+                "project.exclude = {}",
+                toml::Value::Array(extend.iter().cloned().map(toml::Value::String).collect())
+            );
+            Overrides::parse(&[item]).map_err(|e| e.replacen("--config `", "--extend-exclude (`", 1))?;
+            self.extend_exclude.extend(extend.iter().cloned());
+        }
+        Ok(self)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
+        self.table.is_empty() && self.extend_exclude.is_empty()
+    }
+
+    /// Merge the overrides into a config's table.
+    fn apply(&self, doc: &mut toml::Table) {
+        merge(doc, self.table.clone());
+        if self.extend_exclude.is_empty() {
+            return;
+        }
+        let project = doc
+            .entry("project")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let Some(project) = project.as_table_mut() {
+            let exclude = project
+                .entry("exclude")
+                .or_insert_with(|| toml::Value::Array(Vec::new()));
+            if let Some(list) = exclude.as_array_mut() {
+                list.extend(self.extend_exclude.iter().cloned().map(toml::Value::String));
+            }
+        }
     }
 
     /// [`load_file`] with the overrides applied. The file is parsed as it is first, so
@@ -786,18 +837,22 @@ impl Overrides {
                 .cloned()
                 .unwrap_or_default();
         }
-        merge(&mut doc, self.table.clone());
+        self.apply(&mut doc);
         toml::to_string(&doc).map_err(|e| error(e.to_string()))
     }
 
     /// The overrides as TOML text.
     pub fn text(&self) -> String {
-        toml::to_string(&self.table).unwrap_or_default()
+        let mut doc = toml::Table::new();
+        self.apply(&mut doc);
+        toml::to_string(&doc).unwrap_or_default()
     }
 
     /// Settings from the overrides alone, rooted at `root` (no config file found).
     fn defaults(&self, root: &Path) -> Result<Settings, String> {
-        let raw: RawConfig = toml::Value::Table(self.table.clone())
+        let mut doc = toml::Table::new();
+        self.apply(&mut doc);
+        let raw: RawConfig = toml::Value::Table(doc)
             .try_into()
             .map_err(|e: toml::de::Error| format!("--config: {}", e.message().trim()))?;
         let text = self.text();

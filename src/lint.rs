@@ -17,6 +17,8 @@ pub struct LintOptions {
     pub select: Option<Vec<String>>,
     /// Added to the config's `ignore`.
     pub extend_ignore: Vec<String>,
+    /// Added to the (config's or replaced) `select`.
+    pub extend_select: Vec<String>,
 }
 
 impl LintOptions {
@@ -25,6 +27,7 @@ impl LintOptions {
         if let Some(select) = &self.select {
             selection.select = select.clone();
         }
+        selection.select.extend(self.extend_select.iter().cloned());
         selection.ignore.extend(self.extend_ignore.iter().cloned());
         selection
     }
