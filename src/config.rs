@@ -236,6 +236,14 @@ impl Settings {
 
     /// Path relative to the config root with `/` separators, for glob matching.
     pub fn relative_path(&self, path: &Path) -> String {
+        // Walked paths are relative to the working directory, the root is absolute.
+        let absolute;
+        let path = if path.is_relative() {
+            absolute = normalize(path);
+            absolute.as_path()
+        } else {
+            path
+        };
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         rel.to_string_lossy().replace('\\', "/")
     }
@@ -743,9 +751,7 @@ impl Overrides {
         for item in items {
             let name = |message: &str| format!("--config `{item}`: {message}");
             let parsed: toml::Table = toml::from_str(item).map_err(|e| name(e.message().trim()))?;
-            let raw: RawConfig = toml::Value::Table(parsed.clone())
-                .try_into()
-                .map_err(|e: toml::de::Error| name(e.message().trim()))?;
+            let raw: RawConfig = toml::from_str(item).map_err(|e| name(e.message().trim()))?;
             resolve(raw, Path::new("--config"), item, Path::new("."))
                 .map_err(|e| name(&e.message))?;
             merge(&mut table, parsed);
@@ -850,12 +856,9 @@ impl Overrides {
 
     /// Settings from the overrides alone, rooted at `root` (no config file found).
     fn defaults(&self, root: &Path) -> Result<Settings, String> {
-        let mut doc = toml::Table::new();
-        self.apply(&mut doc);
-        let raw: RawConfig = toml::Value::Table(doc)
-            .try_into()
-            .map_err(|e: toml::de::Error| format!("--config: {}", e.message().trim()))?;
         let text = self.text();
+        let raw: RawConfig =
+            toml::from_str(&text).map_err(|e| format!("--config: {}", e.message().trim()))?;
         let mut settings = resolve(raw, Path::new("--config"), &text, root)
             .map_err(|e| format!("--config: {}", e.message))?;
         settings.config_path = None;
