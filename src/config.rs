@@ -731,15 +731,12 @@ pub enum ConfigArg {
 }
 
 impl ConfigArg {
+    /// Without a `=` it is a path (a missing one is reported when it is read).
     pub fn classify(arg: &str) -> Result<ConfigArg, String> {
-        if Path::new(arg).is_file() {
+        if Path::new(arg).is_file() || !arg.contains('=') {
             Ok(ConfigArg::File(PathBuf::from(arg)))
-        } else if arg.contains('=') {
-            Ok(ConfigArg::Override(arg.to_string()))
         } else {
-            Err(format!(
-                "--config `{arg}`: not a file, and not a TOML `key = value` override"
-            ))
+            Ok(ConfigArg::Override(arg.to_string()))
         }
     }
 }

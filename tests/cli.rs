@@ -103,6 +103,7 @@ fn json_output_is_ruff_compatible() {
         {
             "cell": null,
             "code": "SSOT001",
+            "name": "fragmented-import",
             "message": "`Engine` imported from `app.old`; its canonical module is `app.core`",
             "severity": "warning",
             "filename": "<root>/app/use.py",
@@ -115,6 +116,7 @@ fn json_output_is_ruff_compatible() {
         {
             "cell": null,
             "code": "SSOT005",
+            "name": "unresolved-first-party-import",
             "message": "first-party module `app.missing` is imported but no file provides it",
             "severity": "warning",
             "filename": "<root>/app/use.py",
