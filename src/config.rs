@@ -780,7 +780,8 @@ impl Overrides {
                 "project.exclude = {}",
                 toml::Value::Array(extend.iter().cloned().map(toml::Value::String).collect())
             );
-            Overrides::parse(&[item]).map_err(|e| e.replacen("--config `", "--extend-exclude (`", 1))?;
+            Overrides::parse(&[item])
+                .map_err(|e| e.replacen("--config `", "--extend-exclude (`", 1))?;
             self.extend_exclude.extend(extend.iter().cloned());
         }
         Ok(self)
@@ -817,7 +818,8 @@ impl Overrides {
             return Ok(settings);
         }
         let merged = self.merged_text(path)?;
-        let raw: RawConfig = toml::from_str(&merged).map_err(|e| toml_error(path, &merged, &e, ""))?;
+        let raw: RawConfig =
+            toml::from_str(&merged).map_err(|e| toml_error(path, &merged, &e, ""))?;
         let root = path.parent().unwrap_or(Path::new("."));
         resolve(raw, path, &merged, root).map(Some)
     }
@@ -830,8 +832,10 @@ impl Overrides {
             line: None,
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read config: {e}")))?;
-        let mut doc: toml::Table = toml::from_str(&text).map_err(|e| error(e.message().to_string()))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| error(format!("cannot read config: {e}")))?;
+        let mut doc: toml::Table =
+            toml::from_str(&text).map_err(|e| error(e.message().to_string()))?;
         if path.file_name().is_some_and(|n| n == "pyproject.toml") {
             doc = doc
                 .get("tool")

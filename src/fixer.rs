@@ -15,9 +15,9 @@ use crate::config::SettingsStore;
 use crate::fix::fix_text;
 use crate::lint::{lint_text, LintOptions, Linted};
 use crate::rules::Rule;
-use std::collections::BTreeMap;
 use crate::source::decode;
 use crate::walk;
+use std::collections::BTreeMap;
 
 const BOM: &str = "\u{feff}";
 
@@ -156,7 +156,10 @@ fn fix_file(
     let outcome = fix_text(&absolute, body.clone(), &settings, options, unsafe_fixes);
     let changed = outcome.text != body;
     let by_rule = if changed {
-        fixed_by_rule(&lint_text(&absolute, body.clone(), &settings, options), &outcome.linted)
+        fixed_by_rule(
+            &lint_text(&absolute, body.clone(), &settings, options),
+            &outcome.linted,
+        )
     } else {
         Vec::new()
     };

@@ -151,7 +151,9 @@ fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> 
     };
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .filter(|d| d.rule == Rule::InvalidSyntax || !ignored.iter().any(|p| d.rule.matches_prefix(p)))
+        .filter(|d| {
+            d.rule == Rule::InvalidSyntax || !ignored.iter().any(|p| d.rule.matches_prefix(p))
+        })
         .filter(|d| {
             let code = d.rule.code();
             if d.rule == Rule::InvalidSyntax {

@@ -239,7 +239,8 @@ fn run_check_once(args: &CheckArgs) -> Result<ExitCode, String> {
     if args.show_settings {
         return show_settings(&paths, &store, &options);
     }
-    let stdin = paths == [PathBuf::from("-")] || (args.paths.is_empty() && args.stdin_filename.is_some());
+    let stdin =
+        paths == [PathBuf::from("-")] || (args.paths.is_empty() && args.stdin_filename.is_some());
     if stdin {
         return run_stdin(args, &store, &options);
     }
@@ -414,7 +415,10 @@ fn run_fix(
 fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
     let stdout = io::stdout();
     let (is_terminal, mut out): (bool, Box<dyn Write>) = match &args.output_file {
-        Some(path) => (false, Box::new(io::BufWriter::new(std::fs::File::create(path)?))),
+        Some(path) => (
+            false,
+            Box::new(io::BufWriter::new(std::fs::File::create(path)?)),
+        ),
         None => (
             stdout.is_terminal(),
             Box::new(io::BufWriter::new(stdout.lock())),
@@ -487,8 +491,8 @@ fn config_args(args: &CheckArgs) -> Result<(Option<PathBuf>, Overrides), String>
             ConfigArg::Override(item) => items.push(item),
         }
     }
-    let overrides = Overrides::parse(&items)?
-        .with_excludes(args.exclude.as_deref(), &args.extend_exclude)?;
+    let overrides =
+        Overrides::parse(&items)?.with_excludes(args.exclude.as_deref(), &args.extend_exclude)?;
     Ok((file, overrides))
 }
 
@@ -537,14 +541,24 @@ fn run_stdin(
         Some(rest) => ("\u{feff}", rest.to_string()),
         None => ("", text.clone()),
     };
-    let outcome = ssotlint::fix::fix_text(&absolute, body.clone(), &settings, options, args.unsafe_fixes);
+    let outcome = ssotlint::fix::fix_text(
+        &absolute,
+        body.clone(),
+        &settings,
+        options,
+        args.unsafe_fixes,
+    );
     let changed = outcome.text != body;
     let left = outcome.linted.diagnostics.len();
     let mut out = io::stdout().lock();
     if args.diff {
         write!(out, "{}", unified_diff(&shown, &body, &outcome.text)).map_err(write_err)?;
         eprintln!("Would fix {}, {left} left", outcome.fixed);
-        return Ok(if changed { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        return Ok(if changed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     write!(out, "{bom}{}", outcome.text).map_err(write_err)?;
     out.flush().map_err(write_err)?;
@@ -561,7 +575,11 @@ fn run_stdin(
     if !args.quiet {
         writeln!(err, "Fixed {}, {left} left", outcome.fixed).map_err(write_err)?;
     }
-    Ok(if left > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if left > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `--add-noqa`: a `# noqa` on every flagged line; prints how many were added.
@@ -600,7 +618,10 @@ fn show_available_fixes(report: &CheckReport, args: &CheckArgs) -> io::Result<()
         .filter_map(|f| {
             let mut counts: std::collections::BTreeMap<Rule, usize> = Default::default();
             for d in &f.diagnostics {
-                if d.fix.as_ref().is_some_and(|x| x.is_applicable(args.unsafe_fixes)) {
+                if d.fix
+                    .as_ref()
+                    .is_some_and(|x| x.is_applicable(args.unsafe_fixes))
+                {
                     *counts.entry(d.rule).or_default() += 1;
                 }
             }
@@ -617,12 +638,19 @@ fn write_fixes(
     title: &str,
     by_file: &[(PathBuf, Vec<(Rule, usize)>)],
 ) -> io::Result<()> {
-    let total: usize = by_file.iter().flat_map(|(_, r)| r.iter().map(|(_, n)| n)).sum();
+    let total: usize = by_file
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(|(_, n)| n))
+        .sum();
     if title == "Fixed" {
         if total == 0 {
             return writeln!(out, "No diagnostics fixed.");
         }
-        writeln!(out, "Fixed {total} diagnostic{}:", if total == 1 { "" } else { "s" })?;
+        writeln!(
+            out,
+            "Fixed {total} diagnostic{}:",
+            if total == 1 { "" } else { "s" }
+        )?;
     } else {
         if total == 0 {
             return writeln!(out, "No fixes available.");
@@ -670,13 +698,21 @@ fn show_settings(
             .map_or("none (defaults)".to_string(), |p| p.display().to_string())
     ));
     out.push_str(&format!("root: {}\n", settings.root.display()));
-    let src: Vec<String> = settings.src.iter().map(|p| p.display().to_string()).collect();
+    let src: Vec<String> = settings
+        .src
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     out.push_str(&format!("project.src: [{}]\n", list(&src)));
     let first_party: Vec<String> = settings.modules.first_party().iter().cloned().collect();
     out.push_str(&format!(
         "project.first-party: [{}]{}\n",
         list(&first_party),
-        if settings.first_party.is_none() { " (found under src)" } else { "" }
+        if settings.first_party.is_none() {
+            " (found under src)"
+        } else {
+            ""
+        }
     ));
     out.push_str(&format!("lint.select: [{}]\n", list(&selection.select)));
     out.push_str(&format!("lint.ignore: [{}]\n", list(&selection.ignore)));
@@ -690,7 +726,10 @@ fn show_settings(
         ));
     }
     let raw = match &settings.config_path {
-        Some(config) => store.overrides().merged_text(config).map_err(|e| e.to_string())?,
+        Some(config) => store
+            .overrides()
+            .merged_text(config)
+            .map_err(|e| e.to_string())?,
         None => store.overrides().text(),
     };
     out.push_str("configuration (with --config overrides):\n");
@@ -727,10 +766,7 @@ fn verbose_config(settings: &ssotlint::Settings) {
 
 fn verbose_time(args: &CheckArgs, started: std::time::Instant) {
     if args.verbose {
-        eprintln!(
-            "[ssotlint] done in {} ms",
-            started.elapsed().as_millis()
-        );
+        eprintln!("[ssotlint] done in {} ms", started.elapsed().as_millis());
     }
 }
 

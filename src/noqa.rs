@@ -89,7 +89,9 @@ fn add_noqa_file(path: &Path, store: &SettingsStore, options: &LintOptions) -> O
     let (new, added, skipped) = add_noqa_text(&linted);
     let warnings: Vec<String> = skipped
         .iter()
-        .map(|row| format!("{shown}:{row}: no `# noqa` added: the line ends inside a string or continues"))
+        .map(|row| {
+            format!("{shown}:{row}: no `# noqa` added: the line ends inside a string or continues")
+        })
         .collect();
     if added == 0 {
         return Outcome::Done(0, warnings);
@@ -132,9 +134,11 @@ pub fn add_noqa_text(linted: &Linted) -> (String, usize, Vec<usize>) {
     let mut edits: Vec<(usize, String)> = Vec::new();
     let mut skipped = Vec::new();
     for (line, codes) in by_line {
-        let existing = linted.facts.comments.iter().find(|c| {
-            source.line_index(c.range.start) == line && c.noqa.is_some()
-        });
+        let existing = linted
+            .facts
+            .comments
+            .iter()
+            .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
         match existing.and_then(|c| Some((c, c.noqa.as_ref()?))) {
             Some((_, NoqaDirective::All)) => {}
             Some((comment, NoqaDirective::Codes(have))) => {
@@ -144,7 +148,10 @@ pub fn add_noqa_text(linted: &Linted) -> (String, usize, Vec<usize>) {
                     .collect();
                 let comment_text = text.get(comment.range.clone()).unwrap_or("");
                 if let (false, Some(end)) = (missing.is_empty(), codes_end(comment_text)) {
-                    edits.push((comment.range.start + end, format!(", {}", missing.join(", "))));
+                    edits.push((
+                        comment.range.start + end,
+                        format!(", {}", missing.join(", ")),
+                    ));
                 }
             }
             None => {

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::{display_path, Message};
-use std::path::{Path, PathBuf};
 use crate::config::normalize;
 use crate::source::SourceText;
+use std::path::{Path, PathBuf};
 
 fn location(source: &SourceText, offset: usize) -> Value {
     let l = source.location(offset);

@@ -40,16 +40,27 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         let message = match ctx.text(range.clone()).split_whitespace().next() {
             Some(token) => {
                 let excerpt: String = token.chars().take(EXCERPT).collect();
-                let more = if excerpt.len() < token.len() { "…" } else { "" };
+                let more = if excerpt.len() < token.len() {
+                    "…"
+                } else {
+                    ""
+                };
                 format!("syntax error: unexpected `{excerpt}{more}`")
             }
             None => "syntax error: a token is missing here".to_string(),
         };
         // Flag the first line of the region only: an error node can span the rest of the
         // file.
-        let line_end = ctx.source.line_range(ctx.source.line_index(range.start)).end;
+        let line_end = ctx
+            .source
+            .line_range(ctx.source.line_index(range.start))
+            .end;
         let end = range.end.min(line_end).max(range.start);
-        out.push(Diagnostic::new(Rule::InvalidSyntax, message, range.start..end));
+        out.push(Diagnostic::new(
+            Rule::InvalidSyntax,
+            message,
+            range.start..end,
+        ));
     }
 }
 
@@ -77,6 +88,9 @@ mod tests {
 
     #[test]
     fn nested_and_overlapping_nodes_are_one_region() {
-        assert_eq!(regions(&[10..20, 0..5, 12..14, 4..8, 30..30]), vec![0..5, 10..20, 30..30]);
+        assert_eq!(
+            regions(&[10..20, 0..5, 12..14, 4..8, 30..30]),
+            vec![0..5, 10..20, 30..30]
+        );
     }
 }
