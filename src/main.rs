@@ -787,12 +787,13 @@ fn run_watch(args: &CheckArgs) -> Result<ExitCode, String> {
         }
         println!("[{}] {message}", clock());
         let _ = io::stdout().flush();
+        // Taken before checking, so an edit made while the check runs is not missed.
+        let before = watch_state(&paths);
         if let Err(e) = run_check_once(args) {
             eprintln!("error: {e}");
         }
         println!("[{}] Watching for file changes.", clock());
         let _ = io::stdout().flush();
-        let before = watch_state(&paths);
         while watch_state(&paths) == before {
             std::thread::sleep(std::time::Duration::from_millis(300));
         }

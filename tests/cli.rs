@@ -890,29 +890,49 @@ fn a_space_in_a_path_is_percent_encoded_in_sarif() {
     );
 }
 
+/// Kills the watched process however the test ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn watch_checks_again_when_a_file_changes() {
     use std::io::{BufRead, BufReader};
     let dir = project();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["check", "--watch", "--output-format", "concise"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let mut next_report = || -> Vec<String> {
-        let mut report = Vec::new();
-        for line in lines.by_ref() {
-            let line = line.expect("line");
-            if line.ends_with("] Watching for file changes.") {
-                return report;
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+            .args(["check", "--watch", "--output-format", "concise"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if send.send(line.expect("line")).is_err() {
+                break;
             }
-            report.push(line);
         }
-        panic!("watch mode ended: {report:?}");
+    });
+    // A generous bound so a broken watcher fails the test instead of hanging it.
+    let next_report = || -> Vec<String> {
+        let mut report = Vec::new();
+        loop {
+            match receive.recv_timeout(std::time::Duration::from_secs(120)) {
+                Ok(line) if line.ends_with("] Watching for file changes.") => return report,
+                Ok(line) => report.push(line),
+                Err(e) => panic!("no report from watch mode ({e}): {report:?}"),
+            }
+        }
     };
     let first = next_report();
     assert_eq!(first.len(), 4, "{first:?}");
@@ -933,8 +953,6 @@ fn watch_checks_again_when_a_file_changes() {
         "from app.core import Engine\n",
     );
     let second = next_report();
-    let _ = child.kill();
-    let _ = child.wait();
     assert_eq!(second.len(), 2, "{second:?}");
     assert!(
         second[0].ends_with("] File change detected..."),
