@@ -9,7 +9,7 @@
 # Measured 2026-11-30 (tree-sitter-python 0.25):
 #   CPython 3.11.7 stdlib (1,790 files): 3 files flagged, 2 true, 1 false positive
 #   CPython 3.12.1 stdlib (1,740 files): 3 files flagged, 2 true, 1 false positive
-#   CPython 3.13.0 stdlib (1,840 files): 2 files flagged, 1 true, 1 false positive
+#   CPython 3.13.0 stdlib (1,726 files): 2 files flagged, 1 true, 1 false positive
 # The false positive is test/test_compile.py (test_weird_attribute_position_regressions:
 # a line inside parentheses dedented below its statement, which tree-sitter-python's
 # indentation scanner rejects). PEP 695 (`type X = …`, `def f[T]`), `except*`, `match`
