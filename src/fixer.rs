@@ -13,9 +13,11 @@ use rayon::prelude::*;
 use crate::check::{CheckReport, FileReport, Prefilters};
 use crate::config::SettingsStore;
 use crate::fix::fix_text;
-use crate::lint::LintOptions;
+use crate::lint::{lint_text, LintOptions, Linted};
+use crate::rules::Rule;
 use crate::source::decode;
 use crate::walk;
+use std::collections::BTreeMap;
 
 const BOM: &str = "\u{feff}";
 
@@ -38,6 +40,9 @@ pub struct FixReport {
     pub diffs: Vec<String>,
     /// Files changed (or that would be).
     pub changed_files: usize,
+    /// Per changed file, how many findings of each rule were fixed (`--show-fixes`),
+    /// sorted by path.
+    pub fixed_by_file: Vec<(PathBuf, Vec<(Rule, usize)>)>,
 }
 
 enum Outcome {
@@ -46,6 +51,7 @@ enum Outcome {
         fixed: usize,
         diff: Option<String>,
         changed: bool,
+        by_rule: Vec<(Rule, usize)>,
     },
     Skipped(String),
     Failed(String),
@@ -76,8 +82,12 @@ pub fn fix_paths(
                 fixed,
                 diff,
                 changed,
+                by_rule,
             } => {
                 report.check.checked += 1;
+                if !by_rule.is_empty() {
+                    report.fixed_by_file.push((file.path.clone(), by_rule));
+                }
                 report.fixed += fixed;
                 report.changed_files += changed as usize;
                 if let Some(diff) = diff {
@@ -93,6 +103,7 @@ pub fn fix_paths(
     }
     diffs.sort();
     report.diffs = diffs.into_iter().map(|(_, d)| d).collect();
+    report.fixed_by_file.sort_by(|a, b| a.0.cmp(&b.0));
     report.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.check.errors.sort();
     report
@@ -133,6 +144,7 @@ fn fix_file(
             fixed: 0,
             diff: None,
             changed: false,
+            by_rule: Vec::new(),
         };
     }
     // The BOM is not Python source; keep it aside and put it back on write.
@@ -143,6 +155,14 @@ fn fix_file(
     let absolute = crate::config::normalize(path);
     let outcome = fix_text(&absolute, body.clone(), &settings, options, unsafe_fixes);
     let changed = outcome.text != body;
+    let by_rule = if changed {
+        fixed_by_rule(
+            &lint_text(&absolute, body.clone(), &settings, options),
+            &outcome.linted,
+        )
+    } else {
+        Vec::new()
+    };
     let mut diff = None;
     if changed {
         match mode {
@@ -164,7 +184,23 @@ fn fix_file(
         fixed: outcome.fixed,
         diff,
         changed,
+        by_rule,
     }
+}
+
+/// Findings per rule that were there `before` and are gone `after`.
+pub fn fixed_by_rule(before: &Linted, after: &Linted) -> Vec<(Rule, usize)> {
+    let mut counts: BTreeMap<Rule, isize> = BTreeMap::new();
+    for d in &before.diagnostics {
+        *counts.entry(d.rule).or_default() += 1;
+    }
+    for d in &after.diagnostics {
+        *counts.entry(d.rule).or_default() -= 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(rule, n)| Some((rule, usize::try_from(n).ok().filter(|&n| n > 0)?)))
+        .collect()
 }
 
 /// A unified diff of one file, `--- a/path` / `+++ b/path`, three lines of context.

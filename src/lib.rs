@@ -14,6 +14,7 @@ pub mod git;
 pub mod git_index;
 pub mod hook;
 pub mod lint;
+pub mod noqa;
 pub mod output;
 pub mod prefilter;
 pub mod progress;

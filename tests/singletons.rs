@@ -170,7 +170,7 @@ d = Listed()
 
 #[test]
 fn ssot101_negative_look_alikes() {
-    let src = r#"""Docs: engine = Local() is how not to do it."""
+    let src = r#""""Docs: engine = Local() is how not to do it."""
 import collections
 from dataclasses import dataclass, field
 from typing import NamedTuple, NewType, TypeVar

@@ -246,6 +246,7 @@ impl World {
         self.options = LintOptions {
             select: client.select.clone(),
             extend_ignore: client.ignore.clone(),
+            ..LintOptions::default()
         };
         self.client = client;
         self.reload_config();
