@@ -26,6 +26,89 @@ pub fn open_repository(cwd: &Path) -> Result<Repository, String> {
     })
 }
 
+/// A repository opened for the pre-commit mode.
+pub enum Opened {
+    Lib(Repository),
+    /// libgit2 (1.9, as built here) cannot open repositories with SHA-256 object ids
+    /// (`git init --object-format=sha256`); the git CLI reads those.
+    Cli(CliRepo),
+}
+
+/// [`open_repository`], falling back to the git CLI where libgit2 refuses the
+/// repository's object format.
+pub fn open(cwd: &Path) -> Result<Opened, String> {
+    match open_repository(cwd) {
+        Ok(repo) => Ok(Opened::Lib(repo)),
+        Err(e) if e.contains("object format") => CliRepo::discover(cwd)
+            .map(Opened::Cli)
+            .map_err(|cli| format!("{e}; the git CLI fallback failed too: {cli}")),
+        Err(e) => Err(e),
+    }
+}
+
+/// A repository read through the `git` command (same environment, so `GIT_DIR`,
+/// `GIT_INDEX_FILE` and friends mean what they mean to git).
+pub struct CliRepo {
+    pub workdir: PathBuf,
+    cwd: PathBuf,
+}
+
+impl CliRepo {
+    pub fn discover(cwd: &Path) -> Result<CliRepo, String> {
+        let cli = CliRepo {
+            workdir: PathBuf::new(),
+            cwd: cwd.to_path_buf(),
+        };
+        let top = cli.run(&["rev-parse", "--show-toplevel"])?;
+        let top = String::from_utf8(top)
+            .map_err(|_| "the work tree path is not UTF-8".to_string())?;
+        Ok(CliRepo {
+            workdir: crate::config::normalize(Path::new(top.trim_end_matches('\n'))),
+            ..cli
+        })
+    }
+
+    /// Run `git ARGS` from the work tree root (or the starting directory before it is
+    /// known); stdout, or stderr as the error.
+    pub fn run(&self, args: &[&str]) -> Result<Vec<u8>, String> {
+        let dir = if self.workdir.as_os_str().is_empty() {
+            &self.cwd
+        } else {
+            &self.workdir
+        };
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    }
+
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>, String> {
+        self.run(&["cat-file", "blob", id])
+    }
+
+    /// Write fixed files and `git add` exactly them.
+    pub(crate) fn stage_fixes(&self, writes: &[crate::hook::Write]) -> Result<(), String> {
+        let mut args = vec!["add".to_string(), "--".to_string()];
+        for w in writes {
+            std::fs::write(&w.abs, &w.content)
+                .map_err(|e| format!("{}: cannot write: {e}", w.abs.display()))?;
+            args.push(w.rel.to_string_lossy().into_owned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args).map(|_| ())
+    }
+}
+
 /// The working tree root, absolute and without a trailing slash.
 pub fn workdir(repo: &Repository) -> Result<PathBuf, String> {
     repo.workdir()

@@ -33,6 +33,9 @@ pub enum Target {
     /// The merge base of `REV` and `HEAD` against the working tree, like `git diff REV...`
     /// plus uncommitted changes.
     Since(String),
+    /// What `to` adds over the merge base of `from` and `to`, read from `to`'s tree:
+    /// `pre-commit run --from-ref A --to-ref B` (CI on a pull request).
+    Range { from: String, to: String },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -68,10 +71,10 @@ enum FixPlan {
 }
 
 /// A fixed file to write to the working tree and stage.
-struct Write {
-    abs: PathBuf,
-    rel: PathBuf,
-    content: String,
+pub(crate) struct Write {
+    pub(crate) abs: PathBuf,
+    pub(crate) rel: PathBuf,
+    pub(crate) content: String,
 }
 
 /// One changed Python file, read and ready to lint.
@@ -89,24 +92,41 @@ pub fn check_changes(
     options: &ChangeOptions,
     cwd: &Path,
 ) -> Result<ChangesReport, String> {
-    if options.fix && matches!(target, Target::Since(_)) {
+    if options.fix && !matches!(target, Target::Staged) {
         return Err(
             "--fix works with --staged only; use `ssotlint check --fix` on files".to_string(),
         );
     }
-    let repo = git::open_repository(cwd)?;
-    let workdir = git::workdir(&repo)?;
+    let opened = git::open(cwd)?;
+    let (repo, cli) = match opened {
+        git::Opened::Lib(repo) => (Some(repo), None),
+        git::Opened::Cli(cli) => (None, Some(cli)),
+    };
+    let workdir = match (&repo, &cli) {
+        (Some(repo), _) => git::workdir(repo)?,
+        (None, Some(cli)) => cli.workdir.clone(),
+        (None, None) => return Err("no repository".to_string()),
+    };
     let mut report = CheckReport::default();
-    let mut collected = collect(&repo, &workdir, cwd, target, options, &mut report)?;
+    let mut collected = {
+        let backend = match (&repo, &cli) {
+            (Some(repo), _) => Backend::Lib(repo),
+            (None, Some(cli)) => Backend::Cli(cli),
+            (None, None) => return Err("no repository".to_string()),
+        };
+        collect(&backend, &workdir, cwd, target, options, &mut report)?
+    };
     let staged_entries = std::mem::take(&mut collected.staged);
-    let repo_handle = Arc::new(Mutex::new(repo));
-    let module_files: Option<Arc<dyn ModuleFiles>> = match target {
-        Target::Staged => Some(Arc::new(IndexFiles::new(
+    let repo_handle = repo.map(|r| Arc::new(Mutex::new(r)));
+    // Module lookups read the index in staged mode through libgit2; elsewhere (and in
+    // repositories only the git CLI can read) they read the working tree.
+    let module_files: Option<Arc<dyn ModuleFiles>> = match (target, &repo_handle) {
+        (Target::Staged, Some(handle)) => Some(Arc::new(IndexFiles::new(
             workdir.clone(),
-            repo_handle.clone(),
+            handle.clone(),
             Arc::new(staged_entries),
         ))),
-        Target::Since(_) => None,
+        _ => None,
     };
     let mut configs = ConfigLookup::new(
         &workdir,
@@ -144,7 +164,11 @@ pub fn check_changes(
     }
     out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     if !writes.is_empty() {
-        stage_fixes(&repo_handle, &writes)?;
+        match (&repo_handle, &cli) {
+            (Some(handle), _) => stage_fixes(handle, &writes)?,
+            (None, Some(cli)) => cli.stage_fixes(&writes)?,
+            (None, None) => {}
+        }
     }
     Ok(out)
 }
@@ -177,7 +201,7 @@ fn lint_changed(
             if outcome.fixed > 0 {
                 let content = format!("{bom}{}", outcome.text);
                 if added.is_some() {
-                    added = Some(added_between(&old, content.as_bytes()));
+                    added = Some(added_rows(&old, content.as_bytes()));
                 }
                 write = Some(Write {
                     abs: file.abs.clone(),
@@ -211,15 +235,50 @@ fn lint_changed(
 
 const BOM: &str = "\u{feff}";
 
-/// Rows of `new` that a diff from `old` adds (for a text `--fix` changed).
-fn added_between(old: &[u8], new: &[u8]) -> HashSet<usize> {
-    let mut opts = DiffOptions::new();
-    opts.context_lines(0);
+/// Rows (1-based) of `new` that a line diff from `old` adds. Lines end at LF, CRLF or
+/// a lone CR, as [`crate::source::SourceText`] counts rows (git's own diff counts LF
+/// only, so a CR-only file would be one long line to it), and are compared without
+/// their line ends (an autocrlf checkout does not make every line "added"). Only the
+/// line slices and the result are held: no hunk text is copied.
+pub fn added_rows(old: &[u8], new: &[u8]) -> HashSet<usize> {
+    let old_lines = split_lines(old);
+    let new_lines = split_lines(new);
+    // A pathological diff falls back to a coarser (still complete) answer in time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let ops = similar::capture_diff_slices_deadline(
+        similar::Algorithm::Myers,
+        &old_lines,
+        &new_lines,
+        Some(deadline),
+    );
     let mut rows = HashSet::new();
-    if let Ok(patch) = git2::Patch::from_buffers(old, None, new, None, Some(&mut opts)) {
-        rows = patch_added_rows(&patch).unwrap_or_default();
+    for op in ops {
+        if let similar::DiffOp::Insert { new_index, new_len, .. }
+        | similar::DiffOp::Replace { new_index, new_len, .. } = op
+        {
+            rows.extend(new_index + 1..=new_index + new_len);
+        }
     }
     rows
+}
+
+/// Lines without their ends; a final line end starts no further line.
+fn split_lines(text: &[u8]) -> Vec<&[u8]> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut ends = memchr::memchr2_iter(b'\n', b'\r', text).peekable();
+    while let Some(i) = ends.next() {
+        lines.push(&text[start..i]);
+        start = i + 1;
+        if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+            ends.next();
+            start = i + 2;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }
 
 /// Write fixed files and stage exactly them (as `git add` would: stat data, filters,
@@ -255,17 +314,182 @@ fn git_error(what: &str, e: git2::Error) -> String {
     format!("{what}: {}", e.message())
 }
 
+/// One changed path, found through libgit2 or the git CLI.
+struct Change {
+    kind: ChangeKind,
+    /// The new path (the old one for a deletion), relative to the work tree root.
+    rel: PathBuf,
+    new_mode: u32,
+    /// Blob ids in hex; `old_id` is `None` for an added file, `new_id` is `None` when the
+    /// new side is the working tree (`--diff-base`).
+    old_id: Option<String>,
+    new_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKind {
+    /// Added, modified, renamed or changed type.
+    Changed,
+    /// A copy adds new occurrences of everything it copies.
+    Copied,
+    Deleted,
+    Conflicted,
+}
+
+/// Where blobs and diffs come from: libgit2, or the git CLI for repositories libgit2
+/// cannot open (SHA-256 object format).
+enum Backend<'r> {
+    Lib(&'r Repository),
+    Cli(&'r git::CliRepo),
+}
+
+impl Backend<'_> {
+    fn blob(&self, id: &str, rel: &Path) -> Result<Vec<u8>, String> {
+        match self {
+            Backend::Lib(repo) => git2::Oid::from_str(id)
+                .and_then(|oid| repo.find_blob(oid))
+                .map(|b| b.content().to_vec())
+                .map_err(|e| git_error(&format!("{}: cannot read blob {id}", rel.display()), e)),
+            Backend::Cli(cli) => cli.blob(id),
+        }
+    }
+}
+
 fn collect(
-    repo: &Repository,
+    backend: &Backend<'_>,
     workdir: &Path,
     cwd: &Path,
     target: &Target,
     options: &ChangeOptions,
     report: &mut CheckReport,
 ) -> Result<Collected, String> {
+    let mut staged = git_index::Index::default();
+    let changes = match backend {
+        Backend::Lib(repo) => lib_changes(repo, cwd, target, &mut staged)?,
+        Backend::Cli(cli) => cli_changes(cli, target)?,
+    };
+    let mut collected = Collected {
+        files: Vec::new(),
+        configs: HashMap::new(),
+        staged,
+    };
+    // Configs are taken from the new side when it is a git object (staged or a range).
+    let configs_from_git = !matches!(target, Target::Since(_));
+    for change in changes {
+        let rel = change.rel.as_path();
+        let abs = workdir.join(rel);
+        let is_config = rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| CONFIG_FILES.contains(&n));
+        match change.kind {
+            ChangeKind::Changed | ChangeKind::Copied => {}
+            ChangeKind::Deleted => {
+                if is_config {
+                    collected.configs.insert(abs, None);
+                }
+                continue;
+            }
+            ChangeKind::Conflicted => {
+                report.warnings.push(format!(
+                    "{}: unmerged (conflict not resolved); skipped",
+                    relative_to(&abs, workdir).display()
+                ));
+                continue;
+            }
+        }
+        // Symlinks and submodules (gitlinks) are not source files.
+        if !git::is_regular_blob(change.new_mode) {
+            continue;
+        }
+        let is_python = crate::walk::is_python_file(rel);
+        if !(is_python || (is_config && configs_from_git)) {
+            continue;
+        }
+        if rel.components().any(|c| {
+            c.as_os_str()
+                .to_str()
+                .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
+        }) {
+            continue;
+        }
+        if !options.paths.is_empty()
+            && is_python
+            && !options.paths.iter().any(|p| abs.starts_with(p))
+        {
+            continue;
+        }
+        let bytes = match &change.new_id {
+            Some(id) => backend.blob(id, rel)?,
+            None => match std::fs::read(&abs) {
+                Ok(b) => b,
+                Err(_) => continue,
+            },
+        };
+        if is_config && !is_python {
+            collected
+                .configs
+                .insert(abs, Some(String::from_utf8_lossy(&bytes).into_owned()));
+            continue;
+        }
+        let old = match &change.old_id {
+            Some(id) => Some(backend.blob(id, rel)?),
+            None => None,
+        };
+        let fix = if options.fix {
+            let on_disk = std::fs::read(&abs).ok();
+            if on_disk.as_deref() == Some(bytes.as_slice()) {
+                FixPlan::Yes {
+                    old: old.clone().unwrap_or_default(),
+                    rel: rel.to_path_buf(),
+                }
+            } else {
+                report.warnings.push(format!(
+                    "{}: the working tree differs from the staged content; not fixed (stage or stash the difference first)",
+                    relative_to(&abs, workdir).display()
+                ));
+                FixPlan::No
+            }
+        } else {
+            FixPlan::No
+        };
+        // A rename moves lines; an added file or a copy adds every line (`None`).
+        let added = match old {
+            Some(old) if !options.all_lines && change.kind != ChangeKind::Copied => {
+                Some(added_rows(&old, &bytes))
+            }
+            _ => None,
+        };
+        let text = match decode(bytes) {
+            Ok(t) => t,
+            Err(DecodeError::Binary { .. }) => continue,
+            Err(e) => {
+                report
+                    .warnings
+                    .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
+                continue;
+            }
+        };
+        collected.files.push(Changed {
+            abs,
+            text,
+            added,
+            fix,
+        });
+    }
+    Ok(collected)
+}
+
+/// The changes through libgit2, renames and copies detected. Staged mode also fills
+/// `staged` with the index entries (for module lookups).
+fn lib_changes(
+    repo: &Repository,
+    cwd: &Path,
+    target: &Target,
+    staged: &mut git_index::Index,
+) -> Result<Vec<Change>, String> {
     let mut diff_options = DiffOptions::new();
     diff_options.context_lines(0).ignore_submodules(true);
-    let mut staged = git_index::Index::default();
     let mut diff = match target {
         Target::Staged => {
             let head_tree = match repo.head() {
@@ -283,18 +507,11 @@ fn collect(
                 }
                 Err(e) => return Err(git_error("cannot resolve HEAD", e)),
             };
-            match staged_diff(repo, head_tree.as_ref(), cwd, &mut diff_options)? {
-                (Some(diff), entries) => {
-                    staged = entries;
-                    diff
-                }
-                (None, entries) => {
-                    return Ok(Collected {
-                        files: Vec::new(),
-                        configs: HashMap::new(),
-                        staged: entries,
-                    })
-                }
+            let (diff, entries) = staged_diff(repo, head_tree.as_ref(), cwd, &mut diff_options)?;
+            *staged = entries;
+            match diff {
+                Some(diff) => diff,
+                None => return Ok(Vec::new()),
             }
         }
         Target::Since(rev) => {
@@ -317,149 +534,127 @@ fn collect(
                     git_error(&format!("cannot diff `{rev}` against the working tree"), e)
                 })?
         }
+        Target::Range { from, to } => {
+            let commit = |rev: &str| {
+                repo.revparse_single(rev)
+                    .and_then(|o| o.peel_to_commit())
+                    .map_err(|e| git_error(&format!("cannot resolve `{rev}`"), e))
+            };
+            let (from_commit, to_commit) = (commit(from)?, commit(to)?);
+            let base_id = repo
+                .merge_base(from_commit.id(), to_commit.id())
+                .unwrap_or(from_commit.id());
+            let trees = repo.find_commit(base_id).and_then(|c| c.tree()).and_then(|base| {
+                to_commit.tree().map(|new| (base, new))
+            });
+            let (base_tree, to_tree) =
+                trees.map_err(|e| git_error(&format!("cannot read the trees of {from}...{to}"), e))?;
+            repo.diff_tree_to_tree(Some(&base_tree), Some(&to_tree), Some(&mut diff_options))
+                .map_err(|e| git_error(&format!("cannot diff {from}...{to}"), e))?
+        }
     };
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(true);
     diff.find_similar(Some(&mut find))
         .map_err(|e| git_error("rename detection failed", e))?;
-
-    let mut collected = Collected {
-        files: Vec::new(),
-        configs: HashMap::new(),
-        staged,
-    };
-    for (idx, delta) in diff.deltas().enumerate() {
+    let new_from_git = !matches!(target, Target::Since(_));
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
         let new = delta.new_file();
         let Some(rel) = new.path().or_else(|| delta.old_file().path()) else {
             continue;
         };
-        let abs = workdir.join(rel);
-        let is_config = rel
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| CONFIG_FILES.contains(&n));
-        match delta.status() {
-            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
+        let kind = match delta.status() {
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Typechange => {
+                ChangeKind::Changed
             }
-            Delta::Deleted => {
-                if is_config {
-                    collected.configs.insert(abs, None);
-                }
-                continue;
-            }
-            Delta::Conflicted => {
-                report.warnings.push(format!(
-                    "{}: unmerged (conflict not resolved); skipped",
-                    relative_to(&abs, workdir).display()
-                ));
-                continue;
-            }
+            Delta::Copied => ChangeKind::Copied,
+            Delta::Deleted => ChangeKind::Deleted,
+            Delta::Conflicted => ChangeKind::Conflicted,
             _ => continue,
-        }
-        // Symlinks and submodules (gitlinks) are not source files.
-        if !git::is_regular_blob(u32::from(new.mode())) {
-            continue;
-        }
-        let is_python = crate::walk::is_python_file(rel);
-        if !(is_python || (is_config && matches!(target, Target::Staged))) {
-            continue;
-        }
-        if rel.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
-        }) {
-            continue;
-        }
-        if !options.paths.is_empty()
-            && is_python
-            && !options.paths.iter().any(|p| abs.starts_with(p))
-        {
-            continue;
-        }
-        let bytes = match target {
-            Target::Staged => match repo.find_blob(new.id()) {
-                Ok(blob) => blob.content().to_vec(),
-                Err(e) => {
-                    return Err(git_error(
-                        &format!("{}: cannot read the staged blob", rel.display()),
-                        e,
-                    ))
-                }
-            },
-            Target::Since(_) => match std::fs::read(&abs) {
-                Ok(b) => b,
-                Err(_) => continue,
-            },
         };
-        if is_config && !is_python {
-            collected
-                .configs
-                .insert(abs, Some(String::from_utf8_lossy(&bytes).into_owned()));
-            continue;
-        }
-        let fix = if options.fix {
-            let on_disk = std::fs::read(&abs).ok();
-            if on_disk.as_deref() == Some(bytes.as_slice()) {
-                let old = match delta.old_file().id() {
-                    id if id.is_zero() => Vec::new(),
-                    id => repo
-                        .find_blob(id)
-                        .map(|b| b.content().to_vec())
-                        .unwrap_or_default(),
-                };
-                FixPlan::Yes {
-                    old,
-                    rel: rel.to_path_buf(),
-                }
-            } else {
-                report.warnings.push(format!(
-                    "{}: the working tree differs from the staged content; not fixed (stage or stash the difference first)",
-                    relative_to(&abs, workdir).display()
-                ));
-                FixPlan::No
-            }
-        } else {
-            FixPlan::No
-        };
-        // A copy adds new occurrences of everything it copies; a rename moves lines.
-        let added = if options.all_lines || delta.status() == Delta::Copied {
-            None
-        } else if matches!(target, Target::Staged) {
-            // From the blobs, not `Patch::from_diff`: that looks up the diff driver in
-            // `.gitattributes`, which makes libgit2 load the whole index (the cost
-            // `git_index` exists to avoid). Binary blobs are skipped by `decode` below.
-            let old = match delta.old_file().id() {
-                id if id.is_zero() => Vec::new(),
-                id => repo
-                    .find_blob(id)
-                    .map(|b| b.content().to_vec())
-                    .map_err(|e| {
-                        git_error(&format!("{}: cannot read the HEAD blob", rel.display()), e)
-                    })?,
-            };
-            Some(added_between(&old, &bytes))
-        } else {
-            Some(added_lines(&diff, idx)?)
-        };
-        let text = match decode(bytes) {
-            Ok(t) => t,
-            Err(DecodeError::Binary { .. }) => continue,
-            Err(e) => {
-                report
-                    .warnings
-                    .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
-                continue;
-            }
-        };
-        collected.files.push(Changed {
-            abs,
-            text,
-            added,
-            fix,
+        let old_id = delta.old_file().id();
+        out.push(Change {
+            kind,
+            rel: rel.to_path_buf(),
+            new_mode: u32::from(new.mode()),
+            old_id: (!old_id.is_zero()).then(|| old_id.to_string()),
+            new_id: new_from_git.then(|| new.id().to_string()),
         });
     }
-    Ok(collected)
+    Ok(out)
+}
+
+/// The changes through the git CLI (`git diff --raw -z`, renames and copies detected),
+/// for repositories libgit2 cannot open.
+fn cli_changes(cli: &git::CliRepo, target: &Target) -> Result<Vec<Change>, String> {
+    let mut args = vec![
+        "diff",
+        "--raw",
+        "-z",
+        "-M",
+        "-C",
+        "--no-abbrev",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--ignore-submodules",
+    ];
+    let base;
+    let range;
+    match target {
+        Target::Staged => args.push("--cached"),
+        Target::Since(rev) => {
+            let merge_base = cli.run(&["merge-base", rev, "HEAD"]);
+            base = match merge_base {
+                Ok(out) => String::from_utf8_lossy(&out).trim().to_string(),
+                Err(_) => rev.clone(),
+            };
+            args.push(&base);
+        }
+        Target::Range { from, to } => {
+            range = format!("{from}...{to}");
+            args.push(&range);
+        }
+    }
+    let out = cli.run(&args)?;
+    parse_raw_diff(&out, !matches!(target, Target::Since(_)))
+}
+
+/// `git diff --raw -z`: `:oldmode newmode oldid newid STATUS NUL path NUL [path NUL]`.
+fn parse_raw_diff(out: &[u8], new_from_git: bool) -> Result<Vec<Change>, String> {
+    let bad = || "unexpected `git diff --raw` output".to_string();
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut changes = Vec::new();
+    while let Some(header) = fields.next() {
+        let header = std::str::from_utf8(header).map_err(|_| bad())?;
+        let parts: Vec<&str> = header.trim_start_matches(':').split(' ').collect();
+        let [_old_mode, new_mode, old_id, new_id, status] = parts[..] else {
+            return Err(bad());
+        };
+        let first = fields.next().ok_or_else(bad)?;
+        let letter = status.chars().next().ok_or_else(bad)?;
+        let path = if matches!(letter, 'R' | 'C') {
+            fields.next().ok_or_else(bad)?
+        } else {
+            first
+        };
+        let kind = match letter {
+            'A' | 'M' | 'R' | 'T' => ChangeKind::Changed,
+            'C' => ChangeKind::Copied,
+            'D' => ChangeKind::Deleted,
+            'U' => ChangeKind::Conflicted,
+            _ => continue,
+        };
+        let is_zero = |id: &str| id.bytes().all(|b| b == b'0');
+        changes.push(Change {
+            kind,
+            rel: PathBuf::from(String::from_utf8_lossy(path).into_owned()),
+            new_mode: u32::from_str_radix(new_mode, 8).map_err(|_| bad())?,
+            old_id: (!is_zero(old_id)).then(|| old_id.to_string()),
+            new_id: (new_from_git && !is_zero(new_id)).then(|| new_id.to_string()),
+        });
+    }
+    Ok(changes)
 }
 
 /// The diff of `HEAD` (`head`, `None` when unborn) against the index, narrowed to the
@@ -681,34 +876,6 @@ fn deleted_entry(
         out.push(path);
         Ok(())
     }
-}
-
-/// Rows (1-based, new side) of the lines a delta adds.
-fn added_lines(diff: &git2::Diff, idx: usize) -> Result<HashSet<usize>, String> {
-    match git2::Patch::from_diff(diff, idx).map_err(|e| git_error("cannot compute the diff", e))? {
-        Some(patch) => patch_added_rows(&patch),
-        None => Ok(HashSet::new()),
-    }
-}
-
-fn patch_added_rows(patch: &git2::Patch) -> Result<HashSet<usize>, String> {
-    let mut rows = HashSet::new();
-    for hunk in 0..patch.num_hunks() {
-        let lines = patch
-            .num_lines_in_hunk(hunk)
-            .map_err(|e| git_error("cannot compute the diff", e))?;
-        for i in 0..lines {
-            let line = patch
-                .line_in_hunk(hunk, i)
-                .map_err(|e| git_error("cannot compute the diff", e))?;
-            if line.origin() == '+' {
-                if let Some(row) = line.new_lineno() {
-                    rows.insert(row as usize);
-                }
-            }
-        }
-    }
-    Ok(rows)
 }
 
 /// Config lookup for changed files: a staged config wins, else the working tree, else
