@@ -671,8 +671,8 @@ fn staged_diff<'r>(
     diff_options: &mut DiffOptions,
 ) -> Result<(Option<git2::Diff<'r>>, git_index::Index), String> {
     let path = git::index_path(repo, cwd);
-    let parsed = match git_index::read_file(&path) {
-        Ok(index) if !index.has_conflicts() => index,
+    let parsed = match git_index::read_file(&path, repo.path()) {
+        Ok(index) if !index.has_conflicts() => index.expand_sparse(repo)?,
         Ok(_) | Err(IndexError::Unsupported(_)) => {
             return libgit2_staged_diff(repo, head, diff_options)
         }
@@ -1071,7 +1071,7 @@ mod tests {
     fn assert_changed_paths_match_git(dir: &Path) {
         let repo = Repository::open(dir).expect("open");
         let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-        let parsed = git_index::read_file(&dir.join(".git/index")).expect("index");
+        let parsed = git_index::read_file(&dir.join(".git/index"), &dir.join(".git")).expect("index");
         let mut changed = Vec::new();
         compare_index(
             &repo,
@@ -1136,7 +1136,7 @@ mod tests {
         git(d, &["read-tree", "HEAD"]);
         write(d, "p2/q3/m.py", "x = 'again'\n");
         git(d, &["add", "p2/q3/m.py"]);
-        let parsed = git_index::read_file(&d.join(".git/index")).expect("index");
+        let parsed = git_index::read_file(&d.join(".git/index"), &d.join(".git")).expect("index");
         assert!(parsed
             .cache_tree
             .as_ref()

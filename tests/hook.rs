@@ -821,3 +821,100 @@ fn module_lookups_read_the_index() {
         2,
     );
 }
+
+#[test]
+fn split_index_is_read_with_its_shared_index() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", "import os\n");
+    repo.write("lib/gone.py", "g = 1\n");
+    repo.commit_all("m");
+    repo.git(&["config", "splitIndex.maxPercentChange", "100"]);
+    repo.git(&["update-index", "--split-index"]);
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/added.py", &format!("x = 1\n\n{BAD}"));
+    std::fs::remove_file(repo.root.join("lib/gone.py")).expect("rm");
+    repo.git(&["add", "-A"]);
+    assert!(std::fs::read_dir(repo.root.join(".git"))
+        .expect("ls")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex.")));
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/added.py", 3), legacy("app/m.py", 2)],
+        2,
+    );
+    repo.write("app/m.py", "import os\nimport app.new\n");
+    repo.write("app/added.py", "x = 1\n");
+    repo.git(&["add", "-A"]);
+    assert_reports(&repo.run(&["hook"]), &[], 2);
+}
+
+#[test]
+fn sparse_index_is_read_with_its_directory_entries() {
+    let repo = Repo::with_app();
+    repo.write("lib/deep/l.py", "l = 1\n");
+    repo.write("lib/m.py", "m = 1\n");
+    repo.commit_all("lib");
+    repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "app"]);
+    assert!(repo
+        .git(&["ls-files", "--sparse"])
+        .lines()
+        .any(|l| l == "lib/"));
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
+    let blocked = {
+        repo.run(&["install-hook"]);
+        commit(&repo, "bad")
+    };
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 2)], 1));
+}
+
+#[test]
+fn sha256_repository_goes_through_the_git_cli() {
+    let repo = Repo::new();
+    std::fs::remove_dir_all(repo.root.join(".git")).expect("rm .git");
+    repo.git(&["init", "-q", "-b", "main", "--object-format=sha256"]);
+    repo.write("ssotlint.toml", CONFIG);
+    repo.write("app/__init__.py", "");
+    repo.write("app/new.py", "value = 1\n");
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    // Unborn HEAD: every staged line is added.
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 3);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}"));
+    repo.git(&["add", "app/m.py"]);
+    repo.git(&["mv", "app/new.py", "app/renamed.py"]);
+    // The rename is checked too (2 files), and adds no line.
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 2);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "two"]);
+    assert_reports(
+        &repo.run(&["check", "--diff-base", "HEAD~1"]),
+        &[legacy("app/m.py", 3)],
+        1,
+    );
+    repo.run(&["install-hook"]);
+    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
+    let blocked = command("git", &repo.root, &repo.home)
+        .args(["commit", "-a", "-m", "all"])
+        .output()
+        .expect("git commit -a");
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 4)], 1));
+}
+
+#[test]
+fn cr_only_line_ends_count_rows_like_the_diagnostics() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", "import os\rx = 1\r");
+    repo.commit_all("m");
+    repo.write("app/m.py", "import os\rx = 1\rimport app.old\r");
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 1);
+    // CRLF against LF (an autocrlf checkout) changes no line.
+    repo.write("app/m.py", "import os\r\nx = 1\r\nimport app.old\r\n");
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 1);
+}
