@@ -893,7 +893,7 @@ fn sha256_repository_goes_through_the_git_cli() {
     assert_reports(
         &repo.run(&["check", "--diff-base", "HEAD~1"]),
         &[legacy("app/m.py", 3)],
-        1,
+        2,
     );
     repo.run(&["install-hook"]);
     repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
