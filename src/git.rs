@@ -92,6 +92,13 @@ impl CliRepo {
         }
     }
 
+    /// Where git runs hooks from (`core.hooksPath` honoured), absolute.
+    pub fn hooks_dir(&self) -> Result<PathBuf, String> {
+        let out = self.run(&["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+        let dir = String::from_utf8(out).map_err(|_| "the hooks path is not UTF-8".to_string())?;
+        Ok(PathBuf::from(dir.trim_end_matches('\n')))
+    }
+
     pub fn blob(&self, id: &str) -> Result<Vec<u8>, String> {
         self.run(&["cat-file", "blob", id])
     }

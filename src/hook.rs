@@ -990,8 +990,10 @@ pub enum Installed {
 
 /// Write the pre-commit hook into the directory git runs hooks from.
 pub fn install_hook(cwd: &Path, force: bool) -> Result<Installed, String> {
-    let repo = git::open_repository(cwd)?;
-    let dir = git::hooks_dir(&repo)?;
+    let dir = match git::open(cwd)? {
+        git::Opened::Lib(repo) => git::hooks_dir(&repo)?,
+        git::Opened::Cli(cli) => cli.hooks_dir()?,
+    };
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let hook = dir.join("pre-commit");
     let outcome = match std::fs::symlink_metadata(&hook) {

@@ -864,7 +864,7 @@ fn sparse_index_is_read_with_its_directory_entries() {
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
     let blocked = {
-        repo.run(&["install-hook"]);
+        assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
         commit(&repo, "bad")
     };
     assert_eq!(blocked.status.code(), Some(1));
@@ -895,7 +895,7 @@ fn sha256_repository_goes_through_the_git_cli() {
         &[legacy("app/m.py", 3)],
         2,
     );
-    repo.run(&["install-hook"]);
+    assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
     repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
     let blocked = command("git", &repo.root, &repo.home)
         .args(["commit", "-a", "-m", "all"])
