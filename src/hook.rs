@@ -38,6 +38,40 @@ pub enum Target {
     Range { from: String, to: String },
 }
 
+/// What a hook run by the pre-commit framework (`ssotlint hook --pre-commit FILES`)
+/// checks, decided from the environment pre-commit and git give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreCommitMode {
+    /// `pre-commit run --from-ref A --to-ref B` (or a pre-push hook): what the range
+    /// adds, read from `B`'s tree.
+    Range { from: String, to: String },
+    /// Inside `git commit` (git sets `GIT_INDEX_FILE` for its hooks): the staged blobs'
+    /// added lines, of the named files.
+    Staged,
+    /// `pre-commit run --all-files`, `--files F`, or a plain `pre-commit run` outside a
+    /// commit: the named files, whole, as they are on disk.
+    Files,
+}
+
+/// Decide [`PreCommitMode`] from environment variables (`var` looks one up).
+/// pre-commit 4.x sets `PRE_COMMIT=1` for every run and `PRE_COMMIT_FROM_REF` /
+/// `PRE_COMMIT_TO_REF` (older: `PRE_COMMIT_ORIGIN` / `PRE_COMMIT_SOURCE`) for a range;
+/// it says nothing about being run by `git commit`, but git does: it exports
+/// `GIT_INDEX_FILE` to the pre-commit hook (`.git/index`, or the temporary index of
+/// `git commit -a`), and pre-commit passes its environment on to hooks.
+pub fn pre_commit_mode(var: impl Fn(&str) -> Option<String>) -> PreCommitMode {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    let from = set("PRE_COMMIT_FROM_REF").or_else(|| set("PRE_COMMIT_ORIGIN"));
+    let to = set("PRE_COMMIT_TO_REF").or_else(|| set("PRE_COMMIT_SOURCE"));
+    if let (Some(from), Some(to)) = (from, to) {
+        return PreCommitMode::Range { from, to };
+    }
+    if set("GIT_INDEX_FILE").is_some() {
+        return PreCommitMode::Staged;
+    }
+    PreCommitMode::Files
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ChangeOptions {
     /// Keep diagnostics on unchanged lines of changed files too.

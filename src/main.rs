@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use ssotlint::check::{check_paths, check_paths_with, CheckReport};
 use ssotlint::fixer::{fix_paths, FixMode};
-use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
+use ssotlint::hook::{check_changes, ChangeOptions, Installed, PreCommitMode, Target};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
@@ -41,7 +41,7 @@ enum Command {
         markdown: bool,
     },
     /// Check only what is staged for commit (same as `check --staged`).
-    Hook(CheckArgs),
+    Hook(HookArgs),
     /// Install the pre-commit hook where git runs hooks (`core.hooksPath` honoured).
     InstallHook {
         /// Replace a hook ssotlint did not write; it is kept as `pre-commit.local` and
@@ -55,6 +55,17 @@ enum Command {
     Baseline(ssotlint::report::cli::BaselineArgs),
     /// Run the language server (LSP over stdin/stdout).
     Server,
+}
+
+#[derive(Args)]
+struct HookArgs {
+    #[command(flatten)]
+    check: CheckArgs,
+    /// Run as a pre-commit framework hook (`pass_filenames: true`): a `git commit`
+    /// checks the named files' staged added lines, `--from-ref/--to-ref` what the range
+    /// adds, `--all-files`/`--files` the named files whole.
+    #[arg(long)]
+    pre_commit: bool,
 }
 
 #[derive(Args)]
@@ -97,6 +108,9 @@ struct CheckArgs {
     /// Only lines changed since REV (its merge base with HEAD), for CI on pull requests.
     #[arg(long, value_name = "REV")]
     diff_base: Option<String>,
+    /// `hook --pre-commit` with pre-commit's `--from-ref/--to-ref`: (FROM, TO).
+    #[arg(skip)]
+    range: Option<(String, String)>,
     /// With `--staged`/`--diff-base`: keep diagnostics on unchanged lines of changed files.
     #[arg(long)]
     all_lines: bool,
@@ -114,10 +128,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
         Command::Rules { markdown } => list_rules(markdown),
-        Command::Hook(mut args) => {
-            args.staged = true;
-            run_check(args)
-        }
+        Command::Hook(args) => run_hook(args),
         Command::InstallHook { force } => install_hook(force),
         Command::Report(args) => ssotlint::report::cli::run_report(args),
         Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
@@ -164,7 +175,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             .transpose()?,
         extend_ignore: validate_codes(&args.ignore, "--ignore")?,
     };
-    if args.staged || args.diff_base.is_some() {
+    if args.staged || args.diff_base.is_some() || args.range.is_some() {
         return run_changes(args, &cwd, options);
     }
     let paths = if args.paths.is_empty() {
@@ -213,9 +224,13 @@ fn finish(report: &CheckReport, args: &CheckArgs) -> Result<ExitCode, String> {
 
 /// `--staged` / `--diff-base`: lint only the changed lines, through git.
 fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCode, String> {
-    let target = match &args.diff_base {
-        Some(rev) => Target::Since(rev.clone()),
-        None => Target::Staged,
+    let target = match (&args.diff_base, &args.range) {
+        (_, Some((from, to))) => Target::Range {
+            from: from.clone(),
+            to: to.clone(),
+        },
+        (Some(rev), None) => Target::Since(rev.clone()),
+        (None, None) => Target::Staged,
     };
     let options = ChangeOptions {
         all_lines: args.all_lines,
@@ -245,6 +260,31 @@ fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCod
         );
     }
     Ok(code)
+}
+
+/// `hook`: the staged changes; with `--pre-commit`, what pre-commit asked for (see
+/// [`ssotlint::hook::pre_commit_mode`]).
+fn run_hook(hook: HookArgs) -> Result<ExitCode, String> {
+    let mut args = hook.check;
+    if !hook.pre_commit {
+        args.staged = true;
+        return run_check(args);
+    }
+    match ssotlint::hook::pre_commit_mode(|name| std::env::var(name).ok()) {
+        PreCommitMode::Range { from, to } => args.range = Some((from, to)),
+        PreCommitMode::Staged => args.staged = true,
+        PreCommitMode::Files => {
+            // pre-commit also names config files (the hook's `files` pattern); they
+            // are found by discovery. No Python file named: nothing to check (an empty
+            // list would mean the current directory).
+            args.paths
+                .retain(|p| ssotlint::walk::is_python_file(p) && p.is_file());
+            if args.paths.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+    run_check(args)
 }
 
 fn install_hook(force: bool) -> Result<ExitCode, String> {
