@@ -1063,10 +1063,24 @@ pub fn install_hook(cwd: &Path, force: bool) -> Result<Installed, String> {
             }
         }
     };
-    std::fs::write(&hook, HOOK_SCRIPT)
+    std::fs::write(&hook, hook_script(std::env::current_exe().ok().as_deref()))
         .map_err(|e| format!("{}: cannot write: {e}", hook.display()))?;
     make_executable(&hook)?;
     Ok(outcome)
+}
+
+/// [`HOOK_SCRIPT`] with `installed_by` set to `binary` (shell-quoted), the fallback
+/// when `ssotlint` is not on `PATH` (installed with `cargo run`, or from a venv that
+/// is not active when git runs the hook).
+pub fn hook_script(binary: Option<&Path>) -> String {
+    match binary.and_then(Path::to_str) {
+        Some(path) => HOOK_SCRIPT.replacen(
+            "installed_by=''",
+            &format!("installed_by='{}'", path.replace('\'', "'\\''")),
+            1,
+        ),
+        None => HOOK_SCRIPT.to_string(),
+    }
 }
 
 #[cfg(unix)]

@@ -502,10 +502,13 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
             hook.display()
         )
     );
+    // hooks/pre-commit, with the installing binary as the fallback.
+    let script =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"))
+            .expect("hooks/pre-commit");
     assert_eq!(
         std::fs::read_to_string(&hook).expect("hook"),
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"))
-            .expect("hooks/pre-commit")
+        script.replacen("installed_by=''", &format!("installed_by='{BIN}'"), 1)
     );
     repo.write("app/m.py", &format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
@@ -814,4 +817,50 @@ fn cr_only_line_ends_count_rows_like_the_diagnostics() {
     repo.write("app/m.py", "import os\r\nx = 1\r\nimport app.old\r\n");
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 1);
+}
+
+#[test]
+fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
+    let repo = Repo::with_app();
+    // A PATH with git but without the ssotlint binary.
+    let git_dir = Command::new("sh")
+        .args(["-c", "dirname \"$(command -v git)\""])
+        .output()
+        .expect("sh");
+    let path = format!("{}:/usr/bin:/bin", text(&git_dir.stdout).trim());
+    let no_ssotlint = |program: &str| {
+        let mut cmd = command(program, &repo.root, &repo.home);
+        cmd.env("PATH", &path);
+        cmd
+    };
+    let which = no_ssotlint("sh")
+        .args(["-c", "command -v ssotlint"])
+        .output()
+        .expect("sh");
+    assert!(!which.status.success(), "ssotlint must not be on this PATH");
+    let installed = no_ssotlint(BIN).arg("install-hook").output().expect("run");
+    assert_eq!(installed.status.code(), Some(0), "{}", text(&installed.stderr));
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    let blocked = no_ssotlint("git")
+        .args(["commit", "-m", "bad"])
+        .output()
+        .expect("git commit");
+    assert_eq!(blocked.status.code(), Some(1), "{}", text(&blocked.stderr));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 2)], 1));
+    // Without the fallback (a hook copied by hand) the message says what to do.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"),
+        repo.root.join(".git/hooks/pre-commit"),
+    )
+    .expect("copy");
+    let refused = no_ssotlint("git")
+        .args(["commit", "-m", "bad"])
+        .output()
+        .expect("git commit");
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        text(&refused.stderr),
+        "ssotlint pre-commit hook: 'ssotlint' not found on PATH (install it, set SSOTLINT, or commit with --no-verify)\n"
+    );
 }
