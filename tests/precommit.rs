@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssotlint");
-const CONFIG: &str = "[legacy-modules]\n\"app.old\" = \"app.new\"\n";
+const CONFIG: &str =
+    "[project]\nexclude = [\"gen\"]\n\n[legacy-modules]\n\"app.old\" = \"app.new\"\n";
 const BAD: &str = "import app.old\n";
 
 fn legacy(path: &str, row: usize) -> String {
@@ -74,6 +75,8 @@ impl Repo {
         repo.write("app/new.py", "");
         repo.write("app/m.py", &format!("import os\n{BAD}"));
         repo.write("app/other.py", &format!("{BAD}x = 1\n"));
+        // Excluded by the config: never reported, even when named.
+        repo.write("gen/generated.py", BAD);
         repo.write(
             ".pre-commit-config.yaml",
             &format!(
@@ -232,7 +235,7 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     assert_eq!(code, 1, "{out}");
     assert_eq!(diagnostics(&out), vec![legacy("app/other.py", 1)], "{out}");
     repo.git(&["reset", "-q", "--hard"]);
-    let (code, out) = repo.pre_commit(&["run", "--files", "app/new.py"]);
+    let (code, out) = repo.pre_commit(&["run", "--files", "app/new.py", "gen/generated.py"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Passed"), "{out}");
 }
