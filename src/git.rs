@@ -60,8 +60,8 @@ impl CliRepo {
             cwd: cwd.to_path_buf(),
         };
         let top = cli.run(&["rev-parse", "--show-toplevel"])?;
-        let top = String::from_utf8(top)
-            .map_err(|_| "the work tree path is not UTF-8".to_string())?;
+        let top =
+            String::from_utf8(top).map_err(|_| "the work tree path is not UTF-8".to_string())?;
         Ok(CliRepo {
             workdir: crate::config::normalize(Path::new(top.trim_end_matches('\n'))),
             ..cli

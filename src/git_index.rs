@@ -223,7 +223,10 @@ pub fn read_file(path: &Path, git_dir: &Path) -> Result<Index, IndexError> {
 /// first entries in place of the replaced ones (keeping the shared paths), add the rest
 /// (a later entry wins over an earlier one with the same path and stage).
 fn merge_split(shared: &Index, split: &Index) -> Result<Index, IndexError> {
-    let link = split.link.as_ref().ok_or_else(|| malformed("no link extension"))?;
+    let link = split
+        .link
+        .as_ref()
+        .ok_or_else(|| malformed("no link extension"))?;
     let n = shared.entries.len();
     // For each shared position: None deleted, Some(entry, path) kept or replaced.
     let mut slots: Vec<Option<(&Entry, &[u8])>> = shared

@@ -626,11 +626,12 @@ fn lib_changes(
             let base_id = repo
                 .merge_base(from_commit.id(), to_commit.id())
                 .unwrap_or(from_commit.id());
-            let trees = repo.find_commit(base_id).and_then(|c| c.tree()).and_then(|base| {
-                to_commit.tree().map(|new| (base, new))
-            });
-            let (base_tree, to_tree) =
-                trees.map_err(|e| git_error(&format!("cannot read the trees of {from}...{to}"), e))?;
+            let trees = repo
+                .find_commit(base_id)
+                .and_then(|c| c.tree())
+                .and_then(|base| to_commit.tree().map(|new| (base, new)));
+            let (base_tree, to_tree) = trees
+                .map_err(|e| git_error(&format!("cannot read the trees of {from}...{to}"), e))?;
             repo.diff_tree_to_tree(Some(&base_tree), Some(&to_tree), Some(&mut diff_options))
                 .map_err(|e| git_error(&format!("cannot diff {from}...{to}"), e))?
         }
@@ -1169,7 +1170,8 @@ mod tests {
     fn assert_changed_paths_match_git(dir: &Path) {
         let repo = Repository::open(dir).expect("open");
         let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-        let parsed = git_index::read_file(&dir.join(".git/index"), &dir.join(".git")).expect("index");
+        let parsed =
+            git_index::read_file(&dir.join(".git/index"), &dir.join(".git")).expect("index");
         let mut changed = Vec::new();
         compare_index(
             &repo,

@@ -839,7 +839,12 @@ fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
         .expect("sh");
     assert!(!which.status.success(), "ssotlint must not be on this PATH");
     let installed = no_ssotlint(BIN).arg("install-hook").output().expect("run");
-    assert_eq!(installed.status.code(), Some(0), "{}", text(&installed.stderr));
+    assert_eq!(
+        installed.status.code(),
+        Some(0),
+        "{}",
+        text(&installed.stderr)
+    );
     repo.write("app/m.py", &format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let blocked = no_ssotlint("git")

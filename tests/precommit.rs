@@ -25,7 +25,11 @@ fn pre_commit_binary() -> PathBuf {
     match std::env::var_os("PRE_COMMIT") {
         Some(path) => {
             let path = PathBuf::from(path);
-            assert!(path.is_file(), "PRE_COMMIT={} is not a file", path.display());
+            assert!(
+                path.is_file(),
+                "PRE_COMMIT={} is not a file",
+                path.display()
+            );
             path
         }
         None => {
@@ -195,7 +199,12 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     repo.write("app/other.py", &format!("{BAD}x = 1\n{BAD}"));
     let (code, out) = repo.commit(&["-m", "bad"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("ssotlint.................................................................Failed"), "{out}");
+    assert!(
+        out.contains(
+            "ssotlint.................................................................Failed"
+        ),
+        "{out}"
+    );
     assert_eq!(diagnostics(&out), vec![legacy("app/m.py", 4)], "{out}");
     assert_eq!(repo.commit_count(), 1);
     // pre-commit put the unstaged change back.
@@ -209,7 +218,12 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     repo.git(&["add", "app/m.py"]);
     let (code, out) = repo.commit(&["-m", "good"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("ssotlint.................................................................Passed"), "{out}");
+    assert!(
+        out.contains(
+            "ssotlint.................................................................Passed"
+        ),
+        "{out}"
+    );
     assert_eq!(repo.commit_count(), 2);
 
     // `git commit -a` (a temporary index) is checked as staged too.
