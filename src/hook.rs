@@ -199,7 +199,12 @@ pub fn check_changes(
     out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     if !writes.is_empty() {
         match (&repo_handle, &cli) {
-            (Some(handle), _) => stage_fixes(handle, &writes)?,
+            // libgit2 cannot write split or sparse indexes: `git add` can.
+            (Some(handle), _) => stage_fixes(handle, &writes).or_else(|e| {
+                git::CliRepo::discover(&workdir)
+                    .and_then(|cli| cli.stage_fixes(&writes))
+                    .map_err(|cli_error| format!("{e}; with the git CLI: {cli_error}"))
+            })?,
             (None, Some(cli)) => cli.stage_fixes(&writes)?,
             (None, None) => {}
         }

@@ -679,6 +679,31 @@ fn staged_fix_writes_and_stages_only_the_fixed_file() {
 }
 
 #[test]
+fn staged_fix_in_split_and_sparse_indexes_stages_through_git() {
+    for setup in [
+        &["update-index", "--split-index"][..],
+        &["sparse-checkout", "set", "--cone", "--sparse-index", "app"][..],
+    ] {
+        let repo = fix_repo();
+        repo.write("lib/l.py", "l = 1\n");
+        repo.commit_all("lib");
+        repo.git(setup);
+        repo.write("app/m.py", "import os\nfrom app.shim import Engine\n");
+        repo.git(&["add", "app/m.py"]);
+        let out = repo.run(&["hook", "--fix"]);
+        assert_eq!(
+            result(&out),
+            (0, "Fixed 1, 0 left\n".to_string(), String::new()),
+            "{setup:?}"
+        );
+        let fixed = "import os\nfrom app.core import Engine\n";
+        assert_eq!(repo.git(&["show", ":app/m.py"]), fixed, "{setup:?}");
+        assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "app/m.py\n");
+        assert_eq!(repo.git(&["diff", "--name-only"]), "");
+    }
+}
+
+#[test]
 fn staged_fix_leaves_files_with_unstaged_changes_alone() {
     let repo = fix_repo();
     let staged = "import os\nfrom app.shim import Engine\n";
