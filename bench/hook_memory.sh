@@ -74,7 +74,7 @@ measure() {
     local rss wall
     rss=$(grep 'Maximum resident set size' "$work/stderr-$name" | awk '{print $NF}')
     wall=$(grep 'Elapsed (wall clock)' "$work/stderr-$name" | awk '{print $NF}')
-    printf "%-6s %-9s %10d %12s %10.1f %8s\n" "$shape" "$name" "$bytes" "$rss" "$(echo "$rss / ($bytes / 1024)" | bc -l)" "$wall"
+    printf "%-6s %-9s %10d %12s %10.1f %8s\n" "$shape" "$name" "$bytes" "$rss" "$(awk -v r="$rss" -v b="$bytes" 'BEGIN { print r / (b / 1024) }')" "$wall"
 }
 
 printf "%-6s %-9s %10s %12s %10s %8s\n" shape case file_bytes max_rss_kb rss/size wall
