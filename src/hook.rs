@@ -132,26 +132,21 @@ pub fn check_changes(
         );
     }
     let opened = git::open(cwd)?;
-    let (repo, cli) = match opened {
-        git::Opened::Lib(repo) => (Some(repo), None),
-        git::Opened::Cli(cli) => (None, Some(cli)),
-    };
-    let workdir = match (&repo, &cli) {
-        (Some(repo), _) => git::workdir(repo)?,
-        (None, Some(cli)) => cli.workdir.clone(),
-        (None, None) => return Err("no repository".to_string()),
+    let workdir = match &opened {
+        git::Opened::Lib(repo) => git::workdir(repo)?,
+        git::Opened::Cli(cli) => cli.workdir.clone(),
     };
     let mut report = CheckReport::default();
-    let mut collected = {
-        let backend = match (&repo, &cli) {
-            (Some(repo), _) => Backend::Lib(repo),
-            (None, Some(cli)) => Backend::Cli(cli),
-            (None, None) => return Err("no repository".to_string()),
-        };
-        collect(&backend, &workdir, cwd, target, options, &mut report)?
+    let backend = match &opened {
+        git::Opened::Lib(repo) => Backend::Lib(repo),
+        git::Opened::Cli(cli) => Backend::Cli(cli),
+    };
+    let mut collected = collect(&backend, &workdir, cwd, target, options, &mut report)?;
+    let (repo_handle, cli) = match opened {
+        git::Opened::Lib(repo) => (Some(Arc::new(Mutex::new(repo))), None),
+        git::Opened::Cli(cli) => (None, Some(cli)),
     };
     let staged_entries = std::mem::take(&mut collected.staged);
-    let repo_handle = repo.map(|r| Arc::new(Mutex::new(r)));
     // Module lookups read the index in staged mode through libgit2; elsewhere (and in
     // repositories only the git CLI can read) they read the working tree.
     let module_files: Option<Arc<dyn ModuleFiles>> = match (target, &repo_handle) {
@@ -198,15 +193,15 @@ pub fn check_changes(
     }
     out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     if !writes.is_empty() {
-        match (&repo_handle, &cli) {
+        if let Some(handle) = &repo_handle {
             // libgit2 cannot write split or sparse indexes: `git add` can.
-            (Some(handle), _) => stage_fixes(handle, &writes).or_else(|e| {
+            stage_fixes(handle, &writes).or_else(|e| {
                 git::CliRepo::discover(&workdir)
                     .and_then(|cli| cli.stage_fixes(&writes))
                     .map_err(|cli_error| format!("{e}; with the git CLI: {cli_error}"))
-            })?,
-            (None, Some(cli)) => cli.stage_fixes(&writes)?,
-            (None, None) => {}
+            })?;
+        } else if let Some(cli) = &cli {
+            cli.stage_fixes(&writes)?;
         }
     }
     Ok(out)
