@@ -26,6 +26,7 @@ const STAT_LEN: usize = 40;
 const FLAG_EXTENDED: u16 = 0x4000;
 const XFLAG_INTENT_TO_ADD: u16 = 0x2000;
 const XFLAG_SKIP_WORKTREE: u16 = 0x4000;
+const MAX_BITMAP_BITS: usize = 1 << 25;
 /// The mode of a sparse directory entry (`sdir`).
 pub const MODE_SPARSE_DIR: u32 = 0o040000;
 
@@ -525,6 +526,11 @@ fn parse_link(data: &[u8]) -> Result<Link, IndexError> {
 /// and how many literal words come after those (bits 33–63).
 fn ewah_bits(r: &mut Reader<'_>) -> Result<Vec<usize>, IndexError> {
     let bit_size = r.u32("ewah bit count")? as usize;
+    // One bit per shared index entry; the largest indexes known hold a few million
+    // entries. The cap keeps a corrupt count from allocating gigabytes.
+    if bit_size > MAX_BITMAP_BITS {
+        return Err(malformed(format!("ewah: {bit_size} bits is implausible")));
+    }
     let words = r.u32("ewah word count")? as usize;
     let raw = r.take(
         words
@@ -853,6 +859,22 @@ mod tests {
         assert_same_as_git_ls_files(d, &index);
         let paths: Vec<&[u8]> = index.entries.iter().map(|e| index.path(e)).collect();
         assert!(paths.contains(&&b"a/aa.py"[..]) && !paths.contains(&&b"b/y.py"[..]));
+        // Truncated or flipped bytes of the split file: errors, never panics.
+        let shared_index = read_one(&shared[0].path(), false).expect("shared index");
+        for len in 0..bytes.len() {
+            let _ = parse(&bytes[..len]);
+        }
+        for pos in 0..bytes.len() {
+            for byte in [0x00, 0xff, 0x7f, 0x80] {
+                let mut bad = bytes.clone();
+                bad[pos] = byte;
+                if let Ok(split) = parse(&bad) {
+                    if split.link.is_some() {
+                        let _ = merge_split(&shared_index, &split);
+                    }
+                }
+            }
+        }
         // Without its shared index the split file is an error, not a guess.
         let err = read_file(&d.join(".git/index"), d).map(|i| i.version);
         assert!(matches!(err, Err(IndexError::Io(_))), "{err:?}");
