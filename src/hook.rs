@@ -12,7 +12,7 @@ use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
 use rayon::prelude::*;
 
 use crate::check::{CheckReport, FileReport};
-use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
+use crate::config::{self, ConfigError, Settings, SettingsStore, CONFIG_FILES};
 use crate::fix::fix_text;
 use crate::git::{self, IndexFiles};
 use crate::git_index::{self, IndexError};
@@ -70,6 +70,39 @@ pub fn pre_commit_mode(var: impl Fn(&str) -> Option<String>) -> PreCommitMode {
         return PreCommitMode::Staged;
     }
     PreCommitMode::Files
+}
+
+/// The files `hook --pre-commit` checks whole ([`PreCommitMode::Files`]): the named
+/// Python files that exist and that neither the config (`project.exclude`, found from
+/// each file, or `config` for all) nor the default excludes leave out, as `check DIR`
+/// and the staged check would (ruff's pre-commit hook passes `--force-exclude` for the
+/// same reason). Named config files are dropped: discovery finds them.
+pub fn pre_commit_files(paths: &[PathBuf], config: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    let store = match config {
+        Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
+        None => SettingsStore::discover(Path::new(".")),
+    };
+    Ok(paths
+        .iter()
+        .filter(|p| {
+            let abs = config::normalize(p);
+            crate::walk::is_python_file(p)
+                && p.is_file()
+                && !default_excluded(p)
+                && !store.for_file(&abs).is_ok_and(|s| s.is_excluded(&abs))
+        })
+        .cloned()
+        .collect())
+}
+
+/// A path through a directory every walk skips (`.git`, `.venv`, `node_modules`, ...);
+/// `path` is relative to the work tree root, so the root's own location does not count.
+fn default_excluded(path: &Path) -> bool {
+    path.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -488,11 +521,7 @@ fn collect(
         if !(is_python || (is_config && configs_from_git)) {
             continue;
         }
-        if rel.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
-        }) {
+        if default_excluded(rel) {
             continue;
         }
         if !options.paths.is_empty()

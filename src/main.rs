@@ -274,37 +274,14 @@ fn run_hook(hook: HookArgs) -> Result<ExitCode, String> {
         PreCommitMode::Range { from, to } => args.range = Some((from, to)),
         PreCommitMode::Staged => args.staged = true,
         PreCommitMode::Files => {
-            // pre-commit also names config files (the hook's `files` pattern); they
-            // are found by discovery. No Python file named: nothing to check (an empty
-            // list would mean the current directory).
-            // Files the config excludes stay out, as they do from `check DIR` and
-            // from the staged check (ruff's pre-commit hook passes --force-exclude).
-            let store = match &args.config {
-                Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
-                None => SettingsStore::discover(&cwd_or_err()?),
-            };
-            args.paths.retain(|p| {
-                let abs = ssotlint::config::normalize(p);
-                let default_excluded = abs.components().any(|c| {
-                    c.as_os_str()
-                        .to_str()
-                        .is_some_and(|s| ssotlint::walk::DEFAULT_EXCLUDES.contains(&s))
-                });
-                ssotlint::walk::is_python_file(p)
-                    && p.is_file()
-                    && !default_excluded
-                    && !store.for_file(&abs).is_ok_and(|s| s.is_excluded(&abs))
-            });
+            args.paths = ssotlint::hook::pre_commit_files(&args.paths, args.config.as_deref())?;
+            // No Python file named: nothing to check (no paths would mean `.`).
             if args.paths.is_empty() {
                 return Ok(ExitCode::SUCCESS);
             }
         }
     }
     run_check(args)
-}
-
-fn cwd_or_err() -> Result<PathBuf, String> {
-    std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))
 }
 
 fn install_hook(force: bool) -> Result<ExitCode, String> {
