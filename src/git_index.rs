@@ -165,6 +165,23 @@ impl Index {
         Ok(out)
     }
 
+    /// Whether `rel` (a file or directory path, no trailing `/`) is, or lies inside, a
+    /// sparse directory entry. Nothing sorts between a sparse directory `d/` and the
+    /// paths below it (it has no entries of its own), so the last entry at or before
+    /// `rel/` is the only candidate.
+    pub fn in_sparse_dir(&self, rel: &[u8]) -> bool {
+        if !self.sparse {
+            return false;
+        }
+        let key = [rel, b"/"].concat();
+        let at = self
+            .entries
+            .partition_point(|e| self.path(e) <= key.as_slice());
+        at.checked_sub(1)
+            .and_then(|i| self.entries.get(i))
+            .is_some_and(|e| e.mode == MODE_SPARSE_DIR && key.starts_with(self.path(e)))
+    }
+
     /// An empty index of the same version and cache tree, to rebuild entries into.
     pub fn emptied(&self) -> Index {
         Index {

@@ -783,15 +783,15 @@ fn staged_diff<'r>(
     diff_options: &mut DiffOptions,
 ) -> Result<(Option<git2::Diff<'r>>, git_index::Index), String> {
     let path = git::index_path(repo, cwd);
-    let parsed = match git_index::read_file(&path, repo.path()) {
-        Ok(index) if !index.has_conflicts() => index.expand_sparse(repo)?,
+    let mut parsed = match git_index::read_file(&path, repo.path()) {
+        Ok(index) if !index.has_conflicts() => index,
         Ok(_) | Err(IndexError::Unsupported(_)) => {
             return libgit2_staged_diff(repo, head, diff_options)
         }
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     let mut changed = Vec::new();
-    compare_index(
+    let compared = compare_index(
         repo,
         head,
         &parsed,
@@ -799,7 +799,25 @@ fn staged_diff<'r>(
         b"",
         parsed.cache_tree.as_ref(),
         &mut changed,
-    )?;
+    );
+    match compared {
+        // Sparse directories are normally HEAD's trees (their cache-tree nodes are
+        // valid and skipped); one that is not is expanded, and the walk redone.
+        Err(e) if e == SPARSE_DIR_CHANGED => {
+            parsed = parsed.expand_sparse(repo)?;
+            changed.clear();
+            compare_index(
+                repo,
+                head,
+                &parsed,
+                0..parsed.entries.len(),
+                b"",
+                parsed.cache_tree.as_ref(),
+                &mut changed,
+            )?;
+        }
+        other => other?,
+    }
     if changed.is_empty() {
         return Ok((None, parsed));
     }
@@ -830,6 +848,9 @@ fn staged_diff<'r>(
         .map_err(|e| git_error("cannot diff HEAD against the index", e))?;
     Ok((Some(diff), parsed))
 }
+
+/// [`compare_index`] met a sparse directory whose tree is not `HEAD`'s.
+const SPARSE_DIR_CHANGED: &str = "a sparse directory differs from HEAD; expand it";
 
 fn in_memory_entry(path: &[u8], entry: &git_index::Entry) -> git2::IndexEntry {
     let zero = git2::IndexTime::new(0, 0);
@@ -923,6 +944,15 @@ fn compare_index(
                 )?;
                 seen.insert(name);
                 i += len;
+            }
+            // A sparse index's directory entry (the only entry of its range): equal to
+            // HEAD's tree, nothing below changed; else the caller expands and retries.
+            None if entry.mode == git_index::MODE_SPARSE_DIR && new.len() == 1 => {
+                return if old.is_some_and(|t| t.id() == entry.oid) {
+                    Ok(())
+                } else {
+                    Err(SPARSE_DIR_CHANGED.to_string())
+                };
             }
             // Not recorded by `git commit`: as if absent (the tree side reports it).
             None if entry.intent_to_add => i += 1,

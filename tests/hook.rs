@@ -785,6 +785,19 @@ fn sparse_index_is_read_with_its_directory_entries() {
         .git(&["ls-files", "--sparse"])
         .lines()
         .any(|l| l == "lib/"));
+    // Module lookups see inside the collapsed `lib/` (not on disk either).
+    assert!(!repo.root.join("lib").exists());
+    repo.write(
+        "app/m.py",
+        &format!("import os\n{BAD}import lib.deep.l\nimport lib.deep.nothere\n"),
+    );
+    repo.git(&["add", "app/m.py"]);
+    let missing = "app/m.py:4:8: SSOT005 first-party module `lib.deep.nothere` is imported but no file provides it";
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/m.py", 2), missing.to_string()],
+        1,
+    );
     repo.write("app/m.py", &format!("import os\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
@@ -794,6 +807,23 @@ fn sparse_index_is_read_with_its_directory_entries() {
     };
     assert_eq!(blocked.status.code(), Some(1));
     assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 2)], 1));
+}
+
+#[test]
+fn sparse_directory_that_differs_from_head_is_expanded() {
+    let repo = Repo::with_app();
+    repo.write("lib/m.py", "m = 1\n");
+    repo.commit_all("lib");
+    repo.write("lib/m.py", &format!("m = 1\n{BAD}"));
+    repo.commit_all("lib changed");
+    repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "app"]);
+    // The index keeps the new `lib/` tree, HEAD goes back to the old one.
+    repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    assert!(repo
+        .git(&["ls-files", "--sparse"])
+        .lines()
+        .any(|l| l == "lib/"));
+    assert_reports(&repo.run(&["hook"]), &[legacy("lib/m.py", 2)], 1);
 }
 
 #[test]
