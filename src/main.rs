@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use ssotlint::check::{check_paths, check_paths_with, CheckReport, FileReport};
 use ssotlint::config::{ConfigArg, Overrides, CONFIG_FILES};
 use ssotlint::fixer::{fix_paths, unified_diff, FixMode};
-use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
+use ssotlint::hook::{check_changes, ChangeOptions, Installed, PreCommitMode, Target};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
@@ -42,7 +42,7 @@ enum Command {
         markdown: bool,
     },
     /// Check only what is staged for commit (same as `check --staged`).
-    Hook(CheckArgs),
+    Hook(HookArgs),
     /// Install the pre-commit hook where git runs hooks (`core.hooksPath` honoured).
     InstallHook {
         /// Replace a hook ssotlint did not write; it is kept as `pre-commit.local` and
@@ -56,6 +56,17 @@ enum Command {
     Baseline(ssotlint::report::cli::BaselineArgs),
     /// Run the language server (LSP over stdin/stdout).
     Server,
+}
+
+#[derive(Args)]
+struct HookArgs {
+    #[command(flatten)]
+    check: CheckArgs,
+    /// Run as a pre-commit framework hook (`pass_filenames: true`): a `git commit`
+    /// checks the named files' staged added lines, `--from-ref/--to-ref` what the range
+    /// adds, `--all-files`/`--files` the named files whole.
+    #[arg(long)]
+    pre_commit: bool,
 }
 
 #[derive(Args)]
@@ -101,6 +112,9 @@ struct CheckArgs {
     /// Only lines changed since REV (its merge base with HEAD), for CI on pull requests.
     #[arg(long, value_name = "REV")]
     diff_base: Option<String>,
+    /// `hook --pre-commit` with pre-commit's `--from-ref/--to-ref`: (FROM, TO).
+    #[arg(skip)]
+    range: Option<(String, String)>,
     /// With `--staged`/`--diff-base`: keep diagnostics on unchanged lines of changed files.
     #[arg(long)]
     all_lines: bool,
@@ -158,10 +172,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
         Command::Rules { markdown } => list_rules(markdown),
-        Command::Hook(mut args) => {
-            args.staged = true;
-            run_check(args)
-        }
+        Command::Hook(args) => run_hook(args),
         Command::InstallHook { force } => install_hook(force),
         Command::Report(args) => ssotlint::report::cli::run_report(args),
         Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
@@ -225,7 +236,7 @@ fn run_check_once(args: &CheckArgs) -> Result<ExitCode, String> {
         extend_select: validate_codes(&args.extend_select, "--extend-select")?,
         extend_ignore,
     };
-    if args.staged || args.diff_base.is_some() {
+    if args.staged || args.diff_base.is_some() || args.range.is_some() {
         if !store.overrides().is_empty() {
             return Err("--config KEY=VALUE, --exclude and --extend-exclude do not apply to --staged/--diff-base (staged configs are read from the index)".to_string());
         }
@@ -303,9 +314,13 @@ fn run_changes(
     lint: LintOptions,
     config: Option<PathBuf>,
 ) -> Result<ExitCode, String> {
-    let target = match &args.diff_base {
-        Some(rev) => Target::Since(rev.clone()),
-        None => Target::Staged,
+    let target = match (&args.diff_base, &args.range) {
+        (_, Some((from, to))) => Target::Range {
+            from: from.clone(),
+            to: to.clone(),
+        },
+        (Some(rev), None) => Target::Since(rev.clone()),
+        (None, None) => Target::Staged,
     };
     let options = ChangeOptions {
         all_lines: args.all_lines,
@@ -335,6 +350,29 @@ fn run_changes(
         );
     }
     Ok(code)
+}
+
+/// `hook`: the staged changes; with `--pre-commit`, what pre-commit asked for (see
+/// [`ssotlint::hook::pre_commit_mode`]).
+fn run_hook(hook: HookArgs) -> Result<ExitCode, String> {
+    let mut args = hook.check;
+    if !hook.pre_commit {
+        args.staged = true;
+        return run_check(args);
+    }
+    match ssotlint::hook::pre_commit_mode(|name| std::env::var(name).ok()) {
+        PreCommitMode::Range { from, to } => args.range = Some((from, to)),
+        PreCommitMode::Staged => args.staged = true,
+        PreCommitMode::Files => {
+            let (config_file, _) = config_args(&args)?;
+            args.paths = ssotlint::hook::pre_commit_files(&args.paths, config_file.as_deref())?;
+            // No Python file named: nothing to check (no paths would mean `.`).
+            if args.paths.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+    run_check(args)
 }
 
 fn install_hook(force: bool) -> Result<ExitCode, String> {
