@@ -264,44 +264,49 @@ struct Line {
     colon_last: bool,
 }
 
-/// Blank the bodies of `lines[a..b]` that hold no needle; recurse into kept ones.
+/// Blank the bodies of `lines[a..b]` that hold no needle, then those inside the kept
+/// ones (ranges wait on an explicit stack: nesting is the user's); `blanks` ends sorted.
 fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize, usize)>) {
-    let mut i = a;
-    while i < b {
-        let first = i;
-        let mut k = i;
-        while k < b && lines[k].kind == Kind::Decorator {
-            k += 1;
-        }
-        if k >= b {
-            break;
-        }
-        let header = &lines[k];
-        let body = k + 1;
-        if matches!(header.kind, Kind::Def | Kind::Class)
-            && header.colon_last
-            && header.indent == lines[first].indent
-            && body < b
-            && lines[body].indent > header.indent
-        {
-            let mut end = body;
-            while end < b && lines[end].indent > header.indent {
-                end += 1;
+    let mut ranges = vec![(a, b)];
+    while let Some((a, b)) = ranges.pop() {
+        let mut i = a;
+        while i < b {
+            let first = i;
+            let mut k = i;
+            while k < b && lines[k].kind == Kind::Decorator {
+                k += 1;
             }
-            let last = &lines[end - 1];
-            let first_line = &lines[body];
-            if !hits.any_within(lines[first].start, last.end)
-                && first_line.first_break - first_line.start >= 3
+            if k >= b {
+                break;
+            }
+            let header = &lines[k];
+            let body = k + 1;
+            if matches!(header.kind, Kind::Def | Kind::Class)
+                && header.colon_last
+                && header.indent == lines[first].indent
+                && body < b
+                && lines[body].indent > header.indent
             {
-                blanks.push((first_line.start, last.end));
-            } else {
-                plan(lines, body, end, hits, blanks);
+                let mut end = body;
+                while end < b && lines[end].indent > header.indent {
+                    end += 1;
+                }
+                let last = &lines[end - 1];
+                let first_line = &lines[body];
+                if !hits.any_within(lines[first].start, last.end)
+                    && first_line.first_break - first_line.start >= 3
+                {
+                    blanks.push((first_line.start, last.end));
+                } else {
+                    ranges.push((body, end));
+                }
+                i = end;
+                continue;
             }
-            i = end;
-            continue;
+            i = k + 1;
         }
-        i = k + 1;
     }
+    blanks.sort_unstable();
 }
 
 /// Split `b` into logical lines; `None` when the text is not lexically sound Python (or
@@ -534,8 +539,20 @@ fn string_prefix(word: &[u8], next: Option<&u8>) -> Option<bool> {
     Some(formatted)
 }
 
+/// How deep f-strings may nest before the scanner gives up on a file (CPython stops at
+/// 150): the scanner recurses per level, and the depth is the user's.
+const MAX_FSTRING_NESTING: usize = 150;
+
 /// Lex a string literal whose opening quote is at `i`; returns the index after it.
 fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
+    nested_string(b, i, formatted, 0)
+}
+
+/// [`string`] inside `depth` replacement fields.
+fn nested_string(b: &[u8], i: usize, formatted: bool, depth: usize) -> Option<usize> {
+    if depth > MAX_FSTRING_NESTING {
+        return None;
+    }
     let n = b.len();
     let q = b[i];
     let triple = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
@@ -564,7 +581,7 @@ fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
             if b.get(j + 1) == Some(&b'{') {
                 j += 2;
             } else {
-                j = interpolation(b, j + 1, q, triple)?;
+                j = interpolation(b, j + 1, q, triple, depth + 1)?;
             }
         } else {
             j += 1;
@@ -576,13 +593,19 @@ fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
 /// Lex an f-string replacement field from just after its `{`; returns the index after
 /// its closing `}`. Handles nested brackets, strings (any quotes, as Python 3.12 does),
 /// comments, and a format spec with nested fields.
-fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usize> {
+fn interpolation(
+    b: &[u8],
+    mut i: usize,
+    quote: u8,
+    triple: bool,
+    depth: usize,
+) -> Option<usize> {
     let n = b.len();
     let mut brackets: Vec<u8> = Vec::new();
     while i < n {
         let c = b[i];
         match c {
-            b'\'' | b'"' => i = string(b, i, false)?,
+            b'\'' | b'"' => i = nested_string(b, i, false, depth)?,
             b'#' => i = line_break(b, i),
             b'(' | b'[' | b'{' => {
                 brackets.push(closer(c));
@@ -595,13 +618,13 @@ fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usiz
                 }
                 i += 1;
             }
-            b':' if brackets.is_empty() => return format_spec(b, i + 1, quote, triple),
+            b':' if brackets.is_empty() => return format_spec(b, i + 1, quote, triple, depth),
             b'\\' => i = continuation(b, i)?,
             _ if is_ident(c) => {
                 let word = word_at(b, i);
                 let after = i + word.len();
                 i = match string_prefix(word, b.get(after)) {
-                    Some(formatted) => string(b, after, formatted)?,
+                    Some(formatted) => nested_string(b, after, formatted, depth)?,
                     None => after,
                 };
             }
@@ -612,11 +635,17 @@ fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usiz
 }
 
 /// A format spec (`:>10`, `:{width}`) up to and past the field's closing `}`.
-fn format_spec(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usize> {
+fn format_spec(
+    b: &[u8],
+    mut i: usize,
+    quote: u8,
+    triple: bool,
+    depth: usize,
+) -> Option<usize> {
     while i < b.len() {
         match b[i] {
             b'}' => return Some(i + 1),
-            b'{' => i = interpolation(b, i + 1, quote, triple)?,
+            b'{' => i = interpolation(b, i + 1, quote, triple, depth + 1)?,
             b'\\' => i += 2,
             b'\n' | b'\r' if !triple => return None,
             c if c == quote => return None,
