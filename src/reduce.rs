@@ -309,6 +309,64 @@ fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize
     blanks.sort_unstable();
 }
 
+/// Would CPython reject `text` with a `TabError` (tabs and spaces mixed so that the
+/// indentation's meaning depends on the tab size)? tree-sitter accepts such text, so
+/// `--fix` asks here before touching a file. CPython's rule: each logical line's
+/// indentation, measured with tabs to multiples of 8 and with tabs as 1, must compare
+/// the same way with the open levels under both measures. Conservative: a text with a
+/// tab in its indentation that this lexer cannot follow counts as one.
+pub(crate) fn has_tab_error(text: &str) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\t', b).is_none() {
+        return false;
+    }
+    let mut levels: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut i = usize::from(b.starts_with(&[0xEF, 0xBB, 0xBF])) * 3;
+    while i < b.len() {
+        let (mut col, mut alt) = (0u32, 0u32);
+        while let Some(&c) = b.get(i) {
+            match c {
+                b' ' => (col, alt) = (col + 1, alt + 1),
+                b'\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
+                0x0c => (col, alt) = (0, 0),
+                _ => break,
+            }
+            i += 1;
+        }
+        match b.get(i) {
+            None => break,
+            Some(b'\n' | b'\r' | b'#') => {
+                i = line_break(b, i) + 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let (top, top_alt) = levels.last().copied().unwrap_or((0, 0));
+        if col == top {
+            if alt != top_alt {
+                return true;
+            }
+        } else if col > top {
+            if alt <= top_alt {
+                return true;
+            }
+            levels.push((col, alt));
+        } else {
+            while levels.len() > 1 && levels.last().is_some_and(|&(c, _)| c > col) {
+                levels.pop();
+            }
+            if levels.last().is_some_and(|&(c, a)| c == col && a != alt) {
+                return true;
+            }
+        }
+        match scan_logical(b, i) {
+            Some((end, _, _)) => i = end + 1,
+            None => return true,
+        }
+    }
+    false
+}
+
 /// Split `b` into logical lines; `None` when the text is not lexically sound Python (or
 /// uses what the scanner leaves alone).
 fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {

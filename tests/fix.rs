@@ -353,7 +353,9 @@ patch('pkg.old.UserExecutionEngine')
 patch(r\"pkg.legacy.helper\")
 patch(u'''pkg.legacy''')
 ";
-    let fixed = p.fix("pkg/t.py", text, false);
+    // A rewritten string patches something else: unsafe, plain `--fix` leaves it.
+    assert_eq!(p.fix("pkg/t.py", text, false), text);
+    let fixed = p.fix("pkg/t.py", text, true);
     assert_eq!(
         fixed,
         "\
@@ -541,6 +543,89 @@ from pkg.modern.mod.sub import thing as t
 import pkg.modern.mod as L
 from pkg.modern import mod as legacy
 import pkg.legacy
+"
+    );
+}
+
+/// CPython's verdict on `text`: `None` when it compiles, else the exception's class name.
+fn cpython_error(path: &Path) -> Option<String> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys\nf = sys.argv[1]\ntry:\n    compile(open(f, encoding='utf-8').read(), f, 'exec')\nexcept SyntaxError as e:\n    print(type(e).__name__)",
+        )
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let name = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    (!name.is_empty()).then_some(name)
+}
+
+#[test]
+fn tab_error_file_is_not_touched() {
+    let p = Project::new();
+    // The body's second line: 8 spaces after a tab-indented line. Same column with tabs
+    // of 8, another with tabs of 1: CPython's TabError, which tree-sitter accepts.
+    let text = "from typing import Mapping\nif True:\n\tx = 1\n        y = 2\n";
+    p.write("pkg/a.py", text);
+    assert_eq!(cpython_error(&p.path("pkg/a.py")).as_deref(), Some("TabError"));
+    let (stdout, _, code) = p.run(&["check", "--fix", "--output-format", "concise", "pkg/a.py"]);
+    assert_eq!(
+        stdout,
+        "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFixed 0, 1 left\n"
+    );
+    assert_eq!(code, 1);
+    assert_eq!(p.read("pkg/a.py"), text);
+    // Tabs used consistently are fine: CPython compiles it and the fix applies.
+    let consistent = "from typing import Mapping\nif True:\n\tx = 1\n\ty = 2\n";
+    p.write("pkg/b.py", consistent);
+    assert_eq!(cpython_error(&p.path("pkg/b.py")), None);
+    assert_eq!(
+        p.fix("pkg/b.py", consistent, false),
+        "from collections.abc import Mapping\nif True:\n\tx = 1\n\ty = 2\n"
+    );
+}
+
+#[test]
+fn one_name_strings_are_paths_only_where_imported_or_patched() {
+    let p = Project::new();
+    fs::write(
+        p.path("ssotlint.toml"),
+        "[legacy-modules]\n\"imp\" = \"importlib\"\n",
+    )
+    .unwrap();
+    let text = "\
+x = d['imp']
+print(\"imp\")
+m = importlib.import_module('imp')
+n = __import__(\"imp\")
+with mock.patch('imp'):
+    pass
+y = f('imp')
+";
+    p.write("pkg/a.py", text);
+    let (stdout, _, code) = p.run(&["check", "--output-format", "concise", "pkg/a.py"]);
+    assert_eq!(
+        stdout,
+        "\
+pkg/a.py:3:29: SSOT004 string names legacy path `imp`; use `importlib`
+pkg/a.py:4:16: SSOT004 string names legacy path `imp`; use `importlib`
+pkg/a.py:5:17: SSOT004 string names legacy path `imp`; use `importlib`
+Found 3 diagnostics in 1 file (1 checked).
+"
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        p.fix("pkg/a.py", text, true),
+        "\
+x = d['imp']
+print(\"imp\")
+m = importlib.import_module('importlib')
+n = __import__(\"importlib\")
+with mock.patch('importlib'):
+    pass
+y = f('imp')
 "
     );
 }

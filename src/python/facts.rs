@@ -119,6 +119,9 @@ pub struct StringLiteral {
     pub content_range: TextRange,
     /// The literal with prefix and quotes.
     pub range: TextRange,
+    /// The first argument of a call of `import_module`, `__import__` or `patch` (any
+    /// object's: `mock.patch`, `mocker.patch`): there even one name is a module path.
+    pub import_argument: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -613,8 +616,31 @@ impl<'a> Walker<'a> {
                 value: value.to_string(),
                 content_range,
                 range: node.byte_range(),
+                import_argument: self.is_import_argument(node),
             });
         }
+    }
+}
+
+impl Walker<'_> {
+    /// `node` is the first argument of `import_module(…)`, `__import__(…)` or `patch(…)`.
+    fn is_import_argument(&self, node: Node) -> bool {
+        let Some(arguments) = node.parent().filter(|p| p.kind() == "argument_list") else {
+            return false;
+        };
+        if arguments.named_child(0).map(|c| c.id()) != Some(node.id()) {
+            return false;
+        }
+        let Some(function) = arguments
+            .parent()
+            .filter(|c| c.kind() == "call")
+            .and_then(|c| c.child_by_field_name("function"))
+        else {
+            return false;
+        };
+        let callee = self.text_of(function);
+        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+        matches!(last, "import_module" | "__import__" | "patch")
     }
 }
 
