@@ -349,6 +349,25 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// The modules a fix would rewrite `old` through when the `[legacy-modules]` moves
+/// lead back to a legacy module already passed (`a → b → a`, `a → a`, `a → a.sub`).
+fn legacy_cycle(settings: &Settings, old: &str) -> Option<Vec<String>> {
+    let mut passed: Vec<&str> = Vec::new();
+    let mut chain = vec![old.to_string()];
+    let mut module = old.to_string();
+    // Each step passes a distinct entry, so a chain ends within as many steps as entries.
+    for _ in 0..=settings.legacy_modules.len() {
+        let (from, to) = settings.legacy_module_for(&module)?;
+        if passed.contains(&from) {
+            return Some(chain);
+        }
+        passed.push(from);
+        module = crate::rules::imports::moved(&module, from, to);
+        chain.push(module.clone());
+    }
+    Some(chain)
+}
+
 struct Resolver<'a> {
     path: &'a Path,
     text: &'a str,
@@ -491,6 +510,18 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
         settings
             .legacy_modules
             .push((old.get_ref().clone(), new.get_ref().clone()));
+    }
+    for old in raw.legacy_modules.keys() {
+        if let Some(cycle) = legacy_cycle(&settings, old.get_ref()) {
+            return r.error(
+                old.span(),
+                format!(
+                    "key `legacy-modules.\"{}\"`: the moves go round in a cycle ({}); fixes would never settle",
+                    old.get_ref(),
+                    cycle.join(" → ")
+                ),
+            );
+        }
     }
 
     if let Some(scope) = &raw.singletons.scope {

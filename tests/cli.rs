@@ -414,3 +414,39 @@ fn files_outside_the_source_roots_are_not_judged_for_first_party_imports() {
         "app/use.py:1:8: SSOT005 first-party module `app.missing` is imported but no file provides it\n"
     );
 }
+
+#[test]
+fn legacy_module_cycles_are_config_errors() {
+    let cases = [
+        (
+            "[legacy-modules]\n\"a\" = \"b\"\n\"b\" = \"a\"\n",
+            "error: <root>/ssotlint.toml:2: key `legacy-modules.\"a\"`: the moves go round in a cycle (a → b → a); fixes would never settle\n",
+        ),
+        (
+            "[legacy-modules]\n\"x\" = \"y\"\n\"a\" = \"b\"\n\"b\" = \"c\"\n\"c\" = \"a\"\n",
+            "error: <root>/ssotlint.toml:3: key `legacy-modules.\"a\"`: the moves go round in a cycle (a → b → c → a); fixes would never settle\n",
+        ),
+        (
+            "[legacy-modules]\n\"a.b\" = \"a.b\"\n",
+            "error: <root>/ssotlint.toml:2: key `legacy-modules.\"a.b\"`: the moves go round in a cycle (a.b → a.b); fixes would never settle\n",
+        ),
+        (
+            "[legacy-modules]\n\"a\" = \"a.compat\"\n",
+            "error: <root>/ssotlint.toml:2: key `legacy-modules.\"a\"`: the moves go round in a cycle (a → a.compat); fixes would never settle\n",
+        ),
+    ];
+    for (config, expected) in cases {
+        let (code, err) = config_error(config);
+        assert_eq!(code, Some(2), "{config}");
+        assert_eq!(err, expected);
+    }
+    // A chain that ends is fine: `a → b → c`, and `b.x` moving back under `a` ends at `b`.
+    let dir = project();
+    write(
+        &dir.path().join("ssotlint.toml"),
+        "[legacy-modules]\n\"a\" = \"b\"\n\"b\" = \"c\"\n\"b.x\" = \"a\"\n",
+    );
+    let out = ssotlint(dir.path(), &["check", "--output-format", "concise", "-q"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
