@@ -651,13 +651,7 @@ fn nested_string(b: &[u8], i: usize, formatted: bool, depth: usize) -> Option<us
 /// Lex an f-string replacement field from just after its `{`; returns the index after
 /// its closing `}`. Handles nested brackets, strings (any quotes, as Python 3.12 does),
 /// comments, and a format spec with nested fields.
-fn interpolation(
-    b: &[u8],
-    mut i: usize,
-    quote: u8,
-    triple: bool,
-    depth: usize,
-) -> Option<usize> {
+fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool, depth: usize) -> Option<usize> {
     let n = b.len();
     let mut brackets: Vec<u8> = Vec::new();
     while i < n {
@@ -693,13 +687,7 @@ fn interpolation(
 }
 
 /// A format spec (`:>10`, `:{width}`) up to and past the field's closing `}`.
-fn format_spec(
-    b: &[u8],
-    mut i: usize,
-    quote: u8,
-    triple: bool,
-    depth: usize,
-) -> Option<usize> {
+fn format_spec(b: &[u8], mut i: usize, quote: u8, triple: bool, depth: usize) -> Option<usize> {
     while i < b.len() {
         match b[i] {
             b'}' => return Some(i + 1),

@@ -569,7 +569,10 @@ fn tab_error_file_is_not_touched() {
     // of 8, another with tabs of 1: CPython's TabError, which tree-sitter accepts.
     let text = "from typing import Mapping\nif True:\n\tx = 1\n        y = 2\n";
     p.write("pkg/a.py", text);
-    assert_eq!(cpython_error(&p.path("pkg/a.py")).as_deref(), Some("TabError"));
+    assert_eq!(
+        cpython_error(&p.path("pkg/a.py")).as_deref(),
+        Some("TabError")
+    );
     let (stdout, _, code) = p.run(&["check", "--fix", "--output-format", "concise", "pkg/a.py"]);
     assert_eq!(
         stdout,
@@ -628,4 +631,70 @@ with mock.patch('importlib'):
 y = f('imp')
 "
     );
+}
+
+#[test]
+fn no_write_through_a_symlink_leaving_the_project() {
+    let p = Project::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("x.py");
+    let text = "from typing import Mapping\n";
+    fs::write(&target, text).unwrap();
+    std::os::unix::fs::symlink(&target, p.path("pkg/link.py")).unwrap();
+    let (stdout, stderr, code) = p.run(&[
+        "check",
+        "--fix",
+        "--output-format",
+        "concise",
+        "pkg/link.py",
+    ]);
+    let shown = target.canonicalize().unwrap();
+    let root = p.dir.path().canonicalize().unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: pkg/link.py: resolves to {}, outside the project ({}); not fixed\n",
+            shown.display(),
+            root.display()
+        )
+    );
+    assert_eq!(stdout, "Fixed 0, 0 left\n");
+    assert_eq!(code, 0);
+    assert_eq!(fs::read_to_string(&target).unwrap(), text);
+    // A link to a file inside the project is fixed (the file it points to).
+    p.write("pkg/real.py", text);
+    std::os::unix::fs::symlink(p.path("pkg/real.py"), p.path("pkg/inner.py")).unwrap();
+    let (_, stderr, code) = p.run(&["check", "--fix", "pkg/inner.py"]);
+    assert_eq!((stderr.as_str(), code), ("", 0));
+    assert_eq!(
+        p.read("pkg/real.py"),
+        "from collections.abc import Mapping\n"
+    );
+}
+
+#[test]
+fn a_file_named_twice_is_checked_and_fixed_once() {
+    let p = Project::new();
+    let text = "from typing import Mapping\n";
+    p.write("pkg/a.py", text);
+    let (stdout, _, code) = p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "pkg/a.py",
+        "pkg/a.py",
+        "./pkg/a.py",
+        "pkg",
+    ]);
+    assert_eq!(
+        stdout,
+        "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (7 checked).\n"
+    );
+    assert_eq!(code, 1);
+    let (stdout, stderr, code) = p.run(&["check", "--fix", "pkg/a.py", "pkg/a.py", "./pkg/a.py"]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("Fixed 1, 0 left\n", "", 0)
+    );
+    assert_eq!(p.read("pkg/a.py"), "from collections.abc import Mapping\n");
 }

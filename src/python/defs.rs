@@ -404,9 +404,9 @@ impl Collector {
                 match stmt.kind() {
                     "expression_statement" => next.push(stmt),
                     "if_statement" => {
-                        let is_main = stmt.child_by_field_name("condition").is_some_and(|c| {
-                            is_main_guard(text.get(c.byte_range()).unwrap_or(""))
-                        });
+                        let is_main = stmt
+                            .child_by_field_name("condition")
+                            .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
                         if !is_main {
                             next.extend(nested_blocks(stmt));
                         }
