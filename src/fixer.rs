@@ -110,6 +110,12 @@ fn fix_file(
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if let Some(warning) = fs::metadata(path)
+        .ok()
+        .and_then(|m| settings.too_big(m.len()))
+    {
+        return Outcome::Skipped(format!("{}: {warning}", path.display()));
+    }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", path.display())),

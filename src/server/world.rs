@@ -66,6 +66,8 @@ pub struct World {
     pub pull_refresh: bool,
     /// Push diagnostics; off when the client pulls them (it would show both).
     pub push: bool,
+    /// Documents opened over `project.max-file-size`: not kept, their edits ignored.
+    pub too_big: std::collections::HashSet<Uri>,
 }
 
 impl World {
@@ -83,6 +85,7 @@ impl World {
             files,
             pull_refresh: false,
             push: true,
+            too_big: std::collections::HashSet::new(),
         }
     }
 
@@ -105,6 +108,14 @@ impl World {
                     LogLevel::Debug,
                     format!("open {} v{version}", path.display()),
                 );
+                if let Some(warning) = self.settings.too_big(text.len() as u64) {
+                    self.send(Out::Show(
+                        MessageType::WARNING,
+                        format!("ssotlint: {}: {warning}", path.display()),
+                    ));
+                    self.too_big.insert(uri);
+                    return;
+                }
                 self.docs.insert(uri, Document::new(path, version, text));
             }
             Msg::Change {
@@ -113,6 +124,9 @@ impl World {
                 changes,
             } => {
                 let encoding = self.encoding;
+                if self.too_big.contains(&uri) {
+                    return;
+                }
                 let Some(doc) = self.docs.get_mut(&uri) else {
                     self.log(
                         LogLevel::Error,
@@ -138,6 +152,7 @@ impl World {
                 }
             }
             Msg::Close { uri } => {
+                self.too_big.remove(&uri);
                 let closed = self.docs.remove(&uri);
                 let had = closed.is_some();
                 drop(closed);
