@@ -51,7 +51,9 @@ def main():
     with tempfile.TemporaryDirectory() as root:
         os.makedirs(os.path.join(root, "app"))
         with open(os.path.join(root, "ssotlint.toml"), "w") as f:
-            f.write('[canonical]\n"app.engine.Engine" = { legacy-modules = ["app.old"] }\n')
+            # The default max-file-size (4 MiB) would skip the document.
+            f.write('[project]\nmax-file-size = "1GiB"\n\n'
+                    '[canonical]\n"app.engine.Engine" = { legacy-modules = ["app.old"] }\n')
         for name in ("__init__.py", "engine.py", "old.py"):
             with open(os.path.join(root, "app", name), "w") as f:
                 f.write("class Engine:\n    pass\n" if name == "engine.py" else "")

@@ -68,6 +68,9 @@ pub struct World {
     pub push: bool,
     /// Documents opened over `project.max-file-size`: not kept, their edits ignored.
     pub too_big: std::collections::HashSet<Uri>,
+    /// A big document was opened: once linted, hand the memory of its first lint's
+    /// temporaries (a second copy of its facts) back to the system.
+    trim: bool,
 }
 
 impl World {
@@ -86,6 +89,7 @@ impl World {
             pull_refresh: false,
             push: true,
             too_big: std::collections::HashSet::new(),
+            trim: false,
         }
     }
 
@@ -97,6 +101,9 @@ impl World {
                 self.handle(msg);
             }
             self.publish_changed();
+            if std::mem::take(&mut self.trim) {
+                release_freed_memory();
+            }
         }
     }
 
@@ -116,6 +123,7 @@ impl World {
                     self.too_big.insert(uri);
                     return;
                 }
+                self.trim |= text.len() > 1 << 20;
                 self.docs.insert(uri, Document::new(path, version, text));
             }
             Msg::Change {
@@ -208,14 +216,22 @@ impl World {
         if doc.linted.is_none() {
             let module = crate::python::modules::module_of(&doc.path, &settings.src);
             doc.set_module(module.clone());
-            doc.linted = Some(lint_parsed(
+            let mut linted = lint_parsed(
                 &doc.path,
                 doc.source.clone(),
                 doc.facts(),
                 module,
                 &settings,
                 &options,
-            ));
+            );
+            // Code actions read only the comments (`# noqa` edits); the chunks keep the
+            // rest. A second copy of every fact was a large part of a big document's
+            // memory (issue 13).
+            linted.facts = crate::python::Facts {
+                comments: std::mem::take(&mut linted.facts.comments),
+                ..Default::default()
+            };
+            doc.linted = Some(linted);
         }
         Some(doc)
     }
