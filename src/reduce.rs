@@ -775,4 +775,26 @@ mod tests {
         let text = "def f(): pass\ndef g():\n    x\nclass C: y = 1\n";
         assert_eq!(reduce(text, &[]), text);
     }
+
+    /// Cases with CPython 3.11's verdict (`compile()` raising `TabError` or not).
+    #[test]
+    fn tab_errors_as_cpython_reports_them() {
+        let cases = [
+            ("if a:\n\tx = 1\n        y = 2\n", true),
+            ("if a:\n\tx = 1\n\ty = 2\n", false),
+            ("if a:\n        x = 1\n\ty = 2\n", true),
+            ("if a:\n    x = (1,\n\t\t2)\n    y = 3\n", false),
+            ("if a:\n    x = '''\n\tz\n'''\n    y = 3\n", false),
+            ("if a:\n  \tx = 1\n  \ty = 2\n", false),
+            ("if a:\n\t# c\n    x = 1\n", false),
+            ("if a:\n    if b:\n\tx = 1\n", true),
+            (
+                "if a:\n\tif b:\n\t\tx = 1\n\telse:\n\t        y = 2\n",
+                false,
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(has_tab_error(text), expected, "{text:?}");
+        }
+    }
 }
