@@ -154,6 +154,12 @@ fn check_file(
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if let Some(warning) = std::fs::metadata(path)
+        .ok()
+        .and_then(|m| settings.too_big(m.len()))
+    {
+        return Outcome::Skipped(format!("{}: {warning}", display_path(path)));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", display_path(path))),

@@ -67,6 +67,15 @@ pub struct RawProject {
     pub first_party: Option<Vec<String>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
+    pub max_file_size: Option<Spanned<RawSize>>,
+}
+
+/// A size in bytes, or as text with a unit (`"4MiB"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawSize {
+    Bytes(u64),
+    Text(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -197,7 +206,14 @@ pub struct Settings {
     pub report_weights: BTreeMap<String, f64>,
     /// First-party modules under `src`, looked up lazily.
     pub modules: ModuleIndex,
+    /// `project.max-file-size` in bytes; `None`: [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
 }
+
+/// Files above this size are skipped with a warning unless `project.max-file-size` says
+/// otherwise: large generated files (protobuf, vendored bundles) cost time and memory
+/// and hold no imports worth fixing.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 impl Settings {
     /// Defaults for a tree without a config file, rooted at `root`.
@@ -208,6 +224,12 @@ impl Settings {
             modules: ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles)),
             ..Settings::default()
         }
+    }
+
+    /// The warning for a file of `len` bytes over `project.max-file-size`, if it is.
+    pub fn too_big(&self, len: u64) -> Option<String> {
+        let max = self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        (len > max).then(|| format!("{len} bytes, over max-file-size ({max} bytes); skipped"))
     }
 
     /// Read modules from another source (e.g. the git index) instead of the disk.
@@ -357,6 +379,45 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// `"4MiB"`, `"500 KB"`, `"1048576"` → bytes (KB = 1000, KiB = 1024).
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits].parse().ok()?;
+    let unit: u64 = match text[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "mb" => 1000 * 1000,
+        "gb" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(unit)
+}
+
+/// The modules a fix would rewrite `old` through when the `[legacy-modules]` moves
+/// lead back to a legacy module already passed (`a → b → a`, `a → a`, `a → a.sub`).
+fn legacy_cycle(settings: &Settings, old: &str) -> Option<Vec<String>> {
+    let mut passed: Vec<&str> = Vec::new();
+    let mut chain = vec![old.to_string()];
+    let mut module = old.to_string();
+    // Each step passes a distinct entry, so a chain ends within as many steps as entries.
+    for _ in 0..=settings.legacy_modules.len() {
+        let (from, to) = settings.legacy_module_for(&module)?;
+        if passed.contains(&from) {
+            return Some(chain);
+        }
+        passed.push(from);
+        module = crate::rules::imports::moved(&module, from, to);
+        chain.push(module.clone());
+    }
+    Some(chain)
+}
+
 struct Resolver<'a> {
     path: &'a Path,
     text: &'a str,
@@ -461,6 +522,22 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
             .collect();
     }
     settings.first_party = raw.project.first_party.clone();
+    if let Some(size) = &raw.project.max_file_size {
+        settings.max_file_size = Some(match size.get_ref() {
+            RawSize::Bytes(n) => *n,
+            RawSize::Text(text) => match parse_size(text) {
+                Some(n) => n,
+                None => {
+                    return r.error(
+                        size.span(),
+                        format!(
+                            "key `project.max-file-size`: `{text}` is not a size (bytes, or a number with B, KB, MB, GB, KiB, MiB or GiB)"
+                        ),
+                    )
+                }
+            },
+        });
+    }
     settings.exclude = r.globs("project.exclude", &with_dir_variants(&raw.project.exclude))?;
 
     for (key, entry) in &raw.canonical {
@@ -499,6 +576,18 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
         settings
             .legacy_modules
             .push((old.get_ref().clone(), new.get_ref().clone()));
+    }
+    for old in raw.legacy_modules.keys() {
+        if let Some(cycle) = legacy_cycle(&settings, old.get_ref()) {
+            return r.error(
+                old.span(),
+                format!(
+                    "key `legacy-modules.\"{}\"`: the moves go round in a cycle ({}); fixes would never settle",
+                    old.get_ref(),
+                    cycle.join(" → ")
+                ),
+            );
+        }
     }
 
     if let Some(scope) = &raw.singletons.scope {

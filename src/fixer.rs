@@ -121,6 +121,12 @@ fn fix_file(
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if let Some(warning) = fs::metadata(path)
+        .ok()
+        .and_then(|m| settings.too_big(m.len()))
+    {
+        return Outcome::Skipped(format!("{}: {warning}", path.display()));
+    }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", path.display())),
@@ -152,6 +158,11 @@ fn fix_file(
         Some(rest) => (BOM, rest.to_string()),
         None => ("", text),
     };
+    if mode == FixMode::Write {
+        if let Some(warning) = outside_project(path, &settings.root) {
+            return Outcome::Skipped(warning);
+        }
+    }
     let absolute = crate::config::normalize(path);
     let outcome = fix_text(&absolute, body.clone(), &settings, options, unsafe_fixes);
     let changed = outcome.text != body;
@@ -211,6 +222,31 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// Why `path` must not be written: it resolves (through a symlink of its own or of a
+/// directory) to a file outside the project, that is outside both `root` (the config's
+/// directory) and the git work tree holding `path`. `--fix` on a link into another
+/// project or a system directory must not rewrite what lies there.
+fn outside_project(path: &Path, root: &Path) -> Option<String> {
+    let target = fs::canonicalize(path).ok()?;
+    let inside = |dir: &Path| fs::canonicalize(dir).is_ok_and(|dir| target.starts_with(dir));
+    if inside(root) {
+        return None;
+    }
+    let start = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let repository = git2::Repository::discover(start.unwrap_or(Path::new(".")))
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf));
+    if repository.as_deref().is_some_and(inside) {
+        return None;
+    }
+    Some(format!(
+        "{}: resolves to {}, outside the project ({}); not fixed",
+        path.display(),
+        target.display(),
+        repository.as_deref().unwrap_or(root).display()
+    ))
 }
 
 /// Replace `path` with `new` through a temporary file in the same directory and a

@@ -201,7 +201,13 @@ pub fn check_changes(
         let dir = file.abs.parent().unwrap_or(&workdir).to_path_buf();
         match configs.for_dir(&dir) {
             Ok(settings) if settings.is_excluded(&file.abs) => {}
-            Ok(settings) => jobs.push((file, settings)),
+            Ok(settings) => match settings.too_big(file.text.len() as u64) {
+                Some(warning) => report.warnings.push(format!(
+                    "{}: {warning}",
+                    relative_to(&file.abs, &workdir).display()
+                )),
+                None => jobs.push((file, settings)),
+            },
             Err(e) => report.errors.push(e.to_string()),
         }
     }

@@ -960,3 +960,159 @@ fn watch_checks_again_when_a_file_changes() {
     );
     assert_eq!(second[1], "All checks passed (4 files).");
 }
+
+#[test]
+fn legacy_module_cycles_are_config_errors() {
+    let cases = [
+        (
+            "[legacy-modules]\n\"a\" = \"b\"\n\"b\" = \"a\"\n",
+            "error: <root>/ssotlint.toml:2: key `legacy-modules.\"a\"`: the moves go round in a cycle (a → b → a); fixes would never settle\n",
+        ),
+        (
+            "[legacy-modules]\n\"x\" = \"y\"\n\"a\" = \"b\"\n\"b\" = \"c\"\n\"c\" = \"a\"\n",
+            "error: <root>/ssotlint.toml:3: key `legacy-modules.\"a\"`: the moves go round in a cycle (a → b → c → a); fixes would never settle\n",
+        ),
+        (
+            "[legacy-modules]\n\"a.b\" = \"a.b\"\n",
+            "error: <root>/ssotlint.toml:2: key `legacy-modules.\"a.b\"`: the moves go round in a cycle (a.b → a.b); fixes would never settle\n",
+        ),
+        (
+            "[legacy-modules]\n\"a\" = \"a.compat\"\n",
+            "error: <root>/ssotlint.toml:2: key `legacy-modules.\"a\"`: the moves go round in a cycle (a → a.compat); fixes would never settle\n",
+        ),
+    ];
+    for (config, expected) in cases {
+        let (code, err) = config_error(config);
+        assert_eq!(code, Some(2), "{config}");
+        assert_eq!(err, expected);
+    }
+    // A chain that ends is fine: `a → b → c`, and `b.x` moving back under `a` ends at `b`.
+    let dir = project();
+    write(
+        &dir.path().join("ssotlint.toml"),
+        "[legacy-modules]\n\"a\" = \"b\"\n\"b\" = \"c\"\n\"b.x\" = \"a\"\n",
+    );
+    let out = ssotlint(dir.path(), &["check", "--output-format", "concise", "-q"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn files_over_max_file_size_are_skipped_with_a_warning() {
+    let dir = project();
+    write(
+        &dir.path().join("ssotlint.toml"),
+        format!("{CONFIG}\n[project]\nmax-file-size = \"1KB\"\n"),
+    );
+    let big = format!("from app.old import Engine\n{}", "x = 1\n".repeat(200));
+    write(&dir.path().join("app/big.py"), &big);
+    let out = ssotlint(dir.path(), &["check", "--output-format", "concise", "-q"]);
+    assert_eq!(
+        stderr(&out),
+        "warning: app/big.py: 1227 bytes, over max-file-size (1000 bytes); skipped\n"
+    );
+    assert_eq!(
+        stdout(&out),
+        "\
+app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
+"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = ssotlint(dir.path(), &["check", "--fix", "app/big.py"]);
+    assert_eq!(
+        stderr(&out),
+        "warning: app/big.py: 1227 bytes, over max-file-size (1000 bytes); skipped\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("app/big.py")).unwrap(),
+        big
+    );
+    // Bytes as a number; the default (4 MiB) lets the file through.
+    write(
+        &dir.path().join("ssotlint.toml"),
+        format!("{CONFIG}\n[project]\nmax-file-size = 1227\n"),
+    );
+    let out = ssotlint(dir.path(), &["check", "--output-format", "concise", "-q"]);
+    assert_eq!(
+        (stderr(&out).as_str(), stdout(&out).lines().count()),
+        ("", 3)
+    );
+
+    let (code, err) = config_error("[project]\nmax-file-size = \"4 XB\"\n");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "error: <root>/ssotlint.toml:2: key `project.max-file-size`: `4 XB` is not a size (bytes, or a number with B, KB, MB, GB, KiB, MiB or GiB)\n"
+    );
+}
+
+/// Nesting deeper than anything CPython compiles (10k brackets, a 9k-term chain, 100k
+/// attributes) used to overflow the stack in recursive walks and abort the process:
+/// now such files are checked like any other, next to the rest of the tree.
+#[test]
+fn deeply_nested_files_do_not_abort_the_check() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        &root.join("app/brackets.py"),
+        format!(
+            "x = {}{}\nfrom app.old import Engine\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ),
+    );
+    write(
+        &root.join("app/chain.py"),
+        format!("x = {}\n", vec!["a"; 9_000].join("+")),
+    );
+    write(
+        &root.join("app/attributes.py"),
+        format!("x = a{}\n", ".b".repeat(100_000)),
+    );
+    write(
+        &root.join("app/fstrings.py"),
+        format!("x = {}a{}\n", "f\"{".repeat(3_000), "}\"".repeat(3_000)),
+    );
+    let mut nested = String::new();
+    for depth in 0..1_500 {
+        nested.push_str(&format!("{}if a:\n", "\t".repeat(depth)));
+    }
+    nested.push_str(&format!(
+        "{}from app.old import Engine\n",
+        "\t".repeat(1_500)
+    ));
+    write(&root.join("app/indented.py"), nested);
+    let out = ssotlint(root, &["check", "--output-format", "concise"]);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stdout(&out),
+        "\
+app/brackets.py:2:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+app/indented.py:1501:1521: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
+Found 4 diagnostics in 3 files (9 checked).
+"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // tree-sitter's indentation stack stops past ~1,000 levels (CPython's at 100): the
+    // parse has errors there, so that file is not touched.
+    let out = ssotlint(root, &["check", "--fix", "--output-format", "concise"]);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stdout(&out),
+        "\
+app/indented.py:1501:1521: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`
+app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it
+Fixed 2, 2 left
+"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(std::fs::read_to_string(root.join("app/brackets.py"))
+        .unwrap()
+        .ends_with("]\nfrom app.core import Engine\n"));
+    let out = ssotlint(root, &["report", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -924,3 +924,36 @@ fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
         "ssotlint pre-commit hook: 'ssotlint' not found on PATH (install it, set SSOTLINT, or commit with --no-verify)\n"
     );
 }
+
+/// 10k nested brackets and a 9k-term chain used to abort the hook with a stack
+/// overflow, blocking every commit; files over `project.max-file-size` are skipped.
+#[test]
+fn deeply_nested_and_too_big_files() {
+    let repo = Repo::with_app();
+    repo.write(
+        "app/deep.py",
+        &format!(
+            "x = {}{}\nimport app.old\ny = {}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000),
+            vec!["a"; 9_000].join("+")
+        ),
+    );
+    repo.write("app/ok.py", BAD);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[legacy("app/deep.py", 2), legacy("app/ok.py", 1)], 2);
+    assert_eq!(result(&out).2, "");
+
+    repo.write(
+        "ssotlint.toml",
+        &format!("{CONFIG}\n[project]\nmax-file-size = 1000\n"),
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[legacy("app/ok.py", 1)], 1);
+    assert_eq!(
+        result(&out).2,
+        "warning: app/deep.py: 38024 bytes, over max-file-size (1000 bytes); skipped\n"
+    );
+}

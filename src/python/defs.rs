@@ -389,52 +389,39 @@ impl Collector {
         }
     }
 
-    /// Module-level statements, through `if`/`try`/`with` blocks.
-    fn module_block(&mut self, block: Node, text: &str) {
-        let mut cursor = block.walk();
-        for stmt in block.named_children(&mut cursor) {
-            match stmt.kind() {
-                "expression_statement" => {
-                    let mut inner = stmt.walk();
-                    for child in stmt.named_children(&mut inner) {
-                        if child.kind() == "assignment" {
-                            self.module_assignment(child);
+    /// Module-level statements, through `if`/`try`/`with` blocks, in document order. The
+    /// work waits on an explicit stack (nodes pushed in reverse): the nesting of blocks is
+    /// the user's, not bounded by ours.
+    fn module_block(&mut self, module: Node, text: &str) {
+        let mut work = vec![module];
+        while let Some(node) = work.pop() {
+            if node.kind() == "expression_statement" {
+                let mut inner = node.walk();
+                for child in node.named_children(&mut inner) {
+                    if child.kind() == "assignment" {
+                        self.module_assignment(child);
+                    }
+                }
+                continue;
+            }
+            let mut next = Vec::new();
+            let mut cursor = node.walk();
+            for stmt in node.named_children(&mut cursor) {
+                match stmt.kind() {
+                    "expression_statement" => next.push(stmt),
+                    "if_statement" => {
+                        let is_main = stmt
+                            .child_by_field_name("condition")
+                            .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
+                        if !is_main {
+                            next.extend(nested_blocks(stmt));
                         }
                     }
+                    "try_statement" | "with_statement" => next.extend(nested_blocks(stmt)),
+                    _ => {}
                 }
-                "if_statement" => {
-                    let is_main = stmt
-                        .child_by_field_name("condition")
-                        .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
-                    if !is_main {
-                        self.nested_blocks(stmt, text);
-                    }
-                }
-                "try_statement" | "with_statement" => self.nested_blocks(stmt, text),
-                _ => {}
             }
-        }
-    }
-
-    fn nested_blocks(&mut self, stmt: Node, text: &str) {
-        let mut cursor = stmt.walk();
-        for child in stmt.named_children(&mut cursor) {
-            match child.kind() {
-                "block" => self.module_block(child, text),
-                "elif_clause"
-                | "else_clause"
-                | "except_clause"
-                | "except_group_clause"
-                | "finally_clause" => {
-                    let mut inner = child.walk();
-                    for block in child.named_children(&mut inner) {
-                        if block.kind() == "block" {
-                            self.module_block(block, text);
-                        }
-                    }
-                }
-                _ => {}
-            }
+            work.extend(next.into_iter().rev());
         }
     }
 
@@ -491,6 +478,32 @@ impl Collector {
             }
         }
     }
+}
+
+/// The blocks of a compound statement: its body and those of its `elif`/`else`/`except`/
+/// `finally` clauses.
+fn nested_blocks(stmt: Node) -> Vec<Node> {
+    let mut blocks = Vec::new();
+    let mut cursor = stmt.walk();
+    for child in stmt.named_children(&mut cursor) {
+        match child.kind() {
+            "block" => blocks.push(child),
+            "elif_clause"
+            | "else_clause"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause" => {
+                let mut inner = child.walk();
+                blocks.extend(
+                    child
+                        .named_children(&mut inner)
+                        .filter(|b| b.kind() == "block"),
+                );
+            }
+            _ => {}
+        }
+    }
+    blocks
 }
 
 fn named(node: Node) -> Vec<Node> {
