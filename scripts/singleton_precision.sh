@@ -1,38 +1,47 @@
 #!/usr/bin/env bash
-# Counts of the singleton rules (SSOT101-SSOT105) over the installed CPython stdlib
-# (site-packages excluded) and over django, requests and sqlalchemy from PyPI, with
-# `[singletons] scope` at its default (first-party) and at `all`.
-# Usage: scripts/singleton_precision.sh [WORKDIR]   (SSOTLINT=path/to/binary to override)
+# Singleton findings (SSOT101-SSOT105) on real code, for reading by hand: the installed
+# CPython stdlib (site-packages excluded) and rich, httpx and django from PyPI, each
+# installed alone (`--no-deps`) into its own directory, so each corpus is its own project
+# and its top-level packages are the first party. `[singletons] scope` is the default.
 #
-# Measured 2026-11-25 (CPython 3.11.7 stdlib; django 5.2.19, requests 2.34.2,
-# sqlalchemy 2.1.9 plus their dependencies):
-#   stdlib  first-party: 66 (SSOT101 59, SSOT103 7)
-#   stdlib  all:         72 (SSOT101 65, SSOT103 7)
-#   pkgs    first-party: 106 (SSOT101 103, SSOT102 1, SSOT105 2)
-#   pkgs    all:         113 (SSOT101 108, SSOT102 1, SSOT103 1, SSOT104 1, SSOT105 2)
-# Samples of 20 findings (shuf --random-source) read by hand: 0 wrong after the
-# fixes in the singletons branch; 20 files without findings: 0 missed.
+# Writes WORKDIR/<corpus>.txt (concise findings, sorted) and WORKDIR/<corpus>.sample.txt
+# (all findings when there are at most 40, else 40 drawn with a fixed random source so a
+# rerun draws the same ones), and prints the counts per rule. The verdicts read from
+# those files are in docs/singleton-precision.md.
+#
+# Usage: scripts/singleton_precision.sh [WORKDIR]
+#   SSOTLINT=path/to/binary   the binary to measure (default target/debug/ssotlint)
+#   VERSIONS="rich==15.0.0 httpx==0.28.1 django==5.2.19"   pinned versions (these defaults)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${SSOTLINT:-$here/target/debug/ssotlint}"
 work="${1:-/tmp/singleton-precision}"
+versions="${VERSIONS:-rich==15.0.0 httpx==0.28.1 django==5.2.19}"
 mkdir -p "$work"
 stdlib="$(python3 -c "import sysconfig;print(sysconfig.get_paths()['stdlib'])")"
 if [ ! -d "$work/stdlib" ]; then
   mkdir -p "$work/stdlib"
   (cd "$stdlib" && tar --exclude=./site-packages --exclude=__pycache__ -cf - .) | (cd "$work/stdlib" && tar -xf -)
 fi
-if [ ! -d "$work/pkgs/django" ]; then
-  python3 -m pip install --quiet --target "$work/pkgs" django requests sqlalchemy
-fi
-for tree in stdlib pkgs; do
-  printf '' > "$work/$tree/default.toml"
-  printf '[singletons]\nscope = "all"\n' > "$work/$tree/all.toml"
-  for scope in default all; do
-    # Each tree is its own project: its top-level packages are the first party.
-    (cd "$work/$tree" && "$bin" check . --config "$scope.toml" --select SSOT1 \
-      --output-format concise --quiet > "$work/$tree-$scope.txt" 2>/dev/null) || true
-    echo "== $tree, scope=$scope: $(wc -l < "$work/$tree-$scope.txt") findings"
-    grep -oE ' SSOT1[0-9]+ ' "$work/$tree-$scope.txt" | sort | uniq -c || true
-  done
+corpora=(stdlib)
+for spec in $versions; do
+  name="${spec%%==*}"
+  corpora+=("$name")
+  if [ ! -d "$work/$name" ]; then
+    python3 -m pip install --quiet --no-deps --no-compile --target "$work/$name" "$spec"
+  fi
+done
+echo "binary: $bin"
+for corpus in "${corpora[@]}"; do
+  printf '' > "$work/$corpus/ssotlint.toml"
+  (cd "$work/$corpus" && "$bin" check . --config ssotlint.toml --select SSOT1 \
+    --output-format concise --quiet 2>/dev/null | sort > "$work/$corpus.txt") || true
+  total=$(wc -l < "$work/$corpus.txt")
+  if [ "$total" -le 40 ]; then
+    cp "$work/$corpus.txt" "$work/$corpus.sample.txt"
+  else
+    shuf -n 40 --random-source=<(yes) "$work/$corpus.txt" | sort > "$work/$corpus.sample.txt"
+  fi
+  echo "== $corpus: $total findings, $(wc -l < "$work/$corpus.sample.txt") sampled"
+  grep -oE ' SSOT1[0-9]+ ' "$work/$corpus.txt" | sort | uniq -c || true
 done

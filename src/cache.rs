@@ -48,6 +48,9 @@ const SEEN_REFRESH_SECS: u64 = 24 * 3600;
 pub struct CacheOptions {
     /// `--cache-dir` or `SSOTLINT_CACHE_DIR`; `None`: the settings' root.
     pub dir: Option<PathBuf>,
+    /// What else decides the results besides the config file and the rule options
+    /// (`--config KEY=VALUE` overrides), hashed into the key.
+    pub key: String,
 }
 
 /// Size and modification time: what a stat tells without reading.
@@ -363,7 +366,7 @@ impl RunCache {
             .clone()
             .unwrap_or_else(|| settings.root.join(DEFAULT_DIR))
             .join(env!("CARGO_PKG_VERSION"));
-        let key = settings_key(settings, &self.lint);
+        let key = settings_key(settings, &self.lint, &self.options.key);
         let path = dir.join(format!("{key:016x}.json"));
         let first_party = sorted_first_party(settings);
         let stored = std::fs::read(&path)
@@ -532,9 +535,10 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 }
 
 /// What makes two runs' diagnostics comparable: the tool, the config (its bytes, where
-/// it is), the root, the source roots and the rule options.
-fn settings_key(settings: &Settings, lint: &LintOptions) -> u64 {
+/// it is), the root, the source roots, the rule options and the caller's extra key.
+fn settings_key(settings: &Settings, lint: &LintOptions, extra: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    extra.hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
     settings.root.hash(&mut h);
     settings.src.hash(&mut h);

@@ -153,6 +153,11 @@ fn check_file(
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    // The stamp is taken before reading, so a write during the lint makes the entry stale.
+    let stamp = std::fs::metadata(path).ok();
+    if let Some(warning) = stamp.as_ref().and_then(|m| settings.too_big(m.len())) {
+        return Outcome::Skipped(format!("{}: {warning}", display_path(path)));
+    }
     let absolute = crate::config::normalize(path);
     if let Some(hit) = cache.and_then(|c| c.lookup(&settings, &absolute)) {
         // Only files with findings need their text (for rows, columns and code frames).
@@ -172,8 +177,6 @@ fn check_file(
             });
         }
     }
-    // The stamp is taken before reading, so a write during the lint makes the entry stale.
-    let stamp = std::fs::metadata(path).ok();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", display_path(path))),

@@ -67,6 +67,15 @@ pub struct RawProject {
     pub first_party: Option<Vec<String>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
+    pub max_file_size: Option<Spanned<RawSize>>,
+}
+
+/// A size in bytes, or as text with a unit (`"4MiB"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawSize {
+    Bytes(u64),
+    Text(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -197,7 +206,14 @@ pub struct Settings {
     pub report_weights: BTreeMap<String, f64>,
     /// First-party modules under `src`, looked up lazily.
     pub modules: ModuleIndex,
+    /// `project.max-file-size` in bytes; `None`: [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
 }
+
+/// Files above this size are skipped with a warning unless `project.max-file-size` says
+/// otherwise: large generated files (protobuf, vendored bundles) cost time and memory
+/// and hold no imports worth fixing.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 impl Settings {
     /// Defaults for a tree without a config file, rooted at `root`.
@@ -208,6 +224,12 @@ impl Settings {
             modules: ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles)),
             ..Settings::default()
         }
+    }
+
+    /// The warning for a file of `len` bytes over `project.max-file-size`, if it is.
+    pub fn too_big(&self, len: u64) -> Option<String> {
+        let max = self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        (len > max).then(|| format!("{len} bytes, over max-file-size ({max} bytes); skipped"))
     }
 
     /// Read modules from another source (e.g. the git index) instead of the disk.
@@ -236,6 +258,14 @@ impl Settings {
 
     /// Path relative to the config root with `/` separators, for glob matching.
     pub fn relative_path(&self, path: &Path) -> String {
+        // Walked paths are relative to the working directory, the root is absolute.
+        let absolute;
+        let path = if path.is_relative() {
+            absolute = normalize(path);
+            absolute.as_path()
+        } else {
+            path
+        };
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         rel.to_string_lossy().replace('\\', "/")
     }
@@ -349,6 +379,45 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// `"4MiB"`, `"500 KB"`, `"1048576"` → bytes (KB = 1000, KiB = 1024).
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits].parse().ok()?;
+    let unit: u64 = match text[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "mb" => 1000 * 1000,
+        "gb" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(unit)
+}
+
+/// The modules a fix would rewrite `old` through when the `[legacy-modules]` moves
+/// lead back to a legacy module already passed (`a → b → a`, `a → a`, `a → a.sub`).
+fn legacy_cycle(settings: &Settings, old: &str) -> Option<Vec<String>> {
+    let mut passed: Vec<&str> = Vec::new();
+    let mut chain = vec![old.to_string()];
+    let mut module = old.to_string();
+    // Each step passes a distinct entry, so a chain ends within as many steps as entries.
+    for _ in 0..=settings.legacy_modules.len() {
+        let (from, to) = settings.legacy_module_for(&module)?;
+        if passed.contains(&from) {
+            return Some(chain);
+        }
+        passed.push(from);
+        module = crate::rules::imports::moved(&module, from, to);
+        chain.push(module.clone());
+    }
+    Some(chain)
+}
+
 struct Resolver<'a> {
     path: &'a Path,
     text: &'a str,
@@ -453,6 +522,22 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
             .collect();
     }
     settings.first_party = raw.project.first_party.clone();
+    if let Some(size) = &raw.project.max_file_size {
+        settings.max_file_size = Some(match size.get_ref() {
+            RawSize::Bytes(n) => *n,
+            RawSize::Text(text) => match parse_size(text) {
+                Some(n) => n,
+                None => {
+                    return r.error(
+                        size.span(),
+                        format!(
+                            "key `project.max-file-size`: `{text}` is not a size (bytes, or a number with B, KB, MB, GB, KiB, MiB or GiB)"
+                        ),
+                    )
+                }
+            },
+        });
+    }
     settings.exclude = r.globs("project.exclude", &with_dir_variants(&raw.project.exclude))?;
 
     for (key, entry) in &raw.canonical {
@@ -491,6 +576,18 @@ fn resolve(raw: RawConfig, path: &Path, text: &str, root: &Path) -> Result<Setti
         settings
             .legacy_modules
             .push((old.get_ref().clone(), new.get_ref().clone()));
+    }
+    for old in raw.legacy_modules.keys() {
+        if let Some(cycle) = legacy_cycle(&settings, old.get_ref()) {
+            return r.error(
+                old.span(),
+                format!(
+                    "key `legacy-modules.\"{}\"`: the moves go round in a cycle ({}); fixes would never settle",
+                    old.get_ref(),
+                    cycle.join(" → ")
+                ),
+            );
+        }
     }
 
     if let Some(scope) = &raw.singletons.scope {
@@ -627,6 +724,8 @@ pub struct SettingsStore {
     /// Settings for trees without a config file.
     fallback: Arc<Settings>,
     cache: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
+    /// `--config KEY=VALUE` overrides, applied to every config this store loads.
+    overrides: Overrides,
 }
 
 impl SettingsStore {
@@ -636,6 +735,7 @@ impl SettingsStore {
             fixed: None,
             fallback: Arc::new(Settings::default_at(&normalize(cwd))),
             cache: Mutex::new(HashMap::new()),
+            overrides: Overrides::default(),
         }
     }
 
@@ -654,6 +754,7 @@ impl SettingsStore {
             fixed: Some(settings.clone()),
             fallback: settings,
             cache: Mutex::new(HashMap::new()),
+            overrides: Overrides::default(),
         })
     }
 
@@ -686,7 +787,7 @@ impl SettingsStore {
         for name in CONFIG_FILES {
             let candidate = dir.join(name);
             if candidate.is_file() {
-                if let Some(settings) = load_file(&candidate)? {
+                if let Some(settings) = self.overrides.load_file(&candidate)? {
                     return Ok(Arc::new(settings));
                 }
             }
@@ -695,6 +796,206 @@ impl SettingsStore {
             Some(parent) => self.for_dir(parent),
             None => Ok(self.fallback.clone()),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// `--config KEY=VALUE` overrides.
+
+/// ruff's `--config "key = value"`: TOML in the config's own key paths
+/// (`lint.ignore = ['SSOT101']`), applied on top of every config file found (and of
+/// the defaults where there is none). Each override is validated on its own first, so
+/// an error names the override rather than a line of a merged text.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    table: toml::Table,
+    /// `--extend-exclude`: appended to each config's `project.exclude`.
+    extend_exclude: Vec<String>,
+}
+
+/// What a `--config` argument is, the ruff way: an existing file, or `key = value`.
+pub enum ConfigArg {
+    File(PathBuf),
+    Override(String),
+}
+
+impl ConfigArg {
+    /// Without a `=` it is a path (a missing one is reported when it is read).
+    pub fn classify(arg: &str) -> Result<ConfigArg, String> {
+        if Path::new(arg).is_file() || !arg.contains('=') {
+            Ok(ConfigArg::File(PathBuf::from(arg)))
+        } else {
+            Ok(ConfigArg::Override(arg.to_string()))
+        }
+    }
+}
+
+impl Overrides {
+    /// Parse and validate every `key = value` override; later ones win.
+    pub fn parse(items: &[String]) -> Result<Overrides, String> {
+        let mut table = toml::Table::new();
+        for item in items {
+            let name = |message: &str| format!("--config `{item}`: {message}");
+            let parsed: toml::Table = toml::from_str(item).map_err(|e| name(e.message().trim()))?;
+            let raw: RawConfig = toml::from_str(item).map_err(|e| name(e.message().trim()))?;
+            resolve(raw, Path::new("--config"), item, Path::new("."))
+                .map_err(|e| name(&e.message))?;
+            merge(&mut table, parsed);
+        }
+        Ok(Overrides {
+            table,
+            extend_exclude: Vec::new(),
+        })
+    }
+
+    /// `--exclude` (replaces `project.exclude`) and `--extend-exclude` (adds to it);
+    /// patterns as in `project.exclude`, relative to the config's directory.
+    pub fn with_excludes(
+        mut self,
+        exclude: Option<&[String]>,
+        extend: &[String],
+    ) -> Result<Overrides, String> {
+        if let Some(patterns) = exclude {
+            let item = format!(
+                "project.exclude = {}",
+                toml::Value::Array(patterns.iter().cloned().map(toml::Value::String).collect())
+            );
+            let parsed = Overrides::parse(&[item])
+                .map_err(|e| e.replacen("--config `", "--exclude (`", 1))?;
+            merge(&mut self.table, parsed.table);
+        }
+        if !extend.is_empty() {
+            let item = format!(
+                "project.exclude = {}",
+                toml::Value::Array(extend.iter().cloned().map(toml::Value::String).collect())
+            );
+            Overrides::parse(&[item])
+                .map_err(|e| e.replacen("--config `", "--extend-exclude (`", 1))?;
+            self.extend_exclude.extend(extend.iter().cloned());
+        }
+        Ok(self)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty() && self.extend_exclude.is_empty()
+    }
+
+    /// Merge the overrides into a config's table.
+    fn apply(&self, doc: &mut toml::Table) {
+        merge(doc, self.table.clone());
+        if self.extend_exclude.is_empty() {
+            return;
+        }
+        let project = doc
+            .entry("project")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let Some(project) = project.as_table_mut() {
+            let exclude = project
+                .entry("exclude")
+                .or_insert_with(|| toml::Value::Array(Vec::new()));
+            if let Some(list) = exclude.as_array_mut() {
+                list.extend(self.extend_exclude.iter().cloned().map(toml::Value::String));
+            }
+        }
+    }
+
+    /// [`load_file`] with the overrides applied. The file is parsed as it is first, so
+    /// its own errors keep their lines.
+    pub fn load_file(&self, path: &Path) -> Result<Option<Settings>, ConfigError> {
+        let settings = load_file(path)?;
+        if self.is_empty() || settings.is_none() {
+            return Ok(settings);
+        }
+        let merged = self.merged_text(path)?;
+        let raw: RawConfig =
+            toml::from_str(&merged).map_err(|e| toml_error(path, &merged, &e, ""))?;
+        let root = path.parent().unwrap_or(Path::new("."));
+        resolve(raw, path, &merged, root).map(Some)
+    }
+
+    /// The config file's own table (`[tool.ssotlint]` of a `pyproject.toml`) with the
+    /// overrides merged in, as TOML text (`--show-settings` prints it).
+    pub fn merged_text(&self, path: &Path) -> Result<String, ConfigError> {
+        let error = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message,
+        };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| error(format!("cannot read config: {e}")))?;
+        let mut doc: toml::Table =
+            toml::from_str(&text).map_err(|e| error(e.message().to_string()))?;
+        if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            doc = doc
+                .get("tool")
+                .and_then(|t| t.get("ssotlint"))
+                .and_then(|t| t.as_table())
+                .cloned()
+                .unwrap_or_default();
+        }
+        self.apply(&mut doc);
+        toml::to_string(&doc).map_err(|e| error(e.to_string()))
+    }
+
+    /// The overrides as TOML text.
+    pub fn text(&self) -> String {
+        let mut doc = toml::Table::new();
+        self.apply(&mut doc);
+        toml::to_string(&doc).unwrap_or_default()
+    }
+
+    /// Settings from the overrides alone, rooted at `root` (no config file found).
+    fn defaults(&self, root: &Path) -> Result<Settings, String> {
+        let text = self.text();
+        let raw: RawConfig =
+            toml::from_str(&text).map_err(|e| format!("--config: {}", e.message().trim()))?;
+        let mut settings = resolve(raw, Path::new("--config"), &text, root)
+            .map_err(|e| format!("--config: {}", e.message))?;
+        settings.config_path = None;
+        Ok(settings)
+    }
+}
+
+/// Deep-merge `from` into `into`: tables merge key by key, anything else replaces.
+fn merge(into: &mut toml::Table, from: toml::Table) {
+    for (key, value) in from {
+        match (into.get_mut(&key), value) {
+            (Some(toml::Value::Table(old)), toml::Value::Table(new)) => merge(old, new),
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+impl SettingsStore {
+    /// Apply `--config KEY=VALUE` overrides to every config this store hands out
+    /// (the `--config FILE` one, the ones found by lookup, and the defaults).
+    pub fn with_overrides(mut self, overrides: Overrides) -> Result<SettingsStore, String> {
+        if overrides.is_empty() {
+            return Ok(self);
+        }
+        let with = |settings: &Arc<Settings>| -> Result<Arc<Settings>, String> {
+            match &settings.config_path {
+                Some(path) if path.is_file() => overrides
+                    .load_file(path)
+                    .map_err(|e| e.to_string())?
+                    .map(Arc::new)
+                    .map_or_else(|| overrides.defaults(&settings.root).map(Arc::new), Ok),
+                _ => overrides.defaults(&settings.root).map(Arc::new),
+            }
+        };
+        self.fallback = with(&self.fallback)?;
+        if let Some(fixed) = &self.fixed {
+            self.fixed = Some(with(fixed)?);
+        }
+        self.overrides = overrides;
+        Ok(self)
+    }
+
+    /// The overrides this store applies.
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
     }
 }
 

@@ -131,8 +131,9 @@ pub struct FixOutcome {
 pub const MAX_PASSES: usize = 10;
 
 /// Lint `text` and apply every applicable fix, over several passes when fixes overlap,
-/// until nothing is left to apply. A text that does not parse cleanly is not touched, and
-/// a fix that would add syntax errors is dropped.
+/// until nothing is left to apply. A text that does not parse cleanly (or that CPython
+/// would reject with a `TabError`, which tree-sitter accepts) is not touched, and a fix
+/// that would add syntax errors is dropped.
 pub fn fix_text(
     path: &Path,
     text: String,
@@ -142,7 +143,7 @@ pub fn fix_text(
 ) -> FixOutcome {
     let mut linted = lint_text(path, text, settings, options);
     let mut fixed = 0;
-    if linted.facts.has_syntax_errors() {
+    if linted.facts.has_syntax_errors() || crate::reduce::has_tab_error(linted.source.text()) {
         return FixOutcome {
             text: linted.source.text().to_string(),
             fixed,

@@ -13,9 +13,11 @@ use rayon::prelude::*;
 use crate::check::{CheckReport, FileReport, Prefilters};
 use crate::config::SettingsStore;
 use crate::fix::fix_text;
-use crate::lint::LintOptions;
+use crate::lint::{lint_text, LintOptions, Linted};
+use crate::rules::Rule;
 use crate::source::decode;
 use crate::walk;
+use std::collections::BTreeMap;
 
 const BOM: &str = "\u{feff}";
 
@@ -38,6 +40,9 @@ pub struct FixReport {
     pub diffs: Vec<String>,
     /// Files changed (or that would be).
     pub changed_files: usize,
+    /// Per changed file, how many findings of each rule were fixed (`--show-fixes`),
+    /// sorted by path.
+    pub fixed_by_file: Vec<(PathBuf, Vec<(Rule, usize)>)>,
 }
 
 enum Outcome {
@@ -46,6 +51,7 @@ enum Outcome {
         fixed: usize,
         diff: Option<String>,
         changed: bool,
+        by_rule: Vec<(Rule, usize)>,
     },
     Skipped(String),
     Failed(String),
@@ -76,8 +82,12 @@ pub fn fix_paths(
                 fixed,
                 diff,
                 changed,
+                by_rule,
             } => {
                 report.check.checked += 1;
+                if !by_rule.is_empty() {
+                    report.fixed_by_file.push((file.path.clone(), by_rule));
+                }
                 report.fixed += fixed;
                 report.changed_files += changed as usize;
                 if let Some(diff) = diff {
@@ -93,6 +103,7 @@ pub fn fix_paths(
     }
     diffs.sort();
     report.diffs = diffs.into_iter().map(|(_, d)| d).collect();
+    report.fixed_by_file.sort_by(|a, b| a.0.cmp(&b.0));
     report.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.check.errors.sort();
     report
@@ -110,6 +121,12 @@ fn fix_file(
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if let Some(warning) = fs::metadata(path)
+        .ok()
+        .and_then(|m| settings.too_big(m.len()))
+    {
+        return Outcome::Skipped(format!("{}: {warning}", path.display()));
+    }
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", path.display())),
@@ -133,6 +150,7 @@ fn fix_file(
             fixed: 0,
             diff: None,
             changed: false,
+            by_rule: Vec::new(),
         };
     }
     // The BOM is not Python source; keep it aside and put it back on write.
@@ -140,9 +158,22 @@ fn fix_file(
         Some(rest) => (BOM, rest.to_string()),
         None => ("", text),
     };
+    if mode == FixMode::Write {
+        if let Some(warning) = outside_project(path, &settings.root) {
+            return Outcome::Skipped(warning);
+        }
+    }
     let absolute = crate::config::normalize(path);
     let outcome = fix_text(&absolute, body.clone(), &settings, options, unsafe_fixes);
     let changed = outcome.text != body;
+    let by_rule = if changed {
+        fixed_by_rule(
+            &lint_text(&absolute, body.clone(), &settings, options),
+            &outcome.linted,
+        )
+    } else {
+        Vec::new()
+    };
     let mut diff = None;
     if changed {
         match mode {
@@ -164,7 +195,23 @@ fn fix_file(
         fixed: outcome.fixed,
         diff,
         changed,
+        by_rule,
     }
+}
+
+/// Findings per rule that were there `before` and are gone `after`.
+pub fn fixed_by_rule(before: &Linted, after: &Linted) -> Vec<(Rule, usize)> {
+    let mut counts: BTreeMap<Rule, isize> = BTreeMap::new();
+    for d in &before.diagnostics {
+        *counts.entry(d.rule).or_default() += 1;
+    }
+    for d in &after.diagnostics {
+        *counts.entry(d.rule).or_default() -= 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(rule, n)| Some((rule, usize::try_from(n).ok().filter(|&n| n > 0)?)))
+        .collect()
 }
 
 /// A unified diff of one file, `--- a/path` / `+++ b/path`, three lines of context.
@@ -175,6 +222,31 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// Why `path` must not be written: it resolves (through a symlink of its own or of a
+/// directory) to a file outside the project, that is outside both `root` (the config's
+/// directory) and the git work tree holding `path`. `--fix` on a link into another
+/// project or a system directory must not rewrite what lies there.
+fn outside_project(path: &Path, root: &Path) -> Option<String> {
+    let target = fs::canonicalize(path).ok()?;
+    let inside = |dir: &Path| fs::canonicalize(dir).is_ok_and(|dir| target.starts_with(dir));
+    if inside(root) {
+        return None;
+    }
+    let start = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let repository = git2::Repository::discover(start.unwrap_or(Path::new(".")))
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf));
+    if repository.as_deref().is_some_and(inside) {
+        return None;
+    }
+    Some(format!(
+        "{}: resolves to {}, outside the project ({}); not fixed",
+        path.display(),
+        target.display(),
+        repository.as_deref().unwrap_or(root).display()
+    ))
 }
 
 /// Replace `path` with `new` through a temporary file in the same directory and a

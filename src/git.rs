@@ -3,7 +3,7 @@
 //! hooks directory git actually runs.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use git2::{ErrorCode, Repository};
 
@@ -24,6 +24,96 @@ pub fn open_repository(cwd: &Path) -> Result<Repository, String> {
             format!("cannot open the git repository: {}", e.message())
         }
     })
+}
+
+/// A repository opened for the pre-commit mode.
+pub enum Opened {
+    Lib(Repository),
+    /// libgit2 (1.9, as built here) cannot open repositories with SHA-256 object ids
+    /// (`git init --object-format=sha256`); the git CLI reads those.
+    Cli(CliRepo),
+}
+
+/// [`open_repository`], falling back to the git CLI where libgit2 refuses the
+/// repository's object format.
+pub fn open(cwd: &Path) -> Result<Opened, String> {
+    match open_repository(cwd) {
+        Ok(repo) => Ok(Opened::Lib(repo)),
+        Err(e) if e.contains("object format") => CliRepo::discover(cwd)
+            .map(Opened::Cli)
+            .map_err(|cli| format!("{e}; the git CLI fallback failed too: {cli}")),
+        Err(e) => Err(e),
+    }
+}
+
+/// A repository read through the `git` command (same environment, so `GIT_DIR`,
+/// `GIT_INDEX_FILE` and friends mean what they mean to git).
+pub struct CliRepo {
+    pub workdir: PathBuf,
+    cwd: PathBuf,
+}
+
+impl CliRepo {
+    pub fn discover(cwd: &Path) -> Result<CliRepo, String> {
+        let cli = CliRepo {
+            workdir: PathBuf::new(),
+            cwd: cwd.to_path_buf(),
+        };
+        let top = cli.run(&["rev-parse", "--show-toplevel"])?;
+        let top =
+            String::from_utf8(top).map_err(|_| "the work tree path is not UTF-8".to_string())?;
+        Ok(CliRepo {
+            workdir: crate::config::normalize(Path::new(top.trim_end_matches('\n'))),
+            ..cli
+        })
+    }
+
+    /// Run `git ARGS` from the work tree root (or the starting directory before it is
+    /// known); stdout, or stderr as the error.
+    pub fn run(&self, args: &[&str]) -> Result<Vec<u8>, String> {
+        let dir = if self.workdir.as_os_str().is_empty() {
+            &self.cwd
+        } else {
+            &self.workdir
+        };
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    }
+
+    /// Where git runs hooks from (`core.hooksPath` honoured), absolute.
+    pub fn hooks_dir(&self) -> Result<PathBuf, String> {
+        let out = self.run(&["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+        let dir = String::from_utf8(out).map_err(|_| "the hooks path is not UTF-8".to_string())?;
+        Ok(PathBuf::from(dir.trim_end_matches('\n')))
+    }
+
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>, String> {
+        self.run(&["cat-file", "blob", id])
+    }
+
+    /// Write fixed files and `git add` exactly them.
+    pub(crate) fn stage_fixes(&self, writes: &[crate::hook::Write]) -> Result<(), String> {
+        let mut args = vec!["add".to_string(), "--".to_string()];
+        for w in writes {
+            std::fs::write(&w.abs, &w.content)
+                .map_err(|e| format!("{}: cannot write: {e}", w.abs.display()))?;
+            args.push(w.rel.to_string_lossy().into_owned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args).map(|_| ())
+    }
 }
 
 /// The working tree root, absolute and without a trailing slash.
@@ -114,6 +204,7 @@ pub struct IndexFiles {
     workdir: PathBuf,
     repo: Arc<Mutex<Repository>>,
     index: Arc<git_index::Index>,
+    expanded: OnceLock<Arc<git_index::Index>>,
 }
 
 /// An entry `git commit` records (merged, not a `git add -N` placeholder).
@@ -131,32 +222,47 @@ impl IndexFiles {
             workdir,
             repo,
             index,
+            expanded: OnceLock::new(),
         }
+    }
+
+    /// The entries to answer a lookup of `rel` from: the index as read, or, for a path
+    /// inside a sparse directory, the index with its sparse directories expanded (done
+    /// once, on the first such lookup; most runs never need it).
+    fn index_for(&self, rel: &str) -> &git_index::Index {
+        if !self.index.in_sparse_dir(rel.as_bytes()) {
+            return &self.index;
+        }
+        self.expanded.get_or_init(|| {
+            let repo = self.repo.lock().ok();
+            let expanded = repo.and_then(|repo| (*self.index).clone().expand_sparse(&repo).ok());
+            Arc::new(expanded.unwrap_or_else(|| (*self.index).clone()))
+        })
     }
 
     /// The staged blob at `rel`, when it is a regular file.
     fn find(&self, rel: &str) -> Option<git2::Oid> {
-        let entries = &self.index.entries;
-        let at = entries.partition_point(|e| self.index.path(e) < rel.as_bytes());
+        let index = self.index_for(rel);
+        let entries = &index.entries;
+        let at = entries.partition_point(|e| index.path(e) < rel.as_bytes());
         entries[at..]
             .iter()
-            .take_while(|e| self.index.path(e) == rel.as_bytes())
+            .take_while(|e| index.path(e) == rel.as_bytes())
             .find(|e| committed(e) && is_regular_blob(e.mode))
             .map(|e| e.oid)
     }
+}
 
-    /// Index entries below `dir` (`""` for the root), as a slice of the sorted list.
-    fn below(&self, dir: &str) -> &[git_index::Entry] {
-        let entries = &self.index.entries;
-        if dir.is_empty() {
-            return entries;
-        }
-        let prefix = format!("{dir}/");
-        let start = entries.partition_point(|e| self.index.path(e) < prefix.as_bytes());
-        let len =
-            entries[start..].partition_point(|e| self.index.path(e).starts_with(prefix.as_bytes()));
-        &entries[start..start + len]
+/// Entries of `index` below `dir` (`""` for the root), as a slice of the sorted list.
+fn below<'i>(index: &'i git_index::Index, dir: &str) -> &'i [git_index::Entry] {
+    let entries = &index.entries;
+    if dir.is_empty() {
+        return entries;
     }
+    let prefix = format!("{dir}/");
+    let start = entries.partition_point(|e| index.path(e) < prefix.as_bytes());
+    let len = entries[start..].partition_point(|e| index.path(e).starts_with(prefix.as_bytes()));
+    &entries[start..start + len]
 }
 
 fn is_stage0(flags: u16) -> bool {
@@ -178,7 +284,7 @@ impl ModuleFiles for IndexFiles {
 
     fn is_dir(&self, path: &Path) -> bool {
         match repo_relative(&self.workdir, path) {
-            Some(rel) => rel.is_empty() || !self.below(&rel).is_empty(),
+            Some(rel) => rel.is_empty() || !below(self.index_for(&rel), &rel).is_empty(),
             None => path.is_dir(),
         }
     }
@@ -200,11 +306,12 @@ impl ModuleFiles for IndexFiles {
             return crate::project::FsFiles.list(dir);
         };
         let skip = if rel.is_empty() { 0 } else { rel.len() + 1 };
-        let entries = self.below(&rel);
+        let index = self.index_for(&rel);
+        let entries = below(index, &rel);
         let mut out: Vec<(String, bool)> = Vec::new();
         let mut i = 0;
         while let Some(entry) = entries.get(i) {
-            let path = self.index.path(entry);
+            let path = index.path(entry);
             let rest = path.get(skip..).unwrap_or_default();
             match memchr::memchr(b'/', rest) {
                 Some(slash) => {
@@ -212,7 +319,7 @@ impl ModuleFiles for IndexFiles {
                     // `dir`, not the size of the tree below it.
                     let sub = &path[..skip + slash + 1];
                     i += entries[i..]
-                        .partition_point(|e| self.index.path(e).starts_with(sub))
+                        .partition_point(|e| index.path(e).starts_with(sub))
                         .max(1);
                     if let Ok(name) = std::str::from_utf8(&rest[..slash]) {
                         out.push((name.to_string(), true));

@@ -12,7 +12,7 @@ use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
 use rayon::prelude::*;
 
 use crate::check::{CheckReport, FileReport};
-use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
+use crate::config::{self, ConfigError, Settings, SettingsStore, CONFIG_FILES};
 use crate::fix::fix_text;
 use crate::git::{self, IndexFiles};
 use crate::git_index::{self, IndexError};
@@ -33,6 +33,76 @@ pub enum Target {
     /// The merge base of `REV` and `HEAD` against the working tree, like `git diff REV...`
     /// plus uncommitted changes.
     Since(String),
+    /// What `to` adds over the merge base of `from` and `to`, read from `to`'s tree:
+    /// `pre-commit run --from-ref A --to-ref B` (CI on a pull request).
+    Range { from: String, to: String },
+}
+
+/// What a hook run by the pre-commit framework (`ssotlint hook --pre-commit FILES`)
+/// checks, decided from the environment pre-commit and git give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreCommitMode {
+    /// `pre-commit run --from-ref A --to-ref B` (or a pre-push hook): what the range
+    /// adds, read from `B`'s tree.
+    Range { from: String, to: String },
+    /// Inside `git commit` (git sets `GIT_INDEX_FILE` for its hooks): the staged blobs'
+    /// added lines, of the named files.
+    Staged,
+    /// `pre-commit run --all-files`, `--files F`, or a plain `pre-commit run` outside a
+    /// commit: the named files, whole, as they are on disk.
+    Files,
+}
+
+/// Decide [`PreCommitMode`] from environment variables (`var` looks one up).
+/// pre-commit 4.x sets `PRE_COMMIT=1` for every run and `PRE_COMMIT_FROM_REF` /
+/// `PRE_COMMIT_TO_REF` (older: `PRE_COMMIT_ORIGIN` / `PRE_COMMIT_SOURCE`) for a range;
+/// it says nothing about being run by `git commit`, but git does: it exports
+/// `GIT_INDEX_FILE` to the pre-commit hook (`.git/index`, or the temporary index of
+/// `git commit -a`), and pre-commit passes its environment on to hooks.
+pub fn pre_commit_mode(var: impl Fn(&str) -> Option<String>) -> PreCommitMode {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    let from = set("PRE_COMMIT_FROM_REF").or_else(|| set("PRE_COMMIT_ORIGIN"));
+    let to = set("PRE_COMMIT_TO_REF").or_else(|| set("PRE_COMMIT_SOURCE"));
+    if let (Some(from), Some(to)) = (from, to) {
+        return PreCommitMode::Range { from, to };
+    }
+    if set("GIT_INDEX_FILE").is_some() {
+        return PreCommitMode::Staged;
+    }
+    PreCommitMode::Files
+}
+
+/// The files `hook --pre-commit` checks whole ([`PreCommitMode::Files`]): the named
+/// Python files that exist and that neither the config (`project.exclude`, found from
+/// each file, or `config` for all) nor the default excludes leave out, as `check DIR`
+/// and the staged check would (ruff's pre-commit hook passes `--force-exclude` for the
+/// same reason). Named config files are dropped: discovery finds them.
+pub fn pre_commit_files(paths: &[PathBuf], config: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    let store = match config {
+        Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
+        None => SettingsStore::discover(Path::new(".")),
+    };
+    Ok(paths
+        .iter()
+        .filter(|p| {
+            let abs = config::normalize(p);
+            crate::walk::is_python_file(p)
+                && p.is_file()
+                && !default_excluded(p)
+                && !store.for_file(&abs).is_ok_and(|s| s.is_excluded(&abs))
+        })
+        .cloned()
+        .collect())
+}
+
+/// A path through a directory every walk skips (`.git`, `.venv`, `node_modules`, ...);
+/// `path` is relative to the work tree root, so the root's own location does not count.
+fn default_excluded(path: &Path) -> bool {
+    path.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -68,10 +138,10 @@ enum FixPlan {
 }
 
 /// A fixed file to write to the working tree and stage.
-struct Write {
-    abs: PathBuf,
-    rel: PathBuf,
-    content: String,
+pub(crate) struct Write {
+    pub(crate) abs: PathBuf,
+    pub(crate) rel: PathBuf,
+    pub(crate) content: String,
 }
 
 /// One changed Python file, read and ready to lint.
@@ -89,24 +159,36 @@ pub fn check_changes(
     options: &ChangeOptions,
     cwd: &Path,
 ) -> Result<ChangesReport, String> {
-    if options.fix && matches!(target, Target::Since(_)) {
+    if options.fix && !matches!(target, Target::Staged) {
         return Err(
             "--fix works with --staged only; use `ssotlint check --fix` on files".to_string(),
         );
     }
-    let repo = git::open_repository(cwd)?;
-    let workdir = git::workdir(&repo)?;
+    let opened = git::open(cwd)?;
+    let workdir = match &opened {
+        git::Opened::Lib(repo) => git::workdir(repo)?,
+        git::Opened::Cli(cli) => cli.workdir.clone(),
+    };
     let mut report = CheckReport::default();
-    let mut collected = collect(&repo, &workdir, cwd, target, options, &mut report)?;
+    let backend = match &opened {
+        git::Opened::Lib(repo) => Backend::Lib(repo),
+        git::Opened::Cli(cli) => Backend::Cli(cli),
+    };
+    let mut collected = collect(&backend, &workdir, cwd, target, options, &mut report)?;
+    let (repo_handle, cli) = match opened {
+        git::Opened::Lib(repo) => (Some(Arc::new(Mutex::new(repo))), None),
+        git::Opened::Cli(cli) => (None, Some(cli)),
+    };
     let staged_entries = std::mem::take(&mut collected.staged);
-    let repo_handle = Arc::new(Mutex::new(repo));
-    let module_files: Option<Arc<dyn ModuleFiles>> = match target {
-        Target::Staged => Some(Arc::new(IndexFiles::new(
+    // Module lookups read the index in staged mode through libgit2; elsewhere (and in
+    // repositories only the git CLI can read) they read the working tree.
+    let module_files: Option<Arc<dyn ModuleFiles>> = match (target, &repo_handle) {
+        (Target::Staged, Some(handle)) => Some(Arc::new(IndexFiles::new(
             workdir.clone(),
-            repo_handle.clone(),
+            handle.clone(),
             Arc::new(staged_entries),
         ))),
-        Target::Since(_) => None,
+        _ => None,
     };
     let mut configs = ConfigLookup::new(
         &workdir,
@@ -119,7 +201,13 @@ pub fn check_changes(
         let dir = file.abs.parent().unwrap_or(&workdir).to_path_buf();
         match configs.for_dir(&dir) {
             Ok(settings) if settings.is_excluded(&file.abs) => {}
-            Ok(settings) => jobs.push((file, settings)),
+            Ok(settings) => match settings.too_big(file.text.len() as u64) {
+                Some(warning) => report.warnings.push(format!(
+                    "{}: {warning}",
+                    relative_to(&file.abs, &workdir).display()
+                )),
+                None => jobs.push((file, settings)),
+            },
             Err(e) => report.errors.push(e.to_string()),
         }
     }
@@ -144,7 +232,16 @@ pub fn check_changes(
     }
     out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     if !writes.is_empty() {
-        stage_fixes(&repo_handle, &writes)?;
+        if let Some(handle) = &repo_handle {
+            // libgit2 cannot write split or sparse indexes: `git add` can.
+            stage_fixes(handle, &writes).or_else(|e| {
+                git::CliRepo::discover(&workdir)
+                    .and_then(|cli| cli.stage_fixes(&writes))
+                    .map_err(|cli_error| format!("{e}; with the git CLI: {cli_error}"))
+            })?;
+        } else if let Some(cli) = &cli {
+            cli.stage_fixes(&writes)?;
+        }
     }
     Ok(out)
 }
@@ -177,7 +274,7 @@ fn lint_changed(
             if outcome.fixed > 0 {
                 let content = format!("{bom}{}", outcome.text);
                 if added.is_some() {
-                    added = Some(added_between(&old, content.as_bytes()));
+                    added = Some(added_rows(&old, content.as_bytes()));
                 }
                 write = Some(Write {
                     abs: file.abs.clone(),
@@ -211,15 +308,98 @@ fn lint_changed(
 
 const BOM: &str = "\u{feff}";
 
-/// Rows of `new` that a diff from `old` adds (for a text `--fix` changed).
-fn added_between(old: &[u8], new: &[u8]) -> HashSet<usize> {
-    let mut opts = DiffOptions::new();
-    opts.context_lines(0);
+/// Rows (1-based) of `new` that a line diff from `old` adds. Lines end at LF, CRLF or
+/// a lone CR, as [`crate::source::SourceText`] counts rows (git's own diff counts LF
+/// only, so a CR-only file would be one long line to it), and are compared without
+/// their line ends (an autocrlf checkout does not make every line "added").
+///
+/// Memory: each line is held as a 64-bit hash (no hunk text, no copies), and the
+/// common head and tail are cut before Myers runs, so its work arrays cover only the
+/// changed middle. Two different lines with equal hashes at matching places would
+/// hide a change; at 64 bits that is not a practical concern.
+pub fn added_rows(old: &[u8], new: &[u8]) -> HashSet<usize> {
+    let old_lines = line_hashes(old);
+    let new_lines = line_hashes(new);
+    let head = old_lines
+        .iter()
+        .zip(&new_lines)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let tail = old_lines[head..]
+        .iter()
+        .rev()
+        .zip(new_lines[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let old_mid = &old_lines[head..old_lines.len() - tail];
+    let new_mid = &new_lines[head..new_lines.len() - tail];
+    // A pathological diff falls back to a coarser (still complete) answer in time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let ops = similar::capture_diff_slices_deadline(
+        similar::Algorithm::Myers,
+        old_mid,
+        new_mid,
+        Some(deadline),
+    );
     let mut rows = HashSet::new();
-    if let Ok(patch) = git2::Patch::from_buffers(old, None, new, None, Some(&mut opts)) {
-        rows = patch_added_rows(&patch).unwrap_or_default();
+    for op in ops {
+        if let similar::DiffOp::Insert {
+            new_index, new_len, ..
+        }
+        | similar::DiffOp::Replace {
+            new_index, new_len, ..
+        } = op
+        {
+            rows.extend(head + new_index + 1..=head + new_index + new_len);
+        }
     }
     rows
+}
+
+/// A hash of each line, without its line end; a final line end starts no further line.
+fn line_hashes(text: &[u8]) -> Vec<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut ends = memchr::memchr2_iter(b'\n', b'\r', text).peekable();
+    while let Some(i) = ends.next() {
+        lines.push(hasher.hash_one(&text[start..i]));
+        start = i + 1;
+        if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+            ends.next();
+            start = i + 2;
+        }
+    }
+    if start < text.len() {
+        lines.push(hasher.hash_one(&text[start..]));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod added_rows_tests {
+    use super::added_rows;
+
+    fn rows(old: &str, new: &str) -> Vec<usize> {
+        let mut rows: Vec<usize> = added_rows(old.as_bytes(), new.as_bytes())
+            .into_iter()
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn rows_follow_lf_crlf_and_cr() {
+        assert_eq!(rows("a\nb\nc\n", "a\nx\nb\nc\ny\n"), vec![2, 5]);
+        assert_eq!(rows("a\rb\r", "a\rb\rc\r"), vec![3]);
+        assert_eq!(rows("a\nb\n", "a\r\nb\r\n"), Vec::<usize>::new());
+        assert_eq!(rows("a\nb", "a\nb\n"), Vec::<usize>::new());
+        assert_eq!(rows("", "a\nb"), vec![1, 2]);
+        // One line of three can stay; which one is the diff's choice.
+        assert_eq!(rows("a\nb\nc", "c\nb\na").len(), 2);
+        assert_eq!(rows("x\na\nx\n", "x\na\nb\nx\n"), vec![3]);
+    }
 }
 
 /// Write fixed files and stage exactly them (as `git add` would: stat data, filters,
@@ -255,17 +435,178 @@ fn git_error(what: &str, e: git2::Error) -> String {
     format!("{what}: {}", e.message())
 }
 
+/// One changed path, found through libgit2 or the git CLI.
+struct Change {
+    kind: ChangeKind,
+    /// The new path (the old one for a deletion), relative to the work tree root.
+    rel: PathBuf,
+    new_mode: u32,
+    /// Blob ids in hex; `old_id` is `None` for an added file, `new_id` is `None` when the
+    /// new side is the working tree (`--diff-base`).
+    old_id: Option<String>,
+    new_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKind {
+    /// Added, modified, renamed or changed type.
+    Changed,
+    /// A copy adds new occurrences of everything it copies.
+    Copied,
+    Deleted,
+    Conflicted,
+}
+
+/// Where blobs and diffs come from: libgit2, or the git CLI for repositories libgit2
+/// cannot open (SHA-256 object format).
+enum Backend<'r> {
+    Lib(&'r Repository),
+    Cli(&'r git::CliRepo),
+}
+
+impl Backend<'_> {
+    fn blob(&self, id: &str, rel: &Path) -> Result<Vec<u8>, String> {
+        match self {
+            Backend::Lib(repo) => git2::Oid::from_str(id)
+                .and_then(|oid| repo.find_blob(oid))
+                .map(|b| b.content().to_vec())
+                .map_err(|e| git_error(&format!("{}: cannot read blob {id}", rel.display()), e)),
+            Backend::Cli(cli) => cli.blob(id),
+        }
+    }
+}
+
 fn collect(
-    repo: &Repository,
+    backend: &Backend<'_>,
     workdir: &Path,
     cwd: &Path,
     target: &Target,
     options: &ChangeOptions,
     report: &mut CheckReport,
 ) -> Result<Collected, String> {
+    let mut staged = git_index::Index::default();
+    let changes = match backend {
+        Backend::Lib(repo) => lib_changes(repo, cwd, target, &mut staged)?,
+        Backend::Cli(cli) => cli_changes(cli, target)?,
+    };
+    let mut collected = Collected {
+        files: Vec::new(),
+        configs: HashMap::new(),
+        staged,
+    };
+    // Configs are taken from the new side when it is a git object (staged or a range).
+    let configs_from_git = !matches!(target, Target::Since(_));
+    for change in changes {
+        let rel = change.rel.as_path();
+        let abs = workdir.join(rel);
+        let is_config = rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| CONFIG_FILES.contains(&n));
+        match change.kind {
+            ChangeKind::Changed | ChangeKind::Copied => {}
+            ChangeKind::Deleted => {
+                if is_config {
+                    collected.configs.insert(abs, None);
+                }
+                continue;
+            }
+            ChangeKind::Conflicted => {
+                report.warnings.push(format!(
+                    "{}: unmerged (conflict not resolved); skipped",
+                    relative_to(&abs, workdir).display()
+                ));
+                continue;
+            }
+        }
+        // Symlinks and submodules (gitlinks) are not source files.
+        if !git::is_regular_blob(change.new_mode) {
+            continue;
+        }
+        let is_python = crate::walk::is_python_file(rel);
+        if !(is_python || (is_config && configs_from_git)) {
+            continue;
+        }
+        if default_excluded(rel) {
+            continue;
+        }
+        if !options.paths.is_empty()
+            && is_python
+            && !options.paths.iter().any(|p| abs.starts_with(p))
+        {
+            continue;
+        }
+        let bytes = match &change.new_id {
+            Some(id) => backend.blob(id, rel)?,
+            None => match std::fs::read(&abs) {
+                Ok(b) => b,
+                Err(_) => continue,
+            },
+        };
+        if is_config && !is_python {
+            collected
+                .configs
+                .insert(abs, Some(String::from_utf8_lossy(&bytes).into_owned()));
+            continue;
+        }
+        let old = match &change.old_id {
+            Some(id) => Some(backend.blob(id, rel)?),
+            None => None,
+        };
+        let fix = if options.fix {
+            let on_disk = std::fs::read(&abs).ok();
+            if on_disk.as_deref() == Some(bytes.as_slice()) {
+                FixPlan::Yes {
+                    old: old.clone().unwrap_or_default(),
+                    rel: rel.to_path_buf(),
+                }
+            } else {
+                report.warnings.push(format!(
+                    "{}: the working tree differs from the staged content; not fixed (stage or stash the difference first)",
+                    relative_to(&abs, workdir).display()
+                ));
+                FixPlan::No
+            }
+        } else {
+            FixPlan::No
+        };
+        // A rename moves lines; an added file or a copy adds every line (`None`).
+        let added = match old {
+            Some(old) if !options.all_lines && change.kind != ChangeKind::Copied => {
+                Some(added_rows(&old, &bytes))
+            }
+            _ => None,
+        };
+        let text = match decode(bytes) {
+            Ok(t) => t,
+            Err(DecodeError::Binary { .. }) => continue,
+            Err(e) => {
+                report
+                    .warnings
+                    .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
+                continue;
+            }
+        };
+        collected.files.push(Changed {
+            abs,
+            text,
+            added,
+            fix,
+        });
+    }
+    Ok(collected)
+}
+
+/// The changes through libgit2, renames and copies detected. Staged mode also fills
+/// `staged` with the index entries (for module lookups).
+fn lib_changes(
+    repo: &Repository,
+    cwd: &Path,
+    target: &Target,
+    staged: &mut git_index::Index,
+) -> Result<Vec<Change>, String> {
     let mut diff_options = DiffOptions::new();
     diff_options.context_lines(0).ignore_submodules(true);
-    let mut staged = git_index::Index::default();
     let mut diff = match target {
         Target::Staged => {
             let head_tree = match repo.head() {
@@ -283,18 +624,11 @@ fn collect(
                 }
                 Err(e) => return Err(git_error("cannot resolve HEAD", e)),
             };
-            match staged_diff(repo, head_tree.as_ref(), cwd, &mut diff_options)? {
-                (Some(diff), entries) => {
-                    staged = entries;
-                    diff
-                }
-                (None, entries) => {
-                    return Ok(Collected {
-                        files: Vec::new(),
-                        configs: HashMap::new(),
-                        staged: entries,
-                    })
-                }
+            let (diff, entries) = staged_diff(repo, head_tree.as_ref(), cwd, &mut diff_options)?;
+            *staged = entries;
+            match diff {
+                Some(diff) => diff,
+                None => return Ok(Vec::new()),
             }
         }
         Target::Since(rev) => {
@@ -317,149 +651,128 @@ fn collect(
                     git_error(&format!("cannot diff `{rev}` against the working tree"), e)
                 })?
         }
+        Target::Range { from, to } => {
+            let commit = |rev: &str| {
+                repo.revparse_single(rev)
+                    .and_then(|o| o.peel_to_commit())
+                    .map_err(|e| git_error(&format!("cannot resolve `{rev}`"), e))
+            };
+            let (from_commit, to_commit) = (commit(from)?, commit(to)?);
+            let base_id = repo
+                .merge_base(from_commit.id(), to_commit.id())
+                .unwrap_or(from_commit.id());
+            let trees = repo
+                .find_commit(base_id)
+                .and_then(|c| c.tree())
+                .and_then(|base| to_commit.tree().map(|new| (base, new)));
+            let (base_tree, to_tree) = trees
+                .map_err(|e| git_error(&format!("cannot read the trees of {from}...{to}"), e))?;
+            repo.diff_tree_to_tree(Some(&base_tree), Some(&to_tree), Some(&mut diff_options))
+                .map_err(|e| git_error(&format!("cannot diff {from}...{to}"), e))?
+        }
     };
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(true);
     diff.find_similar(Some(&mut find))
         .map_err(|e| git_error("rename detection failed", e))?;
-
-    let mut collected = Collected {
-        files: Vec::new(),
-        configs: HashMap::new(),
-        staged,
-    };
-    for (idx, delta) in diff.deltas().enumerate() {
+    let new_from_git = !matches!(target, Target::Since(_));
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
         let new = delta.new_file();
         let Some(rel) = new.path().or_else(|| delta.old_file().path()) else {
             continue;
         };
-        let abs = workdir.join(rel);
-        let is_config = rel
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| CONFIG_FILES.contains(&n));
-        match delta.status() {
-            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
+        let kind = match delta.status() {
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Typechange => {
+                ChangeKind::Changed
             }
-            Delta::Deleted => {
-                if is_config {
-                    collected.configs.insert(abs, None);
-                }
-                continue;
-            }
-            Delta::Conflicted => {
-                report.warnings.push(format!(
-                    "{}: unmerged (conflict not resolved); skipped",
-                    relative_to(&abs, workdir).display()
-                ));
-                continue;
-            }
+            Delta::Copied => ChangeKind::Copied,
+            Delta::Deleted => ChangeKind::Deleted,
+            Delta::Conflicted => ChangeKind::Conflicted,
             _ => continue,
-        }
-        // Symlinks and submodules (gitlinks) are not source files.
-        if !git::is_regular_blob(u32::from(new.mode())) {
-            continue;
-        }
-        let is_python = crate::walk::is_python_file(rel);
-        if !(is_python || (is_config && matches!(target, Target::Staged))) {
-            continue;
-        }
-        if rel.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|s| crate::walk::DEFAULT_EXCLUDES.contains(&s))
-        }) {
-            continue;
-        }
-        if !options.paths.is_empty()
-            && is_python
-            && !options.paths.iter().any(|p| abs.starts_with(p))
-        {
-            continue;
-        }
-        let bytes = match target {
-            Target::Staged => match repo.find_blob(new.id()) {
-                Ok(blob) => blob.content().to_vec(),
-                Err(e) => {
-                    return Err(git_error(
-                        &format!("{}: cannot read the staged blob", rel.display()),
-                        e,
-                    ))
-                }
-            },
-            Target::Since(_) => match std::fs::read(&abs) {
-                Ok(b) => b,
-                Err(_) => continue,
-            },
         };
-        if is_config && !is_python {
-            collected
-                .configs
-                .insert(abs, Some(String::from_utf8_lossy(&bytes).into_owned()));
-            continue;
-        }
-        let fix = if options.fix {
-            let on_disk = std::fs::read(&abs).ok();
-            if on_disk.as_deref() == Some(bytes.as_slice()) {
-                let old = match delta.old_file().id() {
-                    id if id.is_zero() => Vec::new(),
-                    id => repo
-                        .find_blob(id)
-                        .map(|b| b.content().to_vec())
-                        .unwrap_or_default(),
-                };
-                FixPlan::Yes {
-                    old,
-                    rel: rel.to_path_buf(),
-                }
-            } else {
-                report.warnings.push(format!(
-                    "{}: the working tree differs from the staged content; not fixed (stage or stash the difference first)",
-                    relative_to(&abs, workdir).display()
-                ));
-                FixPlan::No
-            }
-        } else {
-            FixPlan::No
-        };
-        // A copy adds new occurrences of everything it copies; a rename moves lines.
-        let added = if options.all_lines || delta.status() == Delta::Copied {
-            None
-        } else if matches!(target, Target::Staged) {
-            // From the blobs, not `Patch::from_diff`: that looks up the diff driver in
-            // `.gitattributes`, which makes libgit2 load the whole index (the cost
-            // `git_index` exists to avoid). Binary blobs are skipped by `decode` below.
-            let old = match delta.old_file().id() {
-                id if id.is_zero() => Vec::new(),
-                id => repo
-                    .find_blob(id)
-                    .map(|b| b.content().to_vec())
-                    .map_err(|e| {
-                        git_error(&format!("{}: cannot read the HEAD blob", rel.display()), e)
-                    })?,
-            };
-            Some(added_between(&old, &bytes))
-        } else {
-            Some(added_lines(&diff, idx)?)
-        };
-        let text = match decode(bytes) {
-            Ok(t) => t,
-            Err(DecodeError::Binary { .. }) => continue,
-            Err(e) => {
-                report
-                    .warnings
-                    .push(format!("{}: {e}", relative_to(&abs, workdir).display()));
-                continue;
-            }
-        };
-        collected.files.push(Changed {
-            abs,
-            text,
-            added,
-            fix,
+        let old_id = delta.old_file().id();
+        out.push(Change {
+            kind,
+            rel: rel.to_path_buf(),
+            new_mode: u32::from(new.mode()),
+            old_id: (!old_id.is_zero()).then(|| old_id.to_string()),
+            new_id: new_from_git.then(|| new.id().to_string()),
         });
     }
-    Ok(collected)
+    Ok(out)
+}
+
+/// The changes through the git CLI (`git diff --raw -z`, renames and copies detected),
+/// for repositories libgit2 cannot open.
+fn cli_changes(cli: &git::CliRepo, target: &Target) -> Result<Vec<Change>, String> {
+    let mut args = vec![
+        "diff",
+        "--raw",
+        "-z",
+        "-M",
+        "-C",
+        "--no-abbrev",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--ignore-submodules",
+    ];
+    let base;
+    let range;
+    match target {
+        Target::Staged => args.push("--cached"),
+        Target::Since(rev) => {
+            let merge_base = cli.run(&["merge-base", rev, "HEAD"]);
+            base = match merge_base {
+                Ok(out) => String::from_utf8_lossy(&out).trim().to_string(),
+                Err(_) => rev.clone(),
+            };
+            args.push(&base);
+        }
+        Target::Range { from, to } => {
+            range = format!("{from}...{to}");
+            args.push(&range);
+        }
+    }
+    let out = cli.run(&args)?;
+    parse_raw_diff(&out, !matches!(target, Target::Since(_)))
+}
+
+/// `git diff --raw -z`: `:oldmode newmode oldid newid STATUS NUL path NUL [path NUL]`.
+fn parse_raw_diff(out: &[u8], new_from_git: bool) -> Result<Vec<Change>, String> {
+    let bad = || "unexpected `git diff --raw` output".to_string();
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut changes = Vec::new();
+    while let Some(header) = fields.next() {
+        let header = std::str::from_utf8(header).map_err(|_| bad())?;
+        let parts: Vec<&str> = header.trim_start_matches(':').split(' ').collect();
+        let [_old_mode, new_mode, old_id, new_id, status] = parts[..] else {
+            return Err(bad());
+        };
+        let first = fields.next().ok_or_else(bad)?;
+        let letter = status.chars().next().ok_or_else(bad)?;
+        let path = if matches!(letter, 'R' | 'C') {
+            fields.next().ok_or_else(bad)?
+        } else {
+            first
+        };
+        let kind = match letter {
+            'A' | 'M' | 'R' | 'T' => ChangeKind::Changed,
+            'C' => ChangeKind::Copied,
+            'D' => ChangeKind::Deleted,
+            'U' => ChangeKind::Conflicted,
+            _ => continue,
+        };
+        let is_zero = |id: &str| id.bytes().all(|b| b == b'0');
+        changes.push(Change {
+            kind,
+            rel: PathBuf::from(String::from_utf8_lossy(path).into_owned()),
+            new_mode: u32::from_str_radix(new_mode, 8).map_err(|_| bad())?,
+            old_id: (!is_zero(old_id)).then(|| old_id.to_string()),
+            new_id: (new_from_git && !is_zero(new_id)).then(|| new_id.to_string()),
+        });
+    }
+    Ok(changes)
 }
 
 /// The diff of `HEAD` (`head`, `None` when unborn) against the index, narrowed to the
@@ -476,7 +789,7 @@ fn staged_diff<'r>(
     diff_options: &mut DiffOptions,
 ) -> Result<(Option<git2::Diff<'r>>, git_index::Index), String> {
     let path = git::index_path(repo, cwd);
-    let parsed = match git_index::read_file(&path) {
+    let mut parsed = match git_index::read_file(&path, repo.path()) {
         Ok(index) if !index.has_conflicts() => index,
         Ok(_) | Err(IndexError::Unsupported(_)) => {
             return libgit2_staged_diff(repo, head, diff_options)
@@ -484,7 +797,7 @@ fn staged_diff<'r>(
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     let mut changed = Vec::new();
-    compare_index(
+    let compared = compare_index(
         repo,
         head,
         &parsed,
@@ -492,7 +805,25 @@ fn staged_diff<'r>(
         b"",
         parsed.cache_tree.as_ref(),
         &mut changed,
-    )?;
+    );
+    match compared {
+        // Sparse directories are normally HEAD's trees (their cache-tree nodes are
+        // valid and skipped); one that is not is expanded, and the walk redone.
+        Err(e) if e == SPARSE_DIR_CHANGED => {
+            parsed = parsed.expand_sparse(repo)?;
+            changed.clear();
+            compare_index(
+                repo,
+                head,
+                &parsed,
+                0..parsed.entries.len(),
+                b"",
+                parsed.cache_tree.as_ref(),
+                &mut changed,
+            )?;
+        }
+        other => other?,
+    }
     if changed.is_empty() {
         return Ok((None, parsed));
     }
@@ -523,6 +854,9 @@ fn staged_diff<'r>(
         .map_err(|e| git_error("cannot diff HEAD against the index", e))?;
     Ok((Some(diff), parsed))
 }
+
+/// [`compare_index`] met a sparse directory whose tree is not `HEAD`'s.
+const SPARSE_DIR_CHANGED: &str = "a sparse directory differs from HEAD; expand it";
 
 fn in_memory_entry(path: &[u8], entry: &git_index::Entry) -> git2::IndexEntry {
     let zero = git2::IndexTime::new(0, 0);
@@ -617,6 +951,15 @@ fn compare_index(
                 seen.insert(name);
                 i += len;
             }
+            // A sparse index's directory entry (the only entry of its range): equal to
+            // HEAD's tree, nothing below changed; else the caller expands and retries.
+            None if entry.mode == git_index::MODE_SPARSE_DIR && new.len() == 1 => {
+                return if old.is_some_and(|t| t.id() == entry.oid) {
+                    Ok(())
+                } else {
+                    Err(SPARSE_DIR_CHANGED.to_string())
+                };
+            }
             // Not recorded by `git commit`: as if absent (the tree side reports it).
             None if entry.intent_to_add => i += 1,
             None => {
@@ -681,34 +1024,6 @@ fn deleted_entry(
         out.push(path);
         Ok(())
     }
-}
-
-/// Rows (1-based, new side) of the lines a delta adds.
-fn added_lines(diff: &git2::Diff, idx: usize) -> Result<HashSet<usize>, String> {
-    match git2::Patch::from_diff(diff, idx).map_err(|e| git_error("cannot compute the diff", e))? {
-        Some(patch) => patch_added_rows(&patch),
-        None => Ok(HashSet::new()),
-    }
-}
-
-fn patch_added_rows(patch: &git2::Patch) -> Result<HashSet<usize>, String> {
-    let mut rows = HashSet::new();
-    for hunk in 0..patch.num_hunks() {
-        let lines = patch
-            .num_lines_in_hunk(hunk)
-            .map_err(|e| git_error("cannot compute the diff", e))?;
-        for i in 0..lines {
-            let line = patch
-                .line_in_hunk(hunk, i)
-                .map_err(|e| git_error("cannot compute the diff", e))?;
-            if line.origin() == '+' {
-                if let Some(row) = line.new_lineno() {
-                    rows.insert(row as usize);
-                }
-            }
-        }
-    }
-    Ok(rows)
 }
 
 /// Config lookup for changed files: a staged config wins, else the working tree, else
@@ -823,8 +1138,10 @@ pub enum Installed {
 
 /// Write the pre-commit hook into the directory git runs hooks from.
 pub fn install_hook(cwd: &Path, force: bool) -> Result<Installed, String> {
-    let repo = git::open_repository(cwd)?;
-    let dir = git::hooks_dir(&repo)?;
+    let dir = match git::open(cwd)? {
+        git::Opened::Lib(repo) => git::hooks_dir(&repo)?,
+        git::Opened::Cli(cli) => cli.hooks_dir()?,
+    };
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let hook = dir.join("pre-commit");
     let outcome = match std::fs::symlink_metadata(&hook) {
@@ -860,10 +1177,24 @@ pub fn install_hook(cwd: &Path, force: bool) -> Result<Installed, String> {
             }
         }
     };
-    std::fs::write(&hook, HOOK_SCRIPT)
+    std::fs::write(&hook, hook_script(std::env::current_exe().ok().as_deref()))
         .map_err(|e| format!("{}: cannot write: {e}", hook.display()))?;
     make_executable(&hook)?;
     Ok(outcome)
+}
+
+/// [`HOOK_SCRIPT`] with `installed_by` set to `binary` (shell-quoted), the fallback
+/// when `ssotlint` is not on `PATH` (installed with `cargo run`, or from a venv that
+/// is not active when git runs the hook).
+pub fn hook_script(binary: Option<&Path>) -> String {
+    match binary.and_then(Path::to_str) {
+        Some(path) => HOOK_SCRIPT.replacen(
+            "installed_by=''",
+            &format!("installed_by='{}'", path.replace('\'', "'\\''")),
+            1,
+        ),
+        None => HOOK_SCRIPT.to_string(),
+    }
 }
 
 #[cfg(unix)]
@@ -904,7 +1235,8 @@ mod tests {
     fn assert_changed_paths_match_git(dir: &Path) {
         let repo = Repository::open(dir).expect("open");
         let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-        let parsed = git_index::read_file(&dir.join(".git/index")).expect("index");
+        let parsed =
+            git_index::read_file(&dir.join(".git/index"), &dir.join(".git")).expect("index");
         let mut changed = Vec::new();
         compare_index(
             &repo,
@@ -969,7 +1301,7 @@ mod tests {
         git(d, &["read-tree", "HEAD"]);
         write(d, "p2/q3/m.py", "x = 'again'\n");
         git(d, &["add", "p2/q3/m.py"]);
-        let parsed = git_index::read_file(&d.join(".git/index")).expect("index");
+        let parsed = git_index::read_file(&d.join(".git/index"), &d.join(".git")).expect("index");
         assert!(parsed
             .cache_tree
             .as_ref()

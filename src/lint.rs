@@ -17,6 +17,8 @@ pub struct LintOptions {
     pub select: Option<Vec<String>>,
     /// Added to the config's `ignore`.
     pub extend_ignore: Vec<String>,
+    /// Added to the (config's or replaced) `select`.
+    pub extend_select: Vec<String>,
 }
 
 impl LintOptions {
@@ -25,6 +27,7 @@ impl LintOptions {
         if let Some(select) = &self.select {
             selection.select = select.clone();
         }
+        selection.select.extend(self.extend_select.iter().cloned());
         selection.ignore.extend(self.extend_ignore.iter().cloned());
         selection
     }
@@ -148,9 +151,14 @@ fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> 
     };
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .filter(|d| !ignored.iter().any(|p| d.rule.matches_prefix(p)))
+        .filter(|d| {
+            d.rule == Rule::InvalidSyntax || !ignored.iter().any(|p| d.rule.matches_prefix(p))
+        })
         .filter(|d| {
             let code = d.rule.code();
+            if d.rule == Rule::InvalidSyntax {
+                return true;
+            }
             !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
         })
         .map(|mut d| {

@@ -1,7 +1,7 @@
 //! The `ssotlint` command: parse arguments, call the library, map results to exit codes
 //! (0 nothing to report, 1 violations found, 2 the tool could not do its job).
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,9 +9,10 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use ssotlint::cache::CacheOptions;
-use ssotlint::check::{check_paths_with, CheckReport};
-use ssotlint::fixer::{fix_paths, FixMode};
-use ssotlint::hook::{check_changes, ChangeOptions, Installed, Target};
+use ssotlint::check::{check_paths_with, CheckReport, FileReport};
+use ssotlint::config::{ConfigArg, Overrides, CONFIG_FILES};
+use ssotlint::fixer::{fix_paths, unified_diff, FixMode};
+use ssotlint::hook::{check_changes, ChangeOptions, Installed, PreCommitMode, Target};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
@@ -42,7 +43,7 @@ enum Command {
         markdown: bool,
     },
     /// Check only what is staged for commit (same as `check --staged`).
-    Hook(CheckArgs),
+    Hook(HookArgs),
     /// Install the pre-commit hook where git runs hooks (`core.hooksPath` honoured).
     InstallHook {
         /// Replace a hook ssotlint did not write; it is kept as `pre-commit.local` and
@@ -59,12 +60,25 @@ enum Command {
 }
 
 #[derive(Args)]
+struct HookArgs {
+    #[command(flatten)]
+    check: CheckArgs,
+    /// Run as a pre-commit framework hook (`pass_filenames: true`): a `git commit`
+    /// checks the named files' staged added lines, `--from-ref/--to-ref` what the range
+    /// adds, `--all-files`/`--files` the named files whole.
+    #[arg(long)]
+    pre_commit: bool,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     /// Files or directories to check.
     paths: Vec<PathBuf>,
-    /// Use this config file for every checked file (no lookup).
-    #[arg(long)]
-    config: Option<PathBuf>,
+    /// A config file for every checked file (no lookup), or a TOML `key = value`
+    /// override of the config's own keys (`--config "lint.ignore = ['SSOT101']"`);
+    /// repeatable, as in ruff.
+    #[arg(long, value_name = "CONFIG_OPTION")]
+    config: Vec<String>,
     /// Output format (default: full on a terminal, concise otherwise).
     #[arg(long, value_enum)]
     output_format: Option<Format>,
@@ -86,8 +100,9 @@ struct CheckArgs {
     /// Also apply fixes that may change behaviour (renames of references).
     #[arg(long)]
     unsafe_fixes: bool,
-    /// Print the fixes as a unified diff and change nothing; exit 1 when there is one.
-    #[arg(long, conflicts_with = "fix")]
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is one
+    /// (with `--fix` too, as in ruff).
+    #[arg(long)]
     diff: bool,
     /// Do not read or write the cache (`.ssotlint_cache/` beside the config).
     #[arg(long)]
@@ -101,6 +116,9 @@ struct CheckArgs {
     /// Only lines changed since REV (its merge base with HEAD), for CI on pull requests.
     #[arg(long, value_name = "REV")]
     diff_base: Option<String>,
+    /// `hook --pre-commit` with pre-commit's `--from-ref/--to-ref`: (FROM, TO).
+    #[arg(skip)]
+    range: Option<(String, String)>,
     /// With `--staged`/`--diff-base`: keep diagnostics on unchanged lines of changed files.
     #[arg(long)]
     all_lines: bool,
@@ -110,6 +128,46 @@ struct CheckArgs {
     /// Parse every body in full (verifies the body reducer; see bench/README.md).
     #[arg(long, hide = true)]
     no_reduce: bool,
+    /// Exit 0 even when violations are found (2 still means the tool failed).
+    #[arg(long, short = 'e')]
+    exit_zero: bool,
+    /// Rule codes or prefixes to run on top of the selection.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    extend_select: Vec<String>,
+    /// Same as `--ignore` (ruff's name).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    extend_ignore: Vec<String>,
+    /// With the path `-`: the name of the file whose text comes on stdin (config is
+    /// looked up from it, findings name it).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// List the fixes applied (with `--fix`) or available, per file and rule.
+    #[arg(long)]
+    show_fixes: bool,
+    /// Apply fixes and report nothing else; exit 0 unless the tool failed.
+    #[arg(long)]
+    fix_only: bool,
+    /// Replace `project.exclude` with these patterns (relative to the config's directory).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERN")]
+    exclude: Option<Vec<String>>,
+    /// Add these patterns to `project.exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "PATTERN")]
+    extend_exclude: Vec<String>,
+    /// Add `# noqa: CODE` to every flagged line (existing noqa codes kept).
+    #[arg(long, conflicts_with_all = ["fix", "diff", "fix_only", "staged", "diff_base"])]
+    add_noqa: bool,
+    /// Check again whenever a Python or config file changes (Ctrl-C stops).
+    #[arg(long, short = 'w', conflicts_with_all = ["fix", "diff", "fix_only", "add_noqa", "staged", "diff_base"])]
+    watch: bool,
+    /// Say on stderr which config applies, which files are checked and how long it took.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    /// Print the resolved settings for the first path (default `.`) and exit.
+    #[arg(long)]
+    show_settings: bool,
 }
 
 fn main() -> ExitCode {
@@ -118,10 +176,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule { code } => show_rule(&code),
         Command::Rules { markdown } => list_rules(markdown),
-        Command::Hook(mut args) => {
-            args.staged = true;
-            run_check(args)
-        }
+        Command::Hook(args) => run_hook(args),
         Command::InstallHook { force } => install_hook(force),
         Command::Report(args) => ssotlint::report::cli::run_report(args),
         Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
@@ -153,34 +208,71 @@ fn validate_codes(codes: &[String], flag: &str) -> Result<Vec<String>, String> {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    if args.watch {
+        return run_watch(&args);
+    }
+    let code = run_check_once(&args)?;
+    Ok(if args.exit_zero && code == ExitCode::from(1) {
+        ExitCode::SUCCESS
+    } else {
+        code
+    })
+}
+
+fn run_check_once(args: &CheckArgs) -> Result<ExitCode, String> {
+    let started = std::time::Instant::now();
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let store = match &args.config {
+    let (config_file, overrides) = config_args(args)?;
+    let store = match &config_file {
         Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
         None => SettingsStore::discover(&cwd),
     };
-    let store = Arc::new(store);
+    let store = Arc::new(store.with_overrides(overrides)?);
+    let mut extend_ignore = validate_codes(&args.ignore, "--ignore")?;
+    extend_ignore.extend(validate_codes(&args.extend_ignore, "--extend-ignore")?);
     let options = LintOptions {
         select: args
             .select
             .as_deref()
             .map(|s| validate_codes(s, "--select"))
             .transpose()?,
-        extend_ignore: validate_codes(&args.ignore, "--ignore")?,
+        extend_select: validate_codes(&args.extend_select, "--extend-select")?,
+        extend_ignore,
     };
-    if args.staged || args.diff_base.is_some() {
-        return run_changes(args, &cwd, options);
+    if args.staged || args.diff_base.is_some() || args.range.is_some() {
+        if !store.overrides().is_empty() {
+            return Err("--config KEY=VALUE, --exclude and --extend-exclude do not apply to --staged/--diff-base (staged configs are read from the index)".to_string());
+        }
+        return run_changes(args, &cwd, options, config_file);
     }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    if args.fix || args.diff {
-        return run_fix(&paths, &store, &options, &args);
+    if args.show_settings {
+        return show_settings(&paths, &store, &options);
+    }
+    let stdin =
+        paths == [PathBuf::from("-")] || (args.paths.is_empty() && args.stdin_filename.is_some());
+    if stdin {
+        return run_stdin(args, &store, &options);
+    }
+    if args.verbose {
+        verbose_files(&paths, &store);
+    }
+    if args.add_noqa {
+        return run_add_noqa(&paths, &store, &options, args);
+    }
+    if args.fix || args.diff || args.fix_only {
+        let code = run_fix(&paths, &store, &options, args);
+        verbose_time(args, started);
+        return code;
     }
     let cache = (!args.no_cache).then(|| CacheOptions {
         dir: args.cache_dir.clone(),
+        key: format!("{:?}", store.overrides()),
     });
     let mut report = check_paths_with(&paths, &store, &options, !args.no_reduce, cache);
     if let Some(file) = &args.baseline {
@@ -192,7 +284,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             );
         }
     }
-    finish(&report, &args)
+    let code = finish(&report, args)?;
+    if args.show_fixes {
+        show_available_fixes(&report, args).map_err(|e| format!("cannot write output: {e}"))?;
+    }
+    verbose_time(args, started);
+    Ok(code)
 }
 
 /// Warnings, errors, output and the exit code, shared by every check mode.
@@ -215,10 +312,19 @@ fn finish(report: &CheckReport, args: &CheckArgs) -> Result<ExitCode, String> {
 }
 
 /// `--staged` / `--diff-base`: lint only the changed lines, through git.
-fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCode, String> {
-    let target = match &args.diff_base {
-        Some(rev) => Target::Since(rev.clone()),
-        None => Target::Staged,
+fn run_changes(
+    args: &CheckArgs,
+    cwd: &Path,
+    lint: LintOptions,
+    config: Option<PathBuf>,
+) -> Result<ExitCode, String> {
+    let target = match (&args.diff_base, &args.range) {
+        (_, Some((from, to))) => Target::Range {
+            from: from.clone(),
+            to: to.clone(),
+        },
+        (Some(rev), None) => Target::Since(rev.clone()),
+        (None, None) => Target::Staged,
     };
     let options = ChangeOptions {
         all_lines: args.all_lines,
@@ -227,7 +333,7 @@ fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCod
             .iter()
             .map(|p| ssotlint::config::normalize(p))
             .collect(),
-        config: args.config.clone(),
+        config,
         lint,
         fix: args.fix,
         unsafe_fixes: args.unsafe_fixes,
@@ -239,7 +345,7 @@ fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCod
         );
     }
     let report = check_changes(&target, &options, cwd)?;
-    let code = finish(&report.check, &args)?;
+    let code = finish(&report.check, args)?;
     if args.fix && report.check.errors.is_empty() && !args.quiet {
         println!(
             "Fixed {}, {} left",
@@ -248,6 +354,29 @@ fn run_changes(args: CheckArgs, cwd: &Path, lint: LintOptions) -> Result<ExitCod
         );
     }
     Ok(code)
+}
+
+/// `hook`: the staged changes; with `--pre-commit`, what pre-commit asked for (see
+/// [`ssotlint::hook::pre_commit_mode`]).
+fn run_hook(hook: HookArgs) -> Result<ExitCode, String> {
+    let mut args = hook.check;
+    if !hook.pre_commit {
+        args.staged = true;
+        return run_check(args);
+    }
+    match ssotlint::hook::pre_commit_mode(|name| std::env::var(name).ok()) {
+        PreCommitMode::Range { from, to } => args.range = Some((from, to)),
+        PreCommitMode::Staged => args.staged = true,
+        PreCommitMode::Files => {
+            let (config_file, _) = config_args(&args)?;
+            args.paths = ssotlint::hook::pre_commit_files(&args.paths, config_file.as_deref())?;
+            // No Python file named: nothing to check (no paths would mean `.`).
+            if args.paths.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+    run_check(args)
 }
 
 fn install_hook(force: bool) -> Result<ExitCode, String> {
@@ -290,11 +419,23 @@ fn run_fix(
         }
         out.flush().map_err(write_err)?;
         eprintln!("Would fix {}, {left} left", report.fixed);
+    } else if args.fix_only {
+        if !args.quiet {
+            println!(
+                "Fixed {} diagnostic{}.",
+                report.fixed,
+                if report.fixed == 1 { "" } else { "s" }
+            );
+        }
     } else {
         print_report(&report.check, args).map_err(write_err)?;
         if !args.quiet {
             println!("Fixed {}, {left} left", report.fixed);
         }
+    }
+    if args.show_fixes && mode == FixMode::Write {
+        let mut out = io::stdout().lock();
+        write_fixes(&mut out, "Fixed", &report.fixed_by_file).map_err(write_err)?;
     }
     if !report.check.errors.is_empty() {
         for error in &report.check.errors {
@@ -304,7 +445,7 @@ fn run_fix(
     }
     let dirty = match mode {
         FixMode::Diff => !report.diffs.is_empty(),
-        FixMode::Write => left > 0,
+        FixMode::Write => left > 0 && !args.fix_only,
     };
     Ok(if dirty {
         ExitCode::from(1)
@@ -315,8 +456,16 @@ fn run_fix(
 
 fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
     let stdout = io::stdout();
-    let is_terminal = stdout.is_terminal();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let (is_terminal, mut out): (bool, Box<dyn Write>) = match &args.output_file {
+        Some(path) => (
+            false,
+            Box::new(io::BufWriter::new(std::fs::File::create(path)?)),
+        ),
+        None => (
+            stdout.is_terminal(),
+            Box::new(io::BufWriter::new(stdout.lock())),
+        ),
+    };
     if args.statistics {
         output::write_statistics(&report.files, &mut out)?;
         return out.flush();
@@ -365,4 +514,371 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
         println!("{}  {:<34} {}", rule.code(), rule.name(), rule.summary());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--config` arguments the ruff way: at most one file, any number of `key = value`
+/// overrides; `--exclude`/`--extend-exclude` ride along as overrides.
+fn config_args(args: &CheckArgs) -> Result<(Option<PathBuf>, Overrides), String> {
+    let mut file = None;
+    let mut items = Vec::new();
+    for arg in &args.config {
+        match ConfigArg::classify(arg)? {
+            ConfigArg::File(path) if file.is_none() => file = Some(path),
+            ConfigArg::File(path) => {
+                return Err(format!(
+                    "--config `{}`: only one config file can be given",
+                    path.display()
+                ))
+            }
+            ConfigArg::Override(item) => items.push(item),
+        }
+    }
+    let overrides =
+        Overrides::parse(&items)?.with_excludes(args.exclude.as_deref(), &args.extend_exclude)?;
+    Ok((file, overrides))
+}
+
+/// `-` (with `--stdin-filename`): lint the text on stdin as that file. With `--fix` the
+/// fixed text goes to stdout and what is left to stderr, as ruff does; with `--diff`
+/// the diff goes to stdout.
+fn run_stdin(
+    args: &CheckArgs,
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+) -> Result<ExitCode, String> {
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    let shown = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let absolute = ssotlint::config::normalize(&shown);
+    let settings = store.for_file(&absolute).map_err(|e| e.to_string())?;
+    if args.verbose {
+        verbose_config(&settings);
+    }
+    let write_err = |e: io::Error| format!("cannot write output: {e}");
+    if !(args.fix || args.diff || args.fix_only) {
+        let linted = ssotlint::lint_text(&absolute, text, &settings, options);
+        let mut report = CheckReport {
+            checked: 1,
+            ..CheckReport::default()
+        };
+        if !linted.diagnostics.is_empty() {
+            report.files.push(FileReport {
+                path: shown,
+                source: linted.source,
+                diagnostics: linted.diagnostics,
+            });
+        }
+        let code = finish(&report, args)?;
+        if args.show_fixes {
+            show_available_fixes(&report, args).map_err(write_err)?;
+        }
+        return Ok(code);
+    }
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest.to_string()),
+        None => ("", text.clone()),
+    };
+    let outcome = ssotlint::fix::fix_text(
+        &absolute,
+        body.clone(),
+        &settings,
+        options,
+        args.unsafe_fixes,
+    );
+    let changed = outcome.text != body;
+    let left = outcome.linted.diagnostics.len();
+    let mut out = io::stdout().lock();
+    if args.diff {
+        write!(out, "{}", unified_diff(&shown, &body, &outcome.text)).map_err(write_err)?;
+        eprintln!("Would fix {}, {left} left", outcome.fixed);
+        return Ok(if changed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    write!(out, "{bom}{}", outcome.text).map_err(write_err)?;
+    out.flush().map_err(write_err)?;
+    if args.fix_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let left_report = [FileReport {
+        path: shown,
+        source: outcome.linted.source,
+        diagnostics: outcome.linted.diagnostics,
+    }];
+    let mut err = io::stderr().lock();
+    output::write(Format::Concise, &left_report, false, &mut err).map_err(write_err)?;
+    if !args.quiet {
+        writeln!(err, "Fixed {}, {left} left", outcome.fixed).map_err(write_err)?;
+    }
+    Ok(if left > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--add-noqa`: a `# noqa` on every flagged line; prints how many were added.
+fn run_add_noqa(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+    args: &CheckArgs,
+) -> Result<ExitCode, String> {
+    let report = ssotlint::noqa::add_noqa_paths(paths, store, options);
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for error in &report.errors {
+        eprintln!("error: {error}");
+    }
+    if !args.quiet {
+        println!(
+            "Added {} noqa directive{}.",
+            report.added,
+            if report.added == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// `--show-fixes` without `--fix`: the fixes `--fix` would apply, per file and rule.
+fn show_available_fixes(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
+    let by_file: Vec<(PathBuf, Vec<(Rule, usize)>)> = report
+        .files
+        .iter()
+        .filter_map(|f| {
+            let mut counts: std::collections::BTreeMap<Rule, usize> = Default::default();
+            for d in &f.diagnostics {
+                if d.fix
+                    .as_ref()
+                    .is_some_and(|x| x.is_applicable(args.unsafe_fixes))
+                {
+                    *counts.entry(d.rule).or_default() += 1;
+                }
+            }
+            (!counts.is_empty()).then(|| (f.path.clone(), counts.into_iter().collect()))
+        })
+        .collect();
+    write_fixes(&mut io::stdout().lock(), "Fixable with `--fix`:", &by_file)
+}
+
+/// ruff's `--show-fixes` list: `Fixed 2 diagnostics:` then `- path:` and
+/// `    1 × CODE (name)` per rule.
+fn write_fixes(
+    out: &mut dyn Write,
+    title: &str,
+    by_file: &[(PathBuf, Vec<(Rule, usize)>)],
+) -> io::Result<()> {
+    let total: usize = by_file
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(|(_, n)| n))
+        .sum();
+    if title == "Fixed" {
+        if total == 0 {
+            return writeln!(out, "No diagnostics fixed.");
+        }
+        writeln!(
+            out,
+            "Fixed {total} diagnostic{}:",
+            if total == 1 { "" } else { "s" }
+        )?;
+    } else {
+        if total == 0 {
+            return writeln!(out, "No fixes available.");
+        }
+        writeln!(out, "{title}")?;
+    }
+    for (path, rules) in by_file {
+        writeln!(out, "- {}:", output::display_path(path))?;
+        for (rule, n) in rules {
+            writeln!(out, "    {n} × {} ({})", rule.code(), rule.name())?;
+        }
+    }
+    Ok(())
+}
+
+/// `--show-settings`: what applies to one path, after lookup and overrides.
+fn show_settings(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+) -> Result<ExitCode, String> {
+    let path = &paths[0];
+    let absolute = ssotlint::config::normalize(path);
+    let settings = if absolute.is_dir() {
+        store.for_dir(&absolute)
+    } else {
+        store.for_file(&absolute)
+    }
+    .map_err(|e| e.to_string())?;
+    let selection = options.selection(&settings);
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|i| format!("{i:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::new();
+    out.push_str(&format!("Resolved settings for: {}\n", path.display()));
+    out.push_str(&format!(
+        "config file: {}\n",
+        settings
+            .config_path
+            .as_ref()
+            .map_or("none (defaults)".to_string(), |p| p.display().to_string())
+    ));
+    out.push_str(&format!("root: {}\n", settings.root.display()));
+    let src: Vec<String> = settings
+        .src
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    out.push_str(&format!("project.src: [{}]\n", list(&src)));
+    let first_party: Vec<String> = settings.modules.first_party().iter().cloned().collect();
+    out.push_str(&format!(
+        "project.first-party: [{}]{}\n",
+        list(&first_party),
+        if settings.first_party.is_none() {
+            " (found under src)"
+        } else {
+            ""
+        }
+    ));
+    out.push_str(&format!("lint.select: [{}]\n", list(&selection.select)));
+    out.push_str(&format!("lint.ignore: [{}]\n", list(&selection.ignore)));
+    out.push_str("enabled rules:\n");
+    for rule in Rule::ALL.iter().filter(|r| selection.is_enabled(**r)) {
+        out.push_str(&format!(
+            "  {} {} ({})\n",
+            rule.code(),
+            rule.name(),
+            settings.severity_of(*rule).as_str()
+        ));
+    }
+    let raw = match &settings.config_path {
+        Some(config) => store
+            .overrides()
+            .merged_text(config)
+            .map_err(|e| e.to_string())?,
+        None => store.overrides().text(),
+    };
+    out.push_str("configuration (with --config overrides):\n");
+    out.push_str(&raw);
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `-v`: the config of each distinct settings and the files to check, on stderr.
+fn verbose_files(paths: &[PathBuf], store: &Arc<SettingsStore>) {
+    let walked = ssotlint::walk::python_files(paths, store);
+    let mut seen: Vec<Arc<ssotlint::Settings>> = Vec::new();
+    for file in &walked.files {
+        if let Ok(settings) = store.for_file(file) {
+            if !seen.iter().any(|s| Arc::ptr_eq(s, &settings)) {
+                verbose_config(&settings);
+                seen.push(settings);
+            }
+        }
+        eprintln!("[ssotlint] checking {}", output::display_path(file));
+    }
+    eprintln!("[ssotlint] {} files", walked.files.len());
+}
+
+fn verbose_config(settings: &ssotlint::Settings) {
+    match &settings.config_path {
+        Some(path) => eprintln!("[ssotlint] config: {}", path.display()),
+        None => eprintln!(
+            "[ssotlint] config: none found; defaults rooted at {}",
+            settings.root.display()
+        ),
+    }
+}
+
+fn verbose_time(args: &CheckArgs, started: std::time::Instant) {
+    if args.verbose {
+        eprintln!("[ssotlint] done in {} ms", started.elapsed().as_millis());
+    }
+}
+
+/// `--watch`: check, then poll the Python and config files' sizes and modification
+/// times every 300 ms and check again when they change. Polling keeps it dependency-free
+/// and works on every file system, network mounts included.
+fn run_watch(args: &CheckArgs) -> Result<ExitCode, String> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let clear = io::stdout().is_terminal();
+    let mut message = "Starting linter in watch mode...";
+    loop {
+        if clear {
+            print!("\x1b[2J\x1b[H");
+        }
+        println!("[{}] {message}", clock());
+        let _ = io::stdout().flush();
+        // Taken before checking, so an edit made while the check runs is not missed.
+        let before = watch_state(&paths);
+        if let Err(e) = run_check_once(args) {
+            eprintln!("error: {e}");
+        }
+        println!("[{}] Watching for file changes.", clock());
+        let _ = io::stdout().flush();
+        while watch_state(&paths) == before {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        message = "File change detected...";
+    }
+}
+
+/// Size and modification time of every Python and config file under `paths`.
+fn watch_state(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let Some((first, rest)) = paths.split_first() else {
+        return Vec::new();
+    };
+    let mut builder = ignore::WalkBuilder::new(first);
+    for p in rest {
+        builder.add(p);
+    }
+    let mut state: Vec<_> = builder
+        .hidden(false)
+        .require_git(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            ssotlint::walk::is_python_file(e.path()) || CONFIG_FILES.contains(&name.as_ref())
+        })
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((e.into_path(), meta.len(), meta.modified().ok()))
+        })
+        .collect();
+    state.sort();
+    state
+}
+
+/// The time of day (UTC), `HH:MM:SS`.
+fn clock() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60
+    )
 }

@@ -187,9 +187,15 @@ mod tests {
         )
         .expect("config")
         .expect("settings");
-        let imports_only = RuleSelection {
+        // Syntax errors (SSOT000) can be anywhere: with them on, every file is parsed.
+        let with_syntax = RuleSelection {
             select: vec!["SSOT00".into()],
             ignore: vec![],
+        };
+        assert!(Prefilter::new(&settings, &with_syntax).may_match("x = 1\n"));
+        let imports_only = RuleSelection {
+            select: vec!["SSOT00".into()],
+            ignore: vec!["SSOT000".into()],
         };
         let filter = Prefilter::new(&settings, &imports_only);
         assert!(filter.may_match("from a.b import Engine"));

@@ -70,6 +70,16 @@ pub struct ModuleIndex {
     located: Mutex<HashMap<String, Option<ModuleLocation>>>,
     imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
     defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
+    classes: Mutex<HashMap<String, Option<ClassSummary>>>,
+}
+
+/// A module-level class, for the singleton rules: its own state and its bases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassSummary {
+    pub state: python::defs::ClassState,
+    /// Bases as qualified names (through the module's imports and definitions;
+    /// subscripts dropped: `IO[str]` → `typing.IO`); as written when unresolved.
+    pub bases: Vec<String>,
 }
 
 /// What linting one file asked of the project: the modules it looked up (and where they
@@ -136,6 +146,7 @@ impl ModuleIndex {
             located: Mutex::new(HashMap::new()),
             imported: Mutex::new(HashMap::new()),
             defined: Mutex::new(HashMap::new()),
+            classes: Mutex::new(HashMap::new()),
         }
     }
 
@@ -356,6 +367,88 @@ impl ModuleIndex {
         names
     }
 
+    /// The summary of the first-party class `pkg.mod.Name` (re-exports followed), read
+    /// from the module's file as the backend holds it; `None` when it is not found.
+    pub fn class_summary(&self, qualified: &str) -> Option<ClassSummary> {
+        if is_recording() {
+            // The files a summary is read from, also when it is memoised.
+            let defining = self.defining_name(qualified);
+            for q in [qualified, defining.as_str()] {
+                if let Some((module, _)) = q.rsplit_once('.') {
+                    self.note_read(module);
+                }
+            }
+        }
+        if let Some(found) = self
+            .classes
+            .lock()
+            .ok()
+            .and_then(|c| c.get(qualified).cloned())
+        {
+            return found;
+        }
+        let read = |q: &str| {
+            q.rsplit_once('.')
+                .filter(|(module, _)| self.is_first_party(module))
+                .and_then(|(module, name)| self.read_class(module, name))
+        };
+        // Defined where it is named (the common case) before re-exports are followed,
+        // which reads the whole module.
+        let summary = read(qualified).or_else(|| {
+            let defining = self.defining_name(qualified);
+            (defining != qualified).then(|| read(&defining)).flatten()
+        });
+        if let Ok(mut cache) = self.classes.lock() {
+            cache.insert(qualified.to_string(), summary.clone());
+        }
+        summary
+    }
+
+    /// Parses only the class's own top-level chunk, and the module's top-level import
+    /// chunks when a base needs them: a module-level instance is judged without parsing
+    /// its whole module. Bases imported inside `if`/`try` blocks stay as written.
+    fn read_class(&self, module: &str, name: &str) -> Option<ClassSummary> {
+        let Some(ModuleLocation::File(path)) = self.locate(module) else {
+            return None;
+        };
+        let text = self.files.read(&path)?;
+        let chunks: Vec<&str> = python::chunks::chunks(&text)
+            .into_iter()
+            .filter_map(|r| text.get(r))
+            .collect();
+        let chunk = *chunks.iter().find(|c| defines_class(c, name))?;
+        let facts = python::analyze_chunk(chunk, None);
+        let index = facts.defs.classes.iter().position(|c| {
+            c.scope == python::Scope::Module && chunk.get(c.name.clone()) == Some(name)
+        })?;
+        let state = python::defs::class_state(&facts.defs, index, chunk);
+        let mut imports: Option<ImportedNames> = None;
+        let mut bases = Vec::new();
+        for base in &facts.defs.classes[index].bases {
+            let written = chunk.get(base.clone()).unwrap_or("");
+            let written = written.split(['[', '(']).next().unwrap_or(written).trim();
+            let (root, rest) = written.split_once('.').unwrap_or((written, ""));
+            let root = if chunks.iter().any(|c| defines_class(c, root)) {
+                format!("{module}.{root}")
+            } else {
+                let imports = imports.get_or_insert_with(|| {
+                    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+                    top_level_imports(&chunks, module, is_package)
+                });
+                imports
+                    .get(root)
+                    .cloned()
+                    .unwrap_or_else(|| root.to_string())
+            };
+            bases.push(if rest.is_empty() {
+                root
+            } else {
+                format!("{root}.{rest}")
+            });
+        }
+        Some(ClassSummary { state, bases })
+    }
+
     /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the
     /// project cannot tell (module not found, name bound by an assignment).
     /// Where a first-party name is really defined: `pkg.shim.Engine` → `pkg.core.Engine`
@@ -406,5 +499,75 @@ impl ModuleIndex {
             current = next;
         }
         None
+    }
+}
+
+/// Does this top-level chunk define class `name` (`class name(`/`:`, decorators first)?
+fn defines_class(chunk: &str, name: &str) -> bool {
+    if !(chunk.starts_with("class") || chunk.starts_with('@')) {
+        return false;
+    }
+    // The definition is the first column-0 `class`/`def` line after the decorators.
+    chunk
+        .lines()
+        .find(|l| ["class", "def", "async"].iter().any(|k| l.starts_with(k)))
+        .and_then(|l| l.strip_prefix("class"))
+        .filter(|l| l.starts_with([' ', '\t']))
+        .map(str::trim_start)
+        .and_then(|l| l.strip_prefix(name))
+        .is_some_and(|l| l.trim_start().starts_with(['(', ':', '[']))
+}
+
+/// Names bound by the top-level `import`/`from` statements among `chunks`, as
+/// [`ModuleIndex::imported_names`] records them.
+fn top_level_imports(chunks: &[&str], module: &str, is_package: bool) -> ImportedNames {
+    let name = python::ModuleName {
+        name: module.to_string(),
+        is_package,
+    };
+    let mut names = ImportedNames::new();
+    for chunk in chunks {
+        if !(chunk.starts_with("from") || chunk.starts_with("import")) {
+            continue;
+        }
+        let facts = python::analyze_chunk(chunk, Some(&name));
+        for import in &facts.imports {
+            for imported in &import.names {
+                let local = imported.local_name(import.kind).to_string();
+                let target = match (import.kind, &import.module) {
+                    (ImportKind::From, Some(m)) => match &m.resolved {
+                        Some(base) => format!("{base}.{}", imported.name),
+                        None => continue,
+                    },
+                    _ if imported.alias.is_some() => imported.name.clone(),
+                    _ => continue,
+                };
+                names.insert(local, target);
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defines_class;
+
+    #[test]
+    fn a_class_chunk_is_found_by_its_exact_name() {
+        assert!(defines_class("class Style:\n    pass\n", "Style"));
+        assert!(defines_class("class Style(Base, metaclass=M):\n", "Style"));
+        assert!(defines_class("class Box[T]:\n", "Box"));
+        assert!(defines_class(
+            "@dataclass(\n    frozen=True,\n)\nclass Money:\n    amount: int\n",
+            "Money"
+        ));
+        assert!(!defines_class("class StyleStack:\n", "Style"));
+        assert!(!defines_class("classify = Style()\n", "Style"));
+        assert!(!defines_class(
+            "@cache\ndef Style():\n    class Style: ...\n",
+            "Style"
+        ));
+        assert!(!defines_class("if True:\n    class Style: ...\n", "Style"));
     }
 }

@@ -264,44 +264,107 @@ struct Line {
     colon_last: bool,
 }
 
-/// Blank the bodies of `lines[a..b]` that hold no needle; recurse into kept ones.
+/// Blank the bodies of `lines[a..b]` that hold no needle, then those inside the kept
+/// ones (ranges wait on an explicit stack: nesting is the user's); `blanks` ends sorted.
 fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize, usize)>) {
-    let mut i = a;
-    while i < b {
-        let first = i;
-        let mut k = i;
-        while k < b && lines[k].kind == Kind::Decorator {
-            k += 1;
-        }
-        if k >= b {
-            break;
-        }
-        let header = &lines[k];
-        let body = k + 1;
-        if matches!(header.kind, Kind::Def | Kind::Class)
-            && header.colon_last
-            && header.indent == lines[first].indent
-            && body < b
-            && lines[body].indent > header.indent
-        {
-            let mut end = body;
-            while end < b && lines[end].indent > header.indent {
-                end += 1;
+    let mut ranges = vec![(a, b)];
+    while let Some((a, b)) = ranges.pop() {
+        let mut i = a;
+        while i < b {
+            let first = i;
+            let mut k = i;
+            while k < b && lines[k].kind == Kind::Decorator {
+                k += 1;
             }
-            let last = &lines[end - 1];
-            let first_line = &lines[body];
-            if !hits.any_within(lines[first].start, last.end)
-                && first_line.first_break - first_line.start >= 3
+            if k >= b {
+                break;
+            }
+            let header = &lines[k];
+            let body = k + 1;
+            if matches!(header.kind, Kind::Def | Kind::Class)
+                && header.colon_last
+                && header.indent == lines[first].indent
+                && body < b
+                && lines[body].indent > header.indent
             {
-                blanks.push((first_line.start, last.end));
-            } else {
-                plan(lines, body, end, hits, blanks);
+                let mut end = body;
+                while end < b && lines[end].indent > header.indent {
+                    end += 1;
+                }
+                let last = &lines[end - 1];
+                let first_line = &lines[body];
+                if !hits.any_within(lines[first].start, last.end)
+                    && first_line.first_break - first_line.start >= 3
+                {
+                    blanks.push((first_line.start, last.end));
+                } else {
+                    ranges.push((body, end));
+                }
+                i = end;
+                continue;
             }
-            i = end;
-            continue;
+            i = k + 1;
         }
-        i = k + 1;
     }
+    blanks.sort_unstable();
+}
+
+/// Would CPython reject `text` with a `TabError` (tabs and spaces mixed so that the
+/// indentation's meaning depends on the tab size)? tree-sitter accepts such text, so
+/// `--fix` asks here before touching a file. CPython's rule: each logical line's
+/// indentation, measured with tabs to multiples of 8 and with tabs as 1, must compare
+/// the same way with the open levels under both measures. Conservative: a text with a
+/// tab in its indentation that this lexer cannot follow counts as one.
+pub(crate) fn has_tab_error(text: &str) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\t', b).is_none() {
+        return false;
+    }
+    let mut levels: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut i = usize::from(b.starts_with(&[0xEF, 0xBB, 0xBF])) * 3;
+    while i < b.len() {
+        let (mut col, mut alt) = (0u32, 0u32);
+        while let Some(&c) = b.get(i) {
+            match c {
+                b' ' => (col, alt) = (col + 1, alt + 1),
+                b'\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
+                0x0c => (col, alt) = (0, 0),
+                _ => break,
+            }
+            i += 1;
+        }
+        match b.get(i) {
+            None => break,
+            Some(b'\n' | b'\r' | b'#') => {
+                i = line_break(b, i) + 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let (top, top_alt) = levels.last().copied().unwrap_or((0, 0));
+        if col == top {
+            if alt != top_alt {
+                return true;
+            }
+        } else if col > top {
+            if alt <= top_alt {
+                return true;
+            }
+            levels.push((col, alt));
+        } else {
+            while levels.len() > 1 && levels.last().is_some_and(|&(c, _)| c > col) {
+                levels.pop();
+            }
+            if levels.last().is_some_and(|&(c, a)| c == col && a != alt) {
+                return true;
+            }
+        }
+        match scan_logical(b, i) {
+            Some((end, _, _)) => i = end + 1,
+            None => return true,
+        }
+    }
+    false
 }
 
 /// Split `b` into logical lines; `None` when the text is not lexically sound Python (or
@@ -534,8 +597,20 @@ fn string_prefix(word: &[u8], next: Option<&u8>) -> Option<bool> {
     Some(formatted)
 }
 
+/// How deep f-strings may nest before the scanner gives up on a file (CPython stops at
+/// 150): the scanner recurses per level, and the depth is the user's.
+const MAX_FSTRING_NESTING: usize = 150;
+
 /// Lex a string literal whose opening quote is at `i`; returns the index after it.
 fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
+    nested_string(b, i, formatted, 0)
+}
+
+/// [`string`] inside `depth` replacement fields.
+fn nested_string(b: &[u8], i: usize, formatted: bool, depth: usize) -> Option<usize> {
+    if depth > MAX_FSTRING_NESTING {
+        return None;
+    }
     let n = b.len();
     let q = b[i];
     let triple = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
@@ -564,7 +639,7 @@ fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
             if b.get(j + 1) == Some(&b'{') {
                 j += 2;
             } else {
-                j = interpolation(b, j + 1, q, triple)?;
+                j = interpolation(b, j + 1, q, triple, depth + 1)?;
             }
         } else {
             j += 1;
@@ -576,13 +651,13 @@ fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
 /// Lex an f-string replacement field from just after its `{`; returns the index after
 /// its closing `}`. Handles nested brackets, strings (any quotes, as Python 3.12 does),
 /// comments, and a format spec with nested fields.
-fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usize> {
+fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool, depth: usize) -> Option<usize> {
     let n = b.len();
     let mut brackets: Vec<u8> = Vec::new();
     while i < n {
         let c = b[i];
         match c {
-            b'\'' | b'"' => i = string(b, i, false)?,
+            b'\'' | b'"' => i = nested_string(b, i, false, depth)?,
             b'#' => i = line_break(b, i),
             b'(' | b'[' | b'{' => {
                 brackets.push(closer(c));
@@ -595,13 +670,13 @@ fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usiz
                 }
                 i += 1;
             }
-            b':' if brackets.is_empty() => return format_spec(b, i + 1, quote, triple),
+            b':' if brackets.is_empty() => return format_spec(b, i + 1, quote, triple, depth),
             b'\\' => i = continuation(b, i)?,
             _ if is_ident(c) => {
                 let word = word_at(b, i);
                 let after = i + word.len();
                 i = match string_prefix(word, b.get(after)) {
-                    Some(formatted) => string(b, after, formatted)?,
+                    Some(formatted) => nested_string(b, after, formatted, depth)?,
                     None => after,
                 };
             }
@@ -612,11 +687,11 @@ fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usiz
 }
 
 /// A format spec (`:>10`, `:{width}`) up to and past the field's closing `}`.
-fn format_spec(b: &[u8], mut i: usize, quote: u8, triple: bool) -> Option<usize> {
+fn format_spec(b: &[u8], mut i: usize, quote: u8, triple: bool, depth: usize) -> Option<usize> {
     while i < b.len() {
         match b[i] {
             b'}' => return Some(i + 1),
-            b'{' => i = interpolation(b, i + 1, quote, triple)?,
+            b'{' => i = interpolation(b, i + 1, quote, triple, depth + 1)?,
             b'\\' => i += 2,
             b'\n' | b'\r' if !triple => return None,
             c if c == quote => return None,
@@ -699,5 +774,27 @@ mod tests {
     fn one_line_and_short_bodies_stay() {
         let text = "def f(): pass\ndef g():\n    x\nclass C: y = 1\n";
         assert_eq!(reduce(text, &[]), text);
+    }
+
+    /// Cases with CPython 3.11's verdict (`compile()` raising `TabError` or not).
+    #[test]
+    fn tab_errors_as_cpython_reports_them() {
+        let cases = [
+            ("if a:\n\tx = 1\n        y = 2\n", true),
+            ("if a:\n\tx = 1\n\ty = 2\n", false),
+            ("if a:\n        x = 1\n\ty = 2\n", true),
+            ("if a:\n    x = (1,\n\t\t2)\n    y = 3\n", false),
+            ("if a:\n    x = '''\n\tz\n'''\n    y = 3\n", false),
+            ("if a:\n  \tx = 1\n  \ty = 2\n", false),
+            ("if a:\n\t# c\n    x = 1\n", false),
+            ("if a:\n    if b:\n\tx = 1\n", true),
+            (
+                "if a:\n\tif b:\n\t\tx = 1\n\telse:\n\t        y = 2\n",
+                false,
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(has_tab_error(text), expected, "{text:?}");
+        }
     }
 }

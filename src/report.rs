@@ -620,21 +620,27 @@ pub fn analyze_paths(
     if !walked.errors.is_empty() {
         return Err(walked.errors);
     }
-    let outcomes: Vec<Result<Option<Analyzed>, String>> = walked
+    let outcomes: Vec<Result<Result<Analyzed, String>, String>> = walked
         .files
         .par_iter()
         .map(|path| {
             let settings = store
                 .for_file(path)
                 .map_err(|e: ConfigError| e.to_string())?;
+            if let Some(warning) = std::fs::metadata(path)
+                .ok()
+                .and_then(|m| settings.too_big(m.len()))
+            {
+                return Ok(Err(format!("{}: {warning}", path.display())));
+            }
             let bytes =
                 std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
             let Ok(text) = decode(bytes) else {
-                return Ok(None);
+                return Ok(Err(format!("{}: skipped (not UTF-8 text)", path.display())));
             };
             let absolute = crate::config::normalize(path);
             let linted = lint_text(&absolute, text, &settings, options);
-            Ok(Some(Analyzed {
+            Ok(Ok(Analyzed {
                 display: crate::output::display_path(path),
                 path: path.clone(),
                 settings,
@@ -645,10 +651,10 @@ pub fn analyze_paths(
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    for (outcome, path) in outcomes.into_iter().zip(&walked.files) {
+    for outcome in outcomes {
         match outcome {
-            Ok(Some(a)) => files.push(a),
-            Ok(None) => warnings.push(format!("{}: skipped (not UTF-8 text)", path.display())),
+            Ok(Ok(a)) => files.push(a),
+            Ok(Err(warning)) => warnings.push(warning),
             Err(e) => errors.push(e),
         }
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::config::SettingsStore;
+use crate::config::{normalize, SettingsStore};
 
 /// Folders never descended into (unless given explicitly), as ruff does.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
@@ -59,6 +59,9 @@ pub fn python_files(paths: &[PathBuf], store: &Arc<SettingsStore>) -> Walked {
         }
     }
     let Some((first, rest)) = dirs.split_first() else {
+        if paths.len() > 1 {
+            dedupe(&mut walked.files);
+        }
         return walked;
     };
     let mut builder = WalkBuilder::new(first);
@@ -111,10 +114,21 @@ pub fn python_files(paths: &[PathBuf], store: &Arc<SettingsStore>) -> Walked {
         Err(_) => true,
     });
     walked.files.extend(files);
+    if paths.len() > 1 {
+        dedupe(&mut walked.files);
+    }
     walked.files.sort();
-    walked.files.dedup();
     walked
         .errors
         .extend(errors.into_inner().unwrap_or_default());
     walked
+}
+
+/// `f.py f.py ./f.py`, or a file and its directory: each file once, named as first given
+/// (fixing a file twice would fail on the second write).
+fn dedupe(files: &mut Vec<PathBuf>) {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|path| {
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path)))
+    });
 }

@@ -239,3 +239,31 @@ fn times_younger_than_two_seconds_are_not_trusted() {
     // would not show in their times, so the entries are not reused.
     assert_eq!(check_now(root, &[]), (Some(1), both()));
 }
+
+#[test]
+fn a_base_class_changed_in_another_module_is_seen() {
+    let dir = project();
+    let root = dir.path();
+    write(&root.join("app/base.py"), "class Base:\n    pass\n");
+    write(
+        &root.join("app/svc.py"),
+        "from app.base import Base\n\n\nclass Svc(Base):\n    pass\n",
+    );
+    write(
+        &root.join("app/inst.py"),
+        "from app.svc import Svc\n\nsvc = Svc()\n",
+    );
+    // A stateless class: its module-level instance is no singleton.
+    assert_eq!(
+        check(root, &["--select", "SSOT101"]),
+        (Some(0), String::new())
+    );
+    // The base, two modules away, starts holding mutable state.
+    write(
+        &root.join("app/base.py"),
+        "class Base:\n    def __init__(self):\n        self.n = 0\n\n    def bump(self):\n        self.n += 1\n",
+    );
+    let (code, out) = check(root, &["--select", "SSOT101"]);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("app/inst.py:3:1: SSOT101"), "{out}");
+}

@@ -353,7 +353,9 @@ patch('pkg.old.UserExecutionEngine')
 patch(r\"pkg.legacy.helper\")
 patch(u'''pkg.legacy''')
 ";
-    let fixed = p.fix("pkg/t.py", text, false);
+    // A rewritten string patches something else: unsafe, plain `--fix` leaves it.
+    assert_eq!(p.fix("pkg/t.py", text, false), text);
+    let fixed = p.fix("pkg/t.py", text, true);
     assert_eq!(
         fixed,
         "\
@@ -485,7 +487,15 @@ fn broken_file_is_not_touched() {
     let text = "from typing import Mapping\ndef f(:\n";
     p.write("pkg/a.py", text);
     let (stdout, _, _) = p.run(&["check", "--fix", "--output-format", "concise", "pkg/a.py"]);
-    assert!(stdout.contains("Fixed 0, 1 left"), "{stdout}");
+    // The syntax error is a finding of its own (SSOT000).
+    assert_eq!(
+        stdout,
+        "\
+pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`
+pkg/a.py:2:7: SSOT000 syntax error: a token is missing here
+Fixed 0, 2 left
+"
+    );
     assert_eq!(p.read("pkg/a.py"), text);
 }
 
@@ -543,4 +553,156 @@ from pkg.modern import mod as legacy
 import pkg.legacy
 "
     );
+}
+
+/// CPython's verdict on `text`: `None` when it compiles, else the exception's class name.
+fn cpython_error(path: &Path) -> Option<String> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys\nf = sys.argv[1]\ntry:\n    compile(open(f, encoding='utf-8').read(), f, 'exec')\nexcept SyntaxError as e:\n    print(type(e).__name__)",
+        )
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let name = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    (!name.is_empty()).then_some(name)
+}
+
+#[test]
+fn tab_error_file_is_not_touched() {
+    let p = Project::new();
+    // The body's second line: 8 spaces after a tab-indented line. Same column with tabs
+    // of 8, another with tabs of 1: CPython's TabError, which tree-sitter accepts.
+    let text = "from typing import Mapping\nif True:\n\tx = 1\n        y = 2\n";
+    p.write("pkg/a.py", text);
+    assert_eq!(
+        cpython_error(&p.path("pkg/a.py")).as_deref(),
+        Some("TabError")
+    );
+    let (stdout, _, code) = p.run(&["check", "--fix", "--output-format", "concise", "pkg/a.py"]);
+    assert_eq!(
+        stdout,
+        "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFixed 0, 1 left\n"
+    );
+    assert_eq!(code, 1);
+    assert_eq!(p.read("pkg/a.py"), text);
+    // Tabs used consistently are fine: CPython compiles it and the fix applies.
+    let consistent = "from typing import Mapping\nif True:\n\tx = 1\n\ty = 2\n";
+    p.write("pkg/b.py", consistent);
+    assert_eq!(cpython_error(&p.path("pkg/b.py")), None);
+    assert_eq!(
+        p.fix("pkg/b.py", consistent, false),
+        "from collections.abc import Mapping\nif True:\n\tx = 1\n\ty = 2\n"
+    );
+}
+
+#[test]
+fn one_name_strings_are_paths_only_where_imported_or_patched() {
+    let p = Project::new();
+    fs::write(
+        p.path("ssotlint.toml"),
+        "[legacy-modules]\n\"imp\" = \"importlib\"\n",
+    )
+    .unwrap();
+    let text = "\
+x = d['imp']
+print(\"imp\")
+m = importlib.import_module('imp')
+n = __import__(\"imp\")
+with mock.patch('imp'):
+    pass
+y = f('imp')
+";
+    p.write("pkg/a.py", text);
+    let (stdout, _, code) = p.run(&["check", "--output-format", "concise", "pkg/a.py"]);
+    assert_eq!(
+        stdout,
+        "\
+pkg/a.py:3:29: SSOT004 string names legacy path `imp`; use `importlib`
+pkg/a.py:4:16: SSOT004 string names legacy path `imp`; use `importlib`
+pkg/a.py:5:17: SSOT004 string names legacy path `imp`; use `importlib`
+Found 3 diagnostics in 1 file (1 checked).
+"
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        p.fix("pkg/a.py", text, true),
+        "\
+x = d['imp']
+print(\"imp\")
+m = importlib.import_module('importlib')
+n = __import__(\"importlib\")
+with mock.patch('importlib'):
+    pass
+y = f('imp')
+"
+    );
+}
+
+#[test]
+fn no_write_through_a_symlink_leaving_the_project() {
+    let p = Project::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("x.py");
+    let text = "from typing import Mapping\n";
+    fs::write(&target, text).unwrap();
+    std::os::unix::fs::symlink(&target, p.path("pkg/link.py")).unwrap();
+    let (stdout, stderr, code) = p.run(&[
+        "check",
+        "--fix",
+        "--output-format",
+        "concise",
+        "pkg/link.py",
+    ]);
+    let shown = target.canonicalize().unwrap();
+    let root = p.dir.path().canonicalize().unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: pkg/link.py: resolves to {}, outside the project ({}); not fixed\n",
+            shown.display(),
+            root.display()
+        )
+    );
+    assert_eq!(stdout, "Fixed 0, 0 left\n");
+    assert_eq!(code, 0);
+    assert_eq!(fs::read_to_string(&target).unwrap(), text);
+    // A link to a file inside the project is fixed (the file it points to).
+    p.write("pkg/real.py", text);
+    std::os::unix::fs::symlink(p.path("pkg/real.py"), p.path("pkg/inner.py")).unwrap();
+    let (_, stderr, code) = p.run(&["check", "--fix", "pkg/inner.py"]);
+    assert_eq!((stderr.as_str(), code), ("", 0));
+    assert_eq!(
+        p.read("pkg/real.py"),
+        "from collections.abc import Mapping\n"
+    );
+}
+
+#[test]
+fn a_file_named_twice_is_checked_and_fixed_once() {
+    let p = Project::new();
+    let text = "from typing import Mapping\n";
+    p.write("pkg/a.py", text);
+    let (stdout, _, code) = p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "pkg/a.py",
+        "pkg/a.py",
+        "./pkg/a.py",
+        "pkg",
+    ]);
+    assert_eq!(
+        stdout,
+        "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (7 checked).\n"
+    );
+    assert_eq!(code, 1);
+    let (stdout, stderr, code) = p.run(&["check", "--fix", "pkg/a.py", "pkg/a.py", "./pkg/a.py"]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("Fixed 1, 0 left\n", "", 0)
+    );
+    assert_eq!(p.read("pkg/a.py"), "from collections.abc import Mapping\n");
 }

@@ -502,10 +502,13 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
             hook.display()
         )
     );
+    // hooks/pre-commit, with the installing binary as the fallback.
+    let script =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"))
+            .expect("hooks/pre-commit");
     assert_eq!(
         std::fs::read_to_string(&hook).expect("hook"),
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"))
-            .expect("hooks/pre-commit")
+        script.replacen("installed_by=''", &format!("installed_by='{BIN}'"), 1)
     );
     repo.write("app/m.py", &format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
@@ -635,109 +638,6 @@ fn core_hooks_path_relative_and_absolute() {
     assert_eq!(blocked.status.code(), Some(1));
 }
 
-/// A `pre-commit` executable: `$PRE_COMMIT`, or one installed from PyPI into a scratch
-/// virtualenv under the target directory (made once, reused).
-fn pre_commit_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("PRE_COMMIT") {
-        let path = PathBuf::from(path);
-        assert!(
-            path.is_file(),
-            "PRE_COMMIT={} is not a file",
-            path.display()
-        );
-        return path;
-    }
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-venv");
-    let binary = venv.join("bin/pre-commit");
-    if binary.is_file() {
-        return binary;
-    }
-    let made = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .output()
-        .map(|o| (o.status.success(), text(&o.stderr)));
-    assert!(
-        matches!(made, Ok((true, _))),
-        "cannot create a virtualenv for pre-commit with `python3 -m venv {}`: {made:?}; \
-         set PRE_COMMIT to an existing pre-commit binary",
-        venv.display()
-    );
-    let installed = Command::new(venv.join("bin/pip"))
-        .args(["install", "-q", "pre-commit"])
-        .output()
-        .map(|o| (o.status.success(), text(&o.stderr)));
-    assert!(
-        matches!(installed, Ok((true, _))) && binary.is_file(),
-        "cannot pip install pre-commit into {}: {installed:?}; set PRE_COMMIT to an existing \
-         pre-commit binary",
-        venv.display()
-    );
-    binary
-}
-
-#[test]
-fn pre_commit_framework_runs_the_hook_from_pre_commit_hooks_yaml() {
-    let pre_commit = pre_commit_binary();
-    let repo = Repo::with_app();
-    // The hook repository: this checkout's .pre-commit-hooks.yaml, committed.
-    let hooks_repo = repo.base().join("ssotlint-hooks");
-    std::fs::create_dir_all(&hooks_repo).expect("mkdir");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
-    std::fs::copy(&manifest, hooks_repo.join(".pre-commit-hooks.yaml")).expect("copy yaml");
-    repo.git_in(&hooks_repo, &["init", "-q", "-b", "main"]);
-    repo.git_in(&hooks_repo, &["add", "-A"]);
-    repo.git_in(&hooks_repo, &["commit", "-q", "-m", "hooks"]);
-    let rev = repo.git_in(&hooks_repo, &["rev-parse", "HEAD"]);
-    repo.write(
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: ssotlint\n",
-            hooks_repo.display(),
-            rev.trim()
-        ),
-    );
-    repo.git(&["add", ".pre-commit-config.yaml"]);
-    let cache = repo.base().join("pre-commit-cache");
-    let run_pre_commit = |args: &[&str]| {
-        command(&pre_commit.to_string_lossy(), &repo.root, &repo.home)
-            .env("PRE_COMMIT_HOME", &cache)
-            .args(args)
-            .output()
-            .expect("run pre-commit")
-    };
-    let installed = run_pre_commit(&["install"]);
-    assert!(installed.status.success(), "{}", text(&installed.stderr));
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
-    repo.git(&["add", "app/m.py"]);
-    let commit_with_cache = |message: &str| {
-        command("git", &repo.root, &repo.home)
-            .env("PRE_COMMIT_HOME", &cache)
-            .args(["commit", "-m", message])
-            .output()
-            .expect("git commit")
-    };
-    let blocked = commit_with_cache("bad");
-    let blocked_out = format!("{}{}", text(&blocked.stdout), text(&blocked.stderr));
-    assert_eq!(blocked.status.code(), Some(1), "{blocked_out}");
-    assert!(
-        blocked_out.contains("ssotlint (single source of truth, staged changes)"),
-        "{blocked_out}"
-    );
-    assert!(
-        blocked_out.contains(&legacy("app/m.py", 2)),
-        "{blocked_out}"
-    );
-    assert_eq!(commit_count(&repo), 1);
-    repo.write("app/m.py", "import os\nimport app.new\n");
-    repo.git(&["add", "app/m.py"]);
-    let ok = commit_with_cache("good");
-    let ok_out = format!("{}{}", text(&ok.stdout), text(&ok.stderr));
-    assert!(ok.status.success(), "{ok_out}");
-    assert!(ok_out.contains("Passed"), "{ok_out}");
-    assert_eq!(commit_count(&repo), 2);
-}
-
 const CANONICAL: &str = "[canonical]\n\"app.core.Engine\" = { legacy-modules = [\"app.shim\"] }\n";
 
 fn fix_repo() -> Repo {
@@ -776,6 +676,31 @@ fn staged_fix_writes_and_stages_only_the_fixed_file() {
         "?? untracked.py\n"
     );
     assert_reports(&repo.run(&["hook"]), &[], 1);
+}
+
+#[test]
+fn staged_fix_in_split_and_sparse_indexes_stages_through_git() {
+    for setup in [
+        &["update-index", "--split-index"][..],
+        &["sparse-checkout", "set", "--cone", "--sparse-index", "app"][..],
+    ] {
+        let repo = fix_repo();
+        repo.write("lib/l.py", "l = 1\n");
+        repo.commit_all("lib");
+        repo.git(setup);
+        repo.write("app/m.py", "import os\nfrom app.shim import Engine\n");
+        repo.git(&["add", "app/m.py"]);
+        let out = repo.run(&["hook", "--fix"]);
+        assert_eq!(
+            result(&out),
+            (0, "Fixed 1, 0 left\n".to_string(), String::new()),
+            "{setup:?}"
+        );
+        let fixed = "import os\nfrom app.core import Engine\n";
+        assert_eq!(repo.git(&["show", ":app/m.py"]), fixed, "{setup:?}");
+        assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "app/m.py\n");
+        assert_eq!(repo.git(&["diff", "--name-only"]), "");
+    }
 }
 
 #[test]
@@ -819,5 +744,216 @@ fn module_lookups_read_the_index() {
         &repo.run(&["hook"]),
         &["app/m.py:2:8: SSOT005 first-party module `app.ghost` is imported but no file provides it".to_string()],
         2,
+    );
+}
+
+#[test]
+fn split_index_is_read_with_its_shared_index() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", "import os\n");
+    repo.write("lib/gone.py", "g = 1\n");
+    repo.commit_all("m");
+    repo.git(&["config", "splitIndex.maxPercentChange", "100"]);
+    repo.git(&["update-index", "--split-index"]);
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/added.py", &format!("x = 1\n\n{BAD}"));
+    std::fs::remove_file(repo.root.join("lib/gone.py")).expect("rm");
+    repo.git(&["add", "-A"]);
+    assert!(std::fs::read_dir(repo.root.join(".git"))
+        .expect("ls")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex.")));
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/added.py", 3), legacy("app/m.py", 2)],
+        2,
+    );
+    repo.write("app/m.py", "import os\nimport app.new\n");
+    repo.write("app/added.py", "x = 1\n");
+    repo.git(&["add", "-A"]);
+    assert_reports(&repo.run(&["hook"]), &[], 2);
+}
+
+#[test]
+fn sparse_index_is_read_with_its_directory_entries() {
+    let repo = Repo::with_app();
+    repo.write("lib/deep/l.py", "l = 1\n");
+    repo.write("lib/m.py", "m = 1\n");
+    repo.commit_all("lib");
+    repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "app"]);
+    assert!(repo
+        .git(&["ls-files", "--sparse"])
+        .lines()
+        .any(|l| l == "lib/"));
+    // Module lookups see inside the collapsed `lib/` (not on disk either).
+    assert!(!repo.root.join("lib").exists());
+    repo.write(
+        "app/m.py",
+        &format!("import os\n{BAD}import lib.deep.l\nimport lib.deep.nothere\n"),
+    );
+    repo.git(&["add", "app/m.py"]);
+    let missing = "app/m.py:4:8: SSOT005 first-party module `lib.deep.nothere` is imported but no file provides it";
+    assert_reports(
+        &repo.run(&["hook"]),
+        &[legacy("app/m.py", 2), missing.to_string()],
+        1,
+    );
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
+    let blocked = {
+        assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
+        commit(&repo, "bad")
+    };
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 2)], 1));
+}
+
+#[test]
+fn sparse_directory_that_differs_from_head_is_expanded() {
+    let repo = Repo::with_app();
+    repo.write("lib/m.py", "m = 1\n");
+    repo.commit_all("lib");
+    repo.write("lib/m.py", &format!("m = 1\n{BAD}"));
+    repo.commit_all("lib changed");
+    repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "app"]);
+    // The index keeps the new `lib/` tree, HEAD goes back to the old one.
+    repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    assert!(repo
+        .git(&["ls-files", "--sparse"])
+        .lines()
+        .any(|l| l == "lib/"));
+    assert_reports(&repo.run(&["hook"]), &[legacy("lib/m.py", 2)], 1);
+}
+
+#[test]
+fn sha256_repository_goes_through_the_git_cli() {
+    let repo = Repo::new();
+    std::fs::remove_dir_all(repo.root.join(".git")).expect("rm .git");
+    repo.git(&["init", "-q", "-b", "main", "--object-format=sha256"]);
+    repo.write("ssotlint.toml", CONFIG);
+    repo.write("app/__init__.py", "");
+    repo.write("app/new.py", "value = 1\n");
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    // Unborn HEAD: every staged line is added.
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 3);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}"));
+    repo.git(&["add", "app/m.py"]);
+    repo.git(&["mv", "app/new.py", "app/renamed.py"]);
+    // The rename is checked too (2 files), and adds no line.
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 2);
+    repo.git(&["commit", "-q", "--no-verify", "-m", "two"]);
+    assert_reports(
+        &repo.run(&["check", "--diff-base", "HEAD~1"]),
+        &[legacy("app/m.py", 3)],
+        2,
+    );
+    assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
+    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
+    let blocked = command("git", &repo.root, &repo.home)
+        .args(["commit", "-a", "-m", "all"])
+        .output()
+        .expect("git commit -a");
+    assert_eq!(blocked.status.code(), Some(1));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 4)], 1));
+}
+
+#[test]
+fn cr_only_line_ends_count_rows_like_the_diagnostics() {
+    let repo = Repo::with_app();
+    repo.write("app/m.py", "import os\rx = 1\r");
+    repo.commit_all("m");
+    repo.write("app/m.py", "import os\rx = 1\rimport app.old\r");
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 1);
+    // CRLF against LF (an autocrlf checkout) changes no line.
+    repo.write("app/m.py", "import os\r\nx = 1\r\nimport app.old\r\n");
+    repo.git(&["add", "app/m.py"]);
+    assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 3)], 1);
+}
+
+#[test]
+fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
+    let repo = Repo::with_app();
+    // A PATH with git but without the ssotlint binary.
+    let git_dir = Command::new("sh")
+        .args(["-c", "dirname \"$(command -v git)\""])
+        .output()
+        .expect("sh");
+    let path = format!("{}:/usr/bin:/bin", text(&git_dir.stdout).trim());
+    let no_ssotlint = |program: &str| {
+        let mut cmd = command(program, &repo.root, &repo.home);
+        cmd.env("PATH", &path);
+        cmd
+    };
+    let which = no_ssotlint("sh")
+        .args(["-c", "command -v ssotlint"])
+        .output()
+        .expect("sh");
+    assert!(!which.status.success(), "ssotlint must not be on this PATH");
+    let installed = no_ssotlint(BIN).arg("install-hook").output().expect("run");
+    assert_eq!(
+        installed.status.code(),
+        Some(0),
+        "{}",
+        text(&installed.stderr)
+    );
+    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.git(&["add", "-A"]);
+    let blocked = no_ssotlint("git")
+        .args(["commit", "-m", "bad"])
+        .output()
+        .expect("git commit");
+    assert_eq!(blocked.status.code(), Some(1), "{}", text(&blocked.stderr));
+    assert_eq!(text(&blocked.stderr), summary(&[legacy("app/m.py", 2)], 1));
+    // Without the fallback (a hook copied by hand) the message says what to do.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit"),
+        repo.root.join(".git/hooks/pre-commit"),
+    )
+    .expect("copy");
+    let refused = no_ssotlint("git")
+        .args(["commit", "-m", "bad"])
+        .output()
+        .expect("git commit");
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        text(&refused.stderr),
+        "ssotlint pre-commit hook: 'ssotlint' not found on PATH (install it, set SSOTLINT, or commit with --no-verify)\n"
+    );
+}
+
+/// 10k nested brackets and a 9k-term chain used to abort the hook with a stack
+/// overflow, blocking every commit; files over `project.max-file-size` are skipped.
+#[test]
+fn deeply_nested_and_too_big_files() {
+    let repo = Repo::with_app();
+    repo.write(
+        "app/deep.py",
+        &format!(
+            "x = {}{}\nimport app.old\ny = {}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000),
+            vec!["a"; 9_000].join("+")
+        ),
+    );
+    repo.write("app/ok.py", BAD);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[legacy("app/deep.py", 2), legacy("app/ok.py", 1)], 2);
+    assert_eq!(result(&out).2, "");
+
+    repo.write(
+        "ssotlint.toml",
+        &format!("{CONFIG}\n[project]\nmax-file-size = 1000\n"),
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["hook"]);
+    assert_reports(&out, &[legacy("app/ok.py", 1)], 1);
+    assert_eq!(
+        result(&out).2,
+        "warning: app/deep.py: 38024 bytes, over max-file-size (1000 bytes); skipped\n"
     );
 }

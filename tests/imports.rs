@@ -360,6 +360,8 @@ import app.old_utils
         f.check("app/a.py", text),
         vec![
             d("SSOT001", 1, 31, 1, 41),
+            d("SSOT000", 2, 12, 2, 12),
+            d("SSOT000", 4, 5, 4, 6),
             d("SSOT001", 5, 22, 5, 32),
             d("SSOT003", 6, 8, 6, 21)
         ]

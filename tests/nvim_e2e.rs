@@ -1,7 +1,8 @@
 //! End to end in a real editor: headless Neovim loads `editors/nvim`, opens a Python file
 //! with a fragmented import, waits for the diagnostic, applies the quick fix through
 //! `vim.lsp.buf.code_action`, and we check the buffer's final text (tests/nvim/README.md).
-//! Needs `nvim` >= 0.9 on PATH (`scripts/install-nvim.sh` installs it).
+//! Needs `nvim` >= 0.9: `$NVIM`, else `.tools/bin/nvim` (where `scripts/install-nvim.sh`
+//! installs it), else `nvim` on PATH.
 
 use std::process::{Command, Stdio};
 
@@ -23,7 +24,14 @@ fn neovim_applies_the_quick_fix() {
     std::fs::write(&file, original).unwrap();
     let out = tmp.path().join("out");
     let manifest = env!("CARGO_MANIFEST_DIR");
-    let nvim = std::env::var("NVIM").unwrap_or_else(|_| "nvim".to_string());
+    let local = format!("{manifest}/.tools/bin/nvim");
+    let nvim = std::env::var("NVIM").unwrap_or_else(|_| {
+        if std::path::Path::new(&local).exists() {
+            local
+        } else {
+            "nvim".to_string()
+        }
+    });
     let status = Command::new(&nvim)
         .current_dir(manifest)
         .env("SSOTLINT_BIN", env!("CARGO_BIN_EXE_ssotlint"))

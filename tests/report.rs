@@ -102,7 +102,7 @@ fn fixture(root: &Path) {
     write(
         root,
         "app/cache.py",
-        "class Cache:\n    pass\n\n\ncache = Cache()\n",
+        "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n",
     );
     write(root, "app/other.py", "class Engine:\n    pass\n");
 }
@@ -469,7 +469,7 @@ fn history_repo(root: &Path) {
             write(
                 root,
                 "app/cache.py",
-                "class Cache:\n    pass\n\n\ncache = Cache()\n",
+                "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n",
             );
         }
         if k == 5 {

@@ -740,3 +740,70 @@ fn quick_fix_and_fix_all_yield_the_expected_text() {
     );
     assert_eq!(lsp.stop(), 0);
 }
+
+/// A document nested deeper than CPython compiles (3k-term chain, 10k brackets, 100k
+/// attributes) used to kill the server with a stack overflow; now it is linted, edited
+/// and closed like any other.
+#[test]
+fn deeply_nested_documents_keep_the_server_alive() {
+    let tmp = project();
+    let deep = uri(&tmp.path().join("deep.py"));
+    let main = uri(&tmp.path().join("main.py"));
+    let text = format!(
+        "x = {}\ny = {}{}\nz = a{}\nfrom app.old import Engine\n",
+        vec!["a"; 3_000].join("+"),
+        "[".repeat(10_000),
+        "]".repeat(10_000),
+        ".b".repeat(100_000)
+    );
+    let mut lsp = Lsp::start(tmp.path(), json!({}), &["utf-16"]);
+    lsp.open(&deep, &text);
+    assert_eq!(lsp.published(&deep, 1), vec![d("SSOT001", 3, 20, 26)]);
+    // Typing inside the chain re-parses the deep chunk.
+    lsp.change(&deep, 2, [0, 5, 0, 5], "b+");
+    assert_eq!(lsp.published(&deep, 2), vec![d("SSOT001", 3, 20, 26)]);
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": deep}}),
+    );
+    lsp.open(&main, MAIN);
+    assert_eq!(
+        lsp.published(&main, 1),
+        vec![d("SSOT001", 1, 20, 26), d("SSOT005", 2, 5, 13)]
+    );
+    assert_eq!(lsp.stop(), 0);
+}
+
+/// A document over `project.max-file-size` is not kept: a warning is shown once and its
+/// edits are ignored quietly.
+#[test]
+fn a_document_over_max_file_size_is_skipped_with_a_warning() {
+    let tmp = project();
+    std::fs::write(
+        tmp.path().join("ssotlint.toml"),
+        format!("{CONFIG}\n[project]\nmax-file-size = 100\n"),
+    )
+    .unwrap();
+    let big = uri(&tmp.path().join("big.py"));
+    let main = uri(&tmp.path().join("main.py"));
+    let mut lsp = Lsp::start(tmp.path(), json!({}), &["utf-16"]);
+    lsp.open(
+        &big,
+        &format!("from app.old import Engine\n{}", "x = 1\n".repeat(20)),
+    );
+    let shown = lsp.wait(|m| m["method"] == "window/showMessage");
+    assert_eq!(
+        shown["params"]["message"],
+        format!(
+            "ssotlint: {}: 147 bytes, over max-file-size (100 bytes); skipped",
+            tmp.path().join("big.py").display()
+        )
+    );
+    lsp.change(&big, 2, [0, 0, 0, 0], "y = 2\n");
+    lsp.open(&main, MAIN);
+    assert_eq!(
+        lsp.published(&main, 1),
+        vec![d("SSOT001", 1, 20, 26), d("SSOT005", 2, 5, 13)]
+    );
+    assert_eq!(lsp.stop(), 0);
+}

@@ -78,23 +78,23 @@ const INIT: (&str, &str) = ("app/__init__.py", "");
 
 #[test]
 fn ssot101_every_syntactic_variant() {
-    let other =
-        "class Engine:\n    pass\n\n\nclass Engine2:\n    pass\n\n\nclass Engine3:\n    pass\n";
+    // Every class holds mutable state through `Store`, so only the syntax is tested.
+    let other = "class Store:\n    def add(self, x):\n        self.items.append(x)\n\n\nclass Engine(Store):\n    pass\n\n\nclass Engine2(Store):\n    pass\n\n\nclass Engine3(Store):\n    pass\n";
     let src = "\
-from app.other import Engine as E
+from app.other import Engine as E, Store
 import app.other as other
 import app.other
 
-class L1: pass
-class L2: pass
-class L3: pass
-class L4: pass
-class L5: pass
-class L6: pass
-class L7: pass
-class L8: pass
-class L9: pass
-class L10: pass
+class L1(Store): pass
+class L2(Store): pass
+class L3(Store): pass
+class L4(Store): pass
+class L5(Store): pass
+class L6(Store): pass
+class L7(Store): pass
+class L8(Store): pass
+class L9(Store): pass
+class L10(Store): pass
 plain = L1()
 annotated: L2 = L2()
 first, second = L3(), 3
@@ -170,7 +170,7 @@ d = Listed()
 
 #[test]
 fn ssot101_negative_look_alikes() {
-    let src = r#"""Docs: engine = Local() is how not to do it."""
+    let src = r#""""Docs: engine = Local() is how not to do it."""
 import collections
 from dataclasses import dataclass, field
 from typing import NamedTuple, NewType, TypeVar
@@ -307,7 +307,7 @@ class ResetsAttribute:
 fn ssot103_global_lazy_getter() {
     let src = "\
 class Engine:
-    pass
+    def connect(self): self.connected = True
 
 _engine = None
 
@@ -351,6 +351,7 @@ class Engine:
     @lru_cache
     def shared(self):
         return Engine()
+    def connect(self): self.connected = True
 
 @lru_cache
 def a():
@@ -388,11 +389,11 @@ def not_cached():
         r.findings,
         vec![
             f("SSOT104", "m.py", 6, 9),
-            f("SSOT104", "m.py", 10, 5),
-            f("SSOT104", "m.py", 14, 5),
-            f("SSOT104", "m.py", 18, 5),
-            f("SSOT104", "m.py", 22, 5),
-            f("SSOT104", "m.py", 26, 5),
+            f("SSOT104", "m.py", 11, 5),
+            f("SSOT104", "m.py", 15, 5),
+            f("SSOT104", "m.py", 19, 5),
+            f("SSOT104", "m.py", 23, 5),
+            f("SSOT104", "m.py", 27, 5),
         ]
     );
 }
@@ -633,4 +634,185 @@ fn every_rule_has_a_doc_page() {
             "{code}"
         );
     }
+}
+
+const VALUES: (&str, &str) = (
+    "app/values.py",
+    r#"import enum
+from dataclasses import dataclass
+from typing import Dict, NamedTuple
+from collections import namedtuple
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+
+
+class Color(enum.Enum):
+    RED = 1
+
+
+@dataclass(
+    frozen=True,
+)
+class Money:
+    amount: int
+
+
+class Pair(namedtuple("Pair", "a b")):
+    pass
+
+
+class Sentinel:
+    """A marker."""
+
+
+class NullWriter:
+    def write(self, text):
+        return 0
+
+
+class Style:
+    __slots__ = ("_color", "_hash")
+
+    def __init__(self, color=None):
+        self._color = color
+        self._hash = None
+
+    def __hash__(self):
+        if self._hash is None:
+            self._hash = hash(self._color)
+        return self._hash
+
+
+@dataclass
+class Settings:
+    debug: bool = False
+
+
+class Registry:
+    def __init__(self):
+        self._items = {}
+
+    def register(self, name, item):
+        self._items[name] = item
+
+
+class Counter:
+    def bump(self):
+        self.count += 1
+
+
+class Cache:
+    def remember(self, key, value):
+        self.store.setdefault(key, value)
+
+
+class Lazy:
+    def load(self, name):
+        setattr(self, name, object())
+
+
+class Local(Registry):
+    pass
+
+
+class Bag(Dict[str, int]):
+    pass
+"#,
+);
+
+#[test]
+fn ssot101_value_stateless_and_constant_instances() {
+    let constants = r#"import sys
+from app.values import Point, Color, Money, Pair, Sentinel, NullWriter, Style, Settings
+from app.values import Registry, Counter, Cache, Lazy, Local, Bag
+
+ORIGIN = Point(0, 0)
+red = Color(1)
+zero = Money(0)
+pair = Pair(1, 2)
+_sentinel = Sentinel()
+null = NullWriter()
+NULL_STYLE = Style()
+SETTINGS = Settings()
+REGISTRY = Registry()
+counter = Counter()
+cache = Cache()
+lazy = Lazy()
+local = Local()
+BAG = Bag()
+
+if sys.platform != "win32" and __name__ == "__main__":
+    script = Registry()
+"#;
+    let lowercase = r#"from app.values import Style, Settings, Point
+
+
+class NoChange:
+    pass
+
+
+class Pool:
+    def take(self):
+        return self.free.pop()
+
+
+NO_CHANGE = NoChange()
+style = Style()
+settings = Settings()
+pool = Pool()
+_origin = None
+
+
+def get_origin():
+    global _origin
+    _origin = Point(0, 0)
+    return _origin
+"#;
+    let r = run(
+        &[
+            INIT,
+            VALUES,
+            ("app/constants.py", constants),
+            ("app/lowercase.py", lowercase),
+        ],
+        "",
+    );
+    assert_eq!(
+        r.findings,
+        vec![
+            f("SSOT101", "app/constants.py", 13, 1),
+            f("SSOT101", "app/constants.py", 14, 1),
+            f("SSOT101", "app/constants.py", 15, 1),
+            f("SSOT101", "app/constants.py", 16, 1),
+            f("SSOT101", "app/constants.py", 17, 1),
+            f("SSOT101", "app/constants.py", 18, 1),
+            f("SSOT101", "app/lowercase.py", 14, 1),
+            f("SSOT101", "app/lowercase.py", 15, 1),
+            f("SSOT101", "app/lowercase.py", 16, 1),
+        ],
+        "{:?}",
+        r.messages
+    );
+    assert_eq!(
+        r.messages[0],
+        "module-level singleton: `REGISTRY` holds an instance of `app.values.Registry` (`Registry(...)` at import time)"
+    );
+    assert_eq!(r.code, 1);
+
+    // A listed class counts whatever it holds.
+    let listed = run(
+        &[
+            INIT,
+            VALUES,
+            (
+                "app/m.py",
+                "from app.values import Sentinel\n\n_sentinel = Sentinel()\n",
+            ),
+        ],
+        "[singletons]\nisolated = [\"app.values.Sentinel\"]\n",
+    );
+    assert_eq!(listed.findings, vec![f("SSOT110", "app/m.py", 3, 1)]);
 }

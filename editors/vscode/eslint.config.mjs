@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "out/**", "node_modules/**", "*.vsix"] },
+  { ignores: ["dist/**", "out/**", "**/node_modules/**", "*.vsix", "e2e/.cache/**"] },
   eslint.configs.recommended,
   {
     files: ["src/**/*.ts"],
@@ -25,6 +25,13 @@ export default tseslint.config(
     files: ["*.mjs"],
     languageOptions: {
       globals: { process: "readonly", console: "readonly" },
+    },
+  },
+  {
+    // The end-to-end test: Node, plus the browser functions it hands to page.evaluate.
+    files: ["e2e/*.mjs"],
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", setTimeout: "readonly" },
     },
   },
 );

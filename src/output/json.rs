@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::{display_path, Message};
 use crate::config::normalize;
 use crate::source::SourceText;
+use std::path::{Path, PathBuf};
 
 fn location(source: &SourceText, offset: usize) -> Value {
     let l = source.location(offset);
@@ -32,6 +33,7 @@ pub fn json_value(m: &Message) -> Value {
     json!({
         "cell": null,
         "code": d.rule.code(),
+        "name": d.rule.name(),
         "message": d.message,
         "severity": d.severity,
         "filename": normalize(m.path).to_string_lossy(),
@@ -54,7 +56,7 @@ pub fn write_gitlab(messages: &[Message], out: &mut dyn Write) -> io::Result<()>
     let values: Vec<Value> = messages
         .iter()
         .map(|m| {
-            let path = display_path(m.path);
+            let path = gitlab_path(m.path);
             let flagged = m.source.text().get(m.diagnostic.range.clone()).unwrap_or("");
             let severity = match m.diagnostic.severity {
                 crate::rules::Severity::Error => "critical",
@@ -72,6 +74,29 @@ pub fn write_gitlab(messages: &[Message], out: &mut dyn Write) -> io::Result<()>
         .collect();
     serde_json::to_writer_pretty(&mut *out, &values)?;
     writeln!(out)
+}
+
+/// The path GitLab shows and fingerprints: relative to `CI_PROJECT_DIR` when GitLab CI
+/// sets it, else to the enclosing git repository's root, so it does not depend on the
+/// directory ssotlint was started from. Outside both, the path as given.
+fn gitlab_path(path: &Path) -> String {
+    let absolute = normalize(path);
+    let root = std::env::var_os("CI_PROJECT_DIR")
+        .map(|d| normalize(Path::new(&d)))
+        .filter(|d| absolute.starts_with(d))
+        .or_else(|| repository_root(&absolute));
+    match root.as_deref().and_then(|r| absolute.strip_prefix(r).ok()) {
+        Some(relative) => display_path(relative),
+        None => display_path(path),
+    }
+}
+
+/// The nearest ancestor directory holding `.git` (a directory or a worktree's file).
+fn repository_root(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// FNV-1a over several byte strings: stable across runs, platforms and Rust versions.

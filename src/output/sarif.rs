@@ -2,10 +2,12 @@
 //! (declared with `columnKind`).
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::{display_path, Message};
+use super::Message;
+use crate::config::normalize;
 use crate::rules::{Rule, Severity};
 
 fn level(severity: Severity) -> &'static str {
@@ -27,6 +29,25 @@ fn region(m: &Message, range: &std::ops::Range<usize>) -> Value {
     })
 }
 
+/// An absolute `file://` URI (RFC 8089), as ruff writes, so a SARIF file means the same
+/// whichever directory ssotlint ran in. Bytes outside RFC 3986's unreserved set and `/`
+/// are percent-encoded.
+pub fn file_uri(path: &Path) -> String {
+    let absolute = normalize(path).to_string_lossy().replace('\\', "/");
+    let mut uri = String::from("file://");
+    if !absolute.starts_with('/') {
+        uri.push('/');
+    }
+    for b in absolute.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
 pub fn write_sarif(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = Rule::ALL
         .iter()
@@ -45,7 +66,7 @@ pub fn write_sarif(messages: &[Message], out: &mut dyn Write) -> io::Result<()> 
         .iter()
         .map(|m| {
             let d = m.diagnostic;
-            let uri = display_path(m.path);
+            let uri = file_uri(m.path);
             let mut result = json!({
                 "ruleId": d.rule.code(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),

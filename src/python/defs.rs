@@ -97,7 +97,8 @@ pub struct FunctionFact {
     pub decorators: Vec<Decorator>,
     /// Names of `global` statements in its body.
     pub globals: Vec<TextRange>,
-    /// Assignments anywhere in its body (nested functions and classes excluded).
+    /// Assignments, augmented ones too, anywhere in its body (nested functions and
+    /// classes excluded).
     pub assignments: Vec<AssignFact>,
     /// `return` statements: the returned call, if the value is one.
     pub returns: Vec<Option<CallFact>>,
@@ -148,6 +149,7 @@ struct Kinds {
     module: u16,
     call: u16,
     assignment: u16,
+    augmented_assignment: u16,
     global_statement: u16,
     return_statement: u16,
     decorated_definition: u16,
@@ -164,6 +166,7 @@ fn kinds() -> &'static Kinds {
             module: id("module"),
             call: id("call"),
             assignment: id("assignment"),
+            augmented_assignment: id("augmented_assignment"),
             global_statement: id("global_statement"),
             return_statement: id("return_statement"),
             decorated_definition: id("decorated_definition"),
@@ -208,7 +211,9 @@ impl Collector {
                 });
             }
         } else if id == k.assignment {
-            self.assignment(node);
+            self.assignment(node, false);
+        } else if id == k.augmented_assignment {
+            self.assignment(node, true);
         } else if id == k.global_statement {
             if let Some(f) = self.current_function() {
                 let mut cursor = node.walk();
@@ -352,8 +357,9 @@ impl Collector {
         self.stack.push(Frame::Function(index));
     }
 
-    /// Assignments in function and class bodies (module level has its own scan).
-    fn assignment(&mut self, node: Node) {
+    /// Assignments in function and class bodies (module level has its own scan); an
+    /// augmented one (`self.n += 1`) counts in functions, not as a class attribute.
+    fn assignment(&mut self, node: Node, augmented: bool) {
         let Some(frame) = self.stack.last().copied() else {
             return;
         };
@@ -372,7 +378,7 @@ impl Collector {
                     value: right.and_then(value_call),
                 });
             }
-            Frame::Class(c) if c != usize::MAX && left.kind() == "identifier" => {
+            Frame::Class(c) if c != usize::MAX && !augmented && left.kind() == "identifier" => {
                 self.facts.classes[c].attributes.push(ClassAttribute {
                     name: left.byte_range(),
                     value: right.map(|r| r.byte_range()),
@@ -383,52 +389,39 @@ impl Collector {
         }
     }
 
-    /// Module-level statements, through `if`/`try`/`with` blocks.
-    fn module_block(&mut self, block: Node, text: &str) {
-        let mut cursor = block.walk();
-        for stmt in block.named_children(&mut cursor) {
-            match stmt.kind() {
-                "expression_statement" => {
-                    let mut inner = stmt.walk();
-                    for child in stmt.named_children(&mut inner) {
-                        if child.kind() == "assignment" {
-                            self.module_assignment(child);
+    /// Module-level statements, through `if`/`try`/`with` blocks, in document order. The
+    /// work waits on an explicit stack (nodes pushed in reverse): the nesting of blocks is
+    /// the user's, not bounded by ours.
+    fn module_block(&mut self, module: Node, text: &str) {
+        let mut work = vec![module];
+        while let Some(node) = work.pop() {
+            if node.kind() == "expression_statement" {
+                let mut inner = node.walk();
+                for child in node.named_children(&mut inner) {
+                    if child.kind() == "assignment" {
+                        self.module_assignment(child);
+                    }
+                }
+                continue;
+            }
+            let mut next = Vec::new();
+            let mut cursor = node.walk();
+            for stmt in node.named_children(&mut cursor) {
+                match stmt.kind() {
+                    "expression_statement" => next.push(stmt),
+                    "if_statement" => {
+                        let is_main = stmt
+                            .child_by_field_name("condition")
+                            .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
+                        if !is_main {
+                            next.extend(nested_blocks(stmt));
                         }
                     }
+                    "try_statement" | "with_statement" => next.extend(nested_blocks(stmt)),
+                    _ => {}
                 }
-                "if_statement" => {
-                    let is_main = stmt
-                        .child_by_field_name("condition")
-                        .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
-                    if !is_main {
-                        self.nested_blocks(stmt, text);
-                    }
-                }
-                "try_statement" | "with_statement" => self.nested_blocks(stmt, text),
-                _ => {}
             }
-        }
-    }
-
-    fn nested_blocks(&mut self, stmt: Node, text: &str) {
-        let mut cursor = stmt.walk();
-        for child in stmt.named_children(&mut cursor) {
-            match child.kind() {
-                "block" => self.module_block(child, text),
-                "elif_clause"
-                | "else_clause"
-                | "except_clause"
-                | "except_group_clause"
-                | "finally_clause" => {
-                    let mut inner = child.walk();
-                    for block in child.named_children(&mut inner) {
-                        if block.kind() == "block" {
-                            self.module_block(block, text);
-                        }
-                    }
-                }
-                _ => {}
-            }
+            work.extend(next.into_iter().rev());
         }
     }
 
@@ -485,6 +478,32 @@ impl Collector {
             }
         }
     }
+}
+
+/// The blocks of a compound statement: its body and those of its `elif`/`else`/`except`/
+/// `finally` clauses.
+fn nested_blocks(stmt: Node) -> Vec<Node> {
+    let mut blocks = Vec::new();
+    let mut cursor = stmt.walk();
+    for child in stmt.named_children(&mut cursor) {
+        match child.kind() {
+            "block" => blocks.push(child),
+            "elif_clause"
+            | "else_clause"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause" => {
+                let mut inner = child.walk();
+                blocks.extend(
+                    child
+                        .named_children(&mut inner)
+                        .filter(|b| b.kind() == "block"),
+                );
+            }
+            _ => {}
+        }
+    }
+    blocks
 }
 
 fn named(node: Node) -> Vec<Node> {
@@ -606,9 +625,171 @@ fn parameter(p: Node) -> Option<Parameter> {
     }
 }
 
-/// `__name__ == "__main__"` (either order, either quote).
+/// `__name__ == "__main__"` (either order, either quote), alone or as one operand of an
+/// `and` (`sys.platform != "win32" and __name__ == "__main__"`): the block runs only as a
+/// script either way.
 fn is_main_guard(condition: &str) -> bool {
-    let c: String = condition.chars().filter(|c| !c.is_whitespace()).collect();
-    let c = c.replace('\'', "\"");
-    c == "__name__==\"__main__\"" || c == "\"__main__\"==__name__"
+    condition.split(" and ").any(|part| {
+        let c: String = part.chars().filter(|c| !c.is_whitespace()).collect();
+        let c = c
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .replace('\'', "\"");
+        c == "__name__==\"__main__\"" || c == "\"__main__\"==__name__"
+    })
+}
+
+/// What instances of a class hold, judged from its own body (bases are judged by the
+/// caller): the singleton rules flag shared *mutable* state, so they ask this of the
+/// class a module-level binding constructs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ClassState {
+    /// Immutable by declaration: `@dataclass(frozen=True)`, attrs `frozen`.
+    Value,
+    /// No instance state at all: no method (constructors included) assigns or mutates
+    /// an attribute of `self`, and it is no dataclass (sentinels, null objects).
+    Stateless,
+    /// State set only by dunders that do not mutate (`__init__`, `__post_init__`, or
+    /// `__hash__`/`__str__` caching a derived value) and private helpers: no public
+    /// method changes it.
+    ConstructorOnly,
+    /// A public method, or a dunder that mutates (`__setitem__`, `__call__`, …),
+    /// changes the instance's state.
+    Mutable,
+}
+
+/// Dunders that exist to change the instance (or run it as a process step).
+const MUTATING_DUNDERS: &[&str] = &[
+    "__setitem__",
+    "__delitem__",
+    "__setattr__",
+    "__delattr__",
+    "__call__",
+    "__enter__",
+    "__exit__",
+    "__aenter__",
+    "__aexit__",
+    "__next__",
+    "__anext__",
+    "__set__",
+    "__delete__",
+    "__iadd__",
+    "__isub__",
+    "__imul__",
+    "__ior__",
+    "__iand__",
+    "__ixor__",
+];
+
+/// Methods of built-in containers and queues that change them in place.
+const MUTATING_CALLS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "extendleft",
+    "insert",
+    "remove",
+    "pop",
+    "popleft",
+    "popitem",
+    "clear",
+    "update",
+    "setdefault",
+    "add",
+    "discard",
+    "sort",
+    "reverse",
+    "put",
+    "put_nowait",
+    "__setitem__",
+    "__delitem__",
+];
+
+/// [`ClassState`] of `defs.classes[class]` from its decorators and methods.
+pub fn class_state(defs: &DefFacts, class: usize, text: &str) -> ClassState {
+    let Some(fact) = defs.classes.get(class) else {
+        return ClassState::Mutable;
+    };
+    let at = |r: &TextRange| text.get(r.clone()).unwrap_or("");
+    let mut dataclass = false;
+    for d in &fact.decorators {
+        let name = d.name.as_ref().map_or("", at);
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let args: String = at(&d.range)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let frozen = args.contains("frozen=True") || last == "frozen";
+        let kind = matches!(
+            last,
+            "dataclass" | "define" | "mutable" | "frozen" | "s" | "attrs"
+        );
+        if kind && frozen {
+            return ClassState::Value;
+        }
+        dataclass |= kind;
+    }
+    let mut state = if dataclass {
+        ClassState::ConstructorOnly
+    } else {
+        ClassState::Stateless
+    };
+    for &m in &fact.methods {
+        let Some(method) = defs.functions.get(m) else {
+            continue;
+        };
+        let bound = !method.decorators.iter().any(|d| {
+            let name = d.name.as_ref().map_or("", at);
+            name == "staticmethod" || name == "classmethod"
+        });
+        let Some(slf) = method
+            .parameters
+            .first()
+            .filter(|_| bound)
+            .map(|p| at(&p.name))
+        else {
+            continue;
+        };
+        let on_self = |object: &str| {
+            object == slf || object.strip_prefix(slf).is_some_and(|r| r.starts_with('.'))
+        };
+        let assigns = method.assignments.iter().any(|a| match &a.target {
+            Target::Attribute { object, .. } | Target::Subscript { object } => on_self(at(object)),
+            _ => false,
+        });
+        let calls = defs.calls.iter().any(|c| {
+            let Some(callee) = c.callee.as_ref() else {
+                return false;
+            };
+            if c.range.start < method.range.start || c.range.end > method.range.end {
+                return false;
+            }
+            match at(callee) {
+                // `setattr(self, …)`, `object.__setattr__(self, …)`: the first argument.
+                "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__" => {
+                    let args = text.get(callee.end..c.range.end).unwrap_or("");
+                    let first = args.trim_start_matches('(').split(',').next().unwrap_or("");
+                    first.trim() == slf
+                }
+                written => written.rsplit_once('.').is_some_and(|(object, call)| {
+                    on_self(object) && MUTATING_CALLS.contains(&call)
+                }),
+            }
+        });
+        if !assigns && !calls {
+            continue;
+        }
+        let name = at(&method.name);
+        let dunder = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
+        let mutator = if dunder {
+            MUTATING_DUNDERS.contains(&name)
+        } else {
+            !name.starts_with('_')
+        };
+        if mutator {
+            return ClassState::Mutable;
+        }
+        state = ClassState::ConstructorOnly;
+    }
+    state
 }

@@ -119,6 +119,9 @@ pub struct StringLiteral {
     pub content_range: TextRange,
     /// The literal with prefix and quotes.
     pub range: TextRange,
+    /// The first argument of a call of `import_module`, `__import__` or `patch` (any
+    /// object's: `mock.patch`, `mocker.patch`): there even one name is a module path.
+    pub import_argument: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +210,7 @@ impl Facts {
             defs: Collector::default(),
             cursors: Vec::new(),
         };
-        walker.visit(tree.root_node(), ImportContext::default());
+        walker.walk(tree.root_node());
         walker.facts.defs = walker.defs.finish();
         walker.facts
     }
@@ -217,12 +220,48 @@ impl Facts {
     }
 }
 
+/// How the walk goes on below a node: the context of its children, another one for its
+/// `block` children (the body of `if TYPE_CHECKING:` or of a guarded `try:`), and
+/// whether a class or function scope ends after them.
+struct Descend {
+    ctx: ImportContext,
+    block: Option<ImportContext>,
+    leave: bool,
+}
+
+impl Descend {
+    fn same(ctx: ImportContext) -> Descend {
+        Descend {
+            ctx,
+            block: None,
+            leave: false,
+        }
+    }
+}
+
+/// A node whose children are being walked: `cursor` sits on the current child.
+struct Frame<'a> {
+    cursor: TreeCursor<'a>,
+    started: bool,
+    descend: Descend,
+}
+
+impl<'a> Frame<'a> {
+    fn new(cursor: TreeCursor<'a>, descend: Descend) -> Frame<'a> {
+        Frame {
+            cursor,
+            started: false,
+            descend,
+        }
+    }
+}
+
 struct Walker<'a> {
     text: &'a str,
     module: Option<&'a ModuleName>,
     facts: Facts,
     defs: Collector,
-    /// Cursors for `visit_children`, reused so walking allocates one per depth, not one
+    /// Cursors of finished frames, reused so walking allocates one per depth, not one
     /// per node.
     cursors: Vec<TreeCursor<'a>>,
 }
@@ -263,7 +302,44 @@ impl<'a> Walker<'a> {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
-    fn visit(&mut self, node: Node<'a>, ctx: ImportContext) {
+    /// Walk the tree below `root` in document order with an explicit stack of cursors:
+    /// the depth of a tree is the user's (10k nested brackets), not bounded by ours.
+    fn walk(&mut self, root: Node<'a>) {
+        let Some(descend) = self.visit(root, ImportContext::default()) else {
+            return;
+        };
+        let mut stack = vec![Frame::new(root.walk(), descend)];
+        while let Some(frame) = stack.last_mut() {
+            let moved = if frame.started {
+                frame.cursor.goto_next_sibling()
+            } else {
+                frame.started = true;
+                frame.cursor.goto_first_child()
+            };
+            if !moved {
+                if let Some(done) = stack.pop() {
+                    if done.descend.leave {
+                        self.defs.leave();
+                    }
+                    self.cursors.push(done.cursor);
+                }
+                continue;
+            }
+            let child = frame.cursor.node();
+            let ctx = match frame.descend.block {
+                Some(block) if child.kind() == "block" => block,
+                _ => frame.descend.ctx,
+            };
+            if let Some(descend) = self.visit(child, ctx) {
+                let mut cursor = self.cursors.pop().unwrap_or_else(|| child.walk());
+                cursor.reset(child);
+                stack.push(Frame::new(cursor, descend));
+            }
+        }
+    }
+
+    /// Record what `node` says; `Some` when its children are to be visited, and how.
+    fn visit(&mut self, node: Node<'a>, ctx: ImportContext) -> Option<Descend> {
         if node.is_error() || node.is_missing() {
             self.facts.syntax_errors.push(node.byte_range());
         }
@@ -274,16 +350,14 @@ impl<'a> Walker<'a> {
             ""
         };
         match kind {
-            "import_statement" => return self.import(node, ctx),
-            "import_from_statement" => return self.import_from(node, ctx),
-            "comment" => {
-                let range = node.byte_range();
-                let noqa = NoqaDirective::parse(self.text_of(node));
-                self.facts.comments.push(Comment { range, noqa });
-                return;
+            "import_statement" => self.import(node, ctx),
+            "import_from_statement" => self.import_from(node, ctx),
+            "comment" => self.comment(node),
+            "string" => self.string(node),
+            "attribute" => {
+                self.attribute(node);
+                return Some(Descend::same(ctx));
             }
-            "string" => return self.string(node),
-            "attribute" => self.attribute(node),
             // A bare string statement is a docstring (or a comment in disguise).
             "expression_statement"
                 if node.named_child_count() == 1
@@ -292,12 +366,10 @@ impl<'a> Walker<'a> {
                         .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string")) =>
             {
                 self.visit_children_comments_only(node);
-                return;
             }
             "concatenated_string" => {
                 // Parts of an implicit concatenation are not whole paths on their own.
                 self.visit_children_comments_only(node);
-                return;
             }
             "class_definition" | "function_definition" => {
                 self.definition(node, ctx);
@@ -307,77 +379,82 @@ impl<'a> Walker<'a> {
                     Scope::Function
                 };
                 let inner = ImportContext { scope, ..ctx };
-                self.visit_children(node, inner);
-                self.defs.leave();
-                return;
+                return Some(Descend {
+                    ctx: inner,
+                    block: None,
+                    leave: true,
+                });
             }
             "if_statement" => {
                 let is_type_checking = node
                     .child_by_field_name("condition")
                     .is_some_and(|c| is_type_checking_test(self.text_of(c)));
-                let mut cursor = node.walk();
-                for child in node.children(&mut cursor) {
-                    let child_ctx = if is_type_checking && child.kind() == "block" {
-                        ImportContext {
-                            type_checking: true,
-                            ..ctx
-                        }
-                    } else {
-                        ctx
-                    };
-                    self.visit(child, child_ctx);
-                }
-                return;
+                let block = is_type_checking.then_some(ImportContext {
+                    type_checking: true,
+                    ..ctx
+                });
+                return Some(Descend {
+                    ctx,
+                    block,
+                    leave: false,
+                });
             }
             "try_statement" => {
                 let mut cursor = node.walk();
                 let guarded = node
                     .children(&mut cursor)
                     .any(|c| c.kind() == "except_clause" && catches_import_error(self.text_of(c)));
-                let mut cursor = node.walk();
-                for child in node.children(&mut cursor) {
-                    let child_ctx = if guarded && child.kind() == "block" {
-                        ImportContext {
-                            guarded: true,
-                            ..ctx
-                        }
-                    } else {
-                        ctx
-                    };
-                    self.visit(child, child_ctx);
-                }
-                return;
+                let block = guarded.then_some(ImportContext {
+                    guarded: true,
+                    ..ctx
+                });
+                return Some(Descend {
+                    ctx,
+                    block,
+                    leave: false,
+                });
             }
-            _ => {}
+            _ => return Some(Descend::same(ctx)),
         }
-        self.visit_children(node, ctx);
+        None
     }
 
-    fn visit_children(&mut self, node: Node<'a>, ctx: ImportContext) {
-        let mut cursor = self.cursors.pop().unwrap_or_else(|| node.walk());
-        cursor.reset(node);
-        if cursor.goto_first_child() {
-            loop {
-                self.visit(cursor.node(), ctx);
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
-        self.cursors.push(cursor);
+    fn comment(&mut self, node: Node) {
+        let range = node.byte_range();
+        let noqa = NoqaDirective::parse(self.text_of(node));
+        self.facts.comments.push(Comment { range, noqa });
     }
 
     /// Record comments (and errors) below a node without treating strings as paths.
     fn visit_children_comments_only(&mut self, node: Node<'a>) {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
+        let mut cursor = self.cursors.pop().unwrap_or_else(|| node.walk());
+        cursor.reset(node);
+        // Pre-order over the descendants, by the cursor alone (no recursion).
+        let mut depth = 0usize;
+        let mut down = true;
+        loop {
+            if down && cursor.goto_first_child() {
+                depth += 1;
+            } else {
+                loop {
+                    if depth == 0 {
+                        self.cursors.push(cursor);
+                        return;
+                    }
+                    if cursor.goto_next_sibling() {
+                        break;
+                    }
+                    cursor.goto_parent();
+                    depth -= 1;
+                }
+            }
+            let child = cursor.node();
             if child.is_error() || child.is_missing() {
                 self.facts.syntax_errors.push(child.byte_range());
             }
-            if child.kind() == "comment" {
-                self.visit(child, ImportContext::default());
-            } else if child.kind() == "string" || child.child_count() > 0 {
-                self.visit_children_comments_only(child);
+            down = child.kind() != "comment";
+            if !down {
+                self.comment(child);
             }
         }
     }
@@ -539,8 +616,31 @@ impl<'a> Walker<'a> {
                 value: value.to_string(),
                 content_range,
                 range: node.byte_range(),
+                import_argument: self.is_import_argument(node),
             });
         }
+    }
+}
+
+impl Walker<'_> {
+    /// `node` is the first argument of `import_module(…)`, `__import__(…)` or `patch(…)`.
+    fn is_import_argument(&self, node: Node) -> bool {
+        let Some(arguments) = node.parent().filter(|p| p.kind() == "argument_list") else {
+            return false;
+        };
+        if arguments.named_child(0).map(|c| c.id()) != Some(node.id()) {
+            return false;
+        }
+        let Some(function) = arguments
+            .parent()
+            .filter(|c| c.kind() == "call")
+            .and_then(|c| c.child_by_field_name("function"))
+        else {
+            return false;
+        };
+        let callee = self.text_of(function);
+        let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+        matches!(last, "import_module" | "__import__" | "patch")
     }
 }
 

@@ -30,13 +30,11 @@ pub fn references(text: &str, statement: usize, from: &str, to: &str) -> Option<
     if finder.name_used(root, to) {
         return None;
     }
-    let mut bindings = 0;
-    finder.count_bindings(scope, from, &mut bindings, true);
-    if bindings != 0 {
+    if finder.count_bindings(scope, from) != 0 {
         return None;
     }
     let mut out = Vec::new();
-    finder.collect(scope, from, &mut out, true)?;
+    finder.collect(scope, from, &mut out)?;
     Some(out)
 }
 
@@ -55,118 +53,134 @@ impl<'a> Finder<'a> {
     }
 
     /// `name` appears as a variable anywhere (bound or read), outside the fixed import.
-    fn name_used(&self, node: Node, name: &str) -> bool {
-        if self.is_import(node) {
-            return false;
-        }
-        if node.kind() == "identifier" && self.text_of(node) == name && is_variable(node) {
-            return true;
-        }
-        let mut cursor = node.walk();
-        let found = node.children(&mut cursor).any(|c| self.name_used(c, name));
-        found
-    }
-
-    /// Bindings of `name` in the scope `node` (not in nested scopes), besides the import.
-    fn count_bindings(&self, node: Node, name: &str, count: &mut usize, top: bool) {
-        if self.is_import(node) {
-            return;
-        }
-        if !top && SCOPES.contains(&node.kind()) {
-            if let Some(n) = node.child_by_field_name("name") {
-                if self.text_of(n) == name {
-                    *count += 1;
-                }
+    fn name_used(&self, root: Node, name: &str) -> bool {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if self.is_import(node) {
+                continue;
             }
-            return;
+            if node.kind() == "identifier" && self.text_of(node) == name && is_variable(node) {
+                return true;
+            }
+            push_children(&mut stack, node);
         }
-        if node.kind() == "identifier" && self.text_of(node) == name && is_binding(node) {
-            *count += 1;
-        }
-        if matches!(node.kind(), "import_statement" | "import_from_statement")
-            && !self.is_import(node)
-        {
-            *count += import_binds(self, node, name) as usize;
-            return;
-        }
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.count_bindings(child, name, count, false);
-        }
+        false
     }
 
-    /// Every read or write of `name` below `node`, in this scope and nested scopes that
-    /// do not rebind it. `None` on shadowing we do not rename around.
-    fn collect(&self, node: Node, name: &str, out: &mut Vec<TextRange>, top: bool) -> Option<()> {
-        if self.is_import(node) {
-            return Some(());
-        }
-        if !top && SCOPES.contains(&node.kind()) {
-            let mut inner = 0;
-            self.count_bindings(node, name, &mut inner, true);
-            let declares_global = self.declares_global(node, name);
-            if inner > 0 && !declares_global {
-                if node.kind() != "function_definition" {
-                    return None;
-                }
-                // The function's own scope shadows the name: only its header is ours.
+    /// Bindings of `name` in the scope `scope` (not in nested scopes), besides the import.
+    fn count_bindings(&self, scope: Node, name: &str) -> usize {
+        let mut count = 0;
+        let mut stack = vec![(scope, true)];
+        while let Some((node, top)) = stack.pop() {
+            if self.is_import(node) {
+                continue;
+            }
+            if !top && SCOPES.contains(&node.kind()) {
                 if let Some(n) = node.child_by_field_name("name") {
                     if self.text_of(n) == name {
-                        return None;
+                        count += 1;
                     }
                 }
-                if let Some(params) = node.child_by_field_name("parameters") {
-                    self.collect_defaults(params, name, out)?;
-                }
-                if let Some(ret) = node.child_by_field_name("return_type") {
-                    self.collect(ret, name, out, false)?;
-                }
-                return Some(());
+                continue;
             }
+            if node.kind() == "identifier" && self.text_of(node) == name && is_binding(node) {
+                count += 1;
+            }
+            if matches!(node.kind(), "import_statement" | "import_from_statement") {
+                count += usize::from(import_binds(self, node, name));
+                continue;
+            }
+            let mut children = Vec::new();
+            push_children(&mut children, node);
+            stack.extend(children.into_iter().map(|c| (c, false)));
         }
-        if node.kind() == "identifier" && self.text_of(node) == name && is_variable(node) {
-            out.push(node.byte_range());
-            return Some(());
-        }
-        if matches!(node.kind(), "import_statement" | "import_from_statement")
-            && import_binds(self, node, name)
-        {
-            return None;
-        }
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.collect(child, name, out, false)?;
+        count
+    }
+
+    /// Every read or write of `name` below `root`, in this scope and nested scopes that
+    /// do not rebind it, in document order. `None` on shadowing we do not rename around.
+    /// Nodes wait on an explicit stack (children pushed in reverse): the depth is the
+    /// user's.
+    fn collect(&self, root: Node, name: &str, out: &mut Vec<TextRange>) -> Option<()> {
+        let mut stack = vec![(root, true)];
+        while let Some((node, top)) = stack.pop() {
+            if self.is_import(node) {
+                continue;
+            }
+            if !top && SCOPES.contains(&node.kind()) {
+                let inner = self.count_bindings(node, name);
+                if inner > 0 && !self.declares_global(node, name) {
+                    if node.kind() != "function_definition" {
+                        return None;
+                    }
+                    // The function's own scope shadows the name: only its header is ours,
+                    // the parameters' defaults and annotations, then the return type.
+                    if let Some(n) = node.child_by_field_name("name") {
+                        if self.text_of(n) == name {
+                            return None;
+                        }
+                    }
+                    let mut header = Vec::new();
+                    if let Some(params) = node.child_by_field_name("parameters") {
+                        let mut cursor = params.walk();
+                        for param in params.named_children(&mut cursor) {
+                            for field in ["value", "type"] {
+                                header.extend(param.child_by_field_name(field));
+                            }
+                        }
+                    }
+                    header.extend(node.child_by_field_name("return_type"));
+                    stack.extend(header.into_iter().rev().map(|c| (c, false)));
+                    continue;
+                }
+            }
+            if node.kind() == "identifier" && self.text_of(node) == name && is_variable(node) {
+                out.push(node.byte_range());
+                continue;
+            }
+            if matches!(node.kind(), "import_statement" | "import_from_statement")
+                && import_binds(self, node, name)
+            {
+                return None;
+            }
+            let mut children = Vec::new();
+            push_children(&mut children, node);
+            stack.extend(children.into_iter().map(|c| (c, false)));
         }
         Some(())
     }
 
-    /// Default values and annotations of a shadowing function's parameters.
-    fn collect_defaults(&self, params: Node, name: &str, out: &mut Vec<TextRange>) -> Option<()> {
-        let mut cursor = params.walk();
-        for param in params.named_children(&mut cursor) {
-            for field in ["value", "type"] {
-                if let Some(v) = param.child_by_field_name(field) {
-                    self.collect(v, name, out, false)?;
+    /// A `global` or `nonlocal` statement of `name` in the scope `scope` (not in nested
+    /// scopes).
+    fn declares_global(&self, scope: Node, name: &str) -> bool {
+        let mut stack = vec![scope];
+        while let Some(node) = stack.pop() {
+            if matches!(node.kind(), "global_statement" | "nonlocal_statement") {
+                let mut cursor = node.walk();
+                if node
+                    .named_children(&mut cursor)
+                    .any(|c| self.text_of(c) == name)
+                {
+                    return true;
                 }
+                continue;
             }
-        }
-        Some(())
-    }
-
-    fn declares_global(&self, node: Node, name: &str) -> bool {
-        if matches!(node.kind(), "global_statement" | "nonlocal_statement") {
             let mut cursor = node.walk();
-            let found = node
-                .named_children(&mut cursor)
-                .any(|c| self.text_of(c) == name);
-            return found;
+            stack.extend(
+                node.children(&mut cursor)
+                    .filter(|c| !SCOPES.contains(&c.kind())),
+            );
         }
-        let mut cursor = node.walk();
-        let found = node
-            .children(&mut cursor)
-            .any(|c| !(SCOPES.contains(&c.kind())) && self.declares_global(c, name));
-        found
+        false
     }
+}
+
+/// Push the children of `node` in reverse, so that popping visits them in order.
+fn push_children<'t>(stack: &mut Vec<Node<'t>>, node: Node<'t>) {
+    let at = stack.len();
+    let mut cursor = node.walk();
+    stack.extend(node.children(&mut cursor));
+    stack[at..].reverse();
 }
 
 fn import_binds(finder: &Finder, node: Node, name: &str) -> bool {

@@ -44,6 +44,9 @@ pub struct ReportArgs {
     /// With --history/--since: also draw the trend as an SVG line chart.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Print the report only: no progress line and no closing summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -197,9 +200,11 @@ fn run_history(
         &filter,
         settings.config_path.as_deref(),
         &LintOptions::default(),
+        args.quiet,
     )?;
     let s = &measured.stats;
-    eprintln!(
+    if !args.quiet {
+        eprintln!(
         "history: {} commits, {} file versions, {} blobs parsed, {} files linted, {} module reads in {:.2}s",
         s.commits,
         s.file_versions,
@@ -208,6 +213,7 @@ fn run_history(
         s.module_reads,
         started.elapsed().as_secs_f64()
     );
+    }
     if let Some(plot) = &args.plot {
         let labels: Vec<String> = measured
             .rows

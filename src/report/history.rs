@@ -14,11 +14,9 @@
 //! Every commit is measured against today's configuration, so figures compare.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
@@ -27,6 +25,7 @@ use serde::Serialize;
 use super::{file_figures, weights, Figures, FileFigures};
 use crate::config::{self, Settings};
 use crate::lint::{lint_parsed, LintOptions};
+use crate::progress::Progress;
 use crate::project::{ModuleFiles, ModuleLocation};
 use crate::python::{self, Facts, ModuleName};
 use crate::source::{decode, SourceText};
@@ -198,12 +197,14 @@ struct Parsed {
 ///
 /// `filter` holds repository-relative path prefixes (empty: everything); `config_path`
 /// the configuration to measure against (none: defaults at the repository root).
+/// Progress goes to stderr when it is a terminal, unless `quiet`.
 pub fn history(
     repo_dir: &Path,
     range: &Range,
     filter: &[String],
     config_path: Option<&Path>,
     options: &LintOptions,
+    quiet: bool,
 ) -> Result<History, String> {
     let repo = Repository::discover(repo_dir).map_err(|e| format!("not a git repository: {e}"))?;
     let workdir = repo
@@ -230,9 +231,7 @@ pub fn history(
     let reads = Arc::new(AtomicUsize::new(0));
     let mut stats = Stats::default();
     let mut rows = Vec::new();
-    let started = Instant::now();
-    let show_progress = std::io::stderr().is_terminal();
-    let mut drew = false;
+    let mut progress = Progress::stderr("commits", commits.len(), quiet);
 
     for (done, commit_id) in commits.iter().enumerate() {
         let commit = repo
@@ -371,14 +370,9 @@ pub fn history(
         let measured = Figures::aggregate(figures.iter().map(|f| f.as_ref()), &settings, &weights);
         rows.push(row(&commit, &measured));
 
-        if show_progress && started.elapsed().as_secs_f64() > 1.0 {
-            drew = true;
-            progress(done + 1, commits.len(), stats.blobs_parsed);
-        }
+        progress.update(done + 1, &format!("{} blobs parsed", stats.blobs_parsed));
     }
-    if drew {
-        eprint!("\r{:<72}\r", "");
-    }
+    progress.finish();
     stats.commits = rows.len();
     stats.module_reads = reads.load(Ordering::Relaxed);
     Ok(History { rows, stats })
@@ -462,22 +456,6 @@ fn date_of(seconds: i64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
-}
-
-fn progress(done: usize, total: usize, parsed: usize) {
-    let width = 30;
-    let filled = (done * width)
-        .checked_div(total)
-        .unwrap_or(width)
-        .min(width);
-    let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "\r[{}{}] {done}/{total} commits, {parsed} blobs parsed",
-        "#".repeat(filled),
-        " ".repeat(width - filled)
-    );
-    let _ = err.flush();
 }
 
 /// The history as a table (text or Markdown).

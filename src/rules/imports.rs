@@ -87,7 +87,8 @@ pub const DOC_SSOT004: &str = "\
 ## What it does
 Flags a string literal that names a legacy path as a whole: `mock.patch(\"old.mod.X\")`,
 `importlib.import_module(\"old.mod\")`, `__import__(\"old.mod\")`. Docstrings, f-strings
-and strings that are not dotted paths are never flagged.
+and strings that are not dotted paths are never flagged; a string of one name (`\"imp\"`)
+only as the first argument of `import_module`, `__import__` or a `patch` call.
 
 ## Why is this bad?
 A patch of the legacy path patches the shim, not the class the code really uses, so the
@@ -103,7 +104,10 @@ with mock.patch(\"app.agents.supervisor.user_execution_engine.UserExecutionEngin
 ```
 
 ## Fix
-Safe: rewrite the string, keeping its quotes and prefix.
+Unsafe: rewrite the string, keeping its quotes and prefix. Unlike an import, a string
+changes what the program does when rewritten: another object is patched, another module
+imported, and a string in a table may be compared or printed rather than imported. Apply
+it with `--unsafe-fixes` after reading the diff.
 ";
 
 pub const DOC_SSOT005: &str = "\
@@ -442,6 +446,11 @@ pub(crate) fn moved(module: &str, old: &str, new: &str) -> String {
 
 /// SSOT004: a string that names a legacy path as a whole.
 fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<Diagnostic>) {
+    // One name (`"imp"`) is a module path only where a module is imported or patched;
+    // elsewhere it is a dictionary key, a message, anything.
+    if !string.value.contains('.') && !string.import_argument {
+        return;
+    }
     let Some(replacement) = legacy_path_replacement(ctx, &string.value) else {
         return;
     };
@@ -455,7 +464,7 @@ fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<D
             string.range.clone(),
         )
         .with_fix(Some(Fix::new(
-            Applicability::Safe,
+            Applicability::Unsafe,
             format!("Rewrite to `{replacement}`"),
             vec![Edit {
                 range: string.content_range.clone(),

@@ -8,6 +8,7 @@ pub mod factories;
 mod import_fix;
 pub mod imports;
 pub mod singletons;
+pub mod syntax;
 
 use std::fmt;
 
@@ -73,6 +74,8 @@ macro_rules! rules {
 }
 
 rules! {
+    InvalidSyntax = "SSOT000", "invalid-syntax", Error,
+        "A syntax error: the file does not parse";
     FragmentedImport = "SSOT001", "fragmented-import", Warning,
         "A canonical symbol imported from a module other than its canonical one";
     AliasedImport = "SSOT002", "aliased-import", Warning,
@@ -124,6 +127,7 @@ impl Rule {
     /// Documentation page: what, why, example, fix.
     pub fn doc(self) -> &'static str {
         match self {
+            Rule::InvalidSyntax => syntax::DOC_SSOT000,
             Rule::FragmentedImport => imports::DOC_SSOT001,
             Rule::AliasedImport => imports::DOC_SSOT002,
             Rule::LegacyModuleImport => imports::DOC_SSOT003,
@@ -202,7 +206,13 @@ impl Default for RuleSelection {
 impl RuleSelection {
     /// A rule is on when some `select` prefix matches it and no `ignore` prefix at
     /// least as specific does.
+    /// `SSOT000` is the exception: like ruff's syntax errors it is on whatever the
+    /// `select` prefixes are, and only an `ignore` naming it exactly turns it off, so a
+    /// selection meant for other rules cannot hide a broken file.
     pub fn is_enabled(&self, rule: Rule) -> bool {
+        if rule == Rule::InvalidSyntax {
+            return !self.ignore.iter().any(|p| p == rule.code());
+        }
         let selected = self
             .select
             .iter()
@@ -234,6 +244,7 @@ fn specificity(prefix: &str) -> usize {
 /// Run every enabled rule over one file's facts.
 pub fn check(ctx: &FileContext) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    syntax::check(ctx, &mut diagnostics);
     imports::check(ctx, &mut diagnostics);
     singletons::check(ctx, &mut diagnostics);
     factories::check(ctx, &mut diagnostics);

@@ -5,7 +5,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileContext;
-use crate::python::defs::{ClassFact, FunctionFact, ModuleAssignment, Target};
+use crate::project::ModuleIndex;
+use crate::python::defs::{ClassFact, ClassState, FunctionFact, ModuleAssignment, Target};
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
 use crate::rules::Rule;
@@ -15,7 +16,8 @@ pub const DOC_SSOT101: &str = "\
 ## What it does
 Flags a module-level binding whose value constructs an in-scope class: plain,
 annotated and tuple assignments, also inside module-level `if`/`try`/`with` blocks
-(never inside `if __name__ == \"__main__\":`). The value is the call itself or the last
+(never inside `if __name__ == \"__main__\":`, also when it is one operand of an `and`).
+The value is the call itself or the last
 call of a chain (`mod.Engine()`). The constructed name is resolved through the file's
 imports and definitions (`from a.b import Engine as E` … `E()` is `a.b.Engine`).
 
@@ -30,6 +32,29 @@ instances, and value types from `collections`, `typing`, `enum`, `decimal`, `dat
 bindings inside functions and classes (dataclass defaults) are not module-level
 singletons, and neither are several module-level instances of one class in one file (a
 table of values such as descriptors, signals or sentinels) unless the class is listed.
+
+A singleton is shared *mutable* state, so what the class holds decides too (listed
+classes always count). The class is read from its module file as the project holds it
+(saved files; the staged blobs for the hook), with its first-party bases:
+- value classes are never flagged: a `NamedTuple`/`namedtuple` or `Enum` subclass, a
+  `@dataclass(frozen=True)` or attrs `frozen` class (`ORIGIN = Point(0, 0)`);
+- stateless classes are never flagged: no method, `__init__` included, assigns or
+  mutates an attribute of `self`, and it is no dataclass — sentinels and null objects
+  (`_sentinel = Sentinel()`, `NULL_FILE = NullFile()`);
+- a constant name (`UPPER_CASE`) is not flagged when no public method of the class
+  changes its state: `self` is assigned or mutated only in dunders that do not mutate
+  (`__init__`, `__post_init__`, `__hash__` caching a value) and in private helpers
+  (`NULL_STYLE = Style()`); the same instance under a lowercase name is flagged.
+A mutation is an assignment or augmented assignment to `self.x`, `self.x[k]`, `self.x.y`;
+`setattr(self, …)`/`object.__setattr__(self, …)`; or a call of a container mutator on
+`self` or its attributes (`append`, `update`, `setdefault`, `pop`, `add`, `clear`, …).
+A public method, or a mutating dunder (`__setitem__`, `__setattr__`, `__call__`,
+`__enter__`, `__iadd__`, …), that mutates makes the class mutable, and so does a base the
+project cannot read (third-party, a builtin container or its `typing` alias such as
+`Dict[str, int]`; `object`, `typing` protocols and generics, and ABCs add nothing), and
+so does a class not defined at the top level of its module. Known misses: a public
+method that mutates only through a private helper, and mutations through a local alias
+of `self`, leave an `UPPER_CASE` instance unflagged.
 
 ## Why is this bad?
 A module-level instance is created at import time and shared by every request and every
@@ -69,7 +94,8 @@ pub const DOC_SSOT103: &str = "\
 ## What it does
 Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
 lazy getter), where `X` is also bound at module level (the `X = None` placeholder the
-getter tests). Test fixtures (`setUpModule`, `setup_module`, …) are not getters.
+getter tests). Test fixtures (`setUpModule`, `setup_module`, …) are not getters, and
+value or stateless classes (see SSOT101) are not shared state.
 Reported on the assignment; the message names the getter.
 
 ## Why is this bad?
@@ -91,7 +117,8 @@ pub const DOC_SSOT104: &str = "\
 Flags `@lru_cache`, `@lru_cache()`, `@lru_cache(maxsize=…)`, `@functools.cache` or
 `@cache` on a function without parameters (a method: only `self`/`cls`) that returns an
 instance of an in-scope class. A cached function with parameters is a memo, not a
-singleton, and is not flagged.
+singleton, and is not flagged; neither is a cached value or stateless instance (see
+SSOT101).
 
 ## Why is this bad?
 The cache makes the returned instance process-wide: a singleton in disguise.
@@ -203,6 +230,101 @@ fn constructed(resolver: &Resolver, callee: Option<&TextRange>) -> Option<String
         .then_some(resolved.qualified)
 }
 
+/// Bases whose instances are immutable values: named tuples and enum members.
+const VALUE_BASES: &[&str] = &[
+    "typing.NamedTuple",
+    "typing_extensions.NamedTuple",
+    "collections.namedtuple",
+    "enum.Enum",
+    "enum.IntEnum",
+    "enum.StrEnum",
+    "enum.Flag",
+    "enum.IntFlag",
+    "enum.ReprEnum",
+];
+
+/// `typing` aliases of mutable containers: a subclass is a container.
+const CONTAINER_ALIASES: &[&str] = &[
+    "Dict",
+    "List",
+    "Set",
+    "DefaultDict",
+    "OrderedDict",
+    "Deque",
+    "Counter",
+    "ChainMap",
+];
+
+/// Bases that add no instance state: `object`, protocols, ABCs and generics.
+fn is_stateless_base(qualified: &str) -> bool {
+    let short = qualified.rsplit('.').next().unwrap_or(qualified);
+    qualified == "object"
+        || !CONTAINER_ALIASES.contains(&short)
+            && ["typing", "typing_extensions", "abc", "collections.abc"]
+                .iter()
+                .any(|m| {
+                    qualified
+                        .strip_prefix(m)
+                        .and_then(|r| r.strip_prefix('.'))
+                        .is_some_and(|r| !r.contains('.'))
+                })
+}
+
+/// What an instance of the first-party class `qualified` holds: its own [`ClassState`]
+/// and its bases' (a value base makes it a value; an unknown base may hold anything).
+/// Read from the class's module as the project holds it, not from this file's facts:
+/// the CLI's reducer blanks bodies that the other singleton checks do not read.
+fn instance_state(index: &ModuleIndex, qualified: &str, depth: usize) -> ClassState {
+    if VALUE_BASES.contains(&qualified) {
+        return ClassState::Value;
+    }
+    if is_stateless_base(qualified) {
+        return ClassState::Stateless;
+    }
+    let Some(summary) = index.class_summary(qualified).filter(|_| depth > 0) else {
+        return ClassState::Mutable;
+    };
+    let mut state = summary.state;
+    for base in &summary.bases {
+        if state == ClassState::Value {
+            break;
+        }
+        match instance_state(index, base, depth - 1) {
+            ClassState::Value => state = ClassState::Value,
+            other => state = state.max(other),
+        }
+    }
+    state
+}
+
+/// `NULL_STYLE`, `_DEFAULT`, `DEFAULT_TIMEOUT_2`: a name PEP 8 spells as a constant.
+fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Instances of value classes (named tuples, enums, frozen dataclasses) and of classes
+/// with no state (sentinels, null objects) are not shared mutable state; a constant
+/// name holding a class whose state no public method changes is a constant. Listed
+/// classes always count.
+fn is_not_shared_state(
+    ctx: &FileContext,
+    resolver: &Resolver,
+    class: &str,
+    name: Option<&str>,
+) -> bool {
+    if resolver.is_listed(class) {
+        return false;
+    }
+    match instance_state(&ctx.settings.modules, class, 8) {
+        ClassState::Value | ClassState::Stateless => true,
+        ClassState::ConstructorOnly => name.is_some_and(is_constant_name),
+        ClassState::Mutable => false,
+    }
+}
+
 fn is_dunder(name: &str) -> bool {
     name.len() > 4 && name.starts_with("__") && name.ends_with("__")
 }
@@ -235,6 +357,9 @@ fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic
         }
         let class = class.as_str();
         let name = ctx.text(assignment.name.clone());
+        if is_not_shared_state(ctx, resolver, class, Some(name)) {
+            continue;
+        }
         let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.clone()));
         emit(
             ctx,
@@ -432,6 +557,9 @@ fn global_lazy(
         else {
             continue;
         };
+        if is_not_shared_state(ctx, resolver, &class, None) {
+            continue;
+        }
         emit(
             ctx,
             resolver,
@@ -475,6 +603,9 @@ fn cached_factory(
     else {
         return;
     };
+    if is_not_shared_state(ctx, resolver, &class, None) {
+        return;
+    }
     let name = ctx.text(function.name.clone());
     emit(
         ctx,

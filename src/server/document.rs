@@ -197,6 +197,7 @@ impl Document {
             }
             starts.push(p);
         }
+        let editing = !self.chunks.is_empty();
         let kept: Vec<Chunk> = self.chunks.drain(resume..).collect();
         let mut replaced: Vec<Chunk> = self.chunks.drain(first..).collect();
         let end_of_new = kept
@@ -258,6 +259,19 @@ impl Document {
         for mut chunk in kept {
             chunk.start = chunk.start - removed + inserted;
             self.chunks.push(chunk);
+        }
+        self.keep_one_tree(first, starts.len() - 1, editing);
+    }
+
+    /// Keep the syntax tree only of the chunk just re-parsed by an edit (where the next
+    /// keystroke most likely lands): a tree costs many times its text, so keeping every
+    /// chunk's tree made a 10 MB document cost over 1 GB (issue 13).
+    fn keep_one_tree(&mut self, first: usize, parsed: usize, editing: bool) {
+        let keep = (editing && parsed == 1).then_some(first);
+        for (i, chunk) in self.chunks.iter_mut().enumerate() {
+            if Some(i) != keep {
+                chunk.tree = None;
+            }
         }
     }
 }

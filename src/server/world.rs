@@ -66,6 +66,11 @@ pub struct World {
     pub pull_refresh: bool,
     /// Push diagnostics; off when the client pulls them (it would show both).
     pub push: bool,
+    /// Documents opened over `project.max-file-size`: not kept, their edits ignored.
+    pub too_big: std::collections::HashSet<Uri>,
+    /// A big document was opened: once linted, hand the memory of its first lint's
+    /// temporaries (a second copy of its facts) back to the system.
+    trim: bool,
 }
 
 impl World {
@@ -83,6 +88,8 @@ impl World {
             files,
             pull_refresh: false,
             push: true,
+            too_big: std::collections::HashSet::new(),
+            trim: false,
         }
     }
 
@@ -94,6 +101,9 @@ impl World {
                 self.handle(msg);
             }
             self.publish_changed();
+            if std::mem::take(&mut self.trim) {
+                release_freed_memory();
+            }
         }
     }
 
@@ -105,6 +115,15 @@ impl World {
                     LogLevel::Debug,
                     format!("open {} v{version}", path.display()),
                 );
+                if let Some(warning) = self.settings.too_big(text.len() as u64) {
+                    self.send(Out::Show(
+                        MessageType::WARNING,
+                        format!("ssotlint: {}: {warning}", path.display()),
+                    ));
+                    self.too_big.insert(uri);
+                    return;
+                }
+                self.trim |= text.len() > 1 << 20;
                 self.docs.insert(uri, Document::new(path, version, text));
             }
             Msg::Change {
@@ -113,6 +132,9 @@ impl World {
                 changes,
             } => {
                 let encoding = self.encoding;
+                if self.too_big.contains(&uri) {
+                    return;
+                }
                 let Some(doc) = self.docs.get_mut(&uri) else {
                     self.log(
                         LogLevel::Error,
@@ -138,7 +160,12 @@ impl World {
                 }
             }
             Msg::Close { uri } => {
-                if self.docs.remove(&uri).is_some() && self.push {
+                self.too_big.remove(&uri);
+                let closed = self.docs.remove(&uri);
+                let had = closed.is_some();
+                drop(closed);
+                release_freed_memory();
+                if had && self.push {
                     self.send(Out::Publish {
                         uri,
                         diagnostics: Vec::new(),
@@ -189,14 +216,22 @@ impl World {
         if doc.linted.is_none() {
             let module = crate::python::modules::module_of(&doc.path, &settings.src);
             doc.set_module(module.clone());
-            doc.linted = Some(lint_parsed(
+            let mut linted = lint_parsed(
                 &doc.path,
                 doc.source.clone(),
                 doc.facts(),
                 module,
                 &settings,
                 &options,
-            ));
+            );
+            // Code actions read only the comments (`# noqa` edits); the chunks keep the
+            // rest. A second copy of every fact was a large part of a big document's
+            // memory (issue 13).
+            linted.facts = crate::python::Facts {
+                comments: std::mem::take(&mut linted.facts.comments),
+                ..Default::default()
+            };
+            doc.linted = Some(linted);
         }
         Some(doc)
     }
@@ -246,6 +281,7 @@ impl World {
         self.options = LintOptions {
             select: client.select.clone(),
             extend_ignore: client.ignore.clone(),
+            ..LintOptions::default()
         };
         self.client = client;
         self.reload_config();
@@ -352,6 +388,23 @@ impl World {
         let doc = self.linted(uri)?;
         let linted = doc.linted.as_ref()?;
         Some((doc, linted))
+    }
+}
+
+/// Hand memory freed by a closed document back to the system. glibc's allocator keeps
+/// freed heap pages (a closed 10 MB document left ~1 GB resident, issue 13);
+/// `malloc_trim` returns them. Other allocators return memory on their own.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: `malloc_trim` only releases free heap memory; it takes no pointers and
+        // is thread-safe in glibc.
+        unsafe {
+            malloc_trim(0);
+        }
     }
 }
 

@@ -16,13 +16,23 @@ import {
   RevealOutputChannelOn,
   State,
 } from "vscode-languageclient/node";
+import { lintArgs } from "./lintArgs";
 
 const CLIENT_ID = "ssotlint";
 const CLIENT_NAME = "ssotlint";
 /** Settings that need a new server process when they change. */
-const PROCESS_SETTINGS = ["ssotlint.path", "ssotlint.args"];
+const PROCESS_SETTINGS = ["ssotlint.enable", "ssotlint.path", "ssotlint.importStrategy", "ssotlint.args"];
 /** Settings the server reads itself (initializationOptions / didChangeConfiguration). */
-const SERVER_SETTINGS = ["ssotlint.configPath", "ssotlint.select", "ssotlint.ignore", "ssotlint.logLevel"];
+const SERVER_SETTINGS = [
+  "ssotlint.configPath",
+  "ssotlint.select",
+  "ssotlint.ignore",
+  "ssotlint.lint.args",
+  "ssotlint.logLevel",
+];
+/** The server's "disable for this line" quick fix; every other quick fix fixes the violation. */
+const DISABLE_RULE_TITLE = /^Disable \S+ for this line$/;
+const EXE_SUFFIX = process.platform === "win32" ? ".exe" : "";
 const CONFIG_FILES_GLOB = "**/{ssotlint.toml,.ssotlint.toml,pyproject.toml}";
 
 /** The options object the server accepts, in initializationOptions and under `settings.ssotlint`. */
@@ -34,6 +44,8 @@ export interface ServerSettings {
 }
 
 let client: LanguageClient | undefined;
+/** Where the extension is installed: `bundled/` below it may hold a server binary. */
+let extensionDir = "";
 let outputChannel: vscode.OutputChannel;
 let traceChannel: vscode.OutputChannel;
 let statusItem: vscode.LanguageStatusItem | undefined;
@@ -41,6 +53,7 @@ let statusItem: vscode.LanguageStatusItem | undefined;
 let lifecycle: Promise<void> = Promise.resolve();
 
 export function activate(context: vscode.ExtensionContext): void {
+  extensionDir = context.extensionPath;
   outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   traceChannel = vscode.window.createOutputChannel(`${CLIENT_NAME} Trace`);
   statusItem = vscode.languages.createLanguageStatusItem("ssotlint.status", { language: "python" });
@@ -80,16 +93,22 @@ function schedule(step: () => Promise<void>): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const serverOptions = buildServerOptions();
-  const executable = serverOptions.command;
-  outputChannel.appendLine(`Starting ${executable} ${(serverOptions.args ?? []).join(" ")}`);
-  if (!(await isExecutable(executable))) {
-    const message = `ENOENT: ${executable} is not an executable file (PATH=${process.env.PATH ?? ""})`;
-    updateStatus(State.Stopped, message);
-    // Not awaited: the notification stays until dismissed, and must not hold up a restart.
-    void reportStartFailure(executable, new Error(message));
+  if (!vscode.workspace.getConfiguration("ssotlint").get<boolean>("enable", true)) {
+    outputChannel.appendLine("ssotlint.enable is false: the server is not started");
+    updateStatus(State.Stopped, "disabled (ssotlint.enable)");
     return;
   }
+  const found = await findExecutable();
+  if (typeof found !== "string") {
+    const message = `ENOENT: no ssotlint executable; tried ${found.tried.join(", ")} (PATH=${process.env.PATH ?? ""})`;
+    updateStatus(State.Stopped, message);
+    // Not awaited: the notification stays until dismissed, and must not hold up a restart.
+    void reportStartFailure(found.tried.join(", "), new Error(message));
+    return;
+  }
+  const serverOptions = buildServerOptions(found);
+  const executable = serverOptions.command;
+  outputChannel.appendLine(`Starting ${executable} ${(serverOptions.args ?? []).join(" ")}`);
 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -105,6 +124,22 @@ async function start(): Promise<void> {
       fileEvents: vscode.workspace.createFileSystemWatcher(CONFIG_FILES_GLOB),
     },
     middleware: {
+      // ssotlint.codeAction.* hide kinds of quick fixes the server offers.
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        if (!Array.isArray(actions)) {
+          return actions;
+        }
+        const config = vscode.workspace.getConfiguration("ssotlint.codeAction", document.uri);
+        const fixes = config.get<boolean>("fixViolation.enable", true);
+        const disables = config.get<boolean>("disableRuleComment.enable", true);
+        return actions.filter((action) => {
+          if (!(action instanceof vscode.CodeAction) || action.kind?.value !== "quickfix") {
+            return true;
+          }
+          return DISABLE_RULE_TITLE.test(action.title) ? disables : fixes;
+        });
+      },
       workspace: {
         // Answer workspace/configuration for section "ssotlint" with the same shape the
         // server receives at initialize, resolved for the requested resource.
@@ -171,9 +206,8 @@ async function pushSettings(): Promise<void> {
   });
 }
 
-function buildServerOptions(): Executable {
+function buildServerOptions(command: string): Executable {
   const config = vscode.workspace.getConfiguration("ssotlint");
-  const command = resolveExecutable(config.get<string>("path") ?? "ssotlint");
   const args = config.get<string[]>("args") ?? ["server"];
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   return {
@@ -183,10 +217,62 @@ function buildServerOptions(): Executable {
   };
 }
 
-/** The settings the server understands; unset values are left out rather than sent as null. */
+/**
+ * The server binary, like ruff-vscode finds ruff: the first executable of `ssotlint.path`
+ * (a list of candidates); else, by `ssotlint.importStrategy`, the environment's
+ * (`fromEnvironment`: the workspace's `.venv`/`venv`, then `PATH`, then the bundled one)
+ * or the one bundled under the extension's `bundled/` directory (`useBundled`).
+ * The workspace's virtualenvs count only in a trusted workspace: a cloned repository must
+ * not choose the binary VS Code runs.
+ */
+async function findExecutable(): Promise<string | { tried: string[] }> {
+  const config = vscode.workspace.getConfiguration("ssotlint");
+  const configured = config.get<string | string[]>("path") ?? [];
+  const paths = (Array.isArray(configured) ? configured : [configured]).filter((p) => p.trim() !== "");
+  const bundled = path.join(extensionDir, "bundled", `ssotlint${EXE_SUFFIX}`);
+  let candidates: string[];
+  if (paths.length > 0) {
+    candidates = paths.map(resolveExecutable);
+  } else if (config.get<string>("importStrategy") === "useBundled") {
+    candidates = [bundled];
+  } else {
+    const folder = vscode.workspace.isTrusted ? workspaceFolderFor(undefined) : undefined;
+    const bin = process.platform === "win32" ? "Scripts" : "bin";
+    const venvs =
+      folder === undefined ? [] : [".venv", "venv"].map((v) => path.join(folder, v, bin, `ssotlint${EXE_SUFFIX}`));
+    candidates = [...venvs, "ssotlint", bundled];
+  }
+  for (const candidate of candidates) {
+    const found = await executablePath(candidate);
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  return { tried: candidates };
+}
+
+/**
+ * The settings the server understands; unset values are left out rather than sent as null.
+ * `ssotlint.configPath`, `ssotlint.select` and `ssotlint.ignore` win over `ssotlint.lint.args`.
+ */
 export function serverSettings(scope: vscode.Uri | undefined): ServerSettings {
   const config = vscode.workspace.getConfiguration("ssotlint", scope);
   const settings: ServerSettings = { logLevel: config.get<string>("logLevel") ?? "info" };
+  const fromArgs = lintArgs(config.get<string[]>("lint.args") ?? []);
+  if (fromArgs.unknown.length > 0) {
+    outputChannel.appendLine(
+      `ssotlint.lint.args: ignored ${fromArgs.unknown.join(" ")} (only --select, --ignore and --config apply)`,
+    );
+  }
+  if (fromArgs.config !== undefined) {
+    settings.configPath = resolvePath(expandVariables(fromArgs.config, scope), scope);
+  }
+  if (fromArgs.select !== undefined) {
+    settings.select = fromArgs.select;
+  }
+  if (fromArgs.ignore !== undefined) {
+    settings.ignore = fromArgs.ignore;
+  }
   const configPath = config.get<string | null>("configPath");
   if (typeof configPath === "string" && configPath.trim() !== "") {
     settings.configPath = resolvePath(expandVariables(configPath.trim(), scope), scope);
@@ -239,8 +325,8 @@ function resolveExecutable(value: string): string {
   return resolvePath(expanded, undefined);
 }
 
-/** Whether `command` names an executable file: as a path, or looked up on PATH. */
-async function isExecutable(command: string): Promise<boolean> {
+/** The executable file `command` names, as a path or looked up on PATH; undefined when there is none. */
+async function executablePath(command: string): Promise<string | undefined> {
   const candidates: string[] = [];
   if (command.includes("/") || command.includes("\\")) {
     candidates.push(command);
@@ -258,13 +344,13 @@ async function isExecutable(command: string): Promise<boolean> {
     try {
       await fs.access(candidate, fsConstants.X_OK);
       if ((await fs.stat(candidate)).isFile()) {
-        return true;
+        return candidate;
       }
     } catch {
       // Not there or not executable: try the next candidate.
     }
   }
-  return false;
+  return undefined;
 }
 
 function updateStatus(state: State, detail?: string): void {
@@ -296,7 +382,7 @@ async function reportStartFailure(executable: string, error: unknown): Promise<v
   outputChannel.appendLine(`Failed to start ${executable}: ${message}`);
   const notFound = /ENOENT/.test(message);
   const text = notFound
-    ? `ssotlint: the server executable "${executable}" was not found. Install ssotlint or set "ssotlint.path".`
+    ? `ssotlint: no server executable found (tried ${executable}). Install ssotlint or set "ssotlint.path".`
     : `ssotlint: the language server failed to start: ${message}`;
   const choice = await vscode.window.showErrorMessage(text, "Open Settings", "Show Logs");
   if (choice === "Open Settings") {

@@ -1,0 +1,79 @@
+//! Progress of `report --history` never reaches a pipe: with stderr not a terminal (as
+//! here, and in CI and editors) stderr holds only the closing summary, and `--quiet`
+//! leaves it empty. The printer itself is tested with an injected writer and clock
+//! (`src/progress.rs`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn git(root: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn report(root: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+        .args(["report", "--history", "3", "--format", "json"])
+        .args(extra)
+        .current_dir(root)
+        .output()
+        .expect("run ssotlint")
+}
+
+#[test]
+fn history_progress_stays_off_pipes_and_under_quiet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical tempdir");
+    git(&root, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(root.join("app")).expect("mkdir");
+    std::fs::write(root.join("app/__init__.py"), "").expect("write");
+    for i in 0..3 {
+        std::fs::write(
+            root.join(format!("app/m{i}.py")),
+            "class Pool:\n    def take(self):\n        return self.free.pop()\n\n\npool = Pool()\n",
+        )
+        .expect("write");
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-q", "-m", &format!("c{i}")]);
+    }
+
+    let plain = report(&root, &[]);
+    assert_eq!(plain.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("history: 3 commits, 9 file versions,"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("elapsed"),
+        "{stderr}"
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&plain.stdout).expect("JSON on stdout");
+    let singletons: Vec<u64> = rows["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["singletons"].as_u64().expect("singletons"))
+        .collect();
+    assert_eq!(singletons, vec![1, 2, 3], "{rows}");
+
+    let quiet = report(&root, &["--quiet"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    assert_eq!(quiet.stdout, plain.stdout);
+}
