@@ -70,10 +70,21 @@ impl Fix {
     /// included; `None` when the references cannot be renamed safely (shadowing, the new
     /// name already bound), in which case the fix must not be applied.
     pub fn edits_for(&self, text: &str) -> Option<Vec<Edit>> {
+        self.edits_with(text, &std::cell::OnceCell::new())
+    }
+
+    /// [`Fix::edits_for`] with the text's name index shared between fixes (built on
+    /// the first rename), so a pass over many renames parses the text once.
+    pub fn edits_with(
+        &self,
+        text: &str,
+        names: &std::cell::OnceCell<crate::python::names::Names>,
+    ) -> Option<Vec<Edit>> {
         let mut edits = self.edits.clone();
         if let Some(rename) = &self.rename {
-            let ranges =
-                crate::python::names::references(text, rename.statement, &rename.from, &rename.to)?;
+            let ranges = names
+                .get_or_init(|| crate::python::names::Names::new(text))
+                .references(text, rename.statement, &rename.from, &rename.to)?;
             edits.extend(ranges.into_iter().map(|range| Edit {
                 range,
                 content: rename.to.clone(),
@@ -180,11 +191,12 @@ fn one_pass(
 ) -> Option<(String, usize)> {
     // Resolve every applicable fix; diagnostics sharing one fix are counted together.
     let mut candidates: Vec<(Vec<Edit>, String, usize)> = Vec::new();
+    let names = std::cell::OnceCell::new();
     for d in &linted.diagnostics {
         let Some(fix) = d.fix.as_ref().filter(|f| f.is_applicable(unsafe_fixes)) else {
             continue;
         };
-        let Some(edits) = fix.edits_for(text) else {
+        let Some(edits) = fix.edits_with(text, &names) else {
             continue;
         };
         if edits.is_empty() || rejected.contains(&(fix.title.clone(), edits.clone())) {

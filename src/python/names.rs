@@ -1,8 +1,12 @@
 //! Name references per scope, for fixes that rename a local name. Computed on demand
 //! from a fresh parse (only when an unsafe rename fix is applied or shown), never while
-//! linting.
+//! linting. One [`Names`] per text serves every rename of it: the text is parsed once
+//! and each walk descends only into nodes that hold an identifier of the name it looks
+//! for, so N renames cost one parse plus work near their names (linear, not N × file).
 
-use tree_sitter::Node;
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Tree};
 
 use crate::source::TextRange;
 
@@ -22,25 +26,93 @@ const SCOPES: &[&str] = &[
 /// appears as a name anywhere in the file, `from` is bound again in the same scope, or a
 /// class, lambda or comprehension shadows it.
 pub fn references(text: &str, statement: usize, from: &str, to: &str) -> Option<Vec<TextRange>> {
-    let tree = super::parse(text);
-    let root = tree.root_node();
-    let import = find_statement(root, statement)?;
-    let scope = enclosing_scope(import).unwrap_or(root);
-    let finder = Finder { text, import };
-    if finder.name_used(root, to) {
-        return None;
+    Names::new(text).references(text, statement, from, to)
+}
+
+/// A text's syntax tree and the start of every identifier, by name.
+pub struct Names {
+    tree: Tree,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Names {
+    pub fn new(text: &str) -> Names {
+        let tree = super::parse(text);
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut cursor = tree.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if node.kind() == "identifier" {
+                if let Some(name) = text.get(node.byte_range()) {
+                    by_name
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(node.start_byte());
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        drop(cursor);
+        // A pre-order walk meets identifiers in text order: each list is sorted.
+        Names { tree, by_name }
     }
-    if finder.count_bindings(scope, from) != 0 {
-        return None;
+
+    /// [`references`] against the text this index was built from.
+    pub fn references(
+        &self,
+        text: &str,
+        statement: usize,
+        from: &str,
+        to: &str,
+    ) -> Option<Vec<TextRange>> {
+        let root = self.tree.root_node();
+        let import = find_statement(root, statement)?;
+        let scope = enclosing_scope(import).unwrap_or(root);
+        let finder = Finder {
+            text,
+            import,
+            names: self,
+        };
+        finder.find(scope, root, from, to)
     }
-    let mut out = Vec::new();
-    finder.collect(scope, from, &mut out)?;
-    Some(out)
+
+    /// Starts of the identifiers spelled `name`, in text order.
+    fn starts(&self, name: &str) -> &[usize] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+impl<'a> Finder<'a> {
+    fn find(
+        &self,
+        scope: Node<'a>,
+        root: Node<'a>,
+        from: &str,
+        to: &str,
+    ) -> Option<Vec<TextRange>> {
+        if self.name_used(root, to) {
+            return None;
+        }
+        if self.count_bindings(scope, from) != 0 {
+            return None;
+        }
+        let mut out = Vec::new();
+        self.collect(scope, from, &mut out)?;
+        Some(out)
+    }
 }
 
 struct Finder<'a> {
     text: &'a str,
     import: Node<'a>,
+    names: &'a Names,
 }
 
 impl<'a> Finder<'a> {
@@ -62,7 +134,7 @@ impl<'a> Finder<'a> {
             if node.kind() == "identifier" && self.text_of(node) == name && is_variable(node) {
                 return true;
             }
-            push_children(&mut stack, node);
+            push_children(&mut stack, node, self.names.starts(name));
         }
         false
     }
@@ -91,7 +163,7 @@ impl<'a> Finder<'a> {
                 continue;
             }
             let mut children = Vec::new();
-            push_children(&mut children, node);
+            push_children(&mut children, node, self.names.starts(name));
             stack.extend(children.into_iter().map(|c| (c, false)));
         }
         count
@@ -144,7 +216,7 @@ impl<'a> Finder<'a> {
                 return None;
             }
             let mut children = Vec::new();
-            push_children(&mut children, node);
+            push_children(&mut children, node, self.names.starts(name));
             stack.extend(children.into_iter().map(|c| (c, false)));
         }
         Some(())
@@ -165,10 +237,11 @@ impl<'a> Finder<'a> {
                 }
                 continue;
             }
+            let starts = self.names.starts(name);
             let mut cursor = node.walk();
             stack.extend(
                 node.children(&mut cursor)
-                    .filter(|c| !SCOPES.contains(&c.kind())),
+                    .filter(|c| !SCOPES.contains(&c.kind()) && holds(starts, c)),
             );
         }
         false
@@ -176,11 +249,18 @@ impl<'a> Finder<'a> {
 }
 
 /// Push the children of `node` in reverse, so that popping visits them in order.
-fn push_children<'t>(stack: &mut Vec<Node<'t>>, node: Node<'t>) {
+/// Push `node`'s children that hold an identifier starting at one of `starts` (sorted),
+/// in order: no other subtree can hold the name a walk looks for.
+fn push_children<'t>(stack: &mut Vec<Node<'t>>, node: Node<'t>, starts: &[usize]) {
     let at = stack.len();
     let mut cursor = node.walk();
-    stack.extend(node.children(&mut cursor));
+    stack.extend(node.children(&mut cursor).filter(|c| holds(starts, c)));
     stack[at..].reverse();
+}
+
+fn holds(starts: &[usize], node: &Node) -> bool {
+    let i = starts.partition_point(|&s| s < node.start_byte());
+    starts.get(i).is_some_and(|&s| s < node.end_byte())
 }
 
 fn import_binds(finder: &Finder, node: Node, name: &str) -> bool {
