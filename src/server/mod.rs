@@ -137,8 +137,15 @@ pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite
                 }
             }
         }
-        let mut body = vec![0; length.unwrap_or(0)];
-        if input.read_exact(&mut body).await.is_err() {
+        // Read up to the declared length as it arrives: a huge Content-Length must not
+        // be allocated up front (it aborted the server).
+        let length = length.unwrap_or(0);
+        let mut body = Vec::new();
+        let read = (&mut input)
+            .take(u64::try_from(length).unwrap_or(u64::MAX))
+            .read_to_end(&mut body)
+            .await;
+        if read.is_err() || body.len() < length {
             return;
         }
         let replacement = match serde_json::from_slice::<Value>(&body) {
