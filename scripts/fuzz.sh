@@ -4,7 +4,7 @@
 # Works on the stable toolchain: libfuzzer-sys links libFuzzer, and the coverage
 # instrumentation is LLVM's sancov pass, which stable rustc accepts. Crashes are written
 # to fuzz/artifacts/TARGET/; the corpus grows in fuzz/corpus/TARGET/ (seeded from
-# fuzz/seeds/, the demo project, the tests' Python fixtures and the installed CPython
+# the kept regressions, the demo project and the installed CPython
 # stdlib). Keep every crash as fuzz/regressions/TARGET/NAME: tests/fuzz_regressions.rs
 # runs those in plain `cargo test`.
 set -euo pipefail
@@ -26,7 +26,7 @@ BIN="fuzz/target/$TRIPLE/release"
 seed() {
   local target=$1 dir="fuzz/corpus/$1"
   mkdir -p "$dir"
-  [ -d "fuzz/seeds/$target" ] && cp -n fuzz/seeds/"$target"/* "$dir"/ 2>/dev/null || true
+
   [ -d "fuzz/regressions/$target" ] && cp -n fuzz/regressions/"$target"/* "$dir"/ 2>/dev/null || true
   case "$target" in
     source | lsp)
