@@ -152,7 +152,10 @@ pub fn frames(data: &[u8]) {
     let mut rest = &out[..];
     while !rest.is_empty() {
         let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {
-            panic!("an unterminated header: {:?}", String::from_utf8_lossy(rest));
+            panic!(
+                "an unterminated header: {:?}",
+                String::from_utf8_lossy(rest)
+            );
         };
         let header = String::from_utf8_lossy(&rest[..end]);
         let Some(length) = header
@@ -218,7 +221,11 @@ impl Bytes<'_> {
     }
 }
 
-const URIS: [&str; 3] = ["shop/fuzzed.py", "shop/engine/legacy_engine.py", "untitled:1"];
+const URIS: [&str; 3] = [
+    "shop/fuzzed.py",
+    "shop/engine/legacy_engine.py",
+    "untitled:1",
+];
 
 /// One client message built from fuzz bytes: document sync, requests with arbitrary
 /// ranges and versions, settings, watched files, and raw bodies (JSON-RPC errors).
@@ -238,7 +245,8 @@ fn message(b: &mut Bytes, root: &str, next_id: &mut i64) -> Vec<u8> {
         *next_id += 1;
         json!({"jsonrpc": "2.0", "id": *next_id, "method": method, "params": params})
     };
-    let notify = |method: &str, params: Value| json!({"jsonrpc": "2.0", "method": method, "params": params});
+    let notify =
+        |method: &str, params: Value| json!({"jsonrpc": "2.0", "method": method, "params": params});
     let body = match b.byte() % 12 {
         0 | 1 => notify(
             "textDocument/didOpen",
@@ -263,7 +271,10 @@ fn message(b: &mut Bytes, root: &str, next_id: &mut i64) -> Vec<u8> {
                     "contentChanges": changes}),
             )
         }
-        5 => notify("textDocument/didClose", json!({"textDocument": {"uri": uri(b)}})),
+        5 => notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri(b)}}),
+        ),
         6 | 7 => {
             let only = match b.byte() % 4 {
                 0 => json!(["quickfix"]),

@@ -25,7 +25,9 @@ fn count_panics() {
 fn replay(target: &str, harness: fn(&[u8])) -> usize {
     count_panics();
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
         .unwrap_or_default();
@@ -113,7 +115,10 @@ fn dictionary(target: &str) -> Vec<Vec<u8>> {
 fn seeds(target: &str) -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    let mut dirs = vec![root.join("fuzz/regressions").join(target), root.join("examples/demo")];
+    let mut dirs = vec![
+        root.join("fuzz/regressions").join(target),
+        root.join("examples/demo"),
+    ];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -202,11 +207,16 @@ fn smoke() {
             let result = std::panic::catch_unwind(|| harness(&data));
             runs += 1;
             if result.is_err() || PANICS.load(Ordering::SeqCst) != before {
-                let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/artifacts").join(target);
+                let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("fuzz/artifacts")
+                    .join(target);
                 let _ = std::fs::create_dir_all(&dir);
                 let file = dir.join(format!("smoke-{seed:x}-{runs}"));
                 let _ = std::fs::write(&file, &data);
-                panic!("{target}: an input fails (seed {seed:#x}), kept as {}", file.display());
+                panic!(
+                    "{target}: an input fails (seed {seed:#x}), kept as {}",
+                    file.display()
+                );
             }
         }
         println!("{target}: {runs} inputs in {seconds}s (seed {seed:#x})");

@@ -94,9 +94,7 @@ pub async fn serve_on(
     };
     let (sanitized_in, sanitized) = tokio::io::duplex(1 << 16);
     tokio::spawn(sanitize(input, sanitized_in));
-    Server::new(sanitized, output, socket)
-        .serve(service)
-        .await;
+    Server::new(sanitized, output, socket).serve(service).await;
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {
