@@ -16,6 +16,8 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use crate::config::{self, Settings};
 use crate::fix::fix_text;
 use crate::lint::{lint_text, LintOptions};
+use crate::prefilter::{body_needles, Prefilter};
+use crate::reduce::Reducer;
 use crate::source;
 
 /// The demo project the harnesses lint against.
@@ -35,7 +37,8 @@ fn demo_settings() -> &'static Settings {
 }
 
 /// Target `source`: bytes → decode → facts → rules → fixes. Diagnostics and fix edits
-/// must lie inside the text on character boundaries, and the applier (`fix_text`, with
+/// must lie inside the text on character boundaries, the CLI's prefilter and body reducer
+/// must not change the findings, and the applier (`fix_text`, with
 /// unsafe fixes) must leave a text that parsed cleanly without syntax errors and must not
 /// touch one that did not.
 pub fn source(data: &[u8]) {
@@ -64,6 +67,31 @@ pub fn source(data: &[u8]) {
             );
         }
     }
+    // The CLI's whole-tree check skips files without needles and blanks bodies no rule
+    // reads; neither may change a result.
+    let selection = options.selection(settings);
+    let summary =
+        |ds: &[crate::Diagnostic]| -> Vec<(&'static str, std::ops::Range<usize>, String)> {
+            ds.iter()
+                .map(|d| (d.rule.code(), d.range.clone(), d.message.clone()))
+                .collect()
+        };
+    let full = summary(&linted.diagnostics);
+    if !Prefilter::new(settings, &selection).may_match(&text) {
+        assert_eq!(
+            full,
+            Vec::new(),
+            "the prefilter skipped a file with findings"
+        );
+    }
+    let reducer = body_needles(settings, &selection).map(|(e, h)| Reducer::new(&e, &h));
+    let reduced =
+        crate::check::lint_reduced(&path, text.clone(), settings, &options, reducer.as_ref());
+    assert_eq!(
+        summary(&reduced.diagnostics),
+        full,
+        "the body reducer changed the findings"
+    );
     let broken = linted.facts.has_syntax_errors();
     let outcome = fix_text(&path, text.clone(), settings, &options, true);
     if broken {
