@@ -6,6 +6,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 
+/// A harness function of `ssotlint::fuzz`.
+type Harness = fn(&[u8]);
+
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 /// One input at a time: the panic counter is global.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -22,7 +25,7 @@ fn count_panics() {
 }
 
 /// Run `harness` on every file of `fuzz/regressions/TARGET`; returns how many ran.
-fn replay(target: &str, harness: fn(&[u8])) -> usize {
+fn replay(target: &str, harness: Harness) -> usize {
     count_panics();
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -184,7 +187,7 @@ fn smoke() {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64 | 1);
-    let targets: [(&str, fn(&[u8])); 4] = [
+    let targets: [(&str, Harness); 4] = [
         ("source", ssotlint::fuzz::source),
         ("config", ssotlint::fuzz::config),
         ("lsp", ssotlint::fuzz::lsp),
