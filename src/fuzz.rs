@@ -332,7 +332,8 @@ fn message(b: &mut Bytes, root: &str, next_id: &mut i64) -> Vec<u8> {
 }
 
 /// A frame with an arbitrary body and one of the header forms clients send. A body
-/// that asks the server to stop is renamed: the session decides when it ends.
+/// that asks the server to stop, or uses the harness's ids, is renamed: the session
+/// decides when it ends.
 fn raw_frame(b: &mut Bytes) -> Vec<u8> {
     let style = b.byte();
     let mut body = b.text().into_bytes();
@@ -341,8 +342,14 @@ fn raw_frame(b: &mut Bytes) -> Vec<u8> {
             .get("method")
             .and_then(Value::as_str)
             .is_some_and(|m| matches!(m, "exit" | "shutdown" | "initialize"));
-        if stops {
+        // The harness's own ids ("fuzz-sync", "fuzz-shutdown") stay its own.
+        let takes_id = o
+            .get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| id.starts_with("fuzz-"));
+        if stops || takes_id {
             o.insert("method".to_string(), json!("fuzz/renamed"));
+            o.insert("id".to_string(), json!("renamed"));
             body = Value::Object(o).to_string().into_bytes();
         }
     }
