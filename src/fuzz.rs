@@ -342,7 +342,7 @@ fn raw_frame(b: &mut Bytes) -> Vec<u8> {
             .get("method")
             .and_then(Value::as_str)
             .is_some_and(|m| matches!(m, "exit" | "shutdown" | "initialize"));
-        // The harness's own ids ("fuzz-sync", "fuzz-shutdown") stay its own.
+        // The harness's own id ("fuzz-shutdown") stays its own.
         let takes_id = o
             .get("id")
             .and_then(Value::as_str)
@@ -375,10 +375,10 @@ fn frame(body: &[u8]) -> Vec<u8> {
 
 /// Target `lsp`: a session against the real server (`server::serve_on`, framing and
 /// JSON-RPC included) over in-memory pipes: `initialize` (encoding and push/pull from
-/// the first byte), messages built from the bytes, a `workspace/diagnostic` that every
-/// earlier message must have reached the state thread before, then `shutdown` + `exit`.
-/// The client side answers the server's own requests. Every request must be answered
-/// and the server must exit with 0.
+/// the first byte), messages built from the bytes, a final `workspace/diagnostic`, then,
+/// once every request has been answered, `shutdown` and `exit`. The client side answers
+/// the server's own requests. Every request must be answered (within a hang guard) and
+/// the server must exit with 0.
 pub fn lsp(data: &[u8]) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -392,7 +392,9 @@ pub fn lsp(data: &[u8]) {
     assert_eq!(code, 0, "the server did not shut down cleanly");
 }
 
-const SYNC_ID: &str = "fuzz-sync";
+/// How long a session may take before the harness calls it a hang (a guard: sessions
+/// take milliseconds).
+const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(15);
 
 async fn lsp_session(data: &[u8]) -> i32 {
     let root = demo_root().display().to_string();
@@ -418,49 +420,59 @@ async fn lsp_session(data: &[u8]) -> i32 {
     while !b.is_empty() {
         input.extend(message(&mut b, &root, &mut requests));
     }
-    let sync = json!({"jsonrpc": "2.0", "id": SYNC_ID, "method": "workspace/diagnostic",
+    requests += 1;
+    let last = json!({"jsonrpc": "2.0", "id": requests, "method": "workspace/diagnostic",
         "params": {"previousResultIds": []}});
-    input.extend(frame(sync.to_string().as_bytes()));
+    input.extend(frame(last.to_string().as_bytes()));
+    // To read what a failing input sends: SSOTLINT_FUZZ_SHOW=1.
+    if std::env::var_os("SSOTLINT_FUZZ_SHOW").is_some() {
+        eprintln!("{}", String::from_utf8_lossy(&input));
+    }
 
     let (mut client_in, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, client_out) = tokio::io::duplex(1 << 16);
     let server = tokio::spawn(crate::server::serve_on(server_in, server_out));
     let (answers_tx, mut answers_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
-    let (sync_tx, sync_rx) = tokio::sync::oneshot::channel::<HashSet<i64>>();
-    tokio::spawn(read_server(client_out, answers_tx, sync_tx));
+    let answered = std::sync::Arc::new(std::sync::Mutex::new(HashSet::new()));
+    tokio::spawn(read_server(
+        client_out,
+        answers_tx,
+        requests,
+        answered.clone(),
+    ));
     tokio::spawn(async move {
         if client_in.write_all(&input).await.is_err() {
             return;
         }
-        // The answers to the server's own requests, then (after the sync) the end.
+        // The answers to the server's own requests, then `shutdown` and `exit`.
         while let Some(bytes) = answers_rx.recv().await {
             if client_in.write_all(&bytes).await.is_err() {
                 return;
             }
         }
     });
-    let answered = sync_rx.await.unwrap_or_default();
-    let missing: Vec<i64> = (1..=requests).filter(|id| !answered.contains(id)).collect();
-    assert!(
-        missing.is_empty() && answered.contains(&0),
-        "requests sent before the sync were not answered: {missing:?}"
-    );
-    match server.await {
-        Ok(code) => code,
-        Err(e) => panic!("the server task failed: {e}"),
+    match tokio::time::timeout(HANG_GUARD, server).await {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => panic!("the server task failed: {e}"),
+        Err(_) => {
+            let answered = answered.lock().map(|a| a.clone()).unwrap_or_default();
+            let missing: Vec<i64> = (0..=requests).filter(|id| !answered.contains(id)).collect();
+            panic!("the session hangs; requests never answered: {missing:?}");
+        }
     }
 }
 
 /// The client's reader: answers the server's requests (null result), collects the ids
-/// of the answers to ours, and after the sync answer sends `shutdown`, then `exit`.
+/// of the answers to ours (0 to `last`), and once all are in sends `shutdown`, then
+/// `exit`.
 async fn read_server(
     output: tokio::io::DuplexStream,
     answers: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
-    sync: tokio::sync::oneshot::Sender<HashSet<i64>>,
+    last: i64,
+    answered: std::sync::Arc<std::sync::Mutex<HashSet<i64>>>,
 ) {
     let mut output = BufReader::new(output);
-    let mut sync = Some(sync);
-    let mut answered = HashSet::new();
+    let mut shutting_down = false;
     loop {
         let mut length = None;
         loop {
@@ -494,13 +506,17 @@ async fn read_server(
             continue;
         }
         let Some(id) = msg.get("id") else { continue };
-        if let Some(n) = id.as_i64() {
-            answered.insert(n);
-        }
-        if id == SYNC_ID {
-            if let Some(tx) = sync.take() {
-                let _ = tx.send(std::mem::take(&mut answered));
+        let complete = match answered.lock() {
+            Ok(mut set) => {
+                if let Some(n) = id.as_i64() {
+                    set.insert(n);
+                }
+                (0..=last).all(|n| set.contains(&n))
             }
+            Err(_) => false,
+        };
+        if complete && !shutting_down {
+            shutting_down = true;
             let _ = answers.send(frame(
                 br#"{"jsonrpc":"2.0","id":"fuzz-shutdown","method":"shutdown"}"#,
             ));
