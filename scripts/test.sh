@@ -34,3 +34,6 @@ cargo fmt --check
 
 echo "== cargo test"
 cargo test --all-targets
+
+echo "== fuzz smoke run (20 s per target; the libFuzzer targets: scripts/fuzz.sh)"
+SSOTLINT_FUZZ_SECONDS=20 cargo test --test fuzz_regressions smoke -- --ignored --nocapture

@@ -216,7 +216,7 @@ fn check_file(
 /// Lint `text` with the bodies no rule reads blanked (and not even lexed). The report keeps the original
 /// text (offsets are the same). When the reduced text does not parse cleanly, the
 /// original is linted instead, so tree-sitter's error recovery sees what it always saw.
-fn lint_reduced(
+pub(crate) fn lint_reduced(
     path: &Path,
     text: String,
     settings: &Settings,

@@ -11,6 +11,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod fixer;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod git;
 pub mod git_index;
 pub mod hook;

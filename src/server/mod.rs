@@ -52,6 +52,16 @@ pub fn run() -> i32 {
 }
 
 async fn serve() -> i32 {
+    serve_on(tokio::io::stdin(), tokio::io::stdout()).await
+}
+
+/// The server on any pair of byte streams: stdio in [`run`], in-memory pipes in the fuzz
+/// harness (`crate::fuzz::lsp`).
+#[doc(hidden)]
+pub async fn serve_on(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) -> i32 {
     let (jobs_tx, jobs_rx) = mpsc::unbounded_channel::<Msg>();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<Out>();
     let shut_down = Arc::new(AtomicBool::new(false));
@@ -82,11 +92,9 @@ async fn serve() -> i32 {
         inner: service,
         jobs: jobs_tx,
     };
-    let (input, sanitized) = tokio::io::duplex(1 << 16);
-    tokio::spawn(sanitize(tokio::io::stdin(), input));
-    Server::new(sanitized, tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    let (sanitized_in, sanitized) = tokio::io::duplex(1 << 16);
+    tokio::spawn(sanitize(input, sanitized_in));
+    Server::new(sanitized, output, socket).serve(service).await;
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {
@@ -102,7 +110,8 @@ const INVALID_REQUEST: &str = "ssotlint/invalidRequest";
 
 /// Copy LSP frames from `input` to `output`, replacing bodies that are not JSON
 /// (→ parse error, id null) or not a JSON-RPC message (→ invalid request).
-async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+#[doc(hidden)]
+pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
     let mut input = BufReader::new(input);
     loop {
         let mut length = None;
@@ -126,8 +135,15 @@ async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + U
                 }
             }
         }
-        let mut body = vec![0; length.unwrap_or(0)];
-        if input.read_exact(&mut body).await.is_err() {
+        // Read up to the declared length as it arrives: a huge Content-Length must not
+        // be allocated up front (it aborted the server).
+        let length = length.unwrap_or(0);
+        let mut body = Vec::new();
+        let read = (&mut input)
+            .take(u64::try_from(length).unwrap_or(u64::MAX))
+            .read_to_end(&mut body)
+            .await;
+        if read.is_err() || body.len() < length {
             return;
         }
         let replacement = match serde_json::from_slice::<Value>(&body) {
