@@ -6,11 +6,11 @@
 //! version), holding one entry per linted file. An entry is reused when
 //! - the file's size and modification time are unchanged, or else its content hashes
 //!   the same (a `touch` costs a read, not a parse), and
-//! - the folders that decide where each module it looked up is found, and every module
-//!   file it read (re-export shims, definitions), have the same size and time (adding or
-//!   removing a file changes its folder's time). Linting one file reads others, so those
-//!   dependencies are recorded while it is linted
-//!   ([`crate::project::record_dependencies`]) and each is checked once per run.
+//! - the folders that decide where each module it looked up is found hold the same
+//!   names, and every module file it read (re-export shims, definitions) has the same
+//!   size and time. Linting one file reads others, so those dependencies are recorded
+//!   while it is linted ([`crate::project::record_dependencies`]) and each is checked
+//!   once per run.
 //!
 //! Writes go to a temporary file renamed into place, so two runs at once each leave a
 //! whole cache; a file that does not parse is ignored and rewritten. Entries of files not
@@ -61,6 +61,42 @@ struct Stamp {
     nanos: u32,
 }
 
+/// What a dependency path was: a file's stamp, or a folder's listing. A folder is
+/// judged by the names it holds, not its time: exact (no clock-tick races) and blind
+/// to the cache's own folder appearing in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Mark {
+    File(Stamp),
+    Dir(u64),
+}
+
+impl Mark {
+    /// The path as it is now; `None` when it does not exist.
+    fn read(path: &Path) -> Option<Mark> {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_dir() {
+            return Some(Mark::File(Stamp::of(&meta)));
+        }
+        let mut names: Vec<(std::ffi::OsString, bool)> = std::fs::read_dir(path)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() != DEFAULT_DIR)
+            .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect();
+        names.sort();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        names.hash(&mut h);
+        Some(Mark::Dir(h.finish()))
+    }
+
+    fn settled(self, now: u64) -> Mark {
+        match self {
+            Mark::File(stamp) => Mark::File(stamp.settled(now)),
+            dir => dir,
+        }
+    }
+}
+
 impl Stamp {
     fn of(meta: &std::fs::Metadata) -> Stamp {
         let (secs, nanos) = match meta.modified() {
@@ -87,7 +123,8 @@ impl Stamp {
     /// File systems keep times at a clock tick's resolution, so a change made in the
     /// same tick as the stamp leaves it unchanged ("racy git"). A stamp taken less than
     /// [`RACY_SECS`] after its time is stored as one that never matches: the file is
-    /// hashed, a folder's dependents are linted again, and the next run stores it settled.
+    /// hashed, a module file's dependents are linted again, and the next run stores it
+    /// settled.
     fn settled(self, now: u64) -> Stamp {
         if self.secs >= now as i64 - RACY_SECS {
             Stamp {
@@ -203,10 +240,10 @@ struct Stored {
     key: u64,
     /// The project's top-level first-party names when it was written.
     first_party: Vec<String>,
-    /// Paths some lint depended on, with their stamps (`None`: absent): the folders
-    /// that decide where a looked-up module is found (a listing changes a folder's
-    /// time) and the module files read (shims, definitions).
-    paths: Vec<(PathBuf, Option<Stamp>)>,
+    /// Paths some lint depended on, with their marks (`None`: absent): the folders
+    /// that decide where a looked-up module is found (by their listings) and the module
+    /// files read (shims, definitions; by their stamps).
+    paths: Vec<(PathBuf, Option<Mark>)>,
     /// Keyed by the file's absolute path (a path that is not UTF-8 is not cached).
     entries: HashMap<String, Entry>,
 }
@@ -230,7 +267,7 @@ struct Package {
 #[derive(Default)]
 struct Fresh {
     index: HashMap<PathBuf, u32>,
-    paths: Vec<(PathBuf, Option<Stamp>)>,
+    paths: Vec<(PathBuf, Option<Mark>)>,
     entries: HashMap<String, Entry>,
     /// Stored entries that were reused this run (kept on write).
     reused: Vec<String>,
@@ -330,8 +367,8 @@ impl RunCache {
         let paths = paths
             .into_iter()
             .map(|p| {
-                let stamp = Stamp::read(&p).map(|s| s.settled(self.now));
-                (p, stamp)
+                let mark = Mark::read(&p).map(|m| m.settled(self.now));
+                (p, mark)
             })
             .collect();
         if let Ok(mut fresh) = package.fresh.lock() {
@@ -393,7 +430,7 @@ impl RunCache {
 }
 
 impl Fresh {
-    fn insert(&mut self, path: &Path, mut entry: Entry, paths: Vec<(PathBuf, Option<Stamp>)>) {
+    fn insert(&mut self, path: &Path, mut entry: Entry, paths: Vec<(PathBuf, Option<Mark>)>) {
         entry.paths = paths
             .into_iter()
             .map(|(p, stamp)| {
@@ -418,13 +455,13 @@ impl Package {
             && entry.paths.iter().all(|&i| {
                 let i = i as usize;
                 match (self.path_ok.get(i), self.stored.paths.get(i)) {
-                    (Some(ok), Some((p, stamp))) => *ok.get_or_init(|| Stamp::read(p) == *stamp),
+                    (Some(ok), Some((p, mark))) => *ok.get_or_init(|| Mark::read(p) == *mark),
                     _ => false,
                 }
             })
     }
 
-    fn paths_of(&self, entry: &Entry) -> Vec<(PathBuf, Option<Stamp>)> {
+    fn paths_of(&self, entry: &Entry) -> Vec<(PathBuf, Option<Mark>)> {
         entry
             .paths
             .iter()

@@ -235,8 +235,8 @@ fn times_younger_than_two_seconds_are_not_trusted() {
     let root = dir.path();
     assert_eq!(check_now(root, &[]), (Some(1), both()));
     plant_message(&root.join(".ssotlint_cache"));
-    // The files and folders were written just now: a change in the same clock tick
-    // would not show in their times, so the entries are not reused.
+    // The shim `app/use.py` reads was written just now: a change in the same clock
+    // tick would not show in its time, so the entry is not reused.
     assert_eq!(check_now(root, &[]), (Some(1), both()));
 }
 
