@@ -357,9 +357,13 @@ impl RunCache {
         for module in deps.modules.keys() {
             let rel: PathBuf = module.split('.').collect();
             for root in &settings.src {
+                // `root/a/b` lists whether `c.py`, `c.pyi`, `c/` or `c.*.so` exist; only
+                // a package folder `c/` needs its own listing (its `__init__.py`).
                 let base = root.join(&rel);
                 paths.extend(base.parent().map(Path::to_path_buf));
-                paths.push(base);
+                if base.is_dir() {
+                    paths.push(base);
+                }
             }
         }
         paths.sort();
