@@ -26,22 +26,24 @@ BIN="fuzz/target/$TRIPLE/release"
 seed() {
   local target=$1 dir="fuzz/corpus/$1"
   mkdir -p "$dir"
-
   [ -d "fuzz/regressions/$target" ] && cp -n fuzz/regressions/"$target"/* "$dir"/ 2>/dev/null || true
   case "$target" in
     source | lsp)
       local stdlib
       stdlib="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null || true)"
-      # A bounded sample: small files keep executions fast.
+      # A bounded sample: small files keep executions fast. (`cp -n` fails on files
+      # already there, `head` cuts its pipe: neither is an error here.)
       {
         find examples -name '*.py'
-        [ -n "$stdlib" ] && find "$stdlib" -maxdepth 2 -name '*.py' -size -24k 2>/dev/null | sort | head -n 400
+        if [ -n "$stdlib" ]; then
+          find "$stdlib" -maxdepth 2 -name '*.py' -size -24k 2>/dev/null | sort | head -n 400 || true
+        fi
       } | while read -r f; do
         cp -n "$f" "$dir/$(echo "$f" | tr '/' '_')" 2>/dev/null || true
       done
       ;;
     config) find examples tests -name '*.toml' | while read -r f; do
-        cp -n "$f" "$dir/$(echo "$f" | tr '/' '_')"; done ;;
+        cp -n "$f" "$dir/$(echo "$f" | tr '/' '_')" 2>/dev/null || true; done ;;
   esac
 }
 
