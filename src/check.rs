@@ -226,6 +226,15 @@ pub(crate) fn lint_reduced(
     let Some(reduced) = reducer.and_then(|r| r.reduce(&text)) else {
         return lint_text(path, text, settings, options);
     };
+    // An indentation error puts the lines after it in a chunk of their own; blanking a
+    // body can move where that happens, so such a text is linted whole.
+    let chunks = crate::python::chunks::chunks(&text);
+    if chunks.iter().any(|r| {
+        text.get(r.clone())
+            .is_some_and(crate::python::chunks::is_indented)
+    }) {
+        return lint_text(path, text, settings, options);
+    }
     let ranges = reduced.included;
     let mut linted = lint_with(path, reduced.text, settings, options, |t, module| {
         crate::python::analyze_included(t, module, &ranges)
