@@ -292,24 +292,7 @@ impl ModuleIndex {
             name: module.to_string(),
             is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
-        let facts = python::analyze(&text, Some(&name));
-        for import in &facts.imports {
-            if import.context.scope != python::Scope::Module {
-                continue;
-            }
-            for imported in &import.names {
-                let local = imported.local_name(import.kind).to_string();
-                let target = match (import.kind, &import.module) {
-                    (ImportKind::From, Some(m)) => match &m.resolved {
-                        Some(base) => format!("{base}.{}", imported.name),
-                        None => continue,
-                    },
-                    _ if imported.alias.is_some() => imported.name.clone(),
-                    _ => continue,
-                };
-                names.insert(local, target);
-            }
-        }
+        bind_imports(&python::analyze(&text, Some(&name)), &mut names);
         names
     }
 
@@ -530,23 +513,31 @@ fn top_level_imports(chunks: &[&str], module: &str, is_package: bool) -> Importe
         if !(chunk.starts_with("from") || chunk.starts_with("import")) {
             continue;
         }
-        let facts = python::analyze_chunk(chunk, Some(&name));
-        for import in &facts.imports {
-            for imported in &import.names {
-                let local = imported.local_name(import.kind).to_string();
-                let target = match (import.kind, &import.module) {
-                    (ImportKind::From, Some(m)) => match &m.resolved {
-                        Some(base) => format!("{base}.{}", imported.name),
-                        None => continue,
-                    },
-                    _ if imported.alias.is_some() => imported.name.clone(),
-                    _ => continue,
-                };
-                names.insert(local, target);
-            }
-        }
+        bind_imports(&python::analyze_chunk(chunk, Some(&name)), &mut names);
     }
     names
+}
+
+/// The names module-level imports of `facts` bind, and what each stands for
+/// (`from m import X as Y`: `Y` → `m.X`; `import a.b as c`: `c` → `a.b`).
+fn bind_imports(facts: &python::Facts, names: &mut ImportedNames) {
+    for import in &facts.imports {
+        if import.context.scope != python::Scope::Module {
+            continue;
+        }
+        for imported in &import.names {
+            let local = imported.local_name(import.kind).to_string();
+            let target = match (import.kind, &import.module) {
+                (ImportKind::From, Some(m)) => match &m.resolved {
+                    Some(base) => format!("{base}.{}", imported.name),
+                    None => continue,
+                },
+                _ if imported.alias.is_some() => imported.name.clone(),
+                _ => continue,
+            };
+            names.insert(local, target);
+        }
+    }
 }
 
 #[cfg(test)]
