@@ -807,3 +807,50 @@ fn a_document_over_max_file_size_is_skipped_with_a_warning() {
     );
     assert_eq!(lsp.stop(), 0);
 }
+
+/// A request sees exactly the edits sent before it, even when the edit after it arrives
+/// in the same read: tower-lsp polls request handlers concurrently, so the server keeps
+/// each request's place in its queue when it arrives (found by the `lsp` fuzz target).
+#[test]
+fn a_request_sees_the_edits_before_it_and_none_after() {
+    let tmp = project();
+    let main = uri(&tmp.path().join("main.py"));
+    let mut lsp = Lsp::start(tmp.path(), json!({}), &[]);
+    lsp.open(&main, MAIN);
+    let texts = [MAIN, ""];
+    let mut ids = Vec::new();
+    for round in 0..20u64 {
+        // The request, then an edit that changes its answer, in one write.
+        let id = 10_000 + round;
+        let next = texts[(round as usize + 1) % 2];
+        let mut bytes = frame(
+            json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/diagnostic",
+                   "params": {"textDocument": {"uri": main}}})
+            .to_string()
+            .as_bytes(),
+        );
+        bytes.extend(frame(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                   "params": {"textDocument": {"uri": main, "version": round + 2},
+                              "contentChanges": [{"text": next}]}})
+            .to_string()
+            .as_bytes(),
+        ));
+        lsp.send_raw(&bytes);
+        ids.push(id);
+    }
+    for (round, id) in ids.into_iter().enumerate() {
+        let reply = lsp.wait(|m| m.get("method").is_none() && m["id"] == json!(id));
+        let expected = if round % 2 == 0 {
+            vec![d("SSOT001", 1, 20, 26), d("SSOT005", 2, 5, 13)]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(
+            summarize(&reply["result"]["items"]),
+            expected,
+            "request {round} saw a later edit"
+        );
+    }
+    assert_eq!(lsp.stop(), 0);
+}

@@ -12,6 +12,7 @@ pub mod settings;
 pub mod workspace;
 pub mod world;
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -29,7 +30,7 @@ use tower_service::Service;
 
 use crate::server::document::Encoding;
 use crate::server::settings::{ClientSettings, LogLevel};
-use crate::server::world::{Msg, Out, World};
+use crate::server::world::{Job, Msg, Out, World};
 
 /// Run the server on stdin/stdout until `exit` or end of input. Returns the process
 /// exit code: 0 after `shutdown` + `exit`, 1 otherwise (as LSP specifies).
@@ -260,9 +261,19 @@ where
                 let _ = self.jobs.send(msg);
                 return Box::pin(async { Ok(None) });
             }
+            return Box::pin(self.inner.call(req));
         }
-        Box::pin(self.inner.call(req))
+        // A request keeps its place among the edits: tower-lsp polls handlers
+        // concurrently, so the job its handler sends later goes into a slot queued now.
+        let (slot, place) = oneshot::channel();
+        let _ = self.jobs.send(Msg::Slot(place));
+        Box::pin(SLOT.scope(RefCell::new(Some(slot)), self.inner.call(req)))
     }
+}
+
+tokio::task_local! {
+    /// The queue slot of the request whose handler is running (see [`Ordered::call`]).
+    static SLOT: RefCell<Option<oneshot::Sender<Job>>>;
 }
 
 /// Parse a notification's params; malformed ones fall through to tower-lsp, which
@@ -294,11 +305,20 @@ impl Backend {
         f: impl FnOnce(&mut World) -> jsonrpc::Result<T> + Send + 'static,
     ) -> jsonrpc::Result<T> {
         let (tx, rx) = oneshot::channel();
-        self.jobs
-            .send(Msg::Run(Box::new(move |world| {
-                let _ = tx.send(f(world));
-            })))
-            .map_err(|_| internal("the server is stopping"))?;
+        let job: Job = Box::new(move |world| {
+            let _ = tx.send(f(world));
+        });
+        // In the request's own slot when it has one (the first `ask` of a request).
+        let slot = SLOT.try_with(|s| s.borrow_mut().take()).ok().flatten();
+        let job = match slot {
+            Some(slot) => slot.send(job).err(),
+            None => Some(job),
+        };
+        if let Some(job) = job {
+            self.jobs
+                .send(Msg::Run(job))
+                .map_err(|_| internal("the server is stopping"))?;
+        }
         rx.await.map_err(|_| internal("the server is stopping"))?
     }
 

@@ -38,8 +38,14 @@ pub enum Msg {
     },
     /// Anything else: configuration, workspace events, requests (they answer through
     /// a channel captured by the closure).
-    Run(Box<dyn FnOnce(&mut World) + Send>),
+    Run(Job),
+    /// A request's place in the queue, taken when it arrived: its job comes through
+    /// the channel once its handler runs (or never, when it needs no state).
+    Slot(tokio::sync::oneshot::Receiver<Job>),
 }
+
+/// Work for the state thread.
+pub type Job = Box<dyn FnOnce(&mut World) + Send>;
 
 /// What the state thread asks the async side to send to the client, in order.
 pub enum Out {
@@ -174,6 +180,11 @@ impl World {
                 }
             }
             Msg::Run(job) => job(self),
+            Msg::Slot(slot) => {
+                if let Ok(job) = slot.blocking_recv() {
+                    job(self);
+                }
+            }
         }
     }
 
