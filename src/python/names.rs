@@ -126,6 +126,9 @@ impl<'a> Finder<'a> {
 
     /// `name` appears as a variable anywhere (bound or read), outside the fixed import.
     fn name_used(&self, root: Node, name: &str) -> bool {
+        if self.names.starts(name).is_empty() {
+            return false;
+        }
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
             if self.is_import(node) {
