@@ -296,10 +296,16 @@ impl RunCache {
 
     /// The cached diagnostics of `path` (absolute) when nothing they depend on changed.
     /// `text` is read lazily: only a changed stamp needs the content.
-    pub fn lookup(&self, settings: &Arc<Settings>, path: &Path) -> Option<Hit> {
+    /// `meta` is the file's metadata as the caller just read it (one stat per file).
+    pub fn lookup(
+        &self,
+        settings: &Arc<Settings>,
+        path: &Path,
+        meta: &std::fs::Metadata,
+    ) -> Option<Hit> {
         let package = self.package(settings)?;
         let entry = package.stored.entries.get(path.to_str()?)?;
-        let stamp = Stamp::read(path)?;
+        let stamp = Stamp::of(meta);
         if stamp != entry.stamp {
             let bytes = std::fs::read(path).ok()?;
             if Stamp::read(path)? != stamp || content_hash(&bytes) != entry.hash {

@@ -159,7 +159,10 @@ fn check_file(
         return Outcome::Skipped(format!("{}: {warning}", display_path(path)));
     }
     let absolute = crate::config::normalize(path);
-    if let Some(hit) = cache.and_then(|c| c.lookup(&settings, &absolute)) {
+    let hit = cache
+        .zip(stamp.as_ref())
+        .and_then(|(c, m)| c.lookup(&settings, &absolute, m));
+    if let Some(hit) = hit {
         // Only files with findings need their text (for rows, columns and code frames).
         let source = if hit.diagnostics.is_empty() {
             Some(SourceText::new(String::new()))

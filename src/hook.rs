@@ -797,30 +797,25 @@ fn staged_diff<'r>(
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     let mut changed = Vec::new();
-    let compared = compare_index(
-        repo,
-        head,
-        &parsed,
-        0..parsed.entries.len(),
-        b"",
-        parsed.cache_tree.as_ref(),
-        &mut changed,
-    );
-    match compared {
+    let compare = |index: &git_index::Index, changed: &mut Vec<Vec<u8>>| {
+        let whole = 0..index.entries.len();
+        compare_index(
+            repo,
+            head,
+            index,
+            whole,
+            b"",
+            index.cache_tree.as_ref(),
+            changed,
+        )
+    };
+    match compare(&parsed, &mut changed) {
         // Sparse directories are normally HEAD's trees (their cache-tree nodes are
         // valid and skipped); one that is not is expanded, and the walk redone.
         Err(e) if e == SPARSE_DIR_CHANGED => {
             parsed = parsed.expand_sparse(repo)?;
             changed.clear();
-            compare_index(
-                repo,
-                head,
-                &parsed,
-                0..parsed.entries.len(),
-                b"",
-                parsed.cache_tree.as_ref(),
-                &mut changed,
-            )?;
+            compare(&parsed, &mut changed)?;
         }
         other => other?,
     }
