@@ -83,7 +83,10 @@ impl Fixture {
     }
 
     fn check(&self, rel: &str, text: &str) -> Vec<Found> {
-        self.messages(rel, text).into_iter().map(|(f, _)| f).collect()
+        self.messages(rel, text)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
     }
 
     fn messages(&self, rel: &str, text: &str) -> Vec<(Found, String)> {
@@ -207,7 +210,8 @@ fn importers_of_a_competing_definition_get_ssot001_without_a_fix() {
 fn a_competing_name_stays_behind_when_a_shim_name_moves() {
     let f = Fixture::new();
     // Two statements: the competing one keeps its text, the shim one is rewritten.
-    let text = "from app.registry import Engine as RegistryEngine\nfrom app.shim_attr import Engine\n";
+    let text =
+        "from app.registry import Engine as RegistryEngine\nfrom app.shim_attr import Engine\n";
     assert_eq!(
         f.check("app/user.py", text),
         vec![

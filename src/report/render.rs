@@ -111,7 +111,10 @@ pub fn markdown(f: &Figures) -> String {
         s,
         "| Symbol | Files | Imports | Canonical | Legacy module | Re-export | Relative | Alias | Competing | Missing module | Unresolved | Canonical share |"
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        s,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     let row = |s: &mut String, name: &str, i: &ImportFigures| {
         let _ = writeln!(
             s,

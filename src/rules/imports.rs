@@ -267,7 +267,9 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) -
                     found.push((i, (source, d.with_parent(import.range.start))));
                 }
             }
-            let reported = |d: &(Source, Diagnostic)| !ctx.is_suppressed(d.1.rule, d.1.range.start, d.1.parent);
+            let reported = |d: &(Source, Diagnostic)| {
+                !ctx.is_suppressed(d.1.rule, d.1.range.start, d.1.parent)
+            };
             let movable: Vec<usize> = found
                 .iter()
                 .filter(|(_, d)| {
