@@ -70,6 +70,8 @@ struct Bindings {
     /// By assigning an imported name or an attribute of one (`Engine = _engine.Engine`),
     /// for names no import binds.
     assigned: Arc<ImportedNames>,
+    /// Modules it star-imports (`from m import *`).
+    stars: Arc<Vec<String>>,
 }
 
 pub struct ModuleIndex {
@@ -309,10 +311,22 @@ impl ModuleIndex {
         let mut imported = ImportedNames::new();
         bind_imports(&facts, &mut imported);
         let assigned = bind_assignments(&facts, &text, &imported);
+        let stars = facts
+            .imports
+            .iter()
+            .filter(|i| i.star.is_some() && i.context.scope == python::Scope::Module)
+            .filter_map(|i| i.module.as_ref()?.resolved.clone())
+            .collect();
         Bindings {
             imported: Arc::new(imported),
             assigned: Arc::new(assigned),
+            stars: Arc::new(stars),
         }
+    }
+
+    /// The modules `module` star-imports at module level.
+    pub fn star_imports(&self, module: &str) -> Arc<Vec<String>> {
+        self.bindings(module).stars
     }
 
     /// Does `module` make `name` available by importing `target` (`pkg.mod.Name`),

@@ -20,6 +20,8 @@ first-party = ["app"]
 
 [canonical]
 "app.core.engine.Engine" = {}
+"app.api.Widget" = {}
+"app.api.Gadget" = {}
 "#;
 
 const FILES: &[(&str, &str)] = &[
@@ -45,6 +47,12 @@ const FILES: &[(&str, &str)] = &[
     (
         "app/chain.py",
         "from app import shim_attr\n\nEngine = shim_attr.Engine\n",
+    ),
+    // The canonical module takes its classes from where they are defined.
+    ("app/api.py", "from app._impl import *\nfrom app._impl import Gadget\n"),
+    (
+        "app/_impl.py",
+        "class Widget:\n    pass\n\n\nclass Gadget:\n    pass\n",
     ),
     // A cycle of shims: each takes `Engine` from the other.
     (
@@ -162,6 +170,8 @@ from app.core.engine import Engine
 for shim in ['shim_attr', 'shim_alias', 'shim_plain', 'chain']:
     assert importlib.import_module('app.' + shim).Engine is Engine, shim
 assert importlib.import_module('app.registry').Engine is not Engine
+import app.api, app._impl
+assert app.api.Widget is app._impl.Widget and app.api.Gadget is app._impl.Gadget
 for broken in ['app.cycle_a', 'app.deleted']:
     try:
         importlib.import_module(broken)
@@ -203,6 +213,15 @@ fn importers_of_a_competing_definition_get_ssot001_without_a_fix() {
     assert_eq!(
         f.check("app/registry.py", &registry),
         vec![d("SSOT301", 1, 7, 1, 13, None)]
+    );
+}
+
+#[test]
+fn the_module_the_canonical_one_takes_the_class_from_does_not_compete() {
+    let f = Fixture::new();
+    assert_eq!(
+        f.check("app/user.py", "from app._impl import Widget, Gadget\n"),
+        vec![]
     );
 }
 

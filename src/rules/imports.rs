@@ -255,7 +255,12 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) -
                 return false;
             };
             let level = import.module.as_ref().map_or(0, |m| m.level);
-            let missing = import.star.is_none() && is_missing_module(ctx, level, module);
+            let missing = import.star.is_none()
+                && import
+                    .names
+                    .iter()
+                    .any(|n| ctx.settings.canonical_for_name(&n.name).next().is_some())
+                && is_missing_module(ctx, level, module);
             let mut found = Vec::new();
             for (i, name) in import.names.iter().enumerate() {
                 let d = fragmented(ctx, module, name, missing).or_else(|| {
@@ -348,11 +353,11 @@ fn fragmented(
     let candidates = || ctx.settings.canonical_for_name(&name.name);
     let Some(symbol) = candidates().find(|symbol| is_fragmented(ctx, module, &name.name, symbol))
     else {
-        let elsewhere = |s: &&CanonicalSymbol| s.module != module;
-        let (source, symbol) = if missing {
-            (Source::MissingModule, candidates().find(elsewhere)?)
-        } else if defines_competing(ctx, module, &name.name) {
-            (Source::Competing, candidates().find(elsewhere)?)
+        let symbol = candidates().find(|s| s.module != module)?;
+        let source = if missing {
+            Source::MissingModule
+        } else if competes(ctx, module, &name.name, symbol) {
+            Source::Competing
         } else {
             return None;
         };
@@ -387,10 +392,15 @@ fn fragmented(
     ))
 }
 
-/// Does the first-party `module` define its own module-level class or function `name`?
-fn defines_competing(ctx: &FileContext, module: &str, name: &str) -> bool {
+/// Does the first-party `module` define its own module-level class or function `name`,
+/// another object than `symbol`? Not when the canonical module takes the symbol from
+/// there (`from module import *`, or a chain of imports ending there).
+fn competes(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
     let modules = &ctx.settings.modules;
-    modules.is_first_party(module) && modules.defined_names(module).contains_key(name)
+    modules.is_first_party(module)
+        && modules.defined_names(module).contains_key(name)
+        && modules.defining_name(&symbol.qualified) != format!("{module}.{name}")
+        && !modules.star_imports(&symbol.module).iter().any(|m| m == module)
 }
 
 /// Is `module` (what a `from` statement of this file names) a first-party module that no
