@@ -49,7 +49,10 @@ const FILES: &[(&str, &str)] = &[
         "from app import shim_attr\n\nEngine = shim_attr.Engine\n",
     ),
     // The canonical module takes its classes from where they are defined.
-    ("app/api.py", "from app._impl import *\nfrom app._impl import Gadget\n"),
+    (
+        "app/api.py",
+        "from app._impl import *\nfrom app._impl import Gadget\n",
+    ),
     (
         "app/_impl.py",
         "class Widget:\n    pass\n\n\nclass Gadget:\n    pass\n",

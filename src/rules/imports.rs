@@ -400,7 +400,10 @@ fn competes(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbo
     modules.is_first_party(module)
         && modules.defined_names(module).contains_key(name)
         && modules.defining_name(&symbol.qualified) != format!("{module}.{name}")
-        && !modules.star_imports(&symbol.module).iter().any(|m| m == module)
+        && !modules
+            .star_imports(&symbol.module)
+            .iter()
+            .any(|m| m == module)
 }
 
 /// Is `module` (what a `from` statement of this file names) a first-party module that no
