@@ -78,8 +78,12 @@ type Found = (String, usize, usize, usize, usize, Option<Applicability>);
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with_config(CONFIG)
+    }
+
+    fn with_config(config: &str) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
-        write(&dir.path().join("ssotlint.toml"), CONFIG);
+        write(&dir.path().join("ssotlint.toml"), config);
         for (path, text) in FILES {
             write(&dir.path().join(path), text);
         }
@@ -225,6 +229,18 @@ fn the_module_the_canonical_one_takes_the_class_from_does_not_compete() {
     assert_eq!(
         f.check("app/user.py", "from app._impl import Widget, Gadget\n"),
         vec![]
+    );
+}
+
+#[test]
+fn two_canonical_symbols_of_one_name_do_not_compete_with_each_other() {
+    let f = Fixture::with_config(&format!("{CONFIG}\"app.registry.Engine\" = {{}}\n"));
+    assert_eq!(
+        f.check(
+            "app/user.py",
+            "from app.registry import Engine\nfrom app.core.engine import Engine as E\n"
+        ),
+        vec![d("SSOT002", 2, 29, 2, 40, UNSAFE)]
     );
 }
 

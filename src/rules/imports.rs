@@ -353,7 +353,11 @@ fn fragmented(
     let candidates = || ctx.settings.canonical_for_name(&name.name);
     let Some(symbol) = candidates().find(|symbol| is_fragmented(ctx, module, &name.name, symbol))
     else {
-        let symbol = candidates().find(|s| s.module != module)?;
+        // Another canonical symbol of the same name is imported from its own module.
+        if candidates().any(|s| s.module == module) {
+            return None;
+        }
+        let symbol = candidates().next()?;
         let source = if missing {
             Source::MissingModule
         } else if competes(ctx, module, &name.name, symbol) {
@@ -441,13 +445,12 @@ pub(crate) fn canonical_target<'a>(
     candidates
         .find(|s| is_fragmented(ctx, module, name, s))
         .or_else(|| {
-            is_missing_module(ctx, level, module)
-                .then(|| {
-                    ctx.settings
-                        .canonical_for_name(name)
-                        .find(|s| s.module != module)
-                })
-                .flatten()
+            let mut all = ctx.settings.canonical_for_name(name);
+            let first = all.next()?;
+            (first.module != module
+                && all.all(|s| s.module != module)
+                && is_missing_module(ctx, level, module))
+            .then_some(first)
         })
 }
 
