@@ -51,6 +51,9 @@ pub struct Use {
     pub aliased: bool,
     /// At module level (a re-export candidate), not in a function or class.
     pub module_level: bool,
+    /// A `# noqa` covering SSOT001 stands on its line (or its statement's first line):
+    /// `check` would not report it.
+    pub noqa: bool,
 }
 
 /// Where a name is really defined, and the modules that pass it on along the way.
@@ -214,6 +217,8 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
             .defined
             .insert(def.name.clone(), def.kind == DefinitionKind::Class);
     }
+    let noqa_lines = noqa_lines(text, &facts);
+    let line_of = |offset: usize| memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count();
     for import in &facts.imports {
         let module_level = import.context.scope == Scope::Module;
         match (import.kind, &import.module) {
@@ -231,11 +236,16 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                             .bindings
                             .insert(local.to_string(), format!("{resolved}.{}", imported.name));
                     }
+                    let noqa = !noqa_lines.is_empty()
+                        && [imported.name_range.start, import.range.start]
+                            .iter()
+                            .any(|&o| noqa_lines.contains(&line_of(o)));
                     record.uses.push(Use {
                         module: resolved.clone(),
                         name: imported.name.clone(),
                         aliased: local != imported.name,
                         module_level,
+                        noqa,
                     });
                 }
             }
@@ -283,6 +293,16 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
     record
 }
 
+/// Lines (0-based) holding a `# noqa` that covers SSOT001.
+fn noqa_lines(text: &str, facts: &python::Facts) -> HashSet<usize> {
+    facts
+        .comments
+        .iter()
+        .filter(|c| c.noqa.as_ref().is_some_and(|d| d.covers("SSOT001")))
+        .map(|c| memchr::memchr_iter(b'\n', &text.as_bytes()[..c.range.start]).count())
+        .collect()
+}
+
 /// The value of `name = a.b.c` (also `name: T = a.b.c`) when it is a dotted name.
 fn assigned_name(statement: &str) -> Option<&str> {
     if statement.contains('\n') {
@@ -317,7 +337,7 @@ mod tests {
             name: "app.shim".to_string(),
             is_package: false,
         };
-        let text = "from .core import Engine as E, Other\nfrom app.star import *\nimport app.mod as m\nclass Local: ...\nAlias = m.Thing\nAgain = Local\n\ndef f():\n    from app.late import Late\n";
+        let text = "from .core import Engine as E, Other  # noqa: SSOT001\nfrom app.star import *\nimport app.mod as m\nclass Local: ...\nAlias = m.Thing\nAgain = Local\n\ndef f():\n    from app.late import Late\n";
         let r = record(text, &module, PathBuf::from("app/shim.py"));
         assert_eq!(r.defined, HashMap::from([("Local".to_string(), true)]));
         let mut bindings: Vec<_> = r.bindings.into_iter().collect();

@@ -83,8 +83,9 @@ pub struct Discovery {
     pub warnings: Vec<String>,
 }
 
-/// An import of a definition: (path index, importer module, aliased, module level).
-type Import = (usize, String, bool, bool);
+/// An import of a definition: (path index, importer module, aliased, module level,
+/// under a `# noqa`).
+type Import = (usize, String, bool, bool, bool);
 
 /// Everything known about one definition while discovering.
 #[derive(Default)]
@@ -128,9 +129,13 @@ pub fn discover(
                     entry.paths.len() - 1
                 }
             };
-            entry
-                .imports
-                .push((at, record.name.clone(), import.aliased, import.module_level));
+            entry.imports.push((
+                at,
+                record.name.clone(),
+                import.aliased,
+                import.module_level,
+                import.noqa,
+            ));
         }
     }
     let packages: HashMap<&str, bool> = records
@@ -191,10 +196,12 @@ fn package_of<'a>(module: &'a str, packages: &HashMap<&str, bool>) -> &'a str {
     }
 }
 
-/// Definitions grouped: same name and kind, and related — their defining modules are
-/// siblings, or some package holds files that import one and files that import the
-/// other (a file importing both uses them side by side, not interchangeably).
-/// Unrelated same-named classes (`Config` of two packages) stay apart.
+/// Definitions grouped: same name and kind, and imported interchangeably — some package
+/// holds files that import one and files that import the other under the name itself
+/// (a file importing both uses them side by side; one renaming it tells them apart).
+/// Unrelated same-named classes (`Config` of two packages) stay apart, and so do
+/// siblings of a plugin pattern (every `commands/*.py` defines `Command`), which are
+/// only ever loaded by name.
 fn competing_groups(
     found: &BTreeMap<(String, String), Found>,
     packages: &HashMap<&str, bool>,
@@ -209,14 +216,27 @@ fn competing_groups(
             .iter()
             .map(|k| found[*k].imports.iter().map(|i| i.1.as_str()).collect())
             .collect();
+        // Files that bind the name as it is: an importer that renames one
+        // (`Serializer as PythonSerializer`) tells the two apart.
+        let plain: Vec<HashSet<&str>> = keys
+            .iter()
+            .map(|k| {
+                found[*k]
+                    .imports
+                    .iter()
+                    .filter(|i| !i.2)
+                    .map(|i| i.1.as_str())
+                    .collect()
+            })
+            .collect();
         let related = |a: usize, b: usize| {
             let (ma, mb) = (&keys[a].0, &keys[b].0);
-            let parent = |m: &str| m.rsplit_once('.').map_or("", |(p, _)| p).to_string();
-            if !parent(ma).is_empty() && parent(ma) == parent(mb) {
-                return true;
+            // One built on the other (`class Loader(BaseLoader)`): not a competitor.
+            if importers[a].contains(mb.as_str()) || importers[b].contains(ma.as_str()) {
+                return false;
             }
             let only = |x: usize, y: usize| -> HashSet<&str> {
-                importers[x]
+                plain[x]
                     .difference(&importers[y])
                     .map(|m| package_of(m, packages))
                     .filter(|p| !p.is_empty())
@@ -286,13 +306,18 @@ fn propose(
             key(a).cmp(&key(b))
         })
         .map_or_else(|| def_module.clone(), |i| main.paths[i].0.clone());
+    // A re-export as the canonical home: the modules it passes through, and the
+    // defining module, keep their imports.
     let chain: HashSet<String> = if canonical == *def_module {
         HashSet::new()
     } else {
-        index
+        let mut via: HashSet<String> = index
             .resolve(&canonical, name, settings)
             .map(|r| r.via.into_iter().collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        via.insert(def_module.clone());
+        via.remove(&canonical);
+        via
     };
     let mut definitions = Vec::new();
     let mut legacy_modules = BTreeSet::new();
@@ -318,12 +343,13 @@ fn propose(
                 ..PathCount::default()
             })
             .collect();
-        for (at, importer, is_aliased, module_level) in &f.imports {
+        for (at, importer, is_aliased, module_level, noqa) in &f.imports {
             let path = &mut paths[*at];
             path.imports += 1;
             path.aliased += usize::from(*is_aliased);
             let passes_on = n == 0 && *module_level && chain.contains(importer);
             match path.role {
+                _ if *noqa => {}
                 Role::Legacy if !passes_on => changes += 1,
                 Role::Canonical if *is_aliased => changes += 1,
                 _ => {}
@@ -352,7 +378,12 @@ fn propose(
         });
     }
     legacy_modules.remove(&canonical);
-    if changes == 0 && defs.len() == 1 {
+    // Aliases alone (`gettext as _`) are no fragmentation: one path, one definition.
+    let legacy_imports = definitions
+        .iter()
+        .flat_map(|d| &d.paths)
+        .any(|p| p.role == Role::Legacy && p.imports > 0);
+    if !legacy_imports && defs.len() == 1 {
         return None;
     }
     Some(Proposal {
