@@ -308,7 +308,16 @@ fn assigned_name(statement: &str) -> Option<&str> {
     if statement.contains('\n') {
         return None;
     }
-    let (_, value) = statement.rsplit_once('=')?;
+    let (targets, value) = statement.rsplit_once('=')?;
+    // Every part before the value is a target (`a = b = c`, `x: T = v`); this rules out
+    // comparisons (`x = a == b`).
+    let targets_ok = targets.split('=').all(|t| {
+        let name = t.split(':').next().unwrap_or(t).trim();
+        python::modules::is_identifier(name)
+    });
+    if !targets_ok {
+        return None;
+    }
     let value = value.trim();
     let dotted = !value.is_empty()
         && value
@@ -327,6 +336,8 @@ mod tests {
         assert_eq!(assigned_name("X: type = mod.X"), Some("mod.X"));
         assert_eq!(assigned_name("X = mod.X()"), None);
         assert_eq!(assigned_name("X = a == b"), None);
+        assert_eq!(assigned_name("X = a != b"), None);
+        assert_eq!(assigned_name("A = B = mod.X"), Some("mod.X"));
         assert_eq!(assigned_name("X = 'a.b'"), None);
         assert_eq!(assigned_name("X = (\n  mod.X\n)"), None);
     }
@@ -339,7 +350,10 @@ mod tests {
         };
         let text = "from .core import Engine as E, Other  # noqa: SSOT001\nfrom app.star import *\nimport app.mod as m\nclass Local: ...\nAlias = m.Thing\nAgain = Local\n\ndef f():\n    from app.late import Late\n";
         let r = record(text, &module, PathBuf::from("app/shim.py"));
-        assert_eq!(r.defined, HashMap::from([("Local".to_string(), true)]));
+        assert_eq!(
+            r.defined,
+            HashMap::from([("Local".to_string(), true), ("f".to_string(), false)])
+        );
         let mut bindings: Vec<_> = r.bindings.into_iter().collect();
         bindings.sort();
         assert_eq!(

@@ -676,7 +676,7 @@ fn check_loads(path: &Path, text: &str) -> Result<(), String> {
 /// `pyproject.toml` text with its `[tool.ssotlint…]` tables replaced by `section`
 /// (appended when it has none); every other line kept as it was.
 fn with_section(old: &str, section: &str) -> String {
-    let mut kept = String::new();
+    let mut kept: Vec<&str> = Vec::new();
     let mut ours = false;
     for line in old.split_inclusive('\n') {
         let header = line.trim_start();
@@ -687,13 +687,26 @@ fn with_section(old: &str, section: &str) -> String {
                 .next()
                 .unwrap_or("")
                 .trim();
+            let was_ours = ours;
             ours = name == "tool.ssotlint" || name.starts_with("tool.ssotlint.");
+            if ours && !was_ours {
+                // The comment block above the section (the previous run's header) goes too.
+                while kept.last().is_some_and(|l| {
+                    let l = l.trim();
+                    l.is_empty() || l.starts_with('#')
+                }) {
+                    kept.pop();
+                }
+                if !kept.is_empty() {
+                    kept.push("\n");
+                }
+            }
         }
         if !ours {
-            kept.push_str(line);
+            kept.push(line);
         }
     }
-    let mut out = kept.trim_end().to_string();
+    let mut out = kept.concat().trim_end().to_string();
     if !out.is_empty() {
         out.push_str("\n\n");
     }
@@ -726,7 +739,7 @@ mod tests {
 
     #[test]
     fn a_pyproject_keeps_its_other_tables_and_loses_the_old_section() {
-        let old = "[project]\nname = \"x\"\n\n[tool.ssotlint.lint]\nignore = []\n\n[tool.ruff]\nline-length = 90\n[tool.ssotlint]\n";
+        let old = "[project]\nname = \"x\"\n\n# ssotlint\n[tool.ssotlint.lint]\nignore = []\n\n[tool.ruff]\nline-length = 90\n[tool.ssotlint]\n";
         assert_eq!(
             with_section(old, "[tool.ssotlint.canonical]\n"),
             "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 90\n\n[tool.ssotlint.canonical]\n"
