@@ -2,8 +2,8 @@
 //! function through several paths (or defines it several times) and propose a
 //! `[canonical]` entry for each, from the [`ProjectIndex`].
 //!
-//! The canonical home is the path most imports already use (ties: the defining module,
-//! then the shorter name). Legacy modules are the other paths, so `check` with the
+//! The canonical home is the path most imports already use, a shim's own re-export not
+//! counted (ties: the defining module, then the shorter name). Legacy modules are the other paths, so `check` with the
 //! proposed config flags exactly the imports counted as "would change". When the
 //! canonical home is a re-export (a package `__init__` most code imports from), the
 //! modules it re-exports through are left alone: flagging them would flag the
@@ -25,6 +25,9 @@ pub struct PathCount {
     pub name: String,
     pub imports: usize,
     pub aliased: usize,
+    /// Imports of them that are re-exports (into a module the symbol is imported
+    /// through); not counted when choosing the canonical path.
+    pub reexports: usize,
     /// How this path stands in the proposal.
     pub role: Role,
 }
@@ -271,6 +274,12 @@ fn competing_groups(
     groups
 }
 
+/// A module-level import into a module the same symbol is imported through: a shim
+/// passing it on, not code using it.
+fn is_reexport(import: &Import, paths: &[(String, String)]) -> bool {
+    import.3 && paths.iter().any(|(module, _)| *module == import.1)
+}
+
 /// The entry for one group of definitions; `None` when nothing is fragmented.
 fn propose(
     group: &[(String, String)],
@@ -286,10 +295,13 @@ fn propose(
     let home = defs[0];
     let (def_module, name) = (&home.0, &home.1);
     let main = &found[home];
-    // The most used path that keeps the name; ties: the defining module, then shorter.
+    // The path most used by code (a shim's own re-export is no use), keeping the name;
+    // ties: the defining module, then the shorter name.
     let mut per_path = vec![0usize; main.paths.len()];
     for import in &main.imports {
-        per_path[import.0] += 1;
+        if !is_reexport(import, &main.paths) {
+            per_path[import.0] += 1;
+        }
     }
     let canonical = (0..main.paths.len())
         .filter(|&i| main.paths[i].1 == *name)
@@ -343,9 +355,11 @@ fn propose(
                 ..PathCount::default()
             })
             .collect();
-        for (at, importer, is_aliased, module_level, noqa) in &f.imports {
+        for import in &f.imports {
+            let (at, importer, is_aliased, module_level, noqa) = import;
             let path = &mut paths[*at];
             path.imports += 1;
+            path.reexports += usize::from(is_reexport(import, &f.paths));
             path.aliased += usize::from(*is_aliased);
             let passes_on = n == 0 && *module_level && chain.contains(importer);
             match path.role {
@@ -472,6 +486,13 @@ fn entry_comment(p: &Proposal, out: &mut String) {
             let _ = write!(line, ": {}", plural(path.imports, "import", "imports"));
             if path.aliased > 0 {
                 let _ = write!(line, ", {} aliased", path.aliased);
+            }
+            if path.reexports > 0 {
+                let _ = write!(
+                    line,
+                    ", {}",
+                    plural(path.reexports, "re-export", "re-exports")
+                );
             }
             let defines = path.module == def.module && path.name == p.name;
             let note = match (path.role, defines) {

@@ -106,8 +106,8 @@ first-party = ["app", "auth", "billing"]
 
 [canonical]
 # class Engine: 14 imports (2 aliased); 8 would change
-#   app.core.engine: 7 imports, 1 aliased (canonical, defines it)
-#   app.shim_a: 2 imports
+#   app.core.engine: 7 imports, 1 aliased, 4 re-exports (canonical, defines it)
+#   app.shim_a: 2 imports, 1 re-export
 #   app: 1 import
 #   app.chain: 1 import
 #   app.old.OldEngine: 1 import
@@ -357,8 +357,8 @@ fn min_imports_prunes_rarely_imported_symbols() {
 /// Most code imports `Widget` from the package (4 imports; the defining module has 3,
 /// the re-exports included); the package re-exports it from its defining module, which
 /// keeps its imports; a compat shim and an assignment alias (`Widget = impl.Widget`)
-/// are legacy. `Gadget` is
-/// imported as often from its package as from its module: the defining module wins.
+/// are legacy. Code imports `Gadget` once from its package and once from its module
+/// (the package's re-export is no use): the defining module wins the tie.
 const REEXPORTED: &[(&str, &str)] = &[
     (
         "lib/__init__.py",
@@ -378,6 +378,7 @@ const REEXPORTED: &[(&str, &str)] = &[
         "from lib import impl\n\nWidget = impl.Widget\n",
     ),
     ("u6.py", "from lib.aliases import Widget\n"),
+    ("u7.py", "from lib.gadget import Gadget\n"),
 ];
 
 #[test]
@@ -387,23 +388,23 @@ fn a_reexport_most_code_uses_is_canonical_and_ties_go_to_the_defining_module() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        r#"# Written by `ssotlint init` from 12 files (12 modules): 2 canonical symbols proposed, 3 imports would change.
+        r#"# Written by `ssotlint init` from 13 files (13 modules): 2 canonical symbols proposed, 3 imports would change.
 # Each entry's comment counts the imports per path; review the entries before committing.
 
 [project]
 src = ["."]
-first-party = ["lib", "u1", "u2", "u3", "u4", "u5", "u6"]
+first-party = ["lib", "u1", "u2", "u3", "u4", "u5", "u6", "u7"]
 
 [canonical]
 # class Widget: 9 imports; 2 would change
 #   lib: 4 imports (canonical)
-#   lib.impl: 3 imports (passes the canonical re-export on; left alone)
+#   lib.impl: 3 imports, 2 re-exports (passes the canonical re-export on; left alone)
 #   lib.aliases: 1 import
 #   lib.compat: 1 import
 "lib.Widget" = { legacy-modules = ["lib.aliases", "lib.compat"] }
 
-# function Gadget: 2 imports; 1 would change
-#   lib.gadget: 1 import (canonical, defines it)
+# function Gadget: 3 imports; 1 would change
+#   lib.gadget: 2 imports, 1 re-export (canonical, defines it)
 #   lib: 1 import
 "lib.gadget.Gadget" = { legacy-modules = ["lib"] }
 "#
