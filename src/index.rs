@@ -36,6 +36,8 @@ pub struct ModuleRecord {
     pub bindings: HashMap<String, String>,
     /// Modules of module-level `from m import *`.
     pub stars: Vec<String>,
+    /// Those of `stars` under a `# noqa` covering SSOT001.
+    pub stars_noqa: Vec<String>,
     /// Every `from m import X [as Y]` of the file, in any scope.
     pub uses: Vec<Use>,
 }
@@ -218,7 +220,10 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
             .insert(def.name.clone(), def.kind == DefinitionKind::Class);
     }
     let noqa_lines = noqa_lines(text, &facts);
-    let line_of = |offset: usize| memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count();
+    let noqa_at = |offset: usize| {
+        !noqa_lines.is_empty()
+            && noqa_lines.contains(&memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count())
+    };
     for import in &facts.imports {
         let module_level = import.context.scope == Scope::Module;
         match (import.kind, &import.module) {
@@ -228,6 +233,9 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                 };
                 if import.star.is_some() && module_level {
                     record.stars.push(resolved.clone());
+                    if noqa_at(import.range.start) {
+                        record.stars_noqa.push(resolved.clone());
+                    }
                 }
                 for imported in &import.names {
                     let local = imported.local_name(ImportKind::From);
@@ -236,10 +244,7 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                             .bindings
                             .insert(local.to_string(), format!("{resolved}.{}", imported.name));
                     }
-                    let noqa = !noqa_lines.is_empty()
-                        && [imported.name_range.start, import.range.start]
-                            .iter()
-                            .any(|&o| noqa_lines.contains(&line_of(o)));
+                    let noqa = noqa_at(imported.name_range.start) || noqa_at(import.range.start);
                     record.uses.push(Use {
                         module: resolved.clone(),
                         name: imported.name.clone(),
@@ -348,7 +353,7 @@ mod tests {
             name: "app.shim".to_string(),
             is_package: false,
         };
-        let text = "from .core import Engine as E, Other  # noqa: SSOT001\nfrom app.star import *\nimport app.mod as m\nclass Local: ...\nAlias = m.Thing\nAgain = Local\n\ndef f():\n    from app.late import Late\n";
+        let text = "from .core import Engine as E, Other  # noqa: SSOT001\nfrom app.star import *  # noqa\nimport app.mod as m\nclass Local: ...\nAlias = m.Thing\nAgain = Local\n\ndef f():\n    from app.late import Late\n";
         let r = record(text, &module, PathBuf::from("app/shim.py"));
         assert_eq!(
             r.defined,
@@ -368,6 +373,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
         );
         assert_eq!(r.stars, ["app.star"]);
+        assert_eq!(r.stars_noqa, ["app.star"]);
         let uses: Vec<_> = r
             .uses
             .iter()

@@ -156,7 +156,11 @@ pub fn discover(
     // `check` flags `from <legacy module> import *` too (once per statement).
     let mut legacy_stars = HashSet::new();
     for record in &records {
-        for star in &record.stars {
+        for star in record
+            .stars
+            .iter()
+            .filter(|s| !record.stars_noqa.contains(s))
+        {
             for p in &mut proposals {
                 if p.legacy_modules.contains(star) {
                     p.star_imports += 1;
