@@ -740,14 +740,14 @@ fn with_section(old: &str, section: &str) -> String {
 }
 
 /// The inferred `[canonical]` table for `check --infer`, as TOML text: entries for the
-/// tree under `paths`, names `settings` already configures left out.
+/// whole project of `settings` (its source roots, whatever part of it is checked),
+/// names it already configures left out.
 pub fn inferred_overrides(
-    paths: &[PathBuf],
     store: &std::sync::Arc<config::SettingsStore>,
     settings: &Settings,
     quiet: bool,
 ) -> String {
-    let walked = crate::walk::python_files(paths, store);
+    let walked = crate::walk::python_files(&settings.src, store);
     let progress = crate::progress::Progress::stderr("files", walked.files.len(), quiet);
     let index = ProjectIndex::build(&walked.files, settings, progress);
     let skip: HashSet<String> = settings.by_name.keys().cloned().collect();

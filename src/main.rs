@@ -591,7 +591,7 @@ fn infer_overrides(
     }
     .or_else(|_| store.for_dir(cwd))
     .map_err(|e| e.to_string())?;
-    let inferred = ssotlint::init::inferred_overrides(&paths, store, &settings, args.quiet);
+    let inferred = ssotlint::init::inferred_overrides(store, &settings, args.quiet);
     let mut items = vec![inferred];
     items.extend(
         args.config

@@ -228,6 +228,24 @@ fn check_infer_reports_the_same_without_a_config() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(findings(dir.path(), &out), planted());
+    // Checking one folder still infers from the whole project.
+    let out = ssotlint(
+        dir.path(),
+        &[
+            "check",
+            "--infer",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "app/api",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let in_api: Vec<_> = planted()
+        .into_iter()
+        .filter(|(_, f, _, _)| f.starts_with("app/api/"))
+        .collect();
+    assert_eq!(findings(dir.path(), &out), in_api);
     // Without --infer nothing is configured, so nothing is fragmented.
     let out = ssotlint(
         dir.path(),
