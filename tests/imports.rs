@@ -290,6 +290,8 @@ except ImportError:
             d("SSOT005", 1, 6, 1, 17),
             d("SSOT005", 2, 8, 2, 22),
             d("SSOT005", 6, 6, 6, 18),
+            // Guarded: a first-party module does not come and go with the environment.
+            d("SSOT005", 9, 10, 9, 22),
         ]
     );
 }
