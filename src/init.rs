@@ -70,6 +70,10 @@ pub struct Proposal {
     pub changes: usize,
     /// Module-level `from <legacy module> import *` statements (counted in `changes`).
     pub star_imports: usize,
+    /// Same-named definitions not merged with this one (unrelated) and how many imports
+    /// take the name straight from their module: `check` flags those too, as importers
+    /// of a competing definition (the rule goes by name). Not in `changes`.
+    pub unrelated: Vec<(String, usize)>,
 }
 
 /// What discovery found: the proposals (ranked) and figures about the tree.
@@ -83,6 +87,8 @@ pub struct Discovery {
     /// Imports `check` would flag with every proposal (a star import from a module that
     /// is legacy for several symbols counts once).
     pub changes: usize,
+    /// Imports of unrelated same-named definitions `check` would flag besides.
+    pub unrelated: usize,
     pub warnings: Vec<String>,
 }
 
@@ -153,6 +159,19 @@ pub fn discover(
             }
         }
     }
+    for p in &mut proposals {
+        for ((module, name), f) in &found {
+            if *name != p.name || p.definitions.iter().any(|d| d.module == *module) {
+                continue;
+            }
+            let direct = f
+                .imports
+                .iter()
+                .filter(|(at, _, _, _, noqa)| !noqa && f.paths[*at].0 == *module)
+                .count();
+            p.unrelated.push((module.clone(), direct));
+        }
+    }
     // `check` flags `from <legacy module> import *` too (once per statement).
     let mut legacy_stars = HashSet::new();
     for record in &records {
@@ -175,6 +194,11 @@ pub fn discover(
         .map(|p| p.changes - p.star_imports)
         .sum::<usize>()
         + legacy_stars.len();
+    let proposals_unrelated = proposals
+        .iter()
+        .flat_map(|p| &p.unrelated)
+        .map(|(_, n)| n)
+        .sum();
     proposals.sort_by(|a, b| {
         (b.changes, b.imports, &a.qualified).cmp(&(a.changes, a.imports, &b.qualified))
     });
@@ -189,6 +213,7 @@ pub fn discover(
         modules: index.modules.len(),
         files: index.files,
         changes,
+        unrelated: proposals_unrelated,
         warnings: index.warnings.clone(),
     }
 }
@@ -374,15 +399,14 @@ fn propose(
             }
         }
         for path in &paths {
-            if path.role == Role::Legacy {
+            // A competing definition's own module needs no entry: `check` flags its
+            // importers as competing (without a fix: another object).
+            if path.role == Role::Legacy && !(n > 0 && path.module == key.0) {
                 legacy_modules.insert(path.module.clone());
                 if path.name != *name {
                     legacy_names.insert(path.name.clone());
                 }
             }
-        }
-        if n > 0 {
-            legacy_modules.insert(key.0.clone());
         }
         imports += f.imports.len();
         aliased += paths.iter().map(|p| p.aliased).sum::<usize>();
@@ -415,6 +439,7 @@ fn propose(
         aliased,
         changes,
         star_imports: 0,
+        unrelated: Vec::new(),
     })
 }
 
@@ -510,6 +535,14 @@ fn entry_comment(p: &Proposal, out: &mut String) {
             let _ = writeln!(out, "{line}");
         }
     }
+    for (module, direct) in &p.unrelated {
+        let _ = writeln!(
+            out,
+            "#   unrelated {} in {module}: {} from it flagged as competing too (review)",
+            p.name,
+            plural(*direct, "import", "imports")
+        );
+    }
 }
 
 /// The `[canonical]` entries, comment above each, in rank order.
@@ -544,6 +577,13 @@ pub fn render(discovery: &Discovery, src: &[String], prefix: &str) -> String {
         ),
         plural(changes, "import", "imports"),
     );
+    if discovery.unrelated > 0 {
+        let _ = writeln!(
+            out,
+            "# Besides, {} of unrelated classes or functions of the same names would be flagged as competing (see \"unrelated\").",
+            plural(discovery.unrelated, "import", "imports")
+        );
+    }
     out.push_str(
         "# Each entry's comment counts the imports per path; review the entries before committing.\n\n",
     );

@@ -124,12 +124,12 @@ first-party = ["app", "auth", "billing"]
 #   app.store.cart: 2 imports (canonical, defines it)
 #   competing definition in app.store.legacy_cart: 1 import
 #   app.store.legacy_cart: 1 import (defines it)
-"app.store.cart.Cart" = { legacy-modules = ["app.store.legacy_cart"] }
+"app.store.cart.Cart" = {}
 "#;
 
 /// What `check` must report with the generated config: the 11 imports counted as
-/// "would change" (SSOT001, the alias of the canonical path as SSOT002) and the
-/// competing definition (SSOT301).
+/// "would change" (SSOT001 — for `Cart` as an importer of a competing definition —, the
+/// alias of the canonical path as SSOT002) and the competing definition (SSOT301).
 const PLANTED: &[(&str, &str, u64, u64)] = &[
     ("SSOT001", "app/api/c3.py", 1, 35),
     ("SSOT001", "app/api/l3.py", 1, 25),
@@ -376,7 +376,9 @@ fn min_imports_prunes_rarely_imported_symbols() {
 /// the re-exports included); the package re-exports it from its defining module, which
 /// keeps its imports; a compat shim and an assignment alias (`Widget = impl.Widget`)
 /// are legacy. Code imports `Gadget` once from its package and once from its module
-/// (the package's re-export is no use): the defining module wins the tie.
+/// (the package's re-export is no use): the defining module wins the tie. An unrelated
+/// `Widget` in package `other` is not merged; its importer is named in the comment as
+/// one `check` flags too (SSOT001 goes by name).
 const REEXPORTED: &[(&str, &str)] = &[
     (
         "lib/__init__.py",
@@ -397,6 +399,9 @@ const REEXPORTED: &[(&str, &str)] = &[
     ),
     ("u6.py", "from lib.aliases import Widget\n"),
     ("u7.py", "from lib.gadget import Gadget\n"),
+    ("other/__init__.py", ""),
+    ("other/widget.py", "class Widget:\n    pass\n"),
+    ("other/use.py", "from other.widget import Widget\n"),
 ];
 
 #[test]
@@ -406,12 +411,13 @@ fn a_reexport_most_code_uses_is_canonical_and_ties_go_to_the_defining_module() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        r#"# Written by `ssotlint init` from 13 files (13 modules): 2 canonical symbols proposed, 3 imports would change.
+        r#"# Written by `ssotlint init` from 16 files (16 modules): 2 canonical symbols proposed, 3 imports would change.
+# Besides, 1 import of unrelated classes or functions of the same names would be flagged as competing (see "unrelated").
 # Each entry's comment counts the imports per path; review the entries before committing.
 
 [project]
 src = ["."]
-first-party = ["lib", "u1", "u2", "u3", "u4", "u5", "u6", "u7"]
+first-party = ["lib", "other", "u1", "u2", "u3", "u4", "u5", "u6", "u7"]
 
 [canonical]
 # class Widget: 9 imports; 2 would change
@@ -419,6 +425,7 @@ first-party = ["lib", "u1", "u2", "u3", "u4", "u5", "u6", "u7"]
 #   lib.impl: 3 imports, 2 re-exports (passes the canonical re-export on; left alone)
 #   lib.aliases: 1 import
 #   lib.compat: 1 import
+#   unrelated Widget in other.widget: 1 import from it flagged as competing too (review)
 "lib.Widget" = { legacy-modules = ["lib.aliases", "lib.compat"] }
 
 # function Gadget: 3 imports; 1 would change
@@ -443,6 +450,7 @@ first-party = ["lib", "u1", "u2", "u3", "u4", "u5", "u6", "u7"]
     assert_eq!(
         findings(dir.path(), &out),
         [
+            ("SSOT001".to_string(), "other/use.py".to_string(), 1, 26),
             ("SSOT001".to_string(), "u2.py".to_string(), 2, 17),
             ("SSOT001".to_string(), "u4.py".to_string(), 1, 24),
             ("SSOT001".to_string(), "u6.py".to_string(), 1, 25),
