@@ -465,3 +465,43 @@ fn a_missing_directory_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr(&out), "error: nowhere: not a directory\n");
 }
+
+/// Same-named definitions that are not competitors: plugin modules that each define
+/// `Command` (imported under aliases), and a `Loader` built on the base `Loader`.
+const NOT_COMPETING: &[(&str, &str)] = &[
+    ("plug/__init__.py", ""),
+    ("plug/commands/__init__.py", ""),
+    ("plug/commands/a.py", "class Command:\n    pass\n"),
+    ("plug/commands/b.py", "class Command:\n    pass\n"),
+    ("plug/run.py", "from plug.commands.a import Command as A\n"),
+    (
+        "plug/other.py",
+        "from plug.commands.b import Command as B\n",
+    ),
+    ("plug/loader.py", "class Loader:\n    pass\n"),
+    (
+        "plug/fs.py",
+        "from plug.loader import Loader as BaseLoader\n\n\nclass Loader(BaseLoader):\n    pass\n",
+    ),
+    ("plug/x.py", "from plug.loader import Loader\n"),
+    ("plug/y.py", "from plug.fs import Loader\n"),
+];
+
+#[test]
+fn plugins_and_subclasses_of_one_name_are_not_merged() {
+    let dir = project(NOT_COMPETING);
+    let out = ssotlint(dir.path(), &["init", "--dry-run", "--min-imports", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        r#"# Written by `ssotlint init` from 10 files (10 modules): 0 canonical symbols proposed, 0 imports would change.
+# Each entry's comment counts the imports per path; review the entries before committing.
+
+[project]
+src = ["."]
+first-party = ["plug"]
+
+[canonical]
+"#
+    );
+}
