@@ -3,11 +3,12 @@
 //! `[canonical]` entry for each, from the [`ProjectIndex`].
 //!
 //! The canonical home is the path most imports already use, a shim's own re-export not
-//! counted (ties: the defining module, then the shorter name). Legacy modules are the other paths, so `check` with the
-//! proposed config flags exactly the imports counted as "would change". When the
-//! canonical home is a re-export (a package `__init__` most code imports from), the
-//! modules it re-exports through are left alone: flagging them would flag the
-//! re-export itself and its fix would make the module import itself.
+//! counted (ties: the defining module, then the shorter name). Legacy modules are the
+//! other paths, so `check` with the proposed config flags exactly the imports counted
+//! as "would change" (importers of a competing definition are flagged by name, without
+//! an entry). When the canonical home is a re-export (a package `__init__` most code
+//! imports from), the modules it re-exports through are left alone: flagging them would
+//! flag the re-export itself and its fix would make the module import itself.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
