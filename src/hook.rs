@@ -233,12 +233,16 @@ pub fn check_changes(
     out.check.files.sort_by(|a, b| a.path.cmp(&b.path));
     if !writes.is_empty() {
         if let Some(handle) = &repo_handle {
-            // libgit2 cannot write split or sparse indexes: `git add` can.
-            stage_fixes(handle, &writes).or_else(|e| {
-                git::CliRepo::discover(&workdir)
-                    .and_then(|cli| cli.stage_fixes(&writes))
-                    .map_err(|cli_error| format!("{e}; with the git CLI: {cli_error}"))
-            })?;
+            // `git add` first: git smudges the entries it sees as racily clean when it
+            // rewrites the index (it compares mtimes in whole seconds), libgit2 does not,
+            // so after a libgit2 write a file edited in the same second as the last index
+            // write looks unmodified to git. libgit2 is the fallback when git cannot run.
+            git::CliRepo::discover(&workdir)
+                .and_then(|cli| cli.stage_fixes(&writes))
+                .or_else(|e| {
+                    stage_fixes(handle, &writes)
+                        .map_err(|lib_error| format!("{e}; with libgit2: {lib_error}"))
+                })?;
         } else if let Some(cli) = &cli {
             cli.stage_fixes(&writes)?;
         }
@@ -403,7 +407,8 @@ mod added_rows_tests {
 }
 
 /// Write fixed files and stage exactly them (as `git add` would: stat data, filters,
-/// mode from the file), in the index the commit is made from.
+/// mode from the file), in the index the commit is made from: the fallback when the git
+/// CLI cannot run.
 fn stage_fixes(repo: &Mutex<Repository>, writes: &[Write]) -> Result<(), String> {
     let repo = repo
         .lock()
