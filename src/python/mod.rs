@@ -68,6 +68,7 @@ pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
         let start = range.start;
         facts.append(analyze_chunk(&text[range], module), start);
     }
+    facts.shrink_to_fit();
     facts
 }
 
@@ -177,6 +178,7 @@ fn chunk_facts(
             return extract(text, module);
         }
     }
+    facts.shrink_to_fit();
     facts
 }
 
