@@ -116,24 +116,35 @@ pub fn lint_parsed(
     settings: &Settings,
     options: &LintOptions,
 ) -> Linted {
-    let selection = options.selection(settings);
-    let diagnostics = {
-        let ctx = FileContext {
-            path,
-            source: &source,
-            facts: &facts,
-            module: module.as_ref(),
-            settings,
-            selection: &selection,
-        };
-        let found = rules::check(&ctx);
-        suppress(found, &ctx)
-    };
+    let diagnostics = diagnostics_of(path, &source, &facts, module.as_ref(), settings, options);
     Linted {
         source,
         facts,
         diagnostics,
     }
+}
+
+/// The diagnostics of [`lint_parsed`], borrowing the text and facts: the language
+/// server keeps its own and would otherwise hand the rules a copy of each.
+pub fn diagnostics_of(
+    path: &Path,
+    source: &SourceText,
+    facts: &Facts,
+    module: Option<&ModuleName>,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let selection = options.selection(settings);
+    let ctx = FileContext {
+        path,
+        source,
+        facts,
+        module,
+        settings,
+        selection: &selection,
+    };
+    let found = rules::check(&ctx);
+    suppress(found, &ctx)
 }
 
 /// Drop what `per-file-ignores` and `# noqa` suppress; apply severities; sort.
