@@ -60,12 +60,18 @@ impl FileContext<'_> {
             return true;
         }
         let code = rule.code();
+        // Comments are in text order (one walk per chunk, chunks in order): the line's
+        // are found by binary search, not by a scan per finding, which grew with the
+        // square of a big file's size (issue 11).
+        let comments = &self.facts.comments;
         let on_line = |o: usize| {
             let line = self.source.line_index(o);
-            self.facts.comments.iter().any(|c| {
-                self.source.line_index(c.range.start) == line
-                    && c.noqa.as_ref().is_some_and(|d| d.covers(code))
-            })
+            let line_start = self.source.line_range(line).start;
+            let from = comments.partition_point(|c| c.range.start < line_start);
+            comments[from..]
+                .iter()
+                .take_while(|c| self.source.line_index(c.range.start) == line)
+                .any(|c| c.noqa.as_ref().is_some_and(|d| d.covers(code)))
         };
         on_line(offset) || parent.is_some_and(on_line)
     }
