@@ -13,8 +13,8 @@ use crate::fix::{fix_text, Applicability, Edit};
 use crate::lint::LintOptions;
 use crate::python::{Comment, NoqaDirective};
 use crate::server::document::{Document, Encoding};
-use crate::source::SourceText;
 use crate::server::world::lsp_diagnostic;
+use crate::source::SourceText;
 
 pub const FIX_ALL: &str = "source.fixAll.ssotlint";
 
