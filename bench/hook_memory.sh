@@ -26,7 +26,8 @@ repo=$work/repo-$shape-$size_mb
 rm -rf "$repo"
 mkdir -p "$repo/app"
 git -C "$repo" init -q -b main
-printf '[legacy-modules]\n"app.old" = "app.new"\n' >"$repo/ssotlint.toml"
+# The default max-file-size (4 MiB) would skip the file.
+printf '[project]\nmax-file-size = "1GiB"\n\n[legacy-modules]\n"app.old" = "app.new"\n' >"$repo/ssotlint.toml"
 : >"$repo/app/__init__.py"
 : >"$repo/app/new.py"
 # Ordinary Python: imports, classes, functions, calls; about 1 KB per block.

@@ -5,7 +5,7 @@ Opens a Python document of SIZE_MB megabytes (default 10; the standard library's
 concatenated) in `ssotlint server`
 over stdio, waits for its diagnostics, then closes it, and prints the server's resident
 memory (VmRSS from /proc/PID/status) before opening, after the diagnostics and after
-closing. Bar (issue 13): memory a few times the text, returned after close.
+closing, and its peak while the document was open (VmHWM). Bar (issue 13): memory a few times the text, returned after close.
 
 Usage: cargo build --release && python3 bench/lsp_memory.py [path/to/ssotlint] [SIZE_MB]
 """
@@ -21,10 +21,10 @@ from lsp_latency import BIN, Server  # noqa: E402
 SIZE_MB = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -68,7 +68,10 @@ def main():
             "uri": uri, "languageId": "python", "version": 1, "text": text}})
         server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                     and m["params"]["uri"] == uri and m["params"].get("version") == 1)
+        # The server hands its lint's temporaries back right after publishing.
+        time.sleep(0.5)
         opened = rss_mb(pid)
+        peak = rss_mb(pid, "VmHWM")
         server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                     and m["params"]["uri"] == uri and not m["params"]["diagnostics"])
@@ -76,7 +79,7 @@ def main():
         closed = rss_mb(pid)
         server.stop()
         print(f"document {len(text) / 1e6:.1f} MB: RSS before {before:.0f} MB, "
-              f"open {opened:.0f} MB, after close {closed:.0f} MB")
+              f"open {opened:.0f} MB (peak {peak:.0f} MB), after close {closed:.0f} MB")
 
 
 if __name__ == "__main__":

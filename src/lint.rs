@@ -60,12 +60,18 @@ impl FileContext<'_> {
             return true;
         }
         let code = rule.code();
+        // Comments are in text order (one walk per chunk, chunks in order): the line's
+        // are found by binary search, not by a scan per finding, which grew with the
+        // square of a big file's size (issue 11).
+        let comments = &self.facts.comments;
         let on_line = |o: usize| {
             let line = self.source.line_index(o);
-            self.facts.comments.iter().any(|c| {
-                self.source.line_index(c.range.start) == line
-                    && c.noqa.as_ref().is_some_and(|d| d.covers(code))
-            })
+            let line_start = self.source.line_range(line).start;
+            let from = comments.partition_point(|c| c.range.start < line_start);
+            comments[from..]
+                .iter()
+                .take_while(|c| self.source.line_index(c.range.start) == line)
+                .any(|c| c.noqa.as_ref().is_some_and(|d| d.covers(code)))
         };
         on_line(offset) || parent.is_some_and(on_line)
     }
@@ -116,24 +122,35 @@ pub fn lint_parsed(
     settings: &Settings,
     options: &LintOptions,
 ) -> Linted {
-    let selection = options.selection(settings);
-    let diagnostics = {
-        let ctx = FileContext {
-            path,
-            source: &source,
-            facts: &facts,
-            module: module.as_ref(),
-            settings,
-            selection: &selection,
-        };
-        let found = rules::check(&ctx);
-        suppress(found, &ctx)
-    };
+    let diagnostics = diagnostics_of(path, &source, &facts, module.as_ref(), settings, options);
     Linted {
         source,
         facts,
         diagnostics,
     }
+}
+
+/// The diagnostics of [`lint_parsed`], borrowing the text and facts: the language
+/// server keeps its own and would otherwise hand the rules a copy of each.
+pub fn diagnostics_of(
+    path: &Path,
+    source: &SourceText,
+    facts: &Facts,
+    module: Option<&ModuleName>,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let selection = options.selection(settings);
+    let ctx = FileContext {
+        path,
+        source,
+        facts,
+        module,
+        settings,
+        selection: &selection,
+    };
+    let found = rules::check(&ctx);
+    suppress(found, &ctx)
 }
 
 /// Drop what `per-file-ignores` and `# noqa` suppress; apply severities; sort.

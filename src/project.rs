@@ -83,6 +83,56 @@ pub struct ModuleIndex {
     imported: Mutex<HashMap<String, Bindings>>,
     defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
     classes: Mutex<HashMap<String, Option<ClassSummary>>>,
+    /// The module file `read_class` read last, chunked: the classes of one module are
+    /// summarised one after another, and reading and chunking the file per class made a
+    /// big module's check quadratic (issue 11). One entry keeps memory bounded.
+    last_read: Mutex<Option<Arc<ChunkedFile>>>,
+}
+
+/// A module file's text, its top-level chunks and where each class is defined.
+struct ChunkedFile {
+    path: PathBuf,
+    text: String,
+    chunks: Vec<std::ops::Range<usize>>,
+    /// Class name → the first chunk that defines it (`defines_class`).
+    classes: HashMap<String, usize>,
+}
+
+impl ChunkedFile {
+    fn new(path: PathBuf, text: String) -> ChunkedFile {
+        let chunks = python::chunks::chunks(&text);
+        let mut classes = HashMap::new();
+        for (i, range) in chunks.iter().enumerate() {
+            let chunk = text.get(range.clone()).unwrap_or("");
+            if let Some(name) = class_name(chunk) {
+                classes.entry(name.to_string()).or_insert(i);
+            }
+        }
+        ChunkedFile {
+            path,
+            text,
+            chunks,
+            classes,
+        }
+    }
+
+    fn chunk(&self, i: usize) -> &str {
+        self.chunks
+            .get(i)
+            .and_then(|r| self.text.get(r.clone()))
+            .unwrap_or("")
+    }
+
+    /// The first chunk that defines class `name`: looked up by name, else (a name that
+    /// is not an identifier) searched as before.
+    fn defining(&self, name: &str) -> Option<&str> {
+        if let Some(&i) = self.classes.get(name) {
+            return Some(self.chunk(i));
+        }
+        (0..self.chunks.len())
+            .map(|i| self.chunk(i))
+            .find(|c| !c.is_empty() && defines_class(c, name))
+    }
 }
 
 /// A module-level class, for the singleton rules: its own state and its bases.
@@ -159,6 +209,7 @@ impl ModuleIndex {
             imported: Mutex::new(HashMap::new()),
             defined: Mutex::new(HashMap::new()),
             classes: Mutex::new(HashMap::new()),
+            last_read: Mutex::new(None),
         }
     }
 
@@ -434,12 +485,18 @@ impl ModuleIndex {
         let Some(ModuleLocation::File(path)) = self.locate(module) else {
             return None;
         };
-        let text = self.files.read(&path)?;
-        let chunks: Vec<&str> = python::chunks::chunks(&text)
-            .into_iter()
-            .filter_map(|r| text.get(r))
-            .collect();
-        let chunk = *chunks.iter().find(|c| defines_class(c, name))?;
+        let last = self.last_read.lock().ok().and_then(|l| l.clone());
+        let file = match last.filter(|f| f.path == path) {
+            Some(file) => file,
+            None => {
+                let file = Arc::new(ChunkedFile::new(path.clone(), self.files.read(&path)?));
+                if let Ok(mut last) = self.last_read.lock() {
+                    *last = Some(file.clone());
+                }
+                file
+            }
+        };
+        let chunk = file.defining(name)?;
         let facts = python::analyze_chunk(chunk, None);
         let index = facts.defs.classes.iter().position(|c| {
             c.scope == python::Scope::Module && chunk.get(c.name.clone()) == Some(name)
@@ -451,11 +508,12 @@ impl ModuleIndex {
             let written = chunk.get(base.clone()).unwrap_or("");
             let written = written.split(['[', '(']).next().unwrap_or(written).trim();
             let (root, rest) = written.split_once('.').unwrap_or((written, ""));
-            let root = if chunks.iter().any(|c| defines_class(c, root)) {
+            let root = if file.defining(root).is_some() {
                 format!("{module}.{root}")
             } else {
                 let imports = imports.get_or_insert_with(|| {
                     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+                    let chunks: Vec<&str> = (0..file.chunks.len()).map(|i| file.chunk(i)).collect();
                     top_level_imports(&chunks, module, is_package)
                 });
                 imports
@@ -526,6 +584,25 @@ impl ModuleIndex {
 }
 
 /// Does this top-level chunk define class `name` (`class name(`/`:`, decorators first)?
+/// The name of the class a top-level chunk defines, as [`defines_class`] reads it: the
+/// text between `class` and the first space, `(`, `:` or `[`, when one of `(:[` follows.
+fn class_name(chunk: &str) -> Option<&str> {
+    if !(chunk.starts_with("class") || chunk.starts_with('@')) {
+        return None;
+    }
+    let line = chunk
+        .lines()
+        .find(|l| ["class", "def", "async"].iter().any(|k| l.starts_with(k)))?;
+    let rest = line.strip_prefix("class")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let end = rest.find(|c: char| c.is_whitespace() || "(:[".contains(c))?;
+    let (name, after) = rest.split_at(end);
+    (!name.is_empty() && after.trim_start().starts_with(['(', ':', '['])).then_some(name)
+}
+
 fn defines_class(chunk: &str, name: &str) -> bool {
     if !(chunk.starts_with("class") || chunk.starts_with('@')) {
         return false;

@@ -147,6 +147,30 @@ pub struct DefFacts {
     pub calls: Vec<CallFact>,
 }
 
+impl DefFacts {
+    /// Drop spare capacity, per class and function too (see `Facts::shrink_to_fit`).
+    pub fn shrink_to_fit(&mut self) {
+        self.module_assignments.shrink_to_fit();
+        self.classes.shrink_to_fit();
+        for class in &mut self.classes {
+            class.bases.shrink_to_fit();
+            class.keywords.shrink_to_fit();
+            class.decorators.shrink_to_fit();
+            class.attributes.shrink_to_fit();
+            class.methods.shrink_to_fit();
+        }
+        self.functions.shrink_to_fit();
+        for function in &mut self.functions {
+            function.parameters.shrink_to_fit();
+            function.decorators.shrink_to_fit();
+            function.globals.shrink_to_fit();
+            function.assignments.shrink_to_fit();
+            function.returns.shrink_to_fit();
+        }
+        self.calls.shrink_to_fit();
+    }
+}
+
 /// Node kind ids, looked up once, so the per-node test is an integer compare.
 struct Kinds {
     module: u16,

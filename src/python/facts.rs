@@ -212,7 +212,24 @@ impl Facts {
         };
         walker.walk(tree.root_node());
         walker.facts.defs = walker.defs.finish();
+        walker.facts.shrink_to_fit();
         walker.facts
+    }
+
+    /// Drop spare capacity, inner lists included: a list pushed once keeps room for four
+    /// (an import's one name, a function's one assignment), which made a big file's facts
+    /// several times larger than their content (issue 13).
+    pub fn shrink_to_fit(&mut self) {
+        self.imports.shrink_to_fit();
+        for import in &mut self.imports {
+            import.names.shrink_to_fit();
+        }
+        self.strings.shrink_to_fit();
+        self.definitions.shrink_to_fit();
+        self.comments.shrink_to_fit();
+        self.syntax_errors.shrink_to_fit();
+        self.attributes.shrink_to_fit();
+        self.defs.shrink_to_fit();
     }
 
     pub fn has_syntax_errors(&self) -> bool {

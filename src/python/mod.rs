@@ -68,6 +68,7 @@ pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
         let start = range.start;
         facts.append(analyze_chunk(&text[range], module), start);
     }
+    facts.shrink_to_fit();
     facts
 }
 
@@ -84,26 +85,54 @@ pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
     })
 }
 
-/// [`analyze_chunk`], also returning the members it parsed one by one, and taking a
-/// member's facts from `cached` when it has those of the same block and text (the
-/// language server keeps the members of the previous text, so typing in a method of a
-/// big class re-parses the method, not the class).
+/// A chunk's facts as the language server keeps them. A chunk split into members keeps
+/// its header's facts and each member's, not also their sum: that second copy of every
+/// fact of a class or function was a large part of a big document's memory (issue 13).
+#[derive(Debug, Default)]
+pub struct ChunkFacts {
+    /// The whole chunk's facts, or only its header's when it has members.
+    pub facts: Facts,
+    /// The members parsed one by one, to be reused when an edit leaves them unchanged.
+    pub members: Vec<Member>,
+    /// The class or function the members join (`Facts::append_member`).
+    pub owner: Option<usize>,
+}
+
+impl ChunkFacts {
+    /// Append the chunk's facts, which start `start` bytes into the text, to `out`: the
+    /// same facts as [`analyze_chunk`] of the chunk.
+    pub fn append_to(&self, out: &mut Facts, start: usize) {
+        let mut facts = self.facts.clone();
+        for (range, block, raw) in &self.members {
+            // Every member joined when the chunk was analysed (else it has no members),
+            // and joining is a pure function of the same facts.
+            let _ = facts.append_member(raw.clone(), range.start, *block, self.owner);
+        }
+        out.append(facts, start);
+    }
+}
+
+/// [`analyze_chunk`] keeping the members it parsed one by one ([`ChunkFacts`]), and
+/// taking a member's facts from `cached` when it has those of the same block and text
+/// (the language server keeps the members of the previous text, so typing in a method of
+/// a big class re-parses the method, not the class).
 ///
 /// A class or function is split into members when its header and each member parse as
 /// such (`chunks::members` says where); otherwise, the chunk is parsed whole.
 ///
 /// A chunk parsed whole is parsed incrementally from `old` (its tree before the edit,
 /// already told about it with `Tree::edit`) when given, and its tree is returned for the
-/// next edit.
+/// next edit when `keep_tree`.
 pub fn analyze_chunk_reusing(
     text: &str,
     module: Option<&ModuleName>,
     cached: impl FnMut(Block, &str) -> Option<Facts>,
     old: Option<Tree>,
-) -> (Facts, Vec<Member>, Option<Tree>) {
-    let mut members = Vec::new();
+    keep_tree: bool,
+) -> (ChunkFacts, Option<Tree>) {
+    let mut kept = ChunkFacts::default();
     let mut tree = None;
-    let facts = chunk_facts(text, module, cached, Some(&mut members), &mut || {
+    let facts = chunk_facts(text, module, cached, Some(&mut kept), &mut || {
         let mut parsed = parse_edited(text, old.as_ref());
         // After an edit that leaves errors, tree-sitter's error recovery can differ from a
         // fresh parse's (random edits on real files found one); the CLI parses fresh.
@@ -111,19 +140,23 @@ pub fn analyze_chunk_reusing(
             parsed = parse(text);
         }
         let facts = Facts::extract(&parsed, text, module);
-        tree = Some(parsed);
+        // A tree costs many times its text: only the one an edit will reuse is kept.
+        tree = keep_tree.then_some(parsed);
         facts
     });
-    (facts, members, tree)
+    if kept.members.is_empty() {
+        kept.facts = facts;
+    }
+    (kept, tree)
 }
 
-/// [`analyze_chunk_reusing`], keeping the members' facts only when asked to; `whole`
-/// parses a chunk that does not split.
+/// [`analyze_chunk_reusing`], keeping the header's and members' facts only when asked
+/// to; `whole` parses a chunk that does not split.
 fn chunk_facts(
     text: &str,
     module: Option<&ModuleName>,
     mut cached: impl FnMut(Block, &str) -> Option<Facts>,
-    mut keep: Option<&mut Vec<Member>>,
+    mut keep: Option<&mut ChunkFacts>,
     whole: &mut dyn FnMut() -> Facts,
 ) -> Facts {
     let (mut facts, block, owner, ranges): (Facts, Block, _, Vec<std::ops::Range<usize>>) =
@@ -158,25 +191,30 @@ fn chunk_facts(
                 .collect();
             (header, block, Some(0), ranges)
         };
+    if let Some(kept) = keep.as_deref_mut() {
+        kept.facts = facts.clone();
+        kept.owner = owner;
+    }
     for range in ranges {
         let member = &text[range.clone()];
         let raw = cached(block, member)
             .unwrap_or_else(|| extract(&format!("{}{member}", block.wrapper()), module));
         let appended = match keep.as_deref_mut() {
-            Some(members) => {
+            Some(kept) => {
                 let appended = facts.append_member(raw.clone(), range.start, block, owner);
-                members.push((range, block, raw));
+                kept.members.push((range, block, raw));
                 appended
             }
             None => facts.append_member(raw, range.start, block, owner),
         };
         if appended.is_none() {
-            if let Some(members) = keep {
-                members.clear();
+            if let Some(kept) = keep {
+                kept.members.clear();
             }
             return extract(text, module);
         }
     }
+    facts.shrink_to_fit();
     facts
 }
 

@@ -251,13 +251,25 @@ impl<'a> Finder<'a> {
     }
 }
 
-/// Push the children of `node` in reverse, so that popping visits them in order.
 /// Push `node`'s children that hold an identifier starting at one of `starts` (sorted),
-/// in order: no other subtree can hold the name a walk looks for.
+/// so that popping visits them in order: no other subtree can hold the name a walk looks
+/// for. Each such child is found from a start (`first_child_for_byte`), not by
+/// enumerating every child: the module's thousands of statements were enumerated per
+/// walk, which made N renames cost N × file (issue 11).
 fn push_children<'t>(stack: &mut Vec<Node<'t>>, node: Node<'t>, starts: &[usize]) {
     let at = stack.len();
-    let mut cursor = node.walk();
-    stack.extend(node.children(&mut cursor).filter(|c| holds(starts, c)));
+    let end = node.end_byte();
+    let mut i = starts.partition_point(|&s| s < node.start_byte());
+    while let Some(&s) = starts.get(i).filter(|&&s| s < end) {
+        let mut next = s + 1;
+        if let Some(child) = node.first_child_for_byte(s) {
+            if child.start_byte() <= s {
+                next = child.end_byte().max(next);
+                stack.push(child);
+            }
+        }
+        i += starts[i..].partition_point(|&x| x < next);
+    }
     stack[at..].reverse();
 }
 

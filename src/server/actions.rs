@@ -10,10 +10,11 @@ use tower_lsp_server::ls_types::{
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{fix_text, Applicability, Edit};
-use crate::lint::{LintOptions, Linted};
-use crate::python::NoqaDirective;
+use crate::lint::LintOptions;
+use crate::python::{Comment, NoqaDirective};
 use crate::server::document::{Document, Encoding};
 use crate::server::world::lsp_diagnostic;
+use crate::source::SourceText;
 
 pub const FIX_ALL: &str = "source.fixAll.ssotlint";
 
@@ -72,7 +73,7 @@ pub fn code_actions(
             ));
         }
         for d in &touching {
-            if let Some(edit) = noqa_edit(linted, d) {
+            if let Some(edit) = noqa_edit(&doc.source, &linted.comments, d) {
                 actions.push(action(
                     format!("Disable {} for this line", d.rule.code()),
                     CodeActionKind::QUICKFIX,
@@ -159,13 +160,10 @@ pub fn fix_all(
 
 /// `# noqa: CODE` for the diagnostic's line: merged into an existing `# noqa: A`
 /// comment, else appended at the end of the line.
-pub fn noqa_edit(linted: &Linted, d: &Diagnostic) -> Option<Edit> {
-    let source = &linted.source;
+pub fn noqa_edit(source: &SourceText, comments: &[Comment], d: &Diagnostic) -> Option<Edit> {
     let line = source.line_index(d.range.start);
     let code = d.rule.code();
-    let comment = linted
-        .facts
-        .comments
+    let comment = comments
         .iter()
         .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
     if let Some(comment) = comment {

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-use crate::lint::Linted;
-use crate::python::{self, chunks, Facts, ModuleName};
+use crate::diagnostic::Diagnostic;
+use crate::python::{self, chunks, ChunkFacts, Comment, Facts, ModuleName};
 use crate::source::SourceText;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
@@ -91,29 +91,48 @@ pub struct Document {
     /// chunks it touches and keeps the others (see `python/chunks.rs`).
     chunks: Vec<Chunk>,
     /// Lint result for the current text; `None` once the text or settings changed.
-    pub linted: Option<Linted>,
+    pub linted: Option<Lint>,
     /// The version whose diagnostics were last pushed.
     pub published: Option<i32>,
+}
+
+/// What the rules found in the current text. The text and facts stay the document's
+/// own: a lint result holding copies of them doubled a big document's memory (issue 13).
+#[derive(Debug)]
+pub struct Lint {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text's comments, for `# noqa` code actions.
+    pub comments: Vec<Comment>,
 }
 
 /// A run of top-level statements and its facts, offsets relative to `start`.
 struct Chunk {
     start: usize,
-    facts: Facts,
-    /// A class's or function's members, parsed one by one
-    /// (`python::analyze_chunk_reusing`), kept so an edit in one re-parses only that one.
-    members: Vec<python::Member>,
+    /// Its facts; a class's or function's members parsed one by one
+    /// (`python::analyze_chunk_reusing`), so an edit in one re-parses only that one.
+    facts: ChunkFacts,
     /// The syntax tree of a chunk parsed whole, for tree-sitter's incremental reparse.
     tree: Option<Tree>,
 }
 
 impl Document {
     pub fn new(path: PathBuf, version: i32, text: String) -> Document {
+        Document::with_module(path, version, text, None)
+    }
+
+    /// A document whose facts are extracted for `module` (relative imports) from the
+    /// start, so opening it parses it once.
+    pub fn with_module(
+        path: PathBuf,
+        version: i32,
+        text: String,
+        module: Option<ModuleName>,
+    ) -> Document {
         let mut doc = Document {
             path,
             version,
             source: SourceText::new(text),
-            module: None,
+            module,
             chunks: Vec::new(),
             linted: None,
             published: None,
@@ -126,7 +145,7 @@ impl Document {
     pub fn facts(&self) -> Facts {
         let mut facts = Facts::default();
         for chunk in &self.chunks {
-            facts.append(chunk.facts.clone(), chunk.start);
+            chunk.facts.append_to(&mut facts, chunk.start);
         }
         facts
     }
@@ -230,16 +249,19 @@ impl Document {
         // The members of the replaced chunks by their text, to be reused where unchanged.
         let mut members: HashMap<&str, Vec<(python::Block, Facts)>> = HashMap::new();
         for chunk in replaced {
-            for (range, block, facts) in chunk.members {
+            for (range, block, facts) in chunk.facts.members {
                 if let Some(text) = old.get(chunk.start + range.start..chunk.start + range.end) {
                     members.entry(text).or_default().push((block, facts));
                 }
             }
         }
         starts.push(end_of_new);
+        // Keep the syntax tree only of the one chunk an edit re-parses (where the next
+        // keystroke most likely lands): a tree costs many times its text.
+        let keep_tree = editing && starts.len() == 2;
         for pair in starts.windows(2) {
             let (start, end) = (pair[0], pair[1]);
-            let (facts, members, tree) = python::analyze_chunk_reusing(
+            let (facts, tree) = python::analyze_chunk_reusing(
                 &text[start..end],
                 self.module.as_ref(),
                 |b, m| {
@@ -248,26 +270,21 @@ impl Document {
                     Some(same.swap_remove(at).1)
                 },
                 old_tree.take(),
+                keep_tree,
             );
-            self.chunks.push(Chunk {
-                start,
-                facts,
-                members,
-                tree,
-            });
+            self.chunks.push(Chunk { start, facts, tree });
         }
         for mut chunk in kept {
             chunk.start = chunk.start - removed + inserted;
             self.chunks.push(chunk);
         }
-        self.keep_one_tree(first, starts.len() - 1, editing);
+        self.keep_one_tree(first, keep_tree);
     }
 
-    /// Keep the syntax tree only of the chunk just re-parsed by an edit (where the next
-    /// keystroke most likely lands): a tree costs many times its text, so keeping every
+    /// Keep the syntax tree only of the chunk just re-parsed by an edit: keeping every
     /// chunk's tree made a 10 MB document cost over 1 GB (issue 13).
-    fn keep_one_tree(&mut self, first: usize, parsed: usize, editing: bool) {
-        let keep = (editing && parsed == 1).then_some(first);
+    fn keep_one_tree(&mut self, first: usize, keep_tree: bool) {
+        let keep = keep_tree.then_some(first);
         for (i, chunk) in self.chunks.iter_mut().enumerate() {
             if Some(i) != keep {
                 chunk.tree = None;

@@ -15,9 +15,9 @@ use tower_lsp_server::ls_types::{
 
 use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{lint_parsed, LintOptions, Linted};
+use crate::lint::{diagnostics_of, LintOptions};
 use crate::rules::Severity;
-use crate::server::document::{Document, Encoding};
+use crate::server::document::{Document, Encoding, Lint};
 use crate::server::settings::{ClientSettings, LogLevel};
 use crate::server::workspace::{Index, WorkspaceFiles};
 
@@ -130,7 +130,9 @@ impl World {
                     return;
                 }
                 self.trim |= text.len() > 1 << 20;
-                self.docs.insert(uri, Document::new(path, version, text));
+                let module = crate::python::modules::module_of(&path, &self.settings.src);
+                self.docs
+                    .insert(uri, Document::with_module(path, version, text, module));
             }
             Msg::Change {
                 uri,
@@ -227,22 +229,21 @@ impl World {
         if doc.linted.is_none() {
             let module = crate::python::modules::module_of(&doc.path, &settings.src);
             doc.set_module(module.clone());
-            let mut linted = lint_parsed(
+            // The assembled facts live only while the rules run; code actions keep the
+            // comments (`# noqa` edits), the chunks keep the rest.
+            let facts = doc.facts();
+            let diagnostics = diagnostics_of(
                 &doc.path,
-                doc.source.clone(),
-                doc.facts(),
-                module,
+                &doc.source,
+                &facts,
+                module.as_ref(),
                 &settings,
                 &options,
             );
-            // Code actions read only the comments (`# noqa` edits); the chunks keep the
-            // rest. A second copy of every fact was a large part of a big document's
-            // memory (issue 13).
-            linted.facts = crate::python::Facts {
-                comments: std::mem::take(&mut linted.facts.comments),
-                ..Default::default()
-            };
-            doc.linted = Some(linted);
+            doc.linted = Some(Lint {
+                diagnostics,
+                comments: facts.comments,
+            });
         }
         Some(doc)
     }
@@ -395,7 +396,7 @@ impl World {
     }
 
     /// The current document's lint result (after linting it if needed).
-    pub fn lint_result(&mut self, uri: &Uri) -> Option<(&Document, &Linted)> {
+    pub fn lint_result(&mut self, uri: &Uri) -> Option<(&Document, &Lint)> {
         let doc = self.linted(uri)?;
         let linted = doc.linted.as_ref()?;
         Some((doc, linted))
