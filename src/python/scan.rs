@@ -499,9 +499,10 @@ impl Lexer<'_> {
                         i += 1;
                     } else if next == b'\r' && self.peek(i + 2) == b'\n' {
                         i += 3;
-                    } else if next == 0 && i + 1 >= b.len() {
-                        i += 1;
-                    } else if raw && next != quote && next != b'\\' {
+                    } else if (next == 0 && i + 1 >= b.len())
+                        || (raw && next != quote && next != b'\\')
+                    {
+                        // At the end of text, or a raw backslash that escapes nothing.
                         i += 1;
                     } else {
                         i += 2;
