@@ -570,6 +570,283 @@ impl Lexer<'_> {
     }
 }
 
+/// What a logical line is, from its first words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// `import …`
+    Import,
+    /// `from … import …`
+    From,
+    /// `def` or `async def`.
+    Def,
+    Class,
+    /// `@…`
+    Decorator,
+    Try,
+    /// `except …`
+    Except,
+    /// `if …`
+    If,
+    /// `global …`
+    Global,
+    Other,
+}
+
+/// One logical line: physical lines joined by brackets, strings or `\` continuations.
+/// Blank and comment-only lines are none (as in CPython).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogicalLine {
+    /// Start of its first physical line (its indentation included).
+    pub line_start: u32,
+    /// Its first token.
+    pub start: u32,
+    /// Its `Newline` token (or the end of the text); a trailing comment is inside.
+    pub end: u32,
+    /// Indentation width, tabs to multiples of 8 (CPython's column).
+    pub indent: u32,
+    /// Indentation width counting a tab as 1 (CPython's check for inconsistent tabs).
+    pub alt_indent: u32,
+    pub kind: LineKind,
+    /// The last token before the line's end (comments aside) is a `:` that opens a
+    /// block (not `:=`).
+    pub colon_last: bool,
+    /// Its tokens: indexes into the token list, `Indent`/`Dedent` before it and its
+    /// `Newline` excluded.
+    pub tokens: std::ops::Range<u32>,
+    /// One of its tokens (or the indentation before it) is an [`Tok::Error`].
+    pub error: bool,
+}
+
+/// The logical lines of `text`, from its `tokens` ([`tokenize`]).
+pub fn logical_lines(text: &str, tokens: &[Token]) -> Vec<LogicalLine> {
+    let b = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        // Skip what is no logical line: blank and comment-only lines, indentation tokens.
+        let mut error = false;
+        while let Some(t) = tokens.get(i) {
+            match t.kind {
+                Tok::Nl | Tok::Comment | Tok::Indent | Tok::Dedent => i += 1,
+                Tok::Error if t.start == t.end || is_indentation(b, t) => {
+                    error = true;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        let Some(first) = tokens.get(i) else {
+            break;
+        };
+        if first.kind == Tok::EndMarker {
+            break;
+        }
+        let first_index = i;
+        let mut last_code: Option<&Token> = None;
+        let mut end = b.len() as u32;
+        while let Some(t) = tokens.get(i) {
+            match t.kind {
+                Tok::Newline => {
+                    end = t.start;
+                    break;
+                }
+                Tok::EndMarker => break,
+                Tok::Comment | Tok::Nl => {}
+                Tok::Error => {
+                    error = true;
+                    last_code = Some(t);
+                }
+                _ => last_code = Some(t),
+            }
+            i += 1;
+        }
+        let token_end = i;
+        if tokens.get(i).is_some_and(|t| t.kind == Tok::Newline) {
+            i += 1;
+        }
+        let line_start = b[..first.start as usize]
+            .iter()
+            .rposition(|&c| c == b'\n' || c == b'\r')
+            .map_or(0, |k| k + 1);
+        let (indent, alt_indent) = columns(&b[line_start..first.start as usize]);
+        let colon_last = last_code.is_some_and(|t| t.kind == Tok::Op && &b[t.range()] == b":");
+        lines.push(LogicalLine {
+            line_start: line_start as u32,
+            start: first.start,
+            end,
+            indent,
+            alt_indent,
+            kind: line_kind(b, &tokens[first_index..token_end]),
+            colon_last,
+            tokens: first_index as u32..token_end as u32,
+            error,
+        });
+    }
+    lines
+}
+
+/// Is `t` (an error token) the indentation of a line, not text on it?
+fn is_indentation(b: &[u8], t: &Token) -> bool {
+    b[t.range()]
+        .iter()
+        .all(|&c| matches!(c, b' ' | b'\t' | b'\x0c'))
+}
+
+/// The indentation's column (tabs to multiples of 8, a form feed resets) and its width
+/// with a tab as 1; `ws` may hold a continuation's text, only its last line counts.
+fn columns(ws: &[u8]) -> (u32, u32) {
+    let (mut col, mut alt) = (0u32, 0u32);
+    for &c in ws {
+        match c {
+            b'\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
+            b'\x0c' => (col, alt) = (0, 0),
+            _ => (col, alt) = (col + 1, alt + 1),
+        }
+    }
+    (col, alt)
+}
+
+fn line_kind(b: &[u8], tokens: &[Token]) -> LineKind {
+    let word = |k: usize| tokens.get(k).map_or(&b""[..], |t| &b[t.range()]);
+    match word(0) {
+        b"@" => LineKind::Decorator,
+        b"import" => LineKind::Import,
+        b"from" => LineKind::From,
+        b"def" => LineKind::Def,
+        b"class" => LineKind::Class,
+        b"async" if word(1) == b"def" => LineKind::Def,
+        b"try" => LineKind::Try,
+        b"except" => LineKind::Except,
+        b"if" => LineKind::If,
+        b"global" => LineKind::Global,
+        _ => LineKind::Other,
+    }
+}
+
+/// What encloses a logical line: the block stack, summed up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Number of enclosing `def`s and `class`es.
+    pub scope_depth: u32,
+    /// The innermost enclosing `def` or `class` is a `def`.
+    pub in_function: bool,
+    /// The innermost enclosing `def` or `class` is a `class`.
+    pub in_class: bool,
+    /// Inside the body of a `try:` one of whose handlers catches `ImportError` or
+    /// `ModuleNotFoundError`.
+    pub guarded: bool,
+    /// Inside `if TYPE_CHECKING:` (or `if typing.TYPE_CHECKING:`).
+    pub type_checking: bool,
+}
+
+/// The context of each of `lines` (same order), from an explicit block stack: a line
+/// ending in `:` opens a block that the next less-indented line closes.
+pub fn contexts(text: &str, tokens: &[Token], lines: &[LogicalLine]) -> Vec<Context> {
+    #[derive(Clone, Copy)]
+    struct Open {
+        indent: u32,
+        ctx: Context,
+    }
+    let b = text.as_bytes();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
+    for (n, line) in lines.iter().enumerate() {
+        while stack.last().is_some_and(|o| o.indent >= line.indent) {
+            stack.pop();
+        }
+        let ctx = stack.last().map_or(Context::default(), |o| o.ctx);
+        out.push(ctx);
+        if !line.colon_last {
+            continue;
+        }
+        let mut inner = ctx;
+        match line.kind {
+            LineKind::Def | LineKind::Class => {
+                inner.scope_depth += 1;
+                inner.in_function = line.kind == LineKind::Def;
+                inner.in_class = line.kind == LineKind::Class;
+            }
+            LineKind::Try => inner.guarded |= catches_import_error(b, tokens, lines, n),
+            LineKind::If => {
+                let words: Vec<&[u8]> = tokens
+                    [line.tokens.start as usize..line.tokens.end as usize]
+                    .iter()
+                    .map(|t| &b[t.range()])
+                    .collect();
+                inner.type_checking |= matches!(
+                    words[..],
+                    [b"if", b"TYPE_CHECKING", b":"]
+                        | [b"if", b"typing", b".", b"TYPE_CHECKING", b":"]
+                );
+            }
+            _ => {}
+        }
+        stack.push(Open {
+            indent: line.indent,
+            ctx: inner,
+        });
+    }
+    out
+}
+
+/// Does the `try:` at `lines[n]` have a handler (a later `except` at its indentation,
+/// before its statement ends) that names `ImportError` or `ModuleNotFoundError`?
+fn catches_import_error(b: &[u8], tokens: &[Token], lines: &[LogicalLine], n: usize) -> bool {
+    let indent = lines[n].indent;
+    for line in &lines[n + 1..] {
+        if line.indent > indent {
+            continue;
+        }
+        if line.indent < indent || line.kind != LineKind::Except {
+            return false;
+        }
+        let names = tokens[line.tokens.start as usize..line.tokens.end as usize].iter();
+        if names
+            .filter(|t| t.kind == Tok::Name)
+            .any(|t| matches!(&b[t.range()], b"ImportError" | b"ModuleNotFoundError"))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The comments of `text` with their `# noqa` directives, parsed once.
+pub fn comments(text: &str, tokens: &[Token]) -> Vec<crate::python::Comment> {
+    tokens
+        .iter()
+        .filter(|t| t.kind == Tok::Comment)
+        .map(|t| crate::python::Comment {
+            range: t.range(),
+            noqa: crate::python::NoqaDirective::parse(&text[t.range()]),
+        })
+        .collect()
+}
+
+/// The string literals of `text` (whole `String` tokens, not f-strings), each with
+/// whether it is a docstring-like statement: a logical line that is nothing but the
+/// string, first in its module or block.
+pub fn strings(tokens: &[Token], lines: &[LogicalLine]) -> Vec<(Token, bool)> {
+    let mut out = Vec::new();
+    let mut prev: Option<&LogicalLine> = None;
+    for line in lines {
+        let toks = &tokens[line.tokens.start as usize..line.tokens.end as usize];
+        let code: Vec<&Token> = toks
+            .iter()
+            .filter(|t| !matches!(t.kind, Tok::Comment | Tok::Nl))
+            .collect();
+        let first_in_block = prev.is_none_or(|p| p.colon_last && p.indent < line.indent);
+        let doc = first_in_block && code.len() == 1 && code[0].kind == Tok::String;
+        out.extend(
+            toks.iter()
+                .filter(|t| t.kind == Tok::String)
+                .map(|&t| (t, doc)),
+        );
+        prev = Some(line);
+    }
+    out
+}
+
 fn closer(open: u8) -> u8 {
     match open {
         b'(' => b')',
@@ -726,6 +1003,57 @@ mod tests {
                 "EndMarker \"\"",
             ]
         );
+    }
+
+    #[test]
+    fn logical_lines_kinds_and_contexts() {
+        let text = "import a\n# c\n\ntry:\n    from b import (c,\n        d)\nexcept (ImportError, OSError):\n    pass\nif TYPE_CHECKING:\n    import e\n@dec\nclass C:\n    '''doc'''\n    async def f(self):\n        global g; x = 's'\n";
+        let tokens = tokenize(text);
+        let lines = logical_lines(text, &tokens);
+        let summary: Vec<(LineKind, u32, bool, &str)> = lines
+            .iter()
+            .map(|l| {
+                let first = &text[l.start as usize..l.end as usize];
+                (
+                    l.kind,
+                    l.indent,
+                    l.colon_last,
+                    first.split('\n').next().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (LineKind::Import, 0, false, "import a"),
+                (LineKind::Try, 0, true, "try:"),
+                (LineKind::From, 4, false, "from b import (c,"),
+                (LineKind::Except, 0, true, "except (ImportError, OSError):"),
+                (LineKind::Other, 4, false, "pass"),
+                (LineKind::If, 0, true, "if TYPE_CHECKING:"),
+                (LineKind::Import, 4, false, "import e"),
+                (LineKind::Decorator, 0, false, "@dec"),
+                (LineKind::Class, 0, true, "class C:"),
+                (LineKind::Other, 4, false, "'''doc'''"),
+                (LineKind::Def, 4, true, "async def f(self):"),
+                (LineKind::Global, 8, false, "global g; x = 's'"),
+            ]
+        );
+        let ctx = contexts(text, &tokens, &lines);
+        assert!(ctx[2].guarded && !ctx[4].guarded && !ctx[2].type_checking);
+        assert!(ctx[6].type_checking && !ctx[6].guarded);
+        assert!(ctx[9].in_class && ctx[9].scope_depth == 1);
+        assert!(ctx[11].in_function && ctx[11].scope_depth == 2);
+        assert_eq!(ctx[0], Context::default());
+        let docs: Vec<(&str, bool)> = strings(&tokens, &lines)
+            .iter()
+            .map(|(t, doc)| (&text[t.range()], *doc))
+            .collect();
+        assert_eq!(docs, [("'''doc'''", true), ("'s'", false)]);
+        let text = "x  # noqa: SSOT001\n# c\n";
+        let noqa = comments(text, &tokenize(text));
+        assert_eq!(noqa.len(), 2);
+        assert!(noqa[0].noqa.is_some() && noqa[1].noqa.is_none());
     }
 
     #[test]
