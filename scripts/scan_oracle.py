@@ -10,6 +10,9 @@ must be equal, up to the documented differences of scan.rs:
 - INDENT is compared by its end (ours is zero-width at the first token);
 - FSTRING_MIDDLE tokens are not compared (CPython splits them at doubled braces);
 - ENCODING is skipped.
+- a stray backtick is an Error token for us (CPython 3.12's tokenize module yields OP);
+- for a multi-line STRING in a file with non-ASCII text only the start counts (3.12.1
+  miscounts the end column of such strings: its end can fall inside the next token).
 Files with a lone CR line end are skipped (CPython's readline splits lines differently).
 Prints the first difference per file; exits 1 if there is one.
 """
@@ -77,6 +80,17 @@ def find_oracle(argv):
     sys.exit("scan_oracle: no python3.12 found (pass --python3.12 PATH)")
 
 
+_raw = {}
+
+
+def raw(path):
+    if path not in _raw:
+        _raw.clear()
+        with open(path, "rb") as f:
+            _raw[path] = f.read()
+    return _raw[path]
+
+
 def main():
     import json
     python, args = find_oracle(sys.argv[1:])
@@ -116,6 +130,14 @@ def main():
             compared += 1
             want = [tuple(t) for t in expected[path]]
             got = ours.get(path, [])
+            for j in range(len(want)):
+                if j < len(got):
+                    k, st, en = want[j]
+                    quirk = (k == "String" and got[j][:2] == ("String", st)
+                             and not raw(path).isascii() and b"\n" in raw(path)[st:got[j][2]])
+                    tick = k == "Op" and got[j] == ("Error", st, en) and raw(path)[st:en] == b"`"
+                    if quirk or tick:
+                        want[j] = got[j]
             if want != got:
                 bad += 1
                 n = next((j for j, (a, b) in enumerate(zip(want, got)) if a != b),
