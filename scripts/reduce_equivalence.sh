@@ -9,6 +9,10 @@
 # family alone, and diffs the outputs. Exit 0 when every pair is byte-identical,
 # 1 otherwise.
 #
+# Measured 2026-11-30 (precise body needles on python::scan) with a venv's
+# site-packages holding django, numpy and sqlalchemy as the argument: 27 pairs,
+# 0 differences.
+#
 # Trees are shared with bench/check_vs_ruff.sh (bench/out/stdlib, bench/out/corpus)
 # and created here when missing. Environment: SSOTLINT=PATH (default: build
 # target/release/ssotlint), FILES=N (corpus size, default 10000), PYTHON.
