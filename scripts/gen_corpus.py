@@ -883,13 +883,13 @@ class Gen:
         indent = " " * (len(lines[at]) - len(lines[at].lstrip()) + 4)
         extra: list[str] = []
         roll = r.random()
-        if roll < 0.04:
+        if roll < 0.05:
             if r.random() < 0.3:
                 other = self.other_module(mod)
                 extra.append(f"{indent}from {other.dotted} import {other.cls}")
             else:
                 extra.append(indent + r.choice(LOCAL_IMPORTS))
-        elif roll < 0.048:
+        elif roll < 0.057:
             dep, fallback = r.choice(OPTIONAL_DEPS)
             extra += [f"{indent}try:", f"{indent}    {dep}", f"{indent}except ImportError:", f"{indent}    {fallback}"]
         if r.random() < 0.10:
