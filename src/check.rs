@@ -55,10 +55,13 @@ pub fn check_paths_with(
     cache: Option<CacheOptions>,
 ) -> CheckReport {
     let driver = Driver::new(options, reduce, false, cache);
-    let run = driver.run(paths, store, |outcome| FileReport {
-        path: outcome.path,
-        source: outcome.source,
-        diagnostics: outcome.diagnostics,
+    // A file without findings is dropped in its worker, text and all.
+    let run = driver.run(paths, store, |outcome| {
+        (!outcome.diagnostics.is_empty()).then(|| FileReport {
+            path: outcome.path,
+            source: outcome.source,
+            diagnostics: outcome.diagnostics,
+        })
     });
     let mut report = CheckReport {
         checked: run.items.len(),
@@ -67,11 +70,7 @@ pub fn check_paths_with(
         ..CheckReport::default()
     };
     report.warnings.extend(run.warnings);
-    report.files = run
-        .items
-        .into_iter()
-        .filter(|f| !f.diagnostics.is_empty())
-        .collect();
+    report.files = run.items.into_iter().flatten().collect();
     report
 }
 
