@@ -258,6 +258,12 @@ pub struct Hit {
     pub metrics: Option<FileMetrics>,
 }
 
+/// What a lint found, to be stored: its diagnostics and (from `report`) its metrics.
+pub struct Results<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub metrics: Option<&'a FileMetrics>,
+}
+
 /// The cache of one settings for one run: what was loaded, validated lazily, and the
 /// entries this run adds.
 struct Package {
@@ -354,8 +360,7 @@ impl RunCache {
         stamp_before: Option<std::fs::Metadata>,
         bytes_hash: u64,
         deps: Dependencies,
-        diagnostics: &[Diagnostic],
-        metrics: Option<&FileMetrics>,
+        results: Results,
     ) {
         let Some(package) = self.package(settings) else {
             return;
@@ -371,8 +376,12 @@ impl RunCache {
             module: crate::python::modules::module_of(path, &settings.src)
                 .map(|m| (m.name, m.is_package)),
             paths: Vec::new(),
-            diagnostics: diagnostics.iter().map(StoredDiagnostic::from).collect(),
-            metrics: metrics.cloned(),
+            diagnostics: results
+                .diagnostics
+                .iter()
+                .map(StoredDiagnostic::from)
+                .collect(),
+            metrics: results.metrics.cloned(),
         };
         let mut paths: Vec<PathBuf> = deps.files.into_iter().collect();
         for module in deps.modules.keys() {

@@ -6,14 +6,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-
 use crate::cache::CacheOptions;
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
+use crate::driver::Driver;
 use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::reduce::Reducer;
-use crate::driver::Driver;
 use crate::source::SourceText;
 
 /// One checked file that has something to say.
@@ -57,7 +56,7 @@ pub fn check_paths_with(
     let driver = Driver::new(options, reduce, false, cache);
     // A file without findings is dropped in its worker, text and all.
     let run = driver.run(paths, store, |outcome| {
-        (!outcome.diagnostics.is_empty()).then(|| FileReport {
+        (!outcome.diagnostics.is_empty()).then_some(FileReport {
             path: outcome.path,
             source: outcome.source,
             diagnostics: outcome.diagnostics,

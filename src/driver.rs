@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cache::{content_hash, CacheOptions, RunCache};
+use crate::cache::{content_hash, CacheOptions, Results, RunCache};
 use crate::check::{lint_reduced, Prefilters};
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
@@ -172,7 +172,11 @@ impl Driver {
             Ok(b) => b,
             Err(e) => return Step::Failed(format!("{}: cannot read: {e}", display_path(path))),
         };
-        let hash = self.cache.as_ref().map(|_| content_hash(&bytes)).unwrap_or(0);
+        let hash = self
+            .cache
+            .as_ref()
+            .map(|_| content_hash(&bytes))
+            .unwrap_or(0);
         let text = match decode(bytes) {
             Ok(t) => t,
             Err(e) => return Step::Skipped(format!("{}: {e}", display_path(path))),
@@ -180,15 +184,11 @@ impl Driver {
         let ((source, diagnostics, metrics), deps) =
             record_dependencies(|| self.lint_text(&absolute, text, &settings));
         if let Some(cache) = &self.cache {
-            cache.store(
-                &settings,
-                &absolute,
-                stamp,
-                hash,
-                deps,
-                &diagnostics,
-                metrics.as_ref(),
-            );
+            let results = Results {
+                diagnostics: &diagnostics,
+                metrics: metrics.as_ref(),
+            };
+            cache.store(&settings, &absolute, stamp, hash, deps, results);
         }
         Step::Done(FileOutcome {
             path: path.to_path_buf(),
@@ -208,7 +208,8 @@ impl Driver {
         text: String,
         settings: &Arc<Settings>,
     ) -> (SourceText, Vec<Diagnostic>, Option<FileMetrics>) {
-        let (source, diagnostics, metrics, ()) = self.lint_text_with(absolute, text, settings, |_| ());
+        let (source, diagnostics, metrics, ()) =
+            self.lint_text_with(absolute, text, settings, |_| ());
         (source, diagnostics, metrics)
     }
 
@@ -225,7 +226,12 @@ impl Driver {
         let filters = self.prefilters.get(settings, &self.options);
         if !filters.prefilter.may_match(&text) {
             let metrics = self.metrics.then(FileMetrics::default);
-            return (SourceText::new(String::new()), Vec::new(), metrics, keep(None));
+            return (
+                SourceText::new(String::new()),
+                Vec::new(),
+                metrics,
+                keep(None),
+            );
         }
         let linted = lint_reduced(
             absolute,

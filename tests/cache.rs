@@ -275,7 +275,10 @@ fn report_json(cwd: &Path, extra: &[&str]) -> serde_json::Value {
     args.extend_from_slice(extra);
     let out = ssotlint(cwd, &args);
     assert_eq!(
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).as_ref()),
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
         (Some(0), "")
     );
     serde_json::from_slice(&out.stdout).expect("report JSON")
@@ -313,7 +316,11 @@ fn report_and_baseline_share_the_check_cache() {
     assert_eq!(check(root, &[]).0, Some(1));
     assert_eq!(report_json(root, &[]), cold);
     let cache = root.join(".ssotlint_cache");
-    assert_eq!(cache_files(&cache).len(), 1, "check and report share one cache file");
+    assert_eq!(
+        cache_files(&cache).len(),
+        1,
+        "check and report share one cache file"
+    );
     // Warm: the metrics come from the cache (a planted class shows), nothing is parsed.
     let file = &cache_files(&cache)[0];
     let text = std::fs::read_to_string(file).expect("cache file");
@@ -341,6 +348,9 @@ fn report_and_baseline_share_the_check_cache() {
         assert_eq!(out.status.code(), Some(0));
     }
     let warm = std::fs::read_to_string(root.join("warm.json")).expect("baseline");
-    assert_eq!(warm, std::fs::read_to_string(root.join("cold.json")).expect("baseline"));
+    assert_eq!(
+        warm,
+        std::fs::read_to_string(root.join("cold.json")).expect("baseline")
+    );
     assert_eq!(warm.matches("\"code\": \"SSOT001\"").count(), 2, "{warm}");
 }
