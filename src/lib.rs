@@ -17,6 +17,8 @@ pub mod fuzz;
 pub mod git;
 pub mod git_index;
 pub mod hook;
+pub mod index;
+pub mod init;
 pub mod lint;
 pub mod noqa;
 pub mod output;

@@ -57,6 +57,29 @@ enum Command {
     Baseline(ssotlint::report::cli::BaselineArgs),
     /// Run the language server (LSP over stdin/stdout).
     Server,
+    /// Write a starter config, proposing `[canonical]` entries found in the project.
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The project directory (default: the current one).
+    dir: Option<PathBuf>,
+    /// Write `[tool.ssotlint]` into `pyproject.toml` instead of `ssotlint.toml`.
+    #[arg(long)]
+    pyproject: bool,
+    /// Print the config instead of writing it.
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace an existing config.
+    #[arg(long)]
+    force: bool,
+    /// Propose only symbols imported at least N times.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    min_imports: usize,
+    /// No progress line and no summary.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -168,6 +191,10 @@ struct CheckArgs {
     /// Print the resolved settings for the first path (default `.`) and exit.
     #[arg(long)]
     show_settings: bool,
+    /// Add the `[canonical]` entries `ssotlint init` would propose for the checked tree
+    /// to the configured ones (configured names win).
+    #[arg(long, conflicts_with_all = ["staged", "diff_base"])]
+    infer: bool,
 }
 
 fn main() -> ExitCode {
@@ -180,6 +207,7 @@ fn main() -> ExitCode {
         Command::InstallHook { force } => install_hook(force),
         Command::Report(args) => ssotlint::report::cli::run_report(args),
         Command::Baseline(args) => ssotlint::report::cli::run_baseline(args),
+        Command::Init(args) => run_init(args),
         Command::Server => Ok(ExitCode::from(
             u8::try_from(ssotlint::server::run()).unwrap_or(2),
         )),
@@ -224,11 +252,17 @@ fn run_check_once(args: &CheckArgs) -> Result<ExitCode, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let (config_file, overrides) = config_args(args)?;
-    let store = match &config_file {
-        Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
-        None => SettingsStore::discover(&cwd),
+    let new_store = |overrides| -> Result<Arc<SettingsStore>, String> {
+        let store = match &config_file {
+            Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
+            None => SettingsStore::discover(&cwd),
+        };
+        Ok(Arc::new(store.with_overrides(overrides)?))
     };
-    let store = Arc::new(store.with_overrides(overrides)?);
+    let mut store = new_store(overrides)?;
+    if args.infer {
+        store = new_store(infer_overrides(args, &store, &cwd)?)?;
+    }
     let mut extend_ignore = validate_codes(&args.ignore, "--ignore")?;
     extend_ignore.extend(validate_codes(&args.extend_ignore, "--extend-ignore")?);
     let options = LintOptions {
@@ -536,6 +570,66 @@ fn config_args(args: &CheckArgs) -> Result<(Option<PathBuf>, Overrides), String>
     let overrides =
         Overrides::parse(&items)?.with_excludes(args.exclude.as_deref(), &args.extend_exclude)?;
     Ok((file, overrides))
+}
+
+/// `check --infer`: the inferred `[canonical]` table under the user's own overrides.
+fn infer_overrides(
+    args: &CheckArgs,
+    store: &Arc<SettingsStore>,
+    cwd: &Path,
+) -> Result<Overrides, String> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let first = ssotlint::config::normalize(&paths[0]);
+    let settings = if first.is_dir() {
+        store.for_dir(&first)
+    } else {
+        store.for_file(&first)
+    }
+    .or_else(|_| store.for_dir(cwd))
+    .map_err(|e| e.to_string())?;
+    let inferred = ssotlint::init::inferred_overrides(store, &settings, args.quiet);
+    let mut items = vec![inferred];
+    items.extend(
+        args.config
+            .iter()
+            .filter(|a| matches!(ConfigArg::classify(a), Ok(ConfigArg::Override(_))))
+            .cloned(),
+    );
+    Overrides::parse(&items)?.with_excludes(args.exclude.as_deref(), &args.extend_exclude)
+}
+
+fn run_init(args: InitArgs) -> Result<ExitCode, String> {
+    let options = ssotlint::init::InitOptions {
+        dir: args.dir.unwrap_or_else(|| PathBuf::from(".")),
+        pyproject: args.pyproject,
+        dry_run: args.dry_run,
+        force: args.force,
+        min_imports: args.min_imports,
+        quiet: args.quiet,
+    };
+    let outcome = ssotlint::init::run(&options)?;
+    for warning in &outcome.discovery.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let d = &outcome.discovery;
+    let changes = d.changes;
+    match &outcome.written {
+        None => print!("{}", outcome.text),
+        Some(path) if !args.quiet => println!(
+            "Wrote {}: {} canonical symbol{} proposed from {} files, {changes} import{} would change.",
+            path.display(),
+            d.proposals.len(),
+            if d.proposals.len() == 1 { "" } else { "s" },
+            d.files,
+            if changes == 1 { "" } else { "s" },
+        ),
+        Some(_) => {}
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `-` (with `--stdin-filename`): lint the text on stdin as that file. With `--fix` the

@@ -62,13 +62,25 @@ pub enum ModuleLocation {
 /// Local name → what it was imported as (`pkg.mod.Name` or a module name).
 pub type ImportedNames = HashMap<String, String>;
 
+/// What a module's top level binds to other modules' names, read in one parse.
+#[derive(Debug, Clone, Default)]
+struct Bindings {
+    /// By its import statements.
+    imported: Arc<ImportedNames>,
+    /// By assigning an imported name or an attribute of one (`Engine = _engine.Engine`),
+    /// for names no import binds.
+    assigned: Arc<ImportedNames>,
+    /// Modules it star-imports (`from m import *`).
+    stars: Arc<Vec<String>>,
+}
+
 pub struct ModuleIndex {
     roots: Vec<PathBuf>,
     explicit_first_party: Option<Vec<String>>,
     files: Arc<dyn ModuleFiles>,
     first_party: OnceLock<HashSet<String>>,
     located: Mutex<HashMap<String, Option<ModuleLocation>>>,
-    imported: Mutex<HashMap<String, Arc<ImportedNames>>>,
+    imported: Mutex<HashMap<String, Bindings>>,
     defined: Mutex<HashMap<String, Arc<DefinedNames>>>,
     classes: Mutex<HashMap<String, Option<ClassSummary>>>,
 }
@@ -264,6 +276,10 @@ impl ModuleIndex {
 
     /// Names a module binds through its own import statements (what it re-exports).
     pub fn imported_names(&self, module: &str) -> Arc<ImportedNames> {
+        self.bindings(module).imported
+    }
+
+    fn bindings(&self, module: &str) -> Bindings {
         self.note_read(module);
         if let Some(found) = self
             .imported
@@ -273,31 +289,49 @@ impl ModuleIndex {
         {
             return found;
         }
-        let names = Arc::new(self.read_imported_names(module));
+        let bindings = self.read_bindings(module);
         if let Ok(mut cache) = self.imported.lock() {
-            cache.insert(module.to_string(), names.clone());
+            cache.insert(module.to_string(), bindings.clone());
         }
-        names
+        bindings
     }
 
-    fn read_imported_names(&self, module: &str) -> ImportedNames {
-        let mut names = ImportedNames::new();
+    fn read_bindings(&self, module: &str) -> Bindings {
         let Some(ModuleLocation::File(path)) = self.locate(module) else {
-            return names;
+            return Bindings::default();
         };
         let Some(text) = self.files.read(&path) else {
-            return names;
+            return Bindings::default();
         };
         let name = python::ModuleName {
             name: module.to_string(),
             is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
-        bind_imports(&python::analyze(&text, Some(&name)), &mut names);
-        names
+        let facts = python::analyze(&text, Some(&name));
+        let mut imported = ImportedNames::new();
+        bind_imports(&facts, &mut imported);
+        let assigned = bind_assignments(&facts, &text, &imported);
+        let stars = facts
+            .imports
+            .iter()
+            .filter(|i| i.star.is_some() && i.context.scope == python::Scope::Module)
+            .filter_map(|i| i.module.as_ref()?.resolved.clone())
+            .collect();
+        Bindings {
+            imported: Arc::new(imported),
+            assigned: Arc::new(assigned),
+            stars: Arc::new(stars),
+        }
+    }
+
+    /// The modules `module` star-imports at module level.
+    pub fn star_imports(&self, module: &str) -> Arc<Vec<String>> {
+        self.bindings(module).stars
     }
 
     /// Does `module` make `name` available by importing `target` (`pkg.mod.Name`),
-    /// directly or through other first-party re-exports?
+    /// directly or through other first-party re-exports, by import or by assignment?
+    /// A cycle of shims re-exports nothing.
     pub fn reexports(&self, module: &str, name: &str, target: &str) -> bool {
         let mut current = (module.to_string(), name.to_string());
         let mut seen = HashSet::new();
@@ -305,7 +339,13 @@ impl ModuleIndex {
             if !seen.insert(current.clone()) || !self.is_first_party(&current.0) {
                 return false;
             }
-            let Some(source) = self.imported_names(&current.0).get(&current.1).cloned() else {
+            let bindings = self.bindings(&current.0);
+            let Some(source) = bindings
+                .imported
+                .get(&current.1)
+                .or_else(|| bindings.assigned.get(&current.1))
+                .cloned()
+            else {
                 return false;
             };
             if source == target {
@@ -538,6 +578,53 @@ fn bind_imports(facts: &python::Facts, names: &mut ImportedNames) {
             names.insert(local, target);
         }
     }
+}
+
+/// Module-level assignments of a dotted name whose root an import binds
+/// (`Engine = _engine.Engine` after `from app.core import engine as _engine`, `Engine = _E`
+/// after `… import Engine as _E`, `Engine = app.core.engine.Engine` after
+/// `import app.core.engine`), for names no import binds: what each stands for.
+fn bind_assignments(facts: &python::Facts, text: &str, imported: &ImportedNames) -> ImportedNames {
+    let plain_roots: HashSet<&str> = facts
+        .imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::Import && i.context.scope == python::Scope::Module)
+        .flat_map(|i| &i.names)
+        .filter(|n| n.alias.is_none())
+        .filter_map(|n| n.name.split('.').next())
+        .collect();
+    let mut names = ImportedNames::new();
+    for assignment in &facts.defs.module_assignments {
+        let (Some(local), Some(value)) = (
+            text.get(assignment.name.clone()),
+            assignment
+                .dotted
+                .clone()
+                .and_then(|r| text.get(r))
+                .map(|v| v.split_whitespace().collect::<String>()),
+        ) else {
+            continue;
+        };
+        if imported.contains_key(local) {
+            continue;
+        }
+        let (root, rest) = match value.split_once('.') {
+            Some((root, rest)) => (root, Some(rest)),
+            None => (value.as_str(), None),
+        };
+        let target = match (imported.get(root), rest) {
+            (Some(base), Some(rest)) => format!("{base}.{rest}"),
+            (Some(base), None) => base.clone(),
+            (None, Some(_)) if plain_roots.contains(root) => value.clone(),
+            _ => {
+                // Rebinding a name to something unknown hides an earlier re-export.
+                names.remove(local);
+                continue;
+            }
+        };
+        names.insert(local.to_string(), target);
+    }
+    names
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::driver::Driver;
 use crate::lint::LintOptions;
 use crate::output::display_path;
 use crate::python::{Facts, ImportKind};
-use crate::rules::Rule;
+use crate::rules::{imports, Rule};
 use crate::source::SourceText;
 
 /// How one import of a canonical symbol stands.
@@ -33,6 +33,10 @@ pub enum ImportClass {
     Relative,
     /// Fragmented: the canonical module, under another local name (SSOT002).
     Alias,
+    /// Fragmented: the module defines a competing object of that name (SSOT001, no fix).
+    Competing,
+    /// Fragmented: the canonical name, from a first-party module no file provides (SSOT001).
+    MissingModule,
     /// The import names a first-party module no file provides (SSOT005).
     Unresolved,
 }
@@ -170,7 +174,11 @@ pub fn file_metrics(
                     .map(|s| {
                         let legacy = s.legacy_modules.iter().any(|m| m == module)
                             || settings.legacy_module_for(module).is_some();
-                        let class = if unresolved {
+                        let class = if d.message.contains(imports::COMPETING_MARK) {
+                            ImportClass::Competing
+                        } else if d.message.contains(imports::MISSING_MARK) {
+                            ImportClass::MissingModule
+                        } else if unresolved {
                             ImportClass::Unresolved
                         } else if legacy {
                             ImportClass::LegacyModule
@@ -251,6 +259,8 @@ pub struct ImportFigures {
     pub re_export: usize,
     pub relative: usize,
     pub alias: usize,
+    pub competing: usize,
+    pub missing_module: usize,
     pub unresolved: usize,
     /// canonical / imports in percent; `None` when nothing imports it.
     pub canonical_share: Option<f64>,
@@ -265,9 +275,16 @@ impl ImportFigures {
             ImportClass::ReExport => self.re_export += 1,
             ImportClass::Relative => self.relative += 1,
             ImportClass::Alias => self.alias += 1,
+            ImportClass::Competing => self.competing += 1,
+            ImportClass::MissingModule => self.missing_module += 1,
             ImportClass::Unresolved => self.unresolved += 1,
         }
-        self.fragmented = self.legacy_module + self.re_export + self.relative + self.alias;
+        self.fragmented = self.legacy_module
+            + self.re_export
+            + self.relative
+            + self.alias
+            + self.competing
+            + self.missing_module;
         self.canonical_share = Some(percent(self.canonical, self.imports));
     }
 }
@@ -568,6 +585,14 @@ impl Figures {
             ),
             ("  relative".to_string(), self.imports.relative as f64),
             ("  aliased".to_string(), self.imports.alias as f64),
+            (
+                "  from a competing definition".to_string(),
+                self.imports.competing as f64,
+            ),
+            (
+                "  from a missing module".to_string(),
+                self.imports.missing_module as f64,
+            ),
             (
                 "unresolved imports".to_string(),
                 self.imports.unresolved as f64,

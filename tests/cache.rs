@@ -187,6 +187,37 @@ fn changes_that_results_depend_on_are_seen() {
 }
 
 #[test]
+fn assignment_shims_competing_classes_and_deleted_modules_are_seen() {
+    let dir = project();
+    let root = dir.path();
+    // `use.py` → `shim.py` → `shim2.py` (by assignment) → `core.py`.
+    write(
+        &root.join("app/shim.py"),
+        "from app import shim2\nEngine = shim2.Engine\n",
+    );
+    write(
+        &root.join("app/shim2.py"),
+        "from app import core as _core\nEngine = _core.Engine\n",
+    );
+    assert_eq!(check(root, &[]), (Some(1), both()));
+    // The second shim of the chain defines its own `Engine`: not a re-export any more.
+    write(&root.join("app/shim2.py"), "class Engine:\n    pass\n");
+    let (_, out) = check(root, &[]);
+    assert_eq!(out, check(root, &["--no-cache"]).1);
+    assert!(!out.contains("SSOT001"), "{out}");
+    // The first shim defines its own: its importers import a competing definition.
+    write(&root.join("app/shim.py"), "class Engine:\n    pass\n");
+    let (_, out) = check(root, &[]);
+    assert_eq!(out, check(root, &["--no-cache"]).1);
+    assert!(out.contains("which defines a competing `Engine`"), "{out}");
+    // The shim is deleted: a canonical name from a missing module.
+    std::fs::remove_file(root.join("app/shim.py")).expect("rm");
+    let (_, out) = check(root, &[]);
+    assert_eq!(out, check(root, &["--no-cache"]).1);
+    assert!(out.contains("`app.shim`, which does not exist"), "{out}");
+}
+
+#[test]
 fn a_corrupt_cache_is_ignored_and_rewritten() {
     let dir = project();
     let root = dir.path();

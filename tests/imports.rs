@@ -205,6 +205,37 @@ class Holder:
 }
 
 #[test]
+fn ssot002_to_ssot004_inside_type_checking_functions_and_try() {
+    let f = Fixture::new();
+    let text = "\
+from typing import TYPE_CHECKING
+from unittest import mock
+if TYPE_CHECKING:
+    from app.old_utils import slugify
+    from app.engine.user_engine import UserEngine as UE
+def build():
+    from app.old_utils import slugify
+    from app.engine.user_engine import UserEngine as UE
+    try:
+        import app.old_utils as ou
+    except ImportError:
+        ou = None
+    return mock.patch(\"app.old_utils.slugify\")
+";
+    assert_eq!(
+        f.check("app/a.py", text),
+        vec![
+            d("SSOT003", 4, 31, 4, 38),
+            d("SSOT002", 5, 40, 5, 56),
+            d("SSOT003", 7, 31, 7, 38),
+            d("SSOT002", 8, 40, 8, 56),
+            d("SSOT003", 10, 16, 10, 29),
+            d("SSOT004", 13, 23, 13, 46),
+        ]
+    );
+}
+
+#[test]
 fn star_imports() {
     let f = Fixture::new();
     assert_eq!(
@@ -290,6 +321,8 @@ except ImportError:
             d("SSOT005", 1, 6, 1, 17),
             d("SSOT005", 2, 8, 2, 22),
             d("SSOT005", 6, 6, 6, 18),
+            // Guarded: a first-party module does not come and go with the environment.
+            d("SSOT005", 9, 10, 9, 22),
         ]
     );
 }

@@ -187,7 +187,7 @@ fn report_figures_are_exact() {
 
     let md = stdout(&ssotlint(root, &["report", "--format", "markdown"]));
     assert!(md.contains(
-        "| Symbol | Files | Imports | Canonical | Legacy module | Re-export | Relative | Alias | Unresolved | Canonical share |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| `app.core.engine.Engine` | 35 | 35 | 28 | 2 | 2 | 1 | 2 | 0 | 80.0% |\n"
+        "| Symbol | Files | Imports | Canonical | Legacy module | Re-export | Relative | Alias | Competing | Missing module | Unresolved | Canonical share |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| `app.core.engine.Engine` | 35 | 35 | 28 | 2 | 2 | 1 | 2 | 0 | 0 | 0 | 80.0% |\n"
     ), "{md}");
     // Every table line has the header's number of cells.
     for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
@@ -231,27 +231,70 @@ fn weights_are_configurable_and_validated() {
 }
 
 #[test]
-fn unresolved_imports_are_counted_apart() {
+fn competing_missing_module_and_assignment_shim_imports_are_fragmented() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "ssotlint.toml", CONFIG);
     write(root, "app/__init__.py", "");
     write(root, "app/core/__init__.py", "");
     write(root, "app/core/engine.py", "class Engine:\n    pass\n");
+    write(root, "app/registry.py", "class Engine:\n    pass\n");
+    write(
+        root,
+        "app/shim.py",
+        "from app.core import engine as _engine\n\nEngine = _engine.Engine\n",
+    );
     write(root, "app/a.py", "from app.core.engine import Engine\n");
     write(root, "app/b.py", "from app.deleted_shim import Engine\n");
+    write(root, "app/c.py", "from app.registry import Engine\n");
+    write(root, "app/d.py", "from app.shim import Engine\n");
+    // A name that is not canonical from a missing module: SSOT005, counted apart.
+    write(
+        root,
+        "app/e.py",
+        "from app.deleted_shim import Engine, helper\n",
+    );
     let v: Value =
         serde_json::from_str(&stdout(&ssotlint(root, &["report", "--format", "json"]))).unwrap();
     let sym = &v["symbols"][0];
+    let figures: Vec<(&str, Value)> = [
+        "imports",
+        "canonical",
+        "fragmented",
+        "re_export",
+        "competing",
+        "missing_module",
+        "unresolved",
+        "canonical_share",
+    ]
+    .into_iter()
+    .map(|k| (k, sym[k].clone()))
+    .collect();
     assert_eq!(
-        (
-            sym["imports"].clone(),
-            sym["canonical"].clone(),
-            sym["unresolved"].clone()
-        ),
-        (2.into(), 1.into(), 1.into())
+        figures,
+        vec![
+            ("imports", 5.into()),
+            ("canonical", 1.into()),
+            ("fragmented", 4.into()),
+            ("re_export", 1.into()),
+            ("competing", 1.into()),
+            ("missing_module", 2.into()),
+            ("unresolved", 0.into()),
+            ("canonical_share", 20.0.into()),
+        ]
     );
-    assert_eq!(sym["canonical_share"], 50.0);
+    let md = stdout(&ssotlint(root, &["report", "--format", "markdown"]));
+    assert!(
+        md.contains(
+            "| `app.core.engine.Engine` | 5 | 5 | 1 | 0 | 1 | 0 | 0 | 1 | 2 | 0 | 20.0% |\n"
+        ),
+        "{md}"
+    );
+    let text = stdout(&ssotlint(root, &["report"]));
+    assert!(
+        text.contains("canonical 1, fragmented 4 (legacy module 0, re-export 1, relative 0, alias 0, competing 1, missing module 2), unresolved 0"),
+        "{text}"
+    );
 }
 
 const BASE_CONFIG: &str = r#"

@@ -32,6 +32,9 @@ pub struct ModuleAssignment {
     /// What the value constructs: the value itself, or its element for tuple targets,
     /// when it is a call (the last call of a chain).
     pub value: Option<CallFact>,
+    /// The value (or its element for tuple targets) when it is a dotted name
+    /// (`Engine = _engine.Engine`, `Engine = _E`): a re-export by assignment.
+    pub dotted: Option<TextRange>,
     pub annotated: bool,
     /// The assignment statement.
     pub statement: TextRange,
@@ -446,6 +449,7 @@ impl Collector {
                 "identifier" => self.facts.module_assignments.push(ModuleAssignment {
                     name: left.byte_range(),
                     value: value_call(value),
+                    dotted: value_dotted(value),
                     annotated,
                     statement: statement.byte_range(),
                 }),
@@ -461,14 +465,15 @@ impl Collector {
                         if name.kind() != "identifier" {
                             continue;
                         }
-                        let call = if pairwise {
-                            value_call(values[i])
+                        let (call, dotted) = if pairwise {
+                            (value_call(values[i]), value_dotted(values[i]))
                         } else {
-                            None
+                            (None, None)
                         };
                         self.facts.module_assignments.push(ModuleAssignment {
                             name: name.byte_range(),
                             value: call,
+                            dotted,
                             annotated,
                             statement: statement.byte_range(),
                         });
@@ -534,6 +539,12 @@ fn value_call(node: Node) -> Option<CallFact> {
         range: node.byte_range(),
         callee: is_dotted(callee).then(|| callee.byte_range()),
     })
+}
+
+/// The value's range when it is a dotted name (`a`, `a.b.C`, parentheses dropped).
+fn value_dotted(node: Node) -> Option<TextRange> {
+    let node = strip_parens(node);
+    is_dotted(node).then(|| node.byte_range())
 }
 
 /// `a`, `a.b.c`: identifiers joined by attribute access.

@@ -252,6 +252,7 @@ impl Shift for ModuleAssignment {
     fn shift(&mut self, by: isize) {
         self.name.shift(by);
         self.value.shift(by);
+        self.dotted.shift(by);
         self.statement.shift(by);
     }
 }

@@ -12,8 +12,8 @@ fn share(x: Option<f64>) -> String {
 
 fn kinds(f: &ImportFigures) -> String {
     format!(
-        "legacy module {}, re-export {}, relative {}, alias {}",
-        f.legacy_module, f.re_export, f.relative, f.alias
+        "legacy module {}, re-export {}, relative {}, alias {}, competing {}, missing module {}",
+        f.legacy_module, f.re_export, f.relative, f.alias, f.competing, f.missing_module
     )
 }
 
@@ -109,13 +109,16 @@ pub fn markdown(f: &Figures) -> String {
     let _ = writeln!(s, "### Canonical imports\n");
     let _ = writeln!(
         s,
-        "| Symbol | Files | Imports | Canonical | Legacy module | Re-export | Relative | Alias | Unresolved | Canonical share |"
+        "| Symbol | Files | Imports | Canonical | Legacy module | Re-export | Relative | Alias | Competing | Missing module | Unresolved | Canonical share |"
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        s,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     let row = |s: &mut String, name: &str, i: &ImportFigures| {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             name,
             i.files,
             i.imports,
@@ -124,6 +127,8 @@ pub fn markdown(f: &Figures) -> String {
             i.re_export,
             i.relative,
             i.alias,
+            i.competing,
+            i.missing_module,
             i.unresolved,
             share(i.canonical_share)
         );

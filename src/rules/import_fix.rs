@@ -8,7 +8,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::lint::FileContext;
 use crate::python::modules::resolve_relative;
 use crate::python::{Import, ImportKind, ImportedName, ModuleRef, Scope};
-use crate::rules::imports::{is_fragmented, moved};
+use crate::rules::imports::{canonical_target, moved};
 use crate::source::TextRange;
 
 /// Where one imported name goes.
@@ -39,21 +39,18 @@ fn target_for(
     name: &ImportedName,
 ) -> Option<Target> {
     let alias = name.alias.as_ref().map(|(a, _)| a.clone());
-    let (absolute, new_name) = if let Some(symbol) = ctx
-        .settings
-        .canonical_for_name(&name.name)
-        .find(|s| is_fragmented(ctx, module, &name.name, s))
-    {
-        (symbol.module.clone(), symbol.name.clone())
-    } else if let Some((old, new)) = ctx.settings.legacy_module_for(module) {
-        (moved(module, old, new), name.name.clone())
-    } else {
-        let submodule = format!("{module}.{}", name.name);
-        let (old, new) = ctx.settings.legacy_module_for(&submodule)?;
-        let target = moved(&submodule, old, new);
-        let (parent, last) = target.rsplit_once('.')?;
-        (parent.to_string(), last.to_string())
-    };
+    let (absolute, new_name) =
+        if let Some(symbol) = canonical_target(ctx, module_ref.level, module, &name.name) {
+            (symbol.module.clone(), symbol.name.clone())
+        } else if let Some((old, new)) = ctx.settings.legacy_module_for(module) {
+            (moved(module, old, new), name.name.clone())
+        } else {
+            let submodule = format!("{module}.{}", name.name);
+            let (old, new) = ctx.settings.legacy_module_for(&submodule)?;
+            let target = moved(&submodule, old, new);
+            let (parent, last) = target.rsplit_once('.')?;
+            (parent.to_string(), last.to_string())
+        };
     // Keep the local name the code uses.
     let alias = alias.or_else(|| (new_name != name.name).then(|| name.name.clone()));
     Some(Target {

@@ -16,13 +16,24 @@ pub const DOC_SSOT001: &str = "\
 Flags a canonical symbol (a `[canonical]` entry) imported from a module other than its
 canonical one: a listed legacy module, a module listed under `[legacy-modules]`, a parent
 package that re-exports it from its `__init__`, or a first-party re-export shim (a module
-that itself imports the symbol). Any import form counts, relative imports included, and a
-renamed symbol imported under a `legacy-names` name counts too, and so does a symbol
-reached as an attribute of a module bound by `import` (`import typing` … `typing.Mapping`).
+that imports the symbol, or assigns it at module level: `Engine = _engine.Engine`,
+`Engine = _E`; shims of shims are followed, a cycle of shims re-exports nothing). Any
+import form counts, relative imports included, wherever the import stands (module level,
+functions, `if TYPE_CHECKING:`, `try` blocks), and a renamed symbol imported under a
+`legacy-names` name counts too, and so does a symbol reached as an attribute of a module
+bound by `import` (`import typing` … `typing.Mapping`).
+
+Two more cases name the canonical symbol without reaching it:
+- the module defines its own class or function of that name (a competing definition,
+  SSOT301 in that module): its importers hold another object;
+- the first-party module does not exist (a deleted shim still imported). When every name
+  of the statement is reported so, SSOT005 does not report the statement besides.
 
 ## Why is this bad?
 A class importable from five paths has five places that can drift: shims get edited,
-monkeypatches miss the real class, and readers cannot tell which module owns it.
+monkeypatches miss the real class, and readers cannot tell which module owns it. Code that
+imports a competing class works with a second source of truth; code that imports from a
+deleted module fails in the one path tests did not cover.
 
 ## Example
 ```python
@@ -32,10 +43,26 @@ Use instead:
 ```python
 from app.agents.supervisor.user_execution_engine import UserExecutionEngine
 ```
+A shim by assignment, a competing class and a deleted module:
+```python
+# app/agents/shim.py
+from app.agents.supervisor import user_execution_engine as _engine
+UserExecutionEngine = _engine.UserExecutionEngine
+
+# app/registry.py
+class UserExecutionEngine: ...
+
+# app/service.py
+from app.agents.shim import UserExecutionEngine   # SSOT001, safe fix
+from app.registry import UserExecutionEngine      # SSOT001: competing, no fix
+from app.agents.deleted import UserExecutionEngine  # SSOT001: no such module, unsafe fix
+```
 
 ## Fix
 Safe: rewrite the import to the canonical module (splitting a `from` list when other
-names stay behind).
+names stay behind). None for a module that defines a competing object (the canonical one
+is another object; merge the definitions first). Unsafe for a module that does not exist:
+the import stops failing, so an `except ImportError` fallback stops running.
 ";
 
 pub const DOC_SSOT002: &str = "\
@@ -115,15 +142,23 @@ pub const DOC_SSOT005: &str = "\
 Flags an import of a first-party module (one under `project.first-party`, by default the
 top-level packages found under `project.src`) that no file in the project provides:
 neither `mod.py`, `mod.pyi`, `mod/__init__.py`, a namespace directory nor a compiled
-extension. Imports guarded by `try: … except ImportError` are not flagged.
+extension. Imports guarded by `try: … except ImportError` are flagged too, and the message
+says \"guarded\": a first-party module does not come and go with the environment, so the
+fallback always runs. A statement whose every name is a canonical symbol is reported by
+SSOT001 instead (which offers the canonical import).
 
 ## Why is this bad?
 It is usually a deleted shim that something still imports: the code fails at import time
-in the one path that tests did not cover.
+in the one path that tests did not cover, or, guarded, silently runs its fallback (a test
+that skips itself for months).
 
 ## Example
 ```python
-from app.agents.execution_engine_consolidated import UserExecutionEngine  # file deleted
+from app.agents.execution_engine_consolidated import run_engine  # file deleted
+try:
+    from app.deleted import helper  # SSOT005 (guarded)
+except ImportError:
+    helper = None
 ```
 
 ## Fix
@@ -141,10 +176,8 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
     let wants_imports = import_rules.iter().any(|&r| ctx.is_enabled(r))
         && (!settings.canonical.is_empty() || !settings.legacy_modules.is_empty());
     for import in &ctx.facts.imports {
-        if wants_imports {
-            check_import(ctx, import, out);
-        }
-        if ctx.is_enabled(Rule::UnresolvedFirstPartyImport) {
+        let all_missing = wants_imports && check_import(ctx, import, out);
+        if ctx.is_enabled(Rule::UnresolvedFirstPartyImport) && !all_missing {
             unresolved(ctx, import, out);
         }
     }
@@ -204,7 +237,9 @@ fn attribute_access(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
+/// Check one statement; true when it is a `from` import of a missing module whose
+/// every name got an unsuppressed SSOT001 (then SSOT005 would say nothing new).
+fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) -> bool {
     match import.kind {
         ImportKind::Import => {
             for name in &import.names {
@@ -213,34 +248,62 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
                     out.push(d.with_parent(import.range.start).with_fix(fix));
                 }
             }
+            false
         }
         ImportKind::From => {
             let Some(module) = import.module.as_ref().and_then(|m| m.resolved.as_deref()) else {
-                return;
+                return false;
             };
+            let level = import.module.as_ref().map_or(0, |m| m.level);
+            let missing = import.star.is_none()
+                && import
+                    .names
+                    .iter()
+                    .any(|n| ctx.settings.canonical_for_name(&n.name).next().is_some())
+                && is_missing_module(ctx, level, module);
             let mut found = Vec::new();
             for (i, name) in import.names.iter().enumerate() {
-                let d = fragmented(ctx, module, name)
-                    .or_else(|| aliased(ctx, import, module, name))
-                    .or_else(|| legacy_module_from(ctx, module, name));
-                if let Some(d) = d {
-                    found.push((i, d.with_parent(import.range.start)));
+                let d = fragmented(ctx, module, name, missing).or_else(|| {
+                    aliased(ctx, import, module, name)
+                        .or_else(|| legacy_module_from(ctx, module, name))
+                        .map(|d| (Source::Other, d))
+                });
+                if let Some((source, d)) = d {
+                    found.push((i, (source, d.with_parent(import.range.start))));
                 }
             }
+            let reported = |d: &(Source, Diagnostic)| {
+                !ctx.is_suppressed(d.1.rule, d.1.range.start, d.1.parent)
+            };
             let movable: Vec<usize> = found
                 .iter()
                 .filter(|(_, d)| {
-                    matches!(d.rule, Rule::FragmentedImport | Rule::LegacyModuleImport)
-                        && !ctx.is_suppressed(d.rule, d.range.start, d.parent)
+                    matches!(d.1.rule, Rule::FragmentedImport | Rule::LegacyModuleImport)
+                        && d.0 != Source::Competing
+                        && reported(d)
                 })
                 .map(|(i, _)| *i)
                 .collect();
+            let all_missing = missing
+                && !import.names.is_empty()
+                && found.len() == import.names.len()
+                && found
+                    .iter()
+                    .all(|(_, d)| d.0 == Source::MissingModule && reported(d));
             let fix = if movable.is_empty() {
                 None
             } else {
-                crate::rules::import_fix::statement_fix(ctx, import, module, &movable)
+                crate::rules::import_fix::statement_fix(ctx, import, module, &movable).map(
+                    |mut fix| {
+                        // The import stops failing: behaviour changes.
+                        if found.iter().any(|(_, d)| d.0 == Source::MissingModule) {
+                            fix.applicability = Applicability::Unsafe;
+                        }
+                        fix
+                    },
+                )
             };
-            for (i, d) in found {
+            for (i, (_, d)) in found {
                 if movable.contains(&i) {
                     out.push(d.with_fix(fix.clone()));
                 } else {
@@ -252,19 +315,69 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
                     out.push(d.with_parent(import.range.start));
                 }
             }
+            all_missing
         }
     }
 }
 
-/// SSOT001: `from <not canonical> import X` for a canonical `X` (or a legacy name).
-fn fragmented(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Diagnostic> {
+/// Why a name's import is not canonical, which decides its fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Legacy module, re-export shim, package `__init__`: safe fix.
+    Shim,
+    /// The module defines its own class or function of that name: no fix (another object).
+    Competing,
+    /// The module does not exist: unsafe fix (the import stops failing).
+    MissingModule,
+    /// Not SSOT001 (SSOT002, SSOT003).
+    Other,
+}
+
+/// In SSOT001 messages of an import from a module that defines a competing object;
+/// the report classifies by it.
+pub const COMPETING_MARK: &str = "which defines a competing";
+/// In SSOT001 messages of an import from a module that does not exist.
+pub const MISSING_MARK: &str = "which does not exist";
+
+/// SSOT001: `from <not canonical> import X` for a canonical `X` (or a legacy name):
+/// through a shim, from a module defining a competing `X`, or from a `missing` module.
+fn fragmented(
+    ctx: &FileContext,
+    module: &str,
+    name: &ImportedName,
+    missing: bool,
+) -> Option<(Source, Diagnostic)> {
     if !ctx.is_enabled(Rule::FragmentedImport) {
         return None;
     }
-    let symbol = ctx
-        .settings
-        .canonical_for_name(&name.name)
-        .find(|symbol| is_fragmented(ctx, module, &name.name, symbol))?;
+    let candidates = || ctx.settings.canonical_for_name(&name.name);
+    let Some(symbol) = candidates().find(|symbol| is_fragmented(ctx, module, &name.name, symbol))
+    else {
+        // Another canonical symbol of the same name is imported from its own module.
+        if candidates().any(|s| s.module == module) {
+            return None;
+        }
+        let symbol = candidates().next()?;
+        let source = if missing {
+            Source::MissingModule
+        } else if competes(ctx, module, &name.name, symbol) {
+            Source::Competing
+        } else {
+            return None;
+        };
+        let what = match source {
+            Source::Competing => format!("{COMPETING_MARK} `{}`", name.name),
+            _ => MISSING_MARK.to_string(),
+        };
+        let message = format!(
+            "`{}` imported from `{module}`, {what}; the canonical `{}` lives in `{}`",
+            name.name, symbol.name, symbol.module
+        );
+        return Some((
+            source,
+            Diagnostic::new(Rule::FragmentedImport, message, name.name_range.clone()),
+        ));
+    };
     let renamed = name.name != symbol.name;
     let message = if renamed {
         format!(
@@ -277,11 +390,68 @@ fn fragmented(ctx: &FileContext, module: &str, name: &ImportedName) -> Option<Di
             name.name, symbol.module
         )
     };
-    Some(Diagnostic::new(
-        Rule::FragmentedImport,
-        message,
-        name.name_range.clone(),
+    Some((
+        Source::Shim,
+        Diagnostic::new(Rule::FragmentedImport, message, name.name_range.clone()),
     ))
+}
+
+/// Does the first-party `module` define its own module-level class or function `name`,
+/// another object than `symbol`? Not when the canonical module takes the symbol from
+/// there (`from module import *`, or a chain of imports ending there).
+fn competes(ctx: &FileContext, module: &str, name: &str, symbol: &CanonicalSymbol) -> bool {
+    let modules = &ctx.settings.modules;
+    modules.is_first_party(module)
+        && modules.defined_names(module).contains_key(name)
+        && modules.defining_name(&symbol.qualified) != format!("{module}.{name}")
+        && !modules
+            .star_imports(&symbol.module)
+            .iter()
+            .any(|m| m == module)
+}
+
+/// Is `module` (what a `from` statement of this file names) a first-party module that no
+/// file provides? The same test as SSOT005's.
+fn is_missing_module(ctx: &FileContext, level: usize, module: &str) -> bool {
+    let settings = ctx.settings;
+    let modules = &settings.modules;
+    // First-party means "under the source roots": a file outside them (checked from
+    // another directory without a config) says nothing about this project's modules.
+    if !settings.src.iter().any(|root| ctx.path.starts_with(root)) {
+        return false;
+    }
+    // Relative imports of a file outside the source roots resolve to nothing reliable.
+    if level > 0 && ctx.module.is_none() {
+        return false;
+    }
+    // A configured legacy module is already reported by SSOT001/SSOT003.
+    let known_legacy = settings.legacy_module_for(module).is_some()
+        || settings
+            .canonical
+            .iter()
+            .any(|s| s.legacy_modules.iter().any(|m| m == module));
+    modules.is_first_party(module) && !known_legacy && modules.locate(module).is_none()
+}
+
+/// Where the fix of a flagged `from` name sends it: the canonical symbol that `name`
+/// imported from `module` stands for, through a shim or from a missing module.
+pub(crate) fn canonical_target<'a>(
+    ctx: &'a FileContext,
+    level: usize,
+    module: &str,
+    name: &str,
+) -> Option<&'a CanonicalSymbol> {
+    let mut candidates = ctx.settings.canonical_for_name(name);
+    candidates
+        .find(|s| is_fragmented(ctx, module, name, s))
+        .or_else(|| {
+            let mut all = ctx.settings.canonical_for_name(name);
+            let first = all.next()?;
+            (first.module != module
+                && all.all(|s| s.module != module)
+                && is_missing_module(ctx, level, module))
+            .then_some(first)
+        })
 }
 
 pub(crate) fn is_fragmented(
@@ -494,38 +664,23 @@ pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> 
     Some(format!("{new}{}", &path[old.len()..]))
 }
 
-/// SSOT005: a first-party module that no file provides.
+/// SSOT005: a first-party module that no file provides, guarded or not: a first-party
+/// module does not come and go with the environment, so an `except ImportError`
+/// fallback just always runs.
 fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
-    // First-party means "under the source roots": a file outside them (checked from
-    // another directory without a config) says nothing about this project's modules.
-    if import.context.guarded
-        || !ctx
-            .settings
-            .src
-            .iter()
-            .any(|root| ctx.path.starts_with(root))
-    {
-        return;
-    }
-    let modules = &ctx.settings.modules;
-    let settings = ctx.settings;
-    // A configured legacy module is already reported by SSOT001/SSOT003.
-    let known_legacy = |module: &str| {
-        settings.legacy_module_for(module).is_some()
-            || settings
-                .canonical
-                .iter()
-                .any(|s| s.legacy_modules.iter().any(|m| m == module))
+    let guarded = if import.context.guarded {
+        " (guarded: its `except ImportError` fallback always runs)"
+    } else {
+        ""
     };
-    let mut flag = |module: &str, range: std::ops::Range<usize>| {
-        if modules.is_first_party(module)
-            && !known_legacy(module)
-            && modules.locate(module).is_none()
-        {
+    let mut flag = |module: &str, level: usize, range: std::ops::Range<usize>| {
+        if is_missing_module(ctx, level, module) {
             out.push(
                 Diagnostic::new(
                     Rule::UnresolvedFirstPartyImport,
-                    format!("first-party module `{module}` is imported but no file provides it"),
+                    format!(
+                        "first-party module `{module}` is imported but no file provides it{guarded}"
+                    ),
                     range,
                 )
                 .with_parent(import.range.start),
@@ -535,7 +690,7 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
     match import.kind {
         ImportKind::Import => {
             for name in &import.names {
-                flag(&name.name, name.name_range.clone());
+                flag(&name.name, 0, name.name_range.clone());
             }
         }
         ImportKind::From => {
@@ -543,12 +698,7 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
             let Some(resolved) = &module.resolved else {
                 return;
             };
-            // Relative imports of a file outside the source roots resolve to nothing
-            // reliable; only judge what the roots can answer for.
-            if module.level > 0 && ctx.module.is_none() {
-                return;
-            }
-            flag(resolved, module.range.clone());
+            flag(resolved, module.level, module.range.clone());
         }
     }
 }
