@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full-check benchmark: ssotlint against `ruff check --select TID251` with the
 # equivalent banned-api configuration, same machine, same run, on
-#   1. a synthetic 10k-file repository (scripts/gen_corpus.py, a git repo), and
+#   1. a synthetic 10k-file repository (scripts/gen_corpus.py, a git repo shaped like a
+#      real service monorepo: sizes, import density, local imports; see bench/README.md), and
 #   2. a copy of the installed CPython standard library, with
 #      collections.abc.{Mapping,Sequence,...} canonical and `typing` as their
 #      legacy module.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measure `ssotlint report --history N` on a synthetic repository: wall time, and how
-# many blobs were parsed compared with N x files (what a checkout-per-commit would parse).
+# Measure `ssotlint report --history N` on a synthetic repository: wall time, CPU time and
+# peak memory (GNU time), and how many blobs were parsed compared with N x files (what a
+# checkout-per-commit would parse).
 #
 #   bench/history.sh [FILES] [COMMITS]      (defaults: 5000 files, 200 commits)
 #
@@ -21,9 +22,11 @@ bin=$here/target/release/ssotlint
 cd "$corpus"
 n=$((commits))
 start=$(date +%s.%N)
-"$bin" report --history "$n" --format json > "$work/history.json" 2> "$work/history.err"
+/usr/bin/time -v "$bin" report --history "$n" --format json > "$work/history.json" 2> "$work/history.err"
 end=$(date +%s.%N)
-cat "$work/history.err"
+grep -v -E '^\s' "$work/history.err" || true
+# Peak memory (bar: under 256 MB on the 10k corpus) and CPU time, from GNU time.
+grep -E 'Maximum resident|User time' "$work/history.err"
 python3 - "$work/history.json" "$start" "$end" <<'PY'
 import json, sys
 h = json.load(open(sys.argv[1]))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generate a synthetic Python repository for ssotlint tests and benchmarks.
 
-    python3 scripts/gen_corpus.py OUT --files N [--seed S] [--git] [--commits K]
+    python3 scripts/gen_corpus.py OUT --files N [--seed S] [--git] [--commits K] [--simple]
     python3 scripts/gen_corpus.py OUT --verify [--ruff PATH] [--compile]
+    python3 scripts/gen_corpus.py OUT --stats
 
 The generated tree (package ``acme`` plus ``tests``) holds N ``.py`` files in
 nested packages: modules of 50-400 lines with classes, functions, docstrings,
@@ -47,6 +48,16 @@ node the code implies (checked with ``ast``); with ``--ruff`` it also runs
 ``ruff check --select TID251`` and compares it to the planted SSOT001/SSOT003
 rows; with ``--compile`` every file must compile.
 
+By default the files have the shape of a real 10.5k-file service monorepo
+(``--simple``: the small uniform files of earlier versions): log-normal sizes
+(mean 17.7 KB, p99 81 KB, at most 236 KB), few imports per byte (2.7 % of the
+bytes), imports inside functions (14 % of imports, 7 % of functions) and tests,
+``try/except ImportError`` guards (8 % of imports), comments and docstrings
+that mention imports ("important"), and a legacy module named like a common
+word (``acme.platform.websocket_core.manager``: many bodies mention a
+manager). None of it is a violation: the planted set is the same kind of set.
+``--stats`` prints what an existing OUT achieves, measured with ``ast``.
+
 Standard library only.
 """
 from __future__ import annotations
@@ -87,6 +98,8 @@ exclude = []
 [legacy-modules]
 "acme.old_utils" = "acme.utils.text"
 "acme.core.helpers_v1" = "acme.core.helpers"
+# A legacy module whose last segment is a common word, as real monorepos have.
+"acme.platform.websocket_core.manager" = "acme.platform.websocket.manager"
 
 [singletons]
 scope = "first-party"
@@ -128,6 +141,7 @@ external = ["SSOT"]  # ssotlint's noqa codes are not unknown codes
 # SSOT003: modules that moved
 "acme.old_utils".msg = "moved to acme.utils.text"
 "acme.core.helpers_v1".msg = "moved to acme.core.helpers"
+"acme.platform.websocket_core.manager".msg = "moved to acme.platform.websocket.manager"
 '''
 
 CORE_FILES: dict[str, str] = {
@@ -652,6 +666,55 @@ LOOKALIKES = [
     "        # SessionManager instances are per user; never cache one here.",
 ]
 
+# --realistic (the default): what a large service monorepo has besides the above.
+# Comments and docstrings that mention imports without importing anything.
+IMPORT_WORDS = [
+    "        # Important: keep the order; callers rely on it.",
+    "        # We import this lazily so that start-up stays fast.",
+    "        # NB: important for re-imports of the settings module.",
+    '        """Important: runs inside the request; see the import notes in the README."""',
+    "        # import this from the shared package once it is published",
+    "        # The importer below is idempotent (important for retries).",
+]
+# Lines that mention a manager (the last segment of the legacy websocket module).
+MANAGER_WORDS = [
+    '        manager = self._backend.get("manager")',
+    "        # the connection manager retries on its own",
+    "        manager_id = getattr(self._backend, \"manager_id\", None)",
+    '        logger.debug("handing off to the %s manager", self.name)',
+    "        pool_manager = self._backend",
+]
+# Ordinary statements that make functions as long as real ones (no needle of any rule).
+FILLER = [
+    'checksum = sum(ord(c) for c in "{noun}") % 97',
+    "window = list(range(checksum, checksum + 8))",
+    'label = f"{{window[0]}}-{{window[-1]}}"',
+    'counts = {{k: len(k) for k in ("a", "bb", "ccc")}}',
+    "ratio = counts.get(\"bb\", 0) / max(1, len(window))",
+    "pending = [w for w in window if w % 3 == 0]",
+    'summary = {{"label": label, "pending": len(pending), "ratio": round(ratio, 3)}}',
+    "deadline = datetime.now() + timedelta(seconds=len(pending))",
+]
+# Imports inside functions (stdlib: always resolvable).
+LOCAL_IMPORTS = [
+    "import json",
+    "from decimal import Decimal",
+    "import hashlib",
+    "from itertools import islice",
+    "import uuid",
+    "from pathlib import Path",
+    "import copy",
+]
+# Optional dependencies guarded by try/except ImportError.
+OPTIONAL_DEPS = [
+    ("import ujson as fast_json", "import json as fast_json"),
+    ("import orjson", "orjson = None"),
+    ("from lxml import etree", "etree = None"),
+    ("import numpy as np", "np = None"),
+    ("from redis import Redis", "Redis = None"),
+    ("import yaml", "yaml = None"),
+]
+
 STDLIB_IMPORTS = ["import json", "import logging", "import os", "import re", "import threading", "import time"]
 STDLIB_FROM = [
     "from collections import defaultdict",
@@ -803,10 +866,40 @@ def kind_fits(kind: str, mod: Module) -> bool:
 
 
 class Gen:
-    def __init__(self, rng: random.Random, modules: list[Module], by_pkg: dict[tuple[str, ...], list[Module]]) -> None:
+    def __init__(self, rng: random.Random, modules: list[Module], by_pkg: dict[tuple[str, ...], list[Module]],
+                 realistic: bool = False) -> None:
         self.rng = rng
         self.modules = modules
         self.by_pkg = by_pkg
+        self.realistic = realistic
+
+    def local_import(self, mod: Module, lines: list[str]) -> list[str]:
+        """--realistic: give a function an import in its body (some in a try guard), a
+        comment that mentions imports, or a line that mentions a manager."""
+        r = self.rng
+        at = next((i for i, l in enumerate(lines) if l.lstrip().startswith(("def ", "async def "))), None)
+        if at is None:
+            return lines
+        indent = " " * (len(lines[at]) - len(lines[at].lstrip()) + 4)
+        extra: list[str] = []
+        roll = r.random()
+        if roll < 0.05:
+            if r.random() < 0.3:
+                other = self.other_module(mod)
+                extra.append(f"{indent}from {other.dotted} import {other.cls}")
+            else:
+                extra.append(indent + r.choice(LOCAL_IMPORTS))
+        elif roll < 0.057:
+            dep, fallback = r.choice(OPTIONAL_DEPS)
+            extra += [f"{indent}try:", f"{indent}    {dep}", f"{indent}except ImportError:", f"{indent}    {fallback}"]
+        if r.random() < 0.10:
+            extra.append(indent + r.choice(IMPORT_WORDS).lstrip())
+        # Filler goes in front of the body, so it never follows a return.
+        filler = FILLER[: r.randint(3, len(FILLER))] * r.choice([1, 1, 2])
+        extra += [indent + l.format(noun=mod.noun) for l in filler]
+        if r.random() < 0.35:
+            extra.append(indent + r.choice(MANAGER_WORDS).lstrip())
+        return lines[: at + 1] + extra + lines[at + 1 :]
 
     # -- pieces ------------------------------------------------------------
 
@@ -824,6 +917,8 @@ class Gen:
         lines = text.split("\n")
         if r.random() < 0.12:
             lines.insert(1 if not lines[0].lstrip().startswith("@") else 2, r.choice(LOOKALIKES))
+        if self.realistic:
+            lines = self.local_import(mod, lines)
         return lines
 
     def other_module(self, mod: Module) -> Module:
@@ -861,9 +956,13 @@ class Gen:
         if mod.is_test:
             std.append("from unittest import mock")
         std.sort(key=lambda l: (l.startswith("from "), l))
-        src.add(*std)
         froms = list(STDLIB_FROM)
-        if r.random() < 0.5:
+        if self.realistic:
+            # Real modules import a few of these, not all of them.
+            std = [l for l in std if l in ("import logging", "import re") or r.random() < 0.25]
+            froms = [l for l in froms if r.random() < 0.4] or froms[:1]
+        src.add(*std)
+        if r.random() < 0.5 or self.realistic:
             src.add(*froms)
         else:
             src.add(*froms[:3])
@@ -879,10 +978,19 @@ class Gen:
             src.add("try:", "    import ujson as fast_json", "except ImportError:  # pragma: no cover", "    import json as fast_json")
             src.add("")
 
+        if self.realistic and r.random() < 0.35:
+            dep, fallback = r.choice(OPTIONAL_DEPS[1:])
+            src.add("try:  # optional speed-up", f"    {dep}", "except ImportError:", f"    {fallback}", "")
+
         # First-party imports, clean ones and planted ones.
         if mod.is_test:
             src.add("import pytest", "")
         self._fp_imports(src, mod, kinds)
+        if self.realistic and not mod.is_test and r.random() < 0.2:
+            other = self.other_module(mod)
+            if other.cls != mod.cls:
+                src.add("try:", f"    from {other.dotted} import {other.cls}",
+                        "except ImportError:  # not in the slim build", f"    {other.cls} = None")
         if not any(KINDS[k][0] == "E" and k not in NEEDS_CANONICAL for k in mod.kinds):
             if NEEDS_CANONICAL & kinds or mod.is_test or r.random() < 0.3:
                 if mod.in_engine and r.random() < 0.7:
@@ -934,12 +1042,18 @@ class Gen:
                     noun = r.choice(NOUNS)
                     src.block(self.fill(DATACLASS, mod, noun).replace(f"class {mod.cls}:", f"class {camel(noun)}Record{n_units}:"))
                 else:
-                    src.block(self.fill(r.choice(FUNCTIONS), mod, r.choice(NOUNS)).replace("_records(", f"_records{n_units}(").replace("_async(", f"_async{n_units}("))
+                    text = self.fill(r.choice(FUNCTIONS), mod, r.choice(NOUNS)).replace("_records(", f"_records{n_units}(").replace("_async(", f"_async{n_units}(")
+                    lines = text.split("\n")
+                    src.add(*(self.local_import(mod, lines) if self.realistic else lines))
                     if engine_name and r.random() < 0.3:
                         self._engine_user(src, mod, engine_name, n_units)
                 src.add("", "")
             n_units += 1
-            body_done = len(src.lines) >= mod.target and not structural
+            if self.realistic:
+                size = sum(map(len, src.lines)) + len(src.lines)
+                body_done = size >= mod.target and not structural
+            else:
+                body_done = len(src.lines) >= mod.target and not structural
         while src.lines and src.lines[-1] == "":
             src.lines.pop()
         return src
@@ -970,6 +1084,18 @@ class Gen:
     def _test_function(self, src: Src, mod: Module, engine_name: str | None) -> None:
         r = self.rng
         n = len(src.lines)
+        if self.realistic and r.random() < 0.12:
+            # Tests import what they test inside the test (a local import).
+            other = self.other_module(mod)
+            src.add(
+                f"def test_{mod.noun}_local_import_{n}() -> None:",
+                f"    from {other.dotted} import {other.cls}",
+                "",
+                f'    assert {other.cls}.__name__ == "{other.cls}"',
+                "",
+                "",
+            )
+            n = len(src.lines)
         choice = r.random()
         if choice < 0.35 and engine_name:
             src.add(
@@ -1385,6 +1511,12 @@ def file_target_lines(rng: random.Random) -> int:
     return int(min(400, max(50, rng.lognormvariate(math.log(120), 0.55))))
 
 
+def file_target_bytes(rng: random.Random) -> int:
+    """--realistic: a log-normal size with the real monorepo's mean (17.7 KB) and p99
+    (81 KB), capped at its largest file (236 KB)."""
+    return int(min(236_000, max(600, rng.lognormvariate(math.log(14_000), 0.72))))
+
+
 # --------------------------------------------------------------------------
 # Main: generate, write, optionally commit
 # --------------------------------------------------------------------------
@@ -1463,13 +1595,16 @@ def follow_up_commits(out: Path, rng: random.Random, srcs: list[Src], k: int) ->
         git(out, "commit", "-q", "-m", "; ".join(what), env=git_env(i))
 
 
-def generate(out: Path, n_files: int, seed: int, use_git: bool, commits: int) -> None:
+def generate(out: Path, n_files: int, seed: int, use_git: bool, commits: int, realistic: bool = True) -> None:
     t0 = time.perf_counter()
     rng = random.Random(seed)
     modules, inits, by_pkg = layout(rng, n_files)
     assign_plants(rng, modules)
     for m in modules:
-        m.target = file_target_lines(rng) if not m.is_test else rng.randint(50, 160)
+        if realistic:
+            m.target = file_target_bytes(rng)
+        else:
+            m.target = file_target_lines(rng) if not m.is_test else rng.randint(50, 160)
 
     if out.exists():
         if any(out.iterdir()) and not (out / ".expected.json").exists():
@@ -1491,7 +1626,7 @@ def generate(out: Path, n_files: int, seed: int, use_git: bool, commits: int) ->
     for rel in inits:
         write_file(out, rel, init_text(rel, by_pkg, rng), made_dirs)
 
-    gen = Gen(rng, modules, by_pkg)
+    gen = Gen(rng, modules, by_pkg, realistic)
     for m in modules:
         src = gen.module(m)
         write_file(out, m.path, src.text(), made_dirs)
@@ -1677,6 +1812,82 @@ def verify(out: Path, ruff: str | None, compile_all: bool) -> int:
     return 1 if problems else 0
 
 
+# --------------------------------------------------------------------------
+# Statistics (--stats): the figures the real monorepo was described by
+# --------------------------------------------------------------------------
+
+def corpus_stats(out: Path) -> dict[str, float]:
+    """Sizes, import density and placement, and the words that defeat a byte-level
+    needle filter, measured with ``ast`` over every ``.py`` file under OUT."""
+    sizes: list[int] = []
+    import_bytes = imports = in_function = in_try = 0
+    functions = functions_with_import = functions_with_manager = 0
+    mention_lines = 0
+    for path in sorted(out.rglob("*.py")):
+        if ".git" in path.parts:
+            continue
+        data = path.read_bytes()
+        sizes.append(len(data))
+        try:
+            tree = ast.parse(data)
+        except SyntaxError:
+            continue
+        lines = data.split(b"\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        import_rows: set[int] = set()
+        # (node, enclosing function or None, inside a try)
+        stack: list[tuple[ast.AST, ast.AST | None, bool]] = [(tree, None, False)]
+        with_import: set[int] = set()
+        while stack:
+            node, func, tried = stack.pop()
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports += 1
+                import_bytes += (starts[node.end_lineno - 1] + node.end_col_offset) - (starts[node.lineno - 1] + node.col_offset)
+                import_rows.update(range(node.lineno, node.end_lineno + 1))
+                if func is not None:
+                    in_function += 1
+                    with_import.add(id(func))
+                in_try += tried
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions += 1
+                body = b"\n".join(lines[node.lineno - 1 : node.end_lineno])
+                functions_with_manager += b"manager" in body
+                func = node
+            if isinstance(node, ast.Try):
+                for child in node.body + node.handlers:
+                    stack.append((child, func, True))
+                for child in node.orelse + node.finalbody:
+                    stack.append((child, func, tried))
+                continue
+            for child in ast.iter_child_nodes(node):
+                stack.append((child, func, tried))
+        functions_with_import += len(with_import)
+        mention_lines += sum(1 for i, line in enumerate(lines, 1) if b"import" in line.lower() and i not in import_rows)
+    sizes.sort()
+    n = len(sizes)
+    total = sum(sizes)
+    pct = lambda a, b: round(100.0 * a / b, 1) if b else 0.0
+    return {
+        "files": n,
+        "bytes": total,
+        "mean_kb": round(total / n / 1000, 1) if n else 0.0,
+        "median_kb": round(sizes[n // 2] / 1000, 1) if n else 0.0,
+        "p99_kb": round(sizes[min(n - 1, int(n * 0.99))] / 1000, 1) if n else 0.0,
+        "max_kb": round(sizes[-1] / 1000, 1) if n else 0.0,
+        "import_bytes_pct": pct(import_bytes, total),
+        "imports": imports,
+        "imports_in_functions_pct": pct(in_function, imports),
+        "imports_in_try_pct": pct(in_try, imports),
+        "functions": functions,
+        "functions_with_import_pct": pct(functions_with_import, functions),
+        "functions_mentioning_manager_pct": pct(functions_with_manager, functions),
+        "lines_mentioning_import_outside_imports": mention_lines,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="output directory (replaced if it holds a previous corpus)")
@@ -1687,10 +1898,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verify", action="store_true", help="check an existing corpus instead of generating")
     ap.add_argument("--ruff", metavar="PATH", help="with --verify: ruff binary to compare TID251 with")
     ap.add_argument("--compile", action="store_true", help="with --verify: compile every file")
+    ap.add_argument("--simple", action="store_true",
+                    help="the small, uniform files of earlier versions instead of the realistic shape")
+    ap.add_argument("--stats", action="store_true",
+                    help="print the statistics of an existing OUT (sizes, import density and placement) as JSON")
     args = ap.parse_args(argv)
     if args.verify:
         return verify(args.out, args.ruff, args.compile)
-    generate(args.out, args.files, args.seed, args.git, args.commits)
+    if args.stats:
+        print(json.dumps(corpus_stats(args.out), indent=1))
+        return 0
+    generate(args.out, args.files, args.seed, args.git, args.commits, realistic=not args.simple)
     return 0
 
 

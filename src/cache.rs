@@ -1,6 +1,6 @@
 //! The persistent check cache (`.ssotlint_cache/`, as ruff keeps `.ruff_cache/`): per
-//! file, the diagnostics of its last lint, so a run over an unchanged tree parses
-//! nothing.
+//! file, the diagnostics of its last lint (and, once `report` or `baseline` linted it,
+//! the report's per-file metrics), so a run over an unchanged tree parses nothing.
 //!
 //! One cache file per settings (config file, its bytes, the rule options, the tool
 //! version), holding one entry per linted file. An entry is reused when
@@ -30,6 +30,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::lint::LintOptions;
 use crate::project::Dependencies;
+use crate::report::FileMetrics;
 use crate::rules::{Rule, Severity};
 
 /// The folder name used when neither `--cache-dir` nor `SSOTLINT_CACHE_DIR` says.
@@ -231,6 +232,9 @@ struct Entry {
     /// Indexes into [`Stored::paths`]: what the lint's result depends on.
     paths: Vec<u32>,
     diagnostics: Vec<StoredDiagnostic>,
+    /// What the report needs from the file's facts; `None` when only `check` linted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metrics: Option<FileMetrics>,
 }
 
 /// One cache file, as stored.
@@ -251,6 +255,13 @@ struct Stored {
 /// What a file's cached entry says, when it still holds.
 pub struct Hit {
     pub diagnostics: Vec<Diagnostic>,
+    pub metrics: Option<FileMetrics>,
+}
+
+/// What a lint found, to be stored: its diagnostics and (from `report`) its metrics.
+pub struct Results<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub metrics: Option<&'a FileMetrics>,
 }
 
 /// The cache of one settings for one run: what was loaded, validated lazily, and the
@@ -297,14 +308,19 @@ impl RunCache {
     /// The cached diagnostics of `path` (absolute) when nothing they depend on changed.
     /// `text` is read lazily: only a changed stamp needs the content.
     /// `meta` is the file's metadata as the caller just read it (one stat per file).
+    /// With `metrics`, an entry written without the report's metrics is a miss.
     pub fn lookup(
         &self,
         settings: &Arc<Settings>,
         path: &Path,
         meta: &std::fs::Metadata,
+        metrics: bool,
     ) -> Option<Hit> {
         let package = self.package(settings)?;
         let entry = package.stored.entries.get(path.to_str()?)?;
+        if metrics && entry.metrics.is_none() {
+            return None;
+        }
         let stamp = Stamp::of(meta);
         if stamp != entry.stamp {
             let bytes = std::fs::read(path).ok()?;
@@ -330,7 +346,10 @@ impl RunCache {
         } else {
             fresh.reused.push(path.to_str()?.to_string());
         }
-        Some(Hit { diagnostics })
+        Some(Hit {
+            diagnostics,
+            metrics: entry.metrics.clone(),
+        })
     }
 
     /// Remember the lint of `path` whose content was `bytes` (as read before linting).
@@ -341,7 +360,7 @@ impl RunCache {
         stamp_before: Option<std::fs::Metadata>,
         bytes_hash: u64,
         deps: Dependencies,
-        diagnostics: &[Diagnostic],
+        results: Results,
     ) {
         let Some(package) = self.package(settings) else {
             return;
@@ -357,7 +376,12 @@ impl RunCache {
             module: crate::python::modules::module_of(path, &settings.src)
                 .map(|m| (m.name, m.is_package)),
             paths: Vec::new(),
-            diagnostics: diagnostics.iter().map(StoredDiagnostic::from).collect(),
+            diagnostics: results
+                .diagnostics
+                .iter()
+                .map(StoredDiagnostic::from)
+                .collect(),
+            metrics: results.metrics.cloned(),
         };
         let mut paths: Vec<PathBuf> = deps.files.into_iter().collect();
         for module in deps.modules.keys() {

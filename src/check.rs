@@ -1,23 +1,19 @@
-//! The whole-tree check behind `ssotlint check`: walk, lint every file in parallel,
-//! collect results. Reading files and decoding them happens here; linting a text is
-//! [`crate::lint::lint_text`].
+//! The whole-tree check behind `ssotlint check`: the [`crate::driver`] loop with a sink
+//! that keeps the files with findings; the prefilter and reducer set-up it shares with
+//! the other commands.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
-
-use crate::cache::{content_hash, CacheOptions, RunCache};
+use crate::cache::CacheOptions;
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
+use crate::driver::Driver;
 use crate::lint::{lint_text, lint_with, LintOptions};
-use crate::output::display_path;
 use crate::prefilter::{body_needles, Prefilter};
-use crate::project::record_dependencies;
 use crate::reduce::Reducer;
-use crate::source::{decode, SourceText};
-use crate::walk;
+use crate::source::SourceText;
 
 /// One checked file that has something to say.
 #[derive(Debug)]
@@ -46,12 +42,6 @@ impl CheckReport {
     }
 }
 
-enum Outcome {
-    Linted(FileReport),
-    Skipped(String),
-    Failed(String),
-}
-
 /// Check every Python file under `paths`. Function and class bodies that no enabled
 /// rule reads are not parsed ([`crate::reduce`]), nor files no rule can flag, unless
 /// `reduce` is off (`--no-fast-path`: every file parsed whole, only to verify
@@ -64,39 +54,23 @@ pub fn check_paths_with(
     reduce: bool,
     cache: Option<CacheOptions>,
 ) -> CheckReport {
-    let walked = walk::python_files(paths, store);
-    let prefilters = Prefilters {
-        reduce,
-        ..Prefilters::default()
-    };
-    let cache = cache.map(|c| RunCache::new(c, options));
-    let outcomes: Vec<Outcome> = walked
-        .files
-        .par_iter()
-        .map(|path| check_file(path, store, options, &prefilters, cache.as_ref()))
-        .collect();
-    if let Some(cache) = &cache {
-        cache.persist();
-    }
+    let driver = Driver::new(options, reduce, false, cache);
+    // A file without findings is dropped in its worker, text and all.
+    let run = driver.run(paths, store, |outcome| {
+        (!outcome.diagnostics.is_empty()).then_some(FileReport {
+            path: outcome.path,
+            source: outcome.source,
+            diagnostics: outcome.diagnostics,
+        })
+    });
     let mut report = CheckReport {
-        errors: walked.errors,
-        warnings: factory_warnings(&walked.files, store),
+        checked: run.items.len(),
+        warnings: factory_warnings(&run.walked, store),
+        errors: run.errors,
         ..CheckReport::default()
     };
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Linted(file) => {
-                report.checked += 1;
-                if !file.diagnostics.is_empty() {
-                    report.files.push(file);
-                }
-            }
-            Outcome::Skipped(warning) => report.warnings.push(warning),
-            Outcome::Failed(error) => report.errors.push(error),
-        }
-    }
-    report.errors.sort();
-    report.errors.dedup();
+    report.warnings.extend(run.warnings);
+    report.files = run.items.into_iter().flatten().collect();
     report
 }
 
@@ -105,7 +79,7 @@ pub fn check_paths_with(
 /// [`fast_path`] says whether a text may use them.
 pub(crate) struct Filters {
     pub(crate) prefilter: Prefilter,
-    reducer: Option<Reducer>,
+    pub(crate) reducer: Option<Reducer>,
     /// SSOT000 is enabled: syntax errors can be anywhere in a text.
     syntax_errors: bool,
 }
@@ -121,11 +95,22 @@ pub(crate) fn fast_path(filters: &Filters, _text: &str) -> bool {
 /// One prefilter and reducer per distinct settings (config file) in the run.
 #[derive(Default)]
 pub(crate) struct Prefilters {
-    reduce: bool,
+    /// Off: every text is parsed whole (`--no-fast-path`).
+    pub(crate) reduce: bool,
+    /// Also keep what the report's metrics read ([`crate::report::metric_needles`]).
+    metrics: bool,
     by_settings: Mutex<HashMap<usize, Arc<Filters>>>,
 }
 
 impl Prefilters {
+    pub(crate) fn new(reduce: bool, metrics: bool) -> Prefilters {
+        Prefilters {
+            reduce,
+            metrics,
+            by_settings: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub(crate) fn get(&self, settings: &Arc<Settings>, options: &LintOptions) -> Arc<Filters> {
         let key = Arc::as_ptr(settings) as usize;
         if let Some(found) = self
@@ -141,13 +126,25 @@ impl Prefilters {
         selection
             .ignore
             .push(crate::rules::Rule::InvalidSyntax.code().to_string());
+        let extra = if self.metrics {
+            crate::report::metric_needles(settings)
+        } else {
+            Vec::new()
+        };
         let reducer = if self.reduce {
-            body_needles(settings, &selection).map(|needles| Reducer::new(&needles))
+            body_needles(settings, &selection).map(|mut needles| {
+                // Metrics read imports at any depth and calls of factory methods.
+                if self.metrics {
+                    needles.imports = true;
+                    needles.exact.extend(extra.iter().cloned());
+                }
+                Reducer::new(&needles)
+            })
         } else {
             None
         };
         let filter = Arc::new(Filters {
-            prefilter: Prefilter::new(settings, &selection),
+            prefilter: Prefilter::with_extra(settings, &selection, &extra),
             reducer,
             syntax_errors,
         });
@@ -156,83 +153,6 @@ impl Prefilters {
         }
         filter
     }
-}
-
-fn check_file(
-    path: &Path,
-    store: &SettingsStore,
-    options: &LintOptions,
-    prefilters: &Prefilters,
-    cache: Option<&RunCache>,
-) -> Outcome {
-    let settings = match store.for_file(path) {
-        Ok(s) => s,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
-    // The stamp is taken before reading, so a write during the lint makes the entry stale.
-    let stamp = std::fs::metadata(path).ok();
-    if let Some(warning) = stamp.as_ref().and_then(|m| settings.too_big(m.len())) {
-        return Outcome::Skipped(format!("{}: {warning}", display_path(path)));
-    }
-    let absolute = crate::config::normalize(path);
-    let hit = cache
-        .zip(stamp.as_ref())
-        .and_then(|(c, m)| c.lookup(&settings, &absolute, m));
-    if let Some(hit) = hit {
-        // Only files with findings need their text (for rows, columns and code frames).
-        let source = if hit.diagnostics.is_empty() {
-            Some(SourceText::new(String::new()))
-        } else {
-            std::fs::read(path)
-                .ok()
-                .and_then(|b| decode(b).ok())
-                .map(SourceText::new)
-        };
-        if let Some(source) = source {
-            return Outcome::Linted(FileReport {
-                path: path.to_path_buf(),
-                source,
-                diagnostics: hit.diagnostics,
-            });
-        }
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", display_path(path))),
-    };
-    let hash = cache.map(|_| content_hash(&bytes)).unwrap_or(0);
-    let text = match decode(bytes) {
-        Ok(t) => t,
-        Err(e) => return Outcome::Skipped(format!("{}: {e}", display_path(path))),
-    };
-    let filters = prefilters.get(&settings, options);
-    let (linted, deps) = record_dependencies(|| {
-        if !prefilters.reduce || !fast_path(&filters, &text) {
-            return Some(lint_text(&absolute, text, &settings, options));
-        }
-        if !filters.prefilter.may_match(&text) {
-            return None;
-        }
-        Some(lint_reduced(
-            &absolute,
-            text,
-            &settings,
-            options,
-            filters.reducer.as_ref(),
-        ))
-    });
-    let (source, diagnostics) = match linted {
-        Some(linted) => (linted.source, linted.diagnostics),
-        None => (SourceText::new(String::new()), Vec::new()),
-    };
-    if let Some(cache) = cache {
-        cache.store(&settings, &absolute, stamp, hash, deps, &diagnostics);
-    }
-    Outcome::Linted(FileReport {
-        path: path.to_path_buf(),
-        source,
-        diagnostics,
-    })
 }
 
 /// Lint `text` with the bodies no rule reads blanked (and not even lexed). The report keeps the original

@@ -8,15 +8,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::check::{CheckReport, FileReport, Prefilters};
-use crate::config::SettingsStore;
+use crate::config::{Settings, SettingsStore};
+use crate::driver::{for_each_file, Step};
 use crate::fix::fix_text;
 use crate::lint::{lint_text, LintOptions, Linted};
 use crate::rules::Rule;
 use crate::source::decode;
-use crate::walk;
 use std::collections::BTreeMap;
 
 const BOM: &str = "\u{feff}";
@@ -45,16 +43,13 @@ pub struct FixReport {
     pub fixed_by_file: Vec<(PathBuf, Vec<(Rule, usize)>)>,
 }
 
-enum Outcome {
-    Done {
-        report: FileReport,
-        fixed: usize,
-        diff: Option<String>,
-        changed: bool,
-        by_rule: Vec<(Rule, usize)>,
-    },
-    Skipped(String),
-    Failed(String),
+/// What fixing one file did.
+struct Fixed {
+    report: FileReport,
+    fixed: usize,
+    diff: Option<String>,
+    changed: bool,
+    by_rule: Vec<(Rule, usize)>,
 }
 
 /// Fix every Python file under `paths`.
@@ -65,40 +60,33 @@ pub fn fix_paths(
     unsafe_fixes: bool,
     mode: FixMode,
 ) -> FixReport {
-    let walked = walk::python_files(paths, store);
     let prefilters = Prefilters::default();
-    let outcomes: Vec<Outcome> = walked
-        .files
-        .par_iter()
-        .map(|path| fix_file(path, store, options, unsafe_fixes, mode, &prefilters))
-        .collect();
+    let run = for_each_file(paths, store, |path, settings| {
+        fix_file(path, settings, options, unsafe_fixes, mode, &prefilters)
+    });
     let mut report = FixReport::default();
-    report.check.errors = walked.errors;
+    report.check.errors = run.errors;
+    report.check.warnings = run.warnings;
     let mut diffs: Vec<(PathBuf, String)> = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Done {
-                report: file,
-                fixed,
-                diff,
-                changed,
-                by_rule,
-            } => {
-                report.check.checked += 1;
-                if !by_rule.is_empty() {
-                    report.fixed_by_file.push((file.path.clone(), by_rule));
-                }
-                report.fixed += fixed;
-                report.changed_files += changed as usize;
-                if let Some(diff) = diff {
-                    diffs.push((file.path.clone(), diff));
-                }
-                if !file.diagnostics.is_empty() {
-                    report.check.files.push(file);
-                }
-            }
-            Outcome::Skipped(w) => report.check.warnings.push(w),
-            Outcome::Failed(e) => report.check.errors.push(e),
+    for Fixed {
+        report: file,
+        fixed,
+        diff,
+        changed,
+        by_rule,
+    } in run.items
+    {
+        report.check.checked += 1;
+        if !by_rule.is_empty() {
+            report.fixed_by_file.push((file.path.clone(), by_rule));
+        }
+        report.fixed += fixed;
+        report.changed_files += changed as usize;
+        if let Some(diff) = diff {
+            diffs.push((file.path.clone(), diff));
+        }
+        if !file.diagnostics.is_empty() {
+            report.check.files.push(file);
         }
     }
     diffs.sort();
@@ -111,34 +99,30 @@ pub fn fix_paths(
 
 fn fix_file(
     path: &Path,
-    store: &SettingsStore,
+    settings: Arc<Settings>,
     options: &LintOptions,
     unsafe_fixes: bool,
     mode: FixMode,
     prefilters: &Prefilters,
-) -> Outcome {
-    let settings = match store.for_file(path) {
-        Ok(s) => s,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
+) -> Step<Fixed> {
     if let Some(warning) = fs::metadata(path)
         .ok()
         .and_then(|m| settings.too_big(m.len()))
     {
-        return Outcome::Skipped(format!("{}: {warning}", path.display()));
+        return Step::Skipped(format!("{}: {warning}", path.display()));
     }
     let bytes = match fs::read(path) {
         Ok(b) => b,
-        Err(e) => return Outcome::Failed(format!("{}: cannot read: {e}", path.display())),
+        Err(e) => return Step::Failed(format!("{}: cannot read: {e}", path.display())),
     };
     let text = match decode(bytes.clone()) {
         Ok(t) => t,
-        Err(e) => return Outcome::Skipped(format!("{}: {e}", path.display())),
+        Err(e) => return Step::Skipped(format!("{}: {e}", path.display())),
     };
     // What no rule can flag has nothing to fix.
     let filters = prefilters.get(&settings, options);
     if crate::check::fast_path(&filters, &text) && !filters.prefilter.may_match(&text) {
-        return Outcome::Done {
+        return Step::Done(Fixed {
             report: FileReport {
                 path: path.to_path_buf(),
                 source: crate::source::SourceText::new(text),
@@ -148,7 +132,7 @@ fn fix_file(
             diff: None,
             changed: false,
             by_rule: Vec::new(),
-        };
+        });
     }
     // The BOM is not Python source; keep it aside and put it back on write.
     let (bom, body) = match text.strip_prefix(BOM) {
@@ -157,7 +141,7 @@ fn fix_file(
     };
     if mode == FixMode::Write {
         if let Some(warning) = outside_project(path, &settings.root) {
-            return Outcome::Skipped(warning);
+            return Step::Skipped(warning);
         }
     }
     let absolute = crate::config::normalize(path);
@@ -178,12 +162,12 @@ fn fix_file(
             FixMode::Write => {
                 let new = format!("{bom}{}", outcome.text);
                 if let Err(e) = write_atomic(path, &bytes, new.as_bytes()) {
-                    return Outcome::Failed(format!("{}: {e}", path.display()));
+                    return Step::Failed(format!("{}: {e}", path.display()));
                 }
             }
         }
     }
-    Outcome::Done {
+    Step::Done(Fixed {
         report: FileReport {
             path: path.to_path_buf(),
             source: outcome.linted.source,
@@ -193,7 +177,7 @@ fn fix_file(
         diff,
         changed,
         by_rule,
-    }
+    })
 }
 
 /// Findings per rule that were there `before` and are gone `after`.

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod driver;
 pub mod fix;
 pub mod fixer;
 #[doc(hidden)]

@@ -15,7 +15,17 @@ pub struct Prefilter {
 
 impl Prefilter {
     pub fn new(settings: &Settings, selection: &RuleSelection) -> Prefilter {
-        let mut needles: Vec<String> = Vec::new();
+        Prefilter::with_extra(settings, selection, &[])
+    }
+
+    /// [`Prefilter::new`] that also lets through texts holding one of `extra` (what a
+    /// caller reads from facts besides the diagnostics: the report's metrics).
+    pub fn with_extra(
+        settings: &Settings,
+        selection: &RuleSelection,
+        extra: &[String],
+    ) -> Prefilter {
+        let mut needles: Vec<String> = extra.to_vec();
         for &rule in Rule::ALL {
             if !selection.is_enabled(rule) {
                 continue;

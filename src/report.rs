@@ -7,16 +7,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, Settings, SettingsStore};
+use crate::baseline::{self, Entry};
+use crate::cache::CacheOptions;
+use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{lint_text, LintOptions, Linted};
+use crate::driver::Driver;
+use crate::lint::LintOptions;
+use crate::output::display_path;
 use crate::python::{Facts, ImportKind};
 use crate::rules::{imports, Rule};
-use crate::source::{decode, SourceText};
-use crate::walk;
+use crate::source::SourceText;
 
 /// How one import of a canonical symbol stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -72,6 +74,45 @@ pub struct FileFigures {
     pub competing: Vec<Finding>,
 }
 
+/// The part of a file's figures that needs its facts: computed where the file is linted
+/// and kept in the check cache next to its diagnostics, so a warm report parses nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMetrics {
+    pub symbol_imports: Vec<SymbolImport>,
+    pub factory_calls: usize,
+}
+
+impl FileFigures {
+    /// One file's contribution from its diagnostics and metrics. `source` is needed only
+    /// when there are diagnostics (for the rows of competing definitions).
+    pub fn new(
+        path: &str,
+        source: &SourceText,
+        diagnostics: &[Diagnostic],
+        metrics: FileMetrics,
+    ) -> FileFigures {
+        let mut out = FileFigures {
+            path: path.to_string(),
+            symbol_imports: metrics.symbol_imports,
+            factory_calls: metrics.factory_calls,
+            ..FileFigures::default()
+        };
+        for d in diagnostics {
+            *out.rules.entry(d.rule.code()).or_default() += 1;
+            if d.rule == Rule::CompetingDefinition {
+                let loc = source.location(d.range.start);
+                out.competing.push(Finding {
+                    path: path.to_string(),
+                    row: loc.row,
+                    column: loc.column,
+                    message: d.message.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
 /// Derive one file's contribution from its facts and diagnostics.
 pub fn file_figures(
     path: &str,
@@ -80,26 +121,37 @@ pub fn file_figures(
     diagnostics: &[Diagnostic],
     settings: &Settings,
 ) -> FileFigures {
-    let mut out = FileFigures {
-        path: path.to_string(),
-        ..FileFigures::default()
-    };
+    let metrics = file_metrics(source, facts, diagnostics, settings);
+    FileFigures::new(path, source, diagnostics, metrics)
+}
+
+/// Strings every text with a non-empty [`FileMetrics`] contains: the names a canonical
+/// symbol is imported under and the factory methods. The prefilter and the reducer keep
+/// what holds them (and every `import`), so the fast path measures what a full parse does.
+pub fn metric_needles(settings: &Settings) -> Vec<String> {
+    let mut out: Vec<String> = settings.by_name.keys().cloned().collect();
+    out.extend(
+        settings
+            .factories
+            .iter()
+            .flat_map(|f| f.methods.iter().cloned()),
+    );
+    out.sort();
+    out
+}
+
+/// The facts-derived part of a file's figures.
+pub fn file_metrics(
+    source: &SourceText,
+    facts: &Facts,
+    diagnostics: &[Diagnostic],
+    settings: &Settings,
+) -> FileMetrics {
+    let mut out = FileMetrics::default();
     let at: HashMap<(Rule, usize), &Diagnostic> = diagnostics
         .iter()
         .map(|d| ((d.rule, d.range.start), d))
         .collect();
-    for d in diagnostics {
-        *out.rules.entry(d.rule.code()).or_default() += 1;
-        if d.rule == Rule::CompetingDefinition {
-            let loc = source.location(d.range.start);
-            out.competing.push(Finding {
-                path: path.to_string(),
-                row: loc.row,
-                column: loc.column,
-                message: d.message.clone(),
-            });
-        }
-    }
     for import in &facts.imports {
         if import.kind != ImportKind::From {
             continue;
@@ -620,95 +672,57 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
-/// One linted file, with the settings that applied and its display path.
-pub struct Analyzed {
-    /// As walked, `/`-separated, without a leading `./`.
-    pub display: String,
-    pub path: PathBuf,
-    pub settings: Arc<Settings>,
-    pub linted: Linted,
-}
-
-/// The result of linting a tree for the report or the baseline.
-pub struct Analysis {
-    pub files: Vec<Analyzed>,
+/// What `report` and `baseline` keep of a tree: one [`FileFigures`] per file (and the
+/// baseline entries of its diagnostics, when asked for). No file's text or facts outlive
+/// its lint.
+pub struct Measurement {
+    pub files: Vec<FileFigures>,
+    pub entries: Vec<Entry>,
     pub warnings: Vec<String>,
 }
 
-/// Walk `paths` and lint every Python file with [`lint_text`], in parallel.
-pub fn analyze_paths(
+/// Lint every Python file under `paths` through the [`crate::driver`] loop (prefilter,
+/// reducer, `cache`), keeping per file its figures and, with `entries`, its baseline
+/// entries. Each file's metrics are measured against the settings that apply to it
+/// (those its diagnostics came from).
+pub fn measure_paths(
     paths: &[PathBuf],
     store: &Arc<SettingsStore>,
     options: &LintOptions,
-) -> Result<Analysis, Vec<String>> {
-    let walked = walk::python_files(paths, store);
-    if !walked.errors.is_empty() {
-        return Err(walked.errors);
+    cache: Option<CacheOptions>,
+    entries: bool,
+) -> Result<Measurement, Vec<String>> {
+    let driver = Driver::new(options, true, true, cache);
+    let run = driver.run(paths, store, |outcome| {
+        let display = display_path(&outcome.path);
+        let found = if entries {
+            baseline::entries(&display, &outcome.source, &outcome.diagnostics)
+        } else {
+            Vec::new()
+        };
+        let metrics = outcome.metrics.unwrap_or_default();
+        let figures = FileFigures::new(&display, &outcome.source, &outcome.diagnostics, metrics);
+        (figures, found)
+    });
+    if !run.errors.is_empty() {
+        return Err(run.errors);
     }
-    let outcomes: Vec<Result<Result<Analyzed, String>, String>> = walked
-        .files
-        .par_iter()
-        .map(|path| {
-            let settings = store
-                .for_file(path)
-                .map_err(|e: ConfigError| e.to_string())?;
-            if let Some(warning) = std::fs::metadata(path)
-                .ok()
-                .and_then(|m| settings.too_big(m.len()))
-            {
-                return Ok(Err(format!("{}: {warning}", path.display())));
-            }
-            let bytes =
-                std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-            let Ok(text) = decode(bytes) else {
-                return Ok(Err(format!("{}: skipped (not UTF-8 text)", path.display())));
-            };
-            let absolute = crate::config::normalize(path);
-            let linted = lint_text(&absolute, text, &settings, options);
-            Ok(Ok(Analyzed {
-                display: crate::output::display_path(path),
-                path: path.clone(),
-                settings,
-                linted,
-            }))
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Ok(Ok(a)) => files.push(a),
-            Ok(Err(warning)) => warnings.push(warning),
-            Err(e) => errors.push(e),
-        }
+    let mut out = Measurement {
+        files: Vec::with_capacity(run.items.len()),
+        entries: Vec::new(),
+        warnings: run.warnings,
+    };
+    for (figures, found) in run.items {
+        out.files.push(figures);
+        out.entries.extend(found);
     }
-    if !errors.is_empty() {
-        errors.sort();
-        errors.dedup();
-        return Err(errors);
-    }
-    files.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(Analysis { files, warnings })
+    Ok(out)
 }
 
-/// Figures of an analysed tree, measured against `settings` (the report's config).
-pub fn figures_of(analysis: &Analysis, settings: &Settings) -> Result<Figures, String> {
+/// Figures of a measured tree, aggregated against `settings` (the report's config).
+pub fn figures_of(measured: &Measurement, settings: &Settings) -> Result<Figures, String> {
     let weights = weights(settings)?;
-    let per_file: Vec<FileFigures> = analysis
-        .files
-        .iter()
-        .map(|a| {
-            file_figures(
-                &a.display,
-                &a.linted.source,
-                &a.linted.facts,
-                &a.linted.diagnostics,
-                settings,
-            )
-        })
-        .collect();
-    Ok(Figures::aggregate(&per_file, settings, &weights))
+    Ok(Figures::aggregate(&measured.files, settings, &weights))
 }
 
 pub mod cli;

@@ -298,3 +298,90 @@ fn a_base_class_changed_in_another_module_is_seen() {
     assert_eq!(code, Some(1));
     assert!(out.starts_with("app/inst.py:3:1: SSOT101"), "{out}");
 }
+
+/// `report --format json` after settling the tree; stderr must be empty.
+fn report_json(cwd: &Path, extra: &[&str]) -> serde_json::Value {
+    settle(cwd);
+    let mut args = vec!["report", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = ssotlint(cwd, &args);
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).as_ref()
+        ),
+        (Some(0), "")
+    );
+    serde_json::from_slice(&out.stdout).expect("report JSON")
+}
+
+/// Canonical, fragmented and total imports of `Engine`, and the SSOT001/SSOT005 counts.
+fn engine_figures(report: &serde_json::Value) -> (u64, u64, u64, u64, u64) {
+    let imports = &report["imports"];
+    let count = |v: &serde_json::Value| v.as_u64().expect("count");
+    (
+        count(&imports["canonical"]),
+        count(&imports["fragmented"]),
+        count(&imports["imports"]),
+        count(&report["rules"]["SSOT001"]),
+        count(&report["rules"]["SSOT005"]),
+    )
+}
+
+#[test]
+fn report_and_baseline_share_the_check_cache() {
+    let dir = project();
+    let root = dir.path();
+    // A canonical import at module level and a fragmented one inside a function body
+    // (what the reducer would blank were the report's metrics not kept).
+    write(
+        &root.join("app/direct.py"),
+        "from app.core import Engine\n\n\ndef f():\n    from app.shim import Engine as E\n    return E\n",
+    );
+    let cold = report_json(root, &["--no-cache"]);
+    assert!(!root.join(".ssotlint_cache").exists());
+    // shim + direct canonical; use + the local one through the shim fragmented.
+    assert_eq!(engine_figures(&cold), (2, 2, 4, 2, 1));
+
+    // A check first writes entries without the report's metrics: the report lints again.
+    assert_eq!(check(root, &[]).0, Some(1));
+    assert_eq!(report_json(root, &[]), cold);
+    let cache = root.join(".ssotlint_cache");
+    assert_eq!(
+        cache_files(&cache).len(),
+        1,
+        "check and report share one cache file"
+    );
+    // Warm: the metrics come from the cache (a planted class shows), nothing is parsed.
+    let file = &cache_files(&cache)[0];
+    let text = std::fs::read_to_string(file).expect("cache file");
+    let planted = text.replacen("\"class\":\"canonical\"", "\"class\":\"alias\"", 1);
+    assert_ne!(text, planted, "the cache holds the report's metrics");
+    write(file, planted);
+    assert_eq!(engine_figures(&report_json(root, &[])), (1, 3, 4, 2, 1));
+    write(file, text);
+    // --no-cache measures afresh; a changed file is measured again.
+    assert_eq!(report_json(root, &["--no-cache"]), cold);
+    write(&root.join("app/direct.py"), "from app.core import Engine\n");
+    assert_eq!(engine_figures(&report_json(root, &[])).3, 1);
+    write(
+        &root.join("app/direct.py"),
+        "from app.core import Engine\n\n\ndef f():\n    from app.shim import Engine as E\n    return E\n",
+    );
+    assert_eq!(report_json(root, &[]), cold);
+
+    // A baseline written warm equals one written without the cache, byte for byte.
+    settle(root);
+    for (name, extra) in [("warm.json", None), ("cold.json", Some("--no-cache"))] {
+        let mut args = vec!["baseline", "-o", name];
+        args.extend(extra);
+        let out = ssotlint(root, &args);
+        assert_eq!(out.status.code(), Some(0));
+    }
+    let warm = std::fs::read_to_string(root.join("warm.json")).expect("baseline");
+    assert_eq!(
+        warm,
+        std::fs::read_to_string(root.join("cold.json")).expect("baseline")
+    );
+    assert_eq!(warm.matches("\"code\": \"SSOT001\"").count(), 2, "{warm}");
+}

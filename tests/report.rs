@@ -625,3 +625,55 @@ fn history_errors_are_clear() {
         "error: --plot needs --history N or --since REV\n"
     );
 }
+
+/// The report goes through the check's fast path: with only SSOT301 selected (and
+/// SSOT000, which makes every body count, ignored) no rule reads function bodies, so the reducer would blank them; the report's own needles
+/// (canonical names, factory methods, `import`) keep the bodies its figures read, so
+/// an import and a factory call inside functions still count, with or without the cache.
+#[test]
+fn the_fast_path_keeps_what_the_figures_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "ssotlint.toml",
+        r#"
+[project]
+src = ["."]
+first-party = ["app"]
+
+[canonical]
+"app.core.Engine" = {}
+
+[factories."app.factory.EngineFactory"]
+builds = ["app.core.Engine"]
+methods = ["create_instance"]
+
+[lint]
+select = ["SSOT301"]
+ignore = ["SSOT000"]
+"#,
+    );
+    write(root, "app/__init__.py", "");
+    write(root, "app/core.py", "class Engine:\n    pass\n");
+    write(
+        root,
+        "app/factory.py",
+        "class EngineFactory:\n    @staticmethod\n    def create_instance():\n        return None\n",
+    );
+    write(
+        root,
+        "app/use.py",
+        "def run():\n    from app.core import Engine\n    return Engine\n\n\ndef build():\n    x = 1\n    return EngineFactory.create_instance()\n",
+    );
+    for extra in [&["--no-cache"][..], &[], &[]] {
+        let mut args = vec!["report", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = ssotlint(root, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v["imports"]["canonical"], 1, "{extra:?}");
+        assert_eq!(v["imports"]["imports"], 1);
+        assert_eq!(v["factories"]["via_factory"], 1);
+    }
+}

@@ -9,8 +9,9 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::history::{self, Range};
-use super::{analyze_paths, figures_of, render, svg, Analysis};
-use crate::baseline::{self, Baseline, Entry};
+use super::{figures_of, measure_paths, render, svg, Measurement};
+use crate::baseline::{self, Baseline};
+use crate::cache::CacheOptions;
 use crate::check::CheckReport;
 use crate::config::{normalize, Settings, SettingsStore};
 use crate::lint::LintOptions;
@@ -47,6 +48,19 @@ pub struct ReportArgs {
     /// Print the report only: no progress line and no closing summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// The check cache, shared with `check` (same folder, same entries).
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Read and write no cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Keep the cache in DIR instead (also `SSOTLINT_CACHE_DIR`).
+    #[arg(long, value_name = "DIR", env = "SSOTLINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +76,8 @@ pub struct BaselineArgs {
     /// Only drop entries that are gone from the existing baseline; add nothing.
     #[arg(long)]
     pub prune: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 fn store_for(config: Option<&Path>) -> Result<(Arc<SettingsStore>, PathBuf), String> {
@@ -98,21 +114,23 @@ fn report_settings(store: &SettingsStore, paths: &[PathBuf]) -> Result<Arc<Setti
     store.for_dir(&normalize(&dir)).map_err(|e| e.to_string())
 }
 
-fn analyze(paths: &[PathBuf], store: &Arc<SettingsStore>) -> Result<Analysis, String> {
-    let analysis =
-        analyze_paths(paths, store, &LintOptions::default()).map_err(|e| e.join("\nerror: "))?;
-    for warning in &analysis.warnings {
+fn measure(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    cache: &CacheArgs,
+    entries: bool,
+) -> Result<Measurement, String> {
+    // The key `check` uses without `--config KEY=VALUE`, so both commands share entries.
+    let cache = (!cache.no_cache).then(|| CacheOptions {
+        dir: cache.cache_dir.clone(),
+        key: format!("{:?}", store.overrides()),
+    });
+    let measured = measure_paths(paths, store, &LintOptions::default(), cache, entries)
+        .map_err(|e| e.join("\nerror: "))?;
+    for warning in &measured.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(analysis)
-}
-
-fn entries_of(analysis: &Analysis) -> Vec<Entry> {
-    analysis
-        .files
-        .iter()
-        .flat_map(|a| baseline::entries(&a.display, &a.linted.source, &a.linted.diagnostics))
-        .collect()
+    Ok(measured)
 }
 
 fn write_out(text: &str) -> Result<(), String> {
@@ -143,8 +161,8 @@ pub fn run_report(args: ReportArgs) -> Result<ExitCode, String> {
     } {
         return run_history(&args, &range, &paths, &cwd, &settings);
     }
-    let analysis = analyze(&paths, &store)?;
-    let now = figures_of(&analysis, &settings)?;
+    let measured = measure(&paths, &store, &args.cache, false)?;
+    let now = figures_of(&measured, &settings)?;
     if let Some(path) = &args.baseline {
         let then = Baseline::read(path)?.figures.ok_or_else(|| {
             format!(
@@ -238,9 +256,9 @@ pub fn run_baseline(args: BaselineArgs) -> Result<ExitCode, String> {
     let paths = default_paths(&args.paths);
     let (store, _) = store_for(args.config.as_deref())?;
     let settings = report_settings(&store, &paths)?;
-    let analysis = analyze(&paths, &store)?;
-    let figures = figures_of(&analysis, &settings)?;
-    let current = entries_of(&analysis);
+    let measured = measure(&paths, &store, &args.cache, true)?;
+    let figures = figures_of(&measured, &settings)?;
+    let current = measured.entries;
     if args.prune {
         let old = Baseline::read(&args.output)?;
         let pruned = old.pruned(&current, Some(figures));

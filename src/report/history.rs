@@ -1,15 +1,19 @@
 //! `report --history N` / `--since REV`: the headline figures along the first-parent
 //! history, read from git objects (nothing is checked out).
 //!
-//! Two caches make this cost about one parse per distinct blob rather than one per file
+//! Files are linted through the [`crate::driver`] fast path (prefilter, reducer, the
+//! report's metrics) and reduced to their figures in the worker that read them; no
+//! text or facts are kept, so memory stays flat however long the history. Two small
+//! caches make this cost about one parse per distinct blob rather than one per file
 //! per commit:
-//! - facts by (blob id, module name): each distinct blob is parsed once;
+//! - by (blob id, module name): the modules the blob imports;
 //! - per-file figures by (path, blob id, dependency signature). A file's diagnostics
 //!   also depend on the modules it imports (does the module exist, what does it
 //!   re-export), so the signature records which file (blob) provides each first-party
-//!   module the file imports, plus the first-party package set. A file is linted again
-//!   only when it or one of those changed. A change two re-export hops away (A imports
-//!   from B, which re-exports from a changed C) is not seen until A or B changes.
+//!   module the file imports, plus the first-party package set. A file is linted (and
+//!   parsed) again only when it or one of those changed. A change two re-export hops
+//!   away (A imports from B, which re-exports from a changed C) is not seen until A or
+//!   B changes.
 //!
 //! Every commit is measured against today's configuration, so figures compare.
 
@@ -22,13 +26,14 @@ use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{file_figures, weights, Figures, FileFigures};
+use super::{weights, Figures, FileFigures};
 use crate::config::{self, Settings};
-use crate::lint::{lint_parsed, LintOptions};
+use crate::driver::Driver;
+use crate::lint::LintOptions;
 use crate::progress::Progress;
 use crate::project::{ModuleFiles, ModuleLocation};
-use crate::python::{self, Facts, ModuleName};
-use crate::source::{decode, SourceText};
+use crate::python::{self, Facts};
+use crate::source::decode;
 
 /// Which commits to measure.
 #[derive(Debug, Clone)]
@@ -60,9 +65,10 @@ pub struct Stats {
     pub commits: usize,
     /// File versions measured: the sum over commits of the Python files in each.
     pub file_versions: usize,
-    /// Distinct blobs parsed by the report (each once).
+    /// Distinct blobs parsed by the report.
     pub blobs_parsed: usize,
-    /// Files linted (cache misses of per-file figures).
+    /// Files linted (cache misses of per-file figures); each lint parses its blob again,
+    /// since facts are not kept.
     pub files_linted: usize,
     /// Module files the module index read to resolve re-exports.
     pub module_reads: usize,
@@ -188,10 +194,16 @@ fn is_python(path: &str) -> bool {
     path.ends_with(".py") || path.ends_with(".pyi")
 }
 
-struct Parsed {
-    source: SourceText,
-    facts: Facts,
-}
+/// One linted file version: path, blob, key, the modules it imports, its signature
+/// and its figures.
+type Linted = (
+    String,
+    Oid,
+    ParseKey,
+    Arc<Vec<String>>,
+    u64,
+    Arc<FileFigures>,
+);
 
 /// Measure the figures of every commit in `range`.
 ///
@@ -226,7 +238,8 @@ pub fn history(
     let commits = first_parent_commits(&repo, range)?;
 
     let mut trees: HashMap<Oid, Listing> = HashMap::new();
-    let mut parsed: HashMap<ParseKey, Arc<Parsed>> = HashMap::new();
+    let driver = Driver::new(options, true, true, None);
+    let mut imported: HashMap<ParseKey, Arc<Vec<String>>> = HashMap::new();
     let mut results: ResultCache = HashMap::new();
     let reads = Arc::new(AtomicUsize::new(0));
     let mut stats = Stats::default();
@@ -273,7 +286,7 @@ pub fn history(
                 .collect(),
             reads: reads.clone(),
         });
-        let settings = load_settings()?.with_module_files(tree_files.clone());
+        let settings = Arc::new(load_settings()?.with_module_files(tree_files.clone()));
         let selected: Vec<(&String, Oid, PathBuf)> = listing
             .iter()
             .filter(|(path, _)| is_python(path))
@@ -287,33 +300,6 @@ pub fn history(
             .filter(|(_, _, abs)| !settings.is_excluded(abs))
             .collect();
 
-        // Parse what has not been parsed yet (blob text read in order, parsed in parallel).
-        let mut to_parse = Vec::new();
-        let mut queued = BTreeSet::new();
-        for (_, oid, abs) in &selected {
-            let module = python::modules::module_of(abs, &settings.src);
-            let key = (*oid, module.as_ref().map(|m| m.name.clone()));
-            if parsed.contains_key(&key) || !queued.insert(key.clone()) {
-                continue;
-            }
-            let blob = repo
-                .find_blob(*oid)
-                .map_err(|e| format!("cannot read blob {oid}: {e}"))?;
-            if let Ok(text) = decode(blob.content().to_vec()) {
-                to_parse.push((key, text, module));
-            }
-        }
-        stats.blobs_parsed += to_parse.len();
-        let fresh: Vec<(ParseKey, Arc<Parsed>)> = to_parse
-            .into_par_iter()
-            .map(|(key, text, module): (_, String, Option<ModuleName>)| {
-                let source = SourceText::new(text);
-                let facts = python::analyze(source.text(), module.as_ref());
-                (key, Arc::new(Parsed { source, facts }))
-            })
-            .collect();
-        parsed.extend(fresh);
-
         // Per-file figures, reused when the file and what it imports are unchanged.
         let first_party: BTreeSet<&String> = settings.modules.first_party().iter().collect();
         let base = fnv(
@@ -322,44 +308,50 @@ pub fn history(
         );
         let mut figures: Vec<Arc<FileFigures>> = Vec::with_capacity(selected.len());
         let mut misses = Vec::new();
+        let mut fresh_blobs = BTreeSet::new();
         for (path, oid, abs) in &selected {
             let module = python::modules::module_of(abs, &settings.src);
-            let Some(p) = parsed.get(&(*oid, module.as_ref().map(|m| m.name.clone()))) else {
-                continue;
-            };
-            let sig = signature(base, &p.facts, &settings, &tree_files.files);
-            let cached = results
-                .get(&((*path).clone(), *oid))
-                .and_then(|v| v.iter().find(|(s, _)| *s == sig))
-                .map(|(_, f)| f.clone());
+            let key: ParseKey = (*oid, module.as_ref().map(|m| m.name.clone()));
+            let cached = imported.get(&key).and_then(|modules| {
+                let sig = signature(base, modules, &settings, &tree_files.files);
+                results
+                    .get(&((*path).clone(), *oid))
+                    .and_then(|v| v.iter().find(|(s, _)| *s == sig))
+                    .map(|(_, f)| f.clone())
+            });
             match cached {
                 Some(f) => figures.push(f),
-                None => misses.push(((*path).clone(), *oid, abs.clone(), sig, p.clone(), module)),
+                None => {
+                    if !imported.contains_key(&key) {
+                        fresh_blobs.insert(key.clone());
+                    }
+                    misses.push(((*path).clone(), *oid, abs.clone(), key));
+                }
             }
         }
+        stats.blobs_parsed += fresh_blobs.len();
         stats.files_linted += misses.len();
-        let linted: Vec<(String, Oid, u64, Arc<FileFigures>)> = misses
+        // Each miss is read, linted and reduced to its figures in one worker; its text
+        // and facts are dropped there (only the modules it imports are kept).
+        let linted: Vec<Linted> = misses
             .into_par_iter()
-            .map(|(path, oid, abs, sig, p, module)| {
-                let linted = lint_parsed(
-                    &abs,
-                    p.source.clone(),
-                    p.facts.clone(),
-                    module,
-                    &settings,
-                    options,
-                );
-                let f = file_figures(
-                    &path,
-                    &linted.source,
-                    &linted.facts,
-                    &linted.diagnostics,
-                    &settings,
-                );
-                (path, oid, sig, Arc::new(f))
+            .filter_map(|(path, oid, abs, key)| {
+                let text = {
+                    let repo = shared_repo.lock().ok()?;
+                    let blob = repo.find_blob(oid).ok()?;
+                    decode(blob.content().to_vec()).ok()?
+                };
+                let (source, diagnostics, metrics, modules) =
+                    driver.lint_text_with(&abs, text, &settings, |facts| -> Arc<Vec<String>> {
+                        Arc::new(facts.map(imported_modules).unwrap_or_default())
+                    });
+                let sig = signature(base, &modules, &settings, &tree_files.files);
+                let f = FileFigures::new(&path, &source, &diagnostics, metrics.unwrap_or_default());
+                Some((path, oid, key, modules, sig, Arc::new(f)))
             })
             .collect();
-        for (path, oid, sig, f) in linted {
+        for (path, oid, key, modules, sig, f) in linted {
+            imported.insert(key, modules);
             results
                 .entry((path, oid))
                 .or_default()
@@ -378,9 +370,9 @@ pub fn history(
     Ok(History { rows, stats })
 }
 
-/// What a file's diagnostics depend on beyond its own text: which blob (or namespace
-/// directory, or nothing) provides each first-party module it imports.
-fn signature(base: u64, facts: &Facts, settings: &Settings, blobs: &HashMap<PathBuf, Oid>) -> u64 {
+/// The modules a file's imports may name (each `from` module, and each name under it,
+/// which may be a submodule), for [`signature`].
+fn imported_modules(facts: &Facts) -> Vec<String> {
     let mut modules: BTreeSet<String> = BTreeSet::new();
     for import in &facts.imports {
         match &import.module {
@@ -399,6 +391,17 @@ fn signature(base: u64, facts: &Facts, settings: &Settings, blobs: &HashMap<Path
             }
         }
     }
+    modules.into_iter().collect()
+}
+
+/// What a file's diagnostics depend on beyond its own text: which blob (or namespace
+/// directory, or nothing) provides each first-party module it imports.
+fn signature(
+    base: u64,
+    modules: &[String],
+    settings: &Settings,
+    blobs: &HashMap<PathBuf, Oid>,
+) -> u64 {
     let index = &settings.modules;
     let parts: Vec<String> = modules
         .iter()
