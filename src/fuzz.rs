@@ -554,3 +554,43 @@ mod tests {
         assert_in_text("abcd", &(3..9), "SSOT001");
     }
 }
+
+/// What [`recognize_outcome`] found for one text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognized {
+    /// The recognizer said "unsure".
+    Unsure,
+    /// It said "valid", and tree-sitter and CPython's tab check agree.
+    Valid,
+    /// It said "valid" but the front end finds a syntax error or CPython a `TabError`:
+    /// a broken promise.
+    Wrong,
+}
+
+/// Is `python::recognize::certainly_valid` right about `text`? Parses it as the CLI
+/// does (`python::analyze`, chunk by chunk) only when the recognizer says "valid".
+pub fn recognize_outcome(text: &str) -> Recognized {
+    let tokens = crate::python::scan::tokenize(text);
+    if !crate::python::recognize::certainly_valid(text, &tokens) {
+        return Recognized::Unsure;
+    }
+    let facts = crate::python::analyze(text, None);
+    if facts.has_syntax_errors() || crate::reduce::has_tab_error(text) {
+        Recognized::Wrong
+    } else {
+        Recognized::Valid
+    }
+}
+
+/// Target `recognize`: whenever the recognizer calls a text certainly valid, the front
+/// end must find no syntax error in it and CPython no `TabError`.
+pub fn recognize(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    assert_ne!(
+        recognize_outcome(text),
+        Recognized::Wrong,
+        "certainly_valid accepted a text with a syntax error: {text:?}"
+    );
+}

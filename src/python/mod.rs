@@ -6,6 +6,8 @@ pub mod defs;
 mod facts;
 pub mod modules;
 pub mod names;
+pub mod recognize;
+pub mod scan;
 mod shift;
 
 pub use chunks::Block;
