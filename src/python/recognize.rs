@@ -41,6 +41,7 @@ pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
         toks: &significant,
         pos: 0,
         depth: 0,
+        annotation: false,
     };
     match p.module() {
         Some(()) => None,
@@ -156,14 +157,21 @@ const BP_UNARY: u8 = 11;
 enum Shape {
     Name,
     AttrSub,
+    /// `*` and a name, attribute or subscript.
     Star,
+    /// `*` and anything else: not a target.
+    StarOther,
     Group,
     Other,
 }
 
 impl Shape {
     fn is_target(self) -> bool {
-        self != Shape::Other
+        !matches!(self, Shape::Other | Shape::StarOther)
+    }
+
+    fn is_star(self) -> bool {
+        matches!(self, Shape::Star | Shape::StarOther)
     }
 }
 
@@ -184,6 +192,9 @@ struct Parser<'a> {
     toks: &'a [Token],
     pos: usize,
     depth: u32,
+    /// Inside an annotation, where tree-sitter's `type` rules (`constrained_type`
+    /// `a: b`, `generic_type`) compete with subscripts: no slices there.
+    annotation: bool,
 }
 
 type R<T = ()> = Option<T>;
@@ -262,6 +273,14 @@ impl<'a> Parser<'a> {
         } else {
             None
         }
+    }
+
+    fn annotation(&mut self) -> R {
+        let outer = self.annotation;
+        self.annotation = true;
+        let r = self.test();
+        self.annotation = outer;
+        r.map(|_| ())
     }
 
     fn enter(&mut self) -> R {
@@ -531,7 +550,7 @@ impl<'a> Parser<'a> {
                 return fail();
             }
             self.advance();
-            self.test()?;
+            self.annotation()?;
             if self.eat_op("=") {
                 self.rhs()?;
             }
@@ -702,7 +721,7 @@ impl<'a> Parser<'a> {
         self.parameters(true, ")")?;
         self.op(")")?;
         if self.eat_op("->") {
-            self.test()?;
+            self.annotation()?;
         }
         Some(())
     }
@@ -720,19 +739,19 @@ impl<'a> Parser<'a> {
             } else if self.eat_op("**") {
                 self.name()?;
                 if annotated && self.eat_op(":") {
-                    self.test()?;
+                    self.annotation()?;
                 }
             } else if self.eat_op("*") {
                 if self.at_name() {
                     self.advance();
                     if annotated && self.eat_op(":") {
-                        self.test()?;
+                        self.annotation()?;
                     }
                 }
             } else {
                 self.name()?;
                 if annotated && self.eat_op(":") {
-                    self.test()?;
+                    self.annotation()?;
                 }
                 if self.eat_op("=") {
                     self.test()?;
@@ -933,6 +952,9 @@ impl<'a> Parser<'a> {
                 Some(Shape::Name)
             }
             Tok::Number => {
+                if !number_ok(self.s()) {
+                    return fail();
+                }
                 self.advance();
                 // `1if x else y`: CPython warns, tree-sitter may lex it otherwise.
                 if self.kind() == Tok::Name && self.tok().start == t.end {
@@ -989,7 +1011,7 @@ impl<'a> Parser<'a> {
         }
         let first = self.element()?;
         if self.at_comprehension() {
-            if first == Shape::Star {
+            if first.is_star() {
                 return fail();
             }
             self.comprehension()?;
@@ -1007,7 +1029,7 @@ impl<'a> Parser<'a> {
             count += 1;
         }
         self.op(close)?;
-        if open == "(" && count == 1 && first == Shape::Star {
+        if open == "(" && count == 1 && first.is_star() {
             return fail();
         }
         Some(if all_targets {
@@ -1025,7 +1047,7 @@ impl<'a> Parser<'a> {
             return Some(if matches!(inner, Shape::Name | Shape::AttrSub) {
                 Shape::Star
             } else {
-                Shape::Other
+                Shape::StarOther
             });
         }
         self.named_test()
@@ -1070,7 +1092,7 @@ impl<'a> Parser<'a> {
             true
         } else {
             let first = self.element()?;
-            starred = first == Shape::Star;
+            starred = first.is_star();
             if self.eat_op(":") {
                 if starred {
                     return fail();
@@ -1167,6 +1189,9 @@ impl<'a> Parser<'a> {
             if !self.at_op(":") {
                 self.named_test()?;
             }
+            if self.at_op(":") && self.annotation {
+                return fail();
+            }
             if self.eat_op(":") {
                 if !self.at_op(":") && !self.at_op(",") && !self.at_op("]") {
                     self.test()?;
@@ -1255,4 +1280,61 @@ impl<'a> Parser<'a> {
         }
         self.op("}")
     }
+}
+
+/// A number literal as both CPython and tree-sitter read it: `0x`/`0o`/`0b` and digits,
+/// or decimal digits with an optional fraction, exponent and `j`; single `_` between
+/// digits.
+fn number_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |i: &mut usize, ok: fn(u8) -> bool| -> bool {
+        let start = *i;
+        while *i < b.len() {
+            if ok(b[*i]) {
+                *i += 1;
+            } else if b[*i] == b'_' && *i > start && b.get(*i + 1).is_some_and(|&c| ok(c)) {
+                *i += 1;
+            } else {
+                break;
+            }
+        }
+        *i > start
+    };
+    let mut i = 0;
+    if b.len() > 2 && b[0] == b'0' && b[1].is_ascii_alphabetic() {
+        let ok: fn(u8) -> bool = match b[1] {
+            b'x' | b'X' => |c| c.is_ascii_hexdigit(),
+            b'o' | b'O' => |c| (b'0'..=b'7').contains(&c),
+            b'b' | b'B' => |c| c == b'0' || c == b'1',
+            _ => return false,
+        };
+        i = 2;
+        if b.get(i) == Some(&b'_') {
+            i += 1;
+        }
+        return digits(&mut i, ok) && i == b.len();
+    }
+    let dec: fn(u8) -> bool = |c| c.is_ascii_digit();
+    let whole = digits(&mut i, dec);
+    let mut fraction = false;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        fraction = digits(&mut i, dec);
+    }
+    if !whole && !fraction {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i, dec) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'j' | b'J')) {
+        i += 1;
+    }
+    i == b.len()
 }
