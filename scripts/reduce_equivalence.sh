@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The body reducer (src/reduce.rs) must never change a result. This runs
-#   ssotlint check --output-format json .              (reducer on, the default)
-#   ssotlint check --output-format json --no-reduce .  (every body parsed)
-# on a copy of the installed CPython standard library and on a synthetic
-# 10k-file corpus, for the whole rule set and for each rule family alone, and
-# diffs the outputs. Exit 0 when every pair is byte-identical, 1 otherwise.
+# The fast path (prefilter, body reducer: src/prefilter.rs, src/reduce.rs) must never
+# change a result. This runs
+#   ssotlint check --output-format json .                 (fast path, the default)
+#   ssotlint check --output-format json --no-fast-path .  (every file parsed whole)
+# on a copy of the installed CPython standard library, on a synthetic 10k-file
+# corpus and on any directories given as arguments (checked with the stdlib copy's
+# config: e.g. a venv's site-packages), for the whole rule set and for each rule
+# family alone, and diffs the outputs. Exit 0 when every pair is byte-identical,
+# 1 otherwise.
 #
 # Trees are shared with bench/check_vs_ruff.sh (bench/out/stdlib, bench/out/corpus)
 # and created here when missing. Environment: SSOTLINT=PATH (default: build
@@ -53,13 +56,15 @@ if [ ! -f "$corpus/ssotlint.toml" ]; then
 fi
 
 differences=0
-for dir in "$stdlib" "$corpus"; do
+for dir in "$stdlib" "$corpus" "$@"; do
+    config=ssotlint.toml
+    [ -f "$dir/ssotlint.toml" ] || config="$stdlib/ssotlint.toml"
     for select in "" SSOT0 SSOT101 SSOT102 SSOT103 SSOT104 SSOT105 SSOT2 SSOT301; do
         # SSOT000 reads every body: with it on there is nothing to reduce.
-        args=(check --no-cache --config ssotlint.toml --output-format json --ignore SSOT000)
+        args=(check --no-cache --config "$config" --output-format json --ignore SSOT000)
         [ -n "$select" ] && args+=(--select "$select")
         reduced="$(cd "$dir" && "$ssotlint" "${args[@]}" . 2>&1; echo "exit $?")"
-        full="$(cd "$dir" && "$ssotlint" "${args[@]}" --no-reduce . 2>&1; echo "exit $?")"
+        full="$(cd "$dir" && "$ssotlint" "${args[@]}" --no-fast-path . 2>&1; echo "exit $?")"
         findings="$(printf '%s' "$full" | grep -c '"code":' || true)"
         if [ "$reduced" == "$full" ]; then
             echo "same: $(basename "$dir") ${select:-all rules} ($findings findings)"

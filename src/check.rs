@@ -53,7 +53,8 @@ enum Outcome {
 }
 
 /// Check every Python file under `paths`. Function and class bodies that no enabled
-/// rule reads are not parsed ([`crate::reduce`]) unless `reduce` is off (only to verify
+/// rule reads are not parsed ([`crate::reduce`]), nor files no rule can flag, unless
+/// `reduce` is off (`--no-fast-path`: every file parsed whole, only to verify
 /// that it changes nothing: `scripts/reduce_equivalence.sh`); with `cache`, files whose
 /// results still hold are not parsed either ([`crate::cache`]).
 pub fn check_paths_with(
@@ -100,10 +101,21 @@ pub fn check_paths_with(
 }
 
 /// What a file is checked with before parsing: may it match at all, and which bodies
-/// can be blanked (`None`: none).
+/// can be blanked (`None`: none). Both are built for the selection without SSOT000;
+/// [`fast_path`] says whether a text may use them.
 pub(crate) struct Filters {
     pub(crate) prefilter: Prefilter,
     reducer: Option<Reducer>,
+    /// SSOT000 is enabled: syntax errors can be anywhere in a text.
+    syntax_errors: bool,
+}
+
+/// May `text` skip parsing work (the prefilter's skip, the reducer's blanks)? Only when
+/// no enabled rule needs every byte parsed: SSOT000 reports syntax errors anywhere, so
+/// with it on a text is parsed whole unless it is known to parse without error (the one
+/// place to ask a recognizer that tells so).
+pub(crate) fn fast_path(filters: &Filters, _text: &str) -> bool {
+    !filters.syntax_errors
 }
 
 /// One prefilter and reducer per distinct settings (config file) in the run.
@@ -124,16 +136,20 @@ impl Prefilters {
         {
             return found;
         }
-        let selection = options.selection(settings);
+        let mut selection = options.selection(settings);
+        let syntax_errors = selection.is_enabled(crate::rules::Rule::InvalidSyntax);
+        selection
+            .ignore
+            .push(crate::rules::Rule::InvalidSyntax.code().to_string());
         let reducer = if self.reduce {
-            body_needles(settings, &selection)
-                .map(|(exact, headers)| Reducer::new(&exact, &headers))
+            body_needles(settings, &selection).map(|needles| Reducer::new(&needles))
         } else {
             None
         };
         let filter = Arc::new(Filters {
             prefilter: Prefilter::new(settings, &selection),
             reducer,
+            syntax_errors,
         });
         if let Ok(mut map) = self.by_settings.lock() {
             map.insert(key, filter.clone());
@@ -191,6 +207,9 @@ fn check_file(
     };
     let filters = prefilters.get(&settings, options);
     let (linted, deps) = record_dependencies(|| {
+        if !prefilters.reduce || !fast_path(&filters, &text) {
+            return Some(lint_text(&absolute, text, &settings, options));
+        }
         if !filters.prefilter.may_match(&text) {
             return None;
         }

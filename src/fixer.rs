@@ -136,11 +136,8 @@ fn fix_file(
         Err(e) => return Outcome::Skipped(format!("{}: {e}", path.display())),
     };
     // What no rule can flag has nothing to fix.
-    if !prefilters
-        .get(&settings, options)
-        .prefilter
-        .may_match(&text)
-    {
+    let filters = prefilters.get(&settings, options);
+    if crate::check::fast_path(&filters, &text) && !filters.prefilter.may_match(&text) {
         return Outcome::Done {
             report: FileReport {
                 path: path.to_path_buf(),

@@ -90,7 +90,7 @@ pub fn source(data: &[u8]) {
             "the prefilter skipped a file with findings"
         );
     }
-    let reducer = body_needles(settings, &selection).map(|(e, h)| Reducer::new(&e, &h));
+    let reducer = body_needles(settings, &selection).map(|n| Reducer::new(&n));
     let reduced =
         crate::check::lint_reduced(&path, text.clone(), settings, &options, reducer.as_ref());
     assert_eq!(

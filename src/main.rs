@@ -125,9 +125,10 @@ struct CheckArgs {
     /// Report only violations not in this baseline (`ssotlint baseline`).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Parse every body in full (verifies the body reducer; see bench/README.md).
-    #[arg(long, hide = true)]
-    no_reduce: bool,
+    /// Parse every file whole: no prefilter-free fast path, no body reducer (to verify
+    /// that the fast path changes nothing; `scripts/reduce_equivalence.sh`).
+    #[arg(long, alias = "no-reduce")]
+    no_fast_path: bool,
     /// Exit 0 even when violations are found (2 still means the tool failed).
     #[arg(long, short = 'e')]
     exit_zero: bool,
@@ -274,7 +275,7 @@ fn run_check_once(args: &CheckArgs) -> Result<ExitCode, String> {
         dir: args.cache_dir.clone(),
         key: format!("{:?}", store.overrides()),
     });
-    let mut report = check_paths_with(&paths, &store, &options, !args.no_reduce, cache);
+    let mut report = check_paths_with(&paths, &store, &options, !args.no_fast_path, cache);
     if let Some(file) = &args.baseline {
         let gone = ssotlint::report::cli::apply_baseline(&mut report, file, &paths)?;
         if gone > 0 {

@@ -77,18 +77,31 @@ fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
     }
 }
 
-/// What the enabled rules read inside `def`/`class` bodies, for [`crate::reduce`]: a body
-/// whose definition (decorators, header, body) holds none of these strings can be
-/// blanked without changing any diagnostic. `(anywhere, in_headers)`: the second list
-/// counts only in decorator, `def` and `class` lines (matched in any ASCII case); `None`
-/// when some enabled rule is not known to this function (so nothing may be blanked).
+/// What makes a rule read a `def`/`class` body, for [`crate::reduce`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BodyNeedles {
+    /// Strings that count anywhere but in comments and docstrings.
+    pub exact: Vec<String>,
+    /// Strings that count only in decorator, `def` and `class` lines, in any ASCII case.
+    pub headers: Vec<String>,
+    /// An import statement (the keyword `import` as a token, so not `important` or a
+    /// comment).
+    pub imports: bool,
+    /// Strings that count only inside string literals that are not docstrings.
+    pub strings: Vec<String>,
+}
+
+/// What the enabled rules read inside `def`/`class` bodies: a body whose definition
+/// (decorators, header, body) holds none of it can be blanked without changing any
+/// diagnostic. `None` when some enabled rule is not known to this function (so nothing
+/// may be blanked).
 ///
 /// Why each rule needs what it needs (facts outside bodies are never blanked: module
 /// statements, class and function headers, decorators, methods of a kept class):
-/// - every rule that resolves names (imports, singletons, factories) reads imports at
-///   any depth: `import`;
-/// - SSOT004 reads string literals anywhere: the last segment of each legacy module,
-///   which every legacy path string contains;
+/// - every rule that resolves names (imports, singletons, factories) reads import
+///   statements at any depth: [`BodyNeedles::imports`];
+/// - SSOT004 reads string literals that name a legacy path as a whole: the full dotted
+///   path of each legacy module, which every such literal contains, inside literals;
 /// - SSOT102 reads `__new__` and class/static methods (their assignments) and class
 ///   attributes: `__new__`, `classmethod`, `staticmethod` in headers, `_instance`;
 /// - SSOT103 reads a function's `global` statements and assignments: `global`;
@@ -100,16 +113,13 @@ fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
 /// - SSOT202 reads a factory class's methods: the factory class names;
 /// - SSOT101 and SSOT301 read only module-level statements and definitions.
 ///
-/// A local alias of a needle (`from functools import lru_cache as memo`) is a needle
-/// too; the reducer finds those per file.
-pub fn body_needles(
-    settings: &Settings,
-    selection: &RuleSelection,
-) -> Option<(Vec<String>, Vec<String>)> {
+/// No rule reads comments or docstrings, so a needle there keeps nothing. A local alias
+/// of a needle (`from functools import lru_cache as memo`) is a needle too; the reducer
+/// finds those per file.
+pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<BodyNeedles> {
     let last_segment = |m: &str| m.rsplit('.').next().unwrap_or(m).to_string();
     let short = |q: &String| last_segment(q);
-    let mut exact: Vec<String> = Vec::new();
-    let mut headers: Vec<String> = Vec::new();
+    let mut out = BodyNeedles::default();
     for &rule in Rule::ALL {
         if !selection.is_enabled(rule) {
             continue;
@@ -117,31 +127,29 @@ pub fn body_needles(
         match rule {
             // `typing.Mapping` in a body (attribute access through a module import).
             Rule::FragmentedImport => {
-                exact.push("import".into());
-                exact.extend(settings.canonical.iter().map(|s| s.name.clone()));
+                out.imports = true;
+                out.exact
+                    .extend(settings.canonical.iter().map(|s| s.name.clone()));
             }
             Rule::AliasedImport
             | Rule::LegacyModuleImport
             | Rule::UnresolvedFirstPartyImport
-            | Rule::ModuleLevelSingleton => exact.push("import".into()),
+            | Rule::ModuleLevelSingleton => out.imports = true,
             Rule::LegacyPathString => {
                 for symbol in &settings.canonical {
-                    exact.extend(symbol.legacy_modules.iter().map(|m| last_segment(m)));
+                    out.strings.extend(symbol.legacy_modules.iter().cloned());
                 }
-                exact.extend(
-                    settings
-                        .legacy_modules
-                        .iter()
-                        .map(|(old, _)| last_segment(old)),
-                );
+                out.strings
+                    .extend(settings.legacy_modules.iter().map(|(old, _)| old.clone()));
             }
             Rule::SingletonClass
             | Rule::GlobalLazySingleton
             | Rule::CachedInstanceFactory
             | Rule::SingletonDecoratorOrMetaclass
             | Rule::SharedIsolatedInstance => {
-                exact.extend(["import", "_instance", "global"].map(String::from));
-                headers.extend(
+                out.imports = true;
+                out.exact.extend(["_instance", "global"].map(String::from));
+                out.headers.extend(
                     [
                         "__new__",
                         "classmethod",
@@ -153,25 +161,26 @@ pub fn body_needles(
                 );
             }
             Rule::FactoryBypass => {
-                exact.push("import".into());
+                out.imports = true;
                 for factory in &settings.factories {
-                    exact.extend(factory.builds.iter().map(short));
+                    out.exact.extend(factory.builds.iter().map(short));
                 }
             }
             Rule::FactoryContract => {
-                exact.extend(settings.factories.iter().map(|f| short(&f.class)));
+                out.exact
+                    .extend(settings.factories.iter().map(|f| short(&f.class)));
             }
             Rule::CompetingDefinition => {}
             #[allow(unreachable_patterns)]
             _ => return None,
         }
     }
-    for list in [&mut exact, &mut headers] {
+    for list in [&mut out.exact, &mut out.headers, &mut out.strings] {
         list.retain(|n| !n.is_empty());
         list.sort();
         list.dedup();
     }
-    Some((exact, headers))
+    Some(out)
 }
 
 #[cfg(test)]

@@ -18,13 +18,20 @@
 
 use aho_corasick::AhoCorasick;
 
+use crate::prefilter::BodyNeedles;
+use crate::python::scan::{self, LineKind, Tok, Token};
+
 /// Needles of the enabled rules for one configuration.
 pub struct Reducer {
-    /// Needles that count anywhere (case-sensitive).
+    /// Needles that count anywhere but in comments and docstrings (case-sensitive).
     exact: Option<AhoCorasick>,
     /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case
     /// (`@lru_cache`, `@classmethod`, `def __new__`, `metaclass=SingletonMeta`).
     headers: Option<AhoCorasick>,
+    /// A body with an import statement is read.
+    imports: bool,
+    /// Needles that count only inside string literals that are not docstrings.
+    strings: Option<AhoCorasick>,
 }
 
 /// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
@@ -78,8 +85,8 @@ fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Rang
 const ALIAS_ROUNDS: usize = 4;
 
 impl Reducer {
-    /// `exact` and `headers` needles; empty lists are fine (every body can go).
-    pub fn new(exact: &[String], headers: &[String]) -> Reducer {
+    /// A reducer for these needles; empty lists are fine (every body can go).
+    pub fn new(needles: &BodyNeedles) -> Reducer {
         let build = |needles: &[String], ci: bool| {
             let needles: Vec<&String> = needles.iter().filter(|n| !n.is_empty()).collect();
             if needles.is_empty() {
@@ -91,21 +98,23 @@ impl Reducer {
                 .ok()
         };
         Reducer {
-            exact: build(exact, false),
-            headers: build(headers, true),
+            exact: build(&needles.exact, false),
+            headers: build(&needles.headers, true),
+            imports: needles.imports,
+            strings: build(&needles.strings, false),
         }
     }
 
     /// The reduced text, or `None` when nothing can be blanked (or the scanner is unsure).
     pub fn reduce(&self, text: &str) -> Option<Reduced> {
-        let lines = logical_lines(text.as_bytes())?;
+        let (tokens, lines) = logical_lines(text)?;
         if !lines
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last)
         {
             return None;
         }
-        let hits = self.hits(text, &lines)?;
+        let hits = self.hits(text, &tokens, &lines)?;
         let mut blanks = Vec::new();
         plan(&lines, 0, lines.len(), &hits, &mut blanks);
         if blanks.is_empty() {
@@ -127,19 +136,58 @@ impl Reducer {
         Some(Reduced { text, included })
     }
 
-    /// Every needle occurrence as `(start, end)`, sorted by start, aliases included;
-    /// `None` when aliases keep appearing (the file is left alone).
-    fn hits(&self, text: &str, lines: &[Line]) -> Option<Hits> {
+    /// Every needle occurrence that counts, as `(start, end)`, sorted by start, aliases
+    /// included; `None` when aliases keep appearing (the file is left alone).
+    fn hits(&self, text: &str, tokens: &[Token], lines: &[Line]) -> Option<Hits> {
         let mut hits = Vec::new();
         let mut fresh: Vec<(usize, usize)> = Vec::new();
-        if let Some(ac) = &self.exact {
-            // Only an automaton built for another match kind errs: then be safe.
+        if self.imports {
             hits.extend(
-                ac.try_find_overlapping_iter(text)
-                    .ok()?
-                    .map(|m| (m.start(), m.end())),
+                tokens
+                    .iter()
+                    .filter(|t| t.kind == Tok::Name && &text.as_bytes()[t.range()] == b"import")
+                    .map(|t| (t.start as usize, t.end as usize)),
             );
-            fresh.extend(hits.iter().copied());
+        }
+        if self.exact.is_some() || self.strings.is_some() {
+            // Comments and docstrings are read by no rule; string literals (docstrings
+            // aside) are where legacy paths are.
+            let scanned = scan::logical_lines(text, tokens);
+            let mut silent: Vec<(usize, usize)> = Vec::new();
+            let mut literals: Vec<(usize, usize)> = Vec::new();
+            for (t, doc) in scan::strings(tokens, &scanned) {
+                let span = (t.start as usize, t.end as usize);
+                if doc {
+                    silent.push(span);
+                } else {
+                    literals.push(span);
+                }
+            }
+            silent.extend(
+                tokens
+                    .iter()
+                    .filter(|t| t.kind == Tok::Comment)
+                    .map(|t| (t.start as usize, t.end as usize)),
+            );
+            silent.sort_unstable();
+            if let Some(ac) = &self.exact {
+                // Only an automaton built for another match kind errs: then be safe.
+                for m in ac.try_find_overlapping_iter(text).ok()? {
+                    let span = (m.start(), m.end());
+                    fresh.push(span);
+                    if !within(&silent, span) {
+                        hits.push(span);
+                    }
+                }
+            }
+            if let Some(ac) = &self.strings {
+                for m in ac.try_find_overlapping_iter(text).ok()? {
+                    let span = (m.start(), m.end());
+                    if within(&literals, span) {
+                        hits.push(span);
+                    }
+                }
+            }
         }
         if let Some(ac) = &self.headers {
             let headers: Vec<(usize, usize)> = lines
@@ -182,6 +230,12 @@ impl Reducer {
         }
         None
     }
+}
+
+/// Is `span` inside one of `spans` (sorted, not overlapping)?
+fn within(spans: &[(usize, usize)], (start, end): (usize, usize)) -> bool {
+    let i = spans.partition_point(|&(s, _)| s <= start);
+    i > 0 && spans[i - 1].1 >= end
 }
 
 /// Needle occurrences, sorted by start.
@@ -313,34 +367,15 @@ fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize
 /// indentation's meaning depends on the tab size)? tree-sitter accepts such text, so
 /// `--fix` asks here before touching a file. CPython's rule: each logical line's
 /// indentation, measured with tabs to multiples of 8 and with tabs as 1, must compare
-/// the same way with the open levels under both measures. Conservative: a text with a
-/// tab in its indentation that this lexer cannot follow counts as one.
+/// the same way with the open levels under both measures.
 pub(crate) fn has_tab_error(text: &str) -> bool {
-    let b = text.as_bytes();
-    if memchr::memchr(b'\t', b).is_none() {
+    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
         return false;
     }
+    let tokens = scan::tokenize(text);
     let mut levels: Vec<(u32, u32)> = vec![(0, 0)];
-    let mut i = usize::from(b.starts_with(&[0xEF, 0xBB, 0xBF])) * 3;
-    while i < b.len() {
-        let (mut col, mut alt) = (0u32, 0u32);
-        while let Some(&c) = b.get(i) {
-            match c {
-                b' ' => (col, alt) = (col + 1, alt + 1),
-                b'\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
-                0x0c => (col, alt) = (0, 0),
-                _ => break,
-            }
-            i += 1;
-        }
-        match b.get(i) {
-            None => break,
-            Some(b'\n' | b'\r' | b'#') => {
-                i = line_break(b, i) + 1;
-                continue;
-            }
-            Some(_) => {}
-        }
+    for line in scan::logical_lines(text, &tokens) {
+        let (col, alt) = (line.indent, line.alt_indent);
         let (top, top_alt) = levels.last().copied().unwrap_or((0, 0));
         if col == top {
             if alt != top_alt {
@@ -359,346 +394,56 @@ pub(crate) fn has_tab_error(text: &str) -> bool {
                 return true;
             }
         }
-        match scan_logical(b, i) {
-            Some((end, _, _)) => i = end + 1,
-            None => return true,
-        }
     }
     false
 }
 
-/// Split `b` into logical lines; `None` when the text is not lexically sound Python (or
-/// uses what the scanner leaves alone).
-fn logical_lines(b: &[u8]) -> Option<Vec<Line>> {
-    let n = b.len();
-    let mut lines = Vec::new();
-    let mut indents: Vec<u32> = vec![0];
-    let mut i = 0;
-    // Skip a UTF-8 byte order mark.
-    if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        i = 3;
+/// The text's tokens and logical lines, from [`scan`]; `None` when the text is not
+/// lexically sound Python or uses what tree-sitter may read differently (form feeds or
+/// tabs and spaces mixed in an indentation, CR-only line ends, a logical line that
+/// starts after a `\` continuation).
+fn logical_lines(text: &str) -> Option<(Vec<Token>, Vec<Line>)> {
+    let b = text.as_bytes();
+    let tokens = scan::tokenize(text);
+    if tokens.iter().any(|t| {
+        t.kind == Tok::Error || (matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
+    }) {
+        return None;
     }
-    while i < n {
-        // Indentation of a physical line.
-        let mut indent = 0u32;
-        let (mut tabs, mut spaces) = (false, false);
-        while i < n {
-            match b[i] {
-                b' ' => {
-                    indent += 1;
-                    spaces = true;
-                }
-                b'\t' => {
-                    indent += 8;
-                    tabs = true;
-                }
-                0x0c => return None,
-                _ => break,
-            }
-            i += 1;
-        }
-        if i >= n {
-            break;
-        }
-        match b[i] {
-            b'\n' => {
-                i += 1;
-                continue;
-            }
-            b'\r' => {
-                i = after_cr(b, i)?;
-                continue;
-            }
-            b'#' => {
-                i = line_break(b, i);
-                continue;
-            }
-            b'\\' => return None,
-            _ => {}
-        }
-        if tabs && spaces {
+    let mut lines = Vec::new();
+    for line in scan::logical_lines(text, &tokens) {
+        let (start, end) = (line.start as usize, line.end as usize);
+        let indentation = &b[line.line_start as usize..start];
+        if indentation.contains(&0x0c)
+            || (indentation.contains(&b'\t') && indentation.contains(&b' '))
+        {
             return None;
         }
-        // Python's INDENT/DEDENT: a dedent must land on an open level.
-        let top = *indents.last().unwrap_or(&0);
-        if indent > top {
-            indents.push(indent);
-        } else if indent < top {
-            while indents.last().is_some_and(|&t| t > indent) {
-                indents.pop();
-            }
-            if indents.last() != Some(&indent) {
-                return None;
-            }
+        let before = &b[..line.line_start as usize];
+        let before = before.strip_suffix(b"\n").unwrap_or(before);
+        let before = before.strip_suffix(b"\r").unwrap_or(before);
+        if line.line_start > 0 && before.ends_with(b"\\") {
+            return None;
         }
-        let start = i;
-        let kind = line_kind(b, i);
-        let (end, first_break, colon_last) = scan_logical(b, i)?;
+        // A `\` continuation counts as a break: `...` must fit before it.
+        let first_break =
+            memchr::memchr3(b'\n', b'\r', b'\\', &b[start..end]).map_or(end, |k| start + k);
+        let kind = match line.kind {
+            LineKind::Def => Kind::Def,
+            LineKind::Class => Kind::Class,
+            LineKind::Decorator => Kind::Decorator,
+            _ => Kind::Other,
+        };
         lines.push(Line {
             start,
             end,
             first_break,
-            indent,
+            indent: line.indent,
             kind,
-            colon_last,
+            colon_last: line.colon_last,
         });
-        i = end;
-        if i < n {
-            i = if b[i] == b'\r' {
-                after_cr(b, i)?
-            } else {
-                i + 1
-            };
-        }
     }
-    Some(lines)
-}
-
-/// Past a `\r\n`; a lone `\r` line end is left to tree-sitter alone.
-fn after_cr(b: &[u8], i: usize) -> Option<usize> {
-    (b.get(i + 1) == Some(&b'\n')).then_some(i + 2)
-}
-
-/// The next line break at or after `i` (or the end).
-fn line_break(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
-        i += 1;
-    }
-    i
-}
-
-fn word_at(b: &[u8], i: usize) -> &[u8] {
-    let mut e = i;
-    while e < b.len() && is_ident(b[e]) {
-        e += 1;
-    }
-    &b[i..e]
-}
-
-fn line_kind(b: &[u8], i: usize) -> Kind {
-    if b[i] == b'@' {
-        return Kind::Decorator;
-    }
-    match word_at(b, i) {
-        b"def" => Kind::Def,
-        b"class" => Kind::Class,
-        b"async" => {
-            let mut j = i + 5;
-            while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
-                j += 1;
-            }
-            if word_at(b, j) == b"def" {
-                Kind::Def
-            } else {
-                Kind::Other
-            }
-        }
-        _ => Kind::Other,
-    }
-}
-
-/// Scan one logical line from its first token: `(end, first_break, colon_last)`.
-fn scan_logical(b: &[u8], mut i: usize) -> Option<(usize, usize, bool)> {
-    let n = b.len();
-    let mut brackets: Vec<u8> = Vec::new();
-    let mut colon_last = false;
-    let mut first_break = None;
-    while i < n {
-        let c = b[i];
-        match c {
-            b'#' => i = line_break(b, i),
-            b'\n' | b'\r' => {
-                if c == b'\r' {
-                    after_cr(b, i)?;
-                }
-                if brackets.is_empty() {
-                    return Some((i, first_break.unwrap_or(i), colon_last));
-                }
-                first_break.get_or_insert(i);
-                i += if c == b'\r' { 2 } else { 1 };
-            }
-            b'\\' => {
-                first_break.get_or_insert(i);
-                i = continuation(b, i)?;
-            }
-            b' ' | b'\t' | 0x0c => i += 1,
-            b'\'' | b'"' => {
-                i = string(b, i, false)?;
-                colon_last = false;
-            }
-            b'(' | b'[' | b'{' => {
-                brackets.push(closer(c));
-                colon_last = false;
-                i += 1;
-            }
-            b')' | b']' | b'}' => {
-                if brackets.pop() != Some(c) {
-                    return None;
-                }
-                colon_last = false;
-                i += 1;
-            }
-            b':' => {
-                colon_last = b.get(i + 1) != Some(&b'=');
-                i += if colon_last { 1 } else { 2 };
-            }
-            _ if is_ident(c) => {
-                let word = word_at(b, i);
-                let after = i + word.len();
-                i = match string_prefix(word, b.get(after)) {
-                    Some(formatted) => string(b, after, formatted)?,
-                    None => after,
-                };
-                colon_last = false;
-            }
-            _ => {
-                colon_last = false;
-                i += 1;
-            }
-        }
-    }
-    brackets
-        .is_empty()
-        .then_some((n, first_break.unwrap_or(n), colon_last))
-}
-
-fn closer(open: u8) -> u8 {
-    match open {
-        b'(' => b')',
-        b'[' => b']',
-        _ => b'}',
-    }
-}
-
-/// A backslash outside strings must end its line; returns the next line's start.
-fn continuation(b: &[u8], i: usize) -> Option<usize> {
-    match b.get(i + 1) {
-        Some(b'\n') => Some(i + 2),
-        Some(b'\r') => after_cr(b, i + 1),
-        _ => None,
-    }
-}
-
-/// `word` is a string prefix (`r`, `b`, `u`, `f`, `t`, `rb`, `fr`, … any case) directly
-/// followed by a quote: is it formatted (`f`, `t`)? A raw string needs no flag: a
-/// backslash protects the next character from ending the literal either way.
-fn string_prefix(word: &[u8], next: Option<&u8>) -> Option<bool> {
-    if !matches!(next, Some(b'\'' | b'"')) || word.is_empty() || word.len() > 2 {
-        return None;
-    }
-    let mut formatted = false;
-    for &c in word {
-        match c.to_ascii_lowercase() {
-            b'f' | b't' => formatted = true,
-            b'b' | b'u' | b'r' => {}
-            _ => return None,
-        }
-    }
-    Some(formatted)
-}
-
-/// How deep f-strings may nest before the scanner gives up on a file (CPython stops at
-/// 150): the scanner recurses per level, and the depth is the user's.
-const MAX_FSTRING_NESTING: usize = 150;
-
-/// Lex a string literal whose opening quote is at `i`; returns the index after it.
-fn string(b: &[u8], i: usize, formatted: bool) -> Option<usize> {
-    nested_string(b, i, formatted, 0)
-}
-
-/// [`string`] inside `depth` replacement fields.
-fn nested_string(b: &[u8], i: usize, formatted: bool, depth: usize) -> Option<usize> {
-    if depth > MAX_FSTRING_NESTING {
-        return None;
-    }
-    let n = b.len();
-    let q = b[i];
-    let triple = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
-    let mut j = if triple { i + 3 } else { i + 1 };
-    while j < n {
-        let c = b[j];
-        if c == q {
-            if !triple {
-                return Some(j + 1);
-            }
-            if b.get(j + 1) == Some(&q) && b.get(j + 2) == Some(&q) {
-                return Some(j + 3);
-            }
-            j += 1;
-        } else if c == b'\\' {
-            // An escape (or, raw, a backslash that still protects the next character).
-            match b.get(j + 1) {
-                Some(b'{' | b'}') if formatted => j += 1,
-                Some(b'\r') if b.get(j + 2) == Some(&b'\n') => j += 3,
-                Some(_) => j += 2,
-                None => return None,
-            }
-        } else if (c == b'\n' || c == b'\r') && !triple {
-            return None;
-        } else if formatted && c == b'{' {
-            if b.get(j + 1) == Some(&b'{') {
-                j += 2;
-            } else {
-                j = interpolation(b, j + 1, q, triple, depth + 1)?;
-            }
-        } else {
-            j += 1;
-        }
-    }
-    None
-}
-
-/// Lex an f-string replacement field from just after its `{`; returns the index after
-/// its closing `}`. Handles nested brackets, strings (any quotes, as Python 3.12 does),
-/// comments, and a format spec with nested fields.
-fn interpolation(b: &[u8], mut i: usize, quote: u8, triple: bool, depth: usize) -> Option<usize> {
-    let n = b.len();
-    let mut brackets: Vec<u8> = Vec::new();
-    while i < n {
-        let c = b[i];
-        match c {
-            b'\'' | b'"' => i = nested_string(b, i, false, depth)?,
-            b'#' => i = line_break(b, i),
-            b'(' | b'[' | b'{' => {
-                brackets.push(closer(c));
-                i += 1;
-            }
-            b'}' if brackets.is_empty() => return Some(i + 1),
-            b')' | b']' | b'}' => {
-                if brackets.pop() != Some(c) {
-                    return None;
-                }
-                i += 1;
-            }
-            b':' if brackets.is_empty() => return format_spec(b, i + 1, quote, triple, depth),
-            b'\\' => i = continuation(b, i)?,
-            _ if is_ident(c) => {
-                let word = word_at(b, i);
-                let after = i + word.len();
-                i = match string_prefix(word, b.get(after)) {
-                    Some(formatted) => nested_string(b, after, formatted, depth)?,
-                    None => after,
-                };
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// A format spec (`:>10`, `:{width}`) up to and past the field's closing `}`.
-fn format_spec(b: &[u8], mut i: usize, quote: u8, triple: bool, depth: usize) -> Option<usize> {
-    while i < b.len() {
-        match b[i] {
-            b'}' => return Some(i + 1),
-            b'{' => i = interpolation(b, i + 1, quote, triple, depth + 1)?,
-            b'\\' => i += 2,
-            b'\n' | b'\r' if !triple => return None,
-            c if c == quote => return None,
-            _ => i += 1,
-        }
-    }
-    None
+    Some((tokens, lines))
 }
 
 #[cfg(test)]
@@ -707,9 +452,12 @@ mod tests {
 
     fn reduce(text: &str, needles: &[&str]) -> String {
         let needles: Vec<String> = needles.iter().map(|s| s.to_string()).collect();
-        Reducer::new(&needles, &[])
-            .reduce(text)
-            .map_or_else(|| text.to_string(), |r| r.text)
+        Reducer::new(&BodyNeedles {
+            exact: needles,
+            ..BodyNeedles::default()
+        })
+        .reduce(text)
+        .map_or_else(|| text.to_string(), |r| r.text)
     }
 
     #[test]
@@ -762,7 +510,10 @@ mod tests {
 
     #[test]
     fn header_needles_count_only_in_headers() {
-        let reducer = Reducer::new(&[], &["cache".to_string(), "singleton".to_string()]);
+        let reducer = Reducer::new(&BodyNeedles {
+            headers: vec!["cache".to_string(), "singleton".to_string()],
+            ..BodyNeedles::default()
+        });
         let text = "def f():\n    self._cache = {}\n\ndef g():\n    @functools.lru_cache\n    def h():\n        return E()\n    return h\n\ndef k():\n    class S(metaclass=SingletonMeta):\n        pass\n";
         let out = reducer.reduce(text).expect("reduced").text;
         assert!(!out.contains("self._cache"));

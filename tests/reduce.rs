@@ -1,5 +1,5 @@
 //! The body reducer (src/reduce.rs) must never change a result: `ssotlint check` with and
-//! without it (`--no-reduce`) prints byte-identical JSON on the demo project, a synthetic
+//! without it (`--no-fast-path`) prints byte-identical JSON on the demo project, a synthetic
 //! corpus and hand-written lexical traps; and on a fixed sample of the installed CPython
 //! standard library the reduced text never parses with more errors than the original,
 //! and lints to the same diagnostics.
@@ -9,7 +9,7 @@ use std::process::Command;
 
 use ssotlint::config::Settings;
 use ssotlint::lint::{lint_text, lint_with, LintOptions};
-use ssotlint::prefilter::body_needles;
+use ssotlint::prefilter::{body_needles, BodyNeedles};
 use ssotlint::reduce::Reducer;
 use ssotlint::rules::RuleSelection;
 
@@ -30,7 +30,7 @@ fn both(dir: &Path, extra: &[&str]) -> (String, String, i32, i32) {
         .args(extra)
         .current_dir(dir);
         if no_reduce {
-            cmd.arg("--no-reduce");
+            cmd.arg("--no-fast-path");
         }
         let out = cmd.output().expect("run ssotlint");
         (
@@ -191,8 +191,8 @@ fn lexical_traps_are_reduced_in_place() {
         ..RuleSelection::default()
     };
     let settings = Settings::default();
-    let (exact, headers) = body_needles(&settings, &everything).expect("known rules");
-    let reducer = Reducer::new(&exact, &headers);
+    let needles = body_needles(&settings, &everything).expect("known rules");
+    let reducer = Reducer::new(&needles);
     let mut reduced_files = 0;
     for (path, text) in TRAPS {
         let Some(reduced) = reducer.reduce(text).map(|r| r.text) else {
@@ -277,9 +277,9 @@ fn stdlib_sample_parses_and_lints_the_same() {
         ..RuleSelection::default()
     };
     let settings = Settings::default();
-    let (exact, headers) = body_needles(&settings, &everything).expect("known rules");
-    let real = Reducer::new(&exact, &headers);
-    let blank_all = Reducer::new(&[], &[]);
+    let needles = body_needles(&settings, &everything).expect("known rules");
+    let real = Reducer::new(&needles);
+    let blank_all = Reducer::new(&BodyNeedles::default());
     let options = LintOptions {
         extend_ignore: vec!["SSOT000".into()],
         ..LintOptions::default()
@@ -325,4 +325,39 @@ fn stdlib_sample_parses_and_lints_the_same() {
         }
     }
     assert!(reduced_files > 150, "reduced {reduced_files} of 200");
+}
+
+/// Needles count only where a rule can read them: `import` as a statement (also after
+/// `;`), not in "important" or a comment; a legacy path inside a string literal and
+/// whole, not its last segment in code, nor in a docstring or a comment.
+#[test]
+fn needles_are_precise() {
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let everything = RuleSelection {
+        ignore: vec!["SSOT000".into()],
+        ..RuleSelection::default()
+    };
+    let needles = body_needles(&settings, &everything).expect("known rules");
+    assert!(needles.imports);
+    assert!(!needles.exact.iter().any(|n| n == "import" || n == "legacy"));
+    assert_eq!(needles.strings, ["app.legacy", "app.old_engine"]);
+    let text = "def a():\n    \"\"\"Important: import app.legacy lazily.\"\"\"\n    # from app.old_engine import thing\n    return legacy.run()\n\
+                \ndef b():\n    x = 1; import os\n    return x\n\
+                \ndef c():\n    patch(\"app.legacy.thing\")\n";
+    let reduced = Reducer::new(&needles).reduce(text).expect("reduced").text;
+    // Only `a`'s body goes: blanked in place, line breaks kept, `...` first.
+    let body = text.find("\"\"\"").expect("docstring")..text.find("\n\ndef b").expect("b");
+    let blank: String = text[body.clone()]
+        .chars()
+        .map(|c| if c == '\n' { c } else { ' ' })
+        .collect();
+    let expected = format!(
+        "{}...{}{}",
+        &text[..body.start],
+        &blank[3..],
+        &text[body.end..]
+    );
+    assert_eq!(reduced, expected);
 }
