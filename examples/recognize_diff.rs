@@ -14,10 +14,10 @@ use ssotlint::python::scan::{tokenize, Tok};
 
 /// Texts inserted by the mutations, besides copies of the file's own tokens.
 const PIECES: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", ":", ",", "=", "*", "**", "\n", "    ", "\\\n", "#", "'",
-    "\"", "f'{", "}'", "if ", "else", "elif x:", "lambda", "yield", "async ", "await ",
-    "not ", "in ", "is ", "print ", "match ", "type ", "@", ";", ".", "...", ":=", "->",
-    "except:", "finally:", "try:", "else:", "pass", "\t", "\r", "0x", "1_", "u'", "rb'",
+    "(", ")", "[", "]", "{", "}", ":", ",", "=", "*", "**", "\n", "    ", "\\\n", "#", "'", "\"",
+    "f'{", "}'", "if ", "else", "elif x:", "lambda", "yield", "async ", "await ", "not ", "in ",
+    "is ", "print ", "match ", "type ", "@", ";", ".", "...", ":=", "->", "except:", "finally:",
+    "try:", "else:", "pass", "\t", "\r", "0x", "1_", "u'", "rb'",
 ];
 
 fn main() -> ExitCode {
@@ -37,7 +37,10 @@ fn main() -> ExitCode {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut paths: Vec<PathBuf> = Vec::new();
     for dir in &args {
-        for entry in ignore::WalkBuilder::new(dir).standard_filters(false).build() {
+        for entry in ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .build()
+        {
             let Ok(entry) = entry else { continue };
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "py") && path.is_file() {
@@ -87,7 +90,11 @@ fn main() -> ExitCode {
                     wrong += 1;
                     let out = std::env::temp_dir().join(format!("recognize-wrong-{wrong}.py"));
                     let _ = std::fs::write(&out, &variant);
-                    println!("WRONG variant of {} kept as {}", path.display(), out.display());
+                    println!(
+                        "WRONG variant of {} kept as {}",
+                        path.display(),
+                        out.display()
+                    );
                 }
             }
         }
@@ -146,7 +153,9 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         4 => {
             let brackets: Vec<_> = tokens
                 .iter()
-                .filter(|t| t.kind == Tok::Op && matches!(piece(**t), "(" | ")" | "[" | "]" | "{" | "}"))
+                .filter(|t| {
+                    t.kind == Tok::Op && matches!(piece(**t), "(" | ")" | "[" | "]" | "{" | "}")
+                })
                 .collect();
             if brackets.is_empty() {
                 return text.to_string();

@@ -101,8 +101,7 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                 if in_statement && col < statement_col {
                     return Err(start);
                 }
-                if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent)
-                {
+                if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent) {
                     statement_col = col;
                 }
             }
@@ -117,7 +116,9 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
             _ => in_statement = true,
         }
         // A CR must end a line as CR LF: tree-sitter's scanner sees a line end only at LF.
-        if matches!(t.kind, Tok::Newline | Tok::Nl) && b.get(start) == Some(&b'\r') && end - start != 2
+        if matches!(t.kind, Tok::Newline | Tok::Nl)
+            && b.get(start) == Some(&b'\r')
+            && end - start != 2
         {
             return Err(start);
         }
@@ -136,10 +137,10 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
 /// Keywords of Python 3 (tree-sitter reserves all of them but the soft ones it lists as
 /// `keyword_identifier`).
 const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-    "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Binding powers of the binary operators (higher binds tighter).
@@ -217,7 +218,9 @@ impl<'a> Parser<'a> {
     }
 
     fn str_at(&self, t: Token) -> &'a str {
-        self.text.get(t.start as usize..t.end as usize).unwrap_or("")
+        self.text
+            .get(t.start as usize..t.end as usize)
+            .unwrap_or("")
     }
 
     fn s(&self) -> &'a str {
@@ -559,8 +562,18 @@ impl<'a> Parser<'a> {
         if self.kind() == Tok::Op
             && matches!(
                 self.s(),
-                "+=" | "-=" | "*=" | "/=" | "@=" | "//=" | "%=" | "**=" | ">>=" | "<<=" | "&="
-                    | "^=" | "|="
+                "+=" | "-="
+                    | "*="
+                    | "/="
+                    | "@="
+                    | "//="
+                    | "%="
+                    | "**="
+                    | ">>="
+                    | "<<="
+                    | "&="
+                    | "^="
+                    | "|="
             )
         {
             if !matches!(shape, Shape::Name | Shape::AttrSub) {
