@@ -9,16 +9,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ssotlint::fuzz::{recognize_outcome, Recognized};
-use ssotlint::python::scan::{tokenize, Tok};
-
-/// Texts inserted by the mutations, besides copies of the file's own tokens.
-const PIECES: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", ":", ",", "=", "*", "**", "\n", "    ", "\\\n", "#", "'", "\"",
-    "f'{", "}'", "if ", "else", "elif x:", "lambda", "yield", "async ", "await ", "not ", "in ",
-    "is ", "print ", "match ", "type ", "@", ";", ".", "...", ":=", "->", "except:", "finally:",
-    "try:", "else:", "pass", "\t", "\r", "0x", "1_", "u'", "rb'",
-];
+use ssotlint::fuzz::{break_python, recognize_outcome, Recognized};
+use ssotlint::python::scan::tokenize;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -80,7 +72,7 @@ fn main() -> ExitCode {
         for _ in 0..mutations {
             let mut variant = text.clone();
             for _ in 0..1 + rng.below(2) {
-                variant = mutate(&mut rng, &variant);
+                variant = break_python(&mut || rng.next(), &variant);
             }
             variants += 1;
             match recognize_outcome(&variant) {
@@ -112,102 +104,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// One random break of `text`, at token boundaries (char boundaries by construction).
-fn mutate(rng: &mut Rng, text: &str) -> String {
-    let tokens: Vec<_> = tokenize(text)
-        .into_iter()
-        .filter(|t| t.end > t.start || t.kind == Tok::EndMarker)
-        .collect();
-    let pick = |rng: &mut Rng| tokens[rng.below(tokens.len())];
-    let piece = |t: ssotlint::python::scan::Token| &text[t.start as usize..t.end as usize];
-    let mut out = String::with_capacity(text.len() + 16);
-    match rng.below(7) {
-        0 => {
-            let t = pick(rng);
-            out.push_str(&text[..t.start as usize]);
-            out.push_str(&text[t.end as usize..]);
-        }
-        1 | 2 => {
-            let at = pick(rng).start as usize;
-            let insert = if rng.below(2) == 0 {
-                piece(pick(rng)).to_string()
-            } else {
-                PIECES[rng.below(PIECES.len())].to_string()
-            };
-            let sep = if rng.below(2) == 0 { " " } else { "" };
-            out.push_str(&text[..at]);
-            out.push_str(&insert);
-            out.push_str(sep);
-            out.push_str(&text[at..]);
-        }
-        3 => {
-            let lines: Vec<&str> = text.split_inclusive('\n').collect();
-            let n = rng.below(lines.len().max(1));
-            for (i, line) in lines.iter().enumerate() {
-                out.push_str(line);
-                if i == n {
-                    out.push_str(line);
-                }
-            }
-        }
-        4 => {
-            let brackets: Vec<_> = tokens
-                .iter()
-                .filter(|t| {
-                    t.kind == Tok::Op && matches!(piece(**t), "(" | ")" | "[" | "]" | "{" | "}")
-                })
-                .collect();
-            if brackets.is_empty() {
-                return text.to_string();
-            }
-            let t = brackets[rng.below(brackets.len())];
-            out.push_str(&text[..t.start as usize]);
-            out.push_str(&text[t.end as usize..]);
-        }
-        5 => {
-            // Swap two adjacent tokens.
-            if tokens.len() < 3 {
-                return text.to_string();
-            }
-            let i = rng.below(tokens.len() - 2);
-            let (a, b) = (tokens[i], tokens[i + 1]);
-            out.push_str(&text[..a.start as usize]);
-            out.push_str(piece(b));
-            out.push_str(&text[a.end as usize..b.start as usize]);
-            out.push_str(piece(a));
-            out.push_str(&text[b.end as usize..]);
-        }
-        _ => {
-            // Indent or dedent one line by a few spaces.
-            let lines: Vec<&str> = text.split_inclusive('\n').collect();
-            let n = rng.below(lines.len().max(1));
-            let k = 1 + rng.below(4);
-            for (i, line) in lines.iter().enumerate() {
-                if i == n {
-                    if rng.below(2) == 0 {
-                        out.push_str(&" ".repeat(k));
-                        out.push_str(line);
-                    } else {
-                        let spaces = line.len() - line.trim_start_matches(' ').len();
-                        out.push_str(&line[spaces.min(k)..]);
-                    }
-                } else {
-                    out.push_str(line);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// xorshift64: reproducible without a dependency.
 struct Rng(u64);
 
 impl Rng {
-    fn below(&mut self, n: usize) -> usize {
+    fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
     }
 }

@@ -14,9 +14,10 @@
 
 use crate::python::scan::{Tok, Token};
 
-/// Deepest expression nesting followed before answering "unsure": the descent recurses
-/// once per level, so this bounds the stack whatever the input.
-pub const MAX_DEPTH: u32 = 100;
+/// Deepest descent followed before answering "unsure": the recognizer recurses a few
+/// calls per bracket level (about 3), so this bounds the stack whatever the input and
+/// still takes some 60 nested brackets.
+pub const MAX_DEPTH: u32 = 200;
 
 /// `true` only when tree-sitter-python, parsing `text` as the front end does, reports no
 /// ERROR or MISSING node and CPython would not raise a `TabError`. `tokens` is
