@@ -3,7 +3,8 @@
 //! TabError)`; with `--mutations N`, the same for N broken variants of every `--step`th
 //! accepted file (a token deleted, inserted or swapped, a line duplicated, a bracket
 //! unbalanced, an indentation changed). Prints the share of files accepted and each
-//! counterexample; exits 1 if there is one. Run through `scripts/recognize_diff.sh`, or:
+//! counterexample; exits 1 if there is one. `--time N` instead times the recognizer
+//! against the tokenizer (N passes over every file, no parsing). Run through `scripts/recognize_diff.sh`, or:
 //! `cargo run --release --example recognize_diff -- [--mutations N] [--step N] DIR...`
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         _ => default,
     };
     let mutations = option("--mutations", 0);
+    let repeat = option("--time", 0);
     let step = option("--step", 1).max(1);
     let (mut files, mut clean, mut accepted, mut wrong) = (0usize, 0usize, 0usize, 0usize);
     let (mut variants, mut variants_accepted) = (0usize, 0usize);
@@ -41,6 +43,10 @@ fn main() -> ExitCode {
         }
     }
     paths.sort();
+    if repeat > 0 {
+        time(&paths, repeat);
+        return ExitCode::SUCCESS;
+    }
     for path in &paths {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
@@ -102,6 +108,39 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// `--time N`: the recognizer's cost against the tokenizer's, each over every file N
+/// times (texts read first; no tree-sitter).
+fn time(paths: &[PathBuf], repeat: usize) {
+    use std::time::{Duration, Instant};
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let (mut scan, mut recognize, mut accepted) = (Duration::ZERO, Duration::ZERO, 0);
+    for _ in 0..repeat {
+        for text in &texts {
+            let start = Instant::now();
+            let tokens = tokenize(text);
+            let scanned = Instant::now();
+            let valid = ssotlint::python::recognize::certainly_valid(text, &tokens);
+            recognize += scanned.elapsed();
+            scan += scanned - start;
+            accepted += usize::from(valid);
+        }
+    }
+    println!(
+        "{} files, {:.1} MB, {repeat} times: tokenize {:.3} s, certainly_valid {:.3} s \
+         ({:.2} of tokenizing); {} accepted",
+        texts.len(),
+        bytes as f64 / 1e6,
+        scan.as_secs_f64(),
+        recognize.as_secs_f64(),
+        recognize.as_secs_f64() / scan.as_secs_f64().max(1e-9),
+        accepted / repeat
+    );
 }
 
 /// xorshift64: reproducible without a dependency.

@@ -135,14 +135,48 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     }
 }
 
-/// Keywords of Python 3 (tree-sitter reserves all of them but the soft ones it lists as
-/// `keyword_identifier`).
-const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
+/// A keyword of Python 3 (tree-sitter reserves all of them; its soft keywords are
+/// names here).
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
 
 /// Binding powers of the binary operators (higher binds tighter).
 const BP_OR: u8 = 1;
@@ -267,7 +301,7 @@ impl<'a> Parser<'a> {
     /// A plain identifier: ASCII, not a keyword.
     fn at_name(&self) -> bool {
         let s = self.s();
-        self.kind() == Tok::Name && s.is_ascii() && !KEYWORDS.contains(&s)
+        self.kind() == Tok::Name && s.is_ascii() && !is_keyword(s)
     }
 
     fn name(&mut self) -> R {
