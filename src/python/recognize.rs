@@ -559,7 +559,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                "from" => return self.from_import(),
+                "from" => return self.import_from(),
                 // Soft keywords and Python 2 statements: tree-sitter has statements for
                 // them, so only the unambiguous call form is taken.
                 "print" | "exec" | "match" | "case" | "type"
@@ -648,7 +648,7 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    fn from_import(&mut self) -> R {
+    fn import_from(&mut self) -> R {
         self.kw("from")?;
         let mut dots = false;
         while self.at_op(".") || self.at_op("...") {
@@ -1195,13 +1195,8 @@ impl<'a> Parser<'a> {
                 self.test()?;
             } else {
                 let shape = self.test()?;
-                if self.at_op("=") {
-                    if shape != Shape::Name {
-                        return fail();
-                    }
-                    self.advance();
-                    self.test()?;
-                } else if self.at_op(":=") {
+                // A keyword argument or a walrus: a plain name on the left.
+                if self.at_op("=") || self.at_op(":=") {
                     if shape != Shape::Name {
                         return fail();
                     }
@@ -1338,9 +1333,8 @@ fn number_ok(s: &str) -> bool {
     let digits = |i: &mut usize, ok: fn(u8) -> bool| -> bool {
         let start = *i;
         while *i < b.len() {
-            if ok(b[*i]) {
-                *i += 1;
-            } else if b[*i] == b'_' && *i > start && b.get(*i + 1).is_some_and(|&c| ok(c)) {
+            let underscore = b[*i] == b'_' && *i > start && b.get(*i + 1).is_some_and(|&c| ok(c));
+            if ok(b[*i]) || underscore {
                 *i += 1;
             } else {
                 break;
