@@ -81,6 +81,8 @@ const REFUSED: &[&str] = &[
     "x = 0x\n",
     "x = 1if y else 2\n",
     "s = f'''{a\n}'''\n",
+    // A NUL byte ends tree-sitter's string scanner, even inside a string.
+    "s = '''a\0b'''\n",
 ];
 
 #[test]

@@ -54,9 +54,13 @@ pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
 /// inside a statement, line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
 /// tree-sitter's scanner ends the block there); no newline or comment in an f-string
-/// replacement field; no tokenizer error.
+/// replacement field; no tokenizer error; no NUL byte.
 fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let b = text.as_bytes();
+    // tree-sitter's string scanner stops at a NUL byte, even inside a string.
+    if let Some(at) = memchr::memchr(0, b) {
+        return Err(at);
+    }
     let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
     let mut prev_kind = Tok::Newline;
     let mut in_statement = false;
