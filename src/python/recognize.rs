@@ -774,6 +774,11 @@ impl<'a> Parser<'a> {
         self.op(")")?;
         if self.eat_op("->") {
             self.annotation()?;
+            // `-> A: body` on one line: tree-sitter reads `A: body` as a constrained type.
+            let next = self.toks.get(self.pos + 1).map(|t| t.kind);
+            if !self.at_op(":") || next != Some(Tok::Newline) {
+                return fail();
+            }
         }
         Some(())
     }
