@@ -76,6 +76,7 @@ const REFUSED: &[&str] = &[
     "def f():\n    x = (a +\nb)\n",
     "def f():\n    x = (a,\n# comment\n         b)\n",
     "x = 1 \\\n\ny = 2\n",
+    "from a \\\nimport b\n",
     // Non-ASCII names, backticks, a bad number, a newline in a replacement field.
     "é = 1\n",
     "x = `1`\n",

@@ -72,6 +72,7 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
             return Err(prev_end);
         };
         let mut line_start = matches!(prev_kind, Tok::Newline | Tok::Nl).then_some(prev_end);
+        let mut backslash = false;
         let mut k = 0;
         while k < gap.len() {
             match gap[k] {
@@ -92,6 +93,7 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                     }
                     k += n;
                     line_start = Some(prev_end + k);
+                    backslash = true;
                 }
                 _ => return Err(start),
             }
@@ -104,6 +106,11 @@ fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                 }
                 let col = start - ls;
                 if in_statement && col < statement_col {
+                    return Err(start);
+                }
+                // The chunker (`python::chunks`) may start a statement at a line after a
+                // backslash that is not indented past its statement.
+                if backslash && col <= statement_col {
                     return Err(start);
                 }
                 if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent) {
