@@ -66,6 +66,7 @@ const REFUSED: &[&str] = &[
     // with slices in annotations.
     "from __future__ import *\n",
     "def f() -> N: x: int = 1\n",
+    "x: list[int] == []\n",
     "x: dict[str: int]\n",
     "def f(a: A[1:2]):\n    pass\n",
     // Layout: tabs or form feeds in indentation, CR-only line ends, a continuation line

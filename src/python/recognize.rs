@@ -324,12 +324,24 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An annotation: primaries joined by `|` only, since tree-sitter's `type` may read
+    /// `list[int]` as a `generic_type`, which no other operator can follow.
     fn annotation(&mut self) -> R {
         let outer = self.annotation;
         self.annotation = true;
-        let r = self.test();
+        let r = self.union();
         self.annotation = outer;
-        r.map(|_| ())
+        r
+    }
+
+    fn union(&mut self) -> R {
+        self.enter()?;
+        let mut r = self.primary().map(|_| ());
+        while r.is_some() && self.eat_op("|") {
+            r = self.primary().map(|_| ());
+        }
+        self.leave();
+        r
     }
 
     fn enter(&mut self) -> R {
