@@ -65,6 +65,7 @@ const REFUSED: &[&str] = &[
     // tree-sitter's `from __future__ import` takes names only; its `type` rules compete
     // with slices in annotations.
     "from __future__ import *\n",
+    "from __future__.x import y\n",
     "def f() -> N: x: int = 1\n",
     "x: list[int] == []\n",
     "x: dict[str: int]\n",

@@ -679,6 +679,10 @@ impl<'a> Parser<'a> {
             self.advance();
         }
         let future = !dots && self.at_kw("__future__");
+        // tree-sitter's `from __future__` must be followed by `import`.
+        if future && self.next_str() != "import" {
+            return fail();
+        }
         if !self.at_kw("import") {
             self.dotted()?;
         } else if !dots {
