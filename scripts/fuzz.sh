@@ -13,7 +13,7 @@ SECONDS_PER_TARGET="${1:-20}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(source config lsp frames)
+  TARGETS=(source config lsp frames recognize)
 fi
 TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
@@ -28,7 +28,7 @@ seed() {
   mkdir -p "$dir"
   [ -d "fuzz/regressions/$target" ] && cp -n fuzz/regressions/"$target"/* "$dir"/ 2>/dev/null || true
   case "$target" in
-    source | lsp)
+    source | lsp | recognize)
       local stdlib
       stdlib="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null || true)"
       # A bounded sample: small files keep executions fast. (`cp -n` fails on files

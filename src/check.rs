@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::driver::Driver;
 use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
+use crate::python::recognize::certainly_valid;
 use crate::reduce::Reducer;
 use crate::source::SourceText;
 
@@ -87,9 +88,9 @@ pub(crate) struct Filters {
 /// May `text` skip parsing work (the prefilter's skip, the reducer's blanks)? Only when
 /// no enabled rule needs every byte parsed: SSOT000 reports syntax errors anywhere, so
 /// with it on a text is parsed whole unless it is known to parse without error (the one
-/// place to ask a recognizer that tells so).
-pub(crate) fn fast_path(filters: &Filters, _text: &str) -> bool {
-    !filters.syntax_errors
+/// place to ask a recognizer that tells so: [`certainly_valid`]).
+pub(crate) fn fast_path(filters: &Filters, text: &str) -> bool {
+    !filters.syntax_errors || certainly_valid(text, &crate::python::scan::tokenize(text))
 }
 
 /// One prefilter and reducer per distinct settings (config file) in the run.

@@ -554,3 +554,144 @@ mod tests {
         assert_in_text("abcd", &(3..9), "SSOT001");
     }
 }
+
+/// What [`recognize_outcome`] found for one text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognized {
+    /// The recognizer said "unsure".
+    Unsure,
+    /// It said "valid", and tree-sitter and CPython's tab check agree.
+    Valid,
+    /// It said "valid" but the front end finds a syntax error or CPython a `TabError`:
+    /// a broken promise.
+    Wrong,
+}
+
+/// Is `python::recognize::certainly_valid` right about `text`? Parses it as the CLI
+/// does (`python::analyze`, chunk by chunk) only when the recognizer says "valid".
+pub fn recognize_outcome(text: &str) -> Recognized {
+    let tokens = crate::python::scan::tokenize(text);
+    if !crate::python::recognize::certainly_valid(text, &tokens) {
+        return Recognized::Unsure;
+    }
+    let facts = crate::python::analyze(text, None);
+    if facts.has_syntax_errors() || crate::reduce::has_tab_error(text) {
+        Recognized::Wrong
+    } else {
+        Recognized::Valid
+    }
+}
+
+/// Target `recognize`: whenever the recognizer calls a text certainly valid, the front
+/// end must find no syntax error in it and CPython no `TabError`.
+pub fn recognize(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    assert_ne!(
+        recognize_outcome(text),
+        Recognized::Wrong,
+        "certainly_valid accepted a text with a syntax error: {text:?}"
+    );
+}
+
+/// Texts inserted by the mutations, besides copies of the file's own tokens.
+pub const PIECES: &[&str] = &[
+    "(", ")", "[", "]", "{", "}", ":", ",", "=", "*", "**", "\n", "    ", "\\\n", "#", "'", "\"",
+    "f'{", "}'", "if ", "else", "elif x:", "lambda", "yield", "async ", "await ", "not ", "in ",
+    "is ", "print ", "match ", "type ", "@", ";", ".", "...", ":=", "->", "except:", "finally:",
+    "try:", "else:", "pass", "\t", "\r", "0x", "1_", "u'", "rb'",
+];
+
+/// One random break of a Python text, at token boundaries (so on char boundaries): a
+/// token deleted, inserted (one of the text's own or a [`PIECES`] entry) or swapped with
+/// the next, a line duplicated, a bracket deleted, a line's indentation changed. For the
+/// recognizer's mutation tests (`examples/recognize_diff.rs`, `tests/recognize.rs`).
+pub fn break_python(random: &mut dyn FnMut() -> u64, text: &str) -> String {
+    let mut below = |n: usize| (random() % n.max(1) as u64) as usize;
+    let tokens: Vec<_> = crate::python::scan::tokenize(text)
+        .into_iter()
+        .filter(|t| t.end > t.start || t.kind == crate::python::scan::Tok::EndMarker)
+        .collect();
+    let pick = |k: usize| tokens[k % tokens.len().max(1)];
+    let piece = |t: crate::python::scan::Token| &text[t.start as usize..t.end as usize];
+    let mut out = String::with_capacity(text.len() + 16);
+    match below(7) {
+        0 => {
+            let t = pick(below(tokens.len()));
+            out.push_str(&text[..t.start as usize]);
+            out.push_str(&text[t.end as usize..]);
+        }
+        1 | 2 => {
+            let at = pick(below(tokens.len())).start as usize;
+            let insert = if below(2) == 0 {
+                piece(pick(below(tokens.len()))).to_string()
+            } else {
+                PIECES[below(PIECES.len())].to_string()
+            };
+            let sep = if below(2) == 0 { " " } else { "" };
+            out.push_str(&text[..at]);
+            out.push_str(&insert);
+            out.push_str(sep);
+            out.push_str(&text[at..]);
+        }
+        3 => {
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let n = below(lines.len().max(1));
+            for (i, line) in lines.iter().enumerate() {
+                out.push_str(line);
+                if i == n {
+                    out.push_str(line);
+                }
+            }
+        }
+        4 => {
+            let brackets: Vec<_> = tokens
+                .iter()
+                .filter(|t| {
+                    t.kind == crate::python::scan::Tok::Op
+                        && matches!(piece(**t), "(" | ")" | "[" | "]" | "{" | "}")
+                })
+                .collect();
+            if brackets.is_empty() {
+                return text.to_string();
+            }
+            let t = brackets[below(brackets.len())];
+            out.push_str(&text[..t.start as usize]);
+            out.push_str(&text[t.end as usize..]);
+        }
+        5 => {
+            // Swap two adjacent tokens.
+            if tokens.len() < 3 {
+                return text.to_string();
+            }
+            let i = below(tokens.len() - 2);
+            let (a, b) = (tokens[i], tokens[i + 1]);
+            out.push_str(&text[..a.start as usize]);
+            out.push_str(piece(b));
+            out.push_str(&text[a.end as usize..b.start as usize]);
+            out.push_str(piece(a));
+            out.push_str(&text[b.end as usize..]);
+        }
+        _ => {
+            // Indent or dedent one line by a few spaces.
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let n = below(lines.len().max(1));
+            let k = 1 + below(4);
+            for (i, line) in lines.iter().enumerate() {
+                if i == n {
+                    if below(2) == 0 {
+                        out.push_str(&" ".repeat(k));
+                        out.push_str(line);
+                    } else {
+                        let spaces = line.len() - line.trim_start_matches(' ').len();
+                        out.push_str(&line[spaces.min(k)..]);
+                    }
+                } else {
+                    out.push_str(line);
+                }
+            }
+        }
+    }
+    out
+}

@@ -68,6 +68,11 @@ fn frames_regressions() {
     replay("frames", ssotlint::fuzz::frames);
 }
 
+#[test]
+fn recognize_regressions() {
+    replay("recognize", ssotlint::fuzz::recognize);
+}
+
 /// A small deterministic generator (xorshift), so a smoke run can be repeated from its seed.
 struct Rng(u64);
 
@@ -187,11 +192,12 @@ fn smoke() {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |d| d.as_nanos() as u64 | 1);
-    let targets: [(&str, Harness); 4] = [
+    let targets: [(&str, Harness); 5] = [
         ("source", ssotlint::fuzz::source),
         ("config", ssotlint::fuzz::config),
         ("lsp", ssotlint::fuzz::lsp),
         ("frames", ssotlint::fuzz::frames),
+        ("recognize", ssotlint::fuzz::recognize),
     ];
     for (target, harness) in targets {
         let mut rng = Rng(seed);

@@ -6,6 +6,7 @@ pub mod defs;
 mod facts;
 pub mod modules;
 pub mod names;
+pub mod recognize;
 pub mod scan;
 mod shift;
 

@@ -1,0 +1,1 @@
+model_data: dict[str, dict[str: , object]] = defaultdict(dict)

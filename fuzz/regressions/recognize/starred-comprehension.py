@@ -1,0 +1,1 @@
+text = '\n'.join([*'@dispatch(' + str(s) for s in x])

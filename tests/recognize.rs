@@ -1,0 +1,216 @@
+//! The recognizer (`python::recognize::certainly_valid`) against the real parser: a text it
+//! calls valid must have no syntax error for the front end (tree-sitter, chunk by chunk)
+//! and no `TabError` for CPython. Exact answers on chosen texts, then a sample of the
+//! installed CPython standard library and broken variants of it
+//! (`scripts/recognize_diff.sh` runs the whole library, site-packages and the corpus).
+
+use std::path::{Path, PathBuf};
+
+use ssotlint::fuzz::{break_python, recognize_outcome, Recognized};
+use ssotlint::python::recognize::certainly_valid;
+use ssotlint::python::scan::tokenize;
+
+fn valid(text: &str) -> bool {
+    certainly_valid(text, &tokenize(text))
+}
+
+/// Texts it must accept; each is also checked against tree-sitter.
+const ACCEPTED: &[&str] = &[
+    "",
+    "x = 1\n",
+    "import os, sys as system\nfrom . import a\nfrom ..b.c import (d as e, f,)\n",
+    "def f(a, /, b: int = 1, *args, c, d=2, **kw) -> list[int] | None:\n    return [a]\n",
+    "async def f():\n    async with a as b, c:\n        await g()\n    async for x in y:\n        pass\n",
+    "class A(B, metaclass=M):\n    '''doc'''\n    x: int = 0\n\n    @property\n    def y(self):\n        return self.x\n",
+    "try:\n    pass\nexcept (A, B) as e:\n    raise C from e\nelse:\n    pass\nfinally:\n    pass\n",
+    "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\nwhile x:\n    break\nelse:\n    pass\n",
+    "x = [i for i in range(3) if i if not i]\ny = {k: v for k, v in z}\nz = (a for a in b)\n",
+    "a, *b = c\n(d, e), [f, g] = h\nx.y[0] += 1\ni = j = k\n",
+    "s = f'{a!r:>{width}} {b=} {{x}}' 'plain' rb'\\d'\n",
+    "lambda: 0\nlambda x, *a, y=1, **k: (x, a)\n",
+    "with (open(a) as f, open(b) as g):\n    pass\n",
+    "x = (\n    1,\n    2,\n)\nif (a and\n        b):\n    pass\n",
+    "x = 1 + \\\n    2\n",
+    "print(x)\nexec(code)\nm = re.match(p, s)\ntype(x)\nmatch = 1\n",
+    "def f():\n    x = yield\n    y = yield from g()\n    return (yield)\n",
+    "x = a if b else c\ny = not a in b and c is not d\nz = -x ** 2 @ m // 3 % 4 << 1 | 2 & 3 ^ 4\n",
+    "if (n := len(a)) > 10:\n    pass\n",
+    "x = 1  # comment\n    # indented comment\ny = 2\r\n",
+    "x = a[1:2, ::3, ...]\n",
+    "global a, b\ndel a[0], b.c\nassert x, 'message'\n",
+];
+
+/// Texts it must refuse (answer "unsure"): rare or where tree-sitter and CPython differ.
+const REFUSED: &[&str] = &[
+    // Syntax errors.
+    "def f(:\n    pass\n",
+    "x = (1,\n",
+    "if x:\npass\n",
+    "try:\n    pass\nx = 1\n",
+    "else:\n    pass\n",
+    "x = 1 +\n",
+    // Python 2 and soft keywords at a statement start.
+    "print 'x'\n",
+    "exec 'code'\n",
+    "print >>sys.stderr, 'x'\n",
+    "match x:\n    case 1:\n        pass\n",
+    "type X = int\n",
+    // Type parameters, `except*`, star expressions outside displays.
+    "def f[T](x: T) -> T:\n    return x\n",
+    "class A[T]:\n    pass\n",
+    "try:\n    pass\nexcept* E:\n    pass\n",
+    "x = a[*b]\n",
+    "return_ = *f(), 1\n",
+    "[*a for a in b]\n",
+    // tree-sitter's `from __future__ import` takes names only; its `type` rules compete
+    // with slices in annotations.
+    "from __future__ import *\n",
+    "from __future__.x import y\n",
+    "def f() -> N: x: int = 1\n",
+    "x: list[int] == []\n",
+    "x: dict[str: int]\n",
+    "def f(a: A[1:2]):\n    pass\n",
+    // Layout: tabs or form feeds in indentation, CR-only line ends, a continuation line
+    // indented less than its statement (tree-sitter's scanner closes the block there).
+    "if x:\n\tpass\n",
+    "if x:\n\x0c    pass\n",
+    "x = 1\ry = 2\r",
+    "def f():\n    x = (a +\nb)\n",
+    "def f():\n    x = (a,\n# comment\n         b)\n",
+    "x = 1 \\\n\ny = 2\n",
+    "from a \\\nimport b\n",
+    // Non-ASCII names, backticks, a bad number, a newline in a replacement field.
+    "é = 1\n",
+    "x = `1`\n",
+    "x = 0x\n",
+    "x = 1if y else 2\n",
+    "s = f'''{a\n}'''\n",
+    // A NUL byte ends tree-sitter's string scanner, even inside a string.
+    "s = '''a\0b'''\n",
+];
+
+#[test]
+fn accepts_plain_valid_python() {
+    for text in ACCEPTED {
+        assert!(valid(text), "refused: {text:?}");
+        assert_eq!(recognize_outcome(text), Recognized::Valid, "{text:?}");
+    }
+}
+
+#[test]
+fn refuses_errors_and_rare_forms() {
+    for text in REFUSED {
+        assert!(!valid(text), "accepted: {text:?}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_without_recursing() {
+    let deep = format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(!valid(&deep));
+    let lists = format!("x = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(!valid(&lists));
+    let calls = format!("x = f{}\n", "(g".repeat(5_000) + &")".repeat(5_000));
+    assert!(!valid(&calls));
+    let nested = format!("x = {}1{}\n", "(".repeat(50), ")".repeat(50));
+    assert!(valid(&nested));
+    let chain = format!("x = {}a\n", "a + ".repeat(9_000));
+    assert!(valid(&chain), "a long flat chain is not nesting");
+}
+
+fn stdlib_files() -> Vec<PathBuf> {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 runs");
+    let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() && !matches!(name, "site-packages" | "dist-packages" | "test") {
+                dirs.push(path);
+            } else if name.ends_with(".py") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every 16th module of the standard library (tests excluded): none wrongly accepted, and
+/// more than 95 % of those without syntax errors accepted; then 10 broken variants of
+/// every 4th accepted one, none wrongly accepted.
+#[test]
+fn stdlib_sample_and_broken_variants() {
+    let files = stdlib_files();
+    assert!(files.len() > 500, "the standard library is installed");
+    let (mut clean, mut accepted, mut variants) = (0, 0, 0);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut random = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for path in files.iter().step_by(16) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let outcome = recognize_outcome(&text);
+        assert_ne!(outcome, Recognized::Wrong, "{}", path.display());
+        if ssotlint::python::analyze(&text, None).has_syntax_errors() {
+            continue;
+        }
+        clean += 1;
+        if outcome != Recognized::Valid {
+            continue;
+        }
+        accepted += 1;
+        if accepted % 4 != 0 || text.len() > 40_000 {
+            continue;
+        }
+        for _ in 0..10 {
+            let variant = break_python(&mut random, &text);
+            variants += 1;
+            assert_ne!(
+                recognize_outcome(&variant),
+                Recognized::Wrong,
+                "a broken variant of {}: {variant:?}",
+                path.display()
+            );
+        }
+    }
+    assert!(clean > 30, "{clean}");
+    assert!(
+        accepted * 100 > clean * 95,
+        "accepted {accepted} of {clean} valid files"
+    );
+    assert!(variants > 50, "{variants}");
+}
+
+#[test]
+fn kept_counterexamples_are_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/recognize");
+    for entry in std::fs::read_dir(dir)
+        .expect("fuzz/regressions/recognize exists")
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).expect("UTF-8");
+        assert_ne!(
+            recognize_outcome(&text),
+            Recognized::Wrong,
+            "{}",
+            entry.path().display()
+        );
+    }
+}
