@@ -681,18 +681,19 @@ pub struct Measurement {
     pub warnings: Vec<String>,
 }
 
-/// Lint every Python file under `paths` through the [`crate::driver`] loop (prefilter,
-/// reducer, `cache`), keeping per file its figures and, with `entries`, its baseline
+/// Lint every Python file under `paths` through the [`crate::driver`] loop (prefilter and
+/// reducer unless `fast` is off, `cache`), keeping per file its figures and, with `entries`, its baseline
 /// entries. Each file's metrics are measured against the settings that apply to it
 /// (those its diagnostics came from).
 pub fn measure_paths(
     paths: &[PathBuf],
     store: &Arc<SettingsStore>,
     options: &LintOptions,
+    fast: bool,
     cache: Option<CacheOptions>,
     entries: bool,
 ) -> Result<Measurement, Vec<String>> {
-    let driver = Driver::new(options, true, true, cache);
+    let driver = Driver::new(options, fast, true, cache);
     let run = driver.run(paths, store, |outcome| {
         let display = display_path(&outcome.path);
         let found = if entries {

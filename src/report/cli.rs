@@ -52,7 +52,8 @@ pub struct ReportArgs {
     pub cache: CacheArgs,
 }
 
-/// The check cache, shared with `check` (same folder, same entries).
+/// How files are read: the check cache, shared with `check` (same folder, same
+/// entries), and the fast path.
 #[derive(Debug, Args)]
 pub struct CacheArgs {
     /// Read and write no cache.
@@ -61,6 +62,10 @@ pub struct CacheArgs {
     /// Keep the cache in DIR instead (also `SSOTLINT_CACHE_DIR`).
     #[arg(long, value_name = "DIR", env = "SSOTLINT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Parse every file whole: no prefilter, no body reducer (to verify that the fast
+    /// path changes no figure, as `check --no-fast-path`).
+    #[arg(long)]
+    pub no_fast_path: bool,
 }
 
 #[derive(Debug, Args)]
@@ -117,15 +122,16 @@ fn report_settings(store: &SettingsStore, paths: &[PathBuf]) -> Result<Arc<Setti
 fn measure(
     paths: &[PathBuf],
     store: &Arc<SettingsStore>,
-    cache: &CacheArgs,
+    cache_args: &CacheArgs,
     entries: bool,
 ) -> Result<Measurement, String> {
     // The key `check` uses without `--config KEY=VALUE`, so both commands share entries.
-    let cache = (!cache.no_cache).then(|| CacheOptions {
-        dir: cache.cache_dir.clone(),
+    let cache = (!cache_args.no_cache).then(|| CacheOptions {
+        dir: cache_args.cache_dir.clone(),
         key: format!("{:?}", store.overrides()),
     });
-    let measured = measure_paths(paths, store, &LintOptions::default(), cache, entries)
+    let fast = !cache_args.no_fast_path;
+    let measured = measure_paths(paths, store, &LintOptions::default(), fast, cache, entries)
         .map_err(|e| e.join("\nerror: "))?;
     for warning in &measured.warnings {
         eprintln!("warning: {warning}");
