@@ -1261,7 +1261,11 @@ impl<'a> Parser<'a> {
 
     fn subscripts_inner(&mut self) -> R {
         loop {
-            if !self.at_op(":") {
+            if self.annotation {
+                // tree-sitter may read the subscript of an annotation as a generic type's
+                // parameters, each of them a type again: `dict[str, a[b] + c]` is an error.
+                self.union()?;
+            } else if !self.at_op(":") {
                 self.named_test()?;
             }
             if self.at_op(":") && self.annotation {
