@@ -54,11 +54,17 @@ pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
 /// inside a statement, line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
 /// tree-sitter's scanner ends the block there); no newline or comment in an f-string
-/// replacement field; no tokenizer error; no NUL byte.
+/// replacement field; no tokenizer error; no NUL byte; no `\N` without its `{`.
 fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
     if let Some(at) = memchr::memchr(0, b) {
+        return Err(at);
+    }
+    // tree-sitter reads `\N` as the start of a named escape, even in bytes (`b'\N'`): one
+    // without its `{` is an error there.
+    if let Some(at) = memchr::memmem::find_iter(b, b"\\N").find(|&at| b.get(at + 2) != Some(&b'{'))
+    {
         return Err(at);
     }
     let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
