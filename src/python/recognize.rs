@@ -1350,6 +1350,10 @@ impl<'a> Parser<'a> {
             self.advance();
         }
         if self.eat_op(":") {
+            // tree-sitter lexes `:=` here as the walrus operator (`f'{b:=)}'` is an error).
+            if self.kind() == Tok::FStringMiddle && self.s().starts_with('=') {
+                return fail();
+            }
             loop {
                 match self.kind() {
                     Tok::FStringMiddle => {
