@@ -23,7 +23,10 @@ fn project() -> tempfile::TempDir {
         ("app/__init__.py", ""),
         ("app/core.py", "class Engine:\n    pass\n"),
         ("app/shim.py", "from app.core import Engine\n"),
-        ("app/use.py", "from app.shim import Engine\nimport app.missing\n"),
+        (
+            "app/use.py",
+            "from app.shim import Engine\nimport app.missing\n",
+        ),
     ])
 }
 

@@ -20,7 +20,10 @@ fn project() -> tempfile::TempDir {
         ("app/__init__.py", ""),
         ("app/core.py", "class Engine:\n    pass\n"),
         ("app/old.py", "from app.core import Engine\n"),
-        ("app/use.py", "from app.old import Engine\nimport app.missing\n"),
+        (
+            "app/use.py",
+            "from app.old import Engine\nimport app.missing\n",
+        ),
     ])
 }
 

@@ -34,12 +34,18 @@ fn fixture(root: &Path) {
     write(&root.join("ssotlint.toml"), CONFIG);
     write(&root.join("app/__init__.py"), "");
     write(&root.join("app/core/__init__.py"), "");
-    write(&root.join("app/core/engine.py"), "class Engine:\n    pass\n");
+    write(
+        &root.join("app/core/engine.py"),
+        "class Engine:\n    pass\n",
+    );
     write(
         &root.join("app/old_engine.py"),
         "from app.core.engine import Engine\n",
     );
-    write(&root.join("app/shim.py"), "from app.core.engine import Engine\n");
+    write(
+        &root.join("app/shim.py"),
+        "from app.core.engine import Engine\n",
+    );
     write(
         &root.join("app/factory.py"),
         "from app.core.engine import Engine\n\nshared = Engine()\n\n\nclass EngineFactory:\n    @staticmethod\n    def create_instance():\n        return Engine()\n",
@@ -208,14 +214,23 @@ fn competing_missing_module_and_assignment_shim_imports_are_fragmented() {
     write(&root.join("ssotlint.toml"), CONFIG);
     write(&root.join("app/__init__.py"), "");
     write(&root.join("app/core/__init__.py"), "");
-    write(&root.join("app/core/engine.py"), "class Engine:\n    pass\n");
+    write(
+        &root.join("app/core/engine.py"),
+        "class Engine:\n    pass\n",
+    );
     write(&root.join("app/registry.py"), "class Engine:\n    pass\n");
     write(
         &root.join("app/shim.py"),
         "from app.core import engine as _engine\n\nEngine = _engine.Engine\n",
     );
-    write(&root.join("app/a.py"), "from app.core.engine import Engine\n");
-    write(&root.join("app/b.py"), "from app.deleted_shim import Engine\n");
+    write(
+        &root.join("app/a.py"),
+        "from app.core.engine import Engine\n",
+    );
+    write(
+        &root.join("app/b.py"),
+        "from app.deleted_shim import Engine\n",
+    );
     write(&root.join("app/c.py"), "from app.registry import Engine\n");
     write(&root.join("app/d.py"), "from app.shim import Engine\n");
     // A name that is not canonical from a missing module: SSOT005, counted apart.
@@ -282,12 +297,18 @@ fn baseline_round_trip() {
     write(&root.join("ssotlint.toml"), BASE_CONFIG);
     write(&root.join("app/__init__.py"), "");
     write(&root.join("app/core/__init__.py"), "");
-    write(&root.join("app/core/engine.py"), "class Engine:\n    pass\n");
+    write(
+        &root.join("app/core/engine.py"),
+        "class Engine:\n    pass\n",
+    );
     write(
         &root.join("app/old_engine.py"),
         "from app.core.engine import Engine\n",
     );
-    write(&root.join("app/a.py"), "from app.old_engine import Engine\n");
+    write(
+        &root.join("app/a.py"),
+        "from app.old_engine import Engine\n",
+    );
     write(
         &root.join("app/b.py"),
         "import os\nfrom app.old_engine import Engine\n",
@@ -338,7 +359,10 @@ fn baseline_round_trip() {
     assert_eq!(stderr(&out), "");
 
     // A new violation is reported; fixing one counts it as gone.
-    write(&root.join("app/c.py"), "from app.old_engine import Engine\n");
+    write(
+        &root.join("app/c.py"),
+        "from app.old_engine import Engine\n",
+    );
     write(
         &root.join("app/b.py"),
         "import os\nimport re\n\nfrom app.core.engine import Engine\n",
@@ -431,7 +455,10 @@ fn history_repo(root: &Path) {
     write(&root.join("ssotlint.toml"), BASE_CONFIG);
     write(&root.join("app/__init__.py"), "# app\n");
     write(&root.join("app/core/__init__.py"), "# core\n");
-    write(&root.join("app/core/engine.py"), "class Engine:\n    pass\n");
+    write(
+        &root.join("app/core/engine.py"),
+        "class Engine:\n    pass\n",
+    );
     write(
         &root.join("app/old_engine.py"),
         "# shim\nfrom app.core.engine import Engine\n",
@@ -470,7 +497,10 @@ fn history_reads_git_objects_with_a_blob_cache() {
     let root = dir.path();
     history_repo(root);
     // The working tree differs from HEAD: history must not read it.
-    write(&root.join("app/u1.py"), "from app.old_engine import Engine\n");
+    write(
+        &root.join("app/u1.py"),
+        "from app.old_engine import Engine\n",
+    );
     let out = ssotlint(
         root,
         &[

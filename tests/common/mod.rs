@@ -4,6 +4,8 @@
 //! `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
