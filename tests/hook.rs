@@ -1,9 +1,13 @@
 //! Pre-commit mode on real repositories: git CLI to set up, the binary run as a process.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{isolated, text, Sandbox, BIN};
+
+use std::ops::Deref;
+use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssotlint");
 const CONFIG: &str = "[legacy-modules]\n\"app.old\" = \"app.new\"\n";
 const BAD: &str = "import app.old\n";
 
@@ -30,56 +34,20 @@ fn summary(lines: &[String], checked: usize) -> String {
     out
 }
 
-struct Repo {
-    _tmp: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-}
+/// A repository with its own home: a [`Sandbox`] with git initialised.
+struct Repo(Sandbox);
 
-/// A command with a clean git environment (no user or system config, no inherited
-/// `GIT_*` variables) and the ssotlint binary first on `PATH`.
-fn command(program: &str, cwd: &Path, home: &Path) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.current_dir(cwd);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GIT_") {
-            cmd.env_remove(key);
-        }
+impl Deref for Repo {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.0
     }
-    let bin_dir = Path::new(BIN).parent().expect("binary directory");
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut dirs = vec![bin_dir.to_path_buf()];
-    dirs.extend(std::env::split_paths(&path));
-    cmd.env("PATH", std::env::join_paths(dirs).expect("PATH"))
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env_remove("SSOTLINT")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Repo {
     fn new() -> Repo {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let base = tmp.path().canonicalize().expect("canonical tempdir");
-        let root = base.join("repo");
-        let home = base.join("home");
-        std::fs::create_dir_all(&root).expect("mkdir");
-        std::fs::create_dir_all(&home).expect("mkdir");
-        let repo = Repo {
-            _tmp: tmp,
-            root,
-            home,
-        };
+        let repo = Repo(Sandbox::new());
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
@@ -94,45 +62,13 @@ impl Repo {
         repo
     }
 
-    fn base(&self) -> &Path {
-        self.root.parent().expect("base")
-    }
-
-    fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
-        let out = command("git", cwd, &self.home)
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        self.git_in(&self.root, args)
-    }
-
-    fn write(&self, rel: &str, content: &str) {
-        self.write_bytes(rel, content.as_bytes());
-    }
-
-    fn write_bytes(&self, rel: &str, content: &[u8]) {
-        let path = self.root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, content).expect("write");
-    }
-
     fn commit_all(&self, message: &str) {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--no-verify", "-m", message]);
     }
 
     fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        command(BIN, cwd, &self.home)
+        self.command(BIN, cwd)
             .args(args)
             .output()
             .expect("run ssotlint")
@@ -252,7 +188,7 @@ fn deletion_is_skipped() {
 #[test]
 fn binary_file_named_py_is_skipped_silently() {
     let repo = Repo::with_app();
-    repo.write_bytes("app/blob.py", b"import app.old\n\0\x01\x02");
+    repo.write("app/blob.py", b"import app.old\n\0\x01\x02");
     repo.git(&["add", "-A"]);
     let out = repo.run(&["hook"]);
     assert_reports(&out, &[], 0);
@@ -262,7 +198,7 @@ fn binary_file_named_py_is_skipped_silently() {
 #[test]
 fn non_utf8_content_is_skipped_with_a_warning() {
     let repo = Repo::with_app();
-    repo.write_bytes("app/latin.py", b"import app.old\nname = '\xe9'\n");
+    repo.write("app/latin.py", b"import app.old\nname = '\xe9'\n");
     repo.write("app/ok.py", BAD);
     repo.git(&["add", "-A"]);
     let out = repo.run(&["hook"]);
@@ -341,7 +277,8 @@ fn merge_in_progress() {
     repo.git(&["checkout", "-q", "main"]);
     repo.write("app/c.py", "x = 2\n");
     repo.commit_all("main change");
-    let merge = command("git", &repo.root, &repo.home)
+    let merge = repo
+        .command("git", &repo.root)
         .args(["merge", "--no-ff", "--no-commit", "feature"])
         .output()
         .expect("git merge");
@@ -396,7 +333,8 @@ fn worktree_is_checked_from_its_own_index() {
             String::new()
         )
     );
-    let commit = command("git", &wt, &repo.home)
+    let commit = repo
+        .command("git", &wt)
         .args(["commit", "-q", "-m", "w"])
         .output()
         .expect("git commit");
@@ -410,7 +348,8 @@ fn git_dir_and_work_tree_from_the_environment() {
     repo.write("app/m.py", BAD);
     repo.git(&["add", "-A"]);
     let elsewhere = repo.home.clone();
-    let out = command(BIN, &elsewhere, &repo.home)
+    let out = repo
+        .command(BIN, &elsewhere)
         .env("GIT_DIR", repo.root.join(".git"))
         .env("GIT_WORK_TREE", &repo.root)
         .arg("hook")
@@ -423,7 +362,7 @@ fn git_dir_and_work_tree_from_the_environment() {
 fn not_a_git_repository() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().canonicalize().expect("canonical");
-    let out = command(BIN, &dir, &dir)
+    let out = isolated(BIN, &dir, &dir)
         .env("GIT_CEILING_DIRECTORIES", dir.parent().expect("parent"))
         .arg("hook")
         .output()
@@ -476,14 +415,15 @@ fn output_formats_are_the_check_ones() {
 }
 
 fn commit(repo: &Repo, message: &str) -> Output {
-    command("git", &repo.root, &repo.home)
+    repo.command("git", &repo.root)
         .args(["commit", "-m", message])
         .output()
         .expect("git commit")
 }
 
 fn commit_count(repo: &Repo) -> usize {
-    let out = command("git", &repo.root, &repo.home)
+    let out = repo
+        .command("git", &repo.root)
         .args(["rev-list", "--count", "HEAD"])
         .output()
         .expect("rev-list");
@@ -523,7 +463,8 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
     assert_eq!(commit_count(&repo), 2);
     // `git commit -a` stages into a temporary index (GIT_INDEX_FILE): still checked.
     repo.write("app/m.py", &format!("import os\nimport app.new\n{BAD}"));
-    let blocked = command("git", &repo.root, &repo.home)
+    let blocked = repo
+        .command("git", &repo.root)
         .args(["commit", "-a", "-m", "all"])
         .output()
         .expect("git commit -a");
@@ -852,7 +793,8 @@ fn sha256_repository_goes_through_the_git_cli() {
     );
     assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
     repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
-    let blocked = command("git", &repo.root, &repo.home)
+    let blocked = repo
+        .command("git", &repo.root)
         .args(["commit", "-a", "-m", "all"])
         .output()
         .expect("git commit -a");
@@ -884,7 +826,7 @@ fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
         .expect("sh");
     let path = format!("{}:/usr/bin:/bin", text(&git_dir.stdout).trim());
     let no_ssotlint = |program: &str| {
-        let mut cmd = command(program, &repo.root, &repo.home);
+        let mut cmd = repo.command(program, &repo.root);
         cmd.env("PATH", &path);
         cmd
     };

@@ -131,8 +131,9 @@ fn remove_git_variables(cmd: &mut Command) {
 }
 
 /// `program` in `cwd` as a user would run it in a fresh account: `HOME` (and so git's
-/// user config) is `home`, no system git config, no inherited `GIT_*`/`PRE_COMMIT_*`
-/// variables, a fixed identity, and this build's `ssotlint` first on `PATH`.
+/// user config) is `home`, pre-commit's cache below it, no system git config, no
+/// inherited `GIT_*`/`PRE_COMMIT_*` variables, a fixed identity, and this build's
+/// `ssotlint` first on `PATH`.
 pub fn isolated(program: impl AsRef<std::ffi::OsStr>, cwd: &Path, home: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(cwd);
@@ -149,6 +150,7 @@ pub fn isolated(program: impl AsRef<std::ffi::OsStr>, cwd: &Path, home: &Path) -
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "T")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("PRE_COMMIT_HOME", home.join(".cache/pre-commit"))
         .env_remove("SSOTLINT")
         .env_remove("SSOTLINT_CACHE_DIR")
         .env("NO_COLOR", "1");
@@ -156,7 +158,8 @@ pub fn isolated(program: impl AsRef<std::ffi::OsStr>, cwd: &Path, home: &Path) -
 }
 
 /// A temp folder with a `repo` and a `home` beside it, both canonical paths (git prints
-/// resolved paths). The caller inits the repository.
+/// resolved paths); commands run there through [`isolated`]. The caller inits the
+/// repository.
 pub struct Sandbox {
     _tmp: tempfile::TempDir,
     pub root: PathBuf,
@@ -181,6 +184,37 @@ impl Sandbox {
     /// The folder holding `repo` and `home`.
     pub fn base(&self) -> &Path {
         self.root.parent().expect("base")
+    }
+
+    /// `program` in `cwd` with this sandbox's home, through [`isolated`].
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>, cwd: &Path) -> Command {
+        isolated(program, cwd, &self.home)
+    }
+
+    /// Runs git in `cwd`; fails the test if git fails. Returns stdout.
+    pub fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
+        let out = self
+            .command("git", cwd)
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    /// Runs git in the repository.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.root, args)
+    }
+
+    /// Writes a file of the repository's work tree (`rel` below `root`).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        write(&self.root.join(rel), content);
     }
 }
 
