@@ -6,7 +6,11 @@
 //! module fail to import); each case asserts exact diagnostics, messages, fix
 //! applicability and fixed text.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::write;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use ssotlint::config::{self, Settings};
@@ -82,11 +86,8 @@ impl Fixture {
     }
 
     fn with_config(config: &str) -> Fixture {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = common::project(FILES);
         write(&dir.path().join("ssotlint.toml"), config);
-        for (path, text) in FILES {
-            write(&dir.path().join(path), text);
-        }
         let settings = config::load_file(&dir.path().join("ssotlint.toml"))
             .expect("valid config")
             .expect("settings");
@@ -145,13 +146,6 @@ impl Fixture {
         )
         .text
     }
-}
-
-fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
 }
 
 fn d(

@@ -251,6 +251,41 @@ pub fn cpython_error(path: &Path) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// The `.py` files of CPython's standard library, sorted, not descending into
+/// `site-packages`, `dist-packages` or any folder named in `skip`.
+pub fn stdlib_files(skip: &[&str]) -> Vec<PathBuf> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 runs");
+    let root = PathBuf::from(stdout(&out).trim());
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                let skipped = matches!(name.as_str(), "site-packages" | "dist-packages")
+                    || skip.contains(&name.as_str());
+                if !skipped {
+                    dirs.push(path);
+                }
+            } else if name.ends_with(".py") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// Runs every case on its own thread (they are independent processes on temp trees, as
 /// separate tests would be), each under its label, and fails once at the end naming every
 /// case that failed, so one broken case does not hide the others.
