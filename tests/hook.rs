@@ -103,7 +103,7 @@ fn initial_commit_on_unborn_head() {
     let repo = Repo::new();
     repo.write("ssotlint.toml", CONFIG);
     repo.write("app/__init__.py", "");
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     assert_reports(
         &repo.run(&["check", "--staged"]),
@@ -118,14 +118,14 @@ fn unstaged_violation_is_not_reported() {
     let repo = Repo::with_app();
     repo.write("app/m.py", "import os\n");
     repo.commit_all("m");
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     assert_reports(&repo.run(&["hook"]), &[], 0);
 }
 
 #[test]
 fn staged_violation_fixed_only_in_working_tree_is_reported() {
     let repo = Repo::with_app();
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     repo.write("app/m.py", "import os\nimport app.new\n");
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
@@ -134,9 +134,9 @@ fn staged_violation_fixed_only_in_working_tree_is_reported() {
 #[test]
 fn unchanged_line_reported_only_with_all_lines() {
     let repo = Repo::with_app();
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.commit_all("legacy import");
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n"));
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[], 1);
     assert_reports(
@@ -150,7 +150,7 @@ fn unchanged_line_reported_only_with_all_lines() {
 fn rename_without_and_with_edits() {
     let repo = Repo::with_app();
     let body: String = (0..20).map(|i| format!("value_{i} = {i}\n")).collect();
-    repo.write("app/a.py", &format!("{BAD}{body}"));
+    repo.write("app/a.py", format!("{BAD}{body}"));
     repo.commit_all("a");
     repo.git(&["mv", "app/a.py", "app/b.py"]);
     assert_reports(&repo.run(&["hook"]), &[], 1);
@@ -159,14 +159,14 @@ fn rename_without_and_with_edits() {
         &[legacy("app/b.py", 1)],
         1,
     );
-    repo.write("app/b.py", &format!("{BAD}{body}{BAD}"));
+    repo.write("app/b.py", format!("{BAD}{body}{BAD}"));
     repo.git(&["add", "app/b.py"]);
     let status = repo.git(&["diff", "--cached", "--name-status", "-M"]);
     assert!(status.starts_with("R"), "git sees a rename: {status}");
     assert_reports(&repo.run(&["hook"]), &[legacy("app/b.py", 22)], 1);
     // A copy adds new occurrences of what it copies: every line counts.
     repo.commit_all("renamed");
-    repo.write("app/b.py", &format!("{BAD}{body}{BAD}x = 1\n"));
+    repo.write("app/b.py", format!("{BAD}{body}{BAD}x = 1\n"));
     std::fs::copy(repo.root.join("app/b.py"), repo.root.join("app/c.py")).expect("copy");
     repo.git(&["add", "-A"]);
     assert_reports(
@@ -290,7 +290,7 @@ fn merge_in_progress() {
         result(&out).2,
         "warning: app/c.py: unmerged (conflict not resolved); skipped\n"
     );
-    repo.write("app/c.py", &format!("x = 3\n{BAD}"));
+    repo.write("app/c.py", format!("x = 3\n{BAD}"));
     repo.git(&["add", "app/c.py"]);
     assert_reports(
         &repo.run(&["hook"]),
@@ -303,7 +303,7 @@ fn merge_in_progress() {
 fn running_from_a_subdirectory() {
     let repo = Repo::with_app();
     repo.write("top.py", BAD);
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let out = repo.run_in(&repo.root.join("app"), &["hook"]);
     assert_reports(&out, &[legacy("../top.py", 1), legacy("m.py", 2)], 2);
@@ -383,10 +383,10 @@ fn not_a_git_repository() {
 #[test]
 fn diff_base_reports_lines_changed_since_the_merge_base() {
     let repo = Repo::with_app();
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.commit_all("old violation");
     repo.git(&["checkout", "-q", "-b", "pr"]);
-    repo.write("app/m.py", &format!("import os\n{BAD}import sys\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}import sys\n{BAD}"));
     repo.commit_all("new violation");
     repo.write("app/u.py", BAD);
     repo.git(&["add", "app/u.py"]);
@@ -450,7 +450,7 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
         std::fs::read_to_string(&hook).expect("hook"),
         script.replacen("installed_by=''", &format!("installed_by='{BIN}'"), 1)
     );
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let blocked = commit(&repo, "bad");
     assert_eq!(blocked.status.code(), Some(1));
@@ -462,7 +462,7 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     assert_eq!(commit_count(&repo), 2);
     // `git commit -a` stages into a temporary index (GIT_INDEX_FILE): still checked.
-    repo.write("app/m.py", &format!("import os\nimport app.new\n{BAD}"));
+    repo.write("app/m.py", format!("import os\nimport app.new\n{BAD}"));
     let blocked = repo
         .command("git", &repo.root)
         .args(["commit", "-a", "-m", "all"])
@@ -696,8 +696,8 @@ fn split_index_is_read_with_its_shared_index() {
     repo.commit_all("m");
     repo.git(&["config", "splitIndex.maxPercentChange", "100"]);
     repo.git(&["update-index", "--split-index"]);
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
-    repo.write("app/added.py", &format!("x = 1\n\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
+    repo.write("app/added.py", format!("x = 1\n\n{BAD}"));
     std::fs::remove_file(repo.root.join("lib/gone.py")).expect("rm");
     repo.git(&["add", "-A"]);
     assert!(std::fs::read_dir(repo.root.join(".git"))
@@ -730,7 +730,7 @@ fn sparse_index_is_read_with_its_directory_entries() {
     assert!(!repo.root.join("lib").exists());
     repo.write(
         "app/m.py",
-        &format!("import os\n{BAD}import lib.deep.l\nimport lib.deep.nothere\n"),
+        format!("import os\n{BAD}import lib.deep.l\nimport lib.deep.nothere\n"),
     );
     repo.git(&["add", "app/m.py"]);
     let missing = "app/m.py:4:8: SSOT005 first-party module `lib.deep.nothere` is imported but no file provides it";
@@ -739,7 +739,7 @@ fn sparse_index_is_read_with_its_directory_entries() {
         &[legacy("app/m.py", 2), missing.to_string()],
         1,
     );
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
     let blocked = {
@@ -755,7 +755,7 @@ fn sparse_directory_that_differs_from_head_is_expanded() {
     let repo = Repo::with_app();
     repo.write("lib/m.py", "m = 1\n");
     repo.commit_all("lib");
-    repo.write("lib/m.py", &format!("m = 1\n{BAD}"));
+    repo.write("lib/m.py", format!("m = 1\n{BAD}"));
     repo.commit_all("lib changed");
     repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "app"]);
     // The index keeps the new `lib/` tree, HEAD goes back to the old one.
@@ -775,12 +775,12 @@ fn sha256_repository_goes_through_the_git_cli() {
     repo.write("ssotlint.toml", CONFIG);
     repo.write("app/__init__.py", "");
     repo.write("app/new.py", "value = 1\n");
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     // Unborn HEAD: every staged line is added.
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 3);
     repo.git(&["commit", "-q", "--no-verify", "-m", "base"]);
-    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}{BAD}"));
     repo.git(&["add", "app/m.py"]);
     repo.git(&["mv", "app/new.py", "app/renamed.py"]);
     // The rename is checked too (2 files), and adds no line.
@@ -792,7 +792,7 @@ fn sha256_repository_goes_through_the_git_cli() {
         2,
     );
     assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
-    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}{BAD}{BAD}"));
     let blocked = repo
         .command("git", &repo.root)
         .args(["commit", "-a", "-m", "all"])
@@ -842,7 +842,7 @@ fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
         "{}",
         text(&installed.stderr)
     );
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let blocked = no_ssotlint("git")
         .args(["commit", "-m", "bad"])
@@ -874,7 +874,7 @@ fn deeply_nested_and_too_big_files() {
     let repo = Repo::with_app();
     repo.write(
         "app/deep.py",
-        &format!(
+        format!(
             "x = {}{}\nimport app.old\ny = {}\n",
             "[".repeat(10_000),
             "]".repeat(10_000),
@@ -889,7 +889,7 @@ fn deeply_nested_and_too_big_files() {
 
     repo.write(
         "ssotlint.toml",
-        &format!("{CONFIG}\n[project]\nmax-file-size = 1000\n"),
+        format!("{CONFIG}\n[project]\nmax-file-size = 1000\n"),
     );
     repo.git(&["add", "-A"]);
     let out = repo.run(&["hook"]);

@@ -72,13 +72,13 @@ impl Repo {
         repo.write("ssotlint.toml", CONFIG);
         repo.write("app/__init__.py", "");
         repo.write("app/new.py", "");
-        repo.write("app/m.py", &format!("import os\n{BAD}"));
-        repo.write("app/other.py", &format!("{BAD}x = 1\n"));
+        repo.write("app/m.py", format!("import os\n{BAD}"));
+        repo.write("app/other.py", format!("{BAD}x = 1\n"));
         // Excluded by the config: never reported, even when named.
         repo.write("gen/generated.py", BAD);
         repo.write(
             ".pre-commit-config.yaml",
-            &format!(
+            format!(
                 "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: {hook_id}\n",
                 hooks.display(),
                 rev.trim()
@@ -142,9 +142,9 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
 
     // A commit adding a violation is blocked; only the added line is reported, not
     // the old violation on line 2, and not the unstaged one in the working tree.
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
-    repo.write("app/other.py", &format!("{BAD}x = 1\n{BAD}"));
+    repo.write("app/other.py", format!("{BAD}x = 1\n{BAD}"));
     let (code, out) = repo.commit(&["-m", "bad"]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -162,7 +162,7 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     );
 
     // A commit adding no violation passes, although the file has an old one.
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n"));
     repo.git(&["add", "app/m.py"]);
     let (code, out) = repo.commit(&["-m", "good"]);
     assert_eq!(code, 0, "{out}");
@@ -191,7 +191,7 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     );
 
     // --files F: F whole, nothing else (even with another file staged).
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     let (code, out) = repo.pre_commit(&["run", "--files", "app/other.py"]);
     assert_eq!(code, 1, "{out}");
@@ -207,8 +207,8 @@ fn from_ref_to_ref_checks_what_the_range_adds() {
     let repo = Repo::new("ssotlint-system");
     let base = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write("app/other.py", &format!("{BAD}x = 1\n{BAD}"));
-    repo.write("app/added.py", &format!("y = 2\n{BAD}"));
+    repo.write("app/other.py", format!("{BAD}x = 1\n{BAD}"));
+    repo.write("app/added.py", format!("y = 2\n{BAD}"));
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "--no-verify", "-m", "feature"]);
     // The working tree no longer has the violations: the range is read from git.

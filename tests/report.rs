@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{git, ssotlint, stderr, stdout, write};
+use common::{git, ssotlint, stderr, stdout, write, write_files};
 
 use std::path::Path;
 
@@ -31,24 +31,17 @@ isolated = ["app.core.engine.Engine"]
 /// 2 aliased). Plus: 1 module-level singleton, 1 isolated one (SSOT110), 3 factory calls and 1 direct
 /// construction, 1 competing definition.
 fn fixture(root: &Path) {
-    write(&root.join("ssotlint.toml"), CONFIG);
-    write(&root.join("app/__init__.py"), "");
-    write(&root.join("app/core/__init__.py"), "");
-    write(
-        &root.join("app/core/engine.py"),
-        "class Engine:\n    pass\n",
-    );
-    write(
-        &root.join("app/old_engine.py"),
-        "from app.core.engine import Engine\n",
-    );
-    write(
-        &root.join("app/shim.py"),
-        "from app.core.engine import Engine\n",
-    );
-    write(
-        &root.join("app/factory.py"),
-        "from app.core.engine import Engine\n\nshared = Engine()\n\n\nclass EngineFactory:\n    @staticmethod\n    def create_instance():\n        return Engine()\n",
+    write_files(
+        root,
+        &[
+            ("ssotlint.toml", CONFIG),
+            ("app/__init__.py", ""),
+            ("app/core/__init__.py", ""),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            ("app/old_engine.py", "from app.core.engine import Engine\n"),
+            ("app/shim.py", "from app.core.engine import Engine\n"),
+            ("app/factory.py", "from app.core.engine import Engine\n\nshared = Engine()\n\n\nclass EngineFactory:\n    @staticmethod\n    def create_instance():\n        return Engine()\n"),
+        ],
     );
     for i in 0..25 {
         let mut text = String::from("from app.core.engine import Engine\n");
@@ -59,30 +52,32 @@ fn fixture(root: &Path) {
         if i == 3 {
             text.push_str("\n\ndef make():\n    return Engine()\n");
         }
-        write(&root.join(&format!("app/users/u{i:02}.py")), &text);
+        write(&root.join(format!("app/users/u{i:02}.py")), &text);
     }
     write(&root.join("app/users/__init__.py"), "");
     for i in 0..2 {
         write(
-            &root.join(&format!("app/legacy_{i}.py")),
+            &root.join(format!("app/legacy_{i}.py")),
             "from app.old_engine import Engine\n",
         );
         write(
-            &root.join(&format!("app/reexport_{i}.py")),
+            &root.join(format!("app/reexport_{i}.py")),
             "from app.shim import Engine\n",
         );
         write(
-            &root.join(&format!("app/alias_{i}.py")),
+            &root.join(format!("app/alias_{i}.py")),
             "from app.core.engine import Engine as Eng\n",
         );
     }
-    write(&root.join("app/pkg/__init__.py"), "");
-    write(&root.join("app/pkg/rel.py"), "from ..shim import Engine\n");
-    write(
-        &root.join("app/cache.py"),
-        "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n",
+    write_files(
+        root,
+        &[
+            ("app/pkg/__init__.py", ""),
+            ("app/pkg/rel.py", "from ..shim import Engine\n"),
+            ("app/cache.py", "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n"),
+            ("app/other.py", "class Engine:\n    pass\n"),
+        ],
     );
-    write(&root.join("app/other.py"), "class Engine:\n    pass\n");
 }
 
 #[test]
@@ -196,7 +191,7 @@ fn weights_are_configurable_and_validated() {
     );
     write(
         &root.join("ssotlint.toml"),
-        &format!("{CONFIG}\n[report]\nweights = {{ import = 1 }}\n"),
+        format!("{CONFIG}\n[report]\nweights = {{ import = 1 }}\n"),
     );
     let out = ssotlint(root, &["report"]);
     assert_eq!(out.status.code(), Some(2));
@@ -211,28 +206,24 @@ fn weights_are_configurable_and_validated() {
 fn competing_missing_module_and_assignment_shim_imports_are_fragmented() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(&root.join("ssotlint.toml"), CONFIG);
-    write(&root.join("app/__init__.py"), "");
-    write(&root.join("app/core/__init__.py"), "");
-    write(
-        &root.join("app/core/engine.py"),
-        "class Engine:\n    pass\n",
+    write_files(
+        root,
+        &[
+            ("ssotlint.toml", CONFIG),
+            ("app/__init__.py", ""),
+            ("app/core/__init__.py", ""),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            ("app/registry.py", "class Engine:\n    pass\n"),
+            (
+                "app/shim.py",
+                "from app.core import engine as _engine\n\nEngine = _engine.Engine\n",
+            ),
+            ("app/a.py", "from app.core.engine import Engine\n"),
+            ("app/b.py", "from app.deleted_shim import Engine\n"),
+            ("app/c.py", "from app.registry import Engine\n"),
+            ("app/d.py", "from app.shim import Engine\n"),
+        ],
     );
-    write(&root.join("app/registry.py"), "class Engine:\n    pass\n");
-    write(
-        &root.join("app/shim.py"),
-        "from app.core import engine as _engine\n\nEngine = _engine.Engine\n",
-    );
-    write(
-        &root.join("app/a.py"),
-        "from app.core.engine import Engine\n",
-    );
-    write(
-        &root.join("app/b.py"),
-        "from app.deleted_shim import Engine\n",
-    );
-    write(&root.join("app/c.py"), "from app.registry import Engine\n");
-    write(&root.join("app/d.py"), "from app.shim import Engine\n");
     // A name that is not canonical from a missing module: SSOT005, counted apart.
     write(
         &root.join("app/e.py"),
@@ -294,24 +285,17 @@ first-party = ["app"]
 fn baseline_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(&root.join("ssotlint.toml"), BASE_CONFIG);
-    write(&root.join("app/__init__.py"), "");
-    write(&root.join("app/core/__init__.py"), "");
-    write(
-        &root.join("app/core/engine.py"),
-        "class Engine:\n    pass\n",
-    );
-    write(
-        &root.join("app/old_engine.py"),
-        "from app.core.engine import Engine\n",
-    );
-    write(
-        &root.join("app/a.py"),
-        "from app.old_engine import Engine\n",
-    );
-    write(
-        &root.join("app/b.py"),
-        "import os\nfrom app.old_engine import Engine\n",
+    write_files(
+        root,
+        &[
+            ("ssotlint.toml", BASE_CONFIG),
+            ("app/__init__.py", ""),
+            ("app/core/__init__.py", ""),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            ("app/old_engine.py", "from app.core.engine import Engine\n"),
+            ("app/a.py", "from app.old_engine import Engine\n"),
+            ("app/b.py", "import os\nfrom app.old_engine import Engine\n"),
+        ],
     );
 
     let out = ssotlint(root, &["baseline", "-o", "base.json"]);
@@ -452,21 +436,23 @@ fn baseline_round_trip() {
 /// singleton appears in commit 3 and is gone in commit 5.
 fn history_repo(root: &Path) {
     git(root, &["init", "-q", "-b", "main"]);
-    write(&root.join("ssotlint.toml"), BASE_CONFIG);
-    write(&root.join("app/__init__.py"), "# app\n");
-    write(&root.join("app/core/__init__.py"), "# core\n");
-    write(
-        &root.join("app/core/engine.py"),
-        "class Engine:\n    pass\n",
-    );
-    write(
-        &root.join("app/old_engine.py"),
-        "# shim\nfrom app.core.engine import Engine\n",
+    write_files(
+        root,
+        &[
+            ("ssotlint.toml", BASE_CONFIG),
+            ("app/__init__.py", "# app\n"),
+            ("app/core/__init__.py", "# core\n"),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            (
+                "app/old_engine.py",
+                "# shim\nfrom app.core.engine import Engine\n",
+            ),
+        ],
     );
     for i in 1..=4 {
         write(
-            &root.join(&format!("app/u{i}.py")),
-            &format!("# u{i}\nfrom app.old_engine import Engine\n"),
+            &root.join(format!("app/u{i}.py")),
+            format!("# u{i}\nfrom app.old_engine import Engine\n"),
         );
     }
     git(root, &["add", "-A"]);
@@ -474,8 +460,8 @@ fn history_repo(root: &Path) {
     for k in 2..=5 {
         let i = k - 1;
         write(
-            &root.join(&format!("app/u{i}.py")),
-            &format!("# u{i}\nfrom app.core.engine import Engine\n"),
+            &root.join(format!("app/u{i}.py")),
+            format!("# u{i}\nfrom app.core.engine import Engine\n"),
         );
         if k == 3 {
             write(
@@ -624,15 +610,14 @@ select = ["SSOT301"]
 ignore = ["SSOT000"]
 "#,
     );
-    write(&root.join("app/__init__.py"), "");
-    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
-    write(
-        &root.join("app/factory.py"),
-        "class EngineFactory:\n    @staticmethod\n    def create_instance():\n        return None\n",
-    );
-    write(
-        &root.join("app/use.py"),
-        "def run():\n    from app.core import Engine\n    return Engine\n\n\ndef build():\n    x = 1\n    return EngineFactory.create_instance()\n",
+    write_files(
+        root,
+        &[
+            ("app/__init__.py", ""),
+            ("app/core.py", "class Engine:\n    pass\n"),
+            ("app/factory.py", "class EngineFactory:\n    @staticmethod\n    def create_instance():\n        return None\n"),
+            ("app/use.py", "def run():\n    from app.core import Engine\n    return Engine\n\n\ndef build():\n    x = 1\n    return EngineFactory.create_instance()\n"),
+        ],
     );
     for extra in [&["--no-cache"][..], &[], &[]] {
         let mut args = vec!["report", "--format", "json"];

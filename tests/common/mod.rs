@@ -85,12 +85,17 @@ pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read")
 }
 
+/// Writes `files` (path relative to `root`, content).
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        write(&root.join(path), content);
+    }
+}
+
 /// A temp folder holding `files` (path relative to it, content).
 pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (path, content) in files {
-        write(&dir.path().join(path), content);
-    }
+    write_files(dir.path(), files);
     dir
 }
 
