@@ -53,13 +53,14 @@ impl Project {
         common::read(&self.path(rel))
     }
 
-    /// Stdout, stderr and exit code of the binary run in the project.
+    /// Stdout, stderr (both must be UTF-8) and exit code of the binary run in the project.
     fn run(&self, args: &[&str]) -> (String, String, i32) {
         let out = common::ssotlint(self.dir.path(), args);
+        let code = common::code(&out);
         (
-            common::stdout(&out),
-            common::stderr(&out),
-            common::code(&out),
+            String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+            String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+            code,
         )
     }
 
