@@ -104,18 +104,25 @@ pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let mut cmd = Command::new("git");
     remove_git_variables(&mut cmd);
-    let out = cmd
-        .args(args)
-        .current_dir(dir)
+    cmd.current_dir(dir)
         .env("GIT_AUTHOR_NAME", "t")
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
         .env("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z");
+    run_git(cmd, args)
+}
+
+/// Runs a prepared git command with `args`; fails the test if git fails. Returns stdout.
+fn run_git(mut cmd: Command, args: &[&str]) -> String {
+    let out = cmd.args(args).output().expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     stdout(&out)
 }
 
@@ -198,18 +205,7 @@ impl Sandbox {
 
     /// Runs git in `cwd`; fails the test if git fails. Returns stdout.
     pub fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
-        let out = self
-            .command("git", cwd)
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}{}",
-            stdout(&out),
-            stderr(&out)
-        );
-        stdout(&out)
+        run_git(self.command("git", cwd), args)
     }
 
     /// Runs git in the repository.
