@@ -3,6 +3,7 @@
 //! keys and wrong types are errors that name the file, the key and the line) and
 //! resolved into [`Settings`] with absolute paths and compiled globs.
 
+mod overrides;
 mod resolution;
 mod schema;
 mod settings;
@@ -13,6 +14,7 @@ mod tests;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use overrides::{ConfigArg, Overrides};
 pub use resolution::{load_file, parse};
 pub use schema::{
     RawCanonical, RawConfig, RawFactory, RawLint, RawProject, RawReport, RawSingletons, RawSize,
@@ -21,7 +23,7 @@ pub use settings::{
     CanonicalSymbol, FactorySettings, Settings, SingletonScope, SingletonSettings,
     DEFAULT_MAX_FILE_SIZE,
 };
-pub use store::{ConfigArg, Overrides, SettingsStore};
+pub use store::{ConfigSource, SettingsStore};
 
 /// Config file names, in lookup order within one directory.
 pub const CONFIG_FILES: [&str; 3] = ["ssotlint.toml", ".ssotlint.toml", "pyproject.toml"];

@@ -1,20 +1,78 @@
-//! Where settings come from for each directory: [`SettingsStore`] (discovery upward
-//! from a directory, or one `--config FILE`) and [`Overrides`] (`--config KEY=VALUE`).
+//! The one config resolver: [`SettingsStore`] finds the settings for each directory
+//! (discovery upward, or one `--config FILE`) in a [`ConfigSource`]. The CLI, the
+//! pre-commit hook, the language server and report history all resolve through it, so
+//! they find, parse and fall back the same way and differ only in the source.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::resolution::{load_file, resolve, toml_error};
-use super::schema::RawConfig;
+use super::overrides::Overrides;
+use super::resolution::parse;
 use super::settings::Settings;
 use super::{normalize, ConfigError, CONFIG_FILES};
+use crate::project::ModuleFiles;
 
-// Discovery.
+/// Where config files are read from.
+#[derive(Debug, Default)]
+pub enum ConfigSource {
+    /// The file system.
+    #[default]
+    Disk,
+    /// Texts in front of the disk, by absolute path: the config blobs of the git index
+    /// or of a commit's tree (the staged and range checks), or an editor's unsaved
+    /// buffers. `None`: deleted there, so the disk is not asked.
+    Overlay(HashMap<PathBuf, Option<String>>),
+}
 
-/// Finds and caches the settings that apply to each directory.
-#[derive(Debug)]
+impl ConfigSource {
+    /// The text of the config file at `path` when there is one (discovery).
+    pub fn find(&self, path: &Path) -> Result<Option<String>, ConfigError> {
+        if let ConfigSource::Overlay(texts) = self {
+            if let Some(text) = texts.get(path) {
+                return Ok(text.clone());
+            }
+        }
+        if !path.is_file() {
+            return Ok(None);
+        }
+        read_disk(path).map(Some)
+    }
+
+    /// The text of a config file that must exist (`--config FILE`).
+    pub fn read(&self, path: &Path) -> Result<String, ConfigError> {
+        match self {
+            ConfigSource::Overlay(texts) => match texts.get(path) {
+                Some(Some(text)) => Ok(text.clone()),
+                Some(None) => Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: None,
+                    message: "cannot read config: deleted in the checked version".to_string(),
+                }),
+                None => read_disk(path),
+            },
+            ConfigSource::Disk => read_disk(path),
+        }
+    }
+}
+
+fn read_disk(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!("cannot read config: {e}"),
+    })
+}
+
+/// Finds and caches the settings that apply to each directory. A `pyproject.toml`
+/// without `[tool.ssotlint]` is passed over by discovery; named by `--config` it gives
+/// the defaults, rooted at its directory. Where no config is found, the defaults are
+/// rooted at the store's root.
 pub struct SettingsStore {
+    source: ConfigSource,
+    /// Where the settings' module lookups read from (the git index for the staged
+    /// check, the editor's workspace for the server); `None`: the disk.
+    module_files: Option<Arc<dyn ModuleFiles>>,
     /// A `--config FILE` that applies everywhere.
     fixed: Option<Arc<Settings>>,
     /// Settings for trees without a config file.
@@ -24,39 +82,72 @@ pub struct SettingsStore {
     overrides: Overrides,
 }
 
+impl std::fmt::Debug for SettingsStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SettingsStore")
+            .field("source", &self.source)
+            .field("fixed", &self.fixed.as_ref().map(|s| &s.config_path))
+            .field("root", &self.fallback.root)
+            .field("overrides", &self.overrides)
+            .finish()
+    }
+}
+
 impl SettingsStore {
-    /// Settings looked up per file, with defaults rooted at `cwd` when none is found.
+    /// Settings looked up per file on disk, with defaults rooted at `cwd` when none is
+    /// found.
     pub fn discover(cwd: &Path) -> SettingsStore {
-        SettingsStore {
-            fixed: None,
-            fallback: Arc::new(Settings::default_at(&normalize(cwd))),
-            cache: Mutex::new(HashMap::new()),
-            overrides: Overrides::default(),
-        }
+        SettingsStore::with_source(ConfigSource::Disk, None, cwd)
     }
 
-    /// One config file for everything (`--config FILE`).
+    /// One config file on disk for everything (`--config FILE`).
     pub fn fixed(path: &Path) -> Result<SettingsStore, ConfigError> {
-        let path = normalize(path);
-        let settings = match load_file(&path)? {
-            Some(s) => s,
-            None => Settings {
-                config_path: Some(path.clone()),
-                ..Settings::default_at(path.parent().unwrap_or(Path::new("/")))
-            },
-        };
-        let settings = Arc::new(settings);
-        Ok(SettingsStore {
-            fixed: Some(settings.clone()),
-            fallback: settings,
-            cache: Mutex::new(HashMap::new()),
-            overrides: Overrides::default(),
-        })
+        SettingsStore::open(ConfigSource::Disk, None, Some(path), Path::new("/"))
     }
 
-    /// Apply a function to every setting this store could hand out (e.g. CLI overrides).
-    pub fn fixed_settings(&self) -> Option<&Arc<Settings>> {
-        self.fixed.as_ref()
+    /// Settings looked up per file in `source`, defaults rooted at `root`.
+    pub fn with_source(
+        source: ConfigSource,
+        module_files: Option<Arc<dyn ModuleFiles>>,
+        root: &Path,
+    ) -> SettingsStore {
+        let mut store = SettingsStore {
+            source,
+            module_files,
+            fixed: None,
+            fallback: Arc::new(Settings::default()),
+            cache: Mutex::new(HashMap::new()),
+            overrides: Overrides::default(),
+        };
+        store.fallback = Arc::new(store.attach(Settings::default_at(&normalize(root))));
+        store
+    }
+
+    /// The store every entry point builds: `config` (`--config FILE`, or the editor's
+    /// `configPath`) for everything when given, else discovery in `source` with
+    /// defaults rooted at `root`.
+    pub fn open(
+        source: ConfigSource,
+        module_files: Option<Arc<dyn ModuleFiles>>,
+        config: Option<&Path>,
+        root: &Path,
+    ) -> Result<SettingsStore, ConfigError> {
+        let mut store = SettingsStore::with_source(source, module_files, root);
+        if let Some(path) = config {
+            let path = normalize(path);
+            let text = store.source.read(&path)?;
+            let settings = match store.load(&path, &text)? {
+                Some(settings) => settings,
+                None => store.attach(Settings {
+                    config_path: Some(path.clone()),
+                    ..Settings::default_at(path.parent().unwrap_or(Path::new("/")))
+                }),
+            };
+            let settings = Arc::new(settings);
+            store.fixed = Some(settings.clone());
+            store.fallback = settings;
+        }
+        Ok(store)
     }
 
     /// The settings for a file (looked up from its directory upward).
@@ -68,7 +159,11 @@ impl SettingsStore {
         self.for_dir(&dir)
     }
 
+    /// The settings for a directory (absolute): its own config, else its parent's.
     pub fn for_dir(&self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
         if let Some(found) = self.cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
             return found;
         }
@@ -82,8 +177,8 @@ impl SettingsStore {
     fn lookup(&self, dir: &Path) -> Result<Arc<Settings>, ConfigError> {
         for name in CONFIG_FILES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
-                if let Some(settings) = self.overrides.load_file(&candidate)? {
+            if let Some(text) = self.source.find(&candidate)? {
+                if let Some(settings) = self.load(&candidate, &text)? {
                     return Ok(Arc::new(settings));
                 }
             }
@@ -93,200 +188,62 @@ impl SettingsStore {
             None => Ok(self.fallback.clone()),
         }
     }
-}
 
-// ---------------------------------------------------------------------------------
-// `--config KEY=VALUE` overrides.
-
-/// ruff's `--config "key = value"`: TOML in the config's own key paths
-/// (`lint.ignore = ['SSOT101']`), applied on top of every config file found (and of
-/// the defaults where there is none). Each override is validated on its own first, so
-/// an error names the override rather than a line of a merged text.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    table: toml::Table,
-    /// `--extend-exclude`: appended to each config's `project.exclude`.
-    extend_exclude: Vec<String>,
-}
-
-/// What a `--config` argument is, the ruff way: an existing file, or `key = value`.
-pub enum ConfigArg {
-    File(PathBuf),
-    Override(String),
-}
-
-impl ConfigArg {
-    /// Without a `=` it is a path (a missing one is reported when it is read).
-    pub fn classify(arg: &str) -> Result<ConfigArg, String> {
-        if Path::new(arg).is_file() || !arg.contains('=') {
-            Ok(ConfigArg::File(PathBuf::from(arg)))
-        } else {
-            Ok(ConfigArg::Override(arg.to_string()))
-        }
-    }
-}
-
-impl Overrides {
-    /// Parse and validate every `key = value` override; later ones win.
-    pub fn parse(items: &[String]) -> Result<Overrides, String> {
-        let mut table = toml::Table::new();
-        for item in items {
-            let name = |message: &str| format!("--config `{item}`: {message}");
-            let parsed: toml::Table = toml::from_str(item).map_err(|e| name(e.message().trim()))?;
-            let raw: RawConfig = toml::from_str(item).map_err(|e| name(e.message().trim()))?;
-            resolve(raw, Path::new("--config"), item, Path::new("."))
-                .map_err(|e| name(&e.message))?;
-            merge(&mut table, parsed);
-        }
-        Ok(Overrides {
-            table,
-            extend_exclude: Vec::new(),
-        })
-    }
-
-    /// `--exclude` (replaces `project.exclude`) and `--extend-exclude` (adds to it);
-    /// patterns as in `project.exclude`, relative to the config's directory.
-    pub fn with_excludes(
-        mut self,
-        exclude: Option<&[String]>,
-        extend: &[String],
-    ) -> Result<Overrides, String> {
-        if let Some(patterns) = exclude {
-            let item = format!(
-                "project.exclude = {}",
-                toml::Value::Array(patterns.iter().cloned().map(toml::Value::String).collect())
-            );
-            let parsed = Overrides::parse(&[item])
-                .map_err(|e| e.replacen("--config `", "--exclude (`", 1))?;
-            merge(&mut self.table, parsed.table);
-        }
-        if !extend.is_empty() {
-            let item = format!(
-                "project.exclude = {}",
-                toml::Value::Array(extend.iter().cloned().map(toml::Value::String).collect())
-            );
-            Overrides::parse(&[item])
-                .map_err(|e| e.replacen("--config `", "--extend-exclude (`", 1))?;
-            self.extend_exclude.extend(extend.iter().cloned());
-        }
-        Ok(self)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty() && self.extend_exclude.is_empty()
-    }
-
-    /// Merge the overrides into a config's table.
-    fn apply(&self, doc: &mut toml::Table) {
-        merge(doc, self.table.clone());
-        if self.extend_exclude.is_empty() {
-            return;
-        }
-        let project = doc
-            .entry("project")
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if let Some(project) = project.as_table_mut() {
-            let exclude = project
-                .entry("exclude")
-                .or_insert_with(|| toml::Value::Array(Vec::new()));
-            if let Some(list) = exclude.as_array_mut() {
-                list.extend(self.extend_exclude.iter().cloned().map(toml::Value::String));
-            }
-        }
-    }
-
-    /// [`load_file`] with the overrides applied. The file is parsed as it is first, so
-    /// its own errors keep their lines.
-    pub fn load_file(&self, path: &Path) -> Result<Option<Settings>, ConfigError> {
-        let settings = load_file(path)?;
-        if self.is_empty() || settings.is_none() {
-            return Ok(settings);
-        }
-        let merged = self.merged_text(path)?;
-        let raw: RawConfig =
-            toml::from_str(&merged).map_err(|e| toml_error(path, &merged, &e, ""))?;
-        let root = path.parent().unwrap_or(Path::new("."));
-        resolve(raw, path, &merged, root).map(Some)
-    }
-
-    /// The config file's own table (`[tool.ssotlint]` of a `pyproject.toml`) with the
-    /// overrides merged in, as TOML text (`--show-settings` prints it).
-    pub fn merged_text(&self, path: &Path) -> Result<String, ConfigError> {
-        let error = |message: String| ConfigError {
-            path: path.to_path_buf(),
-            line: None,
-            message,
+    /// A config file's settings, overrides applied; `None` for a `pyproject.toml`
+    /// without `[tool.ssotlint]`. The text is parsed as it is first, so its own errors
+    /// keep their lines.
+    fn load(&self, path: &Path, text: &str) -> Result<Option<Settings>, ConfigError> {
+        let Some(settings) = parse(path, text)? else {
+            return Ok(None);
         };
-        let text =
-            std::fs::read_to_string(path).map_err(|e| error(format!("cannot read config: {e}")))?;
-        let mut doc: toml::Table =
-            toml::from_str(&text).map_err(|e| error(e.message().to_string()))?;
-        if path.file_name().is_some_and(|n| n == "pyproject.toml") {
-            doc = doc
-                .get("tool")
-                .and_then(|t| t.get("ssotlint"))
-                .and_then(|t| t.as_table())
-                .cloned()
-                .unwrap_or_default();
-        }
-        self.apply(&mut doc);
-        toml::to_string(&doc).map_err(|e| error(e.to_string()))
+        let settings = if self.overrides.is_empty() {
+            settings
+        } else {
+            self.overrides.resolve(path, text)?
+        };
+        Ok(Some(self.attach(settings)))
     }
 
-    /// The overrides as TOML text.
-    pub fn text(&self) -> String {
-        let mut doc = toml::Table::new();
-        self.apply(&mut doc);
-        toml::to_string(&doc).unwrap_or_default()
-    }
-
-    /// Settings from the overrides alone, rooted at `root` (no config file found).
-    fn defaults(&self, root: &Path) -> Result<Settings, String> {
-        let text = self.text();
-        let raw: RawConfig =
-            toml::from_str(&text).map_err(|e| format!("--config: {}", e.message().trim()))?;
-        let mut settings = resolve(raw, Path::new("--config"), &text, root)
-            .map_err(|e| format!("--config: {}", e.message))?;
-        settings.config_path = None;
-        Ok(settings)
-    }
-}
-
-/// Deep-merge `from` into `into`: tables merge key by key, anything else replaces.
-fn merge(into: &mut toml::Table, from: toml::Table) {
-    for (key, value) in from {
-        match (into.get_mut(&key), value) {
-            (Some(toml::Value::Table(old)), toml::Value::Table(new)) => merge(old, new),
-            (_, value) => {
-                into.insert(key, value);
-            }
+    fn attach(&self, settings: Settings) -> Settings {
+        match &self.module_files {
+            Some(files) => settings.with_module_files(files.clone()),
+            None => settings,
         }
     }
-}
 
-impl SettingsStore {
     /// Apply `--config KEY=VALUE` overrides to every config this store hands out
     /// (the `--config FILE` one, the ones found by lookup, and the defaults).
     pub fn with_overrides(mut self, overrides: Overrides) -> Result<SettingsStore, String> {
         if overrides.is_empty() {
             return Ok(self);
         }
-        let with = |settings: &Arc<Settings>| -> Result<Arc<Settings>, String> {
-            match &settings.config_path {
-                Some(path) if path.is_file() => overrides
-                    .load_file(path)
-                    .map_err(|e| e.to_string())?
-                    .map(Arc::new)
-                    .map_or_else(|| overrides.defaults(&settings.root).map(Arc::new), Ok),
-                _ => overrides.defaults(&settings.root).map(Arc::new),
-            }
-        };
-        self.fallback = with(&self.fallback)?;
-        if let Some(fixed) = &self.fixed {
-            self.fixed = Some(with(fixed)?);
-        }
         self.overrides = overrides;
+        let fallback = self.overridden(&self.fallback)?;
+        let fixed = match &self.fixed {
+            Some(fixed) => Some(self.overridden(fixed)?),
+            None => None,
+        };
+        self.fallback = fallback;
+        self.fixed = fixed;
         Ok(self)
+    }
+
+    /// `settings` loaded again with the overrides: from its config file, or, where it
+    /// has none (or no `[tool.ssotlint]`), as the overrides over the defaults.
+    fn overridden(&self, settings: &Settings) -> Result<Arc<Settings>, String> {
+        let loaded = match &settings.config_path {
+            Some(path) => match self.source.find(path).map_err(|e| e.to_string())? {
+                Some(text) => self.load(path, &text).map_err(|e| e.to_string())?,
+                None => None,
+            },
+            None => None,
+        };
+        match loaded {
+            Some(settings) => Ok(Arc::new(settings)),
+            None => Ok(Arc::new(
+                self.attach(self.overrides.defaults(&settings.root)?),
+            )),
+        }
     }
 
     /// The overrides this store applies.
