@@ -1167,7 +1167,7 @@ fn history_takes_a_pyproject_without_section_as_the_defaults() {
     assert_eq!(stdout(&with_config), stdout(&without));
     assert_eq!(
         stdout(&with_config).lines().count(),
-        3,
+        2,
         "{}",
         stdout(&with_config)
     );
