@@ -1071,3 +1071,54 @@ Fixed 2, 4 left
     let out = ssotlint(root, &["report", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// `report --history --config pyproject.toml` where the file has no `[tool.ssotlint]`:
+/// the defaults, as `report` and `check` take it (history used to refuse it).
+#[test]
+fn history_takes_a_pyproject_without_section_as_the_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(&root.join("pyproject.toml"), "[project]\nname = 'x'\n");
+    write(&root.join("app/__init__.py"), "");
+    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "one",
+        ],
+    ] {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    }
+    let with_config = ssotlint(
+        root,
+        &["report", "--history", "1", "--config", "pyproject.toml"],
+    );
+    assert_eq!(
+        with_config.status.code(),
+        Some(0),
+        "{}",
+        stderr(&with_config)
+    );
+    let without = ssotlint(root, &["report", "--history", "1"]);
+    assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
+    assert_eq!(stdout(&with_config), stdout(&without));
+    assert_eq!(
+        stdout(&with_config).lines().count(),
+        2,
+        "{}",
+        stdout(&with_config)
+    );
+}

@@ -899,3 +899,24 @@ fn deeply_nested_and_too_big_files() {
         "warning: app/deep.py: 38024 bytes, over max-file-size (1000 bytes); skipped\n"
     );
 }
+
+/// The staged check resolves configs from the index as `check` resolves them from the
+/// disk: the same texts give the same answer. A `pyproject.toml` without
+/// `[tool.ssotlint]` is passed over (defaults), and a nested config wins below it —
+/// here the nested config exists only in the index.
+#[test]
+fn staged_configs_resolve_as_the_disk_does() {
+    let repo = Repo::new();
+    repo.write("app/__init__.py", "");
+    repo.write("app/new.py", "");
+    repo.commit_all("no config yet");
+    repo.write("pyproject.toml", "[project]\nname = 'x'\n");
+    repo.write("sub/ssotlint.toml", CONFIG);
+    repo.write("sub/m.py", BAD);
+    repo.write("top.py", BAD);
+    repo.git(&["add", "-A"]);
+    let expected = [legacy("sub/m.py", 1)];
+    assert_reports(&repo.run(&["check", "--select", "SSOT003"]), &expected, 4);
+    std::fs::remove_file(repo.root.join("sub/ssotlint.toml")).expect("rm");
+    assert_reports(&repo.run(&["hook", "--select", "SSOT003"]), &expected, 2);
+}
