@@ -746,7 +746,59 @@ fn defined_of(facts: &python::Facts) -> DefinedNames {
 
 #[cfg(test)]
 mod tests {
-    use super::defines_class;
+    use super::{defines_class, FsFiles, ModuleIndex};
+    use crate::python;
+    use std::sync::Arc;
+
+    /// The server primes a module from its open document's facts: what it memoises must
+    /// be what reading the same text would give.
+    #[test]
+    fn primed_bindings_equal_those_read_from_the_same_text() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            std::fs::create_dir_all(root.join("app")).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(root.join(rel), text).unwrap_or_else(|e| panic!("{e}"));
+        };
+        let shim = "from . import engine as _e\nfrom app.core import *\nEngine = _e.Engine\n\
+                    class Local:\n    pass\ndef helper():\n    pass\n";
+        write("app/__init__.py", "");
+        write("app/engine.py", "class Engine:\n    pass\n");
+        write("app/core.py", "");
+        write("app/shim.py", shim);
+        let summary = |index: &ModuleIndex| {
+            let defined = index.defined_names("app.shim");
+            let mut defined: Vec<(String, bool)> =
+                defined.iter().map(|(n, c)| (n.clone(), *c)).collect();
+            defined.sort();
+            (
+                index.reexports("app.shim", "Engine", "app.engine.Engine"),
+                index.imported_names("app.shim").get("_e").cloned(),
+                index.star_imports("app.shim").to_vec(),
+                defined,
+            )
+        };
+        let read = ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles));
+        let expected = (
+            true,
+            Some("app.engine".to_string()),
+            vec!["app.core".to_string()],
+            vec![("Local".to_string(), true), ("helper".to_string(), false)],
+        );
+        assert_eq!(summary(&read), expected);
+        // On disk the shim is now empty: only the primed facts can answer.
+        write("app/shim.py", "");
+        let primed = ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles));
+        let name = python::ModuleName {
+            name: "app.shim".to_string(),
+            is_package: false,
+        };
+        primed.prime("app.shim", &python::analyze(shim, Some(&name)), shim);
+        assert_eq!(summary(&primed), expected);
+        primed.forget("app.shim");
+        assert!(!primed.reexports("app.shim", "Engine", "app.engine.Engine"));
+        assert!(primed.defined_names("app.shim").is_empty());
+    }
 
     #[test]
     fn a_class_chunk_is_found_by_its_exact_name() {
