@@ -949,3 +949,28 @@ fn an_unsaved_shim_edit_relints_its_open_importers_and_closing_it_goes_back_to_d
     assert_eq!(lsp.published(&user, 1), vec![d("SSOT005", 2, 5, 13)]);
     assert_eq!(lsp.stop(), 0);
 }
+
+#[test]
+fn a_diagnostic_request_right_after_an_unsaved_shim_edit_sees_it() {
+    let tmp = overlay_project();
+    let root = tmp.path();
+    let [shim, user] = ["app/shim.py", "app/user.py"].map(|p| uri(&root.join(p)));
+    let mut lsp = Lsp::start(root, json!({}), &["utf-16"]);
+    lsp.after_index();
+    lsp.open(&shim, "X = 1\n");
+    assert_eq!(lsp.published(&shim, 1), vec![]);
+    lsp.open(&user, OVERLAY_USER);
+    assert_eq!(lsp.published(&user, 1), vec![d("SSOT005", 2, 5, 13)]);
+    // The request is answered before the shim is linted again: the importer's lint
+    // reads the shim's unsaved text from the overlay.
+    lsp.change(&shim, 2, [0, 0, 0, 5], "from app.engine import Engine");
+    let pulled = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": user}}),
+    );
+    assert_eq!(
+        summarize(&pulled["result"]["items"]),
+        vec![d("SSOT001", 1, 21, 27), d("SSOT005", 2, 5, 13)]
+    );
+    assert_eq!(lsp.stop(), 0);
+}
