@@ -281,8 +281,7 @@ impl World {
     /// Copy the texts of documents edited since the last lint into the module lookup's
     /// first layer, forget what the module index memoised about their modules and mark
     /// the open documents whose lint looked one of them up (directly or along a
-    /// re-export chain) for a new lint. Only open documents are re-linted, and only
-    /// those.
+    /// re-export chain) for a new lint: the cost is bounded by the open importers.
     fn sync_overlay(&mut self) {
         if self.edited.is_empty() && self.closed.is_empty() {
             return;
