@@ -15,6 +15,7 @@ and typing at column 0, which splits the class).
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,7 +165,10 @@ def latency(in_class=False, indented=False, dependent=False):
             server.wait(is_push(version))
             samples.append((time.perf_counter() - start) * 1000)
             if dependent:
+                # A server without the editor overlay never pushes the importer again.
+                signal.alarm(30)
                 pushed = server.wait(is_push(1, user))
+                signal.alarm(0)
                 assert len(pushed["params"]["diagnostics"]) == user_diagnostics
                 user_samples.append((time.perf_counter() - start) * 1000)
         cpu = (server.cpu_seconds() - cpu_before) * 1000 / len(samples)
@@ -184,6 +188,13 @@ def latency(in_class=False, indented=False, dependent=False):
         print("  the importer (%d diagnostics), didChange -> its publishDiagnostics: "
               "p50 %.2f ms, p99 %.2f ms, max %.2f ms" % (user_diagnostics, p50, p99, top))
     return p50, p99
+
+
+def no_importer_push(*_):
+    raise TimeoutError("the importer was not re-linted within 30 s of an edit")
+
+
+signal.signal(signal.SIGALRM, no_importer_push)
 
 
 def percentiles(samples):
