@@ -426,11 +426,14 @@ impl ModuleIndex {
             if let Some(text) = self.files.read(&path) {
                 let facts = python::analyze(&text, None);
                 for def in facts
-                    .definitions
+                    .definitions()
                     .iter()
                     .filter(|d| d.scope == python::Scope::Module)
                 {
-                    names.insert(def.name.clone(), def.kind == python::DefinitionKind::Class);
+                    names.insert(
+                        def.name(&text).to_string(),
+                        def.kind == python::DefinitionKind::Class,
+                    );
                 }
             }
         }

@@ -32,13 +32,14 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let module = ctx.module.map(|m| m.name.as_str());
-    for def in &ctx.facts.definitions {
+    for def in ctx.facts.definitions() {
         if def.scope != Scope::Module {
             continue;
         }
+        let name = ctx.text(def.name_range.clone());
         let Some(symbol) = ctx
             .settings
-            .canonical_for_name(&def.name)
+            .canonical_for_name(name)
             .find(|s| Some(s.module.as_str()) != module)
         else {
             continue;
@@ -47,7 +48,7 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
             DefinitionKind::Class => "class",
             DefinitionKind::Function => "function",
         };
-        let how = if def.name == symbol.name {
+        let how = if name == symbol.name {
             String::new()
         } else {
             " (a legacy name)".to_string()
@@ -56,9 +57,9 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
             Rule::CompetingDefinition,
             format!(
                 "competing definition: {kind} `{}`{how} competes with canonical `{}`; import it from `{}`",
-                def.name, symbol.qualified, symbol.module
+                name, symbol.qualified, symbol.module
             ),
-            def.name_range.clone(),
+            def.name_range,
         ));
     }
 }

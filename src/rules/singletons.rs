@@ -6,8 +6,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileContext;
 use crate::project::ModuleIndex;
-use crate::python::defs::{ClassFact, ClassState, FunctionFact, ModuleAssignment, Target};
+use crate::python::defs::ClassState;
 use crate::python::Scope;
+use crate::python::{ClassFact, FunctionFact, ModuleAssignment, Target};
 use crate::rules::classes::Resolver;
 use crate::rules::Rule;
 use crate::source::TextRange;
