@@ -4,9 +4,18 @@
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileContext;
 use crate::python::{DefinitionKind, Scope};
-use crate::rules::Rule;
+use crate::rules::{BodyReads, FixAvailability, Rule, RuleSpec, Severity};
 
-pub const DOC_SSOT301: &str = "\
+pub const SSOT301: RuleSpec = RuleSpec {
+    code: "SSOT301",
+    name: "competing-definition",
+    severity: Severity::Warning,
+    summary: "A definition that competes with a canonical symbol",
+    fix: FixAvailability::None,
+    needles: None,
+    // Reads only module-level definitions.
+    body: Some(BodyReads::NOTHING),
+    doc: "\
 ## What it does
 Flags a module-level class or function whose name is a canonical symbol's name (or one
 of its `legacy-names`) in any module other than the symbol's canonical module.
@@ -25,7 +34,8 @@ whichever one autocomplete offers, and fixes land in only one of them.
 class ExecutionEngine: ...   # SSOT301
 ```
 Use instead: import the canonical class.
-";
+",
+};
 
 pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
     if ctx.settings.canonical.is_empty() || !ctx.is_enabled(Rule::CompetingDefinition) {
