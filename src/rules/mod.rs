@@ -12,7 +12,7 @@ pub mod factories;
 mod import_fix;
 pub mod imports;
 pub mod path_strings;
-mod registry;
+pub mod registry;
 pub mod singletons;
 pub mod syntax;
 
