@@ -1,12 +1,11 @@
 //! Lint one source text: parse → facts → rules → suppressions. Every entry point (CLI,
 //! hook, server) calls [`lint_text`], so they cannot disagree about a file.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::python::{self, Facts, ModuleName, NoqaDirective};
+use crate::python::{self, Facts, ModuleName};
 use crate::rules::{self, Rule, RuleSelection};
 use crate::source::SourceText;
 
@@ -41,6 +40,8 @@ pub struct FileContext<'a> {
     pub module: Option<&'a ModuleName>,
     pub settings: &'a Settings,
     pub selection: &'a RuleSelection,
+    /// The `per-file-ignores` prefixes that match `path`, matched once per file.
+    ignored: Vec<&'a str>,
 }
 
 impl FileContext<'_> {
@@ -50,30 +51,30 @@ impl FileContext<'_> {
 
     /// Whether `per-file-ignores` or a `# noqa` (on the line of `offset` or of the
     /// statement start `parent`) drops a finding of `rule`; fixes leave such names alone.
+    /// Syntax errors (SSOT000) are never suppressed. [`suppress`] applies the same test
+    /// to every finding.
     pub fn is_suppressed(&self, rule: Rule, offset: usize, parent: Option<usize>) -> bool {
-        if self
-            .settings
-            .ignored_for(self.path)
-            .iter()
-            .any(|p| rule.matches_prefix(p))
-        {
-            return true;
+        if rule == Rule::InvalidSyntax {
+            return false;
         }
-        let code = rule.code();
-        // Comments are in text order (one walk per chunk, chunks in order): the line's
-        // are found by binary search, not by a scan per finding, which grew with the
-        // square of a big file's size (issue 11).
+        self.ignored.iter().any(|p| rule.matches_prefix(p))
+            || self.noqa_covers(offset, rule.code())
+            || parent.is_some_and(|p| self.noqa_covers(p, rule.code()))
+    }
+
+    /// Whether a `# noqa` on the line of `offset` covers `code`. Comments are in text
+    /// order (one walk per chunk, chunks in order): the line's are found by binary
+    /// search, not by a scan per finding, which grew with the square of a big file's
+    /// size (issue 11).
+    fn noqa_covers(&self, offset: usize, code: &str) -> bool {
         let comments = &self.facts.comments;
-        let on_line = |o: usize| {
-            let line = self.source.line_index(o);
-            let line_start = self.source.line_range(line).start;
-            let from = comments.partition_point(|c| c.range.start < line_start);
-            comments[from..]
-                .iter()
-                .take_while(|c| self.source.line_index(c.range.start) == line)
-                .any(|c| c.noqa.as_ref().is_some_and(|d| d.covers(code)))
-        };
-        on_line(offset) || parent.is_some_and(on_line)
+        let line = self.source.line_index(offset);
+        let line_start = self.source.line_range(line).start;
+        let from = comments.partition_point(|c| c.range.start < line_start);
+        comments[from..]
+            .iter()
+            .take_while(|c| self.source.line_index(c.range.start) == line)
+            .any(|c| c.noqa.as_ref().is_some_and(|d| d.covers(code)))
     }
 
     /// Source text of a range.
@@ -148,6 +149,7 @@ pub fn diagnostics_of(
         module,
         settings,
         selection: &selection,
+        ignored: settings.ignored_for(path),
     };
     let found = rules::check(&ctx);
     suppress(found, &ctx)
@@ -155,29 +157,9 @@ pub fn diagnostics_of(
 
 /// Drop what `per-file-ignores` and `# noqa` suppress; apply severities; sort.
 fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> {
-    let ignored = ctx.settings.ignored_for(ctx.path);
-    let noqa: HashMap<usize, &NoqaDirective> = ctx
-        .facts
-        .comments
-        .iter()
-        .filter_map(|c| Some((ctx.source.line_index(c.range.start), c.noqa.as_ref()?)))
-        .collect();
-    let suppressed_at = |offset: usize, code: &str| {
-        noqa.get(&ctx.source.line_index(offset))
-            .is_some_and(|d| d.covers(code))
-    };
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .filter(|d| {
-            d.rule == Rule::InvalidSyntax || !ignored.iter().any(|p| d.rule.matches_prefix(p))
-        })
-        .filter(|d| {
-            let code = d.rule.code();
-            if d.rule == Rule::InvalidSyntax {
-                return true;
-            }
-            !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
-        })
+        .filter(|d| !ctx.is_suppressed(d.rule, d.range.start, d.parent))
         .map(|mut d| {
             d.severity = ctx.settings.severity_of(d.rule);
             d

@@ -390,7 +390,7 @@ impl ModuleIndex {
             cache.insert(module.to_string(), bindings_of(facts, text));
         }
         if let Ok(mut cache) = self.defined.lock() {
-            cache.insert(module.to_string(), Arc::new(defined_of(facts)));
+            cache.insert(module.to_string(), Arc::new(defined_of(facts, text)));
         }
     }
 
@@ -443,7 +443,7 @@ impl ModuleIndex {
         let mut names = DefinedNames::new();
         if let Some(ModuleLocation::File(path)) = self.locate(module) {
             if let Some(text) = self.files.read(&path) {
-                names = defined_of(&python::analyze(&text, None));
+                names = defined_of(&python::analyze(&text, None), &text);
             }
         }
         let names = Arc::new(names);
@@ -735,12 +735,17 @@ fn bindings_of(facts: &python::Facts, text: &str) -> Bindings {
 }
 
 /// A module's module-level classes and functions, from its facts.
-fn defined_of(facts: &python::Facts) -> DefinedNames {
+fn defined_of(facts: &python::Facts, text: &str) -> DefinedNames {
     facts
-        .definitions
+        .definitions()
         .iter()
         .filter(|d| d.scope == python::Scope::Module)
-        .map(|d| (d.name.clone(), d.kind == python::DefinitionKind::Class))
+        .map(|d| {
+            (
+                d.name(text).to_string(),
+                d.kind == python::DefinitionKind::Class,
+            )
+        })
         .collect()
 }
 
