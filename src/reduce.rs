@@ -19,7 +19,7 @@
 use aho_corasick::AhoCorasick;
 
 use crate::prefilter::BodyNeedles;
-use crate::python::scan::{self, LineKind, Tok, Token};
+use crate::python::scan::{self, LineKind, LogicalLine, Tok, Token};
 
 /// Needles of the enabled rules for one configuration.
 pub struct Reducer {
@@ -40,6 +40,9 @@ pub struct Reducer {
 pub struct Reduced {
     pub text: String,
     pub included: Vec<tree_sitter::Range>,
+    /// Where the text's chunks start after the first (`python::chunks` places them
+    /// there too), from the scanner's logical lines.
+    pub chunks: Vec<usize>,
 }
 
 /// The complement of `blanks` (each keeping its first three bytes, the `...`), with the
@@ -105,20 +108,25 @@ impl Reducer {
         }
     }
 
-    /// The reduced text, or `None` when nothing can be blanked (or the scanner is unsure).
+    /// The reduced text, or `None` when the scanner is unsure of the text.
     pub fn reduce(&self, text: &str) -> Option<Reduced> {
-        let (tokens, lines) = logical_lines(text)?;
-        if !lines
+        self.reduce_tokens(text, &scan::tokenize(text))
+    }
+
+    /// [`Reducer::reduce`] on the text's tokens (`scan::tokenize(text)`), so a caller that
+    /// already has them does not lex the text again. A text with nothing to blank is
+    /// still `Some` (its chunks come from here, not from the chunker's lexer).
+    pub fn reduce_tokens(&self, text: &str, tokens: &[Token]) -> Option<Reduced> {
+        let scanned = scan::logical_lines(text, tokens);
+        let lines = lines_of(text, tokens, &scanned)?;
+        let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
+        let mut blanks = Vec::new();
+        if lines
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last)
         {
-            return None;
-        }
-        let hits = self.hits(text, &tokens, &lines)?;
-        let mut blanks = Vec::new();
-        plan(&lines, 0, lines.len(), &hits, &mut blanks);
-        if blanks.is_empty() {
-            return None;
+            let hits = self.hits(text, tokens, &scanned, &lines)?;
+            plan(&lines, 0, lines.len(), &hits, &mut blanks);
         }
         let included = included_ranges(text.as_bytes(), &blanks);
         let mut out = text.as_bytes().to_vec();
@@ -133,12 +141,22 @@ impl Reducer {
         // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
         // line break), so this cannot fail; `None` keeps the text if it ever did.
         let text = String::from_utf8(out).ok()?;
-        Some(Reduced { text, included })
+        Some(Reduced {
+            text,
+            included,
+            chunks,
+        })
     }
 
     /// Every needle occurrence that counts, as `(start, end)`, sorted by start, aliases
     /// included; `None` when aliases keep appearing (the file is left alone).
-    fn hits(&self, text: &str, tokens: &[Token], lines: &[Line]) -> Option<Hits> {
+    fn hits(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        scanned: &[LogicalLine],
+        lines: &[Line],
+    ) -> Option<Hits> {
         let mut hits = Vec::new();
         let mut fresh: Vec<(usize, usize)> = Vec::new();
         if self.imports {
@@ -152,10 +170,9 @@ impl Reducer {
         if self.exact.is_some() || self.strings.is_some() {
             // Comments and docstrings are read by no rule; string literals (docstrings
             // aside) are where legacy paths are.
-            let scanned = scan::logical_lines(text, tokens);
             let mut silent: Vec<(usize, usize)> = Vec::new();
             let mut literals: Vec<(usize, usize)> = Vec::new();
-            for (t, doc) in scan::strings(tokens, &scanned) {
+            for (t, doc) in scan::strings(tokens, scanned) {
                 let span = (t.start as usize, t.end as usize);
                 if doc {
                     silent.push(span);
@@ -398,27 +415,31 @@ pub(crate) fn has_tab_error(text: &str) -> bool {
     false
 }
 
-/// The text's tokens and logical lines, from [`scan`]; `None` when the text is not
-/// lexically sound Python or uses what tree-sitter may read differently (form feeds or
-/// tabs and spaces mixed in an indentation, CR-only line ends, a logical line that
-/// starts after a `\` continuation).
-fn logical_lines(text: &str) -> Option<(Vec<Token>, Vec<Line>)> {
+/// The reducer's view of the scanner's logical lines; `None` when the text is not
+/// lexically sound Python or uses what tree-sitter or the chunker may read differently
+/// (form feeds or tabs and spaces mixed in an indentation, CR-only line ends, a logical
+/// line that starts after a `\` continuation, an indentation error: the chunker would
+/// put what follows it in a chunk of its own, and blanking a body could move that).
+fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec<Line>> {
     let b = text.as_bytes();
-    let tokens = scan::tokenize(text);
     if tokens.iter().any(|t| {
         t.kind == Tok::Error || (matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
     }) {
         return None;
     }
-    let mut lines = Vec::new();
-    for line in scan::logical_lines(text, &tokens) {
+    let mut lines = Vec::with_capacity(scanned.len());
+    let mut opens_block = false;
+    let mut indent = 0;
+    for line in scanned {
         let (start, end) = (line.start as usize, line.end as usize);
         let indentation = &b[line.line_start as usize..start];
         if indentation.contains(&0x0c)
             || (indentation.contains(&b'\t') && indentation.contains(&b' '))
+            || (line.indent > indent && !opens_block)
         {
             return None;
         }
+        (indent, opens_block) = (line.indent, line.colon_last);
         let before = &b[..line.line_start as usize];
         let before = before.strip_suffix(b"\n").unwrap_or(before);
         let before = before.strip_suffix(b"\r").unwrap_or(before);
@@ -443,7 +464,33 @@ fn logical_lines(text: &str) -> Option<(Vec<Token>, Vec<Line>)> {
             colon_last: line.colon_last,
         });
     }
-    Some((tokens, lines))
+    Some(lines)
+}
+
+/// Where `python::chunks` would start chunks after the first, for a text whose logical
+/// lines are sound ([`lines_of`]): at each column-0 statement that begins with an ASCII
+/// letter, `_` or `@`, is no `else`/`elif`/`except`/`finally` and follows no decorator.
+fn chunk_starts(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut decorated = false;
+    for line in scanned {
+        let first = b[line.start as usize];
+        if line.line_start != line.start
+            || !(first.is_ascii_alphabetic() || first == b'_' || first == b'@')
+        {
+            continue;
+        }
+        if decorated {
+            decorated = first == b'@';
+            continue;
+        }
+        decorated = first == b'@';
+        let word = &b[tokens[line.tokens.start as usize].range()];
+        if line.line_start > 0 && !matches!(word, b"else" | b"elif" | b"except" | b"finally") {
+            starts.push(line.line_start as usize);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]
@@ -519,6 +566,34 @@ mod tests {
         assert!(!out.contains("self._cache"));
         assert!(out.contains("return E()"));
         assert!(out.contains("class S(metaclass=SingletonMeta):"));
+    }
+
+    /// The scanner's chunk starts are the chunker's, so the CLI need not run its lexer.
+    #[test]
+    fn chunk_starts_are_the_chunkers() {
+        let text = "import os\n\n# c\nx = (\nfoo)\n@dec\n# d\n@other\nasync def f():\n    pass\n\
+                    if a:\n    pass\nelse:\n    pass\ntry:\n    pass\nexcept E:\n    pass\n\
+                    s = '''\nimport os\n'''\n(a, b) = 1, 2\n_y = 3\nclass C:\n    z = 1\n";
+        let reduced = Reducer::new(&BodyNeedles::default())
+            .reduce(text)
+            .expect("sound");
+        let expected: Vec<usize> = crate::python::chunks::chunks(text)
+            .into_iter()
+            .skip(1)
+            .map(|r| r.start)
+            .collect();
+        assert_eq!(reduced.chunks, expected);
+        assert_eq!(expected.len(), 7);
+    }
+
+    #[test]
+    fn indentation_errors_are_left_alone() {
+        let reducer = Reducer::new(&BodyNeedles::default());
+        assert!(reducer
+            .reduce("x = 1\n    y = 2\ndef f():\n    z = 3\n")
+            .is_none());
+        assert!(reducer.reduce("    x = 1\ndef f():\n    z = 3\n").is_none());
+        assert!(reducer.reduce("def f():\n    z = 3\n").is_some());
     }
 
     #[test]
