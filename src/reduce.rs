@@ -45,9 +45,9 @@ pub struct Reduced {
     pub chunks: Vec<usize>,
 }
 
-/// The complement of `blanks` (each keeping its first three bytes, the `...`), with the
-/// rows and byte columns tree-sitter wants.
-fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Range> {
+/// The complement of `blanks` (those with `dots` keeping their first three bytes, the
+/// `...`), with the rows and byte columns tree-sitter wants.
+fn included_ranges(b: &[u8], blanks: &[Blank]) -> Vec<tree_sitter::Range> {
     let mut ranges = Vec::with_capacity(blanks.len() + 1);
     let (mut row, mut line_start, mut scanned) = (0usize, 0usize, 0usize);
     let mut point = |at: usize| {
@@ -62,8 +62,8 @@ fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Rang
     };
     let mut start = 0;
     let mut start_point = point(0);
-    for &(s, e) in blanks {
-        let end = s + 3;
+    for &(s, e, dots) in blanks {
+        let end = if dots { s + 3 } else { s };
         let end_point = point(end);
         ranges.push(tree_sitter::Range {
             start_byte: start,
@@ -125,18 +125,20 @@ impl Reducer {
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last)
         {
-            let hits = self.hits(text, tokens, &scanned, &lines)?;
-            plan(&lines, 0, lines.len(), &hits, &mut blanks);
+            let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
+            plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
         let included = included_ranges(text.as_bytes(), &blanks);
         let mut out = text.as_bytes().to_vec();
-        for &(start, end) in &blanks {
+        for &(start, end, dots) in &blanks {
             for b in &mut out[start..end] {
                 if *b != b'\n' && *b != b'\r' {
                     *b = b' ';
                 }
             }
-            out[start..start + 3].copy_from_slice(b"...");
+            if dots {
+                out[start..start + 3].copy_from_slice(b"...");
+            }
         }
         // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
         // line break), so this cannot fail; `None` keeps the text if it ever did.
@@ -149,18 +151,20 @@ impl Reducer {
     }
 
     /// Every needle occurrence that counts, as `(start, end)`, sorted by start, aliases
-    /// included; `None` when aliases keep appearing (the file is left alone).
+    /// included, and those of them that are no `import` keyword; `None` when aliases keep
+    /// appearing (the file is left alone).
     fn hits(
         &self,
         text: &str,
         tokens: &[Token],
         scanned: &[LogicalLine],
         lines: &[Line],
-    ) -> Option<Hits> {
+    ) -> Option<(Hits, Hits)> {
+        let mut imports = Vec::new();
         let mut hits = Vec::new();
         let mut fresh: Vec<(usize, usize)> = Vec::new();
         if self.imports {
-            hits.extend(
+            imports.extend(
                 tokens
                     .iter()
                     .filter(|t| t.kind == Tok::Name && &text.as_bytes()[t.range()] == b"import")
@@ -234,7 +238,10 @@ impl Reducer {
             }
             if new_aliases.is_empty() {
                 hits.sort_unstable();
-                return Some(Hits(hits));
+                let mut all = imports;
+                all.extend(hits.iter().copied());
+                all.sort_unstable();
+                return Some((Hits(all), Hits(hits)));
             }
             let ac = AhoCorasick::new(&new_aliases).ok()?;
             fresh = ac
@@ -333,11 +340,21 @@ struct Line {
     kind: Kind,
     /// The last token is a `:` (so a compound statement's block follows).
     colon_last: bool,
+    /// It starts with `else`, `elif`, `except` or `finally`: a clause of the compound
+    /// statement before it.
+    clause: bool,
 }
+
+/// A blanked range `(start, end, dots)`: from a statement's first token to a line end,
+/// with `...` written at its start when it was a block's only content.
+type Blank = (usize, usize, bool);
 
 /// Blank the bodies of `lines[a..b]` that hold no needle, then those inside the kept
 /// ones (ranges wait on an explicit stack: nesting is the user's); `blanks` ends sorted.
-fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize, usize)>) {
+/// A definition whose only needles are `import` statements ([`BodyNeedles::imports`]:
+/// `others` has none in it) keeps just those and the headers around them
+/// ([`keep_imports`]).
+fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, others: &Hits, blanks: &mut Vec<Blank>) {
     let mut ranges = vec![(a, b)];
     while let Some((a, b)) = ranges.pop() {
         let mut i = a;
@@ -364,11 +381,14 @@ fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize
                 }
                 let last = &lines[end - 1];
                 let first_line = &lines[body];
-                if !hits.any_within(lines[first].start, last.end)
+                let span = (lines[first].start, last.end);
+                if !hits.any_within(span.0, span.1)
                     && first_line.first_break - first_line.start >= 3
                 {
-                    blanks.push((first_line.start, last.end));
-                } else {
+                    blanks.push((first_line.start, last.end, true));
+                } else if others.any_within(span.0, span.1)
+                    || !keep_imports(lines, body, end, hits, blanks)
+                {
                     ranges.push((body, end));
                 }
                 i = end;
@@ -378,6 +398,92 @@ fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize
         }
     }
     blanks.sort_unstable();
+}
+
+/// Blank every statement of the body `lines[a..b]` but those holding a hit (`import`
+/// statements: no other rule needle is in the body) and the headers of the blocks around
+/// them: of a compound statement, every clause header stays (`try` with its `except
+/// ImportError:`, `if` with its `else:`, which give an import its context), and of a
+/// definition, its decorators. A block left with no statement gets `...`. `false` (and
+/// nothing blanked) when a `...` does not fit where it must go.
+fn keep_imports(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<Blank>) -> bool {
+    let mut kept = vec![false; b - a];
+    // Headers of the blocks open at the current line (indexes into `lines`).
+    let mut open: Vec<usize> = Vec::new();
+    // Per line, the first line of its statement's group (clauses, decorators and their
+    // definition); `siblings` holds the last line seen at each open indentation.
+    let mut group: Vec<usize> = Vec::with_capacity(b - a);
+    let mut siblings: Vec<usize> = Vec::new();
+    for i in a..b {
+        let line = &lines[i];
+        while open.last().is_some_and(|&h| lines[h].indent >= line.indent) {
+            open.pop();
+        }
+        while siblings
+            .last()
+            .is_some_and(|&s| lines[s].indent > line.indent)
+        {
+            siblings.pop();
+        }
+        let previous = siblings
+            .last()
+            .copied()
+            .filter(|&s| lines[s].indent == line.indent);
+        group.push(match previous {
+            Some(s) if line.clause || lines[s].kind == Kind::Decorator => group[s - a],
+            _ => i,
+        });
+        if previous.is_some() {
+            siblings.pop();
+        }
+        siblings.push(i);
+        if hits.any_within(line.start, line.end) {
+            kept[i - a] = true;
+            for &h in open.iter().rev() {
+                if std::mem::replace(&mut kept[h - a], true) {
+                    break;
+                }
+            }
+        }
+        if line.colon_last && lines.get(i + 1).is_some_and(|n| n.indent > line.indent) {
+            open.push(i);
+        }
+    }
+    let mut kept_group = vec![false; b - a];
+    for i in 0..b - a {
+        kept_group[group[i] - a] |= kept[i];
+    }
+    for i in 0..b - a {
+        kept[i] |= kept_group[group[i] - a];
+    }
+    let mut planned = Vec::new();
+    let mut i = a;
+    while i < b {
+        if kept[i - a] {
+            i += 1;
+            continue;
+        }
+        let run = i;
+        while i < b && !kept[i - a] {
+            i += 1;
+        }
+        // The run is a whole block when it starts one and reaches its end.
+        let whole = if run == a {
+            i == b
+        } else {
+            let before = &lines[run - 1];
+            before.colon_last
+                && lines[run].indent > before.indent
+                && (i == b || lines[i].indent <= before.indent)
+        };
+        let first = &lines[run];
+        if whole && first.first_break - first.start < 3 {
+            return false;
+        }
+        planned.push((first.start, lines[i - 1].end, whole));
+    }
+    blanks.extend(planned);
+    true
 }
 
 /// Would CPython reject `text` with a `TabError` (tabs and spaces mixed so that the
@@ -455,6 +561,7 @@ fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec
             LineKind::Decorator => Kind::Decorator,
             _ => Kind::Other,
         };
+        let word = &b[tokens[line.tokens.start as usize].range()];
         lines.push(Line {
             start,
             end,
@@ -462,6 +569,7 @@ fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec
             indent: line.indent,
             kind,
             colon_last: line.colon_last,
+            clause: matches!(word, b"else" | b"elif" | b"except" | b"finally"),
         });
     }
     Some(lines)
@@ -594,6 +702,29 @@ mod tests {
             .is_none());
         assert!(reducer.reduce("    x = 1\ndef f():\n    z = 3\n").is_none());
         assert!(reducer.reduce("def f():\n    z = 3\n").is_some());
+    }
+
+    /// A body whose only needles are imports keeps them, the headers around them (every
+    /// clause of their compound statements) and the decorators of kept definitions.
+    #[test]
+    fn import_only_bodies_keep_just_the_imports() {
+        let reducer = Reducer::new(&BodyNeedles {
+            imports: true,
+            ..BodyNeedles::default()
+        });
+        let text = "def f(a):\n    x = a + 1\n    try:\n        import json\n    except ImportError:\n        json = None\n    else:\n        y = 2\n    @dec\n    def g():\n        import os\n        return os\n    def h():\n        return 3\n    return x\n";
+        let reduced = reducer.reduce(text).expect("sound");
+        let expected = "def f(a):\n             \n    try:\n        import json\n    except ImportError:\n        ...        \n    else:\n        ...  \n    @dec\n    def g():\n        import os\n                 \n            \n                \n            \n";
+        assert_eq!(reduced.text, expected);
+        let facts = crate::python::analyze_included(
+            &reduced.text,
+            None,
+            &reduced.included,
+            &reduced.chunks,
+        )
+        .expect("ranges accepted");
+        assert!(!facts.has_syntax_errors());
+        assert_eq!(facts.imports.len(), 2);
     }
 
     #[test]
