@@ -121,11 +121,18 @@ impl Reducer {
         let lines = lines_of(text, tokens, &scanned)?;
         let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
         let mut blanks = Vec::new();
-        if lines
+        let tables = literal_tables(text.as_bytes(), tokens, &scanned);
+        let definitions = lines
             .iter()
-            .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last)
-        {
+            .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
+        if definitions || !tables.is_empty() {
             let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
+            blanks.extend(
+                tables
+                    .into_iter()
+                    .filter(|&(s, e)| !hits.any_within(s, e))
+                    .map(|(s, e)| (s, e, false)),
+            );
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
         let included = included_ranges(text.as_bytes(), &blanks);
@@ -343,6 +350,69 @@ struct Line {
     /// It starts with `else`, `elif`, `except` or `finally`: a clause of the compound
     /// statement before it.
     clause: bool,
+}
+
+/// The shortest literal table worth blanking (each blank splits tree-sitter's ranges).
+const MIN_TABLE: usize = 64;
+
+/// The insides of module-level `NAME = (…)`, `[…]` or `{…}` whose brackets hold only
+/// literals (strings, numbers, `None`, `True`, `False`, `,` `:` `+` `-` and brackets):
+/// data tables, often most of a module's bytes, that no rule reads. Blanking the inside
+/// leaves `NAME = ()`: the binding stays, and its value is still no call and no dotted
+/// name, which is all SSOT101 and SSOT103 read of a module-level assignment.
+fn literal_tables(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for line in scanned.iter().filter(|l| l.indent == 0) {
+        let mut code = tokens[line.tokens.start as usize..line.tokens.end as usize]
+            .iter()
+            .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment));
+        let text = |t: &Token| &b[t.range()];
+        let (Some(name), Some(equals), Some(open)) = (code.next(), code.next(), code.next()) else {
+            continue;
+        };
+        if name.kind != Tok::Name
+            || matches!(text(name), b"None" | b"True" | b"False")
+            || text(equals) != b"="
+            || !matches!(text(open), b"(" | b"[" | b"{")
+        {
+            continue;
+        }
+        let mut depth = 1u32;
+        let mut close = None;
+        for t in code {
+            if depth == 0 {
+                close = None;
+                break;
+            }
+            let literal = match t.kind {
+                Tok::String | Tok::Number => true,
+                Tok::Name => matches!(text(t), b"None" | b"True" | b"False"),
+                Tok::Op => match text(t) {
+                    b"(" | b"[" | b"{" => {
+                        depth += 1;
+                        true
+                    }
+                    b")" | b"]" | b"}" => {
+                        depth -= 1;
+                        close = Some(t.start as usize);
+                        true
+                    }
+                    op => matches!(op, b"," | b":" | b"+" | b"-"),
+                },
+                _ => false,
+            };
+            if !literal {
+                close = None;
+                break;
+            }
+        }
+        if let Some(close) = close.filter(|_| depth == 0) {
+            if close - open.end as usize >= MIN_TABLE {
+                out.push((open.end as usize, close));
+            }
+        }
+    }
+    out
 }
 
 /// A blanked range `(start, end, dots)`: from a statement's first token to a line end,
@@ -725,6 +795,35 @@ mod tests {
         .expect("ranges accepted");
         assert!(!facts.has_syntax_errors());
         assert_eq!(facts.imports.len(), 2);
+    }
+
+    /// Module-level data tables lose their insides; a table with a call, a name or a
+    /// needle, a short one and one inside a block stay.
+    #[test]
+    fn literal_tables_are_blanked_inside() {
+        let reducer = Reducer::new(&BodyNeedles {
+            exact: vec!["Mapping".to_string()],
+            ..BodyNeedles::default()
+        });
+        let table = "(\n    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',  # c\n    1, -2.5, None, {'k': [True]},\n)";
+        let text = format!(
+            "T = {table}\nU = [f(x), {table}]\nV = ['Mapping', {table}]\nW = (1, 2)\nif a:\n    X = {table}\n"
+        );
+        let reduced = reducer.reduce(&text).expect("sound");
+        let blank: String = table[1..table.len() - 1]
+            .chars()
+            .map(|c| if c == '\n' { c } else { ' ' })
+            .collect();
+        assert_eq!(reduced.text, text.replacen(table, &format!("({blank})"), 1));
+        let facts = crate::python::analyze_included(
+            &reduced.text,
+            None,
+            &reduced.included,
+            &reduced.chunks,
+        )
+        .expect("ranges accepted");
+        assert!(!facts.has_syntax_errors());
+        assert_eq!(facts.defs.module_assignments.len(), 5);
     }
 
     #[test]
