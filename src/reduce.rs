@@ -1,20 +1,21 @@
 //! The body reducer of whole-tree checks: parsing is most of a check's cost, and most of
 //! a file's text is function and class bodies that no enabled rule looks into. Before
-//! parsing, an exact byte scanner that knows Python's lexical structure (string literals
-//! with every prefix, f-string nesting, comments, brackets, continuations, indentation)
-//! finds every `def`/`async def`/`class` whose body is an indented block, and blanks the
-//! body when the definition (decorators, header and body) holds no needle of a rule that
-//! reads bodies ([`crate::prefilter::body_needles`]). Blanking keeps every line break, so
-//! offsets, rows and columns do not move, and writes `...` where the body's first
-//! statement stood so the text still parses. A kept body is scanned for nested
-//! definitions that can be blanked in turn.
+//! parsing, on the tokens and logical lines of `python::scan` (one lexical pass, shared
+//! with the recognizer), the reducer finds every `def`/`async def`/`class` whose body is
+//! an indented block, and blanks the body when the definition (decorators, header and
+//! body) holds no needle of a rule that reads bodies
+//! ([`crate::prefilter::body_needles`]). Blanking keeps every line break, so offsets,
+//! rows and columns do not move, and writes `...` where the body's first statement stood
+//! so the text still parses. A kept body is scanned for nested definitions that can be
+//! blanked in turn; a body whose only needles are `import` statements keeps just those
+//! and the headers around them; module-level literal tables lose their insides.
 //!
 //! Any text the scanner is unsure about (an unterminated string, unbalanced brackets, a
-//! dedent to an unknown level, tabs mixed with spaces in one indentation, form feeds,
-//! CR-only line ends, too many aliases) is left as it is. Only the CLI check uses this;
-//! the language server, the hook and `--fix` always parse the whole text (chunk by
-//! chunk, as everyone does: `python::analyze_included` cuts the kept ranges at chunk
-//! boundaries).
+//! dedent to an unknown level or an unexpected indent, tabs mixed with spaces in one
+//! indentation, form feeds, CR-only line ends, too many aliases) is left as it is. Only
+//! the CLI check uses this; the language server, the hook and `--fix` always parse the
+//! whole text (chunk by chunk, as everyone does: `python::analyze_included` cuts the kept
+//! ranges at the chunk starts the reducer computed from the same logical lines).
 
 use aho_corasick::AhoCorasick;
 
