@@ -13,7 +13,7 @@ use crate::driver::Driver;
 use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::python::recognize::certainly_valid;
-use crate::reduce::Reducer;
+use crate::reduce::{Reduced, Reducer};
 use crate::source::SourceText;
 
 /// One checked file that has something to say.
@@ -156,31 +156,57 @@ impl Prefilters {
     }
 }
 
-/// Lint `text` with the bodies no rule reads blanked (and not even lexed). The report keeps the original
-/// text (offsets are the same). When the reduced text does not parse cleanly, the
-/// original is linted instead, so tree-sitter's error recovery sees what it always saw.
+/// Lint `text` through the fast path, lexing it once: with SSOT000 on, a text the
+/// recognizer is unsure of is parsed whole; a text the prefilter rules out is not parsed
+/// (`None`); the rest goes through the reducer on the same tokens.
+pub(crate) fn lint_fast(
+    filters: &Filters,
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    options: &LintOptions,
+) -> Option<crate::lint::Linted> {
+    let mut tokens = None;
+    if filters.syntax_errors {
+        let lexed = crate::python::scan::tokenize(&text);
+        if !certainly_valid(&text, &lexed) {
+            return Some(lint_text(path, text, settings, options));
+        }
+        tokens = Some(lexed);
+    }
+    if !filters.prefilter.may_match(&text) {
+        return None;
+    }
+    let Some(reducer) = &filters.reducer else {
+        return Some(lint_text(path, text, settings, options));
+    };
+    let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
+    let reduced = reducer.reduce_tokens(&text, &tokens);
+    drop(tokens);
+    Some(lint_reduced(path, text, settings, options, reduced))
+}
+
+/// Lint `text` as `reduced` (the bodies no rule reads blanked, and not even lexed). The
+/// report keeps the original text (offsets are the same). When the reduced text does not
+/// parse cleanly, or the reducer was unsure (`None`), the original is linted instead, so
+/// tree-sitter's error recovery sees what it always saw.
 pub(crate) fn lint_reduced(
     path: &Path,
     text: String,
     settings: &Settings,
     options: &LintOptions,
-    reducer: Option<&Reducer>,
+    reduced: Option<Reduced>,
 ) -> crate::lint::Linted {
-    let Some(reduced) = reducer.and_then(|r| r.reduce(&text)) else {
+    let Some(Reduced {
+        text: reduced,
+        included,
+        chunks,
+    }) = reduced
+    else {
         return lint_text(path, text, settings, options);
     };
-    // An indentation error puts the lines after it in a chunk of their own; blanking a
-    // body can move where that happens, so such a text is linted whole.
-    let chunks = crate::python::chunks::chunks(&text);
-    if chunks.iter().any(|r| {
-        text.get(r.clone())
-            .is_some_and(crate::python::chunks::is_indented)
-    }) {
-        return lint_text(path, text, settings, options);
-    }
-    let ranges = reduced.included;
-    let mut linted = lint_with(path, reduced.text, settings, options, |t, module| {
-        crate::python::analyze_included(t, module, &ranges)
+    let mut linted = lint_with(path, reduced, settings, options, |t, module| {
+        crate::python::analyze_included(t, module, &included, &chunks)
             .unwrap_or_else(|| crate::python::analyze(t, module))
     });
     if linted.facts.has_syntax_errors() {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cache::{content_hash, CacheOptions, Results, RunCache};
-use crate::check::{fast_path, lint_reduced, Prefilters};
+use crate::check::{lint_fast, Prefilters};
 use crate::config::{Settings, SettingsStore};
 use crate::diagnostic::Diagnostic;
 use crate::lint::LintOptions;
@@ -224,9 +224,11 @@ impl Driver {
         keep: impl FnOnce(Option<&Facts>) -> R,
     ) -> (SourceText, Vec<Diagnostic>, Option<FileMetrics>, R) {
         let filters = self.prefilters.get(settings, &self.options);
-        let linted = if !self.prefilters.reduce || !fast_path(&filters, &text) {
+        let linted = if !self.prefilters.reduce {
             crate::lint::lint_text(absolute, text, settings, &self.options)
-        } else if !filters.prefilter.may_match(&text) {
+        } else if let Some(linted) = lint_fast(&filters, absolute, text, settings, &self.options) {
+            linted
+        } else {
             let metrics = self.metrics.then(FileMetrics::default);
             return (
                 SourceText::new(String::new()),
@@ -234,14 +236,6 @@ impl Driver {
                 metrics,
                 keep(None),
             );
-        } else {
-            lint_reduced(
-                absolute,
-                text,
-                settings,
-                &self.options,
-                filters.reducer.as_ref(),
-            )
         };
         let metrics = self
             .metrics

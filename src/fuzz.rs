@@ -91,8 +91,8 @@ pub fn source(data: &[u8]) {
         );
     }
     let reducer = body_needles(settings, &selection).map(|n| Reducer::new(&n));
-    let reduced =
-        crate::check::lint_reduced(&path, text.clone(), settings, &options, reducer.as_ref());
+    let plan = reducer.as_ref().and_then(|r| r.reduce(&text));
+    let reduced = crate::check::lint_reduced(&path, text.clone(), settings, &options, plan);
     assert_eq!(
         summary(&reduced.diagnostics),
         full,

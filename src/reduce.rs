@@ -1,25 +1,26 @@
 //! The body reducer of whole-tree checks: parsing is most of a check's cost, and most of
 //! a file's text is function and class bodies that no enabled rule looks into. Before
-//! parsing, an exact byte scanner that knows Python's lexical structure (string literals
-//! with every prefix, f-string nesting, comments, brackets, continuations, indentation)
-//! finds every `def`/`async def`/`class` whose body is an indented block, and blanks the
-//! body when the definition (decorators, header and body) holds no needle of a rule that
-//! reads bodies ([`crate::prefilter::body_needles`]). Blanking keeps every line break, so
-//! offsets, rows and columns do not move, and writes `...` where the body's first
-//! statement stood so the text still parses. A kept body is scanned for nested
-//! definitions that can be blanked in turn.
+//! parsing, on the tokens and logical lines of `python::scan` (one lexical pass, shared
+//! with the recognizer), the reducer finds every `def`/`async def`/`class` whose body is
+//! an indented block, and blanks the body when the definition (decorators, header and
+//! body) holds no needle of a rule that reads bodies
+//! ([`crate::prefilter::body_needles`]). Blanking keeps every line break, so offsets,
+//! rows and columns do not move, and writes `...` where the body's first statement stood
+//! so the text still parses. A kept body is scanned for nested definitions that can be
+//! blanked in turn; a body whose only needles are `import` statements keeps just those
+//! and the headers around them; module-level literal tables lose their insides.
 //!
 //! Any text the scanner is unsure about (an unterminated string, unbalanced brackets, a
-//! dedent to an unknown level, tabs mixed with spaces in one indentation, form feeds,
-//! CR-only line ends, too many aliases) is left as it is. Only the CLI check uses this;
-//! the language server, the hook and `--fix` always parse the whole text (chunk by
-//! chunk, as everyone does: `python::analyze_included` cuts the kept ranges at chunk
-//! boundaries).
+//! dedent to an unknown level or an unexpected indent, tabs mixed with spaces in one
+//! indentation, form feeds, CR-only line ends, too many aliases) is left as it is. Only
+//! the CLI check uses this; the language server, the hook and `--fix` always parse the
+//! whole text (chunk by chunk, as everyone does: `python::analyze_included` cuts the kept
+//! ranges at the chunk starts the reducer computed from the same logical lines).
 
 use aho_corasick::AhoCorasick;
 
 use crate::prefilter::BodyNeedles;
-use crate::python::scan::{self, LineKind, Tok, Token};
+use crate::python::scan::{self, LineKind, LogicalLine, Tok, Token};
 
 /// Needles of the enabled rules for one configuration.
 pub struct Reducer {
@@ -40,11 +41,14 @@ pub struct Reducer {
 pub struct Reduced {
     pub text: String,
     pub included: Vec<tree_sitter::Range>,
+    /// Where the text's chunks start after the first (`python::chunks` places them
+    /// there too), from the scanner's logical lines.
+    pub chunks: Vec<usize>,
 }
 
-/// The complement of `blanks` (each keeping its first three bytes, the `...`), with the
-/// rows and byte columns tree-sitter wants.
-fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Range> {
+/// The complement of `blanks` (those with `dots` keeping their first three bytes, the
+/// `...`), with the rows and byte columns tree-sitter wants.
+fn included_ranges(b: &[u8], blanks: &[Blank]) -> Vec<tree_sitter::Range> {
     let mut ranges = Vec::with_capacity(blanks.len() + 1);
     let (mut row, mut line_start, mut scanned) = (0usize, 0usize, 0usize);
     let mut point = |at: usize| {
@@ -59,8 +63,8 @@ fn included_ranges(b: &[u8], blanks: &[(usize, usize)]) -> Vec<tree_sitter::Rang
     };
     let mut start = 0;
     let mut start_point = point(0);
-    for &(s, e) in blanks {
-        let end = s + 3;
+    for &(s, e, dots) in blanks {
+        let end = if dots { s + 3 } else { s };
         let end_point = point(end);
         ranges.push(tree_sitter::Range {
             start_byte: start,
@@ -105,44 +109,70 @@ impl Reducer {
         }
     }
 
-    /// The reduced text, or `None` when nothing can be blanked (or the scanner is unsure).
+    /// The reduced text, or `None` when the scanner is unsure of the text.
     pub fn reduce(&self, text: &str) -> Option<Reduced> {
-        let (tokens, lines) = logical_lines(text)?;
-        if !lines
-            .iter()
-            .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last)
-        {
-            return None;
-        }
-        let hits = self.hits(text, &tokens, &lines)?;
+        self.reduce_tokens(text, &scan::tokenize(text))
+    }
+
+    /// [`Reducer::reduce`] on the text's tokens (`scan::tokenize(text)`), so a caller that
+    /// already has them does not lex the text again. A text with nothing to blank is
+    /// still `Some` (its chunks come from here, not from the chunker's lexer).
+    pub fn reduce_tokens(&self, text: &str, tokens: &[Token]) -> Option<Reduced> {
+        let scanned = scan::logical_lines(text, tokens);
+        let lines = lines_of(text, tokens, &scanned)?;
+        let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
         let mut blanks = Vec::new();
-        plan(&lines, 0, lines.len(), &hits, &mut blanks);
-        if blanks.is_empty() {
-            return None;
+        let tables = literal_tables(text.as_bytes(), tokens, &scanned);
+        let definitions = lines
+            .iter()
+            .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
+        if definitions || !tables.is_empty() {
+            let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
+            blanks.extend(
+                tables
+                    .into_iter()
+                    .filter(|&(s, e)| !hits.any_within(s, e))
+                    .map(|(s, e)| (s, e, false)),
+            );
+            plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
         let included = included_ranges(text.as_bytes(), &blanks);
         let mut out = text.as_bytes().to_vec();
-        for &(start, end) in &blanks {
+        for &(start, end, dots) in &blanks {
             for b in &mut out[start..end] {
                 if *b != b'\n' && *b != b'\r' {
                     *b = b' ';
                 }
             }
-            out[start..start + 3].copy_from_slice(b"...");
+            if dots {
+                out[start..start + 3].copy_from_slice(b"...");
+            }
         }
         // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
         // line break), so this cannot fail; `None` keeps the text if it ever did.
         let text = String::from_utf8(out).ok()?;
-        Some(Reduced { text, included })
+        Some(Reduced {
+            text,
+            included,
+            chunks,
+        })
     }
 
     /// Every needle occurrence that counts, as `(start, end)`, sorted by start, aliases
-    /// included; `None` when aliases keep appearing (the file is left alone).
-    fn hits(&self, text: &str, tokens: &[Token], lines: &[Line]) -> Option<Hits> {
+    /// included, and those of them that are no `import` keyword; `None` when aliases keep
+    /// appearing (the file is left alone).
+    fn hits(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        scanned: &[LogicalLine],
+        lines: &[Line],
+    ) -> Option<(Hits, Hits)> {
+        let mut imports = Vec::new();
         let mut hits = Vec::new();
         let mut fresh: Vec<(usize, usize)> = Vec::new();
         if self.imports {
-            hits.extend(
+            imports.extend(
                 tokens
                     .iter()
                     .filter(|t| t.kind == Tok::Name && &text.as_bytes()[t.range()] == b"import")
@@ -152,10 +182,9 @@ impl Reducer {
         if self.exact.is_some() || self.strings.is_some() {
             // Comments and docstrings are read by no rule; string literals (docstrings
             // aside) are where legacy paths are.
-            let scanned = scan::logical_lines(text, tokens);
             let mut silent: Vec<(usize, usize)> = Vec::new();
             let mut literals: Vec<(usize, usize)> = Vec::new();
-            for (t, doc) in scan::strings(tokens, &scanned) {
+            for (t, doc) in scan::strings(tokens, scanned) {
                 let span = (t.start as usize, t.end as usize);
                 if doc {
                     silent.push(span);
@@ -217,7 +246,10 @@ impl Reducer {
             }
             if new_aliases.is_empty() {
                 hits.sort_unstable();
-                return Some(Hits(hits));
+                let mut all = imports;
+                all.extend(hits.iter().copied());
+                all.sort_unstable();
+                return Some((Hits(all), Hits(hits)));
             }
             let ac = AhoCorasick::new(&new_aliases).ok()?;
             fresh = ac
@@ -316,11 +348,84 @@ struct Line {
     kind: Kind,
     /// The last token is a `:` (so a compound statement's block follows).
     colon_last: bool,
+    /// It starts with `else`, `elif`, `except` or `finally`: a clause of the compound
+    /// statement before it.
+    clause: bool,
 }
+
+/// The shortest literal table worth blanking (each blank splits tree-sitter's ranges).
+const MIN_TABLE: usize = 64;
+
+/// The insides of module-level `NAME = (…)`, `[…]` or `{…}` whose brackets hold only
+/// literals (strings, numbers, `None`, `True`, `False`, `,` `:` `+` `-` and brackets):
+/// data tables, often most of a module's bytes, that no rule reads. Blanking the inside
+/// leaves `NAME = ()`: the binding stays, and its value is still no call and no dotted
+/// name, which is all SSOT101 and SSOT103 read of a module-level assignment.
+fn literal_tables(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for line in scanned.iter().filter(|l| l.indent == 0) {
+        let mut code = tokens[line.tokens.start as usize..line.tokens.end as usize]
+            .iter()
+            .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment));
+        let text = |t: &Token| &b[t.range()];
+        let (Some(name), Some(equals), Some(open)) = (code.next(), code.next(), code.next()) else {
+            continue;
+        };
+        if name.kind != Tok::Name
+            || matches!(text(name), b"None" | b"True" | b"False")
+            || text(equals) != b"="
+            || !matches!(text(open), b"(" | b"[" | b"{")
+        {
+            continue;
+        }
+        let mut depth = 1u32;
+        let mut close = None;
+        for t in code {
+            if depth == 0 {
+                close = None;
+                break;
+            }
+            let literal = match t.kind {
+                Tok::String | Tok::Number => true,
+                Tok::Name => matches!(text(t), b"None" | b"True" | b"False"),
+                Tok::Op => match text(t) {
+                    b"(" | b"[" | b"{" => {
+                        depth += 1;
+                        true
+                    }
+                    b")" | b"]" | b"}" => {
+                        depth -= 1;
+                        close = Some(t.start as usize);
+                        true
+                    }
+                    op => matches!(op, b"," | b":" | b"+" | b"-"),
+                },
+                _ => false,
+            };
+            if !literal {
+                close = None;
+                break;
+            }
+        }
+        if let Some(close) = close.filter(|_| depth == 0) {
+            if close - open.end as usize >= MIN_TABLE {
+                out.push((open.end as usize, close));
+            }
+        }
+    }
+    out
+}
+
+/// A blanked range `(start, end, dots)`: from a statement's first token to a line end,
+/// with `...` written at its start when it was a block's only content.
+type Blank = (usize, usize, bool);
 
 /// Blank the bodies of `lines[a..b]` that hold no needle, then those inside the kept
 /// ones (ranges wait on an explicit stack: nesting is the user's); `blanks` ends sorted.
-fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize, usize)>) {
+/// A definition whose only needles are `import` statements ([`BodyNeedles::imports`]:
+/// `others` has none in it) keeps just those and the headers around them
+/// ([`keep_imports`]).
+fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, others: &Hits, blanks: &mut Vec<Blank>) {
     let mut ranges = vec![(a, b)];
     while let Some((a, b)) = ranges.pop() {
         let mut i = a;
@@ -347,11 +452,14 @@ fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize
                 }
                 let last = &lines[end - 1];
                 let first_line = &lines[body];
-                if !hits.any_within(lines[first].start, last.end)
+                let span = (lines[first].start, last.end);
+                if !hits.any_within(span.0, span.1)
                     && first_line.first_break - first_line.start >= 3
                 {
-                    blanks.push((first_line.start, last.end));
-                } else {
+                    blanks.push((first_line.start, last.end, true));
+                } else if others.any_within(span.0, span.1)
+                    || !keep_imports(lines, body, end, hits, blanks)
+                {
                     ranges.push((body, end));
                 }
                 i = end;
@@ -361,6 +469,92 @@ fn plan(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<(usize
         }
     }
     blanks.sort_unstable();
+}
+
+/// Blank every statement of the body `lines[a..b]` but those holding a hit (`import`
+/// statements: no other rule needle is in the body) and the headers of the blocks around
+/// them: of a compound statement, every clause header stays (`try` with its `except
+/// ImportError:`, `if` with its `else:`, which give an import its context), and of a
+/// definition, its decorators. A block left with no statement gets `...`. `false` (and
+/// nothing blanked) when a `...` does not fit where it must go.
+fn keep_imports(lines: &[Line], a: usize, b: usize, hits: &Hits, blanks: &mut Vec<Blank>) -> bool {
+    let mut kept = vec![false; b - a];
+    // Headers of the blocks open at the current line (indexes into `lines`).
+    let mut open: Vec<usize> = Vec::new();
+    // Per line, the first line of its statement's group (clauses, decorators and their
+    // definition); `siblings` holds the last line seen at each open indentation.
+    let mut group: Vec<usize> = Vec::with_capacity(b - a);
+    let mut siblings: Vec<usize> = Vec::new();
+    for i in a..b {
+        let line = &lines[i];
+        while open.last().is_some_and(|&h| lines[h].indent >= line.indent) {
+            open.pop();
+        }
+        while siblings
+            .last()
+            .is_some_and(|&s| lines[s].indent > line.indent)
+        {
+            siblings.pop();
+        }
+        let previous = siblings
+            .last()
+            .copied()
+            .filter(|&s| lines[s].indent == line.indent);
+        group.push(match previous {
+            Some(s) if line.clause || lines[s].kind == Kind::Decorator => group[s - a],
+            _ => i,
+        });
+        if previous.is_some() {
+            siblings.pop();
+        }
+        siblings.push(i);
+        if hits.any_within(line.start, line.end) {
+            kept[i - a] = true;
+            for &h in open.iter().rev() {
+                if std::mem::replace(&mut kept[h - a], true) {
+                    break;
+                }
+            }
+        }
+        if line.colon_last && lines.get(i + 1).is_some_and(|n| n.indent > line.indent) {
+            open.push(i);
+        }
+    }
+    let mut kept_group = vec![false; b - a];
+    for i in 0..b - a {
+        kept_group[group[i] - a] |= kept[i];
+    }
+    for i in 0..b - a {
+        kept[i] |= kept_group[group[i] - a];
+    }
+    let mut planned = Vec::new();
+    let mut i = a;
+    while i < b {
+        if kept[i - a] {
+            i += 1;
+            continue;
+        }
+        let run = i;
+        while i < b && !kept[i - a] {
+            i += 1;
+        }
+        // The run is a whole block when it starts one and reaches its end.
+        let whole = if run == a {
+            i == b
+        } else {
+            let before = &lines[run - 1];
+            before.colon_last
+                && lines[run].indent > before.indent
+                && (i == b || lines[i].indent <= before.indent)
+        };
+        let first = &lines[run];
+        if whole && first.first_break - first.start < 3 {
+            return false;
+        }
+        planned.push((first.start, lines[i - 1].end, whole));
+    }
+    blanks.extend(planned);
+    true
 }
 
 /// Would CPython reject `text` with a `TabError` (tabs and spaces mixed so that the
@@ -398,27 +592,31 @@ pub(crate) fn has_tab_error(text: &str) -> bool {
     false
 }
 
-/// The text's tokens and logical lines, from [`scan`]; `None` when the text is not
-/// lexically sound Python or uses what tree-sitter may read differently (form feeds or
-/// tabs and spaces mixed in an indentation, CR-only line ends, a logical line that
-/// starts after a `\` continuation).
-fn logical_lines(text: &str) -> Option<(Vec<Token>, Vec<Line>)> {
+/// The reducer's view of the scanner's logical lines; `None` when the text is not
+/// lexically sound Python or uses what tree-sitter or the chunker may read differently
+/// (form feeds or tabs and spaces mixed in an indentation, CR-only line ends, a logical
+/// line that starts after a `\` continuation, an indentation error: the chunker would
+/// put what follows it in a chunk of its own, and blanking a body could move that).
+fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec<Line>> {
     let b = text.as_bytes();
-    let tokens = scan::tokenize(text);
     if tokens.iter().any(|t| {
         t.kind == Tok::Error || (matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
     }) {
         return None;
     }
-    let mut lines = Vec::new();
-    for line in scan::logical_lines(text, &tokens) {
+    let mut lines = Vec::with_capacity(scanned.len());
+    let mut opens_block = false;
+    let mut indent = 0;
+    for line in scanned {
         let (start, end) = (line.start as usize, line.end as usize);
         let indentation = &b[line.line_start as usize..start];
         if indentation.contains(&0x0c)
             || (indentation.contains(&b'\t') && indentation.contains(&b' '))
+            || (line.indent > indent && !opens_block)
         {
             return None;
         }
+        (indent, opens_block) = (line.indent, line.colon_last);
         let before = &b[..line.line_start as usize];
         let before = before.strip_suffix(b"\n").unwrap_or(before);
         let before = before.strip_suffix(b"\r").unwrap_or(before);
@@ -434,6 +632,7 @@ fn logical_lines(text: &str) -> Option<(Vec<Token>, Vec<Line>)> {
             LineKind::Decorator => Kind::Decorator,
             _ => Kind::Other,
         };
+        let word = &b[tokens[line.tokens.start as usize].range()];
         lines.push(Line {
             start,
             end,
@@ -441,9 +640,36 @@ fn logical_lines(text: &str) -> Option<(Vec<Token>, Vec<Line>)> {
             indent: line.indent,
             kind,
             colon_last: line.colon_last,
+            clause: matches!(word, b"else" | b"elif" | b"except" | b"finally"),
         });
     }
-    Some((tokens, lines))
+    Some(lines)
+}
+
+/// Where `python::chunks` would start chunks after the first, for a text whose logical
+/// lines are sound ([`lines_of`]): at each column-0 statement that begins with an ASCII
+/// letter, `_` or `@`, is no `else`/`elif`/`except`/`finally` and follows no decorator.
+fn chunk_starts(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut decorated = false;
+    for line in scanned {
+        let first = b[line.start as usize];
+        if line.line_start != line.start
+            || !(first.is_ascii_alphabetic() || first == b'_' || first == b'@')
+        {
+            continue;
+        }
+        if decorated {
+            decorated = first == b'@';
+            continue;
+        }
+        decorated = first == b'@';
+        let word = &b[tokens[line.tokens.start as usize].range()];
+        if line.line_start > 0 && !matches!(word, b"else" | b"elif" | b"except" | b"finally") {
+            starts.push(line.line_start as usize);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]
@@ -519,6 +745,86 @@ mod tests {
         assert!(!out.contains("self._cache"));
         assert!(out.contains("return E()"));
         assert!(out.contains("class S(metaclass=SingletonMeta):"));
+    }
+
+    /// The scanner's chunk starts are the chunker's, so the CLI need not run its lexer.
+    #[test]
+    fn chunk_starts_are_the_chunkers() {
+        let text = "import os\n\n# c\nx = (\nfoo)\n@dec\n# d\n@other\nasync def f():\n    pass\n\
+                    if a:\n    pass\nelse:\n    pass\ntry:\n    pass\nexcept E:\n    pass\n\
+                    s = '''\nimport os\n'''\n(a, b) = 1, 2\n_y = 3\nclass C:\n    z = 1\n";
+        let reduced = Reducer::new(&BodyNeedles::default())
+            .reduce(text)
+            .expect("sound");
+        let expected: Vec<usize> = crate::python::chunks::chunks(text)
+            .into_iter()
+            .skip(1)
+            .map(|r| r.start)
+            .collect();
+        assert_eq!(reduced.chunks, expected);
+        assert_eq!(expected.len(), 7);
+    }
+
+    #[test]
+    fn indentation_errors_are_left_alone() {
+        let reducer = Reducer::new(&BodyNeedles::default());
+        assert!(reducer
+            .reduce("x = 1\n    y = 2\ndef f():\n    z = 3\n")
+            .is_none());
+        assert!(reducer.reduce("    x = 1\ndef f():\n    z = 3\n").is_none());
+        assert!(reducer.reduce("def f():\n    z = 3\n").is_some());
+    }
+
+    /// A body whose only needles are imports keeps them, the headers around them (every
+    /// clause of their compound statements) and the decorators of kept definitions.
+    #[test]
+    fn import_only_bodies_keep_just_the_imports() {
+        let reducer = Reducer::new(&BodyNeedles {
+            imports: true,
+            ..BodyNeedles::default()
+        });
+        let text = "def f(a):\n    x = a + 1\n    try:\n        import json\n    except ImportError:\n        json = None\n    else:\n        y = 2\n    @dec\n    def g():\n        import os\n        return os\n    def h():\n        return 3\n    return x\n";
+        let reduced = reducer.reduce(text).expect("sound");
+        let expected = "def f(a):\n             \n    try:\n        import json\n    except ImportError:\n        ...        \n    else:\n        ...  \n    @dec\n    def g():\n        import os\n                 \n            \n                \n            \n";
+        assert_eq!(reduced.text, expected);
+        let facts = crate::python::analyze_included(
+            &reduced.text,
+            None,
+            &reduced.included,
+            &reduced.chunks,
+        )
+        .expect("ranges accepted");
+        assert!(!facts.has_syntax_errors());
+        assert_eq!(facts.imports.len(), 2);
+    }
+
+    /// Module-level data tables lose their insides; a table with a call, a name or a
+    /// needle, a short one and one inside a block stay.
+    #[test]
+    fn literal_tables_are_blanked_inside() {
+        let reducer = Reducer::new(&BodyNeedles {
+            exact: vec!["Mapping".to_string()],
+            ..BodyNeedles::default()
+        });
+        let table = "(\n    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',  # c\n    1, -2.5, None, {'k': [True]},\n)";
+        let text = format!(
+            "T = {table}\nU = [f(x), {table}]\nV = ['Mapping', {table}]\nW = (1, 2)\nif a:\n    X = {table}\n"
+        );
+        let reduced = reducer.reduce(&text).expect("sound");
+        let blank: String = table[1..table.len() - 1]
+            .chars()
+            .map(|c| if c == '\n' { c } else { ' ' })
+            .collect();
+        assert_eq!(reduced.text, text.replacen(table, &format!("({blank})"), 1));
+        let facts = crate::python::analyze_included(
+            &reduced.text,
+            None,
+            &reduced.included,
+            &reduced.chunks,
+        )
+        .expect("ranges accepted");
+        assert!(!facts.has_syntax_errors());
+        assert_eq!(facts.defs.module_assignments.len(), 5);
     }
 
     #[test]

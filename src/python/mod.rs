@@ -231,19 +231,29 @@ fn extract(text: &str, module: Option<&ModuleName>) -> Facts {
 
 /// [`analyze`] parsing only `ranges` of `text` (node offsets stay those of `text`): the
 /// CLI's body reducer skips blanked bodies this way instead of lexing their spaces.
-/// `None` when tree-sitter rejects the ranges.
+/// `chunk_starts` are where the text's chunks start after the first (the reducer knows
+/// them from the scanner, so the chunker's lexer does not run again). `None` when
+/// tree-sitter rejects the ranges.
 pub fn analyze_included(
     text: &str,
     module: Option<&ModuleName>,
-    ranges: &[tree_sitter::Range],
+    mut ranges: &[tree_sitter::Range],
+    chunk_starts: &[usize],
 ) -> Option<Facts> {
     let mut facts = Facts::default();
     let mut row = 0;
-    for chunk in chunks::chunks(text) {
-        let chunk_text = &text[chunk.clone()];
+    let ends = chunk_starts.iter().copied().chain([text.len()]);
+    let starts = std::iter::once(0).chain(chunk_starts.iter().copied());
+    for chunk in starts.zip(ends).map(|(s, e)| s..e) {
+        let chunk_text = text.get(chunk.clone())?;
         let rows = memchr::memchr_iter(b'\n', chunk_text.as_bytes()).count();
+        // `ranges` are sorted and disjoint: skip those wholly before this chunk once.
+        while ranges.first().is_some_and(|r| r.end_byte <= chunk.start) {
+            ranges = &ranges[1..];
+        }
         let local: Vec<tree_sitter::Range> = ranges
             .iter()
+            .take_while(|r| r.start_byte < chunk.end)
             .filter_map(|r| clip(r, &chunk, row, rows))
             .collect();
         row += rows;
