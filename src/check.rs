@@ -123,10 +123,12 @@ impl Prefilters {
             return found;
         }
         let mut selection = options.selection(settings);
-        let syntax_errors = selection.is_enabled(crate::rules::Rule::InvalidSyntax);
-        selection
-            .ignore
-            .push(crate::rules::Rule::InvalidSyntax.code().to_string());
+        let syntax_errors = selection.is_enabled(crate::rules::registry::Rule::InvalidSyntax);
+        selection.ignore.push(
+            crate::rules::registry::Rule::InvalidSyntax
+                .code()
+                .to_string(),
+        );
         let extra = if self.metrics {
             crate::report::metric_needles(settings)
         } else {

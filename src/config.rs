@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::project::{FsFiles, ModuleFiles, ModuleIndex};
-use crate::rules::{Rule, RuleSelection, Severity};
+use crate::rules::registry::{Rule, RuleSelection, Severity};
 
 /// Config file names, in lookup order within one directory.
 pub const CONFIG_FILES: [&str; 3] = ["ssotlint.toml", ".ssotlint.toml", "pyproject.toml"];
@@ -412,7 +412,7 @@ fn legacy_cycle(settings: &Settings, old: &str) -> Option<Vec<String>> {
             return Some(chain);
         }
         passed.push(from);
-        module = crate::rules::imports::moved(&module, from, to);
+        module = crate::python::modules::moved(&module, from, to);
         chain.push(module.clone());
     }
     Some(chain)

@@ -1,7 +1,7 @@
 //! A finding: which rule, where (byte range), what it says, and an optional fix.
 
 use crate::fix::Fix;
-use crate::rules::{Rule, Severity};
+use crate::rules::registry::{Rule, Severity};
 use crate::source::TextRange;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::check::{CheckReport, FileReport};
 use crate::config::{self, ConfigError, Settings, SettingsStore, CONFIG_FILES};
-use crate::fix::fix_text;
+use crate::fixer::fix_text;
 use crate::git::{self, IndexFiles};
 use crate::git_index::{self, IndexError};
 use crate::lint::{lint_text, LintOptions};

@@ -36,4 +36,4 @@ pub mod walk;
 pub use config::{ConfigError, Settings, SettingsStore};
 pub use diagnostic::Diagnostic;
 pub use lint::{lint_parsed, lint_text, LintOptions, Linted};
-pub use rules::{Rule, Severity};
+pub use rules::registry::{Rule, Severity};

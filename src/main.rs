@@ -678,7 +678,7 @@ fn run_stdin(
         Some(rest) => ("\u{feff}", rest.to_string()),
         None => ("", text.clone()),
     };
-    let outcome = ssotlint::fix::fix_text(
+    let outcome = ssotlint::fixer::fix_text(
         &absolute,
         body.clone(),
         &settings,

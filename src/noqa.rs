@@ -15,7 +15,7 @@ use crate::config::{normalize, SettingsStore};
 use crate::fixer::write_atomic;
 use crate::lint::{lint_text, LintOptions, Linted};
 use crate::python::NoqaDirective;
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::source::decode;
 use crate::walk;
 

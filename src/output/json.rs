@@ -59,9 +59,9 @@ pub fn write_gitlab(messages: &[Message], out: &mut dyn Write) -> io::Result<()>
             let path = gitlab_path(m.path);
             let flagged = m.source.text().get(m.diagnostic.range.clone()).unwrap_or("");
             let severity = match m.diagnostic.severity {
-                crate::rules::Severity::Error => "critical",
-                crate::rules::Severity::Warning => "major",
-                crate::rules::Severity::Info => "info",
+                crate::rules::registry::Severity::Error => "critical",
+                crate::rules::registry::Severity::Warning => "major",
+                crate::rules::registry::Severity::Info => "info",
             };
             json!({
                 "description": format!("{} {}", m.diagnostic.rule.code(), m.diagnostic.message),

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::source::{Location, SourceText};
 
 pub use full::write_full;
@@ -100,9 +100,9 @@ pub fn write_concise(messages: &[Message], out: &mut dyn Write) -> io::Result<()
 pub fn write_github(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
     for m in messages {
         let level = match m.diagnostic.severity {
-            crate::rules::Severity::Error => "error",
-            crate::rules::Severity::Warning => "warning",
-            crate::rules::Severity::Info => "notice",
+            crate::rules::registry::Severity::Error => "error",
+            crate::rules::registry::Severity::Warning => "warning",
+            crate::rules::registry::Severity::Info => "notice",
         };
         let path = display_path(m.path);
         writeln!(

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::Message;
 use crate::config::normalize;
-use crate::rules::{Rule, Severity};
+use crate::rules::registry::{Rule, Severity};
 
 fn level(severity: Severity) -> &'static str {
     match severity {

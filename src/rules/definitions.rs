@@ -2,9 +2,9 @@
 //! canonical symbol (or one of its `legacy-names`) outside the symbol's canonical module.
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
 use crate::python::{DefinitionKind, Scope};
-use crate::rules::Rule;
+use crate::rules::context::FileContext;
+use crate::rules::registry::Rule;
 
 pub const DOC_SSOT301: &str = "\
 ## What it does

@@ -3,10 +3,10 @@
 
 use crate::config::{FactorySettings, Settings};
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
-use crate::rules::Rule;
+use crate::rules::context::FileContext;
+use crate::rules::registry::Rule;
 
 pub const DOC_SSOT201: &str = "\
 ## What it does

@@ -7,9 +7,10 @@
 use crate::config::{is_module_or_submodule, CanonicalSymbol};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
-use crate::lint::FileContext;
+use crate::python::modules::moved;
 use crate::python::{Import, ImportKind, ImportedName, StringLiteral};
-use crate::rules::Rule;
+use crate::rules::context::FileContext;
+use crate::rules::registry::Rule;
 
 pub const DOC_SSOT001: &str = "\
 ## What it does
@@ -607,11 +608,6 @@ fn star_import(
         ),
         star,
     ))
-}
-
-/// Where `module` lives now that `old` moved to `new`.
-pub(crate) fn moved(module: &str, old: &str, new: &str) -> String {
-    format!("{new}{}", &module[old.len()..])
 }
 
 /// SSOT004: a string that names a legacy path as a whole.

@@ -4,12 +4,12 @@
 //! holding a class listed in `singletons.isolated`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
 use crate::project::ModuleIndex;
 use crate::python::defs::{ClassFact, ClassState, FunctionFact, ModuleAssignment, Target};
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
-use crate::rules::Rule;
+use crate::rules::context::FileContext;
+use crate::rules::registry::Rule;
 use crate::source::TextRange;
 
 pub const DOC_SSOT101: &str = "\

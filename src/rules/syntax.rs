@@ -3,8 +3,8 @@
 //! ("All checks passed" for `def f(:`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
-use crate::rules::Rule;
+use crate::rules::context::FileContext;
+use crate::rules::registry::Rule;
 use crate::source::TextRange;
 
 pub const DOC_SSOT000: &str = "\

@@ -16,7 +16,7 @@ use tower_lsp_server::ls_types::{
 use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{diagnostics_of, LintOptions};
-use crate::rules::Severity;
+use crate::rules::registry::Severity;
 use crate::server::document::{Document, Encoding, Lint};
 use crate::server::settings::{ClientSettings, LogLevel};
 use crate::server::workspace::{Index, WorkspaceFiles};
