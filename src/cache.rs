@@ -30,7 +30,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::lint::LintOptions;
 use crate::project::Dependencies;
-use crate::report::FileMetrics;
+use crate::report::metrics::FileMetrics;
 use crate::rules::registry::{Rule, Severity};
 
 /// The folder name used when neither `--cache-dir` nor `SSOTLINT_CACHE_DIR` says.

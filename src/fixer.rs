@@ -10,8 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::check::{CheckReport, FileReport, Prefilters};
+use crate::check::Prefilters;
 use crate::config::{Settings, SettingsStore};
+use crate::diagnostic::{CheckReport, FileReport};
 use crate::driver::{for_each_file, Step};
 use crate::fix::{apply_edits, Edit};
 use crate::lint::{lint_text, LintOptions, Linted};
@@ -200,7 +201,7 @@ pub fn fixed_by_rule(before: &Linted, after: &Linted) -> Vec<(Rule, usize)> {
 
 /// A unified diff of one file, `--- a/path` / `+++ b/path`, three lines of context.
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
-    let name = crate::output::display_path(path);
+    let name = crate::output::message::display_path(path);
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)

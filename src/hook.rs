@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
 use rayon::prelude::*;
 
-use crate::check::{CheckReport, FileReport};
 use crate::config::{self, ConfigError, Settings, SettingsStore, CONFIG_FILES};
+use crate::diagnostic::{CheckReport, FileReport};
 use crate::fixer::fix_text;
 use crate::git::{self, IndexFiles};
 use crate::git_index::{self, IndexError};

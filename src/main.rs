@@ -9,8 +9,9 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use ssotlint::cache::CacheOptions;
-use ssotlint::check::{check_paths_with, CheckReport, FileReport};
 use ssotlint::config::{ConfigArg, Overrides, CONFIG_FILES};
+use ssotlint::diagnostic::{CheckReport, FileReport};
+use ssotlint::driver::check_paths_with;
 use ssotlint::fixer::{fix_paths, unified_diff, FixMode};
 use ssotlint::hook::{check_changes, ChangeOptions, Installed, PreCommitMode, Target};
 use ssotlint::output::{self, Format};
@@ -795,7 +796,7 @@ fn write_fixes(
         writeln!(out, "{title}")?;
     }
     for (path, rules) in by_file {
-        writeln!(out, "- {}:", output::display_path(path))?;
+        writeln!(out, "- {}:", output::message::display_path(path))?;
         for (rule, n) in rules {
             writeln!(out, "    {n} × {} ({})", rule.code(), rule.name())?;
         }
@@ -886,7 +887,10 @@ fn verbose_files(paths: &[PathBuf], store: &Arc<SettingsStore>) {
                 seen.push(settings);
             }
         }
-        eprintln!("[ssotlint] checking {}", output::display_path(file));
+        eprintln!(
+            "[ssotlint] checking {}",
+            output::message::display_path(file)
+        );
     }
     eprintln!("[ssotlint] {} files", walked.files.len());
 }

@@ -67,7 +67,7 @@ pub fn add_noqa_paths(
 }
 
 fn add_noqa_file(path: &Path, store: &SettingsStore, options: &LintOptions) -> Outcome {
-    let shown = crate::output::display_path(path);
+    let shown = crate::output::message::display_path(path);
     let settings = match store.for_file(path) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{display_path, Message};
+use super::message::{display_path, Message};
 use crate::config::normalize;
 use crate::source::SourceText;
 use std::path::{Path, PathBuf};

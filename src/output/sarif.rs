@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::Message;
+use super::message::Message;
 use crate::config::normalize;
 use crate::rules::registry::{Rule, Severity};
 

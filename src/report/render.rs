@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{fmt_num, Figures, ImportFigures};
+use super::figures::{fmt_num, Figures, ImportFigures};
 use crate::rules::registry::Rule;
 
 fn share(x: Option<f64>) -> String {
