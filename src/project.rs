@@ -2,62 +2,19 @@
 //! re-exports. Lookups are lazy and memoised, so cost follows what the checked files
 //! import, not the size of the repository (the pre-commit bar depends on that).
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::python::{self, ImportKind};
 
-/// Where module files are read from: the file system, or (for the hook) a git tree.
-pub trait ModuleFiles: Send + Sync {
-    fn is_file(&self, path: &Path) -> bool;
-    fn is_dir(&self, path: &Path) -> bool;
-    fn read(&self, path: &Path) -> Option<String>;
-    /// Names of the entries of a directory, with whether each is a directory.
-    fn list(&self, dir: &Path) -> Vec<(String, bool)>;
-}
+mod dependencies;
+mod files;
 
-/// The working tree.
-#[derive(Debug, Default)]
-pub struct FsFiles;
-
-impl ModuleFiles for FsFiles {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn read(&self, path: &Path) -> Option<String> {
-        std::fs::read(path)
-            .ok()
-            .and_then(|b| crate::source::decode(b).ok())
-    }
-    fn list(&self, dir: &Path) -> Vec<(String, bool)> {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let is_dir = e.file_type().ok()?.is_dir();
-                Some((name, is_dir))
-            })
-            .collect()
-    }
-}
-
-/// A module found in the project.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModuleLocation {
-    /// A `.py`/`.pyi` file, a package's `__init__`, or a compiled extension.
-    File(PathBuf),
-    /// A directory without `__init__.py` (PEP 420 namespace package).
-    Namespace(PathBuf),
-}
+use dependencies::{is_recording, note};
+pub use dependencies::{record_dependencies, Dependencies};
+pub use files::{FsFiles, ModuleFiles, ModuleLocation};
 
 /// Local name → what it was imported as (`pkg.mod.Name` or a module name).
 pub type ImportedNames = HashMap<String, String>;
@@ -142,39 +99,6 @@ pub struct ClassSummary {
     /// Bases as qualified names (through the module's imports and definitions;
     /// subscripts dropped: `IO[str]` → `typing.IO`); as written when unresolved.
     pub bases: Vec<String>,
-}
-
-/// What linting one file asked of the project: the modules it looked up (and where they
-/// were found) and the module files it read. The check cache reuses a file's result
-/// only while these still hold.
-#[derive(Debug, Default)]
-pub struct Dependencies {
-    pub modules: BTreeMap<String, Option<ModuleLocation>>,
-    pub files: BTreeSet<PathBuf>,
-}
-
-thread_local! {
-    static RECORDING: RefCell<Option<Dependencies>> = const { RefCell::new(None) };
-}
-
-/// Run `f` (a lint on this thread) and return what it asked of any module index.
-pub fn record_dependencies<T>(f: impl FnOnce() -> T) -> (T, Dependencies) {
-    let outer = RECORDING.with(|r| r.borrow_mut().replace(Dependencies::default()));
-    let value = f();
-    let deps = RECORDING.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer));
-    (value, deps.unwrap_or_default())
-}
-
-fn note(f: impl FnOnce(&mut Dependencies)) {
-    RECORDING.with(|r| {
-        if let Some(deps) = r.borrow_mut().as_mut() {
-            f(deps);
-        }
-    });
-}
-
-fn is_recording() -> bool {
-    RECORDING.with(|r| r.borrow().is_some())
 }
 
 /// Module-level classes and functions of a module: name → is it a class.
