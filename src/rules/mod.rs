@@ -15,7 +15,7 @@ pub mod syntax;
 
 use crate::diagnostic::Diagnostic;
 use context::FileContext;
-pub use registry::{Rule, RuleSelection, Severity};
+use registry::Rule;
 
 /// Where each rule's documentation lives: beside its check, in the rule family's module.
 impl Rule {
