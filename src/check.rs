@@ -1,6 +1,6 @@
 //! What a file is checked with before parsing, shared by every command of the
 //! [`crate::driver`] loop: one prefilter and reducer per settings, the one decision
-//! whether a text may take them ([`fast_path`]), and the reduced lint ([`lint_reduced`]).
+//! whether a text may take them (`fast_path`), and the reduced lint (`lint_reduced`).
 //! `check`'s own sink is [`crate::driver::check_paths_with`].
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 //! differ only in how the facts were made. [`lint_text`] parses the whole text (the hook,
 //! `--fix` through [`crate::fixer::fix_text`], stdin, `--add-noqa`, the driver off the
 //! fast path); [`lint_with`] takes the caller's parse (the driver's reducer,
-//! [`crate::check::lint_reduced`], for check, report, baseline and history); the language
+//! `check::lint_reduced`, for check, report, baseline and history); the language
 //! server hands its per-chunk facts to [`diagnostics_of`] directly. So the CLI, the hook
 //! and the server cannot disagree about a file.
 
