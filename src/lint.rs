@@ -70,9 +70,9 @@ pub fn lint_with(
 }
 
 /// Run the rules on facts already extracted from `source` for `module` (as
-/// [`lint_text`] would), so a caller that caches facts (report history, the language
-/// server's documents) does not parse twice, and one that found the module (outside the
-/// source roots a walk of `__init__.py` files) does not look it up again.
+/// [`lint_text`] would) and keep text, facts and diagnostics together: the step after
+/// the parse of [`lint_with`], public so a benchmark (`benches/edit.rs`) can time the
+/// rules alone.
 pub fn lint_parsed(
     path: &Path,
     source: SourceText,
