@@ -7,13 +7,6 @@ the deepest module file that exists, so `crate::rules::registry::Rule` is
 `rules/registry.rs` while a re-export such as `crate::project::FsFiles` counts as
 `project.rs`. Unit-test modules (`#[cfg(test)] mod tests`) are left out.
 Usage: python3 scripts/import_circles.py [SRC]
-"""Print every import circle among the source files under src/ and exit 1 if there is one.
-
-A file depends on another when it names an item there: `use crate::…`, `use super::…`,
-an inline `crate::a::b` path, or (in a parent module) `child::item`. Paths resolve to the
-deepest module file that exists, so `crate::rules::registry::Rule` is `rules/registry.rs`
-while a re-export such as `crate::project::FsFiles` counts as `project.rs`. Unit-test modules
-(`#[cfg(test)] mod tests`) are left out. Usage: python3 scripts/import_circles.py [SRC]
 """
 
 import os
