@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ssotlint::hook::Installed;
+use ssotlint::git::Installed;
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
 use crate::cli::InitArgs;
@@ -13,7 +13,7 @@ use crate::cli::InitArgs;
 pub(crate) fn install_hook(force: bool) -> Result<ExitCode, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let message = match ssotlint::hook::install_hook(&cwd, force)? {
+    let message = match ssotlint::git::install_hook(&cwd, force)? {
         Installed::New(path) => format!("Installed the ssotlint pre-commit hook at {}", path.display()),
         Installed::Updated(path) => format!("Updated the ssotlint pre-commit hook at {}", path.display()),
         Installed::KeptPrevious(path, local) => format!(

@@ -19,8 +19,6 @@ pub mod fixer;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod git;
-pub mod git_index;
-pub mod hook;
 pub mod index;
 pub mod init;
 pub mod lint;

@@ -14,11 +14,11 @@ mod commands;
 use cli::{CheckArgs, Cli, Command, HookArgs};
 use commands::{install_hook, list_rules, run_init, show_rule, show_settings};
 use ssotlint::cache::CacheOptions;
-use ssotlint::config::{ConfigArg, Overrides, CONFIG_FILES};
+use ssotlint::config::{ConfigArg, ConfigSource, Overrides, CONFIG_FILES};
 use ssotlint::diagnostic::{CheckReport, FileReport};
 use ssotlint::driver::check_paths_with;
 use ssotlint::fixer::{fix_paths, unified_diff, FixMode};
-use ssotlint::hook::{check_changes, ChangeOptions, PreCommitMode, Target};
+use ssotlint::git::{check_changes, ChangeOptions, PreCommitMode, Target};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
 
@@ -78,10 +78,8 @@ fn run_check_once(args: &CheckArgs) -> Result<ExitCode, String> {
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let (config_file, overrides) = config_args(args)?;
     let new_store = |overrides| -> Result<Arc<SettingsStore>, String> {
-        let store = match &config_file {
-            Some(path) => SettingsStore::fixed(path).map_err(|e| e.to_string())?,
-            None => SettingsStore::discover(&cwd),
-        };
+        let store = SettingsStore::open(ConfigSource::Disk, None, config_file.as_deref(), &cwd)
+            .map_err(|e| e.to_string())?;
         Ok(Arc::new(store.with_overrides(overrides)?))
     };
     let mut store = new_store(overrides)?;
@@ -216,19 +214,19 @@ fn run_changes(
 }
 
 /// `hook`: the staged changes; with `--pre-commit`, what pre-commit asked for (see
-/// [`ssotlint::hook::pre_commit_mode`]).
+/// [`ssotlint::git::pre_commit_mode`]).
 fn run_hook(hook: HookArgs) -> Result<ExitCode, String> {
     let mut args = hook.check;
     if !hook.pre_commit {
         args.staged = true;
         return run_check(args);
     }
-    match ssotlint::hook::pre_commit_mode(|name| std::env::var(name).ok()) {
+    match ssotlint::git::pre_commit_mode(|name| std::env::var(name).ok()) {
         PreCommitMode::Range { from, to } => args.range = Some((from, to)),
         PreCommitMode::Staged => args.staged = true,
         PreCommitMode::Files => {
             let (config_file, _) = config_args(&args)?;
-            args.paths = ssotlint::hook::pre_commit_files(&args.paths, config_file.as_deref())?;
+            args.paths = ssotlint::git::pre_commit_files(&args.paths, config_file.as_deref())?;
             // No Python file named: nothing to check (no paths would mean `.`).
             if args.paths.is_empty() {
                 return Ok(ExitCode::SUCCESS);

@@ -2,8 +2,11 @@
 //! results (proved by a planted entry), and every change a result depends on — the
 //! file, a shim it imports through, a module appearing, the config — is seen.
 
+mod common;
+
+use common::{ssotlint, stderr, stdout, write};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const CONFIG: &str = "\
 [canonical]
@@ -12,37 +15,19 @@ const CONFIG: &str = "\
 
 const CANONICAL: &str = "app/use.py:1:22: SSOT001 `Engine` imported from `app.shim`; its canonical module is `app.core`\n";
 
-fn write(path: &Path, text: impl AsRef<[u8]>) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
 /// `app/use.py` imports `Engine` through the re-export shim `app/shim.py` and imports
 /// `app.missing`, which no file provides.
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    write(&root.join("ssotlint.toml"), CONFIG);
-    write(&root.join("app/__init__.py"), "");
-    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
-    write(&root.join("app/shim.py"), "from app.core import Engine\n");
-    write(
-        &root.join("app/use.py"),
-        "from app.shim import Engine\nimport app.missing\n",
-    );
-    dir
-}
-
-fn ssotlint(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("SSOTLINT_CACHE_DIR")
-        .output()
-        .expect("run ssotlint")
+    common::project(&[
+        ("ssotlint.toml", CONFIG),
+        ("app/__init__.py", ""),
+        ("app/core.py", "class Engine:\n    pass\n"),
+        ("app/shim.py", "from app.core import Engine\n"),
+        (
+            "app/use.py",
+            "from app.shim import Engine\nimport app.missing\n",
+        ),
+    ])
 }
 
 /// Move every path changed in the last seconds three seconds back, as if the run came
@@ -79,15 +64,8 @@ fn check_now(cwd: &Path, extra: &[&str]) -> (Option<i32>, String) {
     let mut args = vec!["check", "--output-format", "concise", "--quiet"];
     args.extend_from_slice(extra);
     let out = ssotlint(cwd, &args);
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    (out.status.code(), stdout(&out))
 }
 
 /// The cache files of a cache folder (one per config and rule selection).
@@ -246,7 +224,7 @@ fn cache_dir_flag_and_environment() {
     assert_eq!(cache_files(&flag_dir).len(), 1);
 
     let env_dir = elsewhere.path().join("by-env");
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+    let out = common::command()
         .args(["check", "--quiet"])
         .current_dir(root)
         .env("SSOTLINT_CACHE_DIR", &env_dir)
@@ -305,14 +283,8 @@ fn report_json(cwd: &Path, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["report", "--format", "json"];
     args.extend_from_slice(extra);
     let out = ssotlint(cwd, &args);
-    assert_eq!(
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).as_ref()
-        ),
-        (Some(0), "")
-    );
-    serde_json::from_slice(&out.stdout).expect("report JSON")
+    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(0), ""));
+    common::json(&out)
 }
 
 /// Canonical, fragmented and total imports of `Engine`, and the SSOT001/SSOT005 counts.

@@ -1,51 +1,30 @@
 //! The `ssotlint` binary run as a process on temp trees: exit codes, every output format
 //! (golden), config errors, bad files and rule documentation.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{read, ssotlint, ssotlint_stdin, stderr, stdout, write};
+
+use std::path::PathBuf;
+use std::process::Command;
 
 const CONFIG: &str = "\
 [canonical]
 \"app.core.Engine\" = { legacy-modules = [\"app.old\"] }
 ";
 
-fn write(path: &Path, text: impl AsRef<[u8]>) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
 /// A small project: one fragmented import, one unresolved first-party import.
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    write(&root.join("ssotlint.toml"), CONFIG);
-    write(&root.join("app/__init__.py"), "");
-    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
-    write(&root.join("app/old.py"), "from app.core import Engine\n");
-    write(
-        &root.join("app/use.py"),
-        "from app.old import Engine\nimport app.missing\n",
-    );
-    dir
-}
-
-fn ssotlint(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ssotlint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::project(&[
+        ("ssotlint.toml", CONFIG),
+        ("app/__init__.py", ""),
+        ("app/core.py", "class Engine:\n    pass\n"),
+        ("app/old.py", "from app.core import Engine\n"),
+        (
+            "app/use.py",
+            "from app.old import Engine\nimport app.missing\n",
+        ),
+    ])
 }
 
 #[test]
@@ -165,7 +144,7 @@ fn junit_and_gitlab_outputs() {
 "#
     );
     let out = ssotlint(dir.path(), &["check", "--output-format", "gitlab"]);
-    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let value = common::json(&out);
     assert_eq!(value[0]["check_name"], "SSOT001");
     assert_eq!(value[0]["severity"], "major");
     assert_eq!(value[0]["location"]["path"], "app/use.py");
@@ -181,7 +160,7 @@ fn sarif_output_is_valid_against_the_schema() {
     let dir = project();
     let out = ssotlint(dir.path(), &["check", "--output-format", "sarif"]);
     assert_eq!(out.status.code(), Some(1));
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let value = common::json(&out);
     let results = &value["runs"][0]["results"];
     assert_eq!(results[0]["ruleId"], "SSOT001");
     assert_eq!(results[0]["level"], "warning");
@@ -417,30 +396,6 @@ fn files_outside_the_source_roots_are_not_judged_for_first_party_imports() {
     );
 }
 
-fn ssotlint_stdin(cwd: &Path, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn ssotlint");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).expect("read")
-}
-
 const USE_PY: &str = "from app.old import Engine\nimport app.missing\n";
 const SSOT001: &str = "app/use.py:1:21: SSOT001 `Engine` imported from `app.old`; its canonical module is `app.core`\n";
 const SSOT005: &str = "app/use.py:2:8: SSOT005 first-party module `app.missing` is imported but no file provides it\n";
@@ -479,7 +434,7 @@ bad.py:4:5: SSOT000 syntax error: unexpected `=`
     assert_eq!(stdout(&out), "All checks passed (1 files).\n");
     // Severity error in machine output too.
     let out = ssotlint(root, &["check", "--output-format", "json", "bad.py"]);
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let value = common::json(&out);
     assert_eq!(value[0]["code"], "SSOT000");
     assert_eq!(value[0]["name"], "invalid-syntax");
     assert_eq!(value[0]["severity"], "error");
@@ -835,19 +790,14 @@ ignore = [\"SSOT1\"]
 fn sarif_uris_and_gitlab_paths_do_not_depend_on_the_working_directory() {
     let dir = project();
     let root = dir.path().canonicalize().expect("canonical");
-    let git = Command::new("git")
-        .args(["init", "-q", "."])
-        .current_dir(dir.path())
-        .output()
-        .expect("git init");
-    assert!(git.status.success());
+    common::git(dir.path(), &["init", "-q", "."]);
     let uri = format!("file://{}/app/use.py", root.display());
     for (cwd, path) in [
         (dir.path().to_path_buf(), "app/use.py"),
         (dir.path().join("app"), "use.py"),
     ] {
         let out = ssotlint(&cwd, &["check", "--output-format", "sarif", path]);
-        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let value = common::json(&out);
         let result = &value["runs"][0]["results"][0];
         assert_eq!(
             result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -858,16 +808,16 @@ fn sarif_uris_and_gitlab_paths_do_not_depend_on_the_working_directory() {
             uri.as_str()
         );
         let out = ssotlint(&cwd, &["check", "--output-format", "gitlab", path]);
-        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let value = common::json(&out);
         assert_eq!(value[0]["location"]["path"], "app/use.py");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+    let out = common::command()
         .args(["check", "--output-format", "gitlab", "use.py"])
         .current_dir(dir.path().join("app"))
         .env("CI_PROJECT_DIR", dir.path().join("app"))
         .output()
         .expect("run");
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let value = common::json(&out);
     assert_eq!(value[0]["location"]["path"], "use.py");
 }
 
@@ -883,7 +833,7 @@ fn a_space_in_a_path_is_percent_encoded_in_sarif() {
         dir.path(),
         &["check", "--output-format", "sarif", "my app/x.py"],
     );
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let value = common::json(&out);
     assert_eq!(
         value["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
             ["uri"],
@@ -906,7 +856,7 @@ fn watch_checks_again_when_a_file_changes() {
     use std::io::{BufRead, BufReader};
     let dir = project();
     let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+        common::command()
             .args(["check", "--watch", "--output-format", "concise"])
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
@@ -1120,4 +1070,55 @@ Fixed 2, 4 left
         .ends_with("]\nfrom app.core import Engine\n"));
     let out = ssotlint(root, &["report", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// `report --history --config pyproject.toml` where the file has no `[tool.ssotlint]`:
+/// the defaults, as `report` and `check` take it (history used to refuse it).
+#[test]
+fn history_takes_a_pyproject_without_section_as_the_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(&root.join("pyproject.toml"), "[project]\nname = 'x'\n");
+    write(&root.join("app/__init__.py"), "");
+    write(&root.join("app/core.py"), "class Engine:\n    pass\n");
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "one",
+        ],
+    ] {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    }
+    let with_config = ssotlint(
+        root,
+        &["report", "--history", "1", "--config", "pyproject.toml"],
+    );
+    assert_eq!(
+        with_config.status.code(),
+        Some(0),
+        "{}",
+        stderr(&with_config)
+    );
+    let without = ssotlint(root, &["report", "--history", "1"]);
+    assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
+    assert_eq!(stdout(&with_config), stdout(&without));
+    assert_eq!(
+        stdout(&with_config).lines().count(),
+        2,
+        "{}",
+        stdout(&with_config)
+    );
 }

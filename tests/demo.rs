@@ -1,17 +1,19 @@
 //! The demo project shipped in `examples/demo`: what the README's first command shows.
 //! `EXPECTED.txt` lists every finding (path:row:col: CODE), planted by construction.
 
+mod common;
+
+use common::ssotlint;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 #[test]
 fn demo_findings_match_expected() {
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["check", ".", "--output-format", "concise", "--quiet"])
-        .current_dir(&demo)
-        .output()
-        .expect("run ssotlint");
+    let out = ssotlint(
+        &demo,
+        &["check", ".", "--output-format", "concise", "--quiet"],
+    );
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -41,17 +43,16 @@ fn demo_findings_match_expected() {
 #[test]
 fn demo_runs_from_the_repository_root_too() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args([
+    let out = ssotlint(
+        &root,
+        &[
             "check",
             "examples/demo",
             "--output-format",
             "concise",
             "--quiet",
-        ])
-        .current_dir(&root)
-        .output()
-        .expect("run ssotlint");
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -1,14 +1,16 @@
 //! `docs/rules.md` (the page every diagnostic's `url` points at) is generated from the
 //! rule registry; it must not drift from it.
 
-use std::process::Command;
+mod common;
+
+use std::path::Path;
 
 #[test]
 fn rules_page_is_up_to_date() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["rules", "--markdown"])
-        .output()
-        .expect("run ssotlint");
+    let out = common::ssotlint(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["rules", "--markdown"],
+    );
     assert_eq!(out.status.code(), Some(0));
     let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
         .expect("docs/rules.md");

@@ -1,9 +1,13 @@
 //! `--fix`, `--unsafe-fixes`, `--diff` end to end: exact fixed texts, what is kept
 //! byte-for-byte, and CPython agreeing that every fixed file still compiles.
+//!
+//! Most cases have one shape (a file in, its findings, its fixed text out), so they are
+//! rows of one table, [`cases`], run by [`fix_cases`]; a failure names its row.
+
+mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 const CONFIG: &str = r#"
 [canonical]
@@ -22,20 +26,18 @@ struct Project {
 
 impl Project {
     fn new() -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("ssotlint.toml"), CONFIG).unwrap();
-        for d in ["pkg", "pkg/sub", "pkg/core"] {
-            fs::create_dir_all(dir.path().join(d)).unwrap();
-            fs::write(dir.path().join(d).join("__init__.py"), "").unwrap();
-        }
-        fs::write(
-            dir.path().join("pkg/core/engine.py"),
-            "class UserExecutionEngine:\n    pass\n",
-        )
-        .unwrap();
-        fs::create_dir_all(dir.path().join("pkg/modern")).unwrap();
-        fs::write(dir.path().join("pkg/modern/__init__.py"), "").unwrap();
-        fs::write(dir.path().join("pkg/modern/mod.py"), "").unwrap();
+        let dir = common::project(&[
+            ("ssotlint.toml", CONFIG),
+            ("pkg/__init__.py", ""),
+            ("pkg/sub/__init__.py", ""),
+            ("pkg/core/__init__.py", ""),
+            (
+                "pkg/core/engine.py",
+                "class UserExecutionEngine:\n    pass\n",
+            ),
+            ("pkg/modern/__init__.py", ""),
+            ("pkg/modern/mod.py", ""),
+        ]);
         Project { dir }
     }
 
@@ -44,23 +46,21 @@ impl Project {
     }
 
     fn write(&self, rel: &str, text: &str) {
-        fs::write(self.path(rel), text).unwrap();
+        common::write(&self.path(rel), text);
     }
 
     fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap()
+        common::read(&self.path(rel))
     }
 
+    /// Stdout, stderr (both must be UTF-8) and exit code of the binary run in the project.
     fn run(&self, args: &[&str]) -> (String, String, i32) {
-        let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap();
+        let out = common::ssotlint(self.dir.path(), args);
+        let code = common::code(&out);
         (
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+            String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+            code,
         )
     }
 
@@ -68,15 +68,17 @@ impl Project {
     /// CPython compiles it and that a second run has nothing left to fix.
     fn fix(&self, rel: &str, text: &str, unsafe_fixes: bool) -> String {
         self.write(rel, text);
-        let mut args = vec!["check", "--fix", "--output-format", "concise", rel];
-        if unsafe_fixes {
-            args.push("--unsafe-fixes");
-        }
-        let (_, stderr, code) = self.run(&args);
+        let (_, stderr, code) = self.run(&fix_args(rel, unsafe_fixes));
         assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+        self.fixed_twice(rel, unsafe_fixes)
+    }
+
+    /// The file's text after a fix, once CPython compiles it and a second `--fix` run
+    /// neither fixes nor changes anything.
+    fn fixed_twice(&self, rel: &str, unsafe_fixes: bool) -> String {
         let fixed = self.read(rel);
-        compiles(&self.path(rel));
-        let (stdout, _, _) = self.run(&args);
+        common::assert_compiles(&self.path(rel));
+        let (stdout, _, _) = self.run(&fix_args(rel, unsafe_fixes));
         assert!(
             stdout.contains("Fixed 0, "),
             "second run fixed more: {stdout}"
@@ -86,187 +88,58 @@ impl Project {
     }
 }
 
-fn compiles(path: &Path) {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import sys; f = sys.argv[1]; compile(open(f, encoding='utf-8-sig').read(), f, 'exec')",
-        )
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "CPython cannot compile {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn fix_args(rel: &str, unsafe_fixes: bool) -> Vec<&str> {
+    let mut args = vec!["check", "--fix", "--output-format", "concise", rel];
+    if unsafe_fixes {
+        args.push("--unsafe-fixes");
+    }
+    args
 }
 
-#[test]
-fn single_name_module_rewritten() {
-    let p = Project::new();
-    let fixed = p.fix(
-        "pkg/a.py",
-        "import os\nfrom pkg.old import UserExecutionEngine  # keep\n\nx = UserExecutionEngine()\n",
-        false,
-    );
-    assert_eq!(
-        fixed,
-        "import os\nfrom pkg.core.engine import UserExecutionEngine  # keep\n\nx = UserExecutionEngine()\n"
-    );
+/// One file through `check` and then `check --fix`.
+struct Case {
+    /// The former test's name, and what the row shows when more than one row came from it.
+    name: &'static str,
+    /// `None`: [`CONFIG`].
+    config: Option<&'static str>,
+    path: &'static str,
+    input: String,
+    unsafe_fixes: bool,
+    /// The exact concise output of `check` on the input (exit 1 with findings, else 0).
+    found: &'static str,
+    /// The exact concise output of the `--fix` run: what is left, then the summary (exit
+    /// 0 when nothing is left, else 1).
+    left: &'static str,
+    /// The exact file after the fix, byte for byte.
+    fixed: String,
 }
 
-#[test]
-fn multi_name_list_is_split() {
-    let p = Project::new();
-    let fixed = p.fix(
-        "pkg/a.py",
-        "from typing import Mapping, Optional, Sequence\nx = 1\n",
-        false,
-    );
-    assert_eq!(
-        fixed,
-        "from typing import Optional\nfrom collections.abc import Mapping, Sequence\nx = 1\n"
-    );
+/// A row whose input and expected text are literals.
+fn case(
+    name: &'static str,
+    path: &'static str,
+    input: &str,
+    unsafe_fixes: bool,
+    found: &'static str,
+    left: &'static str,
+    fixed: &str,
+) -> Case {
+    Case {
+        name,
+        config: None,
+        path,
+        input: input.to_string(),
+        unsafe_fixes,
+        found,
+        left,
+        fixed: fixed.to_string(),
+    }
 }
 
-#[test]
-fn merged_into_existing_canonical_import() {
-    let p = Project::new();
-    let fixed = p.fix(
-        "pkg/a.py",
-        "from collections.abc import Iterable\nfrom typing import Optional, Mapping\n",
-        false,
-    );
-    assert_eq!(
-        fixed,
-        "from collections.abc import Iterable, Mapping\nfrom typing import Optional\n"
-    );
-}
+const SAFE: bool = false;
+const UNSAFE: bool = true;
 
-#[test]
-fn all_names_moving_rewrites_in_place() {
-    let p = Project::new();
-    let fixed = p.fix(
-        "pkg/a.py",
-        "from typing import Mapping, Sequence as Seq\n",
-        false,
-    );
-    assert_eq!(
-        fixed,
-        "from collections.abc import Mapping, Sequence as Seq\n"
-    );
-}
-
-#[test]
-fn parenthesised_list_keeps_comments() {
-    let p = Project::new();
-    let text = "from typing import (  # header\n    Any,  # any\n    Mapping,  # the map\n    Optional,\n)\n";
-    let fixed = p.fix("pkg/a.py", text, false);
-    assert_eq!(
-        fixed,
-        "from typing import (  # header\n    Any,  # any\n    Optional,\n)\nfrom collections.abc import (\n    Mapping,  # the map\n)\n"
-    );
-}
-
-#[test]
-fn parenthesised_same_line_names() {
-    let p = Project::new();
-    let fixed = p.fix(
-        "pkg/a.py",
-        "from typing import (Mapping,\n    Optional)\n",
-        false,
-    );
-    assert_eq!(
-        fixed,
-        "from typing import (Optional)\nfrom collections.abc import Mapping\n"
-    );
-}
-
-#[test]
-fn backslash_continuation() {
-    let p = Project::new();
-    let fixed = p.fix(
-        "pkg/a.py",
-        "from typing import Optional, \\\n    Mapping\ny = 2\n",
-        false,
-    );
-    assert_eq!(
-        fixed,
-        "from typing import Optional\nfrom collections.abc import Mapping\ny = 2\n"
-    );
-}
-
-#[test]
-fn alias_is_kept() {
-    let p = Project::new();
-    let fixed = p.fix("pkg/a.py", "from typing import Mapping as M, Any\n", false);
-    assert_eq!(
-        fixed,
-        "from typing import Any\nfrom collections.abc import Mapping as M\n"
-    );
-}
-
-#[test]
-fn relative_imports_depth_one_and_two() {
-    let p = Project::new();
-    // Depth 1 from pkg/sub: `.old` is pkg.sub.old; the canonical module is outside pkg.sub.
-    let fixed = p.fix(
-        "pkg/sub/a.py",
-        "from .old import UserExecutionEngine\n",
-        false,
-    );
-    assert_eq!(fixed, "from pkg.core.engine import UserExecutionEngine\n");
-    // Depth 2: `..old` is pkg.old; pkg.core.engine keeps the same relative form.
-    let fixed = p.fix(
-        "pkg/sub/b.py",
-        "from ..old import UserExecutionEngine\n",
-        false,
-    );
-    assert_eq!(fixed, "from ..core.engine import UserExecutionEngine\n");
-    // Depth 1 from pkg: pkg.core.engine is below pkg, so it stays relative.
-    let fixed = p.fix("pkg/c.py", "from .old import UserExecutionEngine\n", false);
-    assert_eq!(fixed, "from .core.engine import UserExecutionEngine\n");
-}
-
-#[test]
-fn nested_imports_keep_indentation_and_position() {
-    let p = Project::new();
-    let text = "\
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from typing import Mapping, Any
-
-def f():
-    try:
-        from typing import Optional, Sequence
-    except ImportError:
-        pass
-    return Optional
-";
-    let fixed = p.fix("pkg/a.py", text, false);
-    assert_eq!(
-        fixed,
-        "\
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from typing import Any
-    from collections.abc import Mapping
-
-def f():
-    try:
-        from typing import Optional
-        from collections.abc import Sequence
-    except ImportError:
-        pass
-    return Optional
-"
-    );
-}
-
+/// Uses of a legacy name everywhere a name can stand, and once inside a string.
 const LEGACY_USE: &str = "\
 from pkg.old import ExecutionEngine
 
@@ -283,24 +156,184 @@ def build():
     return ExecutionEngine(kind=ExecutionEngine)
 ";
 
-#[test]
-fn legacy_name_safe_keeps_the_old_local_name() {
-    let p = Project::new();
-    let fixed = p.fix("pkg/a.py", LEGACY_USE, false);
-    let expected = LEGACY_USE.replace(
-        "from pkg.old import ExecutionEngine",
-        "from pkg.core.engine import UserExecutionEngine as ExecutionEngine",
-    );
-    assert_eq!(fixed, expected);
-}
+const ALIASED: &str = "from pkg.core.engine import UserExecutionEngine as Engine\n\nx = Engine()\n";
 
-#[test]
-fn legacy_name_unsafe_renames_references() {
-    let p = Project::new();
-    let fixed = p.fix("pkg/a.py", LEGACY_USE, true);
-    assert_eq!(
-        fixed,
-        "\
+const PATH_STRINGS: &str = "\
+patch('pkg.old.UserExecutionEngine')
+patch(r\"pkg.legacy.helper\")
+patch(u'''pkg.legacy''')
+";
+
+const ONE_NAME_STRINGS: &str = "\
+x = d['imp']
+print(\"imp\")
+m = importlib.import_module('imp')
+n = __import__(\"imp\")
+with mock.patch('imp'):
+    pass
+y = f('imp')
+";
+
+fn cases() -> Vec<Case> {
+    vec![
+        case(
+            "single_name_module_rewritten",
+            "pkg/a.py",
+            "import os\nfrom pkg.old import UserExecutionEngine  # keep\n\nx = UserExecutionEngine()\n",
+            SAFE,
+            "pkg/a.py:2:21: SSOT001 `UserExecutionEngine` imported from `pkg.old`; its canonical module is `pkg.core.engine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "import os\nfrom pkg.core.engine import UserExecutionEngine  # keep\n\nx = UserExecutionEngine()\n",
+        ),
+        case(
+            "multi_name_list_is_split",
+            "pkg/a.py",
+            "from typing import Mapping, Optional, Sequence\nx = 1\n",
+            SAFE,
+            "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\npkg/a.py:1:39: SSOT001 `Sequence` imported from `typing`; its canonical module is `collections.abc`\nFound 2 diagnostics in 1 file (1 checked).\n",
+            "Fixed 2, 0 left\n",
+            "from typing import Optional\nfrom collections.abc import Mapping, Sequence\nx = 1\n",
+        ),
+        case(
+            "merged_into_existing_canonical_import",
+            "pkg/a.py",
+            "from collections.abc import Iterable\nfrom typing import Optional, Mapping\n",
+            SAFE,
+            "pkg/a.py:2:30: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from collections.abc import Iterable, Mapping\nfrom typing import Optional\n",
+        ),
+        case(
+            "all_names_moving_rewrites_in_place",
+            "pkg/a.py",
+            "from typing import Mapping, Sequence as Seq\n",
+            SAFE,
+            "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\npkg/a.py:1:29: SSOT001 `Sequence` imported from `typing`; its canonical module is `collections.abc`\nFound 2 diagnostics in 1 file (1 checked).\n",
+            "pkg/a.py:1:38: SSOT002 `Sequence` imported as `Seq`; use the canonical name `Sequence`\nFixed 2, 1 left\n",
+            "from collections.abc import Mapping, Sequence as Seq\n",
+        ),
+        case(
+            "parenthesised_list_keeps_comments",
+            "pkg/a.py",
+            "from typing import (  # header\n    Any,  # any\n    Mapping,  # the map\n    Optional,\n)\n",
+            SAFE,
+            "pkg/a.py:3:5: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from typing import (  # header\n    Any,  # any\n    Optional,\n)\nfrom collections.abc import (\n    Mapping,  # the map\n)\n",
+        ),
+        case(
+            "parenthesised_same_line_names",
+            "pkg/a.py",
+            "from typing import (Mapping,\n    Optional)\n",
+            SAFE,
+            "pkg/a.py:1:21: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from typing import (Optional)\nfrom collections.abc import Mapping\n",
+        ),
+        case(
+            "backslash_continuation",
+            "pkg/a.py",
+            "from typing import Optional, \\\n    Mapping\ny = 2\n",
+            SAFE,
+            "pkg/a.py:2:5: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from typing import Optional\nfrom collections.abc import Mapping\ny = 2\n",
+        ),
+        case(
+            "alias_is_kept",
+            "pkg/a.py",
+            "from typing import Mapping as M, Any\n",
+            SAFE,
+            "pkg/a.py:1:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "pkg/a.py:2:29: SSOT002 `Mapping` imported as `M`; use the canonical name `Mapping`\nFixed 1, 1 left\n",
+            "from typing import Any\nfrom collections.abc import Mapping as M\n",
+        ),
+        // `.old` from pkg/sub is pkg.sub.old; the canonical module is outside pkg.sub.
+        case(
+            "relative_imports_depth_one_and_two: depth 1 from pkg.sub",
+            "pkg/sub/a.py",
+            "from .old import UserExecutionEngine\n",
+            SAFE,
+            "pkg/sub/a.py:1:18: SSOT001 `UserExecutionEngine` imported from `pkg.sub.old`; its canonical module is `pkg.core.engine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from pkg.core.engine import UserExecutionEngine\n",
+        ),
+        // `..old` is pkg.old; pkg.core.engine keeps the same relative form.
+        case(
+            "relative_imports_depth_one_and_two: depth 2 from pkg.sub",
+            "pkg/sub/b.py",
+            "from ..old import UserExecutionEngine\n",
+            SAFE,
+            "pkg/sub/b.py:1:19: SSOT001 `UserExecutionEngine` imported from `pkg.old`; its canonical module is `pkg.core.engine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from ..core.engine import UserExecutionEngine\n",
+        ),
+        // pkg.core.engine is below pkg, so it stays relative.
+        case(
+            "relative_imports_depth_one_and_two: depth 1 from pkg",
+            "pkg/c.py",
+            "from .old import UserExecutionEngine\n",
+            SAFE,
+            "pkg/c.py:1:18: SSOT001 `UserExecutionEngine` imported from `pkg.old`; its canonical module is `pkg.core.engine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from .core.engine import UserExecutionEngine\n",
+        ),
+        case(
+            "nested_imports_keep_indentation_and_position",
+            "pkg/a.py",
+            "\
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Mapping, Any
+
+def f():
+    try:
+        from typing import Optional, Sequence
+    except ImportError:
+        pass
+    return Optional
+",
+            SAFE,
+            "pkg/a.py:4:24: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\npkg/a.py:8:38: SSOT001 `Sequence` imported from `typing`; its canonical module is `collections.abc`\nFound 2 diagnostics in 1 file (1 checked).\n",
+            "Fixed 2, 0 left\n",
+            "\
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+    from collections.abc import Mapping
+
+def f():
+    try:
+        from typing import Optional
+        from collections.abc import Sequence
+    except ImportError:
+        pass
+    return Optional
+",
+        ),
+        // Safe: only the import changes, the old name stays bound locally.
+        case(
+            "legacy_name_safe_keeps_the_old_local_name",
+            "pkg/a.py",
+            LEGACY_USE,
+            SAFE,
+            "pkg/a.py:1:21: SSOT001 `ExecutionEngine` imported from `pkg.old`; it is now `UserExecutionEngine` in its canonical module `pkg.core.engine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "pkg/a.py:1:29: SSOT002 `UserExecutionEngine` imported as `ExecutionEngine`; use the canonical name `UserExecutionEngine`\nFixed 1, 1 left\n",
+            &LEGACY_USE.replace(
+                "from pkg.old import ExecutionEngine",
+                "from pkg.core.engine import UserExecutionEngine as ExecutionEngine",
+            ),
+        ),
+        case(
+            "legacy_name_unsafe_renames_references",
+            "pkg/a.py",
+            LEGACY_USE,
+            UNSAFE,
+            "pkg/a.py:1:21: SSOT001 `ExecutionEngine` imported from `pkg.old`; it is now `UserExecutionEngine` in its canonical module `pkg.core.engine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 2, 0 left\n",
+            "\
 from pkg.core.engine import UserExecutionEngine
 
 engine = UserExecutionEngine()
@@ -314,67 +347,162 @@ def make(ExecutionEngine=UserExecutionEngine):
 
 def build():
     return UserExecutionEngine(kind=UserExecutionEngine)
-"
-    );
-}
-
-#[test]
-fn aliased_import_unsafe_fix_and_shadowed_case() {
-    let p = Project::new();
-    let text = "from pkg.core.engine import UserExecutionEngine as Engine\n\nx = Engine()\n";
-    // Safe only: nothing to do, the finding stays.
-    assert_eq!(p.fix("pkg/a.py", text, false), text);
-    let (stdout, _, code) = p.run(&[
-        "check",
-        "--fix",
-        "--select",
-        "SSOT0",
-        "--output-format",
-        "concise",
-        "pkg/a.py",
-    ]);
-    assert_eq!(code, 1);
-    assert!(stdout.contains("pkg/a.py:1:29: SSOT002"), "{stdout}");
-    assert!(stdout.ends_with("Fixed 0, 1 left\n"), "{stdout}");
-    assert_eq!(
-        p.fix("pkg/a.py", text, true),
-        "from pkg.core.engine import UserExecutionEngine\n\nx = UserExecutionEngine()\n"
-    );
-    // The canonical name already means something else here: no fix.
-    let shadowed = "from pkg.core.engine import UserExecutionEngine as Engine\n\nUserExecutionEngine = 3\nx = Engine()\n";
-    assert_eq!(p.fix("pkg/b.py", shadowed, true), shadowed);
-}
-
-#[test]
-fn path_strings_keep_quotes_and_prefix() {
-    let p = Project::new();
-    let text = "\
-patch('pkg.old.UserExecutionEngine')
-patch(r\"pkg.legacy.helper\")
-patch(u'''pkg.legacy''')
-";
-    // A rewritten string patches something else: unsafe, plain `--fix` leaves it.
-    assert_eq!(p.fix("pkg/t.py", text, false), text);
-    let fixed = p.fix("pkg/t.py", text, true);
-    assert_eq!(
-        fixed,
-        "\
+",
+        ),
+        // Safe only: nothing to do, the finding stays.
+        case(
+            "aliased_import_unsafe_fix_and_shadowed_case: safe keeps the finding",
+            "pkg/a.py",
+            ALIASED,
+            SAFE,
+            "pkg/a.py:1:29: SSOT002 `UserExecutionEngine` imported as `Engine`; use the canonical name `UserExecutionEngine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "pkg/a.py:1:29: SSOT002 `UserExecutionEngine` imported as `Engine`; use the canonical name `UserExecutionEngine`\nFixed 0, 1 left\n",
+            ALIASED,
+        ),
+        case(
+            "aliased_import_unsafe_fix_and_shadowed_case: unsafe renames",
+            "pkg/a.py",
+            ALIASED,
+            UNSAFE,
+            "pkg/a.py:1:29: SSOT002 `UserExecutionEngine` imported as `Engine`; use the canonical name `UserExecutionEngine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from pkg.core.engine import UserExecutionEngine\n\nx = UserExecutionEngine()\n",
+        ),
+        // The canonical name already means something else here: no fix.
+        case(
+            "aliased_import_unsafe_fix_and_shadowed_case: shadowed",
+            "pkg/b.py",
+            "from pkg.core.engine import UserExecutionEngine as Engine\n\nUserExecutionEngine = 3\nx = Engine()\n",
+            UNSAFE,
+            "pkg/b.py:1:29: SSOT002 `UserExecutionEngine` imported as `Engine`; use the canonical name `UserExecutionEngine`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "pkg/b.py:1:29: SSOT002 `UserExecutionEngine` imported as `Engine`; use the canonical name `UserExecutionEngine`\nFixed 0, 1 left\n",
+            "from pkg.core.engine import UserExecutionEngine as Engine\n\nUserExecutionEngine = 3\nx = Engine()\n",
+        ),
+        // A rewritten string patches something else: unsafe, plain `--fix` leaves it.
+        case(
+            "path_strings_keep_quotes_and_prefix: safe leaves them",
+            "pkg/t.py",
+            PATH_STRINGS,
+            SAFE,
+            "pkg/t.py:1:7: SSOT004 string names legacy path `pkg.old.UserExecutionEngine`; use `pkg.core.engine.UserExecutionEngine`\npkg/t.py:2:7: SSOT004 string names legacy path `pkg.legacy.helper`; use `pkg.modern.mod.helper`\npkg/t.py:3:7: SSOT004 string names legacy path `pkg.legacy`; use `pkg.modern.mod`\nFound 3 diagnostics in 1 file (1 checked).\n",
+            "pkg/t.py:1:7: SSOT004 string names legacy path `pkg.old.UserExecutionEngine`; use `pkg.core.engine.UserExecutionEngine`\npkg/t.py:2:7: SSOT004 string names legacy path `pkg.legacy.helper`; use `pkg.modern.mod.helper`\npkg/t.py:3:7: SSOT004 string names legacy path `pkg.legacy`; use `pkg.modern.mod`\nFixed 0, 3 left\n",
+            PATH_STRINGS,
+        ),
+        case(
+            "path_strings_keep_quotes_and_prefix: unsafe",
+            "pkg/t.py",
+            PATH_STRINGS,
+            UNSAFE,
+            "pkg/t.py:1:7: SSOT004 string names legacy path `pkg.old.UserExecutionEngine`; use `pkg.core.engine.UserExecutionEngine`\npkg/t.py:2:7: SSOT004 string names legacy path `pkg.legacy.helper`; use `pkg.modern.mod.helper`\npkg/t.py:3:7: SSOT004 string names legacy path `pkg.legacy`; use `pkg.modern.mod`\nFound 3 diagnostics in 1 file (1 checked).\n",
+            "Fixed 3, 0 left\n",
+            "\
 patch('pkg.core.engine.UserExecutionEngine')
 patch(r\"pkg.modern.mod.helper\")
 patch(u'''pkg.modern.mod''')
-"
-    );
+",
+        ),
+        case(
+            "crlf_mixed_endings_and_bom_are_kept",
+            "pkg/a.py",
+            "\u{feff}# -*- coding: utf-8 -*-\r\nfrom typing import Mapping, Any\r\nx = 1\ny = 2\r\n",
+            SAFE,
+            "pkg/a.py:2:20: SSOT001 `Mapping` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "\u{feff}# -*- coding: utf-8 -*-\r\nfrom typing import Any\r\nfrom collections.abc import Mapping\r\nx = 1\ny = 2\r\n",
+        ),
+        case(
+            "noqa_names_stay_where_they_are",
+            "pkg/a.py",
+            "from typing import (\n    Mapping,  # noqa: SSOT001\n    Sequence,\n)\n",
+            SAFE,
+            "pkg/a.py:3:5: SSOT001 `Sequence` imported from `typing`; its canonical module is `collections.abc`\nFound 1 diagnostic in 1 file (1 checked).\n",
+            "Fixed 1, 0 left\n",
+            "from typing import (\n    Mapping,  # noqa: SSOT001\n)\nfrom collections.abc import Sequence\n",
+        ),
+        // A plain `import pkg.legacy` binds `pkg`; rewriting it would change what
+        // `pkg.legacy` means at use sites, so it keeps its finding and no fix.
+        case(
+            "legacy_module_imports_are_rewritten",
+            "pkg/a.py",
+            "\
+from pkg.legacy import helper
+from pkg.legacy.sub import thing as t
+import pkg.legacy as L
+from pkg import legacy
+import pkg.legacy
+",
+            SAFE,
+            "pkg/a.py:1:24: SSOT003 `helper` imported from legacy module `pkg.legacy`; use `pkg.modern.mod`\npkg/a.py:2:28: SSOT003 `thing` imported from legacy module `pkg.legacy.sub`; use `pkg.modern.mod.sub`\npkg/a.py:3:8: SSOT003 legacy module `pkg.legacy` imported; use `pkg.modern.mod`\npkg/a.py:4:17: SSOT003 legacy module `pkg.legacy` imported; use `pkg.modern.mod`\npkg/a.py:5:8: SSOT003 legacy module `pkg.legacy` imported; use `pkg.modern.mod`\nFound 5 diagnostics in 1 file (1 checked).\n",
+            "pkg/a.py:2:6: SSOT005 first-party module `pkg.modern.mod.sub` is imported but no file provides it\npkg/a.py:5:8: SSOT003 legacy module `pkg.legacy` imported; use `pkg.modern.mod`\nFixed 4, 2 left\n",
+            "\
+from pkg.modern.mod import helper
+from pkg.modern.mod.sub import thing as t
+import pkg.modern.mod as L
+from pkg.modern import mod as legacy
+import pkg.legacy
+",
+        ),
+        // Only strings that are imported or patched are paths.
+        Case {
+            config: Some("[legacy-modules]\n\"imp\" = \"importlib\"\n"),
+            ..case(
+                "one_name_strings_are_paths_only_where_imported_or_patched",
+                "pkg/a.py",
+                ONE_NAME_STRINGS,
+                UNSAFE,
+                "\
+pkg/a.py:3:29: SSOT004 string names legacy path `imp`; use `importlib`
+pkg/a.py:4:16: SSOT004 string names legacy path `imp`; use `importlib`
+pkg/a.py:5:17: SSOT004 string names legacy path `imp`; use `importlib`
+Found 3 diagnostics in 1 file (1 checked).
+",
+                "Fixed 3, 0 left\n",
+                "\
+x = d['imp']
+print(\"imp\")
+m = importlib.import_module('importlib')
+n = __import__(\"importlib\")
+with mock.patch('importlib'):
+    pass
+y = f('imp')
+",
+            )
+        },
+    ]
+}
+
+/// Exit 0 when the output reports nothing, else 1.
+fn exit_for(output: &str) -> i32 {
+    if output.starts_with("All checks passed") || output.ends_with(", 0 left\n") {
+        0
+    } else {
+        1
+    }
 }
 
 #[test]
-fn crlf_mixed_endings_and_bom_are_kept() {
-    let p = Project::new();
-    let text =
-        "\u{feff}# -*- coding: utf-8 -*-\r\nfrom typing import Mapping, Any\r\nx = 1\ny = 2\r\n";
-    let fixed = p.fix("pkg/a.py", text, false);
-    assert_eq!(
-        fixed,
-        "\u{feff}# -*- coding: utf-8 -*-\r\nfrom typing import Any\r\nfrom collections.abc import Mapping\r\nx = 1\ny = 2\r\n"
+fn fix_cases() {
+    common::run_cases(
+        &cases(),
+        |c| c.name,
+        |c| {
+            let p = Project::new();
+            if let Some(config) = c.config {
+                p.write("ssotlint.toml", config);
+            }
+            p.write(c.path, &c.input);
+            let (found, _, code) = p.run(&["check", "--output-format", "concise", c.path]);
+            assert_eq!(found, c.found, "check");
+            assert_eq!(code, exit_for(c.found), "check's exit code");
+            let (left, stderr, code) = p.run(&fix_args(c.path, c.unsafe_fixes));
+            assert_eq!(left, c.left, "--fix");
+            assert_eq!(
+                code,
+                exit_for(c.left),
+                "--fix's exit code; stderr: {stderr}"
+            );
+            assert_eq!(p.fixed_twice(c.path, c.unsafe_fixes), c.fixed, "fixed text");
+        },
     );
 }
 
@@ -471,17 +599,6 @@ fn summary_line_counts_fixed_and_left() {
 }
 
 #[test]
-fn noqa_names_stay_where_they_are() {
-    let p = Project::new();
-    let text = "from typing import (\n    Mapping,  # noqa: SSOT001\n    Sequence,\n)\n";
-    let fixed = p.fix("pkg/a.py", text, false);
-    assert_eq!(
-        fixed,
-        "from typing import (\n    Mapping,  # noqa: SSOT001\n)\nfrom collections.abc import Sequence\n"
-    );
-}
-
-#[test]
 fn broken_file_is_not_touched() {
     let p = Project::new();
     let text = "from typing import Mapping\ndef f(:\n";
@@ -531,46 +648,6 @@ fn fix_text_api_reports_count_and_final_lint() {
 }
 
 #[test]
-fn legacy_module_imports_are_rewritten() {
-    let p = Project::new();
-    let text = "\
-from pkg.legacy import helper
-from pkg.legacy.sub import thing as t
-import pkg.legacy as L
-from pkg import legacy
-import pkg.legacy
-";
-    let fixed = p.fix("pkg/a.py", text, false);
-    // A plain `import pkg.legacy` binds `pkg`; rewriting it would change what `pkg.legacy`
-    // means at use sites, so it keeps its finding and no fix.
-    assert_eq!(
-        fixed,
-        "\
-from pkg.modern.mod import helper
-from pkg.modern.mod.sub import thing as t
-import pkg.modern.mod as L
-from pkg.modern import mod as legacy
-import pkg.legacy
-"
-    );
-}
-
-/// CPython's verdict on `text`: `None` when it compiles, else the exception's class name.
-fn cpython_error(path: &Path) -> Option<String> {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import sys\nf = sys.argv[1]\ntry:\n    compile(open(f, encoding='utf-8').read(), f, 'exec')\nexcept SyntaxError as e:\n    print(type(e).__name__)",
-        )
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let name = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    (!name.is_empty()).then_some(name)
-}
-
-#[test]
 fn tab_error_file_is_not_touched() {
     let p = Project::new();
     // The body's second line: 8 spaces after a tab-indented line. Same column with tabs
@@ -578,7 +655,7 @@ fn tab_error_file_is_not_touched() {
     let text = "from typing import Mapping\nif True:\n\tx = 1\n        y = 2\n";
     p.write("pkg/a.py", text);
     assert_eq!(
-        cpython_error(&p.path("pkg/a.py")).as_deref(),
+        common::cpython_error(&p.path("pkg/a.py")).as_deref(),
         Some("TabError")
     );
     let (stdout, _, code) = p.run(&["check", "--fix", "--output-format", "concise", "pkg/a.py"]);
@@ -591,53 +668,10 @@ fn tab_error_file_is_not_touched() {
     // Tabs used consistently are fine: CPython compiles it and the fix applies.
     let consistent = "from typing import Mapping\nif True:\n\tx = 1\n\ty = 2\n";
     p.write("pkg/b.py", consistent);
-    assert_eq!(cpython_error(&p.path("pkg/b.py")), None);
+    assert_eq!(common::cpython_error(&p.path("pkg/b.py")), None);
     assert_eq!(
         p.fix("pkg/b.py", consistent, false),
         "from collections.abc import Mapping\nif True:\n\tx = 1\n\ty = 2\n"
-    );
-}
-
-#[test]
-fn one_name_strings_are_paths_only_where_imported_or_patched() {
-    let p = Project::new();
-    fs::write(
-        p.path("ssotlint.toml"),
-        "[legacy-modules]\n\"imp\" = \"importlib\"\n",
-    )
-    .unwrap();
-    let text = "\
-x = d['imp']
-print(\"imp\")
-m = importlib.import_module('imp')
-n = __import__(\"imp\")
-with mock.patch('imp'):
-    pass
-y = f('imp')
-";
-    p.write("pkg/a.py", text);
-    let (stdout, _, code) = p.run(&["check", "--output-format", "concise", "pkg/a.py"]);
-    assert_eq!(
-        stdout,
-        "\
-pkg/a.py:3:29: SSOT004 string names legacy path `imp`; use `importlib`
-pkg/a.py:4:16: SSOT004 string names legacy path `imp`; use `importlib`
-pkg/a.py:5:17: SSOT004 string names legacy path `imp`; use `importlib`
-Found 3 diagnostics in 1 file (1 checked).
-"
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        p.fix("pkg/a.py", text, true),
-        "\
-x = d['imp']
-print(\"imp\")
-m = importlib.import_module('importlib')
-n = __import__(\"importlib\")
-with mock.patch('importlib'):
-    pass
-y = f('imp')
-"
     );
 }
 

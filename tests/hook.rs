@@ -1,9 +1,13 @@
 //! Pre-commit mode on real repositories: git CLI to set up, the binary run as a process.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{isolated, text, Sandbox, BIN};
+
+use std::ops::Deref;
+use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssotlint");
 const CONFIG: &str = "[legacy-modules]\n\"app.old\" = \"app.new\"\n";
 const BAD: &str = "import app.old\n";
 
@@ -30,56 +34,20 @@ fn summary(lines: &[String], checked: usize) -> String {
     out
 }
 
-struct Repo {
-    _tmp: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-}
+/// A repository with its own home: a [`Sandbox`] with git initialised.
+struct Repo(Sandbox);
 
-/// A command with a clean git environment (no user or system config, no inherited
-/// `GIT_*` variables) and the ssotlint binary first on `PATH`.
-fn command(program: &str, cwd: &Path, home: &Path) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.current_dir(cwd);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("GIT_") {
-            cmd.env_remove(key);
-        }
+impl Deref for Repo {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.0
     }
-    let bin_dir = Path::new(BIN).parent().expect("binary directory");
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let mut dirs = vec![bin_dir.to_path_buf()];
-    dirs.extend(std::env::split_paths(&path));
-    cmd.env("PATH", std::env::join_paths(dirs).expect("PATH"))
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env_remove("SSOTLINT")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Repo {
     fn new() -> Repo {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let base = tmp.path().canonicalize().expect("canonical tempdir");
-        let root = base.join("repo");
-        let home = base.join("home");
-        std::fs::create_dir_all(&root).expect("mkdir");
-        std::fs::create_dir_all(&home).expect("mkdir");
-        let repo = Repo {
-            _tmp: tmp,
-            root,
-            home,
-        };
+        let repo = Repo(Sandbox::new());
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
@@ -94,45 +62,13 @@ impl Repo {
         repo
     }
 
-    fn base(&self) -> &Path {
-        self.root.parent().expect("base")
-    }
-
-    fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
-        let out = command("git", cwd, &self.home)
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        self.git_in(&self.root, args)
-    }
-
-    fn write(&self, rel: &str, content: &str) {
-        self.write_bytes(rel, content.as_bytes());
-    }
-
-    fn write_bytes(&self, rel: &str, content: &[u8]) {
-        let path = self.root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, content).expect("write");
-    }
-
     fn commit_all(&self, message: &str) {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--no-verify", "-m", message]);
     }
 
     fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        command(BIN, cwd, &self.home)
+        self.command(BIN, cwd)
             .args(args)
             .output()
             .expect("run ssotlint")
@@ -167,7 +103,7 @@ fn initial_commit_on_unborn_head() {
     let repo = Repo::new();
     repo.write("ssotlint.toml", CONFIG);
     repo.write("app/__init__.py", "");
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     assert_reports(
         &repo.run(&["check", "--staged"]),
@@ -182,14 +118,14 @@ fn unstaged_violation_is_not_reported() {
     let repo = Repo::with_app();
     repo.write("app/m.py", "import os\n");
     repo.commit_all("m");
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     assert_reports(&repo.run(&["hook"]), &[], 0);
 }
 
 #[test]
 fn staged_violation_fixed_only_in_working_tree_is_reported() {
     let repo = Repo::with_app();
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     repo.write("app/m.py", "import os\nimport app.new\n");
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
@@ -198,9 +134,9 @@ fn staged_violation_fixed_only_in_working_tree_is_reported() {
 #[test]
 fn unchanged_line_reported_only_with_all_lines() {
     let repo = Repo::with_app();
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.commit_all("legacy import");
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n"));
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[], 1);
     assert_reports(
@@ -214,7 +150,7 @@ fn unchanged_line_reported_only_with_all_lines() {
 fn rename_without_and_with_edits() {
     let repo = Repo::with_app();
     let body: String = (0..20).map(|i| format!("value_{i} = {i}\n")).collect();
-    repo.write("app/a.py", &format!("{BAD}{body}"));
+    repo.write("app/a.py", format!("{BAD}{body}"));
     repo.commit_all("a");
     repo.git(&["mv", "app/a.py", "app/b.py"]);
     assert_reports(&repo.run(&["hook"]), &[], 1);
@@ -223,14 +159,14 @@ fn rename_without_and_with_edits() {
         &[legacy("app/b.py", 1)],
         1,
     );
-    repo.write("app/b.py", &format!("{BAD}{body}{BAD}"));
+    repo.write("app/b.py", format!("{BAD}{body}{BAD}"));
     repo.git(&["add", "app/b.py"]);
     let status = repo.git(&["diff", "--cached", "--name-status", "-M"]);
     assert!(status.starts_with("R"), "git sees a rename: {status}");
     assert_reports(&repo.run(&["hook"]), &[legacy("app/b.py", 22)], 1);
     // A copy adds new occurrences of what it copies: every line counts.
     repo.commit_all("renamed");
-    repo.write("app/b.py", &format!("{BAD}{body}{BAD}x = 1\n"));
+    repo.write("app/b.py", format!("{BAD}{body}{BAD}x = 1\n"));
     std::fs::copy(repo.root.join("app/b.py"), repo.root.join("app/c.py")).expect("copy");
     repo.git(&["add", "-A"]);
     assert_reports(
@@ -252,7 +188,7 @@ fn deletion_is_skipped() {
 #[test]
 fn binary_file_named_py_is_skipped_silently() {
     let repo = Repo::with_app();
-    repo.write_bytes("app/blob.py", b"import app.old\n\0\x01\x02");
+    repo.write("app/blob.py", b"import app.old\n\0\x01\x02");
     repo.git(&["add", "-A"]);
     let out = repo.run(&["hook"]);
     assert_reports(&out, &[], 0);
@@ -262,7 +198,7 @@ fn binary_file_named_py_is_skipped_silently() {
 #[test]
 fn non_utf8_content_is_skipped_with_a_warning() {
     let repo = Repo::with_app();
-    repo.write_bytes("app/latin.py", b"import app.old\nname = '\xe9'\n");
+    repo.write("app/latin.py", b"import app.old\nname = '\xe9'\n");
     repo.write("app/ok.py", BAD);
     repo.git(&["add", "-A"]);
     let out = repo.run(&["hook"]);
@@ -341,7 +277,8 @@ fn merge_in_progress() {
     repo.git(&["checkout", "-q", "main"]);
     repo.write("app/c.py", "x = 2\n");
     repo.commit_all("main change");
-    let merge = command("git", &repo.root, &repo.home)
+    let merge = repo
+        .command("git", &repo.root)
         .args(["merge", "--no-ff", "--no-commit", "feature"])
         .output()
         .expect("git merge");
@@ -353,7 +290,7 @@ fn merge_in_progress() {
         result(&out).2,
         "warning: app/c.py: unmerged (conflict not resolved); skipped\n"
     );
-    repo.write("app/c.py", &format!("x = 3\n{BAD}"));
+    repo.write("app/c.py", format!("x = 3\n{BAD}"));
     repo.git(&["add", "app/c.py"]);
     assert_reports(
         &repo.run(&["hook"]),
@@ -366,7 +303,7 @@ fn merge_in_progress() {
 fn running_from_a_subdirectory() {
     let repo = Repo::with_app();
     repo.write("top.py", BAD);
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let out = repo.run_in(&repo.root.join("app"), &["hook"]);
     assert_reports(&out, &[legacy("../top.py", 1), legacy("m.py", 2)], 2);
@@ -396,7 +333,8 @@ fn worktree_is_checked_from_its_own_index() {
             String::new()
         )
     );
-    let commit = command("git", &wt, &repo.home)
+    let commit = repo
+        .command("git", &wt)
         .args(["commit", "-q", "-m", "w"])
         .output()
         .expect("git commit");
@@ -410,7 +348,8 @@ fn git_dir_and_work_tree_from_the_environment() {
     repo.write("app/m.py", BAD);
     repo.git(&["add", "-A"]);
     let elsewhere = repo.home.clone();
-    let out = command(BIN, &elsewhere, &repo.home)
+    let out = repo
+        .command(BIN, &elsewhere)
         .env("GIT_DIR", repo.root.join(".git"))
         .env("GIT_WORK_TREE", &repo.root)
         .arg("hook")
@@ -423,7 +362,7 @@ fn git_dir_and_work_tree_from_the_environment() {
 fn not_a_git_repository() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().canonicalize().expect("canonical");
-    let out = command(BIN, &dir, &dir)
+    let out = isolated(BIN, &dir, &dir)
         .env("GIT_CEILING_DIRECTORIES", dir.parent().expect("parent"))
         .arg("hook")
         .output()
@@ -444,10 +383,10 @@ fn not_a_git_repository() {
 #[test]
 fn diff_base_reports_lines_changed_since_the_merge_base() {
     let repo = Repo::with_app();
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.commit_all("old violation");
     repo.git(&["checkout", "-q", "-b", "pr"]);
-    repo.write("app/m.py", &format!("import os\n{BAD}import sys\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}import sys\n{BAD}"));
     repo.commit_all("new violation");
     repo.write("app/u.py", BAD);
     repo.git(&["add", "app/u.py"]);
@@ -476,14 +415,15 @@ fn output_formats_are_the_check_ones() {
 }
 
 fn commit(repo: &Repo, message: &str) -> Output {
-    command("git", &repo.root, &repo.home)
+    repo.command("git", &repo.root)
         .args(["commit", "-m", message])
         .output()
         .expect("git commit")
 }
 
 fn commit_count(repo: &Repo) -> usize {
-    let out = command("git", &repo.root, &repo.home)
+    let out = repo
+        .command("git", &repo.root)
         .args(["rev-list", "--count", "HEAD"])
         .output()
         .expect("rev-list");
@@ -510,7 +450,7 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
         std::fs::read_to_string(&hook).expect("hook"),
         script.replacen("installed_by=''", &format!("installed_by='{BIN}'"), 1)
     );
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let blocked = commit(&repo, "bad");
     assert_eq!(blocked.status.code(), Some(1));
@@ -522,8 +462,9 @@ fn installed_hook_blocks_a_violation_and_lets_a_clean_commit_through() {
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     assert_eq!(commit_count(&repo), 2);
     // `git commit -a` stages into a temporary index (GIT_INDEX_FILE): still checked.
-    repo.write("app/m.py", &format!("import os\nimport app.new\n{BAD}"));
-    let blocked = command("git", &repo.root, &repo.home)
+    repo.write("app/m.py", format!("import os\nimport app.new\n{BAD}"));
+    let blocked = repo
+        .command("git", &repo.root)
         .args(["commit", "-a", "-m", "all"])
         .output()
         .expect("git commit -a");
@@ -755,8 +696,8 @@ fn split_index_is_read_with_its_shared_index() {
     repo.commit_all("m");
     repo.git(&["config", "splitIndex.maxPercentChange", "100"]);
     repo.git(&["update-index", "--split-index"]);
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
-    repo.write("app/added.py", &format!("x = 1\n\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
+    repo.write("app/added.py", format!("x = 1\n\n{BAD}"));
     std::fs::remove_file(repo.root.join("lib/gone.py")).expect("rm");
     repo.git(&["add", "-A"]);
     assert!(std::fs::read_dir(repo.root.join(".git"))
@@ -789,7 +730,7 @@ fn sparse_index_is_read_with_its_directory_entries() {
     assert!(!repo.root.join("lib").exists());
     repo.write(
         "app/m.py",
-        &format!("import os\n{BAD}import lib.deep.l\nimport lib.deep.nothere\n"),
+        format!("import os\n{BAD}import lib.deep.l\nimport lib.deep.nothere\n"),
     );
     repo.git(&["add", "app/m.py"]);
     let missing = "app/m.py:4:8: SSOT005 first-party module `lib.deep.nothere` is imported but no file provides it";
@@ -798,7 +739,7 @@ fn sparse_index_is_read_with_its_directory_entries() {
         &[legacy("app/m.py", 2), missing.to_string()],
         1,
     );
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 1);
     let blocked = {
@@ -814,7 +755,7 @@ fn sparse_directory_that_differs_from_head_is_expanded() {
     let repo = Repo::with_app();
     repo.write("lib/m.py", "m = 1\n");
     repo.commit_all("lib");
-    repo.write("lib/m.py", &format!("m = 1\n{BAD}"));
+    repo.write("lib/m.py", format!("m = 1\n{BAD}"));
     repo.commit_all("lib changed");
     repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "app"]);
     // The index keeps the new `lib/` tree, HEAD goes back to the old one.
@@ -834,12 +775,12 @@ fn sha256_repository_goes_through_the_git_cli() {
     repo.write("ssotlint.toml", CONFIG);
     repo.write("app/__init__.py", "");
     repo.write("app/new.py", "value = 1\n");
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     // Unborn HEAD: every staged line is added.
     assert_reports(&repo.run(&["hook"]), &[legacy("app/m.py", 2)], 3);
     repo.git(&["commit", "-q", "--no-verify", "-m", "base"]);
-    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}{BAD}"));
     repo.git(&["add", "app/m.py"]);
     repo.git(&["mv", "app/new.py", "app/renamed.py"]);
     // The rename is checked too (2 files), and adds no line.
@@ -851,8 +792,9 @@ fn sha256_repository_goes_through_the_git_cli() {
         2,
     );
     assert_eq!(repo.run(&["install-hook"]).status.code(), Some(0));
-    repo.write("app/m.py", &format!("import os\n{BAD}{BAD}{BAD}"));
-    let blocked = command("git", &repo.root, &repo.home)
+    repo.write("app/m.py", format!("import os\n{BAD}{BAD}{BAD}"));
+    let blocked = repo
+        .command("git", &repo.root)
         .args(["commit", "-a", "-m", "all"])
         .output()
         .expect("git commit -a");
@@ -884,7 +826,7 @@ fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
         .expect("sh");
     let path = format!("{}:/usr/bin:/bin", text(&git_dir.stdout).trim());
     let no_ssotlint = |program: &str| {
-        let mut cmd = command(program, &repo.root, &repo.home);
+        let mut cmd = repo.command(program, &repo.root);
         cmd.env("PATH", &path);
         cmd
     };
@@ -900,7 +842,7 @@ fn installed_hook_falls_back_to_the_installing_binary_when_not_on_path() {
         "{}",
         text(&installed.stderr)
     );
-    repo.write("app/m.py", &format!("import os\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}"));
     repo.git(&["add", "-A"]);
     let blocked = no_ssotlint("git")
         .args(["commit", "-m", "bad"])
@@ -932,7 +874,7 @@ fn deeply_nested_and_too_big_files() {
     let repo = Repo::with_app();
     repo.write(
         "app/deep.py",
-        &format!(
+        format!(
             "x = {}{}\nimport app.old\ny = {}\n",
             "[".repeat(10_000),
             "]".repeat(10_000),
@@ -947,7 +889,7 @@ fn deeply_nested_and_too_big_files() {
 
     repo.write(
         "ssotlint.toml",
-        &format!("{CONFIG}\n[project]\nmax-file-size = 1000\n"),
+        format!("{CONFIG}\n[project]\nmax-file-size = 1000\n"),
     );
     repo.git(&["add", "-A"]);
     let out = repo.run(&["hook"]);
@@ -956,4 +898,25 @@ fn deeply_nested_and_too_big_files() {
         result(&out).2,
         "warning: app/deep.py: 38024 bytes, over max-file-size (1000 bytes); skipped\n"
     );
+}
+
+/// The staged check resolves configs from the index as `check` resolves them from the
+/// disk: the same texts give the same answer. A `pyproject.toml` without
+/// `[tool.ssotlint]` is passed over (defaults), and a nested config wins below it —
+/// here the nested config exists only in the index.
+#[test]
+fn staged_configs_resolve_as_the_disk_does() {
+    let repo = Repo::new();
+    repo.write("app/__init__.py", "");
+    repo.write("app/new.py", "");
+    repo.commit_all("no config yet");
+    repo.write("pyproject.toml", "[project]\nname = 'x'\n");
+    repo.write("sub/ssotlint.toml", CONFIG);
+    repo.write("sub/m.py", BAD);
+    repo.write("top.py", BAD);
+    repo.git(&["add", "-A"]);
+    let expected = [legacy("sub/m.py", 1)];
+    assert_reports(&repo.run(&["check", "--select", "SSOT003"]), &expected, 4);
+    std::fs::remove_file(repo.root.join("sub/ssotlint.toml")).expect("rm");
+    assert_reports(&repo.run(&["hook", "--select", "SSOT003"]), &expected, 2);
 }

@@ -4,9 +4,14 @@
 //! whose answer is known by construction (and checked with CPython: the shims hand out
 //! the canonical class, the competing class is another object, the cycle and the deleted
 //! module fail to import); each case asserts exact diagnostics, messages, fix
-//! applicability and fixed text.
+//! applicability and fixed text. The cases are rows of one table, [`cases`], run by
+//! [`import_semantics_cases`]; a failure names its row.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::write;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use ssotlint::config::{self, Settings};
@@ -83,11 +88,8 @@ impl Fixture {
     }
 
     fn with_config(config: &str) -> Fixture {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = common::project(FILES);
         write(&dir.path().join("ssotlint.toml"), config);
-        for (path, text) in FILES {
-            write(&dir.path().join(path), text);
-        }
         let settings = config::load_file(&dir.path().join("ssotlint.toml"))
             .expect("valid config")
             .expect("settings");
@@ -148,13 +150,6 @@ impl Fixture {
     }
 }
 
-fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
 fn d(
     code: &str,
     row: usize,
@@ -202,159 +197,77 @@ print('ok')
     );
 }
 
-#[test]
-fn importers_of_a_competing_definition_get_ssot001_without_a_fix() {
-    let f = Fixture::new();
-    let text = "from app.registry import Engine\n";
-    assert_eq!(
-        f.messages("app/user.py", text),
-        vec![(
-            d("SSOT001", 1, 26, 1, 32, None),
-            "`Engine` imported from `app.registry`, which defines a competing `Engine`; \
-             the canonical `Engine` lives in `app.core.engine`"
-                .to_string()
-        )]
-    );
-    assert_eq!(f.fixed("app/user.py", text, true), text);
-    // The definition itself is SSOT301, as before.
-    let registry = std::fs::read_to_string(f.path("app/registry.py")).expect("read");
-    assert_eq!(
-        f.check("app/registry.py", &registry),
-        vec![d("SSOT301", 1, 7, 1, 13, None)]
-    );
+/// One file linted (and fixed) in a fresh fixture.
+struct Case {
+    /// The former test's name, and which of its files or shims where it had several.
+    name: String,
+    /// `None`: [`CONFIG`].
+    config: Option<String>,
+    path: &'static str,
+    text: String,
+    /// Every diagnostic, with its fix's applicability.
+    found: Vec<Found>,
+    /// Each diagnostic's exact message, where the case checks them.
+    messages: Option<Vec<String>>,
+    /// The text after safe fixes, where the case checks it.
+    safe: Option<String>,
+    /// The text after safe and unsafe fixes, where the case checks it.
+    unsafe_too: Option<String>,
 }
 
-#[test]
-fn the_module_the_canonical_one_takes_the_class_from_does_not_compete() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check("app/user.py", "from app._impl import Widget, Gadget\n"),
-        vec![]
-    );
-}
+impl Case {
+    fn new(name: impl Into<String>, path: &'static str, text: &str, found: Vec<Found>) -> Case {
+        Case {
+            name: name.into(),
+            config: None,
+            path,
+            text: text.to_string(),
+            found,
+            messages: None,
+            safe: None,
+            unsafe_too: None,
+        }
+    }
 
-#[test]
-fn two_canonical_symbols_of_one_name_do_not_compete_with_each_other() {
-    let f = Fixture::with_config(&format!("{CONFIG}\"app.registry.Engine\" = {{}}\n"));
-    assert_eq!(
-        f.check(
-            "app/user.py",
-            "from app.registry import Engine\nfrom app.core.engine import Engine as E\n"
-        ),
-        vec![d("SSOT002", 2, 29, 2, 40, UNSAFE)]
-    );
-}
+    fn config(self, config: String) -> Case {
+        Case {
+            config: Some(config),
+            ..self
+        }
+    }
 
-#[test]
-fn a_competing_name_stays_behind_when_a_shim_name_moves() {
-    let f = Fixture::new();
-    // Two statements: the competing one keeps its text, the shim one is rewritten.
-    let text =
-        "from app.registry import Engine as RegistryEngine\nfrom app.shim_attr import Engine\n";
-    assert_eq!(
-        f.check("app/user.py", text),
-        vec![
-            d("SSOT001", 1, 26, 1, 32, None),
-            d("SSOT001", 2, 27, 2, 33, SAFE)
-        ]
-    );
-    assert_eq!(
-        f.fixed("app/user.py", text, false),
-        "from app.registry import Engine as RegistryEngine\nfrom app.core.engine import Engine\n"
-    );
-}
+    fn messages(self, messages: &[&str]) -> Case {
+        Case {
+            messages: Some(messages.iter().map(|m| m.to_string()).collect()),
+            ..self
+        }
+    }
 
-#[test]
-fn shims_by_attribute_and_alias_assignment() {
-    let f = Fixture::new();
-    for shim in ["shim_attr", "shim_alias", "shim_plain"] {
-        let text = format!("from app.{shim} import Engine\n");
-        let col = 18 + shim.len();
-        assert_eq!(
-            f.messages("app/user.py", &text),
-            vec![(
-                d("SSOT001", 1, col, 1, col + 6, SAFE),
-                format!(
-                    "`Engine` imported from `app.{shim}`; its canonical module is `app.core.engine`"
-                )
-            )],
-            "{shim}"
-        );
-        assert_eq!(
-            f.fixed("app/user.py", &text, false),
-            "from app.core.engine import Engine\n",
-            "{shim}"
-        );
+    fn safe(self, fixed: &str) -> Case {
+        Case {
+            safe: Some(fixed.to_string()),
+            ..self
+        }
+    }
+
+    fn unsafe_too(self, fixed: &str) -> Case {
+        Case {
+            unsafe_too: Some(fixed.to_string()),
+            ..self
+        }
     }
 }
 
-#[test]
-fn two_shims_in_a_chain() {
-    let f = Fixture::new();
-    let text = "from app.chain import Engine, shim_attr\n";
-    assert_eq!(
-        f.check("app/user.py", text),
-        vec![d("SSOT001", 1, 23, 1, 29, SAFE)]
-    );
-    assert_eq!(
-        f.fixed("app/user.py", text, false),
-        "from app.chain import shim_attr\nfrom app.core.engine import Engine\n"
-    );
+/// The fixture's own text of `rel`.
+fn fixture_file(rel: &str) -> &'static str {
+    FILES
+        .iter()
+        .find(|(path, _)| *path == rel)
+        .map(|(_, text)| *text)
+        .expect("a fixture file")
 }
 
-#[test]
-fn a_cycle_of_shims_reexports_nothing_and_ends() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check(
-            "app/user.py",
-            "from app.cycle_a import Engine\nfrom app.cycle_b import Engine as E\n"
-        ),
-        vec![]
-    );
-}
-
-#[test]
-fn a_canonical_name_from_a_missing_module_gets_an_unsafe_fix_and_no_ssot005() {
-    let f = Fixture::new();
-    let text = "from app.deleted import Engine\n";
-    assert_eq!(
-        f.messages("app/user.py", text),
-        vec![(
-            d("SSOT001", 1, 25, 1, 31, UNSAFE),
-            "`Engine` imported from `app.deleted`, which does not exist; \
-             the canonical `Engine` lives in `app.core.engine`"
-                .to_string()
-        )]
-    );
-    assert_eq!(f.fixed("app/user.py", text, false), text);
-    assert_eq!(
-        f.fixed("app/user.py", text, true),
-        "from app.core.engine import Engine\n"
-    );
-}
-
-#[test]
-fn a_missing_module_with_other_names_keeps_ssot005() {
-    let f = Fixture::new();
-    let text = "from app.deleted import Engine, helper\n";
-    assert_eq!(
-        f.check("app/user.py", text),
-        vec![
-            d("SSOT005", 1, 6, 1, 17, None),
-            d("SSOT001", 1, 25, 1, 31, UNSAFE)
-        ]
-    );
-    assert_eq!(
-        f.fixed("app/user.py", text, true),
-        "from app.deleted import helper\nfrom app.core.engine import Engine\n"
-    );
-}
-
-#[test]
-fn guarded_imports_are_reported_with_guarded_in_the_message() {
-    let f = Fixture::new();
-    let text = "\
+const GUARDED: &str = "\
 try:
     from app.deleted import helper
 except ImportError:
@@ -368,53 +281,8 @@ def load():
         return None
     return tool
 ";
-    assert_eq!(
-        f.messages("app/user.py", text),
-        vec![
-            (
-                d("SSOT005", 2, 10, 2, 21, None),
-                "first-party module `app.deleted` is imported but no file provides it \
-                 (guarded: its `except ImportError` fallback always runs)"
-                    .to_string()
-            ),
-            (
-                d("SSOT005", 9, 14, 9, 26, None),
-                "first-party module `app.gone.sub` is imported but no file provides it \
-                 (guarded: its `except ImportError` fallback always runs)"
-                    .to_string()
-            ),
-        ]
-    );
-}
 
-#[test]
-fn a_guarded_canonical_import_from_a_missing_module() {
-    let f = Fixture::new();
-    let text = "\
-try:
-    from app.deleted import Engine
-except ImportError:
-    Engine = None
-";
-    assert_eq!(
-        f.check("app/user.py", text),
-        vec![d("SSOT001", 2, 29, 2, 35, UNSAFE)]
-    );
-    assert_eq!(
-        f.fixed("app/user.py", text, true),
-        "\
-try:
-    from app.core.engine import Engine
-except ImportError:
-    Engine = None
-"
-    );
-}
-
-#[test]
-fn imports_in_functions_and_type_checking_blocks_follow_the_same_rules() {
-    let f = Fixture::new();
-    let text = "\
+const NESTED: &str = "\
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -427,18 +295,129 @@ def build():
     from app.deleted import Engine as Gone
     return Engine(), Gone()
 ";
-    assert_eq!(
-        f.check("app/user.py", text),
-        vec![
-            d("SSOT001", 4, 32, 4, 38, SAFE),
-            d("SSOT001", 5, 30, 5, 36, None),
-            d("SSOT001", 9, 27, 9, 33, SAFE),
-            d("SSOT001", 10, 29, 10, 35, UNSAFE),
-        ]
-    );
-    assert_eq!(
-        f.fixed("app/user.py", text, false),
-        "\
+
+fn cases() -> Vec<Case> {
+    let mut cases = vec![
+        Case::new(
+            "importers_of_a_competing_definition_get_ssot001_without_a_fix",
+            "app/user.py",
+            "from app.registry import Engine\n",
+            vec![d("SSOT001", 1, 26, 1, 32, None)],
+        )
+        .messages(&["`Engine` imported from `app.registry`, which defines a competing `Engine`; \
+             the canonical `Engine` lives in `app.core.engine`"])
+        .unsafe_too("from app.registry import Engine\n"),
+        // The definition itself is SSOT301, as before.
+        Case::new(
+            "importers_of_a_competing_definition_get_ssot001_without_a_fix: the definition",
+            "app/registry.py",
+            fixture_file("app/registry.py"),
+            vec![d("SSOT301", 1, 7, 1, 13, None)],
+        ),
+        Case::new(
+            "the_module_the_canonical_one_takes_the_class_from_does_not_compete",
+            "app/user.py",
+            "from app._impl import Widget, Gadget\n",
+            vec![],
+        ),
+        Case::new(
+            "two_canonical_symbols_of_one_name_do_not_compete_with_each_other",
+            "app/user.py",
+            "from app.registry import Engine\nfrom app.core.engine import Engine as E\n",
+            vec![d("SSOT002", 2, 29, 2, 40, UNSAFE)],
+        )
+        .config(format!("{CONFIG}\"app.registry.Engine\" = {{}}\n")),
+        // Two statements: the competing one keeps its text, the shim one is rewritten.
+        Case::new(
+            "a_competing_name_stays_behind_when_a_shim_name_moves",
+            "app/user.py",
+            "from app.registry import Engine as RegistryEngine\nfrom app.shim_attr import Engine\n",
+            vec![
+                d("SSOT001", 1, 26, 1, 32, None),
+                d("SSOT001", 2, 27, 2, 33, SAFE),
+            ],
+        )
+        .safe("from app.registry import Engine as RegistryEngine\nfrom app.core.engine import Engine\n"),
+        Case::new(
+            "two_shims_in_a_chain",
+            "app/user.py",
+            "from app.chain import Engine, shim_attr\n",
+            vec![d("SSOT001", 1, 23, 1, 29, SAFE)],
+        )
+        .safe("from app.chain import shim_attr\nfrom app.core.engine import Engine\n"),
+        Case::new(
+            "a_cycle_of_shims_reexports_nothing_and_ends",
+            "app/user.py",
+            "from app.cycle_a import Engine\nfrom app.cycle_b import Engine as E\n",
+            vec![],
+        ),
+        Case::new(
+            "a_canonical_name_from_a_missing_module_gets_an_unsafe_fix_and_no_ssot005",
+            "app/user.py",
+            "from app.deleted import Engine\n",
+            vec![d("SSOT001", 1, 25, 1, 31, UNSAFE)],
+        )
+        .messages(&["`Engine` imported from `app.deleted`, which does not exist; \
+             the canonical `Engine` lives in `app.core.engine`"])
+        .safe("from app.deleted import Engine\n")
+        .unsafe_too("from app.core.engine import Engine\n"),
+        Case::new(
+            "a_missing_module_with_other_names_keeps_ssot005",
+            "app/user.py",
+            "from app.deleted import Engine, helper\n",
+            vec![
+                d("SSOT005", 1, 6, 1, 17, None),
+                d("SSOT001", 1, 25, 1, 31, UNSAFE),
+            ],
+        )
+        .unsafe_too("from app.deleted import helper\nfrom app.core.engine import Engine\n"),
+        Case::new(
+            "guarded_imports_are_reported_with_guarded_in_the_message",
+            "app/user.py",
+            GUARDED,
+            vec![
+                d("SSOT005", 2, 10, 2, 21, None),
+                d("SSOT005", 9, 14, 9, 26, None),
+            ],
+        )
+        .messages(&[
+            "first-party module `app.deleted` is imported but no file provides it \
+             (guarded: its `except ImportError` fallback always runs)",
+            "first-party module `app.gone.sub` is imported but no file provides it \
+             (guarded: its `except ImportError` fallback always runs)",
+        ]),
+        Case::new(
+            "a_guarded_canonical_import_from_a_missing_module",
+            "app/user.py",
+            "\
+try:
+    from app.deleted import Engine
+except ImportError:
+    Engine = None
+",
+            vec![d("SSOT001", 2, 29, 2, 35, UNSAFE)],
+        )
+        .unsafe_too(
+            "\
+try:
+    from app.core.engine import Engine
+except ImportError:
+    Engine = None
+",
+        ),
+        Case::new(
+            "imports_in_functions_and_type_checking_blocks_follow_the_same_rules",
+            "app/user.py",
+            NESTED,
+            vec![
+                d("SSOT001", 4, 32, 4, 38, SAFE),
+                d("SSOT001", 5, 30, 5, 36, None),
+                d("SSOT001", 9, 27, 9, 33, SAFE),
+                d("SSOT001", 10, 29, 10, 35, UNSAFE),
+            ],
+        )
+        .safe(
+            "\
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -450,11 +429,10 @@ def build():
     from app.core.engine import Engine
     from app.deleted import Engine as Gone
     return Engine(), Gone()
-"
-    );
-    assert_eq!(
-        f.fixed("app/user.py", text, true),
-        "\
+",
+        )
+        .unsafe_too(
+            "\
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -466,6 +444,56 @@ def build():
     from app.core.engine import Engine
     from app.core.engine import Engine as Gone
     return Engine(), Gone()
-"
+",
+        ),
+    ];
+    for shim in ["shim_attr", "shim_alias", "shim_plain"] {
+        let col = 18 + shim.len();
+        cases.push(
+            Case::new(
+                format!("shims_by_attribute_and_alias_assignment: {shim}"),
+                "app/user.py",
+                &format!("from app.{shim} import Engine\n"),
+                vec![d("SSOT001", 1, col, 1, col + 6, SAFE)],
+            )
+            .messages(&[&format!(
+                "`Engine` imported from `app.{shim}`; its canonical module is `app.core.engine`"
+            )])
+            .safe("from app.core.engine import Engine\n"),
+        );
+    }
+    cases
+}
+
+#[test]
+fn import_semantics_cases() {
+    common::run_cases(
+        &cases(),
+        |c| &c.name,
+        |c| {
+            let f = match &c.config {
+                Some(config) => Fixture::with_config(config),
+                None => Fixture::new(),
+            };
+            match &c.messages {
+                Some(messages) => {
+                    let expected: Vec<(Found, String)> = c
+                        .found
+                        .iter()
+                        .cloned()
+                        .zip(messages.iter().cloned())
+                        .collect();
+                    assert_eq!(messages.len(), c.found.len(), "one message a diagnostic");
+                    assert_eq!(f.messages(c.path, &c.text), expected);
+                }
+                None => assert_eq!(f.check(c.path, &c.text), c.found),
+            }
+            if let Some(safe) = &c.safe {
+                assert_eq!(&f.fixed(c.path, &c.text, false), safe, "safe fixes");
+            }
+            if let Some(unsafe_too) = &c.unsafe_too {
+                assert_eq!(&f.fixed(c.path, &c.text, true), unsafe_too, "unsafe fixes");
+            }
+        },
     );
 }

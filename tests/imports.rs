@@ -1,7 +1,12 @@
 //! The import rules (SSOT001–SSOT005) on one fixture project, one case per import form,
-//! each asserting exact diagnostics: code, start row/column and end row/column.
+//! each asserting exact diagnostics: code, start row/column and end row/column. The
+//! cases are rows of one table, [`cases`], run by [`import_cases`]; a failure names its row.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::write;
+
+use std::path::PathBuf;
 
 use ssotlint::config;
 use ssotlint::lint::{lint_text, LintOptions};
@@ -41,11 +46,8 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("ssotlint.toml"), CONFIG).expect("config");
-        for (path, text) in FILES {
-            write(&dir.path().join(path), text);
-        }
+        let dir = common::project(FILES);
+        write(&dir.path().join("ssotlint.toml"), CONFIG);
         Fixture { dir }
     }
 
@@ -73,13 +75,6 @@ impl Fixture {
     }
 }
 
-fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
 fn d(
     code: &str,
     row: usize,
@@ -90,96 +85,97 @@ fn d(
     (code.to_string(), row, col, end_row, end_col)
 }
 
-#[test]
-fn from_legacy_module() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check("app/a.py", "from app.legacy_engine import UserEngine\n"),
-        vec![d("SSOT001", 1, 31, 1, 41)]
-    );
+/// One file linted in a fresh fixture, and every diagnostic it must get.
+struct Case {
+    /// The former test's name; `name: path` where one test checked several files.
+    name: &'static str,
+    path: &'static str,
+    text: &'static str,
+    expected: Vec<(String, usize, usize, usize, usize)>,
 }
 
-#[test]
-fn from_reexport_shim_and_shim_of_shim() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check(
+fn case(
+    name: &'static str,
+    path: &'static str,
+    text: &'static str,
+    expected: Vec<(String, usize, usize, usize, usize)>,
+) -> Case {
+    Case {
+        name,
+        path,
+        text,
+        expected,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case(
+            "from_legacy_module",
             "app/a.py",
-            "from app.shim import UserEngine\nfrom app.shim2 import UserEngine\n"
+            "from app.legacy_engine import UserEngine\n",
+            vec![d("SSOT001", 1, 31, 1, 41)],
         ),
-        vec![d("SSOT001", 1, 22, 1, 32), d("SSOT001", 2, 23, 2, 33)]
-    );
-}
-
-#[test]
-fn from_package_init() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check(
+        case(
+            "from_reexport_shim_and_shim_of_shim",
             "app/a.py",
-            "from app.engine import UserEngine\nfrom app import engine\n"
+            "from app.shim import UserEngine\nfrom app.shim2 import UserEngine\n",
+            vec![d("SSOT001", 1, 22, 1, 32), d("SSOT001", 2, 23, 2, 33)],
         ),
-        vec![d("SSOT001", 1, 24, 1, 34)]
-    );
-}
-
-#[test]
-fn parenthesised_multiline_list_with_comments() {
-    let f = Fixture::new();
-    let text = "from app.legacy_engine import (  # legacy\n    Thing,  # UserEngine here is a comment\n    # UserEngine,\n    UserEngine,  # the real one\n)\n";
-    assert_eq!(f.check("app/a.py", text), vec![d("SSOT001", 4, 5, 4, 15)]);
-}
-
-#[test]
-fn backslash_continuation() {
-    let f = Fixture::new();
-    let text = "from app.legacy_engine \\\n    import \\\n    UserEngine\nimport app.old_utils, \\\n    os\n";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![d("SSOT001", 3, 5, 3, 15), d("SSOT003", 4, 8, 4, 21)]
-    );
-}
-
-#[test]
-fn aliases() {
-    let f = Fixture::new();
-    let text = "from app.engine.user_engine import UserEngine as UE\nfrom app.engine.user_engine import UserEngine as UserEngine\nfrom app.engine.user_engine import Session as S\nfrom app.legacy_engine import UserEngine as Legacy\n";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![d("SSOT002", 1, 36, 1, 52), d("SSOT001", 4, 31, 4, 41)]
-    );
-}
-
-#[test]
-fn relative_imports_at_several_depths() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check(
+        case(
+            "from_package_init",
             "app/a.py",
-            "from .legacy_engine import UserEngine\nfrom . import old_utils\n"
+            "from app.engine import UserEngine\nfrom app import engine\n",
+            vec![d("SSOT001", 1, 24, 1, 34)],
         ),
-        vec![d("SSOT001", 1, 28, 1, 38), d("SSOT003", 2, 15, 2, 24)]
-    );
-    assert_eq!(
-        f.check("app/sub/deep/m.py", "from ...legacy_engine import UserEngine\nfrom ...engine.user_engine import UserEngine as E\n"),
-        vec![d("SSOT001", 1, 30, 1, 40), d("SSOT002", 2, 35, 2, 50)]
-    );
-    // The canonical module, reached relatively, is fine.
-    assert_eq!(
-        f.check("app/engine/b.py", "from .user_engine import UserEngine\n"),
-        vec![]
-    );
-    // A package __init__ importing relatively from a sibling package.
-    assert_eq!(
-        f.check("app/sub/__init__.py", "from ..shim import UserEngine\n"),
-        vec![d("SSOT001", 1, 20, 1, 30)]
-    );
-}
-
-#[test]
-fn imports_inside_try_type_checking_functions_and_classes() {
-    let f = Fixture::new();
-    let text = "\
+        case(
+            "parenthesised_multiline_list_with_comments",
+            "app/a.py",
+            "from app.legacy_engine import (  # legacy\n    Thing,  # UserEngine here is a comment\n    # UserEngine,\n    UserEngine,  # the real one\n)\n",
+            vec![d("SSOT001", 4, 5, 4, 15)],
+        ),
+        case(
+            "backslash_continuation",
+            "app/a.py",
+            "from app.legacy_engine \\\n    import \\\n    UserEngine\nimport app.old_utils, \\\n    os\n",
+            vec![d("SSOT001", 3, 5, 3, 15), d("SSOT003", 4, 8, 4, 21)],
+        ),
+        case(
+            "aliases",
+            "app/a.py",
+            "from app.engine.user_engine import UserEngine as UE\nfrom app.engine.user_engine import UserEngine as UserEngine\nfrom app.engine.user_engine import Session as S\nfrom app.legacy_engine import UserEngine as Legacy\n",
+            vec![d("SSOT002", 1, 36, 1, 52), d("SSOT001", 4, 31, 4, 41)],
+        ),
+        case(
+            "relative_imports_at_several_depths: app/a.py",
+            "app/a.py",
+            "from .legacy_engine import UserEngine\nfrom . import old_utils\n",
+            vec![d("SSOT001", 1, 28, 1, 38), d("SSOT003", 2, 15, 2, 24)],
+        ),
+        case(
+            "relative_imports_at_several_depths: app/sub/deep/m.py",
+            "app/sub/deep/m.py",
+            "from ...legacy_engine import UserEngine\nfrom ...engine.user_engine import UserEngine as E\n",
+            vec![d("SSOT001", 1, 30, 1, 40), d("SSOT002", 2, 35, 2, 50)],
+        ),
+        // The canonical module, reached relatively, is fine.
+        case(
+            "relative_imports_at_several_depths: app/engine/b.py",
+            "app/engine/b.py",
+            "from .user_engine import UserEngine\n",
+            vec![],
+        ),
+        // A package __init__ importing relatively from a sibling package.
+        case(
+            "relative_imports_at_several_depths: app/sub/__init__.py",
+            "app/sub/__init__.py",
+            "from ..shim import UserEngine\n",
+            vec![d("SSOT001", 1, 20, 1, 30)],
+        ),
+        case(
+            "imports_inside_try_type_checking_functions_and_classes",
+            "app/a.py",
+            "\
 from typing import TYPE_CHECKING
 try:
     from app.legacy_engine import UserEngine
@@ -192,22 +188,18 @@ def build():
     return UserEngine()
 class Holder:
     from app.legacy_engine import Engine
-";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![
+",
+            vec![
             d("SSOT001", 3, 35, 3, 45),
             d("SSOT001", 7, 26, 7, 36),
             d("SSOT001", 9, 28, 9, 38),
             d("SSOT001", 12, 35, 12, 41),
-        ]
-    );
-}
-
-#[test]
-fn ssot002_to_ssot004_inside_type_checking_functions_and_try() {
-    let f = Fixture::new();
-    let text = "\
+        ],
+        ),
+        case(
+            "ssot002_to_ssot004_inside_type_checking_functions_and_try",
+            "app/a.py",
+            "\
 from typing import TYPE_CHECKING
 from unittest import mock
 if TYPE_CHECKING:
@@ -221,61 +213,44 @@ def build():
     except ImportError:
         ou = None
     return mock.patch(\"app.old_utils.slugify\")
-";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![
+",
+            vec![
             d("SSOT003", 4, 31, 4, 38),
             d("SSOT002", 5, 40, 5, 56),
             d("SSOT003", 7, 31, 7, 38),
             d("SSOT002", 8, 40, 8, 56),
             d("SSOT003", 10, 16, 10, 29),
             d("SSOT004", 13, 23, 13, 46),
-        ]
-    );
-}
-
-#[test]
-fn star_imports() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check("app/a.py", "from app.legacy_engine import *\nfrom app.old_utils import *\nfrom app.engine.user_engine import *\n"),
-        vec![d("SSOT001", 1, 31, 1, 32), d("SSOT003", 2, 27, 2, 28)]
-    );
-}
-
-#[test]
-fn legacy_name_of_a_renamed_symbol() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check(
-            "app/a.py",
-            "from app.legacy_engine import Engine\nfrom app.engine.user_engine import Engine\n"
+        ],
         ),
-        vec![d("SSOT001", 1, 31, 1, 37), d("SSOT001", 2, 36, 2, 42)]
-    );
-}
-
-#[test]
-fn legacy_module_forms() {
-    let f = Fixture::new();
-    let text = "import app.old_utils\nimport app.old_utils as ou\nfrom app import old_utils\nfrom app.old_utils import slugify, other\nimport app.utils.text\n";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![
+        case(
+            "star_imports",
+            "app/a.py",
+            "from app.legacy_engine import *\nfrom app.old_utils import *\nfrom app.engine.user_engine import *\n",
+            vec![d("SSOT001", 1, 31, 1, 32), d("SSOT003", 2, 27, 2, 28)],
+        ),
+        case(
+            "legacy_name_of_a_renamed_symbol",
+            "app/a.py",
+            "from app.legacy_engine import Engine\nfrom app.engine.user_engine import Engine\n",
+            vec![d("SSOT001", 1, 31, 1, 37), d("SSOT001", 2, 36, 2, 42)],
+        ),
+        case(
+            "legacy_module_forms",
+            "app/a.py",
+            "import app.old_utils\nimport app.old_utils as ou\nfrom app import old_utils\nfrom app.old_utils import slugify, other\nimport app.utils.text\n",
+            vec![
             d("SSOT003", 1, 8, 1, 21),
             d("SSOT003", 2, 8, 2, 21),
             d("SSOT003", 3, 17, 3, 26),
             d("SSOT003", 4, 27, 4, 34),
             d("SSOT003", 4, 36, 4, 41),
-        ]
-    );
-}
-
-#[test]
-fn legacy_path_strings() {
-    let f = Fixture::new();
-    let text = "\
+        ],
+        ),
+        case(
+            "legacy_path_strings",
+            "app/t.py",
+            "\
 \"\"\"Patch app.legacy_engine.UserEngine in tests.\"\"\"
 import importlib
 from unittest import mock
@@ -287,22 +262,18 @@ x = f\"app.old_utils\"
 y = \"app.legacy_engine is old\"
 z = b\"app.old_utils\"
 w = \"app.engine.user_engine.UserEngine\"
-";
-    assert_eq!(
-        f.check("app/t.py", text),
-        vec![
+",
+            vec![
             d("SSOT004", 4, 12, 4, 42),
             d("SSOT004", 5, 12, 5, 47),
             d("SSOT004", 6, 25, 6, 40),
             d("SSOT004", 7, 12, 7, 31),
-        ]
-    );
-}
-
-#[test]
-fn unresolved_first_party_imports() {
-    let f = Fixture::new();
-    let text = "\
+        ],
+        ),
+        case(
+            "unresolved_first_party_imports",
+            "app/a.py",
+            "\
 from app.missing import x
 import app.utils.gone
 from app.utils import text
@@ -314,23 +285,19 @@ try:
     from app.optional import z
 except ImportError:
     z = None
-";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![
+",
+            vec![
             d("SSOT005", 1, 6, 1, 17),
             d("SSOT005", 2, 8, 2, 22),
             d("SSOT005", 6, 6, 6, 18),
             // Guarded: a first-party module does not come and go with the environment.
             d("SSOT005", 9, 10, 9, 22),
-        ]
-    );
-}
-
-#[test]
-fn look_alikes_are_not_flagged() {
-    let f = Fixture::new();
-    let text = "\
+        ],
+        ),
+        case(
+            "look_alikes_are_not_flagged",
+            "app/a.py",
+            "\
 # from app.legacy_engine import UserEngine
 \"\"\"from app.legacy_engine import UserEngine\"\"\"
 from app.engine.user_engine import UserEngine
@@ -341,14 +308,13 @@ t = \"UserEngine\"
 def f(x):
     \"\"\"import app.old_utils\"\"\"
     return x.UserEngine, x.legacy_engine.UserEngine
-";
-    assert_eq!(f.check("app/a.py", text), vec![]);
-}
-
-#[test]
-fn noqa_suppresses_on_the_flagged_line_or_the_statements_first_line() {
-    let f = Fixture::new();
-    let text = "\
+",
+            vec![],
+        ),
+        case(
+            "noqa_suppresses_on_the_flagged_line_or_the_statements_first_line",
+            "app/a.py",
+            "\
 from app.legacy_engine import UserEngine  # noqa: SSOT001
 from app.legacy_engine import UserEngine  # noqa
 from app.legacy_engine import UserEngine  # noqa: SSOT002
@@ -359,58 +325,74 @@ from app.legacy_engine import (
     Engine,  # NOQA:SSOT001
     UserEngine,
 )
-";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![d("SSOT001", 3, 31, 3, 41), d("SSOT001", 9, 5, 9, 15)]
-    );
-}
-
-#[test]
-fn per_file_ignores() {
-    let f = Fixture::new();
-    assert_eq!(
-        f.check(
-            "app/generated/g.py",
-            "from app.legacy_engine import UserEngine\nimport app.old_utils\n"
+",
+            vec![d("SSOT001", 3, 31, 3, 41), d("SSOT001", 9, 5, 9, 15)],
         ),
-        vec![d("SSOT003", 2, 8, 2, 21)]
-    );
-}
-
-#[test]
-fn syntax_error_halfway_still_checks_above_and_below() {
-    let f = Fixture::new();
-    let text = "\
+        case(
+            "per_file_ignores",
+            "app/generated/g.py",
+            "from app.legacy_engine import UserEngine\nimport app.old_utils\n",
+            vec![d("SSOT003", 2, 8, 2, 21)],
+        ),
+        case(
+            "syntax_error_halfway_still_checks_above_and_below",
+            "app/a.py",
+            "\
 from app.legacy_engine import UserEngine
 def broken(:
     pass
 x = = 2
 from app.shim import UserEngine
 import app.old_utils
-";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![
+",
+            vec![
             d("SSOT001", 1, 31, 1, 41),
             d("SSOT000", 2, 12, 2, 12),
             d("SSOT000", 4, 5, 4, 6),
             d("SSOT001", 5, 22, 5, 32),
             d("SSOT003", 6, 8, 6, 21)
-        ]
-    );
+        ],
+        ),
+        case(
+            "empty_file_and_non_ascii_columns: app/a.py",
+            "app/a.py",
+            "",
+            vec![],
+        ),
+        case(
+            "empty_file_and_non_ascii_columns: app/b.py",
+            "app/b.py",
+            "é = \"😀\"; from app.legacy_engine import UserEngine\n",
+            vec![d("SSOT001", 1, 40, 1, 50)],
+        ),
+        case(
+            "attribute_access_through_a_legacy_module",
+            "app/a.py",
+            "\
+import app.legacy_engine as le
+import app.engine.user_engine as ue
+import app
+x = le.UserEngine()
+y = ue.UserEngine()
+z = app.UserEngine  # a parent package, as `from app import UserEngine` would be
+def f(engine: le.Engine) -> None:
+    return engine.le.UserEngine  # an attribute of an attribute: not a module access
+",
+            vec![
+            d("SSOT001", 4, 5, 4, 18),
+            d("SSOT001", 6, 5, 6, 19),
+            d("SSOT001", 7, 15, 7, 24)
+        ],
+        ),
+    ]
 }
 
 #[test]
-fn empty_file_and_non_ascii_columns() {
-    let f = Fixture::new();
-    assert_eq!(f.check("app/a.py", ""), vec![]);
-    assert_eq!(
-        f.check(
-            "app/b.py",
-            "é = \"😀\"; from app.legacy_engine import UserEngine\n"
-        ),
-        vec![d("SSOT001", 1, 40, 1, 50)]
+fn import_cases() {
+    common::run_cases(
+        &cases(),
+        |c| c.name,
+        |c| assert_eq!(Fixture::new().check(c.path, c.text), c.expected),
     );
 }
 
@@ -429,28 +411,5 @@ fn five_megabyte_file() {
     assert_eq!(
         f.check("app/big.py", &text),
         vec![d("SSOT001", 1, 31, 1, 41), d("SSOT003", rows, 8, rows, 21)]
-    );
-}
-
-#[test]
-fn attribute_access_through_a_legacy_module() {
-    let f = Fixture::new();
-    let text = "\
-import app.legacy_engine as le
-import app.engine.user_engine as ue
-import app
-x = le.UserEngine()
-y = ue.UserEngine()
-z = app.UserEngine  # a parent package, as `from app import UserEngine` would be
-def f(engine: le.Engine) -> None:
-    return engine.le.UserEngine  # an attribute of an attribute: not a module access
-";
-    assert_eq!(
-        f.check("app/a.py", text),
-        vec![
-            d("SSOT001", 4, 5, 4, 18),
-            d("SSOT001", 6, 5, 6, 19),
-            d("SSOT001", 7, 15, 7, 24)
-        ]
     );
 }

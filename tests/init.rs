@@ -2,40 +2,12 @@
 //! answer: the exact generated config, and `check` with it reporting exactly the planted
 //! fragmented imports (code, row, column).
 
+mod common;
+
+use common::{project, ssotlint, stderr, stdout, write};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        write(&dir.path().join(path), text);
-    }
-    dir
-}
-
-fn ssotlint(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ssotlint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 /// One class (`Engine`) re-exported through two shims, a package `__init__`, a renamed
 /// re-export, a chain of shims and a star re-export; a class (`Loop`) in a circular
@@ -147,7 +119,7 @@ const PLANTED: &[(&str, &str, u64, u64)] = &[
 
 /// (code, file relative to `root`, row, column) of a JSON report, sorted.
 fn findings(root: &Path, out: &Output) -> Vec<(String, String, u64, u64)> {
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let json = common::json(out);
     let root = std::fs::canonicalize(root).expect("canonical root");
     let mut found: Vec<_> = json
         .as_array()

@@ -4,24 +4,26 @@
 //! Needs `nvim` >= 0.9: `$NVIM`, else `.tools/bin/nvim` (where `scripts/install-nvim.sh`
 //! installs it), else `nvim` on PATH.
 
+mod common;
+
+use common::write;
+
 use std::process::{Command, Stdio};
 
 #[test]
 fn neovim_applies_the_quick_fix() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("shop");
-    std::fs::create_dir_all(root.join("app")).unwrap();
-    std::fs::write(
-        root.join("ssotlint.toml"),
+    write(
+        &root.join("ssotlint.toml"),
         "[canonical]\n\"app.engine.Engine\" = { legacy-modules = [\"app.old\"] }\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("app/__init__.py"), "").unwrap();
-    std::fs::write(root.join("app/engine.py"), "class Engine:\n    pass\n").unwrap();
-    std::fs::write(root.join("app/old.py"), "from app.engine import Engine\n").unwrap();
+    );
+    write(&root.join("app/__init__.py"), "");
+    write(&root.join("app/engine.py"), "class Engine:\n    pass\n");
+    write(&root.join("app/old.py"), "from app.engine import Engine\n");
     let file = root.join("main.py");
     let original = "import os\nfrom app.old import Engine  # the café 😀\n\nEngine()\n";
-    std::fs::write(&file, original).unwrap();
+    write(&file, original);
     let out = tmp.path().join("out");
     let manifest = env!("CARGO_MANIFEST_DIR");
     let local = format!("{manifest}/.tools/bin/nvim");
@@ -34,7 +36,7 @@ fn neovim_applies_the_quick_fix() {
     });
     let status = Command::new(&nvim)
         .current_dir(manifest)
-        .env("SSOTLINT_BIN", env!("CARGO_BIN_EXE_ssotlint"))
+        .env("SSOTLINT_BIN", common::BIN)
         .env("SSOTLINT_FILE", &file)
         .env("SSOTLINT_OUT", &out)
         .env("SSOTLINT_TIMEOUT_MS", "30000")

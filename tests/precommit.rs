@@ -4,20 +4,20 @@
 //! The hook repository is a local git repository holding this checkout's manifest, so
 //! no network is needed; `ssotlint-system` runs the binary under test from `PATH`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssotlint");
+use common::{text, Sandbox};
+
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
 const CONFIG: &str =
     "[project]\nexclude = [\"gen\"]\n\n[legacy-modules]\n\"app.old\" = \"app.new\"\n";
 const BAD: &str = "import app.old\n";
 
 fn legacy(path: &str, row: usize) -> String {
     format!("{path}:{row}:8: SSOT003 legacy module `app.old` imported; use `app.new`")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `$PRE_COMMIT`, else the checkout's `.venv` (scripts/test.sh), else `PATH`.
@@ -43,11 +43,15 @@ fn pre_commit_binary() -> PathBuf {
     }
 }
 
-struct Repo {
-    _tmp: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-    cache: PathBuf,
+/// A repository with its own home: a [`Sandbox`] with git initialised.
+struct Repo(Sandbox);
+
+impl Deref for Repo {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Repo {
@@ -55,16 +59,8 @@ impl Repo {
     /// `app/other.py` one on line 1, committed with a pre-commit config that uses
     /// `hook_id` from a hook repository made of this checkout's manifest.
     fn new(hook_id: &str) -> Repo {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let base = tmp.path().canonicalize().expect("canonical");
-        let repo = Repo {
-            root: base.join("repo"),
-            home: base.join("home"),
-            cache: base.join("pre-commit-cache"),
-            _tmp: tmp,
-        };
-        std::fs::create_dir_all(&repo.home).expect("mkdir");
-        let hooks = base.join("hooks-repo");
+        let repo = Repo(Sandbox::new());
+        let hooks = repo.base().join("hooks-repo");
         std::fs::create_dir_all(&hooks).expect("mkdir");
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
         std::fs::copy(&manifest, hooks.join(".pre-commit-hooks.yaml")).expect("copy manifest");
@@ -72,18 +68,17 @@ impl Repo {
         repo.git_in(&hooks, &["add", "-A"]);
         repo.git_in(&hooks, &["commit", "-q", "-m", "hooks"]);
         let rev = repo.git_in(&hooks, &["rev-parse", "HEAD"]);
-        std::fs::create_dir_all(&repo.root).expect("mkdir");
         repo.git(&["init", "-q", "-b", "main"]);
         repo.write("ssotlint.toml", CONFIG);
         repo.write("app/__init__.py", "");
         repo.write("app/new.py", "");
-        repo.write("app/m.py", &format!("import os\n{BAD}"));
-        repo.write("app/other.py", &format!("{BAD}x = 1\n"));
+        repo.write("app/m.py", format!("import os\n{BAD}"));
+        repo.write("app/other.py", format!("{BAD}x = 1\n"));
         // Excluded by the config: never reported, even when named.
         repo.write("gen/generated.py", BAD);
         repo.write(
             ".pre-commit-config.yaml",
-            &format!(
+            format!(
                 "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: {hook_id}\n",
                 hooks.display(),
                 rev.trim()
@@ -94,56 +89,9 @@ impl Repo {
         repo
     }
 
-    fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.current_dir(&self.root);
-        for (key, _) in std::env::vars_os() {
-            let key = key.to_string_lossy().into_owned();
-            if key.starts_with("GIT_") || key.starts_with("PRE_COMMIT_") {
-                cmd.env_remove(key);
-            }
-        }
-        let bin_dir = Path::new(BIN).parent().expect("binary directory");
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let mut dirs = vec![bin_dir.to_path_buf()];
-        dirs.extend(std::env::split_paths(&path));
-        cmd.env("PATH", std::env::join_paths(dirs).expect("PATH"))
-            .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "T")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "T")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .env("PRE_COMMIT_HOME", &self.cache)
-            .env("NO_COLOR", "1");
-        cmd
-    }
-
-    fn git_in(&self, dir: &Path, args: &[&str]) -> String {
-        let out = self
-            .command("git")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .expect("git");
-        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        self.git_in(&self.root, args)
-    }
-
-    fn write(&self, rel: &str, content: &str) {
-        let path = self.root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, content).expect("write");
-    }
-
     fn pre_commit(&self, args: &[&str]) -> (i32, String) {
         let out = self
-            .command(&pre_commit_binary().to_string_lossy())
+            .command(pre_commit_binary(), &self.root)
             .args(args)
             .output()
             .expect("run pre-commit");
@@ -152,7 +100,7 @@ impl Repo {
 
     fn commit(&self, args: &[&str]) -> (i32, String) {
         let out = self
-            .command("git")
+            .command("git", &self.root)
             .arg("commit")
             .args(args)
             .output()
@@ -194,9 +142,9 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
 
     // A commit adding a violation is blocked; only the added line is reported, not
     // the old violation on line 2, and not the unstaged one in the working tree.
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
-    repo.write("app/other.py", &format!("{BAD}x = 1\n{BAD}"));
+    repo.write("app/other.py", format!("{BAD}x = 1\n{BAD}"));
     let (code, out) = repo.commit(&["-m", "bad"]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -214,7 +162,7 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     );
 
     // A commit adding no violation passes, although the file has an old one.
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n"));
     repo.git(&["add", "app/m.py"]);
     let (code, out) = repo.commit(&["-m", "good"]);
     assert_eq!(code, 0, "{out}");
@@ -243,7 +191,7 @@ fn commit_checks_staged_added_lines_and_runs_check_what_they_name() {
     );
 
     // --files F: F whole, nothing else (even with another file staged).
-    repo.write("app/m.py", &format!("import os\n{BAD}x = 1\n{BAD}"));
+    repo.write("app/m.py", format!("import os\n{BAD}x = 1\n{BAD}"));
     repo.git(&["add", "app/m.py"]);
     let (code, out) = repo.pre_commit(&["run", "--files", "app/other.py"]);
     assert_eq!(code, 1, "{out}");
@@ -259,8 +207,8 @@ fn from_ref_to_ref_checks_what_the_range_adds() {
     let repo = Repo::new("ssotlint-system");
     let base = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write("app/other.py", &format!("{BAD}x = 1\n{BAD}"));
-    repo.write("app/added.py", &format!("y = 2\n{BAD}"));
+    repo.write("app/other.py", format!("{BAD}x = 1\n{BAD}"));
+    repo.write("app/added.py", format!("y = 2\n{BAD}"));
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "--no-verify", "-m", "feature"]);
     // The working tree no longer has the violations: the range is read from git.

@@ -3,50 +3,30 @@
 //! leaves it empty. The printer itself is tested with an injected writer and clock
 //! (`src/progress.rs`).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn git(root: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{git, write};
+
+use std::path::Path;
+use std::process::Output;
 
 fn report(root: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["report", "--history", "3", "--format", "json"])
-        .args(extra)
-        .current_dir(root)
-        .output()
-        .expect("run ssotlint")
+    let mut args = vec!["report", "--history", "3", "--format", "json"];
+    args.extend_from_slice(extra);
+    common::ssotlint(root, &args)
 }
 
 #[test]
 fn history_progress_stays_off_pipes_and_under_quiet() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().canonicalize().expect("canonical tempdir");
-    git(&root, &["init", "-q", "-b", "main"]);
-    std::fs::create_dir_all(root.join("app")).expect("mkdir");
-    std::fs::write(root.join("app/__init__.py"), "").expect("write");
+    common::git_init(&root);
+    write(&root.join("app/__init__.py"), "");
     for i in 0..3 {
-        std::fs::write(
-            root.join(format!("app/m{i}.py")),
+        write(
+            &root.join(format!("app/m{i}.py")),
             "class Pool:\n    def take(self):\n        return self.free.pop()\n\n\npool = Pool()\n",
-        )
-        .expect("write");
+        );
         git(&root, &["add", "-A"]);
         git(&root, &["commit", "-q", "-m", &format!("c{i}")]);
     }

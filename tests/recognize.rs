@@ -4,6 +4,8 @@
 //! installed CPython standard library and broken variants of it
 //! (`scripts/recognize_diff.sh` runs the whole library, site-packages and the corpus).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use ssotlint::fuzz::{break_python, recognize_outcome, Recognized};
@@ -118,33 +120,9 @@ fn deep_nesting_is_refused_without_recursing() {
     assert!(valid(&chain), "a long flat chain is not nesting");
 }
 
+/// The standard library without its tests.
 fn stdlib_files() -> Vec<PathBuf> {
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3 runs");
-    let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if path.is_dir() && !matches!(name, "site-packages" | "dist-packages" | "test") {
-                dirs.push(path);
-            } else if name.ends_with(".py") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    common::stdlib_files(&["test"])
 }
 
 /// Every 16th module of the standard library (tests excluded): none wrongly accepted, and

@@ -4,6 +4,8 @@
 //! standard library the reduced text never parses with more errors than the original,
 //! and lints to the same diagnostics.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,7 +19,7 @@ use ssotlint::rules::registry::RuleSelection;
 /// (stdout reduced, stdout full, exit code reduced, exit code full).
 fn both(dir: &Path, extra: &[&str]) -> (String, String, i32, i32) {
     let run = |no_reduce: bool| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ssotlint"));
+        let mut cmd = common::command();
         // SSOT000 reads every body, so with it on the reducer would blank nothing.
         cmd.args([
             "check",
@@ -33,10 +35,7 @@ fn both(dir: &Path, extra: &[&str]) -> (String, String, i32, i32) {
             cmd.arg("--no-fast-path");
         }
         let out = cmd.output().expect("run ssotlint");
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            out.status.code().unwrap_or(-1),
-        )
+        (common::stdout(&out), common::code(&out))
     };
     let (reduced, rc_reduced) = run(false);
     let (full, rc_full) = run(true);
@@ -159,13 +158,8 @@ const TRAPS: &[(&str, &str)] = &[
 ];
 
 fn write_traps() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("ssotlint.toml"), CONFIG).expect("config");
-    for (path, text) in TRAPS {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    let dir = common::project(TRAPS);
+    common::write(&dir.path().join("ssotlint.toml"), CONFIG);
     dir
 }
 
@@ -231,36 +225,7 @@ fn lexical_traps_are_reduced_in_place() {
 }
 
 fn stdlib_sample(count: usize) -> Vec<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3");
-    let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    let mut files = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if path.is_dir() {
-                if !matches!(
-                    name.as_str(),
-                    "site-packages" | "dist-packages" | "__pycache__"
-                ) {
-                    stack.push(path);
-                }
-            } else if name.ends_with(".py") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = common::stdlib_files(&["__pycache__"]);
     assert!(files.len() >= count, "stdlib has {} files", files.len());
     let step = files.len() / count;
     files.into_iter().step_by(step).take(count).collect()

@@ -1,35 +1,13 @@
 //! `ssotlint report`, `baseline`, `check --baseline` and `report --history`, on fixture
 //! projects built so every figure is known by construction.
 
+mod common;
+
+use common::{git, ssotlint, stderr, stdout, write, write_files};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).unwrap();
-    }
-    std::fs::write(path, text).unwrap();
-}
-
-fn ssotlint(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 const CONFIG: &str = r#"
 [project]
@@ -53,20 +31,17 @@ isolated = ["app.core.engine.Engine"]
 /// 2 aliased). Plus: 1 module-level singleton, 1 isolated one (SSOT110), 3 factory calls and 1 direct
 /// construction, 1 competing definition.
 fn fixture(root: &Path) {
-    write(root, "ssotlint.toml", CONFIG);
-    write(root, "app/__init__.py", "");
-    write(root, "app/core/__init__.py", "");
-    write(root, "app/core/engine.py", "class Engine:\n    pass\n");
-    write(
+    write_files(
         root,
-        "app/old_engine.py",
-        "from app.core.engine import Engine\n",
-    );
-    write(root, "app/shim.py", "from app.core.engine import Engine\n");
-    write(
-        root,
-        "app/factory.py",
-        "from app.core.engine import Engine\n\nshared = Engine()\n\n\nclass EngineFactory:\n    @staticmethod\n    def create_instance():\n        return Engine()\n",
+        &[
+            ("ssotlint.toml", CONFIG),
+            ("app/__init__.py", ""),
+            ("app/core/__init__.py", ""),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            ("app/old_engine.py", "from app.core.engine import Engine\n"),
+            ("app/shim.py", "from app.core.engine import Engine\n"),
+            ("app/factory.py", "from app.core.engine import Engine\n\nshared = Engine()\n\n\nclass EngineFactory:\n    @staticmethod\n    def create_instance():\n        return Engine()\n"),
+        ],
     );
     for i in 0..25 {
         let mut text = String::from("from app.core.engine import Engine\n");
@@ -77,34 +52,32 @@ fn fixture(root: &Path) {
         if i == 3 {
             text.push_str("\n\ndef make():\n    return Engine()\n");
         }
-        write(root, &format!("app/users/u{i:02}.py"), &text);
+        write(&root.join(format!("app/users/u{i:02}.py")), &text);
     }
-    write(root, "app/users/__init__.py", "");
+    write(&root.join("app/users/__init__.py"), "");
     for i in 0..2 {
         write(
-            root,
-            &format!("app/legacy_{i}.py"),
+            &root.join(format!("app/legacy_{i}.py")),
             "from app.old_engine import Engine\n",
         );
         write(
-            root,
-            &format!("app/reexport_{i}.py"),
+            &root.join(format!("app/reexport_{i}.py")),
             "from app.shim import Engine\n",
         );
         write(
-            root,
-            &format!("app/alias_{i}.py"),
+            &root.join(format!("app/alias_{i}.py")),
             "from app.core.engine import Engine as Eng\n",
         );
     }
-    write(root, "app/pkg/__init__.py", "");
-    write(root, "app/pkg/rel.py", "from ..shim import Engine\n");
-    write(
+    write_files(
         root,
-        "app/cache.py",
-        "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n",
+        &[
+            ("app/pkg/__init__.py", ""),
+            ("app/pkg/rel.py", "from ..shim import Engine\n"),
+            ("app/cache.py", "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n"),
+            ("app/other.py", "class Engine:\n    pass\n"),
+        ],
     );
-    write(root, "app/other.py", "class Engine:\n    pass\n");
 }
 
 #[test]
@@ -208,7 +181,7 @@ fn weights_are_configurable_and_validated() {
     let root = dir.path();
     fixture(root);
     let config = format!("{CONFIG}\n[report]\nweights = {{ imports = 1, legacy = 0, singletons = 0, factories = 0, definitions = 0 }}\n");
-    write(root, "ssotlint.toml", &config);
+    write(&root.join("ssotlint.toml"), &config);
     let v: Value =
         serde_json::from_str(&stdout(&ssotlint(root, &["report", "--format", "json"]))).unwrap();
     assert_eq!(v["score"]["value"], 80.0);
@@ -217,9 +190,8 @@ fn weights_are_configurable_and_validated() {
         "score = (1 x imports + 0 x legacy + 0 x singletons + 0 x factories + 0 x definitions) / 1"
     );
     write(
-        root,
-        "ssotlint.toml",
-        &format!("{CONFIG}\n[report]\nweights = {{ import = 1 }}\n"),
+        &root.join("ssotlint.toml"),
+        format!("{CONFIG}\n[report]\nweights = {{ import = 1 }}\n"),
     );
     let out = ssotlint(root, &["report"]);
     assert_eq!(out.status.code(), Some(2));
@@ -234,24 +206,27 @@ fn weights_are_configurable_and_validated() {
 fn competing_missing_module_and_assignment_shim_imports_are_fragmented() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "ssotlint.toml", CONFIG);
-    write(root, "app/__init__.py", "");
-    write(root, "app/core/__init__.py", "");
-    write(root, "app/core/engine.py", "class Engine:\n    pass\n");
-    write(root, "app/registry.py", "class Engine:\n    pass\n");
-    write(
+    write_files(
         root,
-        "app/shim.py",
-        "from app.core import engine as _engine\n\nEngine = _engine.Engine\n",
+        &[
+            ("ssotlint.toml", CONFIG),
+            ("app/__init__.py", ""),
+            ("app/core/__init__.py", ""),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            ("app/registry.py", "class Engine:\n    pass\n"),
+            (
+                "app/shim.py",
+                "from app.core import engine as _engine\n\nEngine = _engine.Engine\n",
+            ),
+            ("app/a.py", "from app.core.engine import Engine\n"),
+            ("app/b.py", "from app.deleted_shim import Engine\n"),
+            ("app/c.py", "from app.registry import Engine\n"),
+            ("app/d.py", "from app.shim import Engine\n"),
+        ],
     );
-    write(root, "app/a.py", "from app.core.engine import Engine\n");
-    write(root, "app/b.py", "from app.deleted_shim import Engine\n");
-    write(root, "app/c.py", "from app.registry import Engine\n");
-    write(root, "app/d.py", "from app.shim import Engine\n");
     // A name that is not canonical from a missing module: SSOT005, counted apart.
     write(
-        root,
-        "app/e.py",
+        &root.join("app/e.py"),
         "from app.deleted_shim import Engine, helper\n",
     );
     let v: Value =
@@ -310,20 +285,17 @@ first-party = ["app"]
 fn baseline_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "ssotlint.toml", BASE_CONFIG);
-    write(root, "app/__init__.py", "");
-    write(root, "app/core/__init__.py", "");
-    write(root, "app/core/engine.py", "class Engine:\n    pass\n");
-    write(
+    write_files(
         root,
-        "app/old_engine.py",
-        "from app.core.engine import Engine\n",
-    );
-    write(root, "app/a.py", "from app.old_engine import Engine\n");
-    write(
-        root,
-        "app/b.py",
-        "import os\nfrom app.old_engine import Engine\n",
+        &[
+            ("ssotlint.toml", BASE_CONFIG),
+            ("app/__init__.py", ""),
+            ("app/core/__init__.py", ""),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            ("app/old_engine.py", "from app.core.engine import Engine\n"),
+            ("app/a.py", "from app.old_engine import Engine\n"),
+            ("app/b.py", "import os\nfrom app.old_engine import Engine\n"),
+        ],
     );
 
     let out = ssotlint(root, &["baseline", "-o", "base.json"]);
@@ -343,13 +315,11 @@ fn baseline_round_trip() {
 
     // Unrelated edits shift the flagged lines: nothing new.
     write(
-        root,
-        "app/a.py",
+        &root.join("app/a.py"),
         "\"\"\"Doc.\"\"\"\nimport sys\n\n\nfrom app.old_engine import Engine\n",
     );
     write(
-        root,
-        "app/b.py",
+        &root.join("app/b.py"),
         "import os\nimport re\n\nfrom app.old_engine import Engine\n",
     );
     let out = ssotlint(
@@ -373,10 +343,12 @@ fn baseline_round_trip() {
     assert_eq!(stderr(&out), "");
 
     // A new violation is reported; fixing one counts it as gone.
-    write(root, "app/c.py", "from app.old_engine import Engine\n");
     write(
-        root,
-        "app/b.py",
+        &root.join("app/c.py"),
+        "from app.old_engine import Engine\n",
+    );
+    write(
+        &root.join("app/b.py"),
         "import os\nimport re\n\nfrom app.core.engine import Engine\n",
     );
     let out = ssotlint(
@@ -460,43 +432,27 @@ fn baseline_round_trip() {
     assert!(md.starts_with("| Figure | Then | Now | Change |\n|---|---:|---:|---:|\n| files checked | 7 | 7 | 0 |\n"), "{md}");
 }
 
-fn git(root: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Five commits: commit k has k-1 of 4 users canonical (0, 25, 50, 75, 100 %); a
 /// singleton appears in commit 3 and is gone in commit 5.
 fn history_repo(root: &Path) {
     git(root, &["init", "-q", "-b", "main"]);
-    write(root, "ssotlint.toml", BASE_CONFIG);
-    write(root, "app/__init__.py", "# app\n");
-    write(root, "app/core/__init__.py", "# core\n");
-    write(root, "app/core/engine.py", "class Engine:\n    pass\n");
-    write(
+    write_files(
         root,
-        "app/old_engine.py",
-        "# shim\nfrom app.core.engine import Engine\n",
+        &[
+            ("ssotlint.toml", BASE_CONFIG),
+            ("app/__init__.py", "# app\n"),
+            ("app/core/__init__.py", "# core\n"),
+            ("app/core/engine.py", "class Engine:\n    pass\n"),
+            (
+                "app/old_engine.py",
+                "# shim\nfrom app.core.engine import Engine\n",
+            ),
+        ],
     );
     for i in 1..=4 {
         write(
-            root,
-            &format!("app/u{i}.py"),
-            &format!("# u{i}\nfrom app.old_engine import Engine\n"),
+            &root.join(format!("app/u{i}.py")),
+            format!("# u{i}\nfrom app.old_engine import Engine\n"),
         );
     }
     git(root, &["add", "-A"]);
@@ -504,14 +460,12 @@ fn history_repo(root: &Path) {
     for k in 2..=5 {
         let i = k - 1;
         write(
-            root,
-            &format!("app/u{i}.py"),
-            &format!("# u{i}\nfrom app.core.engine import Engine\n"),
+            &root.join(format!("app/u{i}.py")),
+            format!("# u{i}\nfrom app.core.engine import Engine\n"),
         );
         if k == 3 {
             write(
-                root,
-                "app/cache.py",
+                &root.join("app/cache.py"),
                 "class Cache:\n    def put(self, k, v):\n        self.data[k] = v\n\n\ncache = Cache()\n",
             );
         }
@@ -529,7 +483,10 @@ fn history_reads_git_objects_with_a_blob_cache() {
     let root = dir.path();
     history_repo(root);
     // The working tree differs from HEAD: history must not read it.
-    write(root, "app/u1.py", "from app.old_engine import Engine\n");
+    write(
+        &root.join("app/u1.py"),
+        "from app.old_engine import Engine\n",
+    );
     let out = ssotlint(
         root,
         &[
@@ -610,7 +567,7 @@ fn history_reads_git_objects_with_a_blob_cache() {
 fn history_errors_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "app.py", "");
+    write(&root.join("app.py"), "");
     let out = ssotlint(root, &["report", "--history", "3"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -635,8 +592,7 @@ fn the_fast_path_keeps_what_the_figures_read() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
-        root,
-        "ssotlint.toml",
+        &root.join("ssotlint.toml"),
         r#"
 [project]
 src = ["."]
@@ -654,17 +610,14 @@ select = ["SSOT301"]
 ignore = ["SSOT000"]
 "#,
     );
-    write(root, "app/__init__.py", "");
-    write(root, "app/core.py", "class Engine:\n    pass\n");
-    write(
+    write_files(
         root,
-        "app/factory.py",
-        "class EngineFactory:\n    @staticmethod\n    def create_instance():\n        return None\n",
-    );
-    write(
-        root,
-        "app/use.py",
-        "def run():\n    from app.core import Engine\n    return Engine\n\n\ndef build():\n    x = 1\n    return EngineFactory.create_instance()\n",
+        &[
+            ("app/__init__.py", ""),
+            ("app/core.py", "class Engine:\n    pass\n"),
+            ("app/factory.py", "class EngineFactory:\n    @staticmethod\n    def create_instance():\n        return None\n"),
+            ("app/use.py", "def run():\n    from app.core import Engine\n    return Engine\n\n\ndef build():\n    x = 1\n    return EngineFactory.create_instance()\n"),
+        ],
     );
     for extra in [&["--no-cache"][..], &[], &[]] {
         let mut args = vec!["report", "--format", "json"];

@@ -1,9 +1,13 @@
 //! `ssotlint server` over real stdio with LSP framing: the binary is spawned and driven
 //! like an editor would.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::lsp::{frame, read_message};
+
+use std::io::{BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,12 +25,6 @@ struct Lsp {
     next_id: i64,
 }
 
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
-}
-
 fn write_to(stdin: &Mutex<Option<ChildStdin>>, bytes: &[u8]) {
     if let Some(s) = stdin.lock().unwrap().as_mut() {
         let _ = s.write_all(bytes);
@@ -36,7 +34,7 @@ fn write_to(stdin: &Mutex<Option<ChildStdin>>, bytes: &[u8]) {
 
 impl Lsp {
     fn spawn(root: &Path) -> Lsp {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+        let mut child = common::command()
             .arg("server")
             .current_dir(root)
             .stdin(Stdio::piped())
@@ -50,24 +48,7 @@ impl Lsp {
         let replies = stdin.clone();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.unwrap()];
-                reader.read_exact(&mut body).unwrap();
-                let msg: Value = serde_json::from_slice(&body).unwrap();
+            while let Some(msg) = read_message(&mut reader) {
                 if msg.get("method").is_some() && msg.get("id").is_some() {
                     // A request from the server (registerCapability, progress, refresh).
                     let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": null});
@@ -245,15 +226,13 @@ const MAIN: &str = "import os\nfrom app.old import Engine\nfrom app.gone import 
 
 /// A project: `app.engine.Engine` is canonical, `app.old` re-exports it.
 fn project() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    std::fs::create_dir_all(root.join("app")).unwrap();
-    std::fs::write(root.join("ssotlint.toml"), CONFIG).unwrap();
-    std::fs::write(root.join("app/__init__.py"), "").unwrap();
-    std::fs::write(root.join("app/engine.py"), "class Engine:\n    pass\n").unwrap();
-    std::fs::write(root.join("app/old.py"), "from app.engine import Engine\n").unwrap();
-    std::fs::write(root.join("main.py"), MAIN).unwrap();
-    tmp
+    common::project(&[
+        ("ssotlint.toml", CONFIG),
+        ("app/__init__.py", ""),
+        ("app/engine.py", "class Engine:\n    pass\n"),
+        ("app/old.py", "from app.engine import Engine\n"),
+        ("main.py", MAIN),
+    ])
 }
 
 /// Apply LSP text edits (UTF-16 positions, ASCII/BMP text) to a text.
@@ -376,12 +355,8 @@ fn burst_of_200_edits_ends_in_the_same_diagnostics_as_check() {
         .collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
     std::fs::write(&path, &text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["check", "--output-format", "json", "main.py"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    let checked: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = common::ssotlint(tmp.path(), &["check", "--output-format", "json", "main.py"]);
+    let checked = common::json(&out);
     let expected: Vec<(String, u64, u64, u64)> = checked
         .as_array()
         .unwrap()

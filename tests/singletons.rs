@@ -1,8 +1,9 @@
 //! Singleton, factory and competing-definition rules (SSOT101–110, SSOT201–202, SSOT301)
 //! through the real binary: exact code, file, row and column.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -18,22 +19,11 @@ struct Run {
 }
 
 fn run(files: &[(&str, &str)], config: &str) -> Run {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = common::project(files);
     let root = dir.path().canonicalize().expect("canonical tempdir");
-    std::fs::write(root.join("ssotlint.toml"), config).expect("write config");
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write file");
-    }
-    let output = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(["check", ".", "--output-format", "json"])
-        .current_dir(&root)
-        .output()
-        .expect("run ssotlint");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let values: Vec<Value> =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    common::write(&root.join("ssotlint.toml"), config);
+    let output = common::ssotlint(&root, &["check", ".", "--output-format", "json"]);
+    let values: Vec<Value> = serde_json::from_value(common::json(&output)).expect("an array");
     let rel = |v: &Value| {
         let name = v["filename"].as_str().unwrap_or("");
         Path::new(name)
@@ -61,8 +51,8 @@ fn run(files: &[(&str, &str)], config: &str) -> Run {
             .iter()
             .map(|v| v["severity"].as_str().unwrap_or("").to_string())
             .collect(),
-        stderr: String::from_utf8_lossy(&output.stderr).to_string(),
-        code: output.status.code().unwrap_or(-1),
+        stderr: common::stderr(&output),
+        code: common::code(&output),
     }
 }
 
@@ -623,10 +613,7 @@ fn every_rule_has_a_doc_page() {
         "SSOT101", "SSOT102", "SSOT103", "SSOT104", "SSOT105", "SSOT110", "SSOT201", "SSOT202",
         "SSOT301",
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-            .args(["rule", code])
-            .output()
-            .expect("run");
+        let out = common::ssotlint(Path::new(env!("CARGO_MANIFEST_DIR")), &["rule", code]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(0));
         assert!(

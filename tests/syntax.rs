@@ -1,9 +1,14 @@
 //! SSOT000 invalid-syntax reported the same way by the three entry points: `check`, the
 //! pre-commit hook on a real git repository, and the language server over real stdio.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::lsp::{frame, read_message};
+use common::{git, write};
+
+use std::io::{BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc::channel;
 use std::time::Duration;
 
@@ -11,34 +16,10 @@ use serde_json::{json, Value};
 
 const BROKEN: &str = "import os\n\ndef f(:\n    pass\n";
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
+/// Exit code and stdout.
 fn ssotlint(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let out = common::ssotlint(dir, args);
+    (out.status.code(), common::stdout(&out))
 }
 
 #[test]
@@ -46,10 +27,10 @@ fn check_and_hook_report_the_syntax_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     git(root, &["init", "-q", "."]);
-    std::fs::write(root.join("ok.py"), "x = 1\n").expect("write");
+    write(&root.join("ok.py"), "x = 1\n");
     git(root, &["add", "ok.py"]);
     git(root, &["commit", "-q", "-m", "init"]);
-    std::fs::write(root.join("broken.py"), BROKEN).expect("write");
+    write(&root.join("broken.py"), BROKEN);
     let line = "broken.py:3:7: SSOT000 syntax error: a token is missing here\n";
     assert_eq!(
         ssotlint(root, &["check", "--output-format", "concise"]),
@@ -63,18 +44,14 @@ fn check_and_hook_report_the_syntax_error() {
     assert_eq!((code, stdout.as_str()), (Some(1), line));
 }
 
-fn frame(body: &str) -> Vec<u8> {
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
-}
-
 #[test]
 fn the_language_server_publishes_the_syntax_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().canonicalize().expect("canonical");
     let file = root.join("broken.py");
-    std::fs::write(&file, BROKEN).expect("write");
+    write(&file, BROKEN);
     let uri = format!("file://{}", file.display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ssotlint"))
+    let mut child = common::command()
         .arg("server")
         .current_dir(&root)
         .stdin(Stdio::piped())
@@ -87,28 +64,7 @@ fn the_language_server_publishes_the_syntax_error() {
     let (send, receive) = channel::<Value>();
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stdout);
-        loop {
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 {
-                    return;
-                }
-                let header = header.trim_end();
-                if header.is_empty() {
-                    break;
-                }
-                if let Some(n) = header.strip_prefix("Content-Length: ") {
-                    length = n.parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            if reader.read_exact(&mut body).is_err() {
-                return;
-            }
-            let Ok(message) = serde_json::from_slice::<Value>(&body) else {
-                return;
-            };
+        while let Some(message) = read_message(&mut reader) {
             if send.send(message).is_err() {
                 return;
             }
@@ -123,7 +79,7 @@ fn the_language_server_publishes_the_syntax_error() {
             "uri": uri, "languageId": "python", "version": 1, "text": BROKEN}}}),
     ] {
         stdin
-            .write_all(&frame(&message.to_string()))
+            .write_all(&frame(message.to_string().as_bytes()))
             .expect("write to server");
     }
     stdin.flush().expect("flush");

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use super::figures::{weights, Figures};
 use super::metrics::FileFigures;
-use crate::config::{self, Settings};
+use crate::config::{self, ConfigSource, Settings, SettingsStore};
 use crate::driver::Driver;
 use crate::lint::LintOptions;
 use crate::progress::Progress;
@@ -227,15 +227,13 @@ pub fn history(
     let shared_repo = Arc::new(Mutex::new(
         Repository::open(repo.path()).map_err(|e| format!("cannot open the repository: {e}"))?,
     ));
-    let load_settings = || -> Result<Settings, String> {
-        match config_path {
-            Some(path) => config::load_file(path)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{}: no ssotlint configuration in it", path.display())),
-            None => Ok(Settings::default_at(&workdir)),
-        }
+    // Resolved as the CLI resolves it; per commit again, with module lookups in its tree.
+    let load_settings = |files: Option<Arc<dyn ModuleFiles>>| -> Result<Arc<Settings>, String> {
+        SettingsStore::open(ConfigSource::Disk, files, config_path, &workdir)
+            .and_then(|store| store.for_dir(&workdir))
+            .map_err(|e| e.to_string())
     };
-    let weights = weights(&load_settings()?)?;
+    let weights = weights(&*load_settings(None)?)?;
     let commits = first_parent_commits(&repo, range)?;
 
     let mut trees: HashMap<Oid, Listing> = HashMap::new();
@@ -287,7 +285,7 @@ pub fn history(
                 .collect(),
             reads: reads.clone(),
         });
-        let settings = Arc::new(load_settings()?.with_module_files(tree_files.clone()));
+        let settings = load_settings(Some(tree_files.clone()))?;
         let selected: Vec<(&String, Oid, PathBuf)> = listing
             .iter()
             .filter(|(path, _)| is_python(path))

@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
-use crate::config::{self, ConfigError, Settings, CONFIG_FILES};
+use crate::config::{self, ConfigError, ConfigSource, Settings, SettingsStore, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{diagnostics_of, LintOptions};
 use crate::rules::registry::Severity;
@@ -308,7 +308,7 @@ impl World {
                     |p| p.display().to_string(),
                 );
                 self.log(LogLevel::Info, format!("settings loaded from {from}"));
-                self.settings = Arc::new(settings);
+                self.settings = settings;
             }
             Err(e) => self.show_error(format!(
                 "ssotlint: {e} (still using the last valid configuration)"
@@ -317,41 +317,21 @@ impl World {
         self.invalidate();
     }
 
-    fn load_settings(&self) -> Result<Settings, ConfigError> {
-        let settings = match &self.client.config_path {
-            Some(path) => {
-                let path = if path.is_absolute() {
-                    path.clone()
-                } else {
-                    self.root.join(path)
-                };
-                config::load_file(&path)?.unwrap_or_else(|| Settings {
-                    config_path: Some(path.clone()),
-                    ..Settings::default_at(path.parent().unwrap_or(Path::new("/")))
-                })
-            }
-            None => match self.discover_config()? {
-                Some(settings) => settings,
-                None => Settings::default_at(&self.root),
-            },
-        };
-        Ok(settings.with_module_files(self.files.clone()))
-    }
-
-    /// The nearest config file at or above the workspace root (like `ssotlint check`
-    /// run from the root).
-    fn discover_config(&self) -> Result<Option<Settings>, ConfigError> {
-        for dir in self.root.ancestors() {
-            for name in CONFIG_FILES {
-                let candidate = dir.join(name);
-                if candidate.is_file() {
-                    if let Some(settings) = config::load_file(&candidate)? {
-                        return Ok(Some(settings));
-                    }
-                }
-            }
-        }
-        Ok(None)
+    /// The settings of the workspace root, resolved as `ssotlint check` run from the
+    /// root resolves them; module lookups read the editor's workspace files.
+    fn load_settings(&self) -> Result<Arc<Settings>, ConfigError> {
+        let config = self
+            .client
+            .config_path
+            .as_ref()
+            .map(|path| self.root.join(path));
+        SettingsStore::open(
+            ConfigSource::Disk,
+            Some(self.files.clone()),
+            config.as_deref(),
+            &self.root,
+        )?
+        .for_dir(&self.root)
     }
 
     /// Is `path` a file the settings are read from?
