@@ -42,7 +42,7 @@ def expand(prefix, body):
         elif item.startswith("{") and item.endswith("}"):
             out += expand(prefix, item[1:-1])
         else:
-            out.append(prefix + re.sub(r"as\w+$", "", item).split("::"))
+            out.append(prefix + item.split("::"))
     return out
 
 
@@ -51,7 +51,7 @@ def use_paths(spec):
     group = re.match(r"^([\w:]*?)::\{(.*)\}$", spec, re.S)
     if group:
         return expand(group.group(1).split("::"), group.group(2))
-    return [re.sub(r"as\w+$", "", spec).split("::")]
+    return [spec.split("::")]
 
 
 def main():
@@ -81,11 +81,12 @@ def main():
             text = text.replace("ssotlint::", "crate::")
         paths = []
         for m in re.finditer(r"\buse\s+((?:crate|super|self)::[^;]*);", text, re.S):
-            paths += use_paths(re.sub(r"\s+", "", m.group(1)))
+            paths += use_paths(re.sub(r"\s+", "", re.sub(r"\s+as\s+\w+", "", m.group(1))))
         for m in re.finditer(r"^\s*(?:pub(?:\([\w:]+\))?\s+)?mod\s+(\w+)\s*;", text, re.M):
             child = m.group(1)
             for use in re.finditer(r"\buse\s+" + child + r"::([^;]*);", text, re.S):
-                paths += use_paths("self::" + child + "::" + re.sub(r"\s+", "", use.group(1)))
+                spec = re.sub(r"\s+", "", re.sub(r"\s+as\s+\w+", "", use.group(1)))
+                paths += use_paths("self::" + child + "::" + spec)
             for inline in re.finditer(r"(?<![\w:])" + child + r"((?:::\w+)+)", text):
                 paths.append(["self", child] + inline.group(1).split("::")[1:])
         for m in re.finditer(r"\b((?:crate|super)(?:::\w+)+)", re.sub(r"\buse\s+[^;]*;", "", text, flags=re.S)):
