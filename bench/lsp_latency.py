@@ -2,7 +2,9 @@
 """LSP latency and memory of `ssotlint server` (a benchmark, not a test).
 
 1. didChange (one character typed) -> publishDiagnostics for that version, in a
-   5,000-line file, over stdio: p50/p99 over 1,000 edits.
+   5,000-line file, over stdio: p50/p99 over 1,000 edits. Once more with a second open
+   document that imports from the edited one (`from big import Engine`): each edit
+   re-lints it too (the editor overlay), timed to its publishDiagnostics as well.
 2. RSS of the server (VmRSS from /proc) after opening a workspace of 10,000 files and
    waiting for its module index.
 
@@ -13,6 +15,7 @@ and typing at column 0, which splits the class).
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,6 +75,13 @@ class Server:
                                     "capabilities": {"window": {"workDoneProgress": True}}})
         self.notify("initialized", {})
 
+    def cpu_seconds(self):
+        """User + system CPU time of the server so far (Linux /proc): less disturbed by
+        other load on the machine than wall-clock latency."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.request("shutdown", None)
         self.notify("exit", None)
@@ -109,21 +119,30 @@ def big_file(in_class=False):
     return "\n".join(lines[:5000]) + "\n"
 
 
-def latency(in_class=False, indented=False):
+def latency(in_class=False, indented=False, dependent=False):
     """Type "z" at the start of a line and delete it, 1,000 times; with `indented`, at
-    the line's indentation (where typing in a method body happens) instead of column 0."""
+    the line's indentation (where typing in a method body happens) instead of column 0;
+    with `dependent`, while `user.py` (which imports from the edited module) is open."""
     with tempfile.TemporaryDirectory() as root:
         project(root)
         server = Server(root)
         server.initialize(root)
         uri = "file://" + os.path.join(root, "big.py")
+        user = "file://" + os.path.join(root, "user.py")
         text = big_file(in_class)
         server.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "python", "version": 1, "text": text}})
-        is_push = lambda v: lambda m: (m.get("method") == "textDocument/publishDiagnostics"
-                                       and m["params"]["uri"] == uri
-                                       and m["params"].get("version") == v)
+        is_push = lambda v, u=uri: lambda m: (
+            m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == u and m["params"].get("version") == v)
         first = server.wait(is_push(1))
+        if dependent:
+            server.notify("textDocument/didOpen", {"textDocument": {
+                "uri": user, "languageId": "python", "version": 1,
+                "text": "from big import Engine\n"}})
+            user_diagnostics = len(server.wait(is_push(1, user))["params"]["diagnostics"])
+        user_samples = []
+        cpu_before = server.cpu_seconds()
         lines = text.split("\n")
         column = lambda line: len(lines[line]) - len(lines[line].lstrip()) if indented else 0
         samples = []
@@ -145,17 +164,42 @@ def latency(in_class=False, indented=False):
                 "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
             server.wait(is_push(version))
             samples.append((time.perf_counter() - start) * 1000)
+            if dependent:
+                # A server without the editor overlay never pushes the importer again.
+                signal.alarm(30)
+                pushed = server.wait(is_push(1, user))
+                signal.alarm(0)
+                assert len(pushed["params"]["diagnostics"]) == user_diagnostics
+                user_samples.append((time.perf_counter() - start) * 1000)
+        cpu = (server.cpu_seconds() - cpu_before) * 1000 / len(samples)
         code = server.stop()
-    samples.sort()
-    p50 = samples[len(samples) // 2]
-    p99 = samples[int(len(samples) * 0.99) - 1]
+    p50, p99, top = percentiles(samples)
     print("5,000-line file%s: %d diagnostics; didChange -> publishDiagnostics over 1,000 "
           "edits: p50 %.2f ms, p99 %.2f ms, max %.2f ms (exit %d)"
           % ((" (one class, typing at the indentation)" if indented else
-              " (one class, typing at column 0)") if in_class else "",
+              " (one class, typing at column 0)") if in_class else
+             " with an importer open" if dependent else "",
              len(first["params"]["diagnostics"]),
-             p50, p99, samples[-1], code))
+             p50, p99, top, code))
+    print("  server CPU time per edit (user + system, all threads): %.2f ms" % cpu)
+    if dependent:
+        # The importer is pushed after the edited file: its figures are the ones judged.
+        p50, p99, top = percentiles(user_samples)
+        print("  the importer (%d diagnostics), didChange -> its publishDiagnostics: "
+              "p50 %.2f ms, p99 %.2f ms, max %.2f ms" % (user_diagnostics, p50, p99, top))
     return p50, p99
+
+
+def no_importer_push(*_):
+    raise TimeoutError("the importer was not re-linted within 30 s of an edit")
+
+
+signal.signal(signal.SIGALRM, no_importer_push)
+
+
+def percentiles(samples):
+    samples = sorted(samples)
+    return (samples[len(samples) // 2], samples[int(len(samples) * 0.99) - 1], samples[-1])
 
 
 def rss():
@@ -180,8 +224,9 @@ def rss():
 
 if __name__ == "__main__":
     p50, p99 = latency()
+    dep_p50, dep_p99 = latency(dependent=True)
     latency(in_class=True, indented=True)
     latency(in_class=True)
     mb = rss()
-    ok = p50 < 5 and p99 < 20 and mb < 150
+    ok = max(p50, dep_p50) < 5 and max(p99, dep_p99) < 20 and mb < 150
     print("bars (p50 < 5 ms, p99 < 20 ms, RSS < 150 MB): %s" % ("met" if ok else "NOT met"))

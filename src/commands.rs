@@ -31,7 +31,11 @@ pub(crate) fn show_rule(code: &str) -> Result<ExitCode, String> {
         .ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
     println!("# {} ({})\n", rule.name(), rule.code());
     println!("{}\n", rule.summary());
-    println!("Default severity: {}\n", rule.default_severity().as_str());
+    println!(
+        "Default severity: {}. {}\n",
+        rule.default_severity().as_str(),
+        rule.spec().fix.describe()
+    );
     print!("{}", rule.doc());
     Ok(ExitCode::SUCCESS)
 }

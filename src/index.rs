@@ -211,13 +211,14 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
         ..ModuleRecord::default()
     };
     for def in facts
-        .definitions
+        .definitions()
         .iter()
         .filter(|d| d.scope == Scope::Module)
     {
-        record
-            .defined
-            .insert(def.name.clone(), def.kind == DefinitionKind::Class);
+        record.defined.insert(
+            def.name(text).to_string(),
+            def.kind == DefinitionKind::Class,
+        );
     }
     let noqa_lines = noqa_lines(text, &facts);
     let noqa_at = |offset: usize| {

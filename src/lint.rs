@@ -7,15 +7,14 @@
 //! server hands its per-chunk facts to [`diagnostics_of`] directly. So the CLI, the hook
 //! and the server cannot disagree about a file.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::python::{self, Facts, ModuleName, NoqaDirective};
+use crate::python::{self, Facts, ModuleName};
 use crate::rules;
 use crate::rules::context::FileContext;
-use crate::rules::registry::{Rule, RuleSelection};
+use crate::rules::registry::RuleSelection;
 use crate::source::SourceText;
 
 /// Rule selection given on the command line or by an editor, on top of the config.
@@ -100,43 +99,16 @@ pub fn diagnostics_of(
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
     let selection = options.selection(settings);
-    let ctx = FileContext {
-        path,
-        source,
-        facts,
-        module,
-        settings,
-        selection: &selection,
-    };
+    let ctx = FileContext::new(path, source, facts, module, settings, &selection);
     let found = rules::check(&ctx);
     suppress(found, &ctx)
 }
 
 /// Drop what `per-file-ignores` and `# noqa` suppress; apply severities; sort.
 fn suppress(diagnostics: Vec<Diagnostic>, ctx: &FileContext) -> Vec<Diagnostic> {
-    let ignored = ctx.settings.ignored_for(ctx.path);
-    let noqa: HashMap<usize, &NoqaDirective> = ctx
-        .facts
-        .comments
-        .iter()
-        .filter_map(|c| Some((ctx.source.line_index(c.range.start), c.noqa.as_ref()?)))
-        .collect();
-    let suppressed_at = |offset: usize, code: &str| {
-        noqa.get(&ctx.source.line_index(offset))
-            .is_some_and(|d| d.covers(code))
-    };
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .filter(|d| {
-            d.rule == Rule::InvalidSyntax || !ignored.iter().any(|p| d.rule.matches_prefix(p))
-        })
-        .filter(|d| {
-            let code = d.rule.code();
-            if d.rule == Rule::InvalidSyntax {
-                return true;
-            }
-            !suppressed_at(d.range.start, code) && !d.parent.is_some_and(|p| suppressed_at(p, code))
-        })
+        .filter(|d| !ctx.is_suppressed(d.rule, d.range.start, d.parent))
         .map(|mut d| {
             d.severity = ctx.settings.severity_of(d.rule);
             d

@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use crate::config::{normalize, SettingsStore};
 use crate::fixer::write_atomic;
 use crate::lint::{lint_text, LintOptions, Linted};
-use crate::python::NoqaDirective;
 use crate::rules::registry::Rule;
 use crate::source::decode;
 use crate::walk;
@@ -140,14 +139,10 @@ pub fn add_noqa_text(linted: &Linted) -> (String, usize, Vec<usize>) {
             .iter()
             .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
         match existing.and_then(|c| Some((c, c.noqa.as_ref()?))) {
-            Some((_, NoqaDirective::All)) => {}
-            Some((comment, NoqaDirective::Codes(have))) => {
-                let missing: Vec<&str> = codes
-                    .into_iter()
-                    .filter(|c| !have.iter().any(|h| h == c))
-                    .collect();
-                let comment_text = text.get(comment.range.clone()).unwrap_or("");
-                if let (false, Some(end)) = (missing.is_empty(), codes_end(comment_text)) {
+            Some((comment, directive)) => {
+                let missing: Vec<&str> =
+                    codes.into_iter().filter(|c| !directive.covers(c)).collect();
+                if let (false, Some(end)) = (missing.is_empty(), directive.codes_end()) {
                     edits.push((
                         comment.range.start + end,
                         format!(", {}", missing.join(", ")),
@@ -173,31 +168,6 @@ pub fn add_noqa_text(linted: &Linted) -> (String, usize, Vec<usize>) {
     (new, added, skipped)
 }
 
-/// Byte offset, in a comment's text, just after the last code of its `noqa: A, B` list.
-fn codes_end(comment: &str) -> Option<usize> {
-    let lower = comment.to_ascii_lowercase();
-    let at = lower.find("noqa")? + 4;
-    let rest = &comment[at..];
-    let colon = at + rest.find(':')? + 1;
-    let mut end = None;
-    let mut offset = colon;
-    for piece in comment[colon..].split_inclusive(|c: char| c == ',' || c.is_whitespace()) {
-        let token = piece.trim_end_matches(|c: char| c == ',' || c.is_whitespace());
-        if !token.is_empty() {
-            let letters = token.chars().take_while(char::is_ascii_alphabetic).count();
-            let is_code = letters > 0
-                && token.len() > letters
-                && token[letters..].chars().all(|c| c.is_ascii_digit());
-            if !is_code {
-                break;
-            }
-            end = Some(offset + token.len());
-        }
-        offset += piece.len();
-    }
-    end
-}
-
 /// Whether byte `offset` lies strictly inside a string literal (a triple-quoted string
 /// spanning lines).
 fn inside_string(tree: &tree_sitter::Tree, offset: usize) -> bool {
@@ -209,16 +179,4 @@ fn inside_string(tree: &tree_sitter::Tree, offset: usize) -> bool {
         node = n.parent();
     }
     false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_end_is_after_the_last_code() {
-        assert_eq!(codes_end("# noqa: SSOT001"), Some(15));
-        assert_eq!(codes_end("# noqa: SSOT001, SSOT002  why"), Some(24));
-        assert_eq!(codes_end("# noqa"), None);
-    }
 }

@@ -6,7 +6,7 @@
 use aho_corasick::AhoCorasick;
 
 use crate::config::Settings;
-use crate::rules::registry::{Rule, RuleSelection};
+use crate::rules::registry::{Needle, Rule, RuleSelection};
 
 pub struct Prefilter {
     /// `None`: some enabled rule has no needles, so every file must be parsed.
@@ -52,38 +52,47 @@ impl Prefilter {
     }
 }
 
-/// Strings that every diagnostic of `rule` contains in its file; `None` when the rule
-/// can fire without any fixed string (so the file must be parsed).
+/// Strings that every diagnostic of `rule` contains in its file (its spec's needles,
+/// resolved against the settings); `None` when the rule can fire without any fixed
+/// string (so the file must be parsed).
 fn rule_needles(rule: Rule, settings: &Settings) -> Option<Vec<String>> {
-    let last_segment = |m: &str| m.rsplit('.').next().unwrap_or(m).to_string();
-    match rule {
-        // The flagged name is a canonical or legacy name, or (star imports, strings)
-        // the path of a legacy module, which contains its last segment.
-        Rule::FragmentedImport
-        | Rule::AliasedImport
-        | Rule::LegacyModuleImport
-        | Rule::LegacyPathString => {
-            let mut out = Vec::new();
-            for symbol in &settings.canonical {
-                out.push(symbol.name.clone());
-                out.extend(symbol.legacy_names.iter().cloned());
-                out.extend(symbol.legacy_modules.iter().map(|m| last_segment(m)));
-            }
+    let mut out = Vec::new();
+    for needle in rule.spec().needles? {
+        resolve(*needle, settings, &mut out);
+    }
+    Some(out)
+}
+
+/// The strings a spec's needle stands for under `settings`.
+fn resolve(needle: Needle, settings: &Settings, out: &mut Vec<String>) {
+    let last_segment = |m: &String| m.rsplit('.').next().unwrap_or(m).to_string();
+    let legacy_modules = || {
+        let of_symbols = settings.canonical.iter().flat_map(|s| &s.legacy_modules);
+        of_symbols.chain(settings.legacy_modules.iter().map(|(old, _)| old))
+    };
+    match needle {
+        Needle::Text(text) => out.push(text.to_string()),
+        Needle::CanonicalNames => out.extend(settings.canonical.iter().map(|s| s.name.clone())),
+        Needle::LegacyNames => {
             out.extend(
                 settings
-                    .legacy_modules
+                    .canonical
                     .iter()
-                    .map(|(old, _)| last_segment(old)),
+                    .flat_map(|s| s.legacy_names.iter().cloned()),
             );
-            Some(out)
         }
-        // An unresolved first-party import names a first-party package or is relative.
-        Rule::UnresolvedFirstPartyImport => {
-            let mut out: Vec<String> = settings.modules.first_party().iter().cloned().collect();
-            out.extend(["from .", "from\t."].map(String::from));
-            Some(out)
+        Needle::LegacyModuleTails => out.extend(legacy_modules().map(last_segment)),
+        Needle::LegacyModulePaths => out.extend(legacy_modules().cloned()),
+        Needle::FirstPartyPackages => {
+            out.extend(settings.modules.first_party().iter().cloned());
         }
-        _ => None,
+        Needle::FactoryBuildTails => {
+            let builds = settings.factories.iter().flat_map(|f| &f.builds);
+            out.extend(builds.map(last_segment));
+        }
+        Needle::FactoryClassTails => {
+            out.extend(settings.factories.iter().map(|f| last_segment(&f.class)));
+        }
     }
 }
 
@@ -101,88 +110,31 @@ pub struct BodyNeedles {
     pub strings: Vec<String>,
 }
 
-/// What the enabled rules read inside `def`/`class` bodies: a body whose definition
-/// (decorators, header, body) holds none of it can be blanked without changing any
-/// diagnostic. `None` when some enabled rule is not known to this function (so nothing
-/// may be blanked).
+/// What the enabled rules read inside `def`/`class` bodies (each rule's spec says it:
+/// `RuleSpec::body`, with why next to the rule): a body whose definition (decorators,
+/// header, body) holds none of it can be blanked without changing any diagnostic.
+/// `None` when some enabled rule may read any body (so nothing may be blanked).
 ///
-/// Why each rule needs what it needs (facts outside bodies are never blanked: module
-/// statements, class and function headers, decorators, methods of a kept class):
-/// - every rule that resolves names (imports, singletons, factories) reads import
-///   statements at any depth: [`BodyNeedles::imports`];
-/// - SSOT004 reads string literals that name a legacy path as a whole: the full dotted
-///   path of each legacy module, which every such literal contains, inside literals;
-/// - SSOT102 reads `__new__` and class/static methods (their assignments) and class
-///   attributes: `__new__`, `classmethod`, `staticmethod` in headers, `_instance`;
-/// - SSOT103 reads a function's `global` statements and assignments: `global`;
-/// - SSOT104 reads the returns of a function decorated with a cache: `cache` in headers
-///   (`lru_cache`, `functools.cache`);
-/// - SSOT105 reads decorators and keywords of classes nested in bodies: `singleton` in
-///   headers;
-/// - SSOT201 reads calls anywhere: the short names of the classes factories build;
-/// - SSOT202 reads a factory class's methods: the factory class names;
-/// - SSOT101 and SSOT301 read only module-level statements and definitions.
-///
-/// No rule reads comments or docstrings, so a needle there keeps nothing. A local alias
-/// of a needle (`from functools import lru_cache as memo`) is a needle too; the reducer
-/// finds those per file.
+/// Facts outside bodies are never blanked: module statements, class and function
+/// headers, decorators, methods of a kept class. No rule reads comments or docstrings,
+/// so a needle there keeps nothing. A local alias of a needle (`from functools import
+/// lru_cache as memo`) is a needle too; the reducer finds those per file.
 pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<BodyNeedles> {
-    let last_segment = |m: &str| m.rsplit('.').next().unwrap_or(m).to_string();
-    let short = |q: &String| last_segment(q);
     let mut out = BodyNeedles::default();
     for &rule in Rule::ALL {
         if !selection.is_enabled(rule) {
             continue;
         }
-        match rule {
-            // `typing.Mapping` in a body (attribute access through a module import).
-            Rule::FragmentedImport => {
-                out.imports = true;
-                out.exact
-                    .extend(settings.canonical.iter().map(|s| s.name.clone()));
+        let reads = rule.spec().body?;
+        out.imports |= reads.imports;
+        for (needles, list) in [
+            (reads.exact, &mut out.exact),
+            (reads.headers, &mut out.headers),
+            (reads.strings, &mut out.strings),
+        ] {
+            for needle in needles {
+                resolve(*needle, settings, list);
             }
-            Rule::AliasedImport
-            | Rule::LegacyModuleImport
-            | Rule::UnresolvedFirstPartyImport
-            | Rule::ModuleLevelSingleton => out.imports = true,
-            Rule::LegacyPathString => {
-                for symbol in &settings.canonical {
-                    out.strings.extend(symbol.legacy_modules.iter().cloned());
-                }
-                out.strings
-                    .extend(settings.legacy_modules.iter().map(|(old, _)| old.clone()));
-            }
-            Rule::SingletonClass
-            | Rule::GlobalLazySingleton
-            | Rule::CachedInstanceFactory
-            | Rule::SingletonDecoratorOrMetaclass
-            | Rule::SharedIsolatedInstance => {
-                out.imports = true;
-                out.exact.extend(["_instance", "global"].map(String::from));
-                out.headers.extend(
-                    [
-                        "__new__",
-                        "classmethod",
-                        "staticmethod",
-                        "cache",
-                        "singleton",
-                    ]
-                    .map(String::from),
-                );
-            }
-            Rule::FactoryBypass => {
-                out.imports = true;
-                for factory in &settings.factories {
-                    out.exact.extend(factory.builds.iter().map(short));
-                }
-            }
-            Rule::FactoryContract => {
-                out.exact
-                    .extend(settings.factories.iter().map(|f| short(&f.class)));
-            }
-            Rule::CompetingDefinition => {}
-            #[allow(unreachable_patterns)]
-            _ => return None,
         }
     }
     for list in [&mut out.exact, &mut out.headers, &mut out.strings] {

@@ -282,20 +282,39 @@ impl ModuleIndex {
             name: module.to_string(),
             is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
-        let facts = python::analyze(&text, Some(&name));
-        let mut imported = ImportedNames::new();
-        bind_imports(&facts, &mut imported);
-        let assigned = bind_assignments(&facts, &text, &imported);
-        let stars = facts
-            .imports
-            .iter()
-            .filter(|i| i.star.is_some() && i.context.scope == python::Scope::Module)
-            .filter_map(|i| i.module.as_ref()?.resolved.clone())
-            .collect();
-        Bindings {
-            imported: Arc::new(imported),
-            assigned: Arc::new(assigned),
-            stars: Arc::new(stars),
+        bindings_of(&python::analyze(&text, Some(&name)), &text)
+    }
+
+    /// Drop what is memoised about `module` (its location, bindings and definitions)
+    /// and every class summary (one follows re-exports through other modules): the
+    /// server's editor overlay changed the module's text.
+    pub fn forget(&self, module: &str) {
+        if let Ok(mut cache) = self.located.lock() {
+            cache.remove(module);
+        }
+        if let Ok(mut cache) = self.imported.lock() {
+            cache.remove(module);
+        }
+        if let Ok(mut cache) = self.defined.lock() {
+            cache.remove(module);
+        }
+        if let Ok(mut cache) = self.classes.lock() {
+            cache.clear();
+        }
+        if let Ok(mut last) = self.last_read.lock() {
+            *last = None;
+        }
+    }
+
+    /// Memoise `module`'s bindings and definitions from `facts`, already extracted from
+    /// its `text` (the server's open document, whose facts equal `python::analyze`'s for
+    /// its module name), so its importers are re-linted without parsing it again.
+    pub fn prime(&self, module: &str, facts: &python::Facts, text: &str) {
+        if let Ok(mut cache) = self.imported.lock() {
+            cache.insert(module.to_string(), bindings_of(facts, text));
+        }
+        if let Ok(mut cache) = self.defined.lock() {
+            cache.insert(module.to_string(), Arc::new(defined_of(facts, text)));
         }
     }
 
@@ -348,14 +367,7 @@ impl ModuleIndex {
         let mut names = DefinedNames::new();
         if let Some(ModuleLocation::File(path)) = self.locate(module) {
             if let Some(text) = self.files.read(&path) {
-                let facts = python::analyze(&text, None);
-                for def in facts
-                    .definitions
-                    .iter()
-                    .filter(|d| d.scope == python::Scope::Module)
-                {
-                    names.insert(def.name.clone(), def.kind == python::DefinitionKind::Class);
-                }
+                names = defined_of(&python::analyze(&text, None), &text);
             }
         }
         let names = Arc::new(names);
@@ -628,9 +640,94 @@ fn bind_assignments(facts: &python::Facts, text: &str, imported: &ImportedNames)
     names
 }
 
+/// What a module's top level binds, from its facts.
+fn bindings_of(facts: &python::Facts, text: &str) -> Bindings {
+    let mut imported = ImportedNames::new();
+    bind_imports(facts, &mut imported);
+    let assigned = bind_assignments(facts, text, &imported);
+    let stars = facts
+        .imports
+        .iter()
+        .filter(|i| i.star.is_some() && i.context.scope == python::Scope::Module)
+        .filter_map(|i| i.module.as_ref()?.resolved.clone())
+        .collect();
+    Bindings {
+        imported: Arc::new(imported),
+        assigned: Arc::new(assigned),
+        stars: Arc::new(stars),
+    }
+}
+
+/// A module's module-level classes and functions, from its facts.
+fn defined_of(facts: &python::Facts, text: &str) -> DefinedNames {
+    facts
+        .definitions()
+        .iter()
+        .filter(|d| d.scope == python::Scope::Module)
+        .map(|d| {
+            (
+                d.name(text).to_string(),
+                d.kind == python::DefinitionKind::Class,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::defines_class;
+    use super::{defines_class, FsFiles, ModuleIndex};
+    use crate::python;
+    use std::sync::Arc;
+
+    /// The server primes a module from its open document's facts: what it memoises must
+    /// be what reading the same text would give.
+    #[test]
+    fn primed_bindings_equal_those_read_from_the_same_text() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            std::fs::create_dir_all(root.join("app")).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(root.join(rel), text).unwrap_or_else(|e| panic!("{e}"));
+        };
+        let shim = "from . import engine as _e\nfrom app.core import *\nEngine = _e.Engine\n\
+                    class Local:\n    pass\ndef helper():\n    pass\n";
+        write("app/__init__.py", "");
+        write("app/engine.py", "class Engine:\n    pass\n");
+        write("app/core.py", "");
+        write("app/shim.py", shim);
+        let summary = |index: &ModuleIndex| {
+            let defined = index.defined_names("app.shim");
+            let mut defined: Vec<(String, bool)> =
+                defined.iter().map(|(n, c)| (n.clone(), *c)).collect();
+            defined.sort();
+            (
+                index.reexports("app.shim", "Engine", "app.engine.Engine"),
+                index.imported_names("app.shim").get("_e").cloned(),
+                index.star_imports("app.shim").to_vec(),
+                defined,
+            )
+        };
+        let read = ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles));
+        let expected = (
+            true,
+            Some("app.engine".to_string()),
+            vec!["app.core".to_string()],
+            vec![("Local".to_string(), true), ("helper".to_string(), false)],
+        );
+        assert_eq!(summary(&read), expected);
+        // On disk the shim is now empty: only the primed facts can answer.
+        write("app/shim.py", "");
+        let primed = ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles));
+        let name = python::ModuleName {
+            name: "app.shim".to_string(),
+            is_package: false,
+        };
+        primed.prime("app.shim", &python::analyze(shim, Some(&name)), shim);
+        assert_eq!(summary(&primed), expected);
+        primed.forget("app.shim");
+        assert!(!primed.reexports("app.shim", "Engine", "app.engine.Engine"));
+        assert!(primed.defined_names("app.shim").is_empty());
+    }
 
     #[test]
     fn a_class_chunk_is_found_by_its_exact_name() {

@@ -9,6 +9,8 @@ mod common;
 use std::fs;
 use std::path::PathBuf;
 
+use ssotlint::Rule;
+
 const CONFIG: &str = r#"
 [canonical]
 "pkg.core.engine.UserExecutionEngine" = { legacy-modules = ["pkg.old", "pkg.sub.old"], legacy-names = ["ExecutionEngine"] }
@@ -739,4 +741,59 @@ fn a_file_named_twice_is_checked_and_fixed_once() {
         ("Fixed 1, 0 left\n", "", 0)
     );
     assert_eq!(p.read("pkg/a.py"), "from collections.abc import Mapping\n");
+}
+
+/// Each rule's findings carry fixes as its spec's fix availability says
+/// (`RuleSpec::fix`, shown by `ssotlint rule` and docs/rules.md), and each rule whose
+/// fix comes only sometimes shows both cases here.
+#[test]
+fn fixes_match_each_rules_fix_availability() {
+    use ssotlint::fix::Applicability;
+    use ssotlint::rules::FixAvailability;
+    let p = Project::new();
+    p.write("pkg/registry.py", "class UserExecutionEngine:\n    pass\n");
+    let settings = ssotlint::config::load_file(&p.path("ssotlint.toml"))
+        .unwrap()
+        .unwrap();
+    let text = "\
+from typing import Mapping
+from pkg.registry import UserExecutionEngine
+from collections.abc import Sequence as Seq
+import pkg.legacy as L
+import pkg.legacy
+import pkg.missing
+PATH = \"pkg.legacy.helper\"
+";
+    let linted = ssotlint::lint_text(
+        &p.path("pkg/a.py"),
+        text.to_string(),
+        &settings,
+        &ssotlint::LintOptions::default(),
+    );
+    let mut sometimes: Vec<(Rule, bool)> = Vec::new();
+    for d in &linted.diagnostics {
+        let applicability = d.fix.as_ref().map(|f| f.applicability);
+        match d.rule.spec().fix {
+            FixAvailability::None => assert_eq!(applicability, None, "{d:?}"),
+            FixAvailability::Safe => assert_eq!(applicability, Some(Applicability::Safe)),
+            FixAvailability::Unsafe => assert_eq!(applicability, Some(Applicability::Unsafe)),
+            FixAvailability::Sometimes => sometimes.push((d.rule, applicability.is_some())),
+        }
+    }
+    let codes: Vec<&str> = linted.diagnostics.iter().map(|d| d.rule.code()).collect();
+    assert_eq!(
+        codes,
+        ["SSOT001", "SSOT001", "SSOT002", "SSOT003", "SSOT003", "SSOT005", "SSOT004"]
+    );
+    sometimes.sort();
+    sometimes.dedup();
+    assert_eq!(
+        sometimes,
+        [
+            (Rule::FragmentedImport, false),
+            (Rule::FragmentedImport, true),
+            (Rule::LegacyModuleImport, false),
+            (Rule::LegacyModuleImport, true),
+        ]
+    );
 }

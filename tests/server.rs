@@ -829,3 +829,123 @@ fn a_request_sees_the_edits_before_it_and_none_after() {
     }
     assert_eq!(lsp.stop(), 0);
 }
+
+/// A shim without `Engine` on disk, an importer of it, an importer through a second shim
+/// (`app.api`, not open) and a document that imports neither.
+fn overlay_project() -> tempfile::TempDir {
+    let tmp = project();
+    let root = tmp.path();
+    std::fs::write(root.join("app/shim.py"), "X = 1\n").unwrap();
+    std::fs::write(root.join("app/api.py"), "from app.shim import Engine\n").unwrap();
+    std::fs::write(root.join("app/user.py"), OVERLAY_USER).unwrap();
+    std::fs::write(root.join("app/views.py"), OVERLAY_VIEWS).unwrap();
+    tmp
+}
+
+const OVERLAY_USER: &str = "import os\nfrom app.shim import Engine\nfrom app.gone import X\n";
+const OVERLAY_VIEWS: &str = "from app.api import Engine\n";
+
+/// The debug log line that names the documents an editor change re-lints.
+fn relint_log(lsp: &mut Lsp, path: &Path) -> String {
+    let prefix = format!("{} ", path.display());
+    let msg = lsp.wait(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.starts_with(&prefix) && s.contains(" in the editor: "))
+    });
+    msg["params"]["message"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn an_unsaved_shim_edit_relints_its_open_importers_and_closing_it_goes_back_to_disk() {
+    let tmp = overlay_project();
+    let root = tmp.path();
+    let shim_path = root.join("app/shim.py");
+    let [shim, user, views, main] =
+        ["app/shim.py", "app/user.py", "app/views.py", "main.py"].map(|p| uri(&root.join(p)));
+    let mut lsp = Lsp::start(root, json!({"logLevel": "debug"}), &["utf-16"]);
+    lsp.after_index();
+    lsp.open(&shim, "X = 1\n");
+    assert_eq!(lsp.published(&shim, 1), vec![]);
+    lsp.open(&user, OVERLAY_USER);
+    lsp.open(&views, OVERLAY_VIEWS);
+    lsp.open(&main, MAIN);
+    assert_eq!(lsp.published(&user, 1), vec![d("SSOT005", 2, 5, 13)]);
+    assert_eq!(lsp.published(&views, 1), vec![]);
+    assert_eq!(
+        lsp.published(&main, 1),
+        vec![d("SSOT001", 1, 20, 26), d("SSOT005", 2, 5, 13)]
+    );
+    // The shim's buffer re-exports Engine, unsaved: its importers (directly, and through
+    // `app.api` on disk) are re-linted at once; `main.py` imports neither and is not.
+    lsp.change(&shim, 2, [0, 0, 0, 5], "from app.engine import Engine");
+    assert_eq!(
+        relint_log(&mut lsp, &shim_path),
+        format!(
+            "{} changed in the editor: re-linting {}, {}",
+            shim_path.display(),
+            root.join("app/user.py").display(),
+            root.join("app/views.py").display()
+        )
+    );
+    assert_eq!(lsp.published(&shim, 2), vec![]);
+    assert_eq!(
+        lsp.published(&user, 1),
+        vec![d("SSOT001", 1, 21, 27), d("SSOT005", 2, 5, 13)]
+    );
+    assert_eq!(lsp.published(&views, 1), vec![d("SSOT001", 0, 20, 26)]);
+    assert_eq!(std::fs::read_to_string(&shim_path).unwrap(), "X = 1\n");
+    // Closed without saving: the importers are back to the disk's answer.
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": shim}}),
+    );
+    assert_eq!(
+        relint_log(&mut lsp, &shim_path),
+        format!(
+            "{} closed in the editor: re-linting {}, {}",
+            shim_path.display(),
+            root.join("app/user.py").display(),
+            root.join("app/views.py").display()
+        )
+    );
+    assert_eq!(lsp.published(&user, 1), vec![d("SSOT005", 2, 5, 13)]);
+    assert_eq!(lsp.published(&views, 1), vec![]);
+    // A module that exists only as an unsaved buffer resolves while it is open.
+    let gone = uri(&root.join("app/gone.py"));
+    lsp.open(&gone, "X = 1\n");
+    assert_eq!(lsp.published(&gone, 1), vec![]);
+    assert_eq!(lsp.published(&user, 1), vec![]);
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": gone}}),
+    );
+    assert_eq!(lsp.published(&user, 1), vec![d("SSOT005", 2, 5, 13)]);
+    assert_eq!(lsp.stop(), 0);
+}
+
+#[test]
+fn a_diagnostic_request_right_after_an_unsaved_shim_edit_sees_it() {
+    let tmp = overlay_project();
+    let root = tmp.path();
+    let [shim, user] = ["app/shim.py", "app/user.py"].map(|p| uri(&root.join(p)));
+    let mut lsp = Lsp::start(root, json!({}), &["utf-16"]);
+    lsp.after_index();
+    lsp.open(&shim, "X = 1\n");
+    assert_eq!(lsp.published(&shim, 1), vec![]);
+    lsp.open(&user, OVERLAY_USER);
+    assert_eq!(lsp.published(&user, 1), vec![d("SSOT005", 2, 5, 13)]);
+    // The request is answered before the shim is linted again: the importer's lint
+    // reads the shim's unsaved text from the overlay.
+    lsp.change(&shim, 2, [0, 0, 0, 5], "from app.engine import Engine");
+    let pulled = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": user}}),
+    );
+    assert_eq!(
+        summarize(&pulled["result"]["items"]),
+        vec![d("SSOT001", 1, 21, 27), d("SSOT005", 2, 5, 13)]
+    );
+    assert_eq!(lsp.stop(), 0);
+}

@@ -5,201 +5,13 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Node, Tree, TreeCursor};
 
-use super::defs::{Collector, DefFacts};
+use super::defs::Collector;
+use super::model::{
+    AttributeRef, Facts, Import, ImportContext, ImportKind, ImportedName, ModuleRef, Scope,
+    StringLiteral,
+};
 use super::modules::{resolve_relative, ModuleName};
-use crate::source::TextRange;
-
-/// Everything the rules read about one file.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Facts {
-    pub imports: Vec<Import>,
-    /// String literals that are whole dotted paths (`"a.b.C"`), docstrings excluded.
-    pub strings: Vec<StringLiteral>,
-    /// Classes and functions at any depth.
-    pub definitions: Vec<Definition>,
-    /// Every comment; `noqa` directives are parsed out of them.
-    pub comments: Vec<Comment>,
-    /// Ranges of tree-sitter ERROR and MISSING nodes.
-    pub syntax_errors: Vec<TextRange>,
-    /// Module-level bindings, classes, functions and calls (singleton/factory rules).
-    pub defs: DefFacts,
-    /// `name.attr` where both are identifiers (`typing.Mapping`): a symbol reached
-    /// through a module bound by `import`.
-    pub attributes: Vec<AttributeRef>,
-}
-
-/// An attribute access on a plain name, as byte ranges into the source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttributeRef {
-    /// `typing` in `typing.Mapping`.
-    pub object: TextRange,
-    /// `Mapping` in `typing.Mapping`.
-    pub attribute: TextRange,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportKind {
-    /// `import a.b`, `import a.b as c`
-    Import,
-    /// `from m import x`, `from . import x`, `from m import *`
-    From,
-}
-
-/// Where an import statement stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scope {
-    #[default]
-    Module,
-    Class,
-    Function,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ImportContext {
-    pub scope: Scope,
-    /// Inside a `try:` whose handlers catch `ImportError`/`ModuleNotFoundError`.
-    pub guarded: bool,
-    /// Inside `if TYPE_CHECKING:`.
-    pub type_checking: bool,
-}
-
-/// The module part of a `from` import.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModuleRef {
-    /// As written, without the dots: `pkg.mod` in `from ..pkg.mod import x`.
-    pub written: String,
-    /// Leading dots.
-    pub level: usize,
-    /// Absolute module name (relative imports resolved); `None` when it cannot be.
-    pub resolved: Option<String>,
-    /// Span of the whole module reference including the dots.
-    pub range: TextRange,
-}
-
-/// One bound name of an import statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedName {
-    /// The imported name: `X` in `from m import X`, `a.b` in `import a.b`.
-    pub name: String,
-    pub name_range: TextRange,
-    pub alias: Option<(String, TextRange)>,
-    /// `name` plus ` as alias`.
-    pub range: TextRange,
-}
-
-impl ImportedName {
-    /// The local name this binds (`Y` for `X as Y`; `a` for `import a.b`).
-    pub fn local_name(&self, kind: ImportKind) -> &str {
-        match (&self.alias, kind) {
-            (Some((alias, _)), _) => alias,
-            (None, ImportKind::From) => &self.name,
-            (None, ImportKind::Import) => self.name.split('.').next().unwrap_or(&self.name),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Import {
-    pub kind: ImportKind,
-    /// The whole statement.
-    pub range: TextRange,
-    /// `from` imports only.
-    pub module: Option<ModuleRef>,
-    pub names: Vec<ImportedName>,
-    /// `from m import *`: the span of `*`.
-    pub star: Option<TextRange>,
-    pub context: ImportContext,
-}
-
-/// A plain string literal whose content is a dotted path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringLiteral {
-    pub value: String,
-    /// The content between the quotes.
-    pub content_range: TextRange,
-    /// The literal with prefix and quotes.
-    pub range: TextRange,
-    /// The first argument of a call of `import_module`, `__import__` or `patch` (any
-    /// object's: `mock.patch`, `mocker.patch`): there even one name is a module path.
-    pub import_argument: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DefinitionKind {
-    Class,
-    Function,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Definition {
-    pub kind: DefinitionKind,
-    pub name: String,
-    pub name_range: TextRange,
-    /// Where the definition stands (module level, in a class, in a function).
-    pub scope: Scope,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comment {
-    pub range: TextRange,
-    pub noqa: Option<NoqaDirective>,
-}
-
-/// `# noqa` (all codes) or `# noqa: A, B`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoqaDirective {
-    All,
-    Codes(Vec<String>),
-}
-
-impl NoqaDirective {
-    /// Parse a comment's text, ruff-style: `# noqa`, `# NOQA:SSOT001,SSOT002`.
-    pub fn parse(comment: &str) -> Option<NoqaDirective> {
-        let lower = comment.to_ascii_lowercase();
-        let mut search = 0;
-        while let Some(found) = lower[search..].find("noqa") {
-            let at = search + found;
-            search = at + 4;
-            let before = lower[..at].trim_end();
-            if !before.ends_with('#') {
-                continue;
-            }
-            let rest = &comment[at + 4..];
-            let Some(codes) = rest.trim_start().strip_prefix(':') else {
-                let next = rest.chars().next();
-                if next.is_none_or(|c| !c.is_alphanumeric()) {
-                    return Some(NoqaDirective::All);
-                }
-                continue;
-            };
-            let codes: Vec<String> = codes
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .take_while(|c| is_code(c))
-                .map(str::to_ascii_uppercase)
-                .collect();
-            return Some(if codes.is_empty() {
-                NoqaDirective::All
-            } else {
-                NoqaDirective::Codes(codes)
-            });
-        }
-        None
-    }
-
-    pub fn covers(&self, code: &str) -> bool {
-        match self {
-            NoqaDirective::All => true,
-            NoqaDirective::Codes(codes) => codes.iter().any(|c| c == code),
-        }
-    }
-}
-
-fn is_code(s: &str) -> bool {
-    let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-    letters > 0 && s.len() > letters && s[letters..].chars().all(|c| c.is_ascii_digit())
-}
+use super::noqa::Comment;
 
 impl Facts {
     pub fn extract<'a>(tree: &'a Tree, text: &'a str, module: Option<&'a ModuleName>) -> Facts {
@@ -214,26 +26,6 @@ impl Facts {
         walker.facts.defs = walker.defs.finish();
         walker.facts.shrink_to_fit();
         walker.facts
-    }
-
-    /// Drop spare capacity, inner lists included: a list pushed once keeps room for four
-    /// (an import's one name, a function's one assignment), which made a big file's facts
-    /// several times larger than their content (issue 13).
-    pub fn shrink_to_fit(&mut self) {
-        self.imports.shrink_to_fit();
-        for import in &mut self.imports {
-            import.names.shrink_to_fit();
-        }
-        self.strings.shrink_to_fit();
-        self.definitions.shrink_to_fit();
-        self.comments.shrink_to_fit();
-        self.syntax_errors.shrink_to_fit();
-        self.attributes.shrink_to_fit();
-        self.defs.shrink_to_fit();
-    }
-
-    pub fn has_syntax_errors(&self) -> bool {
-        !self.syntax_errors.is_empty()
     }
 }
 
@@ -389,7 +181,6 @@ impl<'a> Walker<'a> {
                 self.visit_children_comments_only(node);
             }
             "class_definition" | "function_definition" => {
-                self.definition(node, ctx);
                 let scope = if node.kind() == "class_definition" {
                     Scope::Class
                 } else {
@@ -437,9 +228,9 @@ impl<'a> Walker<'a> {
     }
 
     fn comment(&mut self, node: Node) {
-        let range = node.byte_range();
-        let noqa = NoqaDirective::parse(self.text_of(node));
-        self.facts.comments.push(Comment { range, noqa });
+        self.facts
+            .comments
+            .push(Comment::new(self.text, node.byte_range()));
     }
 
     /// Record comments (and errors) below a node without treating strings as paths.
@@ -489,23 +280,6 @@ impl<'a> Walker<'a> {
                 attribute: attribute.byte_range(),
             });
         }
-    }
-
-    fn definition(&mut self, node: Node<'a>, ctx: ImportContext) {
-        let Some(name) = node.child_by_field_name("name") else {
-            return;
-        };
-        let kind = if node.kind() == "class_definition" {
-            DefinitionKind::Class
-        } else {
-            DefinitionKind::Function
-        };
-        self.facts.definitions.push(Definition {
-            kind,
-            name: self.text_of(name).to_string(),
-            name_range: name.byte_range(),
-            scope: ctx.scope,
-        });
     }
 
     fn imported_name(&self, node: Node) -> Option<ImportedName> {
@@ -698,29 +472,4 @@ fn catches_import_error(except_clause: &str) -> bool {
         || header.contains("ImportError")
         || header.contains("ModuleNotFoundError")
         || header.contains("Exception")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn noqa_parsing() {
-        assert_eq!(NoqaDirective::parse("# noqa"), Some(NoqaDirective::All));
-        assert_eq!(NoqaDirective::parse("# NOQA"), Some(NoqaDirective::All));
-        assert_eq!(
-            NoqaDirective::parse("# noqa: SSOT001, SSOT002"),
-            Some(NoqaDirective::Codes(vec![
-                "SSOT001".into(),
-                "SSOT002".into()
-            ]))
-        );
-        assert_eq!(
-            NoqaDirective::parse("# type: ignore  # noqa:SSOT003"),
-            Some(NoqaDirective::Codes(vec!["SSOT003".into()]))
-        );
-        assert_eq!(NoqaDirective::parse("# no qa"), None);
-        assert_eq!(NoqaDirective::parse("# noqaxyz"), None);
-        assert_eq!(NoqaDirective::parse("# see noqa docs"), None);
-    }
 }

@@ -4,18 +4,22 @@
 pub mod chunks;
 pub mod defs;
 mod facts;
+mod model;
 pub mod modules;
 pub mod names;
+mod noqa;
 pub mod recognize;
 pub mod scan;
 mod shift;
 
 pub use chunks::Block;
-pub use facts::{
-    AttributeRef, Comment, Definition, DefinitionKind, Facts, Import, ImportContext, ImportKind,
-    ImportedName, ModuleRef, NoqaDirective, Scope, StringLiteral,
+pub use model::{
+    AssignFact, AttributeRef, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Definition,
+    DefinitionKind, Facts, FunctionFact, Import, ImportContext, ImportKind, ImportedName, Keyword,
+    ModuleAssignment, ModuleRef, Parameter, Scope, StringLiteral, Target,
 };
 pub use modules::ModuleName;
+pub use noqa::{Comment, NoqaDirective};
 
 use std::cell::RefCell;
 

@@ -7,13 +7,12 @@
 //! is not shifted here shows up as a difference in the chunk equivalence tests.
 
 use super::chunks::Block;
-use super::defs::{
-    AssignFact, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, FunctionFact, Keyword,
-    ModuleAssignment, Parameter, Target,
+use super::model::{
+    AssignFact, AttributeRef, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts,
+    FunctionFact, Import, ImportedName, Keyword, ModuleAssignment, ModuleRef, Parameter,
+    StringLiteral, Target,
 };
-use super::facts::{
-    AttributeRef, Comment, Definition, Facts, Import, ImportedName, ModuleRef, StringLiteral,
-};
+use super::noqa::Comment;
 use crate::source::TextRange;
 
 /// Add `by` to every byte offset.
@@ -44,11 +43,15 @@ impl Facts {
         owner: Option<usize>,
     ) -> Option<()> {
         let name = block.wrapper_name();
-        let wrapped = other.definitions.first()?.name_range == name
-            && match block {
-                Block::Class => other.defs.classes.first()?.name == name,
-                Block::Function => other.defs.functions.first()?.name == name,
-            };
+        // The wrapper's definition comes first: before any other class or function.
+        let class = other.defs.classes.first().map(|c| &c.name);
+        let function = other.defs.functions.first().map(|f| &f.name);
+        let wrapped = match block {
+            Block::Class => class == Some(&name) && function.is_none_or(|f| f.start > name.start),
+            Block::Function => {
+                function == Some(&name) && class.is_none_or(|c| c.start > name.start)
+            }
+        };
         let owners = match block {
             Block::Class => self.defs.classes.len(),
             Block::Function => self.defs.functions.len(),
@@ -56,7 +59,6 @@ impl Facts {
         if !wrapped || owner.is_some_and(|o| o >= owners) {
             return None;
         }
-        other.definitions.remove(0);
         let delta = signed(offset) - signed(block.wrapper().len());
         other.shift(delta);
         let (classes, functions) = (self.defs.classes.len(), self.defs.functions.len());
@@ -111,7 +113,6 @@ impl Facts {
     fn extend(&mut self, mut other: Facts) {
         self.imports.append(&mut other.imports);
         self.strings.append(&mut other.strings);
-        self.definitions.append(&mut other.definitions);
         self.comments.append(&mut other.comments);
         self.syntax_errors.append(&mut other.syntax_errors);
         self.attributes.append(&mut other.attributes);
@@ -173,7 +174,6 @@ impl Shift for Facts {
     fn shift(&mut self, by: isize) {
         self.imports.shift(by);
         self.strings.shift(by);
-        self.definitions.shift(by);
         self.comments.shift(by);
         self.syntax_errors.shift(by);
         self.defs.shift(by);
@@ -210,12 +210,6 @@ impl Shift for StringLiteral {
     fn shift(&mut self, by: isize) {
         self.content_range.shift(by);
         self.range.shift(by);
-    }
-}
-
-impl Shift for Definition {
-    fn shift(&mut self, by: isize) {
-        self.name_range.shift(by);
     }
 }
 

@@ -129,13 +129,13 @@ impl<'a> Resolver<'a> {
                 bindings.insert(local, Binding::Imported(target));
             }
         }
-        for def in &ctx.facts.definitions {
+        for def in ctx.facts.definitions() {
             if def.scope == Scope::Module {
                 let binding = match def.kind {
                     DefinitionKind::Class => Binding::LocalClass,
                     DefinitionKind::Function => Binding::LocalFunction,
                 };
-                bindings.insert(def.name.as_str(), binding);
+                bindings.insert(ctx.text(def.name_range), binding);
             }
         }
         let file_first_party = ctx

@@ -6,9 +6,23 @@ use crate::diagnostic::Diagnostic;
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
 use crate::rules::context::FileContext;
-use crate::rules::registry::Rule;
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 
-pub const DOC_SSOT201: &str = "\
+pub const SSOT201: RuleSpec = RuleSpec {
+    code: "SSOT201",
+    name: "factory-bypass",
+    severity: Severity::Warning,
+    summary: "Direct construction of a class that a factory builds",
+    fix: FixAvailability::None,
+    needles: None,
+    // Reads calls anywhere: the short names of the classes factories build.
+    body: Some(BodyReads {
+        imports: true,
+        exact: &[Needle::FactoryBuildTails],
+        headers: &[],
+        strings: &[],
+    }),
+    doc: "\
 ## What it does
 Flags a direct construction of a class that a configured factory `builds`, in a file
 outside the factory's `allowed-in` globs (relative to the config file). The factory's
@@ -29,9 +43,24 @@ allowed-in = [\"tests/**\"]
 ```python
 engine = UserExecutionEngine(user)   # SSOT201: use AgentInstanceFactory.create_instance()
 ```
-";
+",
+};
 
-pub const DOC_SSOT202: &str = "\
+pub const SSOT202: RuleSpec = RuleSpec {
+    code: "SSOT202",
+    name: "factory-contract",
+    severity: Severity::Warning,
+    summary: "A configured factory class lacks a required method",
+    fix: FixAvailability::None,
+    needles: None,
+    // Reads a factory class's methods: the factory class names.
+    body: Some(BodyReads {
+        imports: false,
+        exact: &[Needle::FactoryClassTails],
+        headers: &[],
+        strings: &[],
+    }),
+    doc: "\
 ## What it does
 Flags a configured factory class, defined in the project, that lacks one of its
 configured `methods`. Reported on the class name. A factory class that the project does
@@ -49,7 +78,8 @@ methods = [\"create_instance\"]
 class AgentInstanceFactory:     # SSOT202: no `create_instance`
     def build(self): ...
 ```
-";
+",
+};
 
 pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
     let factories = &ctx.settings.factories;

@@ -1,6 +1,6 @@
 //! Import rules: SSOT001 fragmented-import, SSOT002 aliased-import, SSOT003
-//! legacy-module-import, SSOT004 legacy-path-string, SSOT005
-//! unresolved-first-party-import.
+//! legacy-module-import, SSOT005 unresolved-first-party-import (SSOT004, the same
+//! paths in strings, is `path_strings.rs`).
 //!
 //! One finding per imported name: SSOT001 wins over SSOT002 and SSOT003.
 
@@ -8,11 +8,33 @@ use crate::config::{is_module_or_submodule, CanonicalSymbol};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::python::modules::moved;
-use crate::python::{Import, ImportKind, ImportedName, StringLiteral};
+use crate::python::{Import, ImportKind, ImportedName};
 use crate::rules::context::FileContext;
-use crate::rules::registry::Rule;
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 
-pub const DOC_SSOT001: &str = "\
+/// Every SSOT001–004 finding names a canonical or legacy name, or (star imports,
+/// strings) the path of a legacy module, which contains its last segment.
+pub const IMPORT_NEEDLES: &[Needle] = &[
+    Needle::CanonicalNames,
+    Needle::LegacyNames,
+    Needle::LegacyModuleTails,
+];
+
+pub const SSOT001: RuleSpec = RuleSpec {
+    code: "SSOT001",
+    name: "fragmented-import",
+    severity: Severity::Warning,
+    summary: "A canonical symbol imported from a module other than its canonical one",
+    fix: FixAvailability::Sometimes,
+    needles: Some(IMPORT_NEEDLES),
+    // Imports at any depth, and `typing.Mapping` in a body (an attribute of a module).
+    body: Some(BodyReads {
+        imports: true,
+        exact: &[Needle::CanonicalNames],
+        headers: &[],
+        strings: &[],
+    }),
+    doc: "\
 ## What it does
 Flags a canonical symbol (a `[canonical]` entry) imported from a module other than its
 canonical one: a listed legacy module, a module listed under `[legacy-modules]`, a parent
@@ -64,9 +86,18 @@ Safe: rewrite the import to the canonical module (splitting a `from` list when o
 names stay behind). None for a module that defines a competing object (the canonical one
 is another object; merge the definitions first). Unsafe for a module that does not exist:
 the import stops failing, so an `except ImportError` fallback stops running.
-";
+",
+};
 
-pub const DOC_SSOT002: &str = "\
+pub const SSOT002: RuleSpec = RuleSpec {
+    code: "SSOT002",
+    name: "aliased-import",
+    severity: Severity::Warning,
+    summary: "A canonical symbol bound under another local name",
+    fix: FixAvailability::Unsafe,
+    needles: Some(IMPORT_NEEDLES),
+    body: Some(BodyReads::IMPORTS),
+    doc: "\
 ## What it does
 Flags a canonical symbol bound under another local name (`from m import X as Y`) when
 its entry has `allow-alias = false` (the default).
@@ -86,9 +117,18 @@ from app.engine import UserExecutionEngine
 
 ## Fix
 Unsafe: drop the alias and rename the file's references to the canonical name.
-";
+",
+};
 
-pub const DOC_SSOT003: &str = "\
+pub const SSOT003: RuleSpec = RuleSpec {
+    code: "SSOT003",
+    name: "legacy-module-import",
+    severity: Severity::Warning,
+    summary: "An import of a module that moved",
+    fix: FixAvailability::Sometimes,
+    needles: Some(IMPORT_NEEDLES),
+    body: Some(BodyReads::IMPORTS),
+    doc: "\
 ## What it does
 Flags imports of a module listed under `[legacy-modules]` (it moved): `import old.mod`,
 `from old import mod`, `from old.mod import anything`, submodules included.
@@ -109,36 +149,22 @@ from app.utils.text import slugify
 
 ## Fix
 Safe: rewrite the module path (when the new module exports the name).
-";
+",
+};
 
-pub const DOC_SSOT004: &str = "\
-## What it does
-Flags a string literal that names a legacy path as a whole: `mock.patch(\"old.mod.X\")`,
-`importlib.import_module(\"old.mod\")`, `__import__(\"old.mod\")`. Docstrings, f-strings
-and strings that are not dotted paths are never flagged; a string of one name (`\"imp\"`)
-only as the first argument of `import_module`, `__import__` or a `patch` call.
-
-## Why is this bad?
-A patch of the legacy path patches the shim, not the class the code really uses, so the
-test passes while the patch does nothing; string paths also survive refactors unseen.
-
-## Example
-```python
-with mock.patch(\"app.agents.execution_engine.UserExecutionEngine\"):
-```
-Use instead:
-```python
-with mock.patch(\"app.agents.supervisor.user_execution_engine.UserExecutionEngine\"):
-```
-
-## Fix
-Unsafe: rewrite the string, keeping its quotes and prefix. Unlike an import, a string
-changes what the program does when rewritten: another object is patched, another module
-imported, and a string in a table may be compared or printed rather than imported. Apply
-it with `--unsafe-fixes` after reading the diff.
-";
-
-pub const DOC_SSOT005: &str = "\
+pub const SSOT005: RuleSpec = RuleSpec {
+    code: "SSOT005",
+    name: "unresolved-first-party-import",
+    severity: Severity::Warning,
+    summary: "An import of a first-party module that no file provides",
+    fix: FixAvailability::None,
+    needles: Some(&[
+        Needle::FirstPartyPackages,
+        Needle::Text("from ."),
+        Needle::Text("from\t."),
+    ]),
+    body: Some(BodyReads::IMPORTS),
+    doc: "\
 ## What it does
 Flags an import of a first-party module (one under `project.first-party`, by default the
 top-level packages found under `project.src`) that no file in the project provides:
@@ -164,9 +190,10 @@ except ImportError:
 
 ## Fix
 None: point the import at the module that now provides the name.
-";
+",
+};
 
-/// Run the import rules over every import statement and path string.
+/// Run the import rules over every import statement.
 pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
     let settings = ctx.settings;
     let import_rules = [
@@ -180,13 +207,6 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         let all_missing = wants_imports && check_import(ctx, import, out);
         if ctx.is_enabled(Rule::UnresolvedFirstPartyImport) && !all_missing {
             unresolved(ctx, import, out);
-        }
-    }
-    if ctx.is_enabled(Rule::LegacyPathString)
-        && (!settings.canonical.is_empty() || !settings.legacy_modules.is_empty())
-    {
-        for string in &ctx.facts.strings {
-            legacy_path_string(ctx, string, out);
         }
     }
     if ctx.is_enabled(Rule::FragmentedImport) && !settings.canonical.is_empty() {
@@ -608,56 +628,6 @@ fn star_import(
         ),
         star,
     ))
-}
-
-/// SSOT004: a string that names a legacy path as a whole.
-fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<Diagnostic>) {
-    // One name (`"imp"`) is a module path only where a module is imported or patched;
-    // elsewhere it is a dictionary key, a message, anything.
-    if !string.value.contains('.') && !string.import_argument {
-        return;
-    }
-    let Some(replacement) = legacy_path_replacement(ctx, &string.value) else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            Rule::LegacyPathString,
-            format!(
-                "string names legacy path `{}`; use `{replacement}`",
-                string.value
-            ),
-            string.range.clone(),
-        )
-        .with_fix(Some(Fix::new(
-            Applicability::Unsafe,
-            format!("Rewrite to `{replacement}`"),
-            vec![Edit {
-                range: string.content_range.clone(),
-                content: replacement.clone(),
-            }],
-        ))),
-    );
-}
-
-/// The canonical spelling of a legacy dotted path, if it is one.
-pub fn legacy_path_replacement(ctx: &FileContext, path: &str) -> Option<String> {
-    let parts: Vec<&str> = path.split('.').collect();
-    // `legacy.mod.Name[.attr…]` for a canonical symbol.
-    for i in 1..parts.len() {
-        for symbol in ctx.settings.canonical_for_name(parts[i]) {
-            let module = parts[..i].join(".");
-            if symbol.legacy_modules.contains(&module) {
-                let rest = parts[i + 1..]
-                    .iter()
-                    .map(|p| format!(".{p}"))
-                    .collect::<String>();
-                return Some(format!("{}{rest}", symbol.qualified));
-            }
-        }
-    }
-    let (old, new) = ctx.settings.legacy_module_for(path)?;
-    Some(format!("{new}{}", &path[old.len()..]))
 }
 
 /// SSOT005: a first-party module that no file provides, guarded or not: a first-party

@@ -1,7 +1,10 @@
-//! The rule engine and the rules' documentation: every rule reads the prepared
-//! [`Facts`](crate::python::Facts) of one file through its [`FileContext`] and pushes
-//! [`Diagnostic`]s; the engine keeps the enabled ones. The registry (codes, names,
-//! severities, selection) is [`registry`], below the config.
+//! The rule engine: every rule reads the prepared [`Facts`](crate::python::Facts) of one
+//! file and pushes [`Diagnostic`]s; the engine then applies selection, per-file ignores
+//! and `noqa`. The registry (`registry.rs`) says which rules exist; each family module
+//! holds its rules' specs (docs, needles, fix availability) and checks.
+//!
+//! A new rule: a variant in `registry.rs`, its spec and check in a family module, and
+//! its line in [`Rule::spec`] (the compiler asks for it) and in [`check`].
 
 pub mod classes;
 pub mod context;
@@ -9,34 +12,35 @@ pub mod definitions;
 pub mod factories;
 mod import_fix;
 pub mod imports;
+pub mod path_strings;
 pub mod registry;
 pub mod singletons;
 pub mod syntax;
 
+pub use registry::{BodyReads, FixAvailability, Needle, Rule, RuleSelection, RuleSpec, Severity};
+
 use crate::diagnostic::Diagnostic;
 use context::FileContext;
-use registry::Rule;
 
-/// Where each rule's documentation lives: beside its check, in the rule family's module.
 impl Rule {
-    /// Documentation page: what, why, example, fix.
-    pub fn doc(self) -> &'static str {
+    /// The rule's spec, as its family module exports it.
+    pub fn spec(self) -> &'static RuleSpec {
         match self {
-            Rule::InvalidSyntax => syntax::DOC_SSOT000,
-            Rule::FragmentedImport => imports::DOC_SSOT001,
-            Rule::AliasedImport => imports::DOC_SSOT002,
-            Rule::LegacyModuleImport => imports::DOC_SSOT003,
-            Rule::LegacyPathString => imports::DOC_SSOT004,
-            Rule::UnresolvedFirstPartyImport => imports::DOC_SSOT005,
-            Rule::ModuleLevelSingleton => singletons::DOC_SSOT101,
-            Rule::SingletonClass => singletons::DOC_SSOT102,
-            Rule::GlobalLazySingleton => singletons::DOC_SSOT103,
-            Rule::CachedInstanceFactory => singletons::DOC_SSOT104,
-            Rule::SingletonDecoratorOrMetaclass => singletons::DOC_SSOT105,
-            Rule::SharedIsolatedInstance => singletons::DOC_SSOT110,
-            Rule::FactoryBypass => factories::DOC_SSOT201,
-            Rule::FactoryContract => factories::DOC_SSOT202,
-            Rule::CompetingDefinition => definitions::DOC_SSOT301,
+            Rule::InvalidSyntax => &syntax::SSOT000,
+            Rule::FragmentedImport => &imports::SSOT001,
+            Rule::AliasedImport => &imports::SSOT002,
+            Rule::LegacyModuleImport => &imports::SSOT003,
+            Rule::LegacyPathString => &path_strings::SSOT004,
+            Rule::UnresolvedFirstPartyImport => &imports::SSOT005,
+            Rule::ModuleLevelSingleton => &singletons::SSOT101,
+            Rule::SingletonClass => &singletons::SSOT102,
+            Rule::GlobalLazySingleton => &singletons::SSOT103,
+            Rule::CachedInstanceFactory => &singletons::SSOT104,
+            Rule::SingletonDecoratorOrMetaclass => &singletons::SSOT105,
+            Rule::SharedIsolatedInstance => &singletons::SSOT110,
+            Rule::FactoryBypass => &factories::SSOT201,
+            Rule::FactoryContract => &factories::SSOT202,
+            Rule::CompetingDefinition => &definitions::SSOT301,
         }
     }
 }
@@ -54,12 +58,13 @@ pub fn markdown_page() -> String {
             usize::from(rule.doc().starts_with("## ")),
         );
         page.push_str(&format!(
-            "\n<a id=\"{}\"></a>\n\n## {} ({})\n\n{}\n\nDefault severity: {}.\n\n{}",
+            "\n<a id=\"{}\"></a>\n\n## {} ({})\n\n{}\n\nDefault severity: {}. {}\n\n{}",
             rule.code().to_ascii_lowercase(),
             rule.name(),
             rule.code(),
             rule.summary(),
             rule.default_severity().as_str(),
+            rule.spec().fix.describe(),
             doc
         ));
         if !page.ends_with('\n') {
@@ -74,6 +79,7 @@ pub fn check(ctx: &FileContext) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     syntax::check(ctx, &mut diagnostics);
     imports::check(ctx, &mut diagnostics);
+    path_strings::check(ctx, &mut diagnostics);
     singletons::check(ctx, &mut diagnostics);
     factories::check(ctx, &mut diagnostics);
     definitions::check(ctx, &mut diagnostics);

@@ -1,7 +1,9 @@
-//! The rule registry: codes, names, default severities, summaries and selection. It
-//! imports nothing from the rules, the config or the engine, so everything that names a
-//! rule (config, diagnostics, outputs, the cache) sits above it; the docs live with each
-//! rule family and are looked up in [`crate::rules`].
+//! The rule registry: every rule's identity ([`Rule`]), its [`RuleSpec`] (code, name,
+//! severity, docs, fix availability, needles) and rule selection. It imports nothing
+//! from the rest of the crate, so the config, the prefilter and the rule families can
+//! all build on it. Each rule family module exports its rules' specs next to their
+//! checks; `Rule::spec` (in `rules/mod.rs`) maps a rule to its spec, and everything
+//! else here (codes, names, docs, the needle filter of `prefilter.rs`) is read from it.
 
 use std::fmt;
 
@@ -33,70 +35,166 @@ impl Severity {
     }
 }
 
-macro_rules! rules {
-    ($( $variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
-        /// Every rule ssotlint knows. Codes are stable.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Rule { $( $variant, )* }
+/// Whether a rule's findings carry a fix, and of which applicability (as ruff's
+/// `FIX_AVAILABILITY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    /// Every finding has a safe fix.
+    Safe,
+    /// Every finding has an unsafe fix (`--unsafe-fixes`).
+    Unsafe,
+    /// Some findings have a fix (safe or unsafe), some none.
+    Sometimes,
+}
 
-        impl Rule {
-            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
-
-            pub fn code(self) -> &'static str {
-                match self { $( Rule::$variant => $code, )* }
-            }
-
-            /// The kebab-case name.
-            pub fn name(self) -> &'static str {
-                match self { $( Rule::$variant => $name, )* }
-            }
-
-            pub fn default_severity(self) -> Severity {
-                match self { $( Rule::$variant => Severity::$severity, )* }
-            }
-
-            /// One line: what the rule flags.
-            pub fn summary(self) -> &'static str {
-                match self { $( Rule::$variant => $summary, )* }
-            }
+impl FixAvailability {
+    /// One sentence for the rule's documentation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FixAvailability::None => "No automatic fix.",
+            FixAvailability::Safe => "Always fixable: a safe fix.",
+            FixAvailability::Unsafe => "Always fixable: an unsafe fix (`--unsafe-fixes`).",
+            FixAvailability::Sometimes => "Sometimes fixable (safe or unsafe fixes).",
         }
+    }
+}
+
+/// A needle of a rule's spec: a fixed string, or strings the settings name. The
+/// prefilter (`prefilter.rs`) turns them into byte strings for one settings value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needle {
+    Text(&'static str),
+    /// The short names of the canonical symbols (`Engine` for `app.core.Engine`).
+    CanonicalNames,
+    /// The canonical symbols' legacy names.
+    LegacyNames,
+    /// The last segment of every legacy module (a symbol's and `[legacy-modules]`).
+    LegacyModuleTails,
+    /// Every legacy module's full dotted path (a symbol's and `[legacy-modules]`).
+    LegacyModulePaths,
+    /// The first-party top-level packages.
+    FirstPartyPackages,
+    /// The short names of the classes the configured factories build.
+    FactoryBuildTails,
+    /// The short names of the configured factory classes.
+    FactoryClassTails,
+}
+
+/// What a rule reads inside `def`/`class` bodies (the body reducer blanks a body that
+/// holds none of it): the meaning of each field is that of `prefilter::BodyNeedles`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyReads {
+    /// Import statements at any depth.
+    pub imports: bool,
+    /// Needles that count anywhere but in comments and docstrings.
+    pub exact: &'static [Needle],
+    /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case.
+    pub headers: &'static [Needle],
+    /// Needles that count only inside string literals that are not docstrings.
+    pub strings: &'static [Needle],
+}
+
+impl BodyReads {
+    /// A rule that reads only module-level statements and definitions.
+    pub const NOTHING: BodyReads = BodyReads {
+        imports: false,
+        exact: &[],
+        headers: &[],
+        strings: &[],
+    };
+    /// A rule that reads import statements in bodies and nothing else there.
+    pub const IMPORTS: BodyReads = BodyReads {
+        imports: true,
+        ..BodyReads::NOTHING
     };
 }
 
-rules! {
-    InvalidSyntax = "SSOT000", "invalid-syntax", Error,
-        "A syntax error: the file does not parse";
-    FragmentedImport = "SSOT001", "fragmented-import", Warning,
-        "A canonical symbol imported from a module other than its canonical one";
-    AliasedImport = "SSOT002", "aliased-import", Warning,
-        "A canonical symbol bound under another local name";
-    LegacyModuleImport = "SSOT003", "legacy-module-import", Warning,
-        "An import of a module that moved";
-    LegacyPathString = "SSOT004", "legacy-path-string", Warning,
-        "A string literal naming a legacy import path";
-    UnresolvedFirstPartyImport = "SSOT005", "unresolved-first-party-import", Warning,
-        "An import of a first-party module that no file provides";
-    ModuleLevelSingleton = "SSOT101", "module-level-singleton", Warning,
-        "A module-level instance of an in-scope class";
-    SingletonClass = "SSOT102", "singleton-class", Warning,
-        "A class that caches its own instance";
-    GlobalLazySingleton = "SSOT103", "global-lazy-singleton", Warning,
-        "A function that assigns a global to a constructed instance";
-    CachedInstanceFactory = "SSOT104", "cached-instance-factory", Warning,
-        "A cached parameterless function that returns a constructed instance";
-    SingletonDecoratorOrMetaclass = "SSOT105", "singleton-decorator-or-metaclass", Warning,
-        "A singleton decorator or metaclass";
-    SharedIsolatedInstance = "SSOT110", "shared-isolated-instance", Error,
-        "A singleton holding a class whose state must be per user";
-    FactoryBypass = "SSOT201", "factory-bypass", Warning,
-        "Direct construction of a class that a factory builds";
-    FactoryContract = "SSOT202", "factory-contract", Warning,
-        "A configured factory class lacks a required method";
-    CompetingDefinition = "SSOT301", "competing-definition", Warning,
-        "A definition that competes with a canonical symbol";
+/// Everything about one rule but its check: what `ssotlint rule`, `docs/rules.md`,
+/// SARIF, the config and the prefilter read.
+#[derive(Debug)]
+pub struct RuleSpec {
+    /// Stable code: `SSOT001`.
+    pub code: &'static str,
+    /// Kebab-case name: `fragmented-import`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule flags.
+    pub summary: &'static str,
+    /// Documentation page in Markdown: what, why, example, fix.
+    pub doc: &'static str,
+    pub fix: FixAvailability,
+    /// Every finding's flagged text contains one of these (so a file with none cannot
+    /// produce one); `None` when the rule can fire without any fixed string.
+    pub needles: Option<&'static [Needle]>,
+    /// What the rule reads inside bodies; `None`: any body (nothing may be blanked).
+    pub body: Option<BodyReads>,
+}
+
+/// Every rule ssotlint knows. Codes are stable; each rule's spec lives in its family
+/// module (`Rule::spec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    InvalidSyntax,
+    FragmentedImport,
+    AliasedImport,
+    LegacyModuleImport,
+    LegacyPathString,
+    UnresolvedFirstPartyImport,
+    ModuleLevelSingleton,
+    SingletonClass,
+    GlobalLazySingleton,
+    CachedInstanceFactory,
+    SingletonDecoratorOrMetaclass,
+    SharedIsolatedInstance,
+    FactoryBypass,
+    FactoryContract,
+    CompetingDefinition,
 }
 
 impl Rule {
+    /// In code order (a test checks it).
+    pub const ALL: &'static [Rule] = &[
+        Rule::InvalidSyntax,
+        Rule::FragmentedImport,
+        Rule::AliasedImport,
+        Rule::LegacyModuleImport,
+        Rule::LegacyPathString,
+        Rule::UnresolvedFirstPartyImport,
+        Rule::ModuleLevelSingleton,
+        Rule::SingletonClass,
+        Rule::GlobalLazySingleton,
+        Rule::CachedInstanceFactory,
+        Rule::SingletonDecoratorOrMetaclass,
+        Rule::SharedIsolatedInstance,
+        Rule::FactoryBypass,
+        Rule::FactoryContract,
+        Rule::CompetingDefinition,
+    ];
+
+    pub fn code(self) -> &'static str {
+        self.spec().code
+    }
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn default_severity(self) -> Severity {
+        self.spec().severity
+    }
+
+    /// One line: what the rule flags.
+    pub fn summary(self) -> &'static str {
+        self.spec().summary
+    }
+
+    /// Documentation page: what, why, example, fix.
+    pub fn doc(self) -> &'static str {
+        self.spec().doc
+    }
+
     pub fn from_code(code: &str) -> Option<Rule> {
         let code = code.trim();
         Rule::ALL
@@ -198,10 +296,16 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_unique() {
-        let mut codes: Vec<_> = Rule::ALL.iter().map(|r| r.code()).collect();
-        codes.sort();
-        codes.dedup();
-        assert_eq!(codes.len(), Rule::ALL.len());
+    fn codes_are_unique_and_in_order() {
+        let codes: Vec<_> = Rule::ALL.iter().map(|r| r.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+        let names: std::collections::HashSet<_> = Rule::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(names.len(), Rule::ALL.len());
+        for (i, rule) in Rule::ALL.iter().enumerate() {
+            assert_eq!(*rule as usize, i, "Rule::ALL lists the variants in order");
+        }
     }
 }

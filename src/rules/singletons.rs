@@ -5,14 +5,42 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::project::ModuleIndex;
-use crate::python::defs::{ClassFact, ClassState, FunctionFact, ModuleAssignment, Target};
+use crate::python::defs::ClassState;
 use crate::python::Scope;
+use crate::python::{ClassFact, FunctionFact, ModuleAssignment, Target};
 use crate::rules::classes::Resolver;
 use crate::rules::context::FileContext;
-use crate::rules::registry::Rule;
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 use crate::source::TextRange;
 
-pub const DOC_SSOT101: &str = "\
+/// SSOT102 reads `__new__`, class/static methods (their assignments) and class
+/// attributes (`_instance`); SSOT103 a function's `global` statements; SSOT104 the
+/// returns of a function decorated with a cache (`lru_cache`, `functools.cache`);
+/// SSOT105 decorators and keywords of classes nested in bodies. All of them resolve
+/// names through imports at any depth.
+const SINGLETON_BODY: BodyReads = BodyReads {
+    imports: true,
+    exact: &[Needle::Text("_instance"), Needle::Text("global")],
+    headers: &[
+        Needle::Text("__new__"),
+        Needle::Text("classmethod"),
+        Needle::Text("staticmethod"),
+        Needle::Text("cache"),
+        Needle::Text("singleton"),
+    ],
+    strings: &[],
+};
+
+pub const SSOT101: RuleSpec = RuleSpec {
+    code: "SSOT101",
+    name: "module-level-singleton",
+    severity: Severity::Warning,
+    summary: "A module-level instance of an in-scope class",
+    fix: FixAvailability::None,
+    needles: None,
+    // Reads only module-level statements, but resolves names through any import.
+    body: Some(BodyReads::IMPORTS),
+    doc: "\
 ## What it does
 Flags a module-level binding whose value constructs an in-scope class: plain,
 annotated and tuple assignments, also inside module-level `if`/`try`/`with` blocks
@@ -66,9 +94,18 @@ configured per call.
 engine = UserExecutionEngine()
 ```
 Use instead: create the instance where it is needed (per request, through a factory).
-";
+",
+};
 
-pub const DOC_SSOT102: &str = "\
+pub const SSOT102: RuleSpec = RuleSpec {
+    code: "SSOT102",
+    name: "singleton-class",
+    severity: Severity::Warning,
+    summary: "A class that caches its own instance",
+    fix: FixAvailability::None,
+    needles: None,
+    body: Some(SINGLETON_BODY),
+    doc: "\
 ## What it does
 Flags a class that stores its own instance: `__new__` that assigns `cls._x` a call
 (`super().__new__(cls)`) or a name when `_x` is a class attribute (`_instance = None`), or a classmethod/staticmethod (`get_instance`,
@@ -88,9 +125,18 @@ class Engine:
             cls._instance = super().__new__(cls)
         return cls._instance
 ```
-";
+",
+};
 
-pub const DOC_SSOT103: &str = "\
+pub const SSOT103: RuleSpec = RuleSpec {
+    code: "SSOT103",
+    name: "global-lazy-singleton",
+    severity: Severity::Warning,
+    summary: "A function that assigns a global to a constructed instance",
+    fix: FixAvailability::None,
+    needles: None,
+    body: Some(SINGLETON_BODY),
+    doc: "\
 ## What it does
 Flags a function with `global X` that assigns `X` an instance of an in-scope class (a
 lazy getter), where `X` is also bound at module level (the `X = None` placeholder the
@@ -110,9 +156,18 @@ def get_engine():
         _engine = Engine()
     return _engine
 ```
-";
+",
+};
 
-pub const DOC_SSOT104: &str = "\
+pub const SSOT104: RuleSpec = RuleSpec {
+    code: "SSOT104",
+    name: "cached-instance-factory",
+    severity: Severity::Warning,
+    summary: "A cached parameterless function that returns a constructed instance",
+    fix: FixAvailability::None,
+    needles: None,
+    body: Some(SINGLETON_BODY),
+    doc: "\
 ## What it does
 Flags `@lru_cache`, `@lru_cache()`, `@lru_cache(maxsize=…)`, `@functools.cache` or
 `@cache` on a function without parameters (a method: only `self`/`cls`) that returns an
@@ -129,9 +184,18 @@ The cache makes the returned instance process-wide: a singleton in disguise.
 def get_engine():
     return Engine()
 ```
-";
+",
+};
 
-pub const DOC_SSOT105: &str = "\
+pub const SSOT105: RuleSpec = RuleSpec {
+    code: "SSOT105",
+    name: "singleton-decorator-or-metaclass",
+    severity: Severity::Warning,
+    summary: "A singleton decorator or metaclass",
+    fix: FixAvailability::None,
+    needles: None,
+    body: Some(SINGLETON_BODY),
+    doc: "\
 ## What it does
 Flags a class decorated with a decorator whose name contains `singleton` (any case), or
 declared with a `metaclass=` whose name contains `Singleton`.
@@ -146,9 +210,18 @@ class Engine: ...
 
 class Registry(metaclass=SingletonMeta): ...
 ```
-";
+",
+};
 
-pub const DOC_SSOT110: &str = "\
+pub const SSOT110: RuleSpec = RuleSpec {
+    code: "SSOT110",
+    name: "shared-isolated-instance",
+    severity: Severity::Error,
+    summary: "A singleton holding a class whose state must be per user",
+    fix: FixAvailability::None,
+    needles: None,
+    body: Some(SINGLETON_BODY),
+    doc: "\
 ## What it does
 Any finding of SSOT101–SSOT105 whose class is listed in `[singletons] isolated`. It
 replaces the finding it upgrades and is an error by default.
@@ -167,7 +240,8 @@ isolated = [\"app.engine.UserExecutionEngine\"]
 engine = UserExecutionEngine()   # SSOT110
 ```
 Use instead: build one instance per user request, through the configured factory.
-";
+",
+};
 
 const SINGLETON_RULES: [Rule; 6] = [
     Rule::ModuleLevelSingleton,

@@ -4,10 +4,18 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::context::FileContext;
-use crate::rules::registry::Rule;
+use crate::rules::registry::{FixAvailability, Rule, RuleSpec, Severity};
 use crate::source::TextRange;
 
-pub const DOC_SSOT000: &str = "\
+pub const SSOT000: RuleSpec = RuleSpec {
+    code: "SSOT000",
+    name: "invalid-syntax",
+    severity: Severity::Error,
+    summary: "A syntax error: the file does not parse",
+    fix: FixAvailability::None,
+    needles: None,
+    body: None,
+    doc: "\
 ## What it does
 Reports each syntax error: one diagnostic per region that tree-sitter could not parse,
 at the first error or missing token of the region.
@@ -27,7 +35,8 @@ A syntax error cannot be silenced by `# noqa` or `per-file-ignores` (a `noqa` co
 in a broken region is not reliably a comment). It is reported whatever the `select`
 prefixes are; only an explicit `--ignore SSOT000` (or `lint.ignore = [\"SSOT000\"]`)
 turns it off, and `--select SSOT000` shows syntax errors alone.
-";
+",
+};
 
 /// Longest excerpt of the unexpected text quoted in a message.
 const EXCERPT: usize = 20;

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit};
 use crate::fixer::fix_text;
 use crate::lint::LintOptions;
-use crate::python::{Comment, NoqaDirective};
+use crate::python::Comment;
 use crate::server::document::{Document, Encoding};
 use crate::server::world::lsp_diagnostic;
 use crate::source::SourceText;
@@ -167,18 +167,15 @@ pub fn noqa_edit(source: &SourceText, comments: &[Comment], d: &Diagnostic) -> O
     let comment = comments
         .iter()
         .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
-    if let Some(comment) = comment {
-        return match &comment.noqa {
-            Some(NoqaDirective::Codes(codes)) if !codes.iter().any(|c| c == code) => {
-                let text = source.text().get(comment.range.clone())?;
-                let end = comment.range.start + noqa_codes_end(text)?;
-                Some(Edit {
-                    range: end..end,
-                    content: format!(", {code}"),
-                })
-            }
-            _ => None,
-        };
+    if let Some(directive) = comment.and_then(|c| c.noqa.as_ref()) {
+        if directive.covers(code) {
+            return None;
+        }
+        let end = comment?.range.start + directive.codes_end()?;
+        return Some(Edit {
+            range: end..end,
+            content: format!(", {code}"),
+        });
     }
     let range = source.line_range(line);
     let content = source.text().get(range.clone())?;
@@ -187,57 +184,4 @@ pub fn noqa_edit(source: &SourceText, comments: &[Comment], d: &Diagnostic) -> O
         range: end..end,
         content: format!("  # noqa: {code}"),
     })
-}
-
-/// Offset just past the last code of the `# noqa: A, B` in a comment.
-fn noqa_codes_end(comment: &str) -> Option<usize> {
-    let lower = comment.to_ascii_lowercase();
-    let mut search = 0;
-    while let Some(found) = lower[search..].find("noqa") {
-        let at = search + found;
-        search = at + 4;
-        if !lower[..at].trim_end().ends_with('#') {
-            continue;
-        }
-        let after = at + 4;
-        let rest = &comment[after..];
-        let colon = after + (rest.len() - rest.trim_start().len());
-        if !comment[colon..].starts_with(':') {
-            continue;
-        }
-        let mut end = None;
-        let mut i = colon + 1;
-        let bytes = comment.as_bytes();
-        loop {
-            while i < bytes.len() && (bytes[i] == b',' || bytes[i].is_ascii_whitespace()) {
-                i += 1;
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            let token = &comment[start..i];
-            let letters = token.chars().take_while(char::is_ascii_alphabetic).count();
-            if letters == 0
-                || letters == token.len()
-                || !token[letters..].chars().all(|c| c.is_ascii_digit())
-            {
-                return end;
-            }
-            end = Some(i);
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn noqa_codes_end_finds_the_last_code() {
-        assert_eq!(noqa_codes_end("# noqa: SSOT002"), Some(15));
-        assert_eq!(noqa_codes_end("# x  # NOQA:A1,B2 trailing"), Some(17));
-        assert_eq!(noqa_codes_end("# noqa"), None);
-    }
 }

@@ -103,6 +103,9 @@ pub struct Lint {
     pub diagnostics: Vec<Diagnostic>,
     /// The text's comments, for `# noqa` code actions.
     pub comments: Vec<Comment>,
+    /// The modules the rules looked up (re-export chains followed): an edit to one of
+    /// them in the editor makes this result stale.
+    pub modules: std::collections::BTreeSet<String>,
 }
 
 /// A run of top-level statements and its facts, offsets relative to `start`.

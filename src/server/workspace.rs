@@ -1,6 +1,8 @@
 //! The workspace's module files, indexed in memory so SSOT005 lookups do not touch the
 //! disk while typing. Until the background index is built (and for paths outside the
-//! workspace) lookups go to the file system, so results never depend on timing.
+//! workspace) lookups go to the file system, so results never depend on timing. Open
+//! documents come first: module lookups see the editor's unsaved text, as
+//! rust-analyzer and pyright do.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -107,13 +109,38 @@ fn is_module_file(name: &str) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// [`ModuleFiles`] answered from the index when it covers the path.
+/// [`ModuleFiles`] answered from the open documents, then from the index when it covers
+/// the path, then from the disk.
 #[derive(Debug, Default)]
 pub struct WorkspaceFiles {
     index: RwLock<Option<Index>>,
+    /// Open documents' texts by path (the editor's buffers, saved or not).
+    open: RwLock<HashMap<PathBuf, String>>,
 }
 
 impl WorkspaceFiles {
+    /// The editor holds `path` with this text.
+    pub fn set_open(&self, path: PathBuf, text: String) {
+        if let Ok(mut open) = self.open.write() {
+            open.insert(path, text);
+        }
+    }
+
+    /// The editor closed `path`: lookups fall back to the disk.
+    pub fn close(&self, path: &Path) {
+        if let Ok(mut open) = self.open.write() {
+            open.remove(path);
+        }
+    }
+
+    fn open_text(&self, path: &Path) -> Option<String> {
+        self.open.read().ok()?.get(path).cloned()
+    }
+
+    fn is_open(&self, path: &Path) -> bool {
+        self.open.read().is_ok_and(|open| open.contains_key(path))
+    }
+
     pub fn set(&self, index: Index) {
         if let Ok(mut slot) = self.index.write() {
             *slot = Some(index);
@@ -138,6 +165,9 @@ impl WorkspaceFiles {
 
 impl ModuleFiles for WorkspaceFiles {
     fn is_file(&self, path: &Path) -> bool {
+        if self.is_open(path) {
+            return true;
+        }
         self.lookup(path, |index| {
             let (Some(parent), Some(name)) =
                 (path.parent(), path.file_name().and_then(|n| n.to_str()))
@@ -159,18 +189,30 @@ impl ModuleFiles for WorkspaceFiles {
     }
 
     fn read(&self, path: &Path) -> Option<String> {
-        FsFiles.read(path)
+        self.open_text(path).or_else(|| FsFiles.read(path))
     }
 
     fn list(&self, dir: &Path) -> Vec<(String, bool)> {
-        self.lookup(dir, |index| {
-            index
-                .dirs
-                .get(dir)
-                .map(|entries| entries.iter().map(|(n, d)| (n.clone(), *d)).collect())
-                .unwrap_or_default()
-        })
-        .unwrap_or_else(|| FsFiles.list(dir))
+        let mut entries = self
+            .lookup(dir, |index| {
+                index
+                    .dirs
+                    .get(dir)
+                    .map(|entries| entries.iter().map(|(n, d)| (n.clone(), *d)).collect())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_else(|| FsFiles.list(dir));
+        if let Ok(open) = self.open.read() {
+            for path in open.keys().filter(|p| p.parent() == Some(dir)) {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !entries.iter().any(|(n, _)| n == name) {
+                    entries.push((name.to_string(), false));
+                }
+            }
+        }
+        entries
     }
 }
 
@@ -199,5 +241,39 @@ mod tests {
             files.list(&root.join("app")),
             vec![("__init__.py".to_string(), false)]
         );
+    }
+
+    #[test]
+    fn open_documents_come_before_the_disk_until_closed() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("app")).unwrap_or_default();
+        std::fs::write(root.join("app/shim.py"), "X = 1\n").unwrap_or_default();
+        let files = WorkspaceFiles::default();
+        files.set(Index::build(root));
+        let shim = root.join("app/shim.py");
+        let unsaved = root.join("app/new.py");
+        files.set_open(shim.clone(), "from app.core import Engine\n".to_string());
+        files.set_open(unsaved.clone(), "Y = 2\n".to_string());
+        assert_eq!(
+            files.read(&shim).as_deref(),
+            Some("from app.core import Engine\n")
+        );
+        assert!(files.is_file(&unsaved));
+        assert_eq!(files.read(&unsaved).as_deref(), Some("Y = 2\n"));
+        let mut listed = files.list(&root.join("app"));
+        listed.sort();
+        assert_eq!(
+            listed,
+            vec![
+                ("new.py".to_string(), false),
+                ("shim.py".to_string(), false)
+            ]
+        );
+        files.close(&shim);
+        files.close(&unsaved);
+        assert_eq!(files.read(&shim).as_deref(), Some("X = 1\n"));
+        assert!(!files.is_file(&unsaved));
+        assert_eq!(files.read(&unsaved), None);
     }
 }

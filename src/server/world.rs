@@ -2,8 +2,10 @@
 //! that reads documents goes through its queue, so edits apply strictly in arrival
 //! order and a request sees every edit sent before it. Queued updates are drained
 //! before linting, so a burst of keystrokes is linted once, at its last version.
+//! Open documents are the first layer of module lookups ([`WorkspaceFiles`]): an edit
+//! to one re-lints the open documents whose last lint looked that module up.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,6 +18,7 @@ use tower_lsp_server::ls_types::{
 use crate::config::{self, ConfigError, ConfigSource, Settings, SettingsStore, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{diagnostics_of, LintOptions};
+use crate::project::record_dependencies;
 use crate::rules::registry::Severity;
 use crate::server::document::{Document, Encoding, Lint};
 use crate::server::settings::{ClientSettings, LogLevel};
@@ -77,6 +80,14 @@ pub struct World {
     /// A big document was opened: once linted, hand the memory of its first lint's
     /// temporaries (a second copy of its facts) back to the system.
     trim: bool,
+    /// Documents opened or edited since their text was last copied into `files`
+    /// (copied once per burst, before the next lint).
+    edited: HashSet<Uri>,
+    /// Paths closed since then: module lookups went back to the disk.
+    closed: Vec<PathBuf>,
+    /// Edited modules that open documents import from: their next lint memoises their
+    /// bindings from the facts it assembles, so the importers' lints do not parse them.
+    prime: HashSet<String>,
 }
 
 impl World {
@@ -96,6 +107,9 @@ impl World {
             push: true,
             too_big: std::collections::HashSet::new(),
             trim: false,
+            edited: HashSet::new(),
+            closed: Vec::new(),
+            prime: HashSet::new(),
         }
     }
 
@@ -131,6 +145,7 @@ impl World {
                 }
                 self.trim |= text.len() > 1 << 20;
                 let module = crate::python::modules::module_of(&path, &self.settings.src);
+                self.edited.insert(uri.clone());
                 self.docs
                     .insert(uri, Document::with_module(path, version, text, module));
             }
@@ -154,6 +169,7 @@ impl World {
                     return;
                 };
                 doc.version = version;
+                self.edited.insert(uri.clone());
                 let mut errors = Vec::new();
                 for change in changes {
                     if let Err(e) = doc.apply(change, encoding) {
@@ -171,7 +187,11 @@ impl World {
                 self.too_big.remove(&uri);
                 let closed = self.docs.remove(&uri);
                 let had = closed.is_some();
-                drop(closed);
+                if let Some(doc) = closed {
+                    self.files.close(&doc.path);
+                    self.edited.remove(&uri);
+                    self.closed.push(doc.path);
+                }
                 release_freed_memory();
                 if had && self.push {
                     self.send(Out::Publish {
@@ -221,8 +241,10 @@ impl World {
         self.send(Out::Show(MessageType::ERROR, message));
     }
 
-    /// Lint a document if its text or the settings changed since the last time.
+    /// Lint a document if its text, the settings or a module it looked up changed
+    /// since the last time.
     pub fn linted(&mut self, uri: &Uri) -> Option<&Document> {
+        self.sync_overlay();
         let settings = self.settings.clone();
         let options = self.options.clone();
         let doc = self.docs.get_mut(uri)?;
@@ -232,20 +254,84 @@ impl World {
             // The assembled facts live only while the rules run; code actions keep the
             // comments (`# noqa` edits), the chunks keep the rest.
             let facts = doc.facts();
-            let diagnostics = diagnostics_of(
-                &doc.path,
-                &doc.source,
-                &facts,
-                module.as_ref(),
-                &settings,
-                &options,
-            );
+            let (diagnostics, read) = record_dependencies(|| {
+                diagnostics_of(
+                    &doc.path,
+                    &doc.source,
+                    &facts,
+                    module.as_ref(),
+                    &settings,
+                    &options,
+                )
+            });
+            if let Some(module) = module.filter(|m| self.prime.remove(&m.name)) {
+                settings
+                    .modules
+                    .prime(&module.name, &facts, doc.source.text());
+            }
             doc.linted = Some(Lint {
                 diagnostics,
                 comments: facts.comments,
+                modules: read.modules.into_keys().collect(),
             });
         }
         Some(doc)
+    }
+
+    /// Copy the texts of documents edited since the last lint into the module lookup's
+    /// first layer, forget what the module index memoised about their modules and mark
+    /// the open documents whose lint looked one of them up (directly or along a
+    /// re-export chain) for a new lint: the cost is bounded by the open importers.
+    fn sync_overlay(&mut self) {
+        if self.edited.is_empty() && self.closed.is_empty() {
+            return;
+        }
+        let mut changed: Vec<(PathBuf, bool)> =
+            self.closed.drain(..).map(|path| (path, false)).collect();
+        for uri in std::mem::take(&mut self.edited) {
+            if let Some(doc) = self.docs.get(&uri) {
+                self.files
+                    .set_open(doc.path.clone(), doc.source.text().to_string());
+                changed.push((doc.path.clone(), true));
+            }
+        }
+        for (path, open) in changed {
+            let Some(module) = crate::python::modules::module_of(&path, &self.settings.src) else {
+                continue;
+            };
+            self.settings.modules.forget(&module.name);
+            let mut importers = Vec::new();
+            for doc in self.docs.values_mut() {
+                let stale = doc.path != path
+                    && doc
+                        .linted
+                        .as_ref()
+                        .is_some_and(|l| l.modules.contains(&module.name));
+                if stale {
+                    doc.linted = None;
+                    importers.push(doc.path.display().to_string());
+                }
+            }
+            if importers.is_empty() {
+                continue;
+            }
+            if open {
+                self.prime.insert(module.name.clone());
+            }
+            importers.sort();
+            self.log(
+                LogLevel::Debug,
+                format!(
+                    "{} {} in the editor: re-linting {}",
+                    path.display(),
+                    if open { "changed" } else { "closed" },
+                    importers.join(", ")
+                ),
+            );
+            if self.pull_refresh && !self.push {
+                self.send(Out::RefreshDiagnostics);
+            }
+        }
     }
 
     /// Push diagnostics for every document whose current version has not been pushed.
@@ -253,12 +339,22 @@ impl World {
         if !self.push {
             return;
         }
-        let stale: Vec<Uri> = self
+        self.sync_overlay();
+        let mut stale: Vec<Uri> = self
             .docs
             .iter()
             .filter(|(_, d)| d.published != Some(d.version) || d.linted.is_none())
             .map(|(u, _)| u.clone())
             .collect();
+        // Edited modules first: their lint primes the module index for their importers.
+        let prime = &self.prime;
+        let src = &self.settings.src;
+        stale.sort_by_key(|uri| {
+            !self.docs.get(uri).is_some_and(|d| {
+                crate::python::modules::module_of(&d.path, src)
+                    .is_some_and(|m| prime.contains(&m.name))
+            })
+        });
         for uri in stale {
             let encoding = self.encoding;
             let Some(doc) = self.linted(&uri) else {
