@@ -125,7 +125,7 @@ fn parsed(config: &str, dirs: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let selection = ssotlint::rules::RuleSelection {
+    let selection = ssotlint::rules::registry::RuleSelection {
         ignore: vec!["SSOT000".into()],
         ..Default::default()
     };

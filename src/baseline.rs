@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::report::Figures;
+use crate::report::figures::Figures;
 use crate::source::SourceText;
 
 pub const VERSION: u32 = 1;

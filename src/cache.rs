@@ -30,8 +30,8 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
 use crate::lint::LintOptions;
 use crate::project::Dependencies;
-use crate::report::FileMetrics;
-use crate::rules::{Rule, Severity};
+use crate::report::metrics::FileMetrics;
+use crate::rules::registry::{Rule, Severity};
 
 /// The folder name used when neither `--cache-dir` nor `SSOTLINT_CACHE_DIR` says.
 pub const DEFAULT_DIR: &str = ".ssotlint_cache";

@@ -1,79 +1,18 @@
-//! The whole-tree check behind `ssotlint check`: the [`crate::driver`] loop with a sink
-//! that keeps the files with findings; the prefilter and reducer set-up it shares with
-//! the other commands.
+//! What a file is checked with before parsing, shared by every command of the
+//! [`crate::driver`] loop: one prefilter and reducer per settings, the one decision
+//! whether a text may take them (`fast_path`), and the reduced lint (`lint_reduced`).
+//! `check`'s own sink is [`crate::driver::check_paths_with`].
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crate::cache::CacheOptions;
-use crate::config::{Settings, SettingsStore};
-use crate::diagnostic::Diagnostic;
-use crate::driver::Driver;
+use crate::config::Settings;
 use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::python::recognize::certainly_valid;
 use crate::reduce::{Reduced, Reducer};
 use crate::source::SourceText;
-
-/// One checked file that has something to say.
-#[derive(Debug)]
-pub struct FileReport {
-    /// The path as walked (relative when the user gave a relative path).
-    pub path: PathBuf,
-    pub source: SourceText,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    /// Files with diagnostics, sorted by path.
-    pub files: Vec<FileReport>,
-    /// How many files were linted.
-    pub checked: usize,
-    /// Files skipped (binary, not UTF-8), one line each.
-    pub warnings: Vec<String>,
-    /// Problems that stop the tool doing its job (bad config, unreadable paths).
-    pub errors: Vec<String>,
-}
-
-impl CheckReport {
-    pub fn diagnostic_count(&self) -> usize {
-        self.files.iter().map(|f| f.diagnostics.len()).sum()
-    }
-}
-
-/// Check every Python file under `paths`. Function and class bodies that no enabled
-/// rule reads are not parsed ([`crate::reduce`]), nor files no rule can flag, unless
-/// `reduce` is off (`--no-fast-path`: every file parsed whole, only to verify
-/// that it changes nothing: `scripts/reduce_equivalence.sh`); with `cache`, files whose
-/// results still hold are not parsed either ([`crate::cache`]).
-pub fn check_paths_with(
-    paths: &[PathBuf],
-    store: &Arc<SettingsStore>,
-    options: &LintOptions,
-    reduce: bool,
-    cache: Option<CacheOptions>,
-) -> CheckReport {
-    let driver = Driver::new(options, reduce, false, cache);
-    // A file without findings is dropped in its worker, text and all.
-    let run = driver.run(paths, store, |outcome| {
-        (!outcome.diagnostics.is_empty()).then_some(FileReport {
-            path: outcome.path,
-            source: outcome.source,
-            diagnostics: outcome.diagnostics,
-        })
-    });
-    let mut report = CheckReport {
-        checked: run.items.len(),
-        warnings: factory_warnings(&run.walked, store),
-        errors: run.errors,
-        ..CheckReport::default()
-    };
-    report.warnings.extend(run.warnings);
-    report.files = run.items.into_iter().flatten().collect();
-    report
-}
 
 /// What a file is checked with before parsing: may it match at all, and which bodies
 /// can be blanked (`None`: none). Both are built for the selection without SSOT000;
@@ -98,7 +37,7 @@ pub(crate) fn fast_path(filters: &Filters, text: &str) -> bool {
 pub(crate) struct Prefilters {
     /// Off: every text is parsed whole (`--no-fast-path`).
     pub(crate) reduce: bool,
-    /// Also keep what the report's metrics read ([`crate::report::metric_needles`]).
+    /// Also keep what the report's metrics read ([`crate::report::metrics::metric_needles`]).
     metrics: bool,
     by_settings: Mutex<HashMap<usize, Arc<Filters>>>,
 }
@@ -123,12 +62,14 @@ impl Prefilters {
             return found;
         }
         let mut selection = options.selection(settings);
-        let syntax_errors = selection.is_enabled(crate::rules::Rule::InvalidSyntax);
-        selection
-            .ignore
-            .push(crate::rules::Rule::InvalidSyntax.code().to_string());
+        let syntax_errors = selection.is_enabled(crate::rules::registry::Rule::InvalidSyntax);
+        selection.ignore.push(
+            crate::rules::registry::Rule::InvalidSyntax
+                .code()
+                .to_string(),
+        );
         let extra = if self.metrics {
-            crate::report::metric_needles(settings)
+            crate::report::metrics::metric_needles(settings)
         } else {
             Vec::new()
         };
@@ -214,19 +155,4 @@ pub(crate) fn lint_reduced(
     }
     linted.source = SourceText::new(text);
     linted
-}
-
-/// Config warnings for factory classes the project does not define, once per config.
-fn factory_warnings(files: &[PathBuf], store: &SettingsStore) -> Vec<String> {
-    let mut seen: Vec<Arc<crate::config::Settings>> = Vec::new();
-    for path in files {
-        if let Ok(settings) = store.for_file(path) {
-            if !settings.factories.is_empty() && !seen.iter().any(|s| Arc::ptr_eq(s, &settings)) {
-                seen.push(settings);
-            }
-        }
-    }
-    seen.iter()
-        .flat_map(|s| crate::rules::factories::config_warnings(s))
-        .collect()
 }

@@ -1,8 +1,12 @@
-//! A finding: which rule, where (byte range), what it says, and an optional fix.
+//! Findings as values: a [`Diagnostic`] (which rule, where, what it says, an optional
+//! fix), the findings of one file ([`FileReport`]) and of one run ([`CheckReport`]).
+//! Every producer (driver, fixer, hook) and consumer (outputs, baseline) meets here.
+
+use std::path::PathBuf;
 
 use crate::fix::Fix;
-use crate::rules::{Rule, Severity};
-use crate::source::TextRange;
+use crate::rules::registry::{Rule, Severity};
+use crate::source::{SourceText, TextRange};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
@@ -37,5 +41,32 @@ impl Diagnostic {
     pub fn with_fix(mut self, fix: Option<Fix>) -> Diagnostic {
         self.fix = fix;
         self
+    }
+}
+
+/// One checked file that has something to say.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as walked (relative when the user gave a relative path).
+    pub path: PathBuf,
+    pub source: SourceText,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Files with diagnostics, sorted by path.
+    pub files: Vec<FileReport>,
+    /// How many files were linted.
+    pub checked: usize,
+    /// Files skipped (binary, not UTF-8), one line each.
+    pub warnings: Vec<String>,
+    /// Problems that stop the tool doing its job (bad config, unreadable paths).
+    pub errors: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn diagnostic_count(&self) -> usize {
+        self.files.iter().map(|f| f.diagnostics.len()).sum()
     }
 }

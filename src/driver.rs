@@ -3,7 +3,8 @@
 //! parallel. The commands differ only in their sink (what they keep of each file), so
 //! the report gets the check's fast path and its persistent cache, and no command holds
 //! every file's facts at once: each worker turns a file into a [`FileOutcome`] and hands
-//! it to the sink before taking the next file.
+//! it to the sink before taking the next file. `check`'s sink ([`check_paths_with`]) is
+//! here; the report's is [`crate::report::measure_paths`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,12 +14,12 @@ use rayon::prelude::*;
 use crate::cache::{content_hash, CacheOptions, Results, RunCache};
 use crate::check::{lint_fast, Prefilters};
 use crate::config::{Settings, SettingsStore};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{CheckReport, Diagnostic, FileReport};
 use crate::lint::LintOptions;
-use crate::output::display_path;
+use crate::output::message::display_path;
 use crate::project::record_dependencies;
 use crate::python::Facts;
-use crate::report::{file_metrics, FileMetrics};
+use crate::report::metrics::{file_metrics, FileMetrics};
 use crate::source::{decode, SourceText};
 use crate::walk;
 
@@ -243,4 +244,51 @@ impl Driver {
         let kept = keep(Some(&linted.facts));
         (linted.source, linted.diagnostics, metrics, kept)
     }
+}
+
+/// Check every Python file under `paths`. Function and class bodies that no enabled
+/// rule reads are not parsed ([`crate::reduce`]), nor files no rule can flag, unless
+/// `reduce` is off (`--no-fast-path`: every file parsed whole, only to verify
+/// that it changes nothing: `scripts/reduce_equivalence.sh`); with `cache`, files whose
+/// results still hold are not parsed either ([`crate::cache`]).
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    store: &Arc<SettingsStore>,
+    options: &LintOptions,
+    reduce: bool,
+    cache: Option<CacheOptions>,
+) -> CheckReport {
+    let driver = Driver::new(options, reduce, false, cache);
+    // A file without findings is dropped in its worker, text and all.
+    let run = driver.run(paths, store, |outcome| {
+        (!outcome.diagnostics.is_empty()).then_some(FileReport {
+            path: outcome.path,
+            source: outcome.source,
+            diagnostics: outcome.diagnostics,
+        })
+    });
+    let mut report = CheckReport {
+        checked: run.items.len(),
+        warnings: factory_warnings(&run.walked, store),
+        errors: run.errors,
+        ..CheckReport::default()
+    };
+    report.warnings.extend(run.warnings);
+    report.files = run.items.into_iter().flatten().collect();
+    report
+}
+
+/// Config warnings for factory classes the project does not define, once per config.
+fn factory_warnings(files: &[PathBuf], store: &SettingsStore) -> Vec<String> {
+    let mut seen: Vec<Arc<crate::config::Settings>> = Vec::new();
+    for path in files {
+        if let Ok(settings) = store.for_file(path) {
+            if !settings.factories.is_empty() && !seen.iter().any(|s| Arc::ptr_eq(s, &settings)) {
+                seen.push(settings);
+            }
+        }
+    }
+    seen.iter()
+        .flat_map(|s| crate::rules::factories::config_warnings(s))
+        .collect()
 }

@@ -1,21 +1,25 @@
-//! `ssotlint check --fix` / `--diff` on files: read, fix with [`crate::fix::fix_text`],
-//! then either print a unified diff or write the result atomically. The text-level work
-//! is shared with the hook and the server; this module owns only the disk side: BOM,
-//! line endings untouched, permissions, and never overwriting a file changed meanwhile.
+//! The fixer. [`fix_text`] is the one multi-pass applier of fixes to a text, shared by
+//! the CLI, the pre-commit hook and the language server, so a fix behaves the same
+//! wherever it is applied. On files (`ssotlint check --fix` / `--diff`) it reads, fixes,
+//! then either prints a unified diff or writes the result atomically, owning the disk
+//! side: BOM, line endings untouched, permissions, and never overwriting a file changed
+//! meanwhile.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::check::{CheckReport, FileReport, Prefilters};
+use crate::check::Prefilters;
 use crate::config::{Settings, SettingsStore};
+use crate::diagnostic::{CheckReport, FileReport};
 use crate::driver::{for_each_file, Step};
-use crate::fix::fix_text;
+use crate::fix::{apply_edits, Edit};
 use crate::lint::{lint_text, LintOptions, Linted};
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::source::decode;
-use std::collections::BTreeMap;
+use crate::source::TextRange;
+use std::collections::{BTreeMap, HashSet};
 
 const BOM: &str = "\u{feff}";
 
@@ -197,7 +201,7 @@ pub fn fixed_by_rule(before: &Linted, after: &Linted) -> Vec<(Rule, usize)> {
 
 /// A unified diff of one file, `--- a/path` / `+++ b/path`, three lines of context.
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
-    let name = crate::output::display_path(path);
+    let name = crate::output::message::display_path(path);
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
@@ -289,4 +293,134 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// What [`fix_text`] did to one text.
+#[derive(Debug)]
+pub struct FixOutcome {
+    /// The fixed text (the input when nothing applied).
+    pub text: String,
+    /// How many diagnostics were fixed.
+    pub fixed: usize,
+    /// The lint of the final text: what is left.
+    pub linted: Linted,
+}
+
+/// Passes over one text before giving up on overlapping fixes (ruff uses 100; import
+/// fixes converge in two or three).
+pub const MAX_PASSES: usize = 10;
+
+/// Lint `text` and apply every applicable fix, over several passes when fixes overlap,
+/// until nothing is left to apply. A text that does not parse cleanly (or that CPython
+/// would reject with a `TabError`, which tree-sitter accepts) is not touched, and a fix
+/// that would add syntax errors is dropped.
+pub fn fix_text(
+    path: &Path,
+    text: String,
+    settings: &Settings,
+    options: &LintOptions,
+    unsafe_fixes: bool,
+) -> FixOutcome {
+    let mut linted = lint_text(path, text, settings, options);
+    let mut fixed = 0;
+    if linted.facts.has_syntax_errors() || crate::reduce::has_tab_error(linted.source.text()) {
+        return FixOutcome {
+            text: linted.source.text().to_string(),
+            fixed,
+            linted,
+        };
+    }
+    // Fixes that produced a broken text, by title and edits, never retried.
+    let mut rejected: HashSet<(String, Vec<Edit>)> = HashSet::new();
+    for _ in 0..MAX_PASSES {
+        let current = linted.source.text().to_string();
+        let Some((next, count)) = one_pass(&current, &linted, unsafe_fixes, &mut rejected, |t| {
+            crate::python::analyze(t, None).has_syntax_errors()
+        }) else {
+            break;
+        };
+        fixed += count;
+        linted = lint_text(path, next, settings, options);
+    }
+    FixOutcome {
+        text: linted.source.text().to_string(),
+        fixed,
+        linted,
+    }
+}
+
+/// One pass: the applicable fixes that do not overlap an earlier one, applied together.
+/// Returns `None` when nothing was applied.
+fn one_pass(
+    text: &str,
+    linted: &Linted,
+    unsafe_fixes: bool,
+    rejected: &mut HashSet<(String, Vec<Edit>)>,
+    is_broken: impl Fn(&str) -> bool,
+) -> Option<(String, usize)> {
+    // Resolve every applicable fix; diagnostics sharing one fix are counted together.
+    let mut candidates: Vec<(Vec<Edit>, String, usize)> = Vec::new();
+    let names = std::cell::OnceCell::new();
+    for d in &linted.diagnostics {
+        let Some(fix) = d.fix.as_ref().filter(|f| f.is_applicable(unsafe_fixes)) else {
+            continue;
+        };
+        let Some(edits) = fix.edits_with(text, &names) else {
+            continue;
+        };
+        if edits.is_empty() || rejected.contains(&(fix.title.clone(), edits.clone())) {
+            continue;
+        }
+        match candidates
+            .iter_mut()
+            .find(|(e, t, _)| *e == edits && *t == fix.title)
+        {
+            Some(c) => c.2 += 1,
+            None => candidates.push((edits, fix.title.clone(), 1)),
+        }
+    }
+    candidates.sort_by_key(|(edits, _, _)| edits.first().map(|e| e.range.start));
+    let mut accepted: Vec<&(Vec<Edit>, String, usize)> = Vec::new();
+    let mut taken: Vec<TextRange> = Vec::new();
+    for candidate in &candidates {
+        let overlaps = candidate.0.iter().any(|e| {
+            taken.iter().any(|t| {
+                e.range.start < t.end && t.start < e.range.end
+                    || (e.range.start == t.start && (e.range.is_empty() || t.is_empty()))
+            })
+        });
+        if !overlaps {
+            taken.extend(candidate.0.iter().map(|e| e.range.clone()));
+            accepted.push(candidate);
+        }
+    }
+    if accepted.is_empty() {
+        return None;
+    }
+    let apply = |set: &[&(Vec<Edit>, String, usize)]| {
+        let mut edits: Vec<Edit> = set.iter().flat_map(|c| c.0.iter().cloned()).collect();
+        edits.sort_by_key(|a| (a.range.start, a.range.end));
+        apply_edits(text, &edits)
+    };
+    let (joined, skipped) = apply(&accepted);
+    if skipped.is_empty() && !is_broken(&joined) {
+        return Some((joined, accepted.iter().map(|c| c.2).sum()));
+    }
+    // Something broke the text: keep only the fixes that are fine one by one.
+    let mut good: Vec<&(Vec<Edit>, String, usize)> = Vec::new();
+    for candidate in accepted {
+        let mut trial = good.clone();
+        trial.push(candidate);
+        let (out, skipped) = apply(&trial);
+        if skipped.is_empty() && !is_broken(&out) {
+            good = trial;
+        } else {
+            rejected.insert((candidate.1.clone(), candidate.0.clone()));
+        }
+    }
+    if good.is_empty() {
+        return None;
+    }
+    let (out, _) = apply(&good);
+    Some((out, good.iter().map(|c| c.2).sum()))
 }

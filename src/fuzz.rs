@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 use crate::config::{self, Settings};
-use crate::fix::fix_text;
+use crate::fixer::fix_text;
 use crate::lint::{lint_text, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::reduce::Reducer;

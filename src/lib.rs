@@ -1,8 +1,12 @@
 //! ssotlint: keeps a Python code base on a single source of truth.
 //!
 //! Data flows one way: [`source`] → [`python`] (tree-sitter parse → facts) → [`rules`]
-//! → [`diagnostic`]s (+ [`fix`]es) → [`output`]. The CLI, the pre-commit hook and the
-//! language server differ only in where sources come from and where diagnostics go.
+//! → [`diagnostic`]s (+ [`fix`]es) → [`output`], and so do the imports: values
+//! ([`diagnostic`], [`fix`], [`rules::registry`], [`report::metrics`], the output's
+//! messages) sit below the config and the engine ([`lint`]), which sit below the file
+//! loop ([`driver`]) and the commands (fixer, hook, report, server); nothing below
+//! imports from above (`scripts/import_circles.py`). The CLI, the pre-commit hook and
+//! the language server differ only in where sources come from and where diagnostics go.
 
 pub mod baseline;
 pub mod cache;
@@ -34,4 +38,4 @@ pub mod walk;
 pub use config::{ConfigError, Settings, SettingsStore};
 pub use diagnostic::Diagnostic;
 pub use lint::{lint_parsed, lint_text, LintOptions, Linted};
-pub use rules::{Rule, Severity};
+pub use rules::registry::{Rule, Severity};

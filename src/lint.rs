@@ -1,12 +1,20 @@
-//! Lint one source text: parse → facts → rules → suppressions. Every entry point (CLI,
-//! hook, server) calls [`lint_text`], so they cannot disagree about a file.
+//! The engine: one text and its settings → diagnostics (parse → facts → rules →
+//! per-file ignores, `# noqa`, severities). Every caller ends in [`diagnostics_of`]; they
+//! differ only in how the facts were made. [`lint_text`] parses the whole text (the hook,
+//! `--fix` through [`crate::fixer::fix_text`], stdin, `--add-noqa`, the driver off the
+//! fast path); [`lint_with`] takes the caller's parse (the driver's reducer,
+//! `check::lint_reduced`, for check, report, baseline and history); the language
+//! server hands its per-chunk facts to [`diagnostics_of`] directly. So the CLI, the hook
+//! and the server cannot disagree about a file.
 
 use std::path::Path;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::python::{self, Facts, ModuleName};
-use crate::rules::{self, Rule, RuleSelection};
+use crate::rules;
+use crate::rules::context::FileContext;
+use crate::rules::registry::RuleSelection;
 use crate::source::SourceText;
 
 /// Rule selection given on the command line or by an editor, on top of the config.
@@ -29,57 +37,6 @@ impl LintOptions {
         selection.select.extend(self.extend_select.iter().cloned());
         selection.ignore.extend(self.extend_ignore.iter().cloned());
         selection
-    }
-}
-
-/// What a rule sees: one file, its facts and the settings that apply to it.
-pub struct FileContext<'a> {
-    pub path: &'a Path,
-    pub source: &'a SourceText,
-    pub facts: &'a Facts,
-    pub module: Option<&'a ModuleName>,
-    pub settings: &'a Settings,
-    pub selection: &'a RuleSelection,
-    /// The `per-file-ignores` prefixes that match `path`, matched once per file.
-    ignored: Vec<&'a str>,
-}
-
-impl FileContext<'_> {
-    pub fn is_enabled(&self, rule: Rule) -> bool {
-        self.selection.is_enabled(rule)
-    }
-
-    /// Whether `per-file-ignores` or a `# noqa` (on the line of `offset` or of the
-    /// statement start `parent`) drops a finding of `rule`; fixes leave such names alone.
-    /// Syntax errors (SSOT000) are never suppressed. [`suppress`] applies the same test
-    /// to every finding.
-    pub fn is_suppressed(&self, rule: Rule, offset: usize, parent: Option<usize>) -> bool {
-        if rule == Rule::InvalidSyntax {
-            return false;
-        }
-        self.ignored.iter().any(|p| rule.matches_prefix(p))
-            || self.noqa_covers(offset, rule.code())
-            || parent.is_some_and(|p| self.noqa_covers(p, rule.code()))
-    }
-
-    /// Whether a `# noqa` on the line of `offset` covers `code`. Comments are in text
-    /// order (one walk per chunk, chunks in order): the line's are found by binary
-    /// search, not by a scan per finding, which grew with the square of a big file's
-    /// size (issue 11).
-    fn noqa_covers(&self, offset: usize, code: &str) -> bool {
-        let comments = &self.facts.comments;
-        let line = self.source.line_index(offset);
-        let line_start = self.source.line_range(line).start;
-        let from = comments.partition_point(|c| c.range.start < line_start);
-        comments[from..]
-            .iter()
-            .take_while(|c| self.source.line_index(c.range.start) == line)
-            .any(|c| c.noqa.as_ref().is_some_and(|d| d.covers(code)))
-    }
-
-    /// Source text of a range.
-    pub fn text(&self, range: std::ops::Range<usize>) -> &str {
-        self.source.text().get(range).unwrap_or("")
     }
 }
 
@@ -112,9 +69,9 @@ pub fn lint_with(
 }
 
 /// Run the rules on facts already extracted from `source` for `module` (as
-/// [`lint_text`] would), so a caller that caches facts (report history, the language
-/// server's documents) does not parse twice, and one that found the module (outside the
-/// source roots a walk of `__init__.py` files) does not look it up again.
+/// [`lint_text`] would) and keep text, facts and diagnostics together: the step after
+/// the parse of [`lint_with`], public so a benchmark (`benches/edit.rs`) can time the
+/// rules alone.
 pub fn lint_parsed(
     path: &Path,
     source: SourceText,
@@ -142,15 +99,7 @@ pub fn diagnostics_of(
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
     let selection = options.selection(settings);
-    let ctx = FileContext {
-        path,
-        source,
-        facts,
-        module,
-        settings,
-        selection: &selection,
-        ignored: settings.ignored_for(path),
-    };
+    let ctx = FileContext::new(path, source, facts, module, settings, &selection);
     let found = rules::check(&ctx);
     suppress(found, &ctx)
 }

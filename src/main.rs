@@ -6,197 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::Parser;
 
+mod cli;
+mod commands;
+
+use cli::{CheckArgs, Cli, Command, HookArgs};
+use commands::{install_hook, list_rules, run_init, show_rule, show_settings};
 use ssotlint::cache::CacheOptions;
-use ssotlint::check::{check_paths_with, CheckReport, FileReport};
 use ssotlint::config::{ConfigArg, ConfigSource, Overrides, CONFIG_FILES};
+use ssotlint::diagnostic::{CheckReport, FileReport};
+use ssotlint::driver::check_paths_with;
 use ssotlint::fixer::{fix_paths, unified_diff, FixMode};
-use ssotlint::git::{check_changes, ChangeOptions, Installed, PreCommitMode, Target};
+use ssotlint::git::{check_changes, ChangeOptions, PreCommitMode, Target};
 use ssotlint::output::{self, Format};
 use ssotlint::{LintOptions, Rule, SettingsStore};
-
-#[derive(Parser)]
-#[command(
-    name = "ssotlint",
-    version,
-    about = "Keep a Python code base on a single source of truth"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Check files or directories (default: the current directory).
-    Check(CheckArgs),
-    /// Show the documentation of one rule.
-    Rule {
-        /// A code (`SSOT001`) or name (`fragmented-import`).
-        code: String,
-    },
-    /// List every rule.
-    Rules {
-        /// Print every rule's documentation as one Markdown page (docs/rules.md).
-        #[arg(long)]
-        markdown: bool,
-    },
-    /// Check only what is staged for commit (same as `check --staged`).
-    Hook(HookArgs),
-    /// Install the pre-commit hook where git runs hooks (`core.hooksPath` honoured).
-    InstallHook {
-        /// Replace a hook ssotlint did not write; it is kept as `pre-commit.local` and
-        /// called first.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Measure SSOT figures: canonical share, singletons, factory adoption, score.
-    Report(ssotlint::report::cli::ReportArgs),
-    /// Write the current violations to a baseline file.
-    Baseline(ssotlint::report::cli::BaselineArgs),
-    /// Run the language server (LSP over stdin/stdout).
-    Server,
-    /// Write a starter config, proposing `[canonical]` entries found in the project.
-    Init(InitArgs),
-}
-
-#[derive(Args)]
-struct InitArgs {
-    /// The project directory (default: the current one).
-    dir: Option<PathBuf>,
-    /// Write `[tool.ssotlint]` into `pyproject.toml` instead of `ssotlint.toml`.
-    #[arg(long)]
-    pyproject: bool,
-    /// Print the config instead of writing it.
-    #[arg(long)]
-    dry_run: bool,
-    /// Replace an existing config.
-    #[arg(long)]
-    force: bool,
-    /// Propose only symbols imported at least N times.
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    min_imports: usize,
-    /// No progress line and no summary.
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-#[derive(Args)]
-struct HookArgs {
-    #[command(flatten)]
-    check: CheckArgs,
-    /// Run as a pre-commit framework hook (`pass_filenames: true`): a `git commit`
-    /// checks the named files' staged added lines, `--from-ref/--to-ref` what the range
-    /// adds, `--all-files`/`--files` the named files whole.
-    #[arg(long)]
-    pre_commit: bool,
-}
-
-#[derive(Args)]
-struct CheckArgs {
-    /// Files or directories to check.
-    paths: Vec<PathBuf>,
-    /// A config file for every checked file (no lookup), or a TOML `key = value`
-    /// override of the config's own keys (`--config "lint.ignore = ['SSOT101']"`);
-    /// repeatable, as in ruff.
-    #[arg(long, value_name = "CONFIG_OPTION")]
-    config: Vec<String>,
-    /// Output format (default: full on a terminal, concise otherwise).
-    #[arg(long, value_enum)]
-    output_format: Option<Format>,
-    /// Rule codes or prefixes to run, replacing the config's `select`.
-    #[arg(long, value_delimiter = ',')]
-    select: Option<Vec<String>>,
-    /// Rule codes or prefixes to skip, on top of the config's `ignore`.
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Print a count per rule instead of each diagnostic.
-    #[arg(long)]
-    statistics: bool,
-    /// Print diagnostics only, no summary line.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Apply the safe fixes (and the unsafe ones with `--unsafe-fixes`), writing files.
-    #[arg(long)]
-    fix: bool,
-    /// Also apply fixes that may change behaviour (renames of references).
-    #[arg(long)]
-    unsafe_fixes: bool,
-    /// Print the fixes as a unified diff and change nothing; exit 1 when there is one
-    /// (with `--fix` too, as in ruff).
-    #[arg(long)]
-    diff: bool,
-    /// Do not read or write the cache (`.ssotlint_cache/` beside the config).
-    #[arg(long)]
-    no_cache: bool,
-    /// Keep the cache in DIR instead (also `SSOTLINT_CACHE_DIR`).
-    #[arg(long, value_name = "DIR", env = "SSOTLINT_CACHE_DIR")]
-    cache_dir: Option<PathBuf>,
-    /// Check only what is staged for commit: index blobs, added lines.
-    #[arg(long, conflicts_with = "diff_base")]
-    staged: bool,
-    /// Only lines changed since REV (its merge base with HEAD), for CI on pull requests.
-    #[arg(long, value_name = "REV")]
-    diff_base: Option<String>,
-    /// `hook --pre-commit` with pre-commit's `--from-ref/--to-ref`: (FROM, TO).
-    #[arg(skip)]
-    range: Option<(String, String)>,
-    /// With `--staged`/`--diff-base`: keep diagnostics on unchanged lines of changed files.
-    #[arg(long)]
-    all_lines: bool,
-    /// Report only violations not in this baseline (`ssotlint baseline`).
-    #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
-    /// Parse every file whole: no prefilter-free fast path, no body reducer (to verify
-    /// that the fast path changes nothing; `scripts/reduce_equivalence.sh`).
-    #[arg(long, alias = "no-reduce")]
-    no_fast_path: bool,
-    /// Exit 0 even when violations are found (2 still means the tool failed).
-    #[arg(long, short = 'e')]
-    exit_zero: bool,
-    /// Rule codes or prefixes to run on top of the selection.
-    #[arg(long, value_delimiter = ',', value_name = "CODE")]
-    extend_select: Vec<String>,
-    /// Same as `--ignore` (ruff's name).
-    #[arg(long, value_delimiter = ',', value_name = "CODE")]
-    extend_ignore: Vec<String>,
-    /// With the path `-`: the name of the file whose text comes on stdin (config is
-    /// looked up from it, findings name it).
-    #[arg(long, value_name = "PATH")]
-    stdin_filename: Option<PathBuf>,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output_file: Option<PathBuf>,
-    /// List the fixes applied (with `--fix`) or available, per file and rule.
-    #[arg(long)]
-    show_fixes: bool,
-    /// Apply fixes and report nothing else; exit 0 unless the tool failed.
-    #[arg(long)]
-    fix_only: bool,
-    /// Replace `project.exclude` with these patterns (relative to the config's directory).
-    #[arg(long, value_delimiter = ',', value_name = "PATTERN")]
-    exclude: Option<Vec<String>>,
-    /// Add these patterns to `project.exclude`.
-    #[arg(long, value_delimiter = ',', value_name = "PATTERN")]
-    extend_exclude: Vec<String>,
-    /// Add `# noqa: CODE` to every flagged line (existing noqa codes kept).
-    #[arg(long, conflicts_with_all = ["fix", "diff", "fix_only", "staged", "diff_base"])]
-    add_noqa: bool,
-    /// Check again whenever a Python or config file changes (Ctrl-C stops).
-    #[arg(long, short = 'w', conflicts_with_all = ["fix", "diff", "fix_only", "add_noqa", "staged", "diff_base"])]
-    watch: bool,
-    /// Say on stderr which config applies, which files are checked and how long it took.
-    #[arg(long, short = 'v')]
-    verbose: bool,
-    /// Print the resolved settings for the first path (default `.`) and exit.
-    #[arg(long)]
-    show_settings: bool,
-    /// Add the `[canonical]` entries `ssotlint init` would propose for the checked tree
-    /// to the configured ones (configured names win).
-    #[arg(long, conflicts_with_all = ["staged", "diff_base"])]
-    infer: bool,
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -412,22 +236,6 @@ fn run_hook(hook: HookArgs) -> Result<ExitCode, String> {
     run_check(args)
 }
 
-fn install_hook(force: bool) -> Result<ExitCode, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let message = match ssotlint::git::install_hook(&cwd, force)? {
-        Installed::New(path) => format!("Installed the ssotlint pre-commit hook at {}", path.display()),
-        Installed::Updated(path) => format!("Updated the ssotlint pre-commit hook at {}", path.display()),
-        Installed::KeptPrevious(path, local) => format!(
-            "Installed the ssotlint pre-commit hook at {}; the previous hook is now {} and runs first",
-            path.display(),
-            local.display()
-        ),
-    };
-    println!("{message}");
-    Ok(ExitCode::SUCCESS)
-}
-
 fn run_fix(
     paths: &[PathBuf],
     store: &Arc<SettingsStore>,
@@ -528,31 +336,6 @@ fn print_report(report: &CheckReport, args: &CheckArgs) -> io::Result<()> {
     out.flush()
 }
 
-fn show_rule(code: &str) -> Result<ExitCode, String> {
-    let rule = Rule::from_code(code)
-        .ok_or_else(|| format!("unknown rule `{code}` (see `ssotlint rules`)"))?;
-    println!("# {} ({})\n", rule.name(), rule.code());
-    println!("{}\n", rule.summary());
-    println!(
-        "Default severity: {}. {}\n",
-        rule.default_severity().as_str(),
-        rule.spec().fix.describe()
-    );
-    print!("{}", rule.doc());
-    Ok(ExitCode::SUCCESS)
-}
-
-fn list_rules(markdown: bool) -> Result<ExitCode, String> {
-    if markdown {
-        print!("{}", ssotlint::rules::markdown_page());
-        return Ok(ExitCode::SUCCESS);
-    }
-    for rule in Rule::ALL {
-        println!("{}  {:<34} {}", rule.code(), rule.name(), rule.summary());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 /// `--config` arguments the ruff way: at most one file, any number of `key = value`
 /// overrides; `--exclude`/`--extend-exclude` ride along as overrides.
 fn config_args(args: &CheckArgs) -> Result<(Option<PathBuf>, Overrides), String> {
@@ -605,36 +388,6 @@ fn infer_overrides(
     Overrides::parse(&items)?.with_excludes(args.exclude.as_deref(), &args.extend_exclude)
 }
 
-fn run_init(args: InitArgs) -> Result<ExitCode, String> {
-    let options = ssotlint::init::InitOptions {
-        dir: args.dir.unwrap_or_else(|| PathBuf::from(".")),
-        pyproject: args.pyproject,
-        dry_run: args.dry_run,
-        force: args.force,
-        min_imports: args.min_imports,
-        quiet: args.quiet,
-    };
-    let outcome = ssotlint::init::run(&options)?;
-    for warning in &outcome.discovery.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let d = &outcome.discovery;
-    let changes = d.changes;
-    match &outcome.written {
-        None => print!("{}", outcome.text),
-        Some(path) if !args.quiet => println!(
-            "Wrote {}: {} canonical symbol{} proposed from {} files, {changes} import{} would change.",
-            path.display(),
-            d.proposals.len(),
-            if d.proposals.len() == 1 { "" } else { "s" },
-            d.files,
-            if changes == 1 { "" } else { "s" },
-        ),
-        Some(_) => {}
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 /// `-` (with `--stdin-filename`): lint the text on stdin as that file. With `--fix` the
 /// fixed text goes to stdout and what is left to stderr, as ruff does; with `--diff`
 /// the diff goes to stdout.
@@ -680,7 +433,7 @@ fn run_stdin(
         Some(rest) => ("\u{feff}", rest.to_string()),
         None => ("", text.clone()),
     };
-    let outcome = ssotlint::fix::fix_text(
+    let outcome = ssotlint::fixer::fix_text(
         &absolute,
         body.clone(),
         &settings,
@@ -797,84 +550,12 @@ fn write_fixes(
         writeln!(out, "{title}")?;
     }
     for (path, rules) in by_file {
-        writeln!(out, "- {}:", output::display_path(path))?;
+        writeln!(out, "- {}:", output::message::display_path(path))?;
         for (rule, n) in rules {
             writeln!(out, "    {n} × {} ({})", rule.code(), rule.name())?;
         }
     }
     Ok(())
-}
-
-/// `--show-settings`: what applies to one path, after lookup and overrides.
-fn show_settings(
-    paths: &[PathBuf],
-    store: &Arc<SettingsStore>,
-    options: &LintOptions,
-) -> Result<ExitCode, String> {
-    let path = &paths[0];
-    let absolute = ssotlint::config::normalize(path);
-    let settings = if absolute.is_dir() {
-        store.for_dir(&absolute)
-    } else {
-        store.for_file(&absolute)
-    }
-    .map_err(|e| e.to_string())?;
-    let selection = options.selection(&settings);
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| format!("{i:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = String::new();
-    out.push_str(&format!("Resolved settings for: {}\n", path.display()));
-    out.push_str(&format!(
-        "config file: {}\n",
-        settings
-            .config_path
-            .as_ref()
-            .map_or("none (defaults)".to_string(), |p| p.display().to_string())
-    ));
-    out.push_str(&format!("root: {}\n", settings.root.display()));
-    let src: Vec<String> = settings
-        .src
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    out.push_str(&format!("project.src: [{}]\n", list(&src)));
-    let first_party: Vec<String> = settings.modules.first_party().iter().cloned().collect();
-    out.push_str(&format!(
-        "project.first-party: [{}]{}\n",
-        list(&first_party),
-        if settings.first_party.is_none() {
-            " (found under src)"
-        } else {
-            ""
-        }
-    ));
-    out.push_str(&format!("lint.select: [{}]\n", list(&selection.select)));
-    out.push_str(&format!("lint.ignore: [{}]\n", list(&selection.ignore)));
-    out.push_str("enabled rules:\n");
-    for rule in Rule::ALL.iter().filter(|r| selection.is_enabled(**r)) {
-        out.push_str(&format!(
-            "  {} {} ({})\n",
-            rule.code(),
-            rule.name(),
-            settings.severity_of(*rule).as_str()
-        ));
-    }
-    let raw = match &settings.config_path {
-        Some(config) => store
-            .overrides()
-            .merged_text(config)
-            .map_err(|e| e.to_string())?,
-        None => store.overrides().text(),
-    };
-    out.push_str("configuration (with --config overrides):\n");
-    out.push_str(&raw);
-    print!("{out}");
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `-v`: the config of each distinct settings and the files to check, on stderr.
@@ -888,7 +569,10 @@ fn verbose_files(paths: &[PathBuf], store: &Arc<SettingsStore>) {
                 seen.push(settings);
             }
         }
-        eprintln!("[ssotlint] checking {}", output::display_path(file));
+        eprintln!(
+            "[ssotlint] checking {}",
+            output::message::display_path(file)
+        );
     }
     eprintln!("[ssotlint] {} files", walked.files.len());
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::{normalize, SettingsStore};
 use crate::fixer::write_atomic;
 use crate::lint::{lint_text, LintOptions, Linted};
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::source::decode;
 use crate::walk;
 
@@ -66,7 +66,7 @@ pub fn add_noqa_paths(
 }
 
 fn add_noqa_file(path: &Path, store: &SettingsStore, options: &LintOptions) -> Outcome {
-    let shown = crate::output::display_path(path);
+    let shown = crate::output::message::display_path(path);
     let settings = match store.for_file(path) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.to_string()),

@@ -6,7 +6,7 @@
 use aho_corasick::AhoCorasick;
 
 use crate::config::Settings;
-use crate::rules::{Needle, Rule, RuleSelection};
+use crate::rules::registry::{Needle, Rule, RuleSelection};
 
 pub struct Prefilter {
     /// `None`: some enabled rule has no needles, so every file must be parsed.

@@ -634,7 +634,7 @@ fn fix_text_api_reports_count_and_final_lint() {
     let settings = ssotlint::config::load_file(&p.path("ssotlint.toml"))
         .unwrap()
         .unwrap();
-    let outcome = ssotlint::fix::fix_text(
+    let outcome = ssotlint::fixer::fix_text(
         &p.path("pkg/a.py"),
         "from typing import Mapping, Any\n".to_string(),
         &settings,

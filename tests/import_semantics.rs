@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use ssotlint::config::{self, Settings};
-use ssotlint::fix::{fix_text, Applicability};
+use ssotlint::fix::Applicability;
+use ssotlint::fixer::fix_text;
 use ssotlint::lint::{lint_text, LintOptions};
 
 const CONFIG: &str = r#"

@@ -13,7 +13,7 @@ use ssotlint::config::Settings;
 use ssotlint::lint::{lint_text, lint_with, LintOptions};
 use ssotlint::prefilter::{body_needles, BodyNeedles};
 use ssotlint::reduce::Reducer;
-use ssotlint::rules::RuleSelection;
+use ssotlint::rules::registry::RuleSelection;
 
 /// `ssotlint check . --output-format json` in `dir`, with and without the reducer:
 /// (stdout reduced, stdout full, exit code reduced, exit code full).

@@ -12,7 +12,7 @@ use super::schema::{Pyproject, PyprojectStrict, RawConfig, RawSize};
 use super::settings::{CanonicalSymbol, FactorySettings, Settings, SingletonScope};
 use super::{normalize, ConfigError};
 use crate::project::{FsFiles, ModuleIndex};
-use crate::rules::{Rule, Severity};
+use crate::rules::registry::{Rule, Severity};
 
 /// Parse a config file. `pyproject.toml` without `[tool.ssotlint]` gives `Ok(None)`.
 pub fn load_file(path: &Path) -> Result<Option<Settings>, ConfigError> {
@@ -118,7 +118,7 @@ fn legacy_cycle(settings: &Settings, old: &str) -> Option<Vec<String>> {
             return Some(chain);
         }
         passed.push(from);
-        module = crate::rules::imports::moved(&module, from, to);
+        module = crate::python::modules::moved(&module, from, to);
         chain.push(module.clone());
     }
     Some(chain)

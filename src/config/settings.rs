@@ -9,7 +9,7 @@ use globset::GlobSet;
 
 use super::{is_module_or_submodule, normalize};
 use crate::project::{FsFiles, ModuleFiles, ModuleIndex};
-use crate::rules::{Rule, RuleSelection, Severity};
+use crate::rules::registry::{Rule, RuleSelection, Severity};
 
 /// One symbol with a single canonical home.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{display_path, Message};
+use super::message::{display_path, Message};
 
 const BOLD: &str = "\x1b[1m";
 const RED: &str = "\x1b[31m";

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{display_path, Message};
+use super::message::{display_path, Message};
 use crate::config::normalize;
 use crate::source::SourceText;
 use std::path::{Path, PathBuf};
@@ -59,9 +59,9 @@ pub fn write_gitlab(messages: &[Message], out: &mut dyn Write) -> io::Result<()>
             let path = gitlab_path(m.path);
             let flagged = m.source.text().get(m.diagnostic.range.clone()).unwrap_or("");
             let severity = match m.diagnostic.severity {
-                crate::rules::Severity::Error => "critical",
-                crate::rules::Severity::Warning => "major",
-                crate::rules::Severity::Info => "info",
+                crate::rules::registry::Severity::Error => "critical",
+                crate::rules::registry::Severity::Warning => "major",
+                crate::rules::registry::Severity::Info => "info",
             };
             json!({
                 "description": format!("{} {}", m.diagnostic.rule.code(), m.diagnostic.message),

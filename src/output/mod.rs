@@ -3,15 +3,16 @@
 
 mod full;
 mod json;
+pub mod message;
 mod sarif;
 
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::check::FileReport;
-use crate::diagnostic::Diagnostic;
-use crate::rules::Rule;
-use crate::source::{Location, SourceText};
+use crate::diagnostic::FileReport;
+use crate::rules::registry::Rule;
+
+use message::{display_path, messages, Message};
 
 pub use full::write_full;
 pub use json::{json_value, write_gitlab, write_json};
@@ -26,41 +27,6 @@ pub enum Format {
     Github,
     Gitlab,
     Junit,
-}
-
-/// One diagnostic with what every format needs to print it.
-pub struct Message<'a> {
-    pub path: &'a Path,
-    pub source: &'a SourceText,
-    pub diagnostic: &'a Diagnostic,
-    pub start: Location,
-    pub end: Location,
-}
-
-/// Every diagnostic of every file, in path then position order.
-pub fn messages(files: &[FileReport]) -> Vec<Message<'_>> {
-    files
-        .iter()
-        .flat_map(|f| {
-            f.diagnostics.iter().map(move |d| Message {
-                path: &f.path,
-                source: &f.source,
-                diagnostic: d,
-                start: f.source.location(d.range.start),
-                end: f.source.location(d.range.end),
-            })
-        })
-        .collect()
-}
-
-/// Path as shown to users: `/` separators, no leading `./`.
-pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    let mut rest = s.as_str();
-    while let Some(stripped) = rest.strip_prefix("./") {
-        rest = stripped;
-    }
-    rest.to_string()
 }
 
 pub fn write(
@@ -100,9 +66,9 @@ pub fn write_concise(messages: &[Message], out: &mut dyn Write) -> io::Result<()
 pub fn write_github(messages: &[Message], out: &mut dyn Write) -> io::Result<()> {
     for m in messages {
         let level = match m.diagnostic.severity {
-            crate::rules::Severity::Error => "error",
-            crate::rules::Severity::Warning => "warning",
-            crate::rules::Severity::Info => "notice",
+            crate::rules::registry::Severity::Error => "error",
+            crate::rules::registry::Severity::Warning => "warning",
+            crate::rules::registry::Severity::Info => "notice",
         };
         let path = display_path(m.path);
         writeln!(

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::Message;
+use super::message::Message;
 use crate::config::normalize;
-use crate::rules::{Rule, Severity};
+use crate::rules::registry::{Rule, Severity};
 
 fn level(severity: Severity) -> &'static str {
     match severity {

@@ -97,6 +97,12 @@ pub fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
+/// Where `module` (`old` itself or a submodule of it) lives now that `old` moved to
+/// `new`.
+pub fn moved(module: &str, old: &str, new: &str) -> String {
+    format!("{new}{}", &module[old.len()..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,10 +12,10 @@ use super::history::{self, Range};
 use super::{figures_of, measure_paths, render, svg, Measurement};
 use crate::baseline::{self, Baseline};
 use crate::cache::CacheOptions;
-use crate::check::CheckReport;
 use crate::config::{normalize, Settings, SettingsStore};
+use crate::diagnostic::CheckReport;
 use crate::lint::LintOptions;
-use crate::output::display_path;
+use crate::output::message::display_path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {

@@ -26,7 +26,8 @@ use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{weights, Figures, FileFigures};
+use super::figures::{weights, Figures};
+use super::metrics::FileFigures;
 use crate::config::{self, ConfigSource, Settings, SettingsStore};
 use crate::driver::Driver;
 use crate::lint::LintOptions;

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{fmt_num, Figures, ImportFigures};
-use crate::rules::Rule;
+use super::figures::{fmt_num, Figures, ImportFigures};
+use crate::rules::registry::Rule;
 
 fn share(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}%"))

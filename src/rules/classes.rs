@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::config::SingletonScope;
-use crate::lint::FileContext;
 use crate::python::{DefinitionKind, ImportKind, Scope};
+use crate::rules::context::FileContext;
 use crate::source::TextRange;
 
 /// What a local name is bound to.

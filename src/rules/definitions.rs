@@ -2,9 +2,9 @@
 //! canonical symbol (or one of its `legacy-names`) outside the symbol's canonical module.
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
 use crate::python::{DefinitionKind, Scope};
-use crate::rules::{BodyReads, FixAvailability, Rule, RuleSpec, Severity};
+use crate::rules::context::FileContext;
+use crate::rules::registry::{BodyReads, FixAvailability, Rule, RuleSpec, Severity};
 
 pub const SSOT301: RuleSpec = RuleSpec {
     code: "SSOT301",

@@ -3,10 +3,10 @@
 
 use crate::config::{FactorySettings, Settings};
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
 use crate::python::Scope;
 use crate::rules::classes::Resolver;
-use crate::rules::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
+use crate::rules::context::FileContext;
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 
 pub const SSOT201: RuleSpec = RuleSpec {
     code: "SSOT201",

@@ -5,10 +5,11 @@
 //! statement's indentation.
 
 use crate::fix::{Applicability, Edit, Fix};
-use crate::lint::FileContext;
+use crate::python::modules::moved;
 use crate::python::modules::resolve_relative;
 use crate::python::{Import, ImportKind, ImportedName, ModuleRef, Scope};
-use crate::rules::imports::{canonical_target, moved};
+use crate::rules::context::FileContext;
+use crate::rules::imports::canonical_target;
 use crate::source::TextRange;
 
 /// Where one imported name goes.

@@ -7,9 +7,10 @@
 use crate::config::{is_module_or_submodule, CanonicalSymbol};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, Rename};
-use crate::lint::FileContext;
+use crate::python::modules::moved;
 use crate::python::{Import, ImportKind, ImportedName};
-use crate::rules::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
+use crate::rules::context::FileContext;
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 
 /// Every SSOT001–004 finding names a canonical or legacy name, or (star imports,
 /// strings) the path of a legacy module, which contains its last segment.
@@ -627,11 +628,6 @@ fn star_import(
         ),
         star,
     ))
-}
-
-/// Where `module` lives now that `old` moved to `new`.
-pub(crate) fn moved(module: &str, old: &str, new: &str) -> String {
-    format!("{new}{}", &module[old.len()..])
 }
 
 /// SSOT005: a first-party module that no file provides, guarded or not: a first-party

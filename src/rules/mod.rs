@@ -7,6 +7,7 @@
 //! its line in [`Rule::spec`] (the compiler asks for it) and in [`check`].
 
 pub mod classes;
+pub mod context;
 pub mod definitions;
 pub mod factories;
 mod import_fix;
@@ -19,7 +20,7 @@ pub mod syntax;
 pub use registry::{BodyReads, FixAvailability, Needle, Rule, RuleSelection, RuleSpec, Severity};
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
+use context::FileContext;
 
 impl Rule {
     /// The rule's spec, as its family module exports it.

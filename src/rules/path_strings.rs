@@ -3,10 +3,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::lint::FileContext;
 use crate::python::StringLiteral;
+use crate::rules::context::FileContext;
 use crate::rules::imports::IMPORT_NEEDLES;
-use crate::rules::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 
 pub const SSOT004: RuleSpec = RuleSpec {
     code: "SSOT004",

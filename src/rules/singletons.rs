@@ -4,13 +4,13 @@
 //! holding a class listed in `singletons.isolated`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
 use crate::project::ModuleIndex;
 use crate::python::defs::ClassState;
 use crate::python::Scope;
 use crate::python::{ClassFact, FunctionFact, ModuleAssignment, Target};
 use crate::rules::classes::Resolver;
-use crate::rules::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
+use crate::rules::context::FileContext;
+use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 use crate::source::TextRange;
 
 /// SSOT102 reads `__new__`, class/static methods (their assignments) and class

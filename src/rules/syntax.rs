@@ -3,8 +3,8 @@
 //! ("All checks passed" for `def f(:`).
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileContext;
-use crate::rules::{FixAvailability, Rule, RuleSpec, Severity};
+use crate::rules::context::FileContext;
+use crate::rules::registry::{FixAvailability, Rule, RuleSpec, Severity};
 use crate::source::TextRange;
 
 pub const SSOT000: RuleSpec = RuleSpec {

@@ -9,7 +9,8 @@ use tower_lsp_server::ls_types::{
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{fix_text, Applicability, Edit};
+use crate::fix::{Applicability, Edit};
+use crate::fixer::fix_text;
 use crate::lint::LintOptions;
 use crate::python::Comment;
 use crate::server::document::{Document, Encoding};

@@ -19,7 +19,7 @@ use crate::config::{self, ConfigError, ConfigSource, Settings, SettingsStore, CO
 use crate::diagnostic::Diagnostic;
 use crate::lint::{diagnostics_of, LintOptions};
 use crate::project::record_dependencies;
-use crate::rules::Severity;
+use crate::rules::registry::Severity;
 use crate::server::document::{Document, Encoding, Lint};
 use crate::server::settings::{ClientSettings, LogLevel};
 use crate::server::workspace::{Index, WorkspaceFiles};

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Does a change keep behaviour? Runs two ssotlint binaries (say, built from main and from
+# a refactoring branch) on the same trees and diffs what they print, exit code included:
+#   check --no-cache --output-format json .               (fast path, the default)
+#   check --no-cache --no-fast-path --output-format json . (skipped with QUICK=1)
+#   report --no-cache --format json .
+# Trees default to bench/out/stdlib and bench/out/corpus (scripts/reduce_equivalence.sh
+# creates them). Exit 0 when every pair is byte-identical, 1 otherwise.
+#
+#   scripts/same_results.sh OLD_BINARY NEW_BINARY [DIR...]
+#
+# Measured 2026-11-30 (issue 16: branch values at 9e55839, every move of the refactoring,
+# against main at e8fa793; debug builds):
+# stdlib 3 of 3 pairs identical (359 findings); corpus (10k files) check and report
+# identical (1630 findings, QUICK=1).
+set -uo pipefail
+
+if [ $# -lt 2 ]; then
+    echo "usage: $0 OLD_BINARY NEW_BINARY [DIR...]" >&2
+    exit 2
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+old="$(realpath "$1")"
+new="$(realpath "$2")"
+shift 2
+[ $# -gt 0 ] || set -- "$root/bench/out/stdlib" "$root/bench/out/corpus"
+
+runs=("check --no-cache --output-format json ." "report --no-cache --format json .")
+[ -n "${QUICK:-}" ] || runs+=("check --no-cache --no-fast-path --output-format json .")
+
+differences=0
+for dir in "$@"; do
+    for run in "${runs[@]}"; do
+        read -ra args <<< "$run"
+        before="$(cd "$dir" && "$old" "${args[@]}" 2>&1; echo "exit $?")"
+        after="$(cd "$dir" && "$new" "${args[@]}" 2>&1; echo "exit $?")"
+        findings="$(printf '%s' "$before" | grep -c '"code":' || true)"
+        if [ "$before" == "$after" ]; then
+            echo "same: $(basename "$dir") $run ($findings findings)"
+        else
+            differences=$((differences + 1))
+            echo "DIFFERENT: $(basename "$dir") $run"
+            diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -40 || true
+        fi
+    done
+done
+echo "same_results: $differences difference(s)"
+[ "$differences" -eq 0 ]

@@ -1,0 +1,185 @@
+//! What a module's top level binds, read from its facts: names bound by imports and by
+//! assigning an imported name (`Engine = _engine.Engine`), star imports, module-level
+//! definitions, and which top-level chunk defines a class. Functions of one module's
+//! text and facts; the lookups across modules are [`super::ModuleIndex`]'s.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::python::{self, ImportKind};
+
+/// Local name → what it was imported as (`pkg.mod.Name` or a module name).
+pub type ImportedNames = HashMap<String, String>;
+
+/// What a module's top level binds to other modules' names, read in one parse.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Bindings {
+    /// By its import statements.
+    pub(super) imported: Arc<ImportedNames>,
+    /// By assigning an imported name or an attribute of one (`Engine = _engine.Engine`),
+    /// for names no import binds.
+    pub(super) assigned: Arc<ImportedNames>,
+    /// Modules it star-imports (`from m import *`).
+    pub(super) stars: Arc<Vec<String>>,
+}
+
+/// Module-level classes and functions of a module: name → is it a class.
+pub type DefinedNames = HashMap<String, bool>;
+
+/// Does this top-level chunk define class `name` (`class name(`/`:`, decorators first)?
+/// The name of the class a top-level chunk defines, as [`defines_class`] reads it: the
+/// text between `class` and the first space, `(`, `:` or `[`, when one of `(:[` follows.
+pub(super) fn class_name(chunk: &str) -> Option<&str> {
+    if !(chunk.starts_with("class") || chunk.starts_with('@')) {
+        return None;
+    }
+    let line = chunk
+        .lines()
+        .find(|l| ["class", "def", "async"].iter().any(|k| l.starts_with(k)))?;
+    let rest = line.strip_prefix("class")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let end = rest.find(|c: char| c.is_whitespace() || "(:[".contains(c))?;
+    let (name, after) = rest.split_at(end);
+    (!name.is_empty() && after.trim_start().starts_with(['(', ':', '['])).then_some(name)
+}
+
+pub(super) fn defines_class(chunk: &str, name: &str) -> bool {
+    if !(chunk.starts_with("class") || chunk.starts_with('@')) {
+        return false;
+    }
+    // The definition is the first column-0 `class`/`def` line after the decorators.
+    chunk
+        .lines()
+        .find(|l| ["class", "def", "async"].iter().any(|k| l.starts_with(k)))
+        .and_then(|l| l.strip_prefix("class"))
+        .filter(|l| l.starts_with([' ', '\t']))
+        .map(str::trim_start)
+        .and_then(|l| l.strip_prefix(name))
+        .is_some_and(|l| l.trim_start().starts_with(['(', ':', '[']))
+}
+
+/// Names bound by the top-level `import`/`from` statements among `chunks`, as
+/// [`ModuleIndex::imported_names`] records them.
+pub(super) fn top_level_imports(chunks: &[&str], module: &str, is_package: bool) -> ImportedNames {
+    let name = python::ModuleName {
+        name: module.to_string(),
+        is_package,
+    };
+    let mut names = ImportedNames::new();
+    for chunk in chunks {
+        if !(chunk.starts_with("from") || chunk.starts_with("import")) {
+            continue;
+        }
+        bind_imports(&python::analyze_chunk(chunk, Some(&name)), &mut names);
+    }
+    names
+}
+
+/// The names module-level imports of `facts` bind, and what each stands for
+/// (`from m import X as Y`: `Y` → `m.X`; `import a.b as c`: `c` → `a.b`).
+pub(super) fn bind_imports(facts: &python::Facts, names: &mut ImportedNames) {
+    for import in &facts.imports {
+        if import.context.scope != python::Scope::Module {
+            continue;
+        }
+        for imported in &import.names {
+            let local = imported.local_name(import.kind).to_string();
+            let target = match (import.kind, &import.module) {
+                (ImportKind::From, Some(m)) => match &m.resolved {
+                    Some(base) => format!("{base}.{}", imported.name),
+                    None => continue,
+                },
+                _ if imported.alias.is_some() => imported.name.clone(),
+                _ => continue,
+            };
+            names.insert(local, target);
+        }
+    }
+}
+
+/// Module-level assignments of a dotted name whose root an import binds
+/// (`Engine = _engine.Engine` after `from app.core import engine as _engine`, `Engine = _E`
+/// after `… import Engine as _E`, `Engine = app.core.engine.Engine` after
+/// `import app.core.engine`), for names no import binds: what each stands for.
+pub(super) fn bind_assignments(
+    facts: &python::Facts,
+    text: &str,
+    imported: &ImportedNames,
+) -> ImportedNames {
+    let plain_roots: HashSet<&str> = facts
+        .imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::Import && i.context.scope == python::Scope::Module)
+        .flat_map(|i| &i.names)
+        .filter(|n| n.alias.is_none())
+        .filter_map(|n| n.name.split('.').next())
+        .collect();
+    let mut names = ImportedNames::new();
+    for assignment in &facts.defs.module_assignments {
+        let (Some(local), Some(value)) = (
+            text.get(assignment.name.clone()),
+            assignment
+                .dotted
+                .clone()
+                .and_then(|r| text.get(r))
+                .map(|v| v.split_whitespace().collect::<String>()),
+        ) else {
+            continue;
+        };
+        if imported.contains_key(local) {
+            continue;
+        }
+        let (root, rest) = match value.split_once('.') {
+            Some((root, rest)) => (root, Some(rest)),
+            None => (value.as_str(), None),
+        };
+        let target = match (imported.get(root), rest) {
+            (Some(base), Some(rest)) => format!("{base}.{rest}"),
+            (Some(base), None) => base.clone(),
+            (None, Some(_)) if plain_roots.contains(root) => value.clone(),
+            _ => {
+                // Rebinding a name to something unknown hides an earlier re-export.
+                names.remove(local);
+                continue;
+            }
+        };
+        names.insert(local.to_string(), target);
+    }
+    names
+}
+
+/// What a module's top level binds, from its facts.
+pub(super) fn bindings_of(facts: &python::Facts, text: &str) -> Bindings {
+    let mut imported = ImportedNames::new();
+    bind_imports(facts, &mut imported);
+    let assigned = bind_assignments(facts, text, &imported);
+    let stars = facts
+        .imports
+        .iter()
+        .filter(|i| i.star.is_some() && i.context.scope == python::Scope::Module)
+        .filter_map(|i| i.module.as_ref()?.resolved.clone())
+        .collect();
+    Bindings {
+        imported: Arc::new(imported),
+        assigned: Arc::new(assigned),
+        stars: Arc::new(stars),
+    }
+}
+
+/// A module's module-level classes and functions, from its facts.
+pub(super) fn defined_of(facts: &python::Facts, text: &str) -> DefinedNames {
+    facts
+        .definitions()
+        .iter()
+        .filter(|d| d.scope == python::Scope::Module)
+        .map(|d| {
+            (
+                d.name(text).to_string(),
+                d.kind == python::DefinitionKind::Class,
+            )
+        })
+        .collect()
+}
