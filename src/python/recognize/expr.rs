@@ -1,0 +1,448 @@
+//! The expression grammar: lists, operators by binding power, atoms, displays and
+//! comprehensions, call arguments and subscripts.
+
+use super::literals::number_ok;
+use super::parser::{fail, Parser, Shape, BP_AND, BP_BOR, BP_CMP, BP_NOT, BP_OR, BP_UNARY, R};
+use crate::python::scan::Tok;
+
+impl<'a> Parser<'a> {
+    /// A comma list of expressions (with `*name` items when `star`); a bare tuple of
+    /// targets is a target.
+    pub(super) fn exprlist(&mut self, star: bool) -> R<Shape> {
+        let mut shape: Option<Shape> = None;
+        let mut count = 0;
+        loop {
+            let item = if star && self.eat_op("*") {
+                let inner = self.binary(BP_BOR)?;
+                if !matches!(inner, Shape::Name | Shape::AttrSub) {
+                    return fail();
+                }
+                Shape::Star
+            } else {
+                self.test()?
+            };
+            count += 1;
+            shape = Some(match shape {
+                None => item,
+                Some(s) if s.is_target() && item.is_target() => Shape::Group,
+                Some(_) => Shape::Other,
+            });
+            if !self.eat_op(",") || self.at_end_of_list() {
+                break;
+            }
+        }
+        let shape = shape?;
+        if count == 1 && shape == Shape::Star {
+            return fail();
+        }
+        Some(if count > 1 && shape.is_target() {
+            Shape::Group
+        } else {
+            shape
+        })
+    }
+
+    /// After a trailing comma: nothing more in this list.
+    pub(super) fn at_end_of_list(&self) -> bool {
+        self.at_end_of_simple()
+            || (self.kind() == Tok::Op
+                && matches!(self.s(), "=" | ")" | "]" | "}" | ":" | "+=" | "-="))
+            || self.at_kw("in")
+    }
+
+    /// An expression with an optional walrus (`name := value`).
+    pub(super) fn named_test(&mut self) -> R<Shape> {
+        let shape = self.test()?;
+        if self.at_op(":=") {
+            if shape != Shape::Name {
+                return fail();
+            }
+            self.advance();
+            self.test()?;
+            return Some(Shape::Other);
+        }
+        Some(shape)
+    }
+
+    /// Python's `test`: a conditional expression or a lambda.
+    pub(super) fn test(&mut self) -> R<Shape> {
+        self.enter()?;
+        let r = self.test_inner();
+        self.leave();
+        r
+    }
+
+    pub(super) fn test_inner(&mut self) -> R<Shape> {
+        if self.eat_kw("lambda") {
+            self.parameters(false, ":")?;
+            self.op(":")?;
+            self.test()?;
+            return Some(Shape::Other);
+        }
+        let shape = self.binary(BP_OR)?;
+        if self.eat_kw("if") {
+            self.binary(BP_OR)?;
+            self.kw("else")?;
+            self.test()?;
+            return Some(Shape::Other);
+        }
+        Some(shape)
+    }
+
+    /// Operators binding at least as tight as `min` (precedence climbing).
+    pub(super) fn binary(&mut self, min: u8) -> R<Shape> {
+        self.enter()?;
+        let r = self.binary_inner(min);
+        self.leave();
+        r
+    }
+
+    pub(super) fn binary_inner(&mut self, min: u8) -> R<Shape> {
+        let mut shape = if min <= BP_NOT && self.eat_kw("not") {
+            self.binary(BP_NOT)?;
+            Shape::Other
+        } else if self.kind() == Tok::Op && matches!(self.s(), "+" | "-" | "~") {
+            self.advance();
+            self.binary(BP_UNARY)?;
+            Shape::Other
+        } else {
+            let shape = if self.eat_kw("await") {
+                self.primary()?;
+                Shape::Other
+            } else {
+                self.primary()?
+            };
+            if self.eat_op("**") {
+                self.binary(BP_UNARY)?;
+                Shape::Other
+            } else {
+                shape
+            }
+        };
+        loop {
+            let (bp, width) = self.infix();
+            if bp == 0 || bp < min {
+                return Some(shape);
+            }
+            self.pos += width;
+            // Comparisons chain, the rest are left-associative.
+            self.binary(bp + 1)?;
+            shape = Shape::Other;
+        }
+    }
+
+    /// The binding power of the operator here and its width in tokens (0: none).
+    pub(super) fn infix(&self) -> (u8, usize) {
+        let s = self.s();
+        match self.kind() {
+            Tok::Name => match s {
+                "or" => (BP_OR, 1),
+                "and" => (BP_AND, 1),
+                "in" => (BP_CMP, 1),
+                "is" if self.next_str() == "not" => (BP_CMP, 2),
+                "is" => (BP_CMP, 1),
+                "not" if self.next_str() == "in" => (BP_CMP, 2),
+                _ => (0, 0),
+            },
+            Tok::Op => match s {
+                "<" | ">" | "==" | ">=" | "<=" | "!=" => (BP_CMP, 1),
+                "|" => (BP_BOR, 1),
+                "^" => (6, 1),
+                "&" => (7, 1),
+                "<<" | ">>" => (8, 1),
+                "+" | "-" => (9, 1),
+                "*" | "/" | "//" | "%" | "@" => (10, 1),
+                _ => (0, 0),
+            },
+            _ => (0, 0),
+        }
+    }
+
+    /// An atom and its trailers (`.name`, calls, subscripts).
+    pub(super) fn primary(&mut self) -> R<Shape> {
+        let mut shape = self.atom()?;
+        loop {
+            if self.eat_op(".") {
+                // tree-sitter takes any word after a dot as an identifier, keywords
+                // excepted.
+                self.name()?;
+                shape = Shape::AttrSub;
+            } else if self.at_op("(") {
+                self.call_args()?;
+                shape = Shape::Other;
+            } else if self.eat_op("[") {
+                self.subscripts()?;
+                shape = Shape::AttrSub;
+            } else {
+                return Some(shape);
+            }
+        }
+    }
+
+    pub(super) fn atom(&mut self) -> R<Shape> {
+        let t = self.tok();
+        match t.kind {
+            Tok::Name => {
+                let s = self.s();
+                if matches!(s, "True" | "False" | "None") {
+                    self.advance();
+                    return Some(Shape::Other);
+                }
+                self.name()?;
+                Some(Shape::Name)
+            }
+            Tok::Number => {
+                if !number_ok(self.s()) {
+                    return fail();
+                }
+                self.advance();
+                // `1if x else y`: CPython warns, tree-sitter may lex it otherwise.
+                if self.kind() == Tok::Name && self.tok().start == t.end {
+                    return fail();
+                }
+                Some(Shape::Other)
+            }
+            Tok::String | Tok::FStringStart => {
+                while matches!(self.kind(), Tok::String | Tok::FStringStart) {
+                    if self.kind() == Tok::String {
+                        self.advance();
+                    } else {
+                        self.fstring()?;
+                    }
+                }
+                Some(Shape::Other)
+            }
+            Tok::Op => match self.s() {
+                "..." => {
+                    self.advance();
+                    Some(Shape::Other)
+                }
+                "(" => self.enclosure("(", ")"),
+                "[" => self.enclosure("[", "]"),
+                "{" => self.braces(),
+                _ => fail(),
+            },
+            _ => fail(),
+        }
+    }
+
+    /// `( … )` or `[ … ]`: empty, a single parenthesised expression or yield, a tuple
+    /// or list, or a comprehension.
+    pub(super) fn enclosure(&mut self, open: &str, close: &str) -> R<Shape> {
+        self.enter()?;
+        let r = self.enclosure_inner(open, close);
+        self.leave();
+        r
+    }
+
+    pub(super) fn enclosure_inner(&mut self, open: &str, close: &str) -> R<Shape> {
+        self.op(open)?;
+        if self.eat_op(close) {
+            return Some(if open == "(" {
+                Shape::Group
+            } else {
+                Shape::Other
+            });
+        }
+        if open == "(" && self.at_kw("yield") {
+            self.yield_expr()?;
+            self.op(close)?;
+            return Some(Shape::Other);
+        }
+        let first = self.element()?;
+        if self.at_comprehension() {
+            if first.is_star() {
+                return fail();
+            }
+            self.comprehension()?;
+            self.op(close)?;
+            return Some(Shape::Other);
+        }
+        let mut all_targets = first.is_target();
+        let mut count = 1;
+        while self.eat_op(",") {
+            if self.at_op(close) {
+                count += 1;
+                break;
+            }
+            all_targets &= self.element()?.is_target();
+            count += 1;
+        }
+        self.op(close)?;
+        if open == "(" && count == 1 && first.is_star() {
+            return fail();
+        }
+        Some(if all_targets {
+            Shape::Group
+        } else {
+            Shape::Other
+        })
+    }
+
+    /// An item of a tuple, list or set display: an expression (walrus allowed) or a
+    /// starred one.
+    pub(super) fn element(&mut self) -> R<Shape> {
+        if self.eat_op("*") {
+            let inner = self.binary(BP_BOR)?;
+            return Some(if matches!(inner, Shape::Name | Shape::AttrSub) {
+                Shape::Star
+            } else {
+                Shape::StarOther
+            });
+        }
+        self.named_test()
+    }
+
+    pub(super) fn at_comprehension(&self) -> bool {
+        self.at_kw("for") || (self.at_kw("async") && self.next_str() == "for")
+    }
+
+    /// `for … in …` clauses and `if` filters.
+    pub(super) fn comprehension(&mut self) -> R {
+        while self.at_comprehension() {
+            self.eat_kw("async");
+            self.kw("for")?;
+            self.targets()?;
+            self.kw("in")?;
+            self.binary(BP_OR)?;
+            while self.eat_kw("if") {
+                self.binary(BP_OR)?;
+            }
+        }
+        Some(())
+    }
+
+    /// `{ … }`: dict or set display or comprehension.
+    pub(super) fn braces(&mut self) -> R<Shape> {
+        self.enter()?;
+        let r = self.braces_inner();
+        self.leave();
+        r
+    }
+
+    pub(super) fn braces_inner(&mut self) -> R<Shape> {
+        self.op("{")?;
+        if self.eat_op("}") {
+            return Some(Shape::Other);
+        }
+        let starred;
+        let dict = if self.eat_op("**") {
+            self.binary(BP_BOR)?;
+            starred = true;
+            true
+        } else {
+            let first = self.element()?;
+            starred = first.is_star();
+            if self.eat_op(":") {
+                if starred {
+                    return fail();
+                }
+                self.test()?;
+                true
+            } else {
+                false
+            }
+        };
+        if self.at_comprehension() {
+            if starred {
+                return fail();
+            }
+            self.comprehension()?;
+            self.op("}")?;
+            return Some(Shape::Other);
+        }
+        while self.eat_op(",") {
+            if self.at_op("}") {
+                break;
+            }
+            if dict {
+                if self.eat_op("**") {
+                    self.binary(BP_BOR)?;
+                } else {
+                    self.test()?;
+                    self.op(":")?;
+                    self.test()?;
+                }
+            } else {
+                self.element()?;
+            }
+        }
+        self.op("}")?;
+        Some(Shape::Other)
+    }
+
+    /// `( arguments )` of a call or a class header.
+    pub(super) fn call_args(&mut self) -> R {
+        self.enter()?;
+        let r = self.call_args_inner();
+        self.leave();
+        r
+    }
+
+    pub(super) fn call_args_inner(&mut self) -> R {
+        self.op("(")?;
+        let mut count = 0;
+        while !self.at_op(")") {
+            if self.eat_op("**") || self.eat_op("*") {
+                self.test()?;
+            } else {
+                let shape = self.test()?;
+                // A keyword argument or a walrus: a plain name on the left.
+                if self.at_op("=") || self.at_op(":=") {
+                    if shape != Shape::Name {
+                        return fail();
+                    }
+                    self.advance();
+                    self.test()?;
+                } else if self.at_comprehension() {
+                    // A bare generator is the only argument.
+                    if count > 0 {
+                        return fail();
+                    }
+                    self.comprehension()?;
+                    return self.op(")");
+                }
+            }
+            count += 1;
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.op(")")
+    }
+
+    /// Subscripts after `[`, through the `]`.
+    pub(super) fn subscripts(&mut self) -> R {
+        self.enter()?;
+        let r = self.subscripts_inner();
+        self.leave();
+        r
+    }
+
+    pub(super) fn subscripts_inner(&mut self) -> R {
+        loop {
+            if self.annotation {
+                // tree-sitter may read the subscript of an annotation as a generic type's
+                // parameters, each of them a type again: `dict[str, a[b] + c]` is an error.
+                self.union()?;
+            } else if !self.at_op(":") {
+                self.named_test()?;
+            }
+            if self.at_op(":") && self.annotation {
+                return fail();
+            }
+            if self.eat_op(":") {
+                if !self.at_op(":") && !self.at_op(",") && !self.at_op("]") {
+                    self.test()?;
+                }
+                if self.eat_op(":") && !self.at_op(",") && !self.at_op("]") {
+                    self.test()?;
+                }
+            }
+            if !self.eat_op(",") || self.at_op("]") {
+                break;
+            }
+        }
+        self.op("]")
+    }
+}

@@ -1,0 +1,106 @@
+//! The layout half of the recognizer: what lies between tokens (spaces, line ends,
+//! continuations, indentation), checked on the raw text before the grammar runs.
+
+use crate::python::scan::{Tok, Token};
+
+/// The checks on what lies between tokens: only spaces and tabs, backslash continuations
+/// inside a statement, line ends CR LF or LF; every physical line starts with spaces
+/// only, and a continuation line is indented at least as deep as its statement (else
+/// tree-sitter's scanner ends the block there); no newline or comment in an f-string
+/// replacement field; no tokenizer error; no NUL byte; no `\N` without its `{`.
+pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
+    let b = text.as_bytes();
+    // tree-sitter's string scanner stops at a NUL byte, even inside a string.
+    if let Some(at) = memchr::memchr(0, b) {
+        return Err(at);
+    }
+    // tree-sitter reads `\N` as the start of a named escape, even in bytes (`b'\N'`): one
+    // without its `{` is an error there.
+    if let Some(at) = memchr::memmem::find_iter(b, b"\\N").find(|&at| b.get(at + 2) != Some(&b'{'))
+    {
+        return Err(at);
+    }
+    let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
+    let mut prev_kind = Tok::Newline;
+    let mut in_statement = false;
+    let mut statement_col = 0;
+    let mut fstring_depth = 0u32;
+    for t in tokens {
+        let (start, end) = (t.start as usize, t.end as usize);
+        let Some(gap) = b.get(prev_end..start) else {
+            return Err(prev_end);
+        };
+        let mut line_start = matches!(prev_kind, Tok::Newline | Tok::Nl).then_some(prev_end);
+        let mut backslash = false;
+        let mut k = 0;
+        while k < gap.len() {
+            match gap[k] {
+                b' ' | b'\t' => k += 1,
+                b'\\' => {
+                    let n = match (gap.get(k + 1), gap.get(k + 2)) {
+                        (Some(b'\n'), _) => 2,
+                        (Some(b'\r'), Some(b'\n')) => 3,
+                        _ => return Err(start),
+                    };
+                    if !in_statement
+                        || matches!(
+                            t.kind,
+                            Tok::Newline | Tok::Nl | Tok::Comment | Tok::EndMarker
+                        )
+                    {
+                        return Err(start);
+                    }
+                    k += n;
+                    line_start = Some(prev_end + k);
+                    backslash = true;
+                }
+                _ => return Err(start),
+            }
+        }
+        if let Some(ls) = line_start {
+            if t.kind != Tok::Nl && t.kind != Tok::EndMarker {
+                let indent = &b[ls..start];
+                if indent.iter().any(|&c| c != b' ') {
+                    return Err(start);
+                }
+                let col = start - ls;
+                if in_statement && col < statement_col {
+                    return Err(start);
+                }
+                // The chunker (`python::chunks`) may start a statement at a line after a
+                // backslash that is not indented past its statement.
+                if backslash && col <= statement_col {
+                    return Err(start);
+                }
+                if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent) {
+                    statement_col = col;
+                }
+            }
+        }
+        match t.kind {
+            Tok::Error => return Err(start),
+            Tok::Newline => in_statement = false,
+            Tok::FStringStart => fstring_depth += 1,
+            Tok::FStringEnd => fstring_depth = fstring_depth.saturating_sub(1),
+            Tok::Nl | Tok::Comment if fstring_depth > 0 => return Err(start),
+            Tok::Nl | Tok::Comment | Tok::Indent | Tok::Dedent | Tok::EndMarker => {}
+            _ => in_statement = true,
+        }
+        // A CR must end a line as CR LF: tree-sitter's scanner sees a line end only at LF.
+        if matches!(t.kind, Tok::Newline | Tok::Nl)
+            && b.get(start) == Some(&b'\r')
+            && end - start != 2
+        {
+            return Err(start);
+        }
+        if !matches!(t.kind, Tok::Indent | Tok::Dedent) {
+            prev_end = end;
+            prev_kind = t.kind;
+        }
+    }
+    if prev_end == b.len() {
+        Ok(())
+    } else {
+        Err(prev_end)
+    }
+}

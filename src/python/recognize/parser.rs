@@ -1,0 +1,217 @@
+//! The recognizer's cursor over the significant tokens, the token helpers the grammar
+//! files share, and the small types they pass around (binding powers, [`Shape`], [`Last`]).
+
+use crate::python::scan::{Tok, Token};
+
+/// Deepest descent followed before answering "unsure": the recognizer recurses a few
+/// calls per bracket level (about 3), so this bounds the stack whatever the input and
+/// still takes some 60 nested brackets.
+pub const MAX_DEPTH: u32 = 200;
+
+/// A keyword of Python 3 (tree-sitter reserves all of them; its soft keywords are
+/// names here).
+pub(super) fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
+
+/// Binding powers of the binary operators (higher binds tighter).
+pub(super) const BP_OR: u8 = 1;
+pub(super) const BP_AND: u8 = 2;
+pub(super) const BP_NOT: u8 = 3;
+pub(super) const BP_CMP: u8 = 4;
+pub(super) const BP_BOR: u8 = 5;
+pub(super) const BP_UNARY: u8 = 11;
+
+/// What an expression is, as far as assignment targets care: tree-sitter's `pattern` is a
+/// name, an attribute, a subscript, a starred one of those, or a parenthesised or
+/// bracketed list of patterns.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Shape {
+    Name,
+    AttrSub,
+    /// `*` and a name, attribute or subscript.
+    Star,
+    /// `*` and anything else: not a target.
+    StarOther,
+    Group,
+    Other,
+}
+
+impl Shape {
+    pub(super) fn is_target(self) -> bool {
+        !matches!(self, Shape::Other | Shape::StarOther)
+    }
+
+    pub(super) fn is_star(self) -> bool {
+        matches!(self, Shape::Star | Shape::StarOther)
+    }
+}
+
+/// How the last statement of a block ends, for the clauses that may follow it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Last {
+    Other,
+    If,
+    Loop,
+    /// `try:` with no handler yet: an `except` or `finally` must follow.
+    Try,
+    TryExcept,
+    TryElse,
+}
+
+pub(super) struct Parser<'a> {
+    pub(super) text: &'a str,
+    pub(super) toks: &'a [Token],
+    pub(super) pos: usize,
+    pub(super) depth: u32,
+    /// Inside an annotation, where tree-sitter's `type` rules (`constrained_type`
+    /// `a: b`, `generic_type`) compete with subscripts: no slices there.
+    pub(super) annotation: bool,
+}
+
+pub(super) type R<T = ()> = Option<T>;
+
+pub(super) fn fail<T>() -> R<T> {
+    None
+}
+
+impl<'a> Parser<'a> {
+    pub(super) fn tok(&self) -> Token {
+        self.toks.get(self.pos).copied().unwrap_or(Token {
+            kind: Tok::EndMarker,
+            start: self.text.len() as u32,
+            end: self.text.len() as u32,
+        })
+    }
+
+    pub(super) fn kind(&self) -> Tok {
+        self.tok().kind
+    }
+
+    pub(super) fn str_at(&self, t: Token) -> &'a str {
+        self.text
+            .get(t.start as usize..t.end as usize)
+            .unwrap_or("")
+    }
+
+    pub(super) fn s(&self) -> &'a str {
+        self.str_at(self.tok())
+    }
+
+    pub(super) fn next_str(&self) -> &'a str {
+        self.toks.get(self.pos + 1).map_or("", |&t| self.str_at(t))
+    }
+
+    pub(super) fn at_op(&self, op: &str) -> bool {
+        self.kind() == Tok::Op && self.s() == op
+    }
+
+    pub(super) fn at_kw(&self, kw: &str) -> bool {
+        self.kind() == Tok::Name && self.s() == kw
+    }
+
+    pub(super) fn eat_op(&mut self, op: &str) -> bool {
+        let yes = self.at_op(op);
+        self.pos += usize::from(yes);
+        yes
+    }
+
+    pub(super) fn eat_kw(&mut self, kw: &str) -> bool {
+        let yes = self.at_kw(kw);
+        self.pos += usize::from(yes);
+        yes
+    }
+
+    pub(super) fn op(&mut self, op: &str) -> R {
+        self.eat_op(op).then_some(())
+    }
+
+    pub(super) fn kw(&mut self, kw: &str) -> R {
+        self.eat_kw(kw).then_some(())
+    }
+
+    pub(super) fn advance(&mut self) {
+        self.pos += 1;
+    }
+
+    /// A plain identifier: ASCII, not a keyword.
+    pub(super) fn at_name(&self) -> bool {
+        let s = self.s();
+        self.kind() == Tok::Name && s.is_ascii() && !is_keyword(s)
+    }
+
+    pub(super) fn name(&mut self) -> R {
+        if self.at_name() {
+            self.advance();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// An annotation: primaries joined by `|` only, since tree-sitter's `type` may read
+    /// `list[int]` as a `generic_type`, which no other operator can follow.
+    pub(super) fn annotation(&mut self) -> R {
+        let outer = self.annotation;
+        self.annotation = true;
+        let r = self.union();
+        self.annotation = outer;
+        r
+    }
+
+    pub(super) fn union(&mut self) -> R {
+        self.enter()?;
+        let mut r = self.primary().map(|_| ());
+        while r.is_some() && self.eat_op("|") {
+            r = self.primary().map(|_| ());
+        }
+        self.leave();
+        r
+    }
+
+    pub(super) fn enter(&mut self) -> R {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    pub(super) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+}

@@ -1,0 +1,496 @@
+//! The statement grammar: a module, blocks, simple and compound statements, imports,
+//! `with` items, definitions and their parameters.
+
+use super::parser::{fail, Last, Parser, Shape, BP_BOR, R};
+use crate::python::scan::Tok;
+
+impl<'a> Parser<'a> {
+    pub(super) fn module(&mut self) -> R {
+        let mut levels: Vec<Last> = vec![Last::Other];
+        loop {
+            match self.kind() {
+                Tok::EndMarker => {
+                    return (levels.len() == 1 && levels[0] != Last::Try).then_some(());
+                }
+                Tok::Dedent => {
+                    if levels.pop() == Some(Last::Try) {
+                        return fail();
+                    }
+                    if levels.is_empty() {
+                        return fail();
+                    }
+                    self.advance();
+                }
+                Tok::Name | Tok::Number | Tok::String | Tok::FStringStart | Tok::Op => {
+                    let last = levels.last_mut()?;
+                    if self.statement(last)? {
+                        levels.push(Last::Other);
+                    }
+                }
+                _ => return fail(),
+            }
+        }
+    }
+
+    /// One statement at the current level; `true` when it opened an indented block (its
+    /// `Indent` consumed).
+    pub(super) fn statement(&mut self, last: &mut Last) -> R<bool> {
+        let s = self.s();
+        let is_name = self.kind() == Tok::Name;
+        let clause = is_name && matches!(s, "elif" | "else" | "except" | "finally");
+        if *last == Last::Try && !(clause && matches!(s, "except" | "finally")) {
+            return fail();
+        }
+        if clause {
+            self.advance();
+            *last = match (s, *last) {
+                ("elif", Last::If) => {
+                    self.named_test()?;
+                    Last::If
+                }
+                ("else", Last::If | Last::Loop) => Last::Other,
+                ("else", Last::TryExcept) => Last::TryElse,
+                ("except", Last::Try | Last::TryExcept) => {
+                    // `except*` mixed with `except` is an error for CPython only.
+                    if !self.at_op(":") {
+                        self.test()?;
+                        if self.eat_kw("as") {
+                            self.name()?;
+                        }
+                    }
+                    Last::TryExcept
+                }
+                ("finally", Last::Try | Last::TryExcept | Last::TryElse) => Last::Other,
+                _ => return fail(),
+            };
+            return self.suite();
+        }
+        if is_name {
+            let compound = match s {
+                "if" | "while" => {
+                    self.advance();
+                    self.named_test()?;
+                    Some(if s == "if" { Last::If } else { Last::Loop })
+                }
+                "for" => {
+                    self.advance();
+                    self.for_header()?;
+                    Some(Last::Loop)
+                }
+                "try" => {
+                    self.advance();
+                    Some(Last::Try)
+                }
+                "with" => {
+                    self.advance();
+                    self.with_items()?;
+                    Some(Last::Other)
+                }
+                "def" | "class" => {
+                    self.definition()?;
+                    Some(Last::Other)
+                }
+                "async" => {
+                    self.advance();
+                    match self.s() {
+                        "def" => self.definition()?,
+                        "for" => {
+                            self.advance();
+                            self.for_header()?;
+                        }
+                        "with" => {
+                            self.advance();
+                            self.with_items()?;
+                        }
+                        _ => return fail(),
+                    }
+                    Some(Last::Other)
+                }
+                _ => None,
+            };
+            if let Some(kind) = compound {
+                *last = kind;
+                return self.suite();
+            }
+        }
+        if self.at_op("@") {
+            while self.eat_op("@") {
+                self.named_test()?;
+                if self.kind() != Tok::Newline {
+                    return fail();
+                }
+                self.advance();
+            }
+            if self.at_kw("async") {
+                self.advance();
+                if !self.at_kw("def") {
+                    return fail();
+                }
+            }
+            if !self.at_kw("def") && !self.at_kw("class") {
+                return fail();
+            }
+            self.definition()?;
+            *last = Last::Other;
+            return self.suite();
+        }
+        *last = Last::Other;
+        self.simple_statements()?;
+        Some(false)
+    }
+
+    /// After a compound header: `:` then statements on the same line or an indented block.
+    pub(super) fn suite(&mut self) -> R<bool> {
+        self.op(":")?;
+        if self.kind() == Tok::Newline {
+            self.advance();
+            if self.kind() != Tok::Indent {
+                return fail();
+            }
+            self.advance();
+            return Some(true);
+        }
+        self.simple_statements()?;
+        Some(false)
+    }
+
+    pub(super) fn simple_statements(&mut self) -> R {
+        loop {
+            self.simple_statement()?;
+            if !self.eat_op(";") {
+                break;
+            }
+            if self.kind() == Tok::Newline {
+                break;
+            }
+        }
+        if self.kind() != Tok::Newline {
+            return fail();
+        }
+        self.advance();
+        Some(())
+    }
+
+    pub(super) fn at_end_of_simple(&self) -> bool {
+        self.kind() == Tok::Newline || self.at_op(";")
+    }
+
+    pub(super) fn simple_statement(&mut self) -> R {
+        if self.kind() == Tok::Name {
+            match self.s() {
+                "pass" | "break" | "continue" => {
+                    self.advance();
+                    return Some(());
+                }
+                "return" => {
+                    self.advance();
+                    if !self.at_end_of_simple() {
+                        self.exprlist(false)?;
+                    }
+                    return Some(());
+                }
+                "raise" => {
+                    self.advance();
+                    if !self.at_end_of_simple() {
+                        self.test()?;
+                        if self.eat_kw("from") {
+                            self.test()?;
+                        }
+                    }
+                    return Some(());
+                }
+                "global" | "nonlocal" => {
+                    self.advance();
+                    self.name()?;
+                    while self.eat_op(",") {
+                        self.name()?;
+                    }
+                    return Some(());
+                }
+                "del" => {
+                    self.advance();
+                    self.exprlist(false)?;
+                    return Some(());
+                }
+                "assert" => {
+                    self.advance();
+                    self.test()?;
+                    if self.eat_op(",") {
+                        self.test()?;
+                    }
+                    return Some(());
+                }
+                "import" => {
+                    self.advance();
+                    loop {
+                        self.dotted()?;
+                        if self.eat_kw("as") {
+                            self.name()?;
+                        }
+                        if !self.eat_op(",") {
+                            return Some(());
+                        }
+                    }
+                }
+                "from" => return self.import_from(),
+                // Soft keywords and Python 2 statements: tree-sitter has statements for
+                // them, so only the unambiguous call form is taken.
+                "print" | "exec" | "match" | "case" | "type"
+                    if matches!(self.next_str(), "(" | "=" | "." | ":") => {}
+                "print" | "exec" | "match" | "case" | "type" => return fail(),
+                "yield" => {
+                    self.yield_expr()?;
+                    return Some(());
+                }
+                _ => {}
+            }
+        }
+        let shape = self.exprlist(true)?;
+        if self.at_op("=") {
+            let mut shape = shape;
+            while self.eat_op("=") {
+                if !shape.is_target() {
+                    return fail();
+                }
+                shape = self.rhs()?;
+            }
+            return Some(());
+        }
+        if self.at_op(":") {
+            if !matches!(shape, Shape::Name | Shape::AttrSub) {
+                return fail();
+            }
+            self.advance();
+            self.annotation()?;
+            if self.eat_op("=") {
+                self.rhs()?;
+            }
+            return Some(());
+        }
+        if self.kind() == Tok::Op
+            && matches!(
+                self.s(),
+                "+=" | "-="
+                    | "*="
+                    | "/="
+                    | "@="
+                    | "//="
+                    | "%="
+                    | "**="
+                    | ">>="
+                    | "<<="
+                    | "&="
+                    | "^="
+                    | "|="
+            )
+        {
+            if !matches!(shape, Shape::Name | Shape::AttrSub) {
+                return fail();
+            }
+            self.advance();
+            self.rhs()?;
+            return Some(());
+        }
+        Some(())
+    }
+
+    /// The right of `=`: a yield or an expression list.
+    pub(super) fn rhs(&mut self) -> R<Shape> {
+        if self.at_kw("yield") {
+            self.yield_expr()?;
+            return Some(Shape::Other);
+        }
+        self.exprlist(true)
+    }
+
+    pub(super) fn yield_expr(&mut self) -> R {
+        self.kw("yield")?;
+        if self.eat_kw("from") {
+            self.test()?;
+        } else if !self.at_end_of_simple() && !self.at_op(")") && !self.at_op("=") {
+            self.exprlist(false)?;
+        }
+        Some(())
+    }
+
+    pub(super) fn dotted(&mut self) -> R {
+        self.name()?;
+        while self.eat_op(".") {
+            self.name()?;
+        }
+        Some(())
+    }
+
+    pub(super) fn import_from(&mut self) -> R {
+        self.kw("from")?;
+        let mut dots = false;
+        while self.at_op(".") || self.at_op("...") {
+            dots = true;
+            self.advance();
+        }
+        let future = !dots && self.at_kw("__future__");
+        // tree-sitter's `from __future__` must be followed by `import`.
+        if future && self.next_str() != "import" {
+            return fail();
+        }
+        if !self.at_kw("import") {
+            self.dotted()?;
+        } else if !dots {
+            return fail();
+        }
+        self.kw("import")?;
+        // tree-sitter's `from __future__ import` takes names only.
+        if !future && self.eat_op("*") {
+            return Some(());
+        }
+        let paren = self.eat_op("(");
+        loop {
+            self.name()?;
+            if self.eat_kw("as") {
+                self.name()?;
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+            if paren && self.at_op(")") {
+                break;
+            }
+        }
+        if paren {
+            self.op(")")?;
+        }
+        Some(())
+    }
+
+    pub(super) fn for_header(&mut self) -> R {
+        self.targets()?;
+        self.kw("in")?;
+        self.exprlist(false)?;
+        Some(())
+    }
+
+    /// Assignment targets of `for` (no comparison, so `in` ends them).
+    pub(super) fn targets(&mut self) -> R {
+        loop {
+            let shape = if self.eat_op("*") {
+                let inner = self.binary(BP_BOR)?;
+                if !matches!(inner, Shape::Name | Shape::AttrSub) {
+                    return fail();
+                }
+                Shape::Star
+            } else {
+                self.binary(BP_BOR)?
+            };
+            if !shape.is_target() {
+                return fail();
+            }
+            if !self.eat_op(",") || self.at_kw("in") {
+                return Some(());
+            }
+        }
+    }
+
+    pub(super) fn with_items(&mut self) -> R {
+        if self.at_op("(") {
+            let save = self.pos;
+            if self.paren_with_items().is_some() && self.at_op(":") {
+                return Some(());
+            }
+            self.pos = save;
+        }
+        loop {
+            self.with_item()?;
+            if !self.eat_op(",") {
+                return Some(());
+            }
+        }
+    }
+
+    pub(super) fn paren_with_items(&mut self) -> R {
+        self.op("(")?;
+        loop {
+            self.with_item()?;
+            if !self.eat_op(",") {
+                break;
+            }
+            if self.at_op(")") {
+                break;
+            }
+        }
+        self.op(")")
+    }
+
+    pub(super) fn with_item(&mut self) -> R {
+        self.test()?;
+        if self.eat_kw("as") {
+            let shape = self.binary(BP_BOR)?;
+            if !shape.is_target() {
+                return fail();
+            }
+        }
+        Some(())
+    }
+
+    /// `def` or `class` up to (not including) the `:`.
+    pub(super) fn definition(&mut self) -> R {
+        if self.eat_kw("class") {
+            self.plain_name()?;
+            if self.at_op("(") {
+                self.call_args()?;
+            }
+            return Some(());
+        }
+        self.kw("def")?;
+        self.plain_name()?;
+        self.op("(")?;
+        self.parameters(true, ")")?;
+        self.op(")")?;
+        if self.eat_op("->") {
+            self.annotation()?;
+            // `-> A: body` on one line: tree-sitter reads `A: body` as a constrained type.
+            let next = self.toks.get(self.pos + 1).map(|t| t.kind);
+            if !self.at_op(":") || next != Some(Tok::Newline) {
+                return fail();
+            }
+        }
+        Some(())
+    }
+
+    /// A definition's name: not a soft keyword (tree-sitter wants an `identifier`).
+    pub(super) fn plain_name(&mut self) -> R {
+        self.name()
+    }
+
+    /// Parameters of a `def` (`annotated`) or a `lambda`, up to `end`.
+    pub(super) fn parameters(&mut self, annotated: bool, end: &str) -> R {
+        while !self.at_op(end) {
+            if self.eat_op("/") {
+                // positional-only marker
+            } else if self.eat_op("**") {
+                self.name()?;
+                if annotated && self.eat_op(":") {
+                    self.annotation()?;
+                }
+            } else if self.eat_op("*") {
+                if self.at_name() {
+                    self.advance();
+                    if annotated && self.eat_op(":") {
+                        self.annotation()?;
+                    }
+                }
+            } else {
+                self.name()?;
+                if annotated && self.eat_op(":") {
+                    self.annotation()?;
+                }
+                if self.eat_op("=") {
+                    self.test()?;
+                }
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.at_op(end).then_some(())
+    }
+}
