@@ -1,0 +1,176 @@
+//! Unit tests of the reducer: blanking, kept imports, literal tables, chunk starts and
+//! the `TabError` check.
+
+use super::*;
+
+fn reduce(text: &str, needles: &[&str]) -> String {
+    let needles: Vec<String> = needles.iter().map(|s| s.to_string()).collect();
+    Reducer::new(&BodyNeedles {
+        exact: needles,
+        ..BodyNeedles::default()
+    })
+    .reduce(text)
+    .map_or_else(|| text.to_string(), |r| r.text)
+}
+
+#[test]
+fn blanks_bodies_keeping_line_breaks() {
+    let text = "def f(a):\n    x = 1\n    return x\n\nclass C:\n    y = 2\n";
+    let out = reduce(text, &[]);
+    assert_eq!(
+        out,
+        "def f(a):\n    ...  \n            \n\nclass C:\n    ...  \n"
+    );
+    assert_eq!(out.len(), text.len());
+}
+
+#[test]
+fn keeps_bodies_with_needles_and_blanks_inside() {
+    let text = "class C:\n    _instance = None\n    def a(self):\n        return 1\n";
+    let out = reduce(text, &["_instance"]);
+    assert_eq!(
+        out,
+        "class C:\n    _instance = None\n    def a(self):\n        ...     \n"
+    );
+}
+
+#[test]
+fn strings_comments_and_brackets() {
+    let text = "def f():\n    s = '''\ndef g():\n    x'''\n    t = f\"{d['k']:>{w}}\" # :\n    u = (1,\n2)\ny = 1\n";
+    let out = reduce(text, &[]);
+    assert!(out.starts_with("def f():\n    ...   "));
+    assert!(out.ends_with("\ny = 1\n"));
+    assert_eq!(out.matches('\n').count(), text.matches('\n').count());
+}
+
+#[test]
+fn leaves_unsound_text_alone() {
+    let unterminated = "def f():\n    s = 'abc\n";
+    assert_eq!(reduce(unterminated, &[]), unterminated);
+    let unbalanced = "def f():\n    x = (1,\n";
+    assert_eq!(reduce(unbalanced, &[]), unbalanced);
+    let bad_dedent = "def f():\n        x = 1\n    y = 2\n";
+    assert_eq!(reduce(bad_dedent, &[]), bad_dedent);
+}
+
+#[test]
+fn aliases_of_needles_are_needles() {
+    let text = "from functools import lru_cache as memo\nclass C:\n    def a(self):\n        memo(x)\n    def b(self):\n        return 2\n";
+    let out = reduce(text, &["cache"]);
+    assert!(out.contains("memo(x)"));
+    assert!(!out.contains("return 2"));
+}
+
+#[test]
+fn header_needles_count_only_in_headers() {
+    let reducer = Reducer::new(&BodyNeedles {
+        headers: vec!["cache".to_string(), "singleton".to_string()],
+        ..BodyNeedles::default()
+    });
+    let text = "def f():\n    self._cache = {}\n\ndef g():\n    @functools.lru_cache\n    def h():\n        return E()\n    return h\n\ndef k():\n    class S(metaclass=SingletonMeta):\n        pass\n";
+    let out = reducer.reduce(text).expect("reduced").text;
+    assert!(!out.contains("self._cache"));
+    assert!(out.contains("return E()"));
+    assert!(out.contains("class S(metaclass=SingletonMeta):"));
+}
+
+/// The scanner's chunk starts are the chunker's, so the CLI need not run its lexer.
+#[test]
+fn chunk_starts_are_the_chunkers() {
+    let text = "import os\n\n# c\nx = (\nfoo)\n@dec\n# d\n@other\nasync def f():\n    pass\n\
+                if a:\n    pass\nelse:\n    pass\ntry:\n    pass\nexcept E:\n    pass\n\
+                s = '''\nimport os\n'''\n(a, b) = 1, 2\n_y = 3\nclass C:\n    z = 1\n";
+    let reduced = Reducer::new(&BodyNeedles::default())
+        .reduce(text)
+        .expect("sound");
+    let expected: Vec<usize> = crate::python::chunks::chunks(text)
+        .into_iter()
+        .skip(1)
+        .map(|r| r.start)
+        .collect();
+    assert_eq!(reduced.chunks, expected);
+    assert_eq!(expected.len(), 7);
+}
+
+#[test]
+fn indentation_errors_are_left_alone() {
+    let reducer = Reducer::new(&BodyNeedles::default());
+    assert!(reducer
+        .reduce("x = 1\n    y = 2\ndef f():\n    z = 3\n")
+        .is_none());
+    assert!(reducer.reduce("    x = 1\ndef f():\n    z = 3\n").is_none());
+    assert!(reducer.reduce("def f():\n    z = 3\n").is_some());
+}
+
+/// A body whose only needles are imports keeps them, the headers around them (every
+/// clause of their compound statements) and the decorators of kept definitions.
+#[test]
+fn import_only_bodies_keep_just_the_imports() {
+    let reducer = Reducer::new(&BodyNeedles {
+        imports: true,
+        ..BodyNeedles::default()
+    });
+    let text = "def f(a):\n    x = a + 1\n    try:\n        import json\n    except ImportError:\n        json = None\n    else:\n        y = 2\n    @dec\n    def g():\n        import os\n        return os\n    def h():\n        return 3\n    return x\n";
+    let reduced = reducer.reduce(text).expect("sound");
+    let expected = "def f(a):\n             \n    try:\n        import json\n    except ImportError:\n        ...        \n    else:\n        ...  \n    @dec\n    def g():\n        import os\n                 \n            \n                \n            \n";
+    assert_eq!(reduced.text, expected);
+    let facts =
+        crate::python::analyze_included(&reduced.text, None, &reduced.included, &reduced.chunks)
+            .expect("ranges accepted");
+    assert!(!facts.has_syntax_errors());
+    assert_eq!(facts.imports.len(), 2);
+}
+
+/// Module-level data tables lose their insides; a table with a call, a name or a
+/// needle, a short one and one inside a block stay.
+#[test]
+fn literal_tables_are_blanked_inside() {
+    let reducer = Reducer::new(&BodyNeedles {
+        exact: vec!["Mapping".to_string()],
+        ..BodyNeedles::default()
+    });
+    let table =
+        "(\n    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',  # c\n    1, -2.5, None, {'k': [True]},\n)";
+    let text = format!(
+        "T = {table}\nU = [f(x), {table}]\nV = ['Mapping', {table}]\nW = (1, 2)\nif a:\n    X = {table}\n"
+    );
+    let reduced = reducer.reduce(&text).expect("sound");
+    let blank: String = table[1..table.len() - 1]
+        .chars()
+        .map(|c| if c == '\n' { c } else { ' ' })
+        .collect();
+    assert_eq!(reduced.text, text.replacen(table, &format!("({blank})"), 1));
+    let facts =
+        crate::python::analyze_included(&reduced.text, None, &reduced.included, &reduced.chunks)
+            .expect("ranges accepted");
+    assert!(!facts.has_syntax_errors());
+    assert_eq!(facts.defs.module_assignments.len(), 5);
+}
+
+#[test]
+fn one_line_and_short_bodies_stay() {
+    let text = "def f(): pass\ndef g():\n    x\nclass C: y = 1\n";
+    assert_eq!(reduce(text, &[]), text);
+}
+
+/// Cases with CPython 3.11's verdict (`compile()` raising `TabError` or not).
+#[test]
+fn tab_errors_as_cpython_reports_them() {
+    let cases = [
+        ("if a:\n\tx = 1\n        y = 2\n", true),
+        ("if a:\n\tx = 1\n\ty = 2\n", false),
+        ("if a:\n        x = 1\n\ty = 2\n", true),
+        ("if a:\n    x = (1,\n\t\t2)\n    y = 3\n", false),
+        ("if a:\n    x = '''\n\tz\n'''\n    y = 3\n", false),
+        ("if a:\n  \tx = 1\n  \ty = 2\n", false),
+        ("if a:\n\t# c\n    x = 1\n", false),
+        ("if a:\n    if b:\n\tx = 1\n", true),
+        (
+            "if a:\n\tif b:\n\t\tx = 1\n\telse:\n\t        y = 2\n",
+            false,
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(has_tab_error(text), expected, "{text:?}");
+    }
+}
