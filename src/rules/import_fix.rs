@@ -8,8 +8,8 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::python::modules::moved;
 use crate::python::modules::resolve_relative;
 use crate::python::{Import, ImportKind, ImportedName, ModuleRef, Scope};
+use crate::rules::canonical::canonical_target;
 use crate::rules::context::FileContext;
-use crate::rules::imports::canonical_target;
 use crate::source::TextRange;
 
 /// Where one imported name goes.

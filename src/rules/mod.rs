@@ -6,6 +6,7 @@
 //! A new rule: a variant in `registry.rs`, its spec and check in a family module, and
 //! its line in [`Rule::spec`] (the compiler asks for it) and in [`check`].
 
+mod canonical;
 pub mod classes;
 pub mod context;
 pub mod definitions;
