@@ -310,10 +310,23 @@ fn no_import_circles_among_source_files() {
         edges.contains_key("rules/imports.rs"),
         "the reader found no imports"
     );
+    let circles = circles(&edges);
+    let inside: Vec<String> = circles
+        .iter()
+        .flat_map(|circle| {
+            let edges = &edges;
+            circle.iter().flat_map(move |a| {
+                edges[a]
+                    .iter()
+                    .filter(|b| circle.contains(b))
+                    .map(move |b| format!("{a} -> {b}"))
+            })
+        })
+        .collect();
     assert_eq!(
-        circles(&edges),
+        circles,
         Vec::<Vec<String>>::new(),
-        "edges: {edges:#?}"
+        "imports in circles: {inside:#?}"
     );
 }
 
