@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The recognizer's promise (src/python/recognize.rs): a file it calls certainly valid has
+# The recognizer's promise (src/python/recognize/): a file it calls certainly valid has
 # no syntax error for tree-sitter and no TabError for CPython. Runs
 # examples/recognize_diff.rs over the installed CPython standard library (site-packages
 # included), the synthetic corpus in bench/out/corpus when it exists and any

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fast path (prefilter, body reducer: src/prefilter.rs, src/reduce.rs) must never
+# The fast path (prefilter, body reducer: src/prefilter.rs, src/reduce/) must never
 # change a result. This runs
 #   ssotlint check --output-format json .                 (fast path, the default)
 #   ssotlint check --output-format json --no-fast-path .  (every file parsed whole)

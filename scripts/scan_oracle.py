@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Compare src/python/scan.rs with CPython 3.12's tokenize on real files.
+"""Compare src/python/scan/ with CPython 3.12's tokenize on real files.
 
 Usage: scripts/scan_oracle.py [--python3.12 PATH] DIR_OR_FILE...
 (run with any python3; the oracle runs under a 3.12+ interpreter, found as `python3.12`
 or in pyenv, since f-string tokens exist only from 3.12 on).
 
 For every .py file CPython tokenizes without error, the token kinds and byte offsets
-must be equal, up to the documented differences of scan.rs:
+must be equal, up to the documented differences of the scanner (scan/mod.rs):
 - INDENT is compared by its end (ours is zero-width at the first token);
 - FSTRING_MIDDLE tokens are not compared (CPython splits them at doubled braces);
 - ENCODING is skipped.
