@@ -182,7 +182,11 @@ pub fn frames(data: &[u8]) {
         Err(e) => panic!("cannot start a runtime for the harness: {e}"),
     };
     let mut out = Vec::new();
-    runtime.block_on(crate::server::sanitize(data, &mut out));
+    runtime.block_on(crate::server::sanitize(
+        data,
+        &mut out,
+        crate::server::Stash::default(),
+    ));
     let mut rest = &out[..];
     while !rest.is_empty() {
         let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {

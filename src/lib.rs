@@ -20,6 +20,7 @@ pub mod hook;
 pub mod index;
 pub mod init;
 pub mod lint;
+pub mod memory;
 pub mod noqa;
 pub mod output;
 pub mod prefilter;

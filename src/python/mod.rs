@@ -149,6 +149,8 @@ pub fn analyze_chunk_reusing(
     if kept.members.is_empty() {
         kept.facts = facts;
     }
+    // Kept as long as the document is open: no spare capacity.
+    kept.members.shrink_to_fit();
     (kept, tree)
 }
 

@@ -108,7 +108,7 @@ impl World {
             }
             self.publish_changed();
             if std::mem::take(&mut self.trim) {
-                release_freed_memory();
+                crate::memory::release_freed();
             }
         }
     }
@@ -172,7 +172,7 @@ impl World {
                 let closed = self.docs.remove(&uri);
                 let had = closed.is_some();
                 drop(closed);
-                release_freed_memory();
+                crate::memory::release_freed();
                 if had && self.push {
                     self.send(Out::Publish {
                         uri,
@@ -240,9 +240,11 @@ impl World {
                 &settings,
                 &options,
             );
+            let mut comments = facts.comments;
+            comments.shrink_to_fit();
             doc.linted = Some(Lint {
                 diagnostics,
-                comments: facts.comments,
+                comments,
             });
         }
         Some(doc)
@@ -400,23 +402,6 @@ impl World {
         let doc = self.linted(uri)?;
         let linted = doc.linted.as_ref()?;
         Some((doc, linted))
-    }
-}
-
-/// Hand memory freed by a closed document back to the system. glibc's allocator keeps
-/// freed heap pages (a closed 10 MB document left ~1 GB resident, issue 13);
-/// `malloc_trim` returns them. Other allocators return memory on their own.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: `malloc_trim` only releases free heap memory; it takes no pointers and
-        // is thread-safe in glibc.
-        unsafe {
-            malloc_trim(0);
-        }
     }
 }
 
