@@ -2,7 +2,7 @@
 //! while (the language server, the pre-commit hook). glibc's allocator keeps freed memory
 //! for reuse, and after a big block is freed it raises its own mmap and trim thresholds
 //! (up to 32 and 64 MB), so the next big blocks come from its heaps and stay there once
-//! freed: a closed 10 MB document left 8 MB resident even after `malloc_trim`, which does
+//! freed: a closed 10 MB document left 6.5 MB in a thread's arena after `malloc_trim`, which does
 //! not trim the top of a thread's arena (issue 13). Other allocators return memory on
 //! their own; these are no-ops there.
 
