@@ -2,9 +2,9 @@
 //! while (the language server, the pre-commit hook). glibc's allocator keeps freed memory
 //! for reuse, and after a big block is freed it raises its own mmap and trim thresholds
 //! (up to 32 and 64 MB), so the next big blocks come from its heaps and stay there once
-//! freed: a closed 10 MB document left 6.5 MB in a thread's arena after `malloc_trim`, which does
-//! not trim the top of a thread's arena (issue 13). Other allocators return memory on
-//! their own; these are no-ops there.
+//! freed: a closed 10 MB document left 6.5 MB in a thread's arena after `malloc_trim`,
+//! which does not trim the top of a thread's arena (issue 13). Other allocators return
+//! memory on their own; these are no-ops there.
 
 /// Serve blocks of 1 MiB and more with their own mappings (returned when freed, grown
 /// in place) and trim a heap's free top above 1 MiB: fixed values, which also stop glibc
