@@ -32,6 +32,9 @@ pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
     if let Err(at) = layout(text, tokens) {
         return Some(at);
     }
+    if let Some(at) = comment_left_of_decorator(text, tokens) {
+        return Some(at);
+    }
     let significant: Vec<Token> = tokens
         .iter()
         .copied()
@@ -48,6 +51,32 @@ pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
         Some(()) => None,
         None => Some(p.tok().start as usize),
     }
+}
+
+/// A comment line left of the decorator above it, before its definition: tree-sitter's
+/// indentation scanner then ends the block there (`if r:` / ` @t` / `#` / ` def n():e`
+/// is an error). Where it is, `None` when there is none.
+fn comment_left_of_decorator(text: &str, tokens: &[Token]) -> Option<usize> {
+    let column = |t: &Token| {
+        let start = t.start as usize;
+        let line = memchr::memrchr(b'\n', &text.as_bytes()[..start]).map_or(0, |n| n + 1);
+        text[line..start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(start - line)
+    };
+    let mut decorator: Option<usize> = None;
+    for t in tokens {
+        let Some(col) = column(t) else { continue };
+        let s = &text[t.range()];
+        match t.kind {
+            Tok::Op if s == "@" => decorator = Some(col),
+            Tok::Comment if decorator.is_some_and(|d| col < d) => return Some(t.start as usize),
+            Tok::Comment | Tok::Nl => {}
+            _ => decorator = None,
+        }
+    }
+    None
 }
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
