@@ -5,7 +5,8 @@ Opens a Python document of SIZE_MB megabytes (default 10; the standard library's
 concatenated) in `ssotlint server`
 over stdio, waits for its diagnostics, then closes it, and prints the server's resident
 memory (VmRSS from /proc/PID/status) before opening, after the diagnostics and after
-closing, and its peak while the document was open (VmHWM). Bar (issue 13): memory a few times the text, returned after close.
+closing, and its peak while the document was open (VmHWM); RssAnon besides (VmRSS also
+counts the pages of the binary's code that a lint touched). Bar (issue 13): memory a few times the text, returned after close.
 
 Usage: cargo build --release && python3 bench/lsp_memory.py [path/to/ssotlint] [SIZE_MB]
 """
@@ -62,6 +63,7 @@ def main():
         time.sleep(1.0)
         pid = server.proc.pid
         before = rss_mb(pid)
+        before_anon = rss_mb(pid, "RssAnon")
         text = document(int(SIZE_MB * 1024 * 1024))
         uri = "file://" + os.path.join(root, "big.py")
         server.notify("textDocument/didOpen", {"textDocument": {
@@ -71,15 +73,19 @@ def main():
         # The server hands its lint's temporaries back right after publishing.
         time.sleep(0.5)
         opened = rss_mb(pid)
+        opened_anon = rss_mb(pid, "RssAnon")
         peak = rss_mb(pid, "VmHWM")
         server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                     and m["params"]["uri"] == uri and not m["params"]["diagnostics"])
         time.sleep(0.5)
         closed = rss_mb(pid)
+        closed_anon = rss_mb(pid, "RssAnon")
         server.stop()
         print(f"document {len(text) / 1e6:.1f} MB: RSS before {before:.0f} MB, "
-              f"open {opened:.0f} MB (peak {peak:.0f} MB), after close {closed:.0f} MB")
+              f"open {opened:.0f} MB (peak {peak:.0f} MB), after close {closed:.0f} MB; "
+              f"of which anonymous (heap, stacks; not the binary's code pages): "
+              f"{before_anon:.0f} / {opened_anon:.0f} / {closed_anon:.0f} MB")
 
 
 if __name__ == "__main__":

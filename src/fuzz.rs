@@ -182,7 +182,8 @@ pub fn frames(data: &[u8]) {
         Err(e) => panic!("cannot start a runtime for the harness: {e}"),
     };
     let mut out = Vec::new();
-    runtime.block_on(crate::server::sanitize(data, &mut out));
+    let stash = crate::server::Stash::default();
+    runtime.block_on(crate::server::sanitize(data, &mut out, stash));
     let mut rest = &out[..];
     while !rest.is_empty() {
         let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {

@@ -22,6 +22,7 @@ pub mod git;
 pub mod index;
 pub mod init;
 pub mod lint;
+pub mod memory;
 pub mod noqa;
 pub mod output;
 pub mod prefilter;

@@ -32,6 +32,8 @@ impl SourceText {
             }
             line_starts.push(i + 1);
         }
+        // A big text's index lives as long as the text (an open document): no spare room.
+        line_starts.shrink_to_fit();
         SourceText { text, line_starts }
     }
 

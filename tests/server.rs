@@ -949,3 +949,58 @@ fn a_diagnostic_request_right_after_an_unsaved_shim_edit_sees_it() {
     );
     assert_eq!(lsp.stop(), 0);
 }
+
+/// Notifications over 1 MiB cross tower-lsp's reader as small stand-ins (its frame
+/// buffer would keep their size while the server runs, issue 13): they keep their place
+/// among the messages sent with them in one write.
+#[test]
+fn big_notifications_keep_their_place() {
+    let tmp = project();
+    let big = uri(&tmp.path().join("big.py"));
+    let mut lsp = Lsp::start(tmp.path(), json!({}), &[]);
+    let filler = "x = 1\n".repeat(190_000);
+    let notify = |method: &str, params: Value| {
+        frame(
+            json!({"jsonrpc": "2.0", "method": method, "params": params})
+                .to_string()
+                .as_bytes(),
+        )
+    };
+    let diagnostic = |id: u64| {
+        frame(
+            json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/diagnostic",
+                   "params": {"textDocument": {"uri": big}}})
+            .to_string()
+            .as_bytes(),
+        )
+    };
+    let mut bytes = notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": big, "languageId": "python", "version": 1,
+                                "text": format!("{filler}from app.old import Engine\n")}}),
+    );
+    bytes.extend(notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": big, "version": 2},
+               "contentChanges": [{"range": lsp_range([190_000, 0, 190_000, 0]), "text": "import os\n"}]}),
+    ));
+    bytes.extend(diagnostic(1));
+    bytes.extend(notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": big, "version": 3},
+               "contentChanges": [{"text": format!("{filler}from app.gone import X\n")}]}),
+    ));
+    bytes.extend(diagnostic(2));
+    lsp.send_raw(&bytes);
+    let first = lsp.wait(|m| m.get("method").is_none() && m["id"] == json!(1));
+    assert_eq!(
+        summarize(&first["result"]["items"]),
+        vec![d("SSOT001", 190_001, 20, 26)]
+    );
+    let second = lsp.wait(|m| m.get("method").is_none() && m["id"] == json!(2));
+    assert_eq!(
+        summarize(&second["result"]["items"]),
+        vec![d("SSOT005", 190_000, 5, 13)]
+    );
+    assert_eq!(lsp.stop(), 0);
+}

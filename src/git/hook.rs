@@ -139,6 +139,8 @@ pub fn check_changes(
             "--fix works with --staged only; use `ssotlint check --fix` on files".to_string(),
         );
     }
+    // One staged file may be big: its blob, text and facts go back once linted.
+    crate::memory::return_big_blocks();
     let opened = repo::open(cwd)?;
     let workdir = match &opened {
         repo::Opened::Lib(repo) => repo::workdir(repo)?,

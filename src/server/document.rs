@@ -187,6 +187,8 @@ impl Document {
     fn rechunk_all(&mut self) {
         self.chunks.clear();
         self.rechunk("", 0..0, 0);
+        // Pushed one by one: up to half the capacity would stay spare while open.
+        self.chunks.shrink_to_fit();
     }
 
     /// Old text `replaced` was replaced by `inserted` bytes: re-lex from the chunk the edit

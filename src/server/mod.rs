@@ -35,6 +35,7 @@ use crate::server::world::{Job, Msg, Out, World};
 /// Run the server on stdin/stdout until `exit` or end of input. Returns the process
 /// exit code: 0 after `shutdown` + `exit`, 1 otherwise (as LSP specifies).
 pub fn run() -> i32 {
+    crate::memory::return_big_blocks();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -89,12 +90,14 @@ pub async fn serve_on(
     if let Some(client) = client_slot.get() {
         tokio::spawn(send_out(client.clone(), out_rx));
     }
+    let stash = Stash::default();
     let service = Ordered {
         inner: service,
         jobs: jobs_tx,
+        stash: stash.clone(),
     };
     let (sanitized_in, sanitized) = tokio::io::duplex(1 << 16);
-    tokio::spawn(sanitize(input, sanitized_in));
+    tokio::spawn(sanitize(input, sanitized_in, stash));
     Server::new(sanitized, output, socket).serve(service).await;
     if shut_down.load(Ordering::SeqCst) {
         0
@@ -108,11 +111,38 @@ pub async fn serve_on(
 /// which answer with the proper JSON-RPC error and leave the server running.
 const PARSE_ERROR: &str = "ssotlint/parseError";
 const INVALID_REQUEST: &str = "ssotlint/invalidRequest";
+/// Stand-in for a big notification that [`sanitize`] kept in the [`Stash`].
+const STASHED: &str = "ssotlint/stashed";
+/// Notifications over this size bypass tower-lsp's reader: its frame buffer grows to the
+/// biggest message and never shrinks (a 10 MB `didOpen` left 16 MB after close, issue 13).
+const STASH_OVER: usize = 1 << 20;
+
+/// Big notifications in arrival order, from [`sanitize`] to [`Ordered::call`]: each
+/// crosses tower-lsp's reader as a small [`STASHED`] stand-in, so it keeps its place.
+#[derive(Clone, Default)]
+pub struct Stash(Arc<std::sync::Mutex<std::collections::VecDeque<Request>>>);
+
+impl Stash {
+    fn push(&self, req: Request) {
+        if let Ok(mut q) = self.0.lock() {
+            q.push_back(req);
+        }
+    }
+
+    fn pop(&self) -> Option<Request> {
+        self.0.lock().ok()?.pop_front()
+    }
+}
 
 /// Copy LSP frames from `input` to `output`, replacing bodies that are not JSON
-/// (→ parse error, id null) or not a JSON-RPC message (→ invalid request).
+/// (→ parse error, id null) or not a JSON-RPC message (→ invalid request), and moving
+/// notifications over [`STASH_OVER`] bytes to `stash` (→ a [`STASHED`] stand-in).
 #[doc(hidden)]
-pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+pub async fn sanitize(
+    input: impl AsyncRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+    stash: Stash,
+) {
     let mut input = BufReader::new(input);
     loop {
         let mut length = None;
@@ -138,14 +168,16 @@ pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite
         }
         // Read up to the declared length as it arrives: a huge Content-Length must not
         // be allocated up front (it aborted the server).
+        // In bounded reads: tokio's stdin keeps a buffer as big as the biggest read.
         let length = length.unwrap_or(0);
         let mut body = Vec::new();
-        let read = (&mut input)
-            .take(u64::try_from(length).unwrap_or(u64::MAX))
-            .read_to_end(&mut body)
-            .await;
-        if read.is_err() || body.len() < length {
-            return;
+        let mut piece = vec![0; 1 << 16];
+        while body.len() < length {
+            let want = piece.len().min(length - body.len());
+            match input.read(&mut piece[..want]).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => body.extend_from_slice(&piece[..n]),
+            }
         }
         let replacement = match serde_json::from_slice::<Value>(&body) {
             Err(_) => {
@@ -157,6 +189,15 @@ pub async fn sanitize(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite
                     .filter(|id| id.is_i64() || id.is_string())
                     .cloned();
                 Some(serde_json::json!({"jsonrpc": "2.0", "method": INVALID_REQUEST, "id": id}))
+            }
+            Ok(v) if body.len() > STASH_OVER && v.get("id").is_none() => {
+                match serde_json::from_value::<Request>(v) {
+                    Ok(req) => {
+                        stash.push(req);
+                        Some(serde_json::json!({"jsonrpc": "2.0", "method": STASHED}))
+                    }
+                    Err(_) => None,
+                }
             }
             Ok(_) => None,
         };
@@ -215,6 +256,7 @@ async fn send_out(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
 pub struct Ordered<S> {
     inner: S,
     jobs: mpsc::UnboundedSender<Msg>,
+    stash: Stash,
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -234,6 +276,13 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
+        let req = match req.method() {
+            STASHED => match self.stash.pop() {
+                Some(stashed) => stashed,
+                None => return Box::pin(async { Ok(None) }),
+            },
+            _ => req,
+        };
         if req.id().is_none() {
             let msg = match req.method() {
                 "textDocument/didOpen" => {

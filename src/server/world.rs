@@ -122,7 +122,7 @@ impl World {
             }
             self.publish_changed();
             if std::mem::take(&mut self.trim) {
-                release_freed_memory();
+                crate::memory::release_freed();
             }
         }
     }
@@ -192,7 +192,7 @@ impl World {
                     self.edited.remove(&uri);
                     self.closed.push(doc.path);
                 }
-                release_freed_memory();
+                crate::memory::release_freed();
                 if had && self.push {
                     self.send(Out::Publish {
                         uri,
@@ -269,9 +269,11 @@ impl World {
                     .modules
                     .prime(&module.name, &facts, doc.source.text());
             }
+            let mut comments = facts.comments;
+            comments.shrink_to_fit();
             doc.linted = Some(Lint {
                 diagnostics,
-                comments: facts.comments,
+                comments,
                 modules: read.modules.into_keys().collect(),
             });
         }
@@ -476,23 +478,6 @@ impl World {
         let doc = self.linted(uri)?;
         let linted = doc.linted.as_ref()?;
         Some((doc, linted))
-    }
-}
-
-/// Hand memory freed by a closed document back to the system. glibc's allocator keeps
-/// freed heap pages (a closed 10 MB document left ~1 GB resident, issue 13);
-/// `malloc_trim` returns them. Other allocators return memory on their own.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: `malloc_trim` only releases free heap memory; it takes no pointers and
-        // is thread-safe in glibc.
-        unsafe {
-            malloc_trim(0);
-        }
     }
 }
 

@@ -104,3 +104,29 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
         Err(prev_end)
     }
 }
+
+/// A comment line left of the decorator above it, before its definition: tree-sitter's
+/// indentation scanner then ends the block there (`if r:` / ` @t` / `#` / ` def n():e`
+/// is an error). Where it is, `None` when there is none.
+pub(super) fn comment_left_of_decorator(text: &str, tokens: &[Token]) -> Option<usize> {
+    let column = |t: &Token| {
+        let start = t.start as usize;
+        let line = memchr::memrchr(b'\n', &text.as_bytes()[..start]).map_or(0, |n| n + 1);
+        text[line..start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(start - line)
+    };
+    let mut decorator: Option<usize> = None;
+    for t in tokens {
+        let Some(col) = column(t) else { continue };
+        let s = &text[t.range()];
+        match t.kind {
+            Tok::Op if s == "@" => decorator = Some(col),
+            Tok::Comment if decorator.is_some_and(|d| col < d) => return Some(t.start as usize),
+            Tok::Comment | Tok::Nl => {}
+            _ => decorator = None,
+        }
+    }
+    None
+}

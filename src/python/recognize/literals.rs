@@ -17,6 +17,23 @@ impl<'a> Parser<'a> {
         if self.kind() != Tok::FStringStart {
             return fail();
         }
+        // A string in a replacement field that reuses the f-string's quote (Python 3.12,
+        // PEP 701) ends the f-string for tree-sitter (`(f'{')'}'` + a line `)`: an error).
+        let outer = quote_of(self.s());
+        let mut depth = 0usize;
+        for &t in &self.toks[self.pos..] {
+            match t.kind {
+                Tok::FStringEnd if depth == 1 => break,
+                Tok::FStringEnd => depth -= 1,
+                Tok::FStringStart | Tok::String => {
+                    if depth > 0 && quote_of(self.str_at(t)).starts_with(outer) {
+                        return fail();
+                    }
+                    depth += usize::from(t.kind == Tok::FStringStart);
+                }
+                _ => {}
+            }
+        }
         self.advance();
         loop {
             match self.kind() {
@@ -81,6 +98,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.op("}")
+    }
+}
+
+/// The quote that opens a string or f-string token: `'`, `"`, `'''` or `"""`.
+fn quote_of(token: &str) -> &str {
+    let s = token.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    match s.get(..3) {
+        Some(q @ ("'''" | "\"\"\"")) => q,
+        _ => s.get(..1).unwrap_or(""),
     }
 }
 

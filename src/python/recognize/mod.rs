@@ -23,7 +23,7 @@ mod parser;
 mod stmt;
 
 use crate::python::scan::{Tok, Token};
-use layout::layout;
+use layout::{comment_left_of_decorator, layout};
 use parser::Parser;
 
 pub use parser::MAX_DEPTH;
@@ -39,6 +39,9 @@ pub fn certainly_valid(text: &str, tokens: &[Token]) -> bool {
 /// and for finding what to teach it next.
 pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
     if let Err(at) = layout(text, tokens) {
+        return Some(at);
+    }
+    if let Some(at) = comment_left_of_decorator(text, tokens) {
         return Some(at);
     }
     let significant: Vec<Token> = tokens
