@@ -1,24 +1,8 @@
 //! Tests of the index reader against indexes git writes.
 
 use super::*;
+use crate::git::tests::support::{git, write};
 use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
 
 /// A repository with nested directories, an executable file and a symlink, committed.
 fn repo() -> tempfile::TempDir {

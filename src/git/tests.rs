@@ -1,16 +1,13 @@
 //! Unit tests of the git folder: the cache-tree walk and the line diff (the index
 //! reader's are in `index_tests.rs`, beside its private parts).
 
-mod diff {
+/// What the git folder's tests share: the git CLI in a test repository, files written.
+pub(super) mod support {
     use std::path::Path;
-
-    use git2::Repository;
-
-    use crate::git::diff::compare_index;
-    use crate::git::index as git_index;
     use std::process::Command;
 
-    fn git(dir: &Path, args: &[&str]) -> String {
+    /// `git ARGS` in `dir` with a fixed identity; its trimmed stdout.
+    pub(in crate::git) fn git(dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")
             .current_dir(dir)
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
@@ -18,14 +15,24 @@ mod diff {
             .output()
             .expect("git runs");
         assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    fn write(dir: &Path, rel: &str, text: &str) {
+    pub(in crate::git) fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
     }
+}
+
+mod diff {
+    use std::path::Path;
+
+    use git2::Repository;
+
+    use super::support::{git, write};
+    use crate::git::diff::compare_index;
+    use crate::git::index as git_index;
 
     /// The cache-tree walk finds exactly the paths `git diff --cached` lists.
     fn assert_changed_paths_match_git(dir: &Path) {
