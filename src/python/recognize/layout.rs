@@ -7,17 +7,17 @@ use crate::python::scan::{Tok, Token};
 /// inside a statement, line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
 /// tree-sitter's scanner ends the block there); no newline or comment in an f-string
-/// replacement field; no tokenizer error; no NUL byte; no `\N` without its `{`.
+/// replacement field; no tokenizer error; no NUL byte; no `\N` without a plain `{NAME}`.
 pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
     if let Some(at) = memchr::memchr(0, b) {
         return Err(at);
     }
-    // tree-sitter reads `\N` as the start of a named escape, even in bytes (`b'\N'`): one
-    // without its `{` is an error there.
-    if let Some(at) = memchr::memmem::find_iter(b, b"\\N").find(|&at| b.get(at + 2) != Some(&b'{'))
-    {
+    // tree-sitter reads `\N` as the start of a named escape, even in bytes (`b'\N'`), up
+    // to the next `}` whatever lies between (`'\N{'}` is one string to it): a `\N` is
+    // sure only with a plain name in its braces.
+    if let Some(at) = memchr::memmem::find_iter(b, b"\\N").find(|&at| !named_escape(&b[at + 2..])) {
         return Err(at);
     }
     let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
@@ -103,6 +103,19 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     } else {
         Err(prev_end)
     }
+}
+
+/// Does `rest` (what follows a `\N`) start with `{NAME}`, NAME one or more ASCII letters,
+/// digits, spaces or hyphens (what a Unicode character name is made of)?
+fn named_escape(rest: &[u8]) -> bool {
+    let Some(body) = rest.strip_prefix(b"{") else {
+        return false;
+    };
+    let name = body
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphanumeric() || c == b' ' || c == b'-')
+        .count();
+    name > 0 && body.get(name) == Some(&b'}')
 }
 
 /// A comment line left of the decorator above it, before its definition: tree-sitter's
