@@ -122,6 +122,11 @@ pub(crate) fn lint_fast(
         return Some(lint_text(path, text, settings, options));
     };
     let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
+    // Blanking can hide a syntax error that changes what error recovery sees elsewhere
+    // (`class A:b:` and its methods), so only a text known to parse is reduced.
+    if !filters.syntax_errors && !certainly_valid(&text, &tokens) {
+        return Some(lint_text(path, text, settings, options));
+    }
     let reduced = reducer.reduce_tokens(&text, &tokens);
     drop(tokens);
     Some(lint_reduced(path, text, settings, options, reduced))

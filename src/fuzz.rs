@@ -91,7 +91,9 @@ pub fn source(data: &[u8]) {
         );
     }
     let reducer = body_needles(settings, &selection).map(|n| Reducer::new(&n));
-    let plan = reducer.as_ref().and_then(|r| r.reduce(&text));
+    let valid =
+        crate::python::recognize::certainly_valid(&text, &crate::python::scan::tokenize(&text));
+    let plan = reducer.filter(|_| valid).and_then(|r| r.reduce(&text));
     let reduced = crate::check::lint_reduced(&path, text.clone(), settings, &options, plan);
     assert_eq!(
         summary(&reduced.diagnostics),
