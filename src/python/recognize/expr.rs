@@ -173,6 +173,11 @@ impl<'a> Parser<'a> {
             } else if self.eat_op("[") {
                 self.subscripts()?;
                 shape = Shape::AttrSub;
+                // In an annotation tree-sitter may have read a generic type, which takes
+                // no trailer: `m: t[5]()` is an error.
+                if self.annotation && (self.at_op("(") || self.at_op("[") || self.at_op(".")) {
+                    return fail();
+                }
             } else {
                 return Some(shape);
             }
