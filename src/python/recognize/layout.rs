@@ -131,9 +131,23 @@ pub(super) fn comment_left_of_decorator(text: &str, tokens: &[Token]) -> Option<
             .then_some(start - line)
     };
     let mut decorator: Option<usize> = None;
+    // Only tokens that start a line of their own count: not a string's or a bracket's
+    // continuation at a low column (`@t"""` / `"""`, `@x(` / `1)`).
+    let (mut brackets, mut fstrings) = (0usize, 0usize);
     for t in tokens {
-        let Some(col) = column(t) else { continue };
         let s = &text[t.range()];
+        let inside = brackets > 0 || fstrings > 0;
+        match t.kind {
+            Tok::FStringStart => fstrings += 1,
+            Tok::FStringEnd => fstrings = fstrings.saturating_sub(1),
+            Tok::Op if matches!(s, "(" | "[" | "{") => brackets += 1,
+            Tok::Op if matches!(s, ")" | "]" | "}") => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+        if inside {
+            continue;
+        }
+        let Some(col) = column(t) else { continue };
         match t.kind {
             Tok::Op if s == "@" => decorator = Some(col),
             Tok::Comment if decorator.is_some_and(|d| col < d) => return Some(t.start as usize),
