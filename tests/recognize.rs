@@ -34,6 +34,10 @@ const ACCEPTED: &[&str] = &[
     "x = (\n    1,\n    2,\n)\nif (a and\n        b):\n    pass\n",
     "x = 1 + \\\n    2\n",
     "print(x)\nexec(code)\nm = re.match(p, s)\ntype(x)\nmatch = 1\n",
+    "type, value, tb = sys.exc_info()\nif x:\n    match, rest = m\nprint, = p\n",
+    // `\N` that is no named escape: in a raw string, after an escaped backslash, in a
+    // comment; and a plain named escape.
+    "p = r'\\.\\NUL' rb'\\N{'\ns = '\\\\N{x'  # \\N{\nt = '\\N{SNAKE}'\n",
     "def f():\n    x = yield\n    y = yield from g()\n    return (yield)\n",
     "x = a if b else c\ny = not a in b and c is not d\nz = -x ** 2 @ m // 3 % 4 << 1 | 2 & 3 ^ 4\n",
     "if (n := len(a)) > 10:\n    pass\n",
@@ -87,6 +91,11 @@ const REFUSED: &[&str] = &[
     "x = 0x\n",
     "x = 1if y else 2\n",
     "s = f'''{a\n}'''\n",
+    // tree-sitter's named escape runs to the next `}`, over the string's quote (also
+    // after an escaped backslash); bytes are held to the same rule.
+    "x = {'\\N{'}\n",
+    "x = {b'\\N{'}\n",
+    "x = {'\\\\\\N{'}\n",
     // A NUL byte ends tree-sitter's string scanner, even inside a string.
     "s = '''a\0b'''\n",
 ];

@@ -234,9 +234,11 @@ impl<'a> Parser<'a> {
                 }
                 "from" => return self.import_from(),
                 // Soft keywords and Python 2 statements: tree-sitter has statements for
-                // them, so only the unambiguous call form is taken.
+                // them, so only forms none of those statements can take are taken: a
+                // call, an assignment, an attribute, an annotation, a tuple
+                // (`type, value, tb = sys.exc_info()`).
                 "print" | "exec" | "match" | "case" | "type"
-                    if matches!(self.next_str(), "(" | "=" | "." | ":") => {}
+                    if matches!(self.next_str(), "(" | "=" | "." | ":" | ",") => {}
                 "print" | "exec" | "match" | "case" | "type" => return fail(),
                 "yield" => {
                     self.yield_expr()?;
