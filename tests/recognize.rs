@@ -38,6 +38,10 @@ const ACCEPTED: &[&str] = &[
     // `\N` that is no named escape: in a raw string, after an escaped backslash, in a
     // comment; and a plain named escape.
     "p = r'\\.\\NUL' rb'\\N{'\ns = '\\\\N{x'  # \\N{\nt = '\\N{SNAKE}'\n",
+    "def f() -> T: ...\nclass A:\n    def g(self) -> list[int]: pass\n    def h(self) -> T: return 1\n",
+    // A line inside brackets left of its statement, starting with a closing bracket or a
+    // plain string.
+    "def f():\n    x = {\n        1: 2,\n  }\n    y = g(a,\n'''\nb''')\n    return x\n",
     "def f():\n    x = yield\n    y = yield from g()\n    return (yield)\n",
     "x = a if b else c\ny = not a in b and c is not d\nz = -x ** 2 @ m // 3 % 4 << 1 | 2 & 3 ^ 4\n",
     "if (n := len(a)) > 10:\n    pass\n",
@@ -73,6 +77,8 @@ const REFUSED: &[&str] = &[
     "from __future__ import *\n",
     "from __future__.x import y\n",
     "def f() -> N: x: int = 1\n",
+    "def f() -> T: x\n",
+    "def f() -> T: ...: int = 1\n",
     "x: list[int] == []\n",
     "x: dict[str: int]\n",
     "def f(a: A[1:2]):\n    pass\n",
@@ -83,6 +89,9 @@ const REFUSED: &[&str] = &[
     "x = 1\ry = 2\r",
     "def f():\n    x = (a +\nb)\n",
     "def f():\n    x = (a,\n# comment\n         b)\n",
+    "def f():\n    x = (a +\n(b))\n",
+    "def f():\n    x = (a +\nb'')\n",
+    "def f():\n    x = (a +\n  \\\n)\n",
     "x = 1 \\\n\ny = 2\n",
     "from a \\\nimport b\n",
     // Non-ASCII names, backticks, a bad number, a newline in a replacement field.

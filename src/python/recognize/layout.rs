@@ -6,7 +6,8 @@ use crate::python::scan::{Tok, Token};
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
 /// inside a statement, line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
-/// tree-sitter's scanner ends the block there); no newline or comment in an f-string
+/// tree-sitter's scanner ends the block there) unless it starts with a closing bracket
+/// or a plain string inside brackets; no newline or comment in an f-string
 /// replacement field; no tokenizer error; no NUL byte; no named escape without a plain
 /// `{NAME}`.
 pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
@@ -20,8 +21,15 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let mut in_statement = false;
     let mut statement_col = 0;
     let mut fstring_depth = 0u32;
+    // Open brackets: a line inside them may sit left of its statement when it starts
+    // with a closing bracket or a plain string. tree-sitter's scanner ends a block at such
+    // a line unless the parser could take a closing bracket there, or a string there
+    // and the line starts with a quote; a closing bracket or string the grammar accepts
+    // there proves it could (`x = {` / `    1: 2,` / `}` inside a `def`).
+    let mut brackets = 0usize;
     for t in tokens {
         let (start, end) = (t.start as usize, t.end as usize);
+        let token = b.get(start..end).unwrap_or_default();
         let Some(gap) = b.get(prev_end..start) else {
             return Err(prev_end);
         };
@@ -59,7 +67,10 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                     return Err(start);
                 }
                 let col = start - ls;
-                if in_statement && col < statement_col {
+                if in_statement
+                    && col < statement_col
+                    && !(brackets > 0 && !backslash && closes_or_quotes(t, token))
+                {
                     return Err(start);
                 }
                 // The chunker (`python::chunks`) may start a statement at a line after a
@@ -72,9 +83,14 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                 }
             }
         }
+        match (t.kind, token) {
+            (Tok::String, string) => named_escapes(string).map_err(|at| start + at)?,
+            (Tok::Op, b"(" | b"[" | b"{") => brackets += 1,
+            (Tok::Op, b")" | b"]" | b"}") => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
         match t.kind {
             Tok::Error => return Err(start),
-            Tok::String => named_escapes(&b[start..end]).map_err(|at| start + at)?,
             Tok::Newline => in_statement = false,
             Tok::FStringStart => fstring_depth += 1,
             Tok::FStringEnd => fstring_depth = fstring_depth.saturating_sub(1),
@@ -123,6 +139,15 @@ fn named_escapes(string: &[u8]) -> Result<(), usize> {
         }
     }
     Ok(())
+}
+
+/// Is `token` (the text of `t`) a closing bracket, or a string with no prefix?
+fn closes_or_quotes(t: &Token, token: &[u8]) -> bool {
+    match t.kind {
+        Tok::Op => matches!(token, b")" | b"]" | b"}"),
+        Tok::String => matches!(token.first(), Some(b'\'' | b'"')),
+        _ => false,
+    }
 }
 
 /// Does `rest` (what follows a `\N`) start with `{NAME}`, NAME one or more ASCII letters,
