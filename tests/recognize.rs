@@ -42,6 +42,8 @@ const ACCEPTED: &[&str] = &[
     // A line inside brackets left of its statement, starting with a closing bracket or a
     // plain string.
     "def f():\n    x = {\n        1: 2,\n  }\n    y = g(a,\n'''\nb''')\n    return x\n",
+    // A `\` continuation after code, at any column.
+    "def f():\n    if a \\\n    and b \\\nor c:\n        x = 1 \\\n+ 1\n",
     "def f():\n    x = yield\n    y = yield from g()\n    return (yield)\n",
     "x = a if b else c\ny = not a in b and c is not d\nz = -x ** 2 @ m // 3 % 4 << 1 | 2 & 3 ^ 4\n",
     "if (n := len(a)) > 10:\n    pass\n",
@@ -94,6 +96,8 @@ const REFUSED: &[&str] = &[
     "def f():\n    x = (a +\n  \\\n)\n",
     "x = 1 \\\n\ny = 2\n",
     "from a \\\nimport b\n",
+    "def f():\n    from a \\\n  import b\n",
+    "async \\\ndef f():\n    pass\n",
     // Non-ASCII names, backticks, a bad number, a newline in a replacement field.
     "é = 1\n",
     "x = `1`\n",

@@ -4,7 +4,8 @@
 use crate::python::scan::{Tok, Token};
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
-/// inside a statement, line ends CR LF or LF; every physical line starts with spaces
+/// inside a statement (after code, at any column but for a line the chunker would start
+/// a statement at), line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
 /// tree-sitter's scanner ends the block there) unless it starts with a closing bracket
 /// or a plain string inside brackets; no newline or comment in an f-string
@@ -34,6 +35,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
             return Err(prev_end);
         };
         let mut line_start = matches!(prev_kind, Tok::Newline | Tok::Nl).then_some(prev_end);
+        let after_code = line_start.is_none();
         let mut backslash = false;
         let mut k = 0;
         while k < gap.len() {
@@ -67,15 +69,22 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                     return Err(start);
                 }
                 let col = start - ls;
-                if in_statement
+                if backslash && after_code {
+                    // A `\` after code hides the line end from tree-sitter's scanner, and
+                    // CPython takes any column after it; but the chunker
+                    // (`python::chunks`) starts a statement again at a line there that
+                    // begins with `def`, `class`, `async def` or `import` (`from a \` /
+                    // `import b`) when it is not indented past its statement.
+                    let resync = matches!(token, b"def" | b"class" | b"async" | b"import");
+                    if resync && col <= statement_col {
+                        return Err(start);
+                    }
+                } else if (in_statement
                     && col < statement_col
-                    && !(brackets > 0 && !backslash && closes_or_quotes(t, token))
+                    && !(brackets > 0 && !backslash && closes_or_quotes(t, token)))
+                    || (backslash && col <= statement_col)
                 {
-                    return Err(start);
-                }
-                // The chunker (`python::chunks`) may start a statement at a line after a
-                // backslash that is not indented past its statement.
-                if backslash && col <= statement_col {
+                    // A `\` on a line of its own: the scanner has seen the line end.
                     return Err(start);
                 }
                 if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent) {
