@@ -198,7 +198,7 @@ fn smoke() {
         Ok(number) => number
             .parse()
             .expect("SSOTLINT_FUZZ_SEED: a number or `random`"),
-        Err(_) => 0x5eed_0f_55_07_11_e7,
+        Err(_) => 0x005e_ed0f_5507_11e7,
     };
     let targets: [(&str, Harness); 5] = [
         ("source", ssotlint::fuzz::source),
