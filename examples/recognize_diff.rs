@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let step = option("--step", 1).max(1);
     let (mut files, mut clean, mut accepted, mut wrong) = (0usize, 0usize, 0usize, 0usize);
     let (mut variants, mut variants_accepted) = (0usize, 0usize);
+    let (mut clean_bytes, mut accepted_bytes) = (0usize, 0usize);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut paths: Vec<PathBuf> = Vec::new();
     for dir in &args {
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         files += 1;
         let whole_clean = !ssotlint::python::analyze(&text, None).has_syntax_errors();
         clean += usize::from(whole_clean);
+        clean_bytes += if whole_clean { text.len() } else { 0 };
         match recognize_outcome(&text) {
             Recognized::Unsure => {
                 if std::env::var_os("SHOW_UNSURE").is_some() && whole_clean {
@@ -65,7 +67,10 @@ fn main() -> ExitCode {
                 }
                 continue;
             }
-            Recognized::Valid => accepted += 1,
+            Recognized::Valid => {
+                accepted += 1;
+                accepted_bytes += text.len();
+            }
             Recognized::Wrong => {
                 wrong += 1;
                 println!("WRONG {}", path.display());
@@ -99,9 +104,11 @@ fn main() -> ExitCode {
     }
     let share = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     println!(
-        "{files} files, {clean} without syntax error; accepted {accepted} ({:.1} % of those); \
-         {variants} mutated variants, {variants_accepted} accepted; {wrong} wrong",
-        share(accepted, clean)
+        "{files} files, {clean} without syntax error; accepted {accepted} ({:.1} % of those, \
+         {:.1} % of their bytes); {variants} mutated variants, {variants_accepted} accepted; \
+         {wrong} wrong",
+        share(accepted, clean),
+        share(accepted_bytes, clean_bytes)
     );
     if wrong == 0 {
         ExitCode::SUCCESS

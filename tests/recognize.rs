@@ -34,6 +34,16 @@ const ACCEPTED: &[&str] = &[
     "x = (\n    1,\n    2,\n)\nif (a and\n        b):\n    pass\n",
     "x = 1 + \\\n    2\n",
     "print(x)\nexec(code)\nm = re.match(p, s)\ntype(x)\nmatch = 1\n",
+    "type, value, tb = sys.exc_info()\nif x:\n    match, rest = m\nprint, = p\n",
+    // `\N` that is no named escape: in a raw string, after an escaped backslash, in a
+    // comment; and a plain named escape.
+    "p = r'\\.\\NUL' rb'\\N{'\ns = '\\\\N{x'  # \\N{\nt = '\\N{SNAKE}'\n",
+    "def f() -> T: ...\nclass A:\n    def g(self) -> list[int]: pass\n    def h(self) -> T: return 1\n",
+    // A line inside brackets left of its statement, starting with a closing bracket or a
+    // plain string.
+    "def f():\n    x = {\n        1: 2,\n  }\n    y = g(a,\n'''\nb''')\n    return x\n",
+    // A `\` continuation after code, at any column.
+    "def f():\n    if a \\\n    and b \\\nor c:\n        x = 1 \\\n+ 1\n",
     "def f():\n    x = yield\n    y = yield from g()\n    return (yield)\n",
     "x = a if b else c\ny = not a in b and c is not d\nz = -x ** 2 @ m // 3 % 4 << 1 | 2 & 3 ^ 4\n",
     "if (n := len(a)) > 10:\n    pass\n",
@@ -69,6 +79,8 @@ const REFUSED: &[&str] = &[
     "from __future__ import *\n",
     "from __future__.x import y\n",
     "def f() -> N: x: int = 1\n",
+    "def f() -> T: x\n",
+    "def f() -> T: ...: int = 1\n",
     "x: list[int] == []\n",
     "x: dict[str: int]\n",
     "def f(a: A[1:2]):\n    pass\n",
@@ -79,14 +91,24 @@ const REFUSED: &[&str] = &[
     "x = 1\ry = 2\r",
     "def f():\n    x = (a +\nb)\n",
     "def f():\n    x = (a,\n# comment\n         b)\n",
+    "def f():\n    x = (a +\n(b))\n",
+    "def f():\n    x = (a +\nb'')\n",
+    "def f():\n    x = (a +\n  \\\n)\n",
     "x = 1 \\\n\ny = 2\n",
     "from a \\\nimport b\n",
+    "def f():\n    from a \\\n  import b\n",
+    "async \\\ndef f():\n    pass\n",
     // Non-ASCII names, backticks, a bad number, a newline in a replacement field.
     "é = 1\n",
     "x = `1`\n",
     "x = 0x\n",
     "x = 1if y else 2\n",
     "s = f'''{a\n}'''\n",
+    // tree-sitter's named escape runs to the next `}`, over the string's quote (also
+    // after an escaped backslash); bytes are held to the same rule.
+    "x = {'\\N{'}\n",
+    "x = {b'\\N{'}\n",
+    "x = {'\\\\\\N{'}\n",
     // A NUL byte ends tree-sitter's string scanner, even inside a string.
     "s = '''a\0b'''\n",
 ];

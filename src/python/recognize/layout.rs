@@ -4,20 +4,17 @@
 use crate::python::scan::{Tok, Token};
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
-/// inside a statement, line ends CR LF or LF; every physical line starts with spaces
+/// inside a statement (after code, at any column but for a line the chunker would start
+/// a statement at), line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
-/// tree-sitter's scanner ends the block there); no newline or comment in an f-string
-/// replacement field; no tokenizer error; no NUL byte; no `\N` without a plain `{NAME}`.
+/// tree-sitter's scanner ends the block there) unless it starts with a closing bracket
+/// or a plain string inside brackets; no newline or comment in an f-string
+/// replacement field; no tokenizer error; no NUL byte; no named escape without a plain
+/// `{NAME}`.
 pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
     if let Some(at) = memchr::memchr(0, b) {
-        return Err(at);
-    }
-    // tree-sitter reads `\N` as the start of a named escape, even in bytes (`b'\N'`), up
-    // to the next `}` whatever lies between (`'\N{'}` is one string to it): a `\N` is
-    // sure only with a plain name in its braces.
-    if let Some(at) = memchr::memmem::find_iter(b, b"\\N").find(|&at| !named_escape(&b[at + 2..])) {
         return Err(at);
     }
     let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
@@ -25,12 +22,20 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let mut in_statement = false;
     let mut statement_col = 0;
     let mut fstring_depth = 0u32;
+    // Open brackets: a line inside them may sit left of its statement when it starts
+    // with a closing bracket or a plain string. tree-sitter's scanner ends a block at such
+    // a line unless the parser could take a closing bracket there, or a string there
+    // and the line starts with a quote; a closing bracket or string the grammar accepts
+    // there proves it could (`x = {` / `    1: 2,` / `}` inside a `def`).
+    let mut brackets = 0usize;
     for t in tokens {
         let (start, end) = (t.start as usize, t.end as usize);
+        let token = b.get(start..end).unwrap_or_default();
         let Some(gap) = b.get(prev_end..start) else {
             return Err(prev_end);
         };
         let mut line_start = matches!(prev_kind, Tok::Newline | Tok::Nl).then_some(prev_end);
+        let after_code = line_start.is_none();
         let mut backslash = false;
         let mut k = 0;
         while k < gap.len() {
@@ -64,18 +69,34 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                     return Err(start);
                 }
                 let col = start - ls;
-                if in_statement && col < statement_col {
-                    return Err(start);
-                }
-                // The chunker (`python::chunks`) may start a statement at a line after a
-                // backslash that is not indented past its statement.
-                if backslash && col <= statement_col {
+                if backslash && after_code {
+                    // A `\` after code hides the line end from tree-sitter's scanner, and
+                    // CPython takes any column after it; but the chunker
+                    // (`python::chunks`) starts a statement again at a line there that
+                    // begins with `def`, `class`, `async def` or `import` (`from a \` /
+                    // `import b`) when it is not indented past its statement.
+                    let resync = matches!(token, b"def" | b"class" | b"async" | b"import");
+                    if resync && col <= statement_col {
+                        return Err(start);
+                    }
+                } else if (in_statement
+                    && col < statement_col
+                    && !(brackets > 0 && !backslash && closes_or_quotes(t, token)))
+                    || (backslash && col <= statement_col)
+                {
+                    // A `\` on a line of its own: the scanner has seen the line end.
                     return Err(start);
                 }
                 if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent) {
                     statement_col = col;
                 }
             }
+        }
+        match (t.kind, token) {
+            (Tok::String, string) => named_escapes(string).map_err(|at| start + at)?,
+            (Tok::Op, b"(" | b"[" | b"{") => brackets += 1,
+            (Tok::Op, b")" | b"]" | b"}") => brackets = brackets.saturating_sub(1),
+            _ => {}
         }
         match t.kind {
             Tok::Error => return Err(start),
@@ -105,6 +126,39 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     }
 }
 
+/// tree-sitter reads `\N` in a string that is not raw as the start of a named escape, up
+/// to the next `}` whatever lies between (`'\N{'}` is one string to it): such a `\N` is
+/// sure only with a plain name in its braces, inside the string (bytes are held to the
+/// same rule, though its scanner reads `b'\N{'` as text). In a raw string a backslash escapes nothing, and after an escaped backslash
+/// (`'\\N'`) the `N` is plain text. Where a `\N` is not sure, as an offset in `string`
+/// (a `String` token; comments hold no escapes, f-strings are checked by the grammar).
+fn named_escapes(string: &[u8]) -> Result<(), usize> {
+    let prefix = string.iter().take_while(|&&c| c != b'\'' && c != b'"');
+    if prefix.clone().any(|&c| c == b'r' || c == b'R') {
+        return Ok(());
+    }
+    for at in memchr::memmem::find_iter(string, b"\\N") {
+        let backslashes = string[..at]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        if backslashes % 2 == 0 && !named_escape(&string[at + 2..]) {
+            return Err(at);
+        }
+    }
+    Ok(())
+}
+
+/// Is `token` (the text of `t`) a closing bracket, or a string with no prefix?
+fn closes_or_quotes(t: &Token, token: &[u8]) -> bool {
+    match t.kind {
+        Tok::Op => matches!(token, b")" | b"]" | b"}"),
+        Tok::String => matches!(token.first(), Some(b'\'' | b'"')),
+        _ => false,
+    }
+}
+
 /// Does `rest` (what follows a `\N`) start with `{NAME}`, NAME one or more ASCII letters,
 /// digits, spaces or hyphens (what a Unicode character name is made of)?
 fn named_escape(rest: &[u8]) -> bool {
@@ -122,35 +176,62 @@ fn named_escape(rest: &[u8]) -> bool {
 /// indentation scanner then ends the block there (`if r:` / ` @t` / `#` / ` def n():e`
 /// is an error). Where it is, `None` when there is none.
 pub(super) fn comment_left_of_decorator(text: &str, tokens: &[Token]) -> Option<usize> {
-    let column = |t: &Token| {
-        let start = t.start as usize;
-        let line = memchr::memrchr(b'\n', &text.as_bytes()[..start]).map_or(0, |n| n + 1);
-        text[line..start]
-            .bytes()
-            .all(|b| b == b' ' || b == b'\t')
+    let b = text.as_bytes();
+    // The column of a token that starts its physical line. Only the gap since the
+    // previous token is searched for the line's start, and only while a decorator is
+    // open, so the cost stays linear and small (a search back to the line's start from
+    // every token cost 1.45 % of a check).
+    let column = |gap_start: usize, after_line_end: bool, start: usize| {
+        let gap = b.get(gap_start..start)?;
+        let line = match memchr::memrchr(b'\n', gap) {
+            Some(n) => gap_start + n + 1,
+            None if after_line_end => gap_start,
+            None => return None,
+        };
+        b[line..start]
+            .iter()
+            .all(|&c| c == b' ' || c == b'\t')
             .then_some(start - line)
     };
+    let (mut prev_end, mut prev_ends_line) = (0usize, true);
     let mut decorator: Option<usize> = None;
     // Only tokens that start a line of their own count: not a string's or a bracket's
     // continuation at a low column (`@t"""` / `"""`, `@x(` / `1)`).
     let (mut brackets, mut fstrings) = (0usize, 0usize);
     for t in tokens {
-        let s = &text[t.range()];
-        let inside = brackets > 0 || fstrings > 0;
-        match t.kind {
-            Tok::FStringStart => fstrings += 1,
-            Tok::FStringEnd => fstrings = fstrings.saturating_sub(1),
-            Tok::Op if matches!(s, "(" | "[" | "{") => brackets += 1,
-            Tok::Op if matches!(s, ")" | "]" | "}") => brackets = brackets.saturating_sub(1),
-            _ => {}
-        }
-        if inside {
+        // Zero-width, at the start of the token after them: that token decides.
+        if matches!(t.kind, Tok::Indent | Tok::Dedent) {
             continue;
         }
-        let Some(col) = column(t) else { continue };
+        let (start, end) = (t.start as usize, t.end as usize);
+        let (gap_start, after_line_end) = (prev_end, prev_ends_line);
+        prev_end = end;
+        prev_ends_line = matches!(t.kind, Tok::Newline | Tok::Nl)
+            && b.get(..end).is_some_and(|s| s.ends_with(b"\n"));
+        let op = if t.kind == Tok::Op {
+            b.get(start..end).unwrap_or_default()
+        } else {
+            b""
+        };
+        let inside = brackets > 0 || fstrings > 0;
+        match (t.kind, op) {
+            (Tok::FStringStart, _) => fstrings += 1,
+            (Tok::FStringEnd, _) => fstrings = fstrings.saturating_sub(1),
+            (_, b"(" | b"[" | b"{") => brackets += 1,
+            (_, b")" | b"]" | b"}") => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+        let at_sign = op == b"@";
+        // Without an open decorator only an `@` matters.
+        if inside || (decorator.is_none() && !at_sign) {
+            continue;
+        }
+        let Some(col) = column(gap_start, after_line_end, start) else {
+            continue;
+        };
         match t.kind {
-            Tok::Op if s == "@" => decorator = Some(col),
-            Tok::Comment if decorator.is_some_and(|d| col < d) => return Some(t.start as usize),
+            _ if at_sign => decorator = Some(col),
+            Tok::Comment if decorator.is_some_and(|d| col < d) => return Some(start),
             Tok::Comment | Tok::Nl => {}
             _ => decorator = None,
         }

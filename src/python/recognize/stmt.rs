@@ -234,9 +234,11 @@ impl<'a> Parser<'a> {
                 }
                 "from" => return self.import_from(),
                 // Soft keywords and Python 2 statements: tree-sitter has statements for
-                // them, so only the unambiguous call form is taken.
+                // them, so only forms none of those statements can take are taken: a
+                // call, an assignment, an attribute, an annotation, a tuple
+                // (`type, value, tb = sys.exc_info()`).
                 "print" | "exec" | "match" | "case" | "type"
-                    if matches!(self.next_str(), "(" | "=" | "." | ":") => {}
+                    if matches!(self.next_str(), "(" | "=" | "." | ":" | ",") => {}
                 "print" | "exec" | "match" | "case" | "type" => return fail(),
                 "yield" => {
                     self.yield_expr()?;
@@ -447,9 +449,38 @@ impl<'a> Parser<'a> {
         self.op(")")?;
         if self.eat_op("->") {
             self.annotation()?;
-            // `-> A: body` on one line: tree-sitter reads `A: body` as a constrained type.
-            let next = self.toks.get(self.pos + 1).map(|t| t.kind);
-            if !self.at_op(":") || next != Some(Tok::Newline) {
+            // `-> A: body` on one line: tree-sitter may read `A: body` as a constrained
+            // type (`-> N: x: int = 1` is an error), so the body must be one no type
+            // starts: a keyword statement, or `...` alone (`-> T: ...`).
+            if !self.at_op(":") {
+                return fail();
+            }
+            let body = |i: usize| {
+                self.toks
+                    .get(self.pos + i)
+                    .map(|&t| (t.kind, self.str_at(t)))
+            };
+            let sure = match body(1) {
+                Some((Tok::Newline, _)) => true,
+                Some((Tok::Name, word)) => matches!(
+                    word,
+                    "pass"
+                        | "return"
+                        | "raise"
+                        | "del"
+                        | "global"
+                        | "nonlocal"
+                        | "assert"
+                        | "import"
+                        | "break"
+                        | "continue"
+                ),
+                Some((Tok::Op, "...")) => {
+                    matches!(body(2), Some((Tok::Newline, _)) | Some((Tok::Op, ";")))
+                }
+                _ => false,
+            };
+            if !sure {
                 return fail();
             }
         }
