@@ -79,13 +79,13 @@ fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<D
                 "string names legacy path `{}`; use `{replacement}`",
                 string.value
             ),
-            string.range.clone(),
+            string.range.range(),
         )
         .with_fix(Some(Fix::new(
             Applicability::Unsafe,
             format!("Rewrite to `{replacement}`"),
             vec![Edit {
-                range: string.content_range.clone(),
+                range: string.content_range.range(),
                 content: replacement.clone(),
             }],
         ))),
