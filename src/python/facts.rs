@@ -402,12 +402,17 @@ impl<'a> Walker<'a> {
         let Some(value) = self.text.get(content_range.clone()) else {
             return;
         };
-        if is_dotted_path(value) {
+        if !is_dotted_path(value) {
+            return;
+        }
+        // One name (`"a"`: a dictionary key, a message) is a path only as an import's or
+        // patch's argument; SSOT004 reads no other, and a big file holds many.
+        let import_argument = self.is_import_argument(node);
+        if value.contains('.') || import_argument {
             self.facts.strings.push(StringLiteral {
-                value: value.to_string(),
                 content_range: content_range.into(),
                 range: node.byte_range().into(),
-                import_argument: self.is_import_argument(node),
+                import_argument,
             });
         }
     }

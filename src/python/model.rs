@@ -172,11 +172,11 @@ pub struct Import {
     pub context: ImportContext,
 }
 
-/// A plain string literal whose content is a dotted path.
+/// A plain string literal whose content is a dotted path: one with a dot (`"a.b"`), or
+/// one name as an [`import_argument`](Self::import_argument).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringLiteral {
-    pub value: String,
-    /// The content between the quotes.
+    /// The content between the quotes (the path: [`StringLiteral::value`]).
     pub content_range: Span,
     /// The literal with prefix and quotes.
     pub range: Span,
@@ -203,6 +203,13 @@ pub struct Definition {
 impl Definition {
     pub fn name<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.name_range.range()).unwrap_or("")
+    }
+}
+
+impl StringLiteral {
+    /// The path as written (a dotted path has no escapes: the content is the value).
+    pub fn value<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.content_range.range()).unwrap_or("")
     }
 }
 
