@@ -228,7 +228,7 @@ impl Facts {
             scope: f.scope,
         });
         let mut all: Vec<Definition> = classes.chain(functions).collect();
-        all.sort_by_key(|d| d.name_range);
+        all.sort_by_key(|d| d.name_range.start());
         all
     }
 
