@@ -234,7 +234,7 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                 };
                 if import.star.is_some() && module_level {
                     record.stars.push(resolved.clone());
-                    if noqa_at(import.range.start) {
+                    if noqa_at(import.range.start()) {
                         record.stars_noqa.push(resolved.clone());
                     }
                 }
@@ -245,7 +245,8 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                             .bindings
                             .insert(local.to_string(), format!("{resolved}.{}", imported.name));
                     }
-                    let noqa = noqa_at(imported.name_range.start) || noqa_at(import.range.start);
+                    let noqa =
+                        noqa_at(imported.name_range.start()) || noqa_at(import.range.start());
                     record.uses.push(Use {
                         module: resolved.clone(),
                         name: imported.name.clone(),
@@ -272,11 +273,11 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
     }
     // `Old = New` / `X = mod.X` at module level: an alias through an assignment.
     for assignment in &facts.defs.module_assignments {
-        let Some(name) = text.get(assignment.name.clone()) else {
+        let Some(name) = text.get(assignment.name.range()) else {
             continue;
         };
         let Some(value) = text
-            .get(assignment.statement.clone())
+            .get(assignment.statement.range())
             .and_then(assigned_name)
         else {
             continue;

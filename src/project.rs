@@ -420,13 +420,13 @@ impl ModuleIndex {
         let chunk = file.defining(name)?;
         let facts = python::analyze_chunk(chunk, None);
         let index = facts.defs.classes.iter().position(|c| {
-            c.scope == python::Scope::Module && chunk.get(c.name.clone()) == Some(name)
+            c.scope == python::Scope::Module && chunk.get(c.name.range()) == Some(name)
         })?;
         let state = python::defs::class_state(&facts.defs, index, chunk);
         let mut imports: Option<ImportedNames> = None;
         let mut bases = Vec::new();
         for base in &facts.defs.classes[index].bases {
-            let written = chunk.get(base.clone()).unwrap_or("");
+            let written = chunk.get(base.range()).unwrap_or("");
             let written = written.split(['[', '(']).next().unwrap_or(written).trim();
             let (root, rest) = written.split_once('.').unwrap_or((written, ""));
             let root = if file.defining(root).is_some() {

@@ -18,7 +18,9 @@ pub struct Location {
 #[derive(Debug, Clone)]
 pub struct SourceText {
     text: String,
-    line_starts: Vec<usize>,
+    /// As `u32`, half the size of `usize` offsets (a 20 MB file has a million lines,
+    /// issue 13); offsets past `u32::MAX` saturate, beyond what tree-sitter parses anyway.
+    line_starts: Vec<u32>,
 }
 
 impl SourceText {
@@ -30,7 +32,7 @@ impl SourceText {
             if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
                 continue;
             }
-            line_starts.push(i + 1);
+            line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
         }
         // A big text's index lives as long as the text (an open document): no spare room.
         line_starts.shrink_to_fit();
@@ -51,6 +53,7 @@ impl SourceText {
 
     /// 0-based line index containing `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -59,16 +62,8 @@ impl SourceText {
 
     /// Byte range of a 0-based line, without its line break.
     pub fn line_range(&self, line: usize) -> TextRange {
-        let start = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.start_of(line).unwrap_or(self.text.len());
+        let mut end = self.start_of(line + 1).unwrap_or(self.text.len());
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -81,17 +76,14 @@ impl SourceText {
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.start_of(line).unwrap_or(self.text.len())
     }
 
     /// 1-based row and column (Unicode scalar values) of a byte offset.
     pub fn location(&self, offset: usize) -> Location {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         Location {
             row: line + 1,
             column: self.text[start..offset].chars().count() + 1,
@@ -102,7 +94,7 @@ impl SourceText {
     pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let col = self.text[start..offset]
             .chars()
             .map(char::len_utf16)
@@ -114,7 +106,7 @@ impl SourceText {
     pub fn utf8_position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        (line, offset - self.line_starts[line])
+        (line, offset - self.line_starts[line] as usize)
     }
 
     /// Byte offset of a 0-based line and UTF-16 column; `None` when out of range.
@@ -149,13 +141,13 @@ impl SourceText {
     }
 
     fn line_range_with_break(&self, line: usize) -> Option<TextRange> {
-        let start = *self.line_starts.get(line)?;
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.start_of(line)?;
+        let end = self.start_of(line + 1).unwrap_or(self.text.len());
         Some(start..end)
+    }
+
+    fn start_of(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&s| s as usize)
     }
 
     fn clamp(&self, offset: usize) -> usize {

@@ -120,11 +120,10 @@ pub(super) fn bind_assignments(
     let mut names = ImportedNames::new();
     for assignment in &facts.defs.module_assignments {
         let (Some(local), Some(value)) = (
-            text.get(assignment.name.clone()),
+            text.get(assignment.name.range()),
             assignment
                 .dotted
-                .clone()
-                .and_then(|r| text.get(r))
+                .and_then(|r| text.get(r.range()))
                 .map(|v| v.split_whitespace().collect::<String>()),
         ) else {
             continue;

@@ -13,9 +13,8 @@ use tree_sitter::Node;
 
 use super::model::{
     AssignFact, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, FunctionFact, Keyword,
-    ModuleAssignment, Parameter, Scope, Target,
+    ModuleAssignment, Parameter, Scope, Span, Target,
 };
-use crate::source::TextRange;
 
 /// Node kind ids, looked up once, so the per-node test is an integer compare.
 struct Kinds {
@@ -79,8 +78,8 @@ impl Collector {
                 .filter(|f| is_dotted(*f))
             {
                 self.facts.calls.push(CallFact {
-                    range: node.byte_range(),
-                    callee: Some(callee.byte_range()),
+                    range: node.byte_range().into(),
+                    callee: Some(callee.byte_range().into()),
                 });
             }
         } else if id == k.assignment {
@@ -92,7 +91,9 @@ impl Collector {
                 let mut cursor = node.walk();
                 for name in node.named_children(&mut cursor) {
                     if name.kind() == "identifier" {
-                        self.facts.functions[f].globals.push(name.byte_range());
+                        self.facts.functions[f]
+                            .globals
+                            .push(name.byte_range().into());
                     }
                 }
             }
@@ -169,20 +170,20 @@ impl Collector {
                             arg.child_by_field_name("value"),
                         ) {
                             keywords.push(Keyword {
-                                name: n.byte_range(),
-                                value: v.byte_range(),
+                                name: n.byte_range().into(),
+                                value: v.byte_range().into(),
                             });
                         }
                     }
                     "comment" => {}
-                    _ => bases.push(arg.byte_range()),
+                    _ => bases.push(arg.byte_range().into()),
                 }
             }
         }
         let index = self.facts.classes.len();
         self.facts.classes.push(ClassFact {
-            name: name.byte_range(),
-            range: node.byte_range(),
+            name: name.byte_range().into(),
+            range: node.byte_range().into(),
             scope: self.scope(),
             bases,
             keywords,
@@ -214,8 +215,8 @@ impl Collector {
         }
         let index = self.facts.functions.len();
         self.facts.functions.push(FunctionFact {
-            name: name.byte_range(),
-            range: node.byte_range(),
+            name: name.byte_range().into(),
+            range: node.byte_range().into(),
             scope: self.scope(),
             class,
             parameters,
@@ -245,7 +246,7 @@ impl Collector {
                 let value_node = right.map(strip_parens);
                 self.facts.functions[f].assignments.push(AssignFact {
                     target: target(left),
-                    range: node.byte_range(),
+                    range: node.byte_range().into(),
                     value_is_call: value_node.is_some_and(|v| v.kind() == "call"),
                     value_is_name: value_node.is_some_and(|v| v.kind() == "identifier"),
                     value: right.and_then(value_call),
@@ -253,8 +254,8 @@ impl Collector {
             }
             Frame::Class(c) if c != usize::MAX && !augmented && left.kind() == "identifier" => {
                 self.facts.classes[c].attributes.push(ClassAttribute {
-                    name: left.byte_range(),
-                    value: right.map(|r| r.byte_range()),
+                    name: left.byte_range().into(),
+                    value: right.map(|r| r.byte_range().into()),
                     call: right.and_then(value_call),
                 });
             }
@@ -317,11 +318,11 @@ impl Collector {
         for left in lefts {
             match left.kind() {
                 "identifier" => self.facts.module_assignments.push(ModuleAssignment {
-                    name: left.byte_range(),
+                    name: left.byte_range().into(),
                     value: value_call(value),
                     dotted: value_dotted(value),
                     annotated,
-                    statement: statement.byte_range(),
+                    statement: statement.byte_range().into(),
                 }),
                 "pattern_list" | "tuple_pattern" | "list_pattern" => {
                     let names = named(left);
@@ -341,11 +342,11 @@ impl Collector {
                             (None, None)
                         };
                         self.facts.module_assignments.push(ModuleAssignment {
-                            name: name.byte_range(),
+                            name: name.byte_range().into(),
                             value: call,
                             dotted,
                             annotated,
-                            statement: statement.byte_range(),
+                            statement: statement.byte_range().into(),
                         });
                     }
                 }
@@ -406,15 +407,15 @@ fn value_call(node: Node) -> Option<CallFact> {
     }
     let callee = node.child_by_field_name("function")?;
     Some(CallFact {
-        range: node.byte_range(),
-        callee: is_dotted(callee).then(|| callee.byte_range()),
+        range: node.byte_range().into(),
+        callee: is_dotted(callee).then(|| callee.byte_range().into()),
     })
 }
 
 /// The value's range when it is a dotted name (`a`, `a.b.C`, parentheses dropped).
-fn value_dotted(node: Node) -> Option<TextRange> {
+fn value_dotted(node: Node) -> Option<Span> {
     let node = strip_parens(node);
-    is_dotted(node).then(|| node.byte_range())
+    is_dotted(node).then(|| node.byte_range().into())
 }
 
 /// `a`, `a.b.c`: identifiers joined by attribute access.
@@ -441,20 +442,20 @@ fn is_dotted(mut node: Node) -> bool {
 
 fn target(left: Node) -> Target {
     match left.kind() {
-        "identifier" => Target::Name(left.byte_range()),
+        "identifier" => Target::Name(left.byte_range().into()),
         "attribute" => match (
             left.child_by_field_name("object"),
             left.child_by_field_name("attribute"),
         ) {
             (Some(object), Some(attr)) if is_dotted(object) => Target::Attribute {
-                object: object.byte_range(),
-                attr: attr.byte_range(),
+                object: object.byte_range().into(),
+                attr: attr.byte_range().into(),
             },
             _ => Target::Other,
         },
         "subscript" => match left.child_by_field_name("value") {
             Some(object) if is_dotted(object) => Target::Subscript {
-                object: object.byte_range(),
+                object: object.byte_range().into(),
             },
             _ => Target::Other,
         },
@@ -469,37 +470,39 @@ fn decorator(expr: Node) -> Decorator {
         (Some(expr), false)
     };
     Decorator {
-        name: callee.filter(|c| is_dotted(*c)).map(|c| c.byte_range()),
+        name: callee
+            .filter(|c| is_dotted(*c))
+            .map(|c| c.byte_range().into()),
         called,
-        range: expr.byte_range(),
+        range: expr.byte_range().into(),
     }
 }
 
 fn parameter(p: Node) -> Option<Parameter> {
     match p.kind() {
         "identifier" => Some(Parameter {
-            name: p.byte_range(),
+            name: p.byte_range().into(),
             star: false,
         }),
         "typed_parameter" => {
             let inner = p.named_child(0)?;
             match inner.kind() {
                 "identifier" => Some(Parameter {
-                    name: inner.byte_range(),
+                    name: inner.byte_range().into(),
                     star: false,
                 }),
                 _ => Some(Parameter {
-                    name: inner.named_child(0).unwrap_or(inner).byte_range(),
+                    name: inner.named_child(0).unwrap_or(inner).byte_range().into(),
                     star: true,
                 }),
             }
         }
         "default_parameter" | "typed_default_parameter" => Some(Parameter {
-            name: p.child_by_field_name("name")?.byte_range(),
+            name: p.child_by_field_name("name")?.byte_range().into(),
             star: false,
         }),
         "list_splat_pattern" | "dictionary_splat_pattern" => Some(Parameter {
-            name: p.named_child(0).unwrap_or(p).byte_range(),
+            name: p.named_child(0).unwrap_or(p).byte_range().into(),
             star: true,
         }),
         _ => None,
@@ -591,7 +594,7 @@ pub fn class_state(defs: &DefFacts, class: usize, text: &str) -> ClassState {
     let Some(fact) = defs.classes.get(class) else {
         return ClassState::Mutable;
     };
-    let at = |r: &TextRange| text.get(r.clone()).unwrap_or("");
+    let at = |r: &Span| text.get(r.range()).unwrap_or("");
     let mut dataclass = false;
     for d in &fact.decorators {
         let name = d.name.as_ref().map_or("", at);
@@ -642,13 +645,13 @@ pub fn class_state(defs: &DefFacts, class: usize, text: &str) -> ClassState {
             let Some(callee) = c.callee.as_ref() else {
                 return false;
             };
-            if c.range.start < method.range.start || c.range.end > method.range.end {
+            if c.range.start() < method.range.start() || c.range.end() > method.range.end() {
                 return false;
             }
             match at(callee) {
                 // `setattr(self, …)`, `object.__setattr__(self, …)`: the first argument.
                 "setattr" | "delattr" | "object.__setattr__" | "object.__delattr__" => {
-                    let args = text.get(callee.end..c.range.end).unwrap_or("");
+                    let args = text.get(callee.end()..c.range.end()).unwrap_or("");
                     let first = args.trim_start_matches('(').split(',').next().unwrap_or("");
                     first.trim() == slf
                 }

@@ -150,7 +150,7 @@ impl<'a> Walker<'a> {
     /// Record what `node` says; `Some` when its children are to be visited, and how.
     fn visit(&mut self, node: Node<'a>, ctx: ImportContext) -> Option<Descend> {
         if node.is_error() || node.is_missing() {
-            self.facts.syntax_errors.push(node.byte_range());
+            self.facts.syntax_errors.push(node.byte_range().into());
         }
         self.defs.on_node(node, self.text);
         let kind = if dispatched(node.kind_id()) {
@@ -258,7 +258,7 @@ impl<'a> Walker<'a> {
             }
             let child = cursor.node();
             if child.is_error() || child.is_missing() {
-                self.facts.syntax_errors.push(child.byte_range());
+                self.facts.syntax_errors.push(child.byte_range().into());
             }
             down = child.kind() != "comment";
             if !down {
@@ -276,8 +276,8 @@ impl<'a> Walker<'a> {
         };
         if object.kind_id() == attribute.kind_id() && attribute.kind() == "identifier" {
             self.facts.attributes.push(AttributeRef {
-                object: object.byte_range(),
-                attribute: attribute.byte_range(),
+                object: object.byte_range().into(),
+                attribute: attribute.byte_range().into(),
             });
         }
     }
@@ -286,18 +286,18 @@ impl<'a> Walker<'a> {
         match node.kind() {
             "dotted_name" => Some(ImportedName {
                 name: dotted_text(self.text_of(node)),
-                name_range: node.byte_range(),
+                name_range: node.byte_range().into(),
                 alias: None,
-                range: node.byte_range(),
+                range: node.byte_range().into(),
             }),
             "aliased_import" => {
                 let name = node.child_by_field_name("name")?;
                 let alias = node.child_by_field_name("alias")?;
                 Some(ImportedName {
                     name: dotted_text(self.text_of(name)),
-                    name_range: name.byte_range(),
-                    alias: Some((self.text_of(alias).to_string(), alias.byte_range())),
-                    range: node.byte_range(),
+                    name_range: name.byte_range().into(),
+                    alias: Some((self.text_of(alias).to_string(), alias.byte_range().into())),
+                    range: node.byte_range().into(),
                 })
             }
             _ => None,
@@ -313,7 +313,7 @@ impl<'a> Walker<'a> {
         self.collect_errors_and_comments(node);
         self.facts.imports.push(Import {
             kind: ImportKind::Import,
-            range: node.byte_range(),
+            range: node.byte_range().into(),
             module: None,
             names,
             star: None,
@@ -356,16 +356,16 @@ impl<'a> Walker<'a> {
         let star = node
             .children(&mut cursor)
             .find(|c| c.kind() == "wildcard_import")
-            .map(|c| c.byte_range());
+            .map(|c| c.byte_range().into());
         self.collect_errors_and_comments(node);
         self.facts.imports.push(Import {
             kind: ImportKind::From,
-            range: node.byte_range(),
+            range: node.byte_range().into(),
             module: Some(ModuleRef {
                 written,
                 level,
                 resolved,
-                range: module_node.byte_range(),
+                range: module_node.byte_range().into(),
             }),
             names,
             star,
@@ -402,12 +402,17 @@ impl<'a> Walker<'a> {
         let Some(value) = self.text.get(content_range.clone()) else {
             return;
         };
-        if is_dotted_path(value) {
+        if !is_dotted_path(value) {
+            return;
+        }
+        // One name (`"a"`: a dictionary key, a message) is a path only as an import's or
+        // patch's argument; SSOT004 reads no other, and a big file holds many.
+        let import_argument = self.is_import_argument(node);
+        if value.contains('.') || import_argument {
             self.facts.strings.push(StringLiteral {
-                value: value.to_string(),
-                content_range,
-                range: node.byte_range(),
-                import_argument: self.is_import_argument(node),
+                content_range: content_range.into(),
+                range: node.byte_range().into(),
+                import_argument,
             });
         }
     }

@@ -16,7 +16,7 @@ pub use chunks::Block;
 pub use model::{
     AssignFact, AttributeRef, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Definition,
     DefinitionKind, Facts, FunctionFact, Import, ImportContext, ImportKind, ImportedName, Keyword,
-    ModuleAssignment, ModuleRef, Parameter, Scope, StringLiteral, Target,
+    ModuleAssignment, ModuleRef, Parameter, Scope, Span, StringLiteral, Target,
 };
 pub use modules::ModuleName;
 pub use noqa::{Comment, NoqaDirective};

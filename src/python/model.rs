@@ -2,8 +2,75 @@
 //! their parts, [`DefFacts`] among them. Only values live here, below both the walk
 //! (`facts.rs`) and the definition collector (`defs.rs`) that fill them.
 
+use std::ops::Range;
+
 use super::noqa::Comment;
 use crate::source::TextRange;
+
+/// A byte range in the source text, as facts hold it: two `u32`s, half the size of a
+/// [`TextRange`]. A big file's facts are mostly ranges (issue 13: a 20 MB file's facts
+/// took 110 MB). Nothing is lost: tree-sitter's own offsets are `u32`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// Offsets past `u32::MAX` (beyond what tree-sitter can parse) saturate.
+    pub fn new(range: TextRange) -> Span {
+        Span {
+            start: saturate(range.start),
+            end: saturate(range.end),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// As the engine's byte range (diagnostics, fixes, slicing).
+    pub fn range(self) -> TextRange {
+        self.start()..self.end()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+
+    /// Moved by `by` bytes (saturating at both ends).
+    pub fn shifted(self, by: isize) -> Span {
+        Span::new(self.start().saturating_add_signed(by)..self.end().saturating_add_signed(by))
+    }
+}
+
+fn saturate(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Span {
+        Span::new(range)
+    }
+}
+
+impl From<Span> for Range<usize> {
+    fn from(span: Span) -> Range<usize> {
+        span.range()
+    }
+}
+
+impl std::ops::Index<Span> for str {
+    type Output = str;
+
+    fn index(&self, span: Span) -> &str {
+        &self[span.range()]
+    }
+}
 
 /// Everything the rules read about one file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -14,7 +81,7 @@ pub struct Facts {
     /// Every comment, its `# noqa` directive parsed.
     pub comments: Vec<Comment>,
     /// Ranges of tree-sitter ERROR and MISSING nodes.
-    pub syntax_errors: Vec<TextRange>,
+    pub syntax_errors: Vec<Span>,
     /// Module-level bindings, classes, functions and calls (singleton/factory rules).
     pub defs: DefFacts,
     /// `name.attr` where both are identifiers (`typing.Mapping`): a symbol reached
@@ -26,9 +93,9 @@ pub struct Facts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttributeRef {
     /// `typing` in `typing.Mapping`.
-    pub object: TextRange,
+    pub object: Span,
     /// `Mapping` in `typing.Mapping`.
-    pub attribute: TextRange,
+    pub attribute: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +134,7 @@ pub struct ModuleRef {
     /// Absolute module name (relative imports resolved); `None` when it cannot be.
     pub resolved: Option<String>,
     /// Span of the whole module reference including the dots.
-    pub range: TextRange,
+    pub range: Span,
 }
 
 /// One bound name of an import statement.
@@ -75,10 +142,10 @@ pub struct ModuleRef {
 pub struct ImportedName {
     /// The imported name: `X` in `from m import X`, `a.b` in `import a.b`.
     pub name: String,
-    pub name_range: TextRange,
-    pub alias: Option<(String, TextRange)>,
+    pub name_range: Span,
+    pub alias: Option<(String, Span)>,
     /// `name` plus ` as alias`.
-    pub range: TextRange,
+    pub range: Span,
 }
 
 impl ImportedName {
@@ -96,23 +163,23 @@ impl ImportedName {
 pub struct Import {
     pub kind: ImportKind,
     /// The whole statement.
-    pub range: TextRange,
+    pub range: Span,
     /// `from` imports only.
     pub module: Option<ModuleRef>,
     pub names: Vec<ImportedName>,
     /// `from m import *`: the span of `*`.
-    pub star: Option<TextRange>,
+    pub star: Option<Span>,
     pub context: ImportContext,
 }
 
-/// A plain string literal whose content is a dotted path.
+/// A plain string literal whose content is a dotted path: one with a dot (`"a.b"`), or
+/// one name as an [`import_argument`](Self::import_argument).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringLiteral {
-    pub value: String,
-    /// The content between the quotes.
-    pub content_range: TextRange,
+    /// The content between the quotes (the path: [`StringLiteral::value`]).
+    pub content_range: Span,
     /// The literal with prefix and quotes.
-    pub range: TextRange,
+    pub range: Span,
     /// The first argument of a call of `import_module`, `__import__` or `patch` (any
     /// object's: `mock.patch`, `mocker.patch`): there even one name is a module path.
     pub import_argument: bool,
@@ -128,14 +195,21 @@ pub enum DefinitionKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
     pub kind: DefinitionKind,
-    pub name_range: TextRange,
+    pub name_range: Span,
     /// Where the definition stands (module level, in a class, in a function).
     pub scope: Scope,
 }
 
 impl Definition {
     pub fn name<'t>(&self, text: &'t str) -> &'t str {
-        text.get(self.name_range.clone()).unwrap_or("")
+        text.get(self.name_range.range()).unwrap_or("")
+    }
+}
+
+impl StringLiteral {
+    /// The path as written (a dotted path has no escapes: the content is the value).
+    pub fn value<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.content_range.range()).unwrap_or("")
     }
 }
 
@@ -145,16 +219,16 @@ impl Facts {
     pub fn definitions(&self) -> Vec<Definition> {
         let classes = self.defs.classes.iter().map(|c| Definition {
             kind: DefinitionKind::Class,
-            name_range: c.name.clone(),
+            name_range: c.name,
             scope: c.scope,
         });
         let functions = self.defs.functions.iter().map(|f| Definition {
             kind: DefinitionKind::Function,
-            name_range: f.name.clone(),
+            name_range: f.name,
             scope: f.scope,
         });
         let mut all: Vec<Definition> = classes.chain(functions).collect();
-        all.sort_by_key(|d| d.name_range.start);
+        all.sort_by_key(|d| d.name_range.start());
         all
     }
 
@@ -182,41 +256,41 @@ impl Facts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallFact {
     /// The whole call.
-    pub range: TextRange,
+    pub range: Span,
     /// The callee when it is a dotted name (`a.b.Engine`); `None` for `f()()`,
     /// `Engine().build()`, `x[0]()`.
-    pub callee: Option<TextRange>,
+    pub callee: Option<Span>,
 }
 
 /// One name bound at module level (`x = …`, `x: T = …`, `a, b = …`), also inside
 /// module-level `if`/`try`/`with` blocks, never inside `if __name__ == "__main__":`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleAssignment {
-    pub name: TextRange,
+    pub name: Span,
     /// What the value constructs: the value itself, or its element for tuple targets,
     /// when it is a call (the last call of a chain).
     pub value: Option<CallFact>,
     /// The value (or its element for tuple targets) when it is a dotted name
     /// (`Engine = _engine.Engine`, `Engine = _E`): a re-export by assignment.
-    pub dotted: Option<TextRange>,
+    pub dotted: Option<Span>,
     pub annotated: bool,
     /// The assignment statement.
-    pub statement: TextRange,
+    pub statement: Span,
 }
 
 /// The target of an assignment inside a function or class body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// `x = …`
-    Name(TextRange),
+    Name(Span),
     /// `obj.attr = …` where `obj` is a dotted name.
     Attribute {
-        object: TextRange,
-        attr: TextRange,
+        object: Span,
+        attr: Span,
     },
     /// `obj.attr[key] = …` / `obj[key] = …` where `obj…` is a dotted name.
     Subscript {
-        object: TextRange,
+        object: Span,
     },
     Other,
 }
@@ -225,7 +299,7 @@ pub enum Target {
 pub struct AssignFact {
     pub target: Target,
     /// The whole assignment.
-    pub range: TextRange,
+    pub range: Span,
     /// The value is a call (of anything).
     pub value_is_call: bool,
     /// The value is a plain name (`cls._instance = instance`).
@@ -237,25 +311,25 @@ pub struct AssignFact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decorator {
     /// The decorator as a dotted name (`functools.lru_cache`); `None` for other forms.
-    pub name: Option<TextRange>,
+    pub name: Option<Span>,
     /// Written as a call: `@lru_cache()`, `@lru_cache(maxsize=1)`.
     pub called: bool,
     /// The whole decorator expression (without `@`).
-    pub range: TextRange,
+    pub range: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parameter {
-    pub name: TextRange,
+    pub name: Span,
     /// `*args` or `**kwargs`.
     pub star: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionFact {
-    pub name: TextRange,
+    pub name: Span,
     /// The `def` (without decorators).
-    pub range: TextRange,
+    pub range: Span,
     /// Where it is defined.
     pub scope: Scope,
     /// Index into [`DefFacts::classes`] when defined directly in a class body.
@@ -263,7 +337,7 @@ pub struct FunctionFact {
     pub parameters: Vec<Parameter>,
     pub decorators: Vec<Decorator>,
     /// Names of `global` statements in its body.
-    pub globals: Vec<TextRange>,
+    pub globals: Vec<Span>,
     /// Assignments, augmented ones too, anywhere in its body (nested functions and
     /// classes excluded).
     pub assignments: Vec<AssignFact>,
@@ -273,25 +347,25 @@ pub struct FunctionFact {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keyword {
-    pub name: TextRange,
-    pub value: TextRange,
+    pub name: Span,
+    pub value: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassAttribute {
-    pub name: TextRange,
+    pub name: Span,
     /// The value, if any (`_instance = None`, `x: int` has none).
-    pub value: Option<TextRange>,
+    pub value: Option<Span>,
     pub call: Option<CallFact>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassFact {
-    pub name: TextRange,
-    pub range: TextRange,
+    pub name: Span,
+    pub range: Span,
     pub scope: Scope,
     /// Positional entries of the class header.
-    pub bases: Vec<TextRange>,
+    pub bases: Vec<Span>,
     /// `metaclass=…` and other keywords of the class header.
     pub keywords: Vec<Keyword>,
     pub decorators: Vec<Decorator>,

@@ -9,7 +9,7 @@
 use super::chunks::Block;
 use super::model::{
     AssignFact, AttributeRef, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts,
-    FunctionFact, Import, ImportedName, Keyword, ModuleAssignment, ModuleRef, Parameter,
+    FunctionFact, Import, ImportedName, Keyword, ModuleAssignment, ModuleRef, Parameter, Span,
     StringLiteral, Target,
 };
 use super::noqa::Comment;
@@ -42,14 +42,16 @@ impl Facts {
         block: Block,
         owner: Option<usize>,
     ) -> Option<()> {
-        let name = block.wrapper_name();
+        let name = Span::new(block.wrapper_name());
         // The wrapper's definition comes first: before any other class or function.
         let class = other.defs.classes.first().map(|c| &c.name);
         let function = other.defs.functions.first().map(|f| &f.name);
         let wrapped = match block {
-            Block::Class => class == Some(&name) && function.is_none_or(|f| f.start > name.start),
+            Block::Class => {
+                class == Some(&name) && function.is_none_or(|f| f.start() > name.start())
+            }
             Block::Function => {
-                function == Some(&name) && class.is_none_or(|c| c.start > name.start)
+                function == Some(&name) && class.is_none_or(|c| c.start() > name.start())
             }
         };
         let owners = match block {
@@ -82,7 +84,7 @@ impl Facts {
                         .methods
                         .extend(wrapper.methods.iter().map(|m| m + functions));
                     target.attributes.append(&mut wrapper.attributes);
-                    target.range.end = wrapper.range.end;
+                    target.range = Span::new(target.range.start()..wrapper.range.end());
                 }
             }
             Block::Function => {
@@ -101,7 +103,7 @@ impl Facts {
                     target.assignments.append(&mut wrapper.assignments);
                     target.returns.append(&mut wrapper.returns);
                     target.globals.append(&mut wrapper.globals);
-                    target.range.end = wrapper.range.end;
+                    target.range = Span::new(target.range.start()..wrapper.range.end());
                 }
             }
         }
@@ -151,6 +153,12 @@ impl Shift for TextRange {
     fn shift(&mut self, by: isize) {
         self.start = self.start.saturating_add_signed(by);
         self.end = self.end.saturating_add_signed(by);
+    }
+}
+
+impl Shift for Span {
+    fn shift(&mut self, by: isize) {
+        *self = self.shifted(by);
     }
 }
 

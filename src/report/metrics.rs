@@ -157,10 +157,11 @@ pub fn file_metrics(
             continue;
         };
         let unresolved =
-            at.contains_key(&(Rule::UnresolvedFirstPartyImport, module_ref.range.start));
+            at.contains_key(&(Rule::UnresolvedFirstPartyImport, module_ref.range.start()));
         for name in &import.names {
             let candidates = || settings.canonical_for_name(&name.name);
-            let found = if let Some(d) = at.get(&(Rule::FragmentedImport, name.name_range.start)) {
+            let found = if let Some(d) = at.get(&(Rule::FragmentedImport, name.name_range.start()))
+            {
                 // SSOT001 names the canonical module in its message; pick that entry.
                 candidates()
                     .find(|s| d.message.contains(&format!("`{}`", s.module)))
@@ -183,7 +184,7 @@ pub fn file_metrics(
                         };
                         (s, class)
                     })
-            } else if at.contains_key(&(Rule::AliasedImport, name.range.start)) {
+            } else if at.contains_key(&(Rule::AliasedImport, name.range.start())) {
                 candidates()
                     .find(|s| s.module == module && s.name == name.name)
                     .map(|s| (s, ImportClass::Alias))
@@ -197,7 +198,7 @@ pub fn file_metrics(
             let Some((symbol, class)) = found else {
                 continue;
             };
-            let loc = source.location(name.name_range.start);
+            let loc = source.location(name.name_range.start());
             let alias = name
                 .alias
                 .as_ref()
@@ -222,7 +223,7 @@ pub fn file_metrics(
         .defs
         .calls
         .iter()
-        .filter_map(|c| text.get(c.callee.clone()?))
+        .filter_map(|c| text.get(c.callee?.range()))
         .filter(|callee| {
             callee
                 .rsplit_once('.')

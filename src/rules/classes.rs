@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 
 use crate::config::SingletonScope;
-use crate::python::{DefinitionKind, ImportKind, Scope};
+use crate::python::{DefinitionKind, ImportKind, Scope, Span};
 use crate::rules::context::FileContext;
-use crate::source::TextRange;
 
 /// What a local name is bound to.
 enum Binding {
@@ -135,7 +134,7 @@ impl<'a> Resolver<'a> {
                     DefinitionKind::Class => Binding::LocalClass,
                     DefinitionKind::Function => Binding::LocalFunction,
                 };
-                bindings.insert(ctx.text(def.name_range), binding);
+                bindings.insert(ctx.text(def.name_range.range()), binding);
             }
         }
         let file_first_party = ctx
@@ -149,8 +148,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// The text of a dotted name without spaces or continuations.
-    pub fn dotted(&self, range: &TextRange) -> String {
-        let text = self.ctx.text(range.clone());
+    pub fn dotted(&self, range: &Span) -> String {
+        let text = self.ctx.text(range.range());
         if text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80)

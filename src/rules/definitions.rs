@@ -46,7 +46,7 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         if def.scope != Scope::Module {
             continue;
         }
-        let name = ctx.text(def.name_range.clone());
+        let name = ctx.text(def.name_range.range());
         let Some(symbol) = ctx
             .settings
             .canonical_for_name(name)
@@ -69,7 +69,7 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
                 "competing definition: {kind} `{}`{how} competes with canonical `{}`; import it from `{}`",
                 name, symbol.qualified, symbol.module
             ),
-            def.name_range,
+            def.name_range.range(),
         ));
     }
 }

@@ -142,7 +142,7 @@ fn bypass(ctx: &FileContext, factories: &[FactorySettings], out: &mut Vec<Diagno
             format!(
                 "factory bypass: `{qualified}` constructed directly (`{text}(...)`); use {use_instead}"
             ),
-            callee.clone(),
+            callee.range(),
         ));
     }
 }
@@ -156,7 +156,7 @@ fn contract(ctx: &FileContext, factory: &FactorySettings, out: &mut Vec<Diagnost
     let Some(class) = defs
         .classes
         .iter()
-        .find(|c| c.scope == Scope::Module && ctx.text(c.name.clone()) == name)
+        .find(|c| c.scope == Scope::Module && ctx.text(c.name.range()) == name)
     else {
         return;
     };
@@ -167,7 +167,7 @@ fn contract(ctx: &FileContext, factory: &FactorySettings, out: &mut Vec<Diagnost
             !class
                 .methods
                 .iter()
-                .any(|&i| ctx.text(defs.functions[i].name.clone()) == m.as_str())
+                .any(|&i| ctx.text(defs.functions[i].name.range()) == m.as_str())
         })
         .map(|m| format!("`{m}`"))
         .collect();
@@ -182,7 +182,7 @@ fn contract(ctx: &FileContext, factory: &FactorySettings, out: &mut Vec<Diagnost
             if missing.len() == 1 { "" } else { "s" },
             missing.join(", ")
         ),
-        class.name.clone(),
+        class.name.range(),
     ));
 }
 

@@ -90,7 +90,7 @@ pub fn plain_import_fix(ctx: &FileContext, name: &ImportedName) -> Option<Fix> {
         Applicability::Safe,
         format!("Import `{target}`"),
         vec![Edit {
-            range: name.name_range.clone(),
+            range: name.name_range.range(),
             content: target,
         }],
     ))
@@ -135,19 +135,19 @@ pub fn statement_fix(
     // With nothing staying behind, the first group keeps the statement.
     let in_place = (moving_count == import.names.len()).then(|| groups.remove(0));
     if let Some((written, members)) = &in_place {
-        let current = ctx.text(module_ref.range.clone());
+        let current = ctx.text(module_ref.range.range());
         if current != written {
             edits.push(Edit {
-                range: module_ref.range.clone(),
+                range: module_ref.range.range(),
                 content: written.clone(),
             });
         }
         for (i, target) in members {
             let name = &import.names[*i];
             let rendered = target.render();
-            if ctx.text(name.range.clone()) != rendered {
+            if ctx.text(name.range.range()) != rendered {
                 edits.push(Edit {
-                    range: name.range.clone(),
+                    range: name.range.range(),
                     content: rendered,
                 });
             }
@@ -183,9 +183,13 @@ pub fn statement_fix(
             titles.push(format!("Import from `{written}`"));
         }
         if !inserted.is_empty() {
-            let last_line = ctx
-                .source
-                .line_index(import.range.end.saturating_sub(1).max(import.range.start));
+            let last_line = ctx.source.line_index(
+                import
+                    .range
+                    .end()
+                    .saturating_sub(1)
+                    .max(import.range.start()),
+            );
             let at = ctx.source.line_range(last_line).end;
             edits.push(Edit {
                 range: at..at,
@@ -210,7 +214,10 @@ fn merge_into_existing(
         i.context.scope == Scope::Module
             && !i.context.guarded
             && !i.context.type_checking
-            && ctx.source.line_start(ctx.source.line_index(i.range.start)) == i.range.start
+            && ctx
+                .source
+                .line_start(ctx.source.line_index(i.range.start()))
+                == i.range.start()
     };
     if !top_level(import) {
         return None;
@@ -218,7 +225,7 @@ fn merge_into_existing(
     let absolute = &members.first()?.1.absolute;
     let existing = ctx.facts.imports.iter().find(|other| {
         other.kind == ImportKind::From
-            && other.range.end <= import.range.start
+            && other.range.end() <= import.range.start()
             && other.star.is_none()
             && !other.names.is_empty()
             && other.module.as_ref().and_then(|m| m.resolved.as_deref()) == Some(absolute.as_str())
@@ -227,7 +234,7 @@ fn merge_into_existing(
     let bound: Vec<String> = existing
         .names
         .iter()
-        .map(|n| ctx.text(n.range.clone()).to_string())
+        .map(|n| ctx.text(n.range.range()).to_string())
         .collect();
     let mut added = String::new();
     for (_, target) in members {
@@ -242,7 +249,7 @@ fn merge_into_existing(
         return Some(Vec::new());
     }
     Some(vec![Edit {
-        range: last.range.end..last.range.end,
+        range: last.range.end()..last.range.end(),
         content: added,
     }])
 }
@@ -255,9 +262,9 @@ fn new_statement(
     members: &[(usize, Target)],
     comments: &[Option<String>],
 ) -> Option<String> {
-    let line = ctx.source.line_index(import.range.start);
+    let line = ctx.source.line_index(import.range.start());
     let line_start = ctx.source.line_start(line);
-    let indent = ctx.text(line_start..import.range.start);
+    let indent = ctx.text(line_start..import.range.start());
     // Only a statement that starts its line can get a sibling line below it.
     if !indent.chars().all(|c| c == ' ' || c == '\t') {
         return None;
@@ -310,8 +317,8 @@ fn removal(
 ) -> Option<(Vec<TextRange>, Vec<Option<String>>)> {
     let names = &import.names;
     let last_kept = remove.iter().rposition(|r| !r)?;
-    let first_name = names.first()?.range.start;
-    let parenthesised = text.get(module_ref.range.end..first_name)?.contains('(');
+    let first_name = names.first()?.range.start();
+    let parenthesised = text.get(module_ref.range.end()..first_name)?.contains('(');
     let mut comments = vec![None; names.len()];
     let mut ranges: Vec<TextRange> = Vec::new();
     // A gap without comments (commas, spaces, continuations) can go as a whole.
@@ -329,24 +336,24 @@ fn removal(
         }
         if i < last_kept {
             let next = names.get(i + 1)?;
-            let gap = text.get(name.range.end..next.range.start)?;
+            let gap = text.get(name.range.end()..next.range.start())?;
             if simple_gap(gap) {
-                ranges.push(name.range.start..next.range.start);
+                ranges.push(name.range.start()..next.range.start());
             } else {
-                let comma = name.range.end + gap.find(',')?;
+                let comma = name.range.end() + gap.find(',')?;
                 let after = text.get(comma + 1..)?;
                 let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-                ranges.push(name.range.start..comma + 1 + spaces);
+                ranges.push(name.range.start()..comma + 1 + spaces);
             }
         } else {
             let prev = names.get(i.checked_sub(1)?)?;
-            let gap = text.get(prev.range.end..name.range.start)?;
+            let gap = text.get(prev.range.end()..name.range.start())?;
             if simple_gap(gap) {
-                ranges.push(prev.range.end..name.range.end);
+                ranges.push(prev.range.end()..name.range.end());
             } else {
-                let comma = prev.range.end + gap.find(',')?;
+                let comma = prev.range.end() + gap.find(',')?;
                 ranges.push(comma..comma + 1);
-                ranges.push(name.range.clone());
+                ranges.push(name.range.range());
             }
         }
     }
@@ -363,16 +370,16 @@ fn removal(
 
 /// A name alone on its line (`    Name,  # comment`): the whole line, and the comment.
 fn own_line(text: &str, name: &ImportedName) -> Option<(TextRange, Option<String>)> {
-    let line_start = text[..name.range.start]
+    let line_start = text[..name.range.start()]
         .rfind(['\n', '\r'])
         .map_or(0, |i| i + 1);
-    if !text[line_start..name.range.start]
+    if !text[line_start..name.range.start()]
         .chars()
         .all(|c| c == ' ' || c == '\t')
     {
         return None;
     }
-    let rest = &text[name.range.end..];
+    let rest = &text[name.range.end()..];
     let line_len = rest.find(['\n', '\r'])?;
     let tail = rest[..line_len].trim_start_matches([' ', '\t']);
     let tail = tail
@@ -386,7 +393,7 @@ fn own_line(text: &str, name: &ImportedName) -> Option<(TextRange, Option<String
     } else {
         return None;
     };
-    let mut end = name.range.end + line_len;
+    let mut end = name.range.end() + line_len;
     if rest[line_len..].starts_with("\r\n") {
         end += 2;
     } else {

@@ -237,10 +237,10 @@ fn attribute_access(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     for reference in &ctx.facts.attributes {
-        let Some(module) = modules.get(ctx.text(reference.object.clone())) else {
+        let Some(module) = modules.get(ctx.text(reference.object.range())) else {
             continue;
         };
-        let attribute = ctx.text(reference.attribute.clone());
+        let attribute = ctx.text(reference.attribute.range());
         let Some(symbol) = ctx
             .settings
             .canonical_for_name(attribute)
@@ -254,7 +254,7 @@ fn attribute_access(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
                 "`{attribute}` used through module `{module}`; its canonical module is `{}`",
                 symbol.module
             ),
-            reference.object.start..reference.attribute.end,
+            reference.object.start()..reference.attribute.end(),
         ));
     }
 }
@@ -267,7 +267,7 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) -
             for name in &import.names {
                 if let Some(d) = legacy_module_plain(ctx, name) {
                     let fix = crate::rules::import_fix::plain_import_fix(ctx, name);
-                    out.push(d.with_parent(import.range.start).with_fix(fix));
+                    out.push(d.with_parent(import.range.start()).with_fix(fix));
                 }
             }
             false
@@ -291,7 +291,7 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) -
                         .map(|d| (Source::Other, d))
                 });
                 if let Some((source, d)) = d {
-                    found.push((i, (source, d.with_parent(import.range.start))));
+                    found.push((i, (source, d.with_parent(import.range.start()))));
                 }
             }
             let reported = |d: &(Source, Diagnostic)| {
@@ -333,8 +333,8 @@ fn check_import(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) -
                 }
             }
             if let Some(star) = &import.star {
-                if let Some(d) = star_import(ctx, module, star.clone()) {
-                    out.push(d.with_parent(import.range.start));
+                if let Some(d) = star_import(ctx, module, star.range()) {
+                    out.push(d.with_parent(import.range.start()));
                 }
             }
             all_missing
@@ -397,7 +397,7 @@ fn fragmented(
         );
         return Some((
             source,
-            Diagnostic::new(Rule::FragmentedImport, message, name.name_range.clone()),
+            Diagnostic::new(Rule::FragmentedImport, message, name.name_range.range()),
         ));
     };
     let renamed = name.name != symbol.name;
@@ -414,7 +414,7 @@ fn fragmented(
     };
     Some((
         Source::Shim,
-        Diagnostic::new(Rule::FragmentedImport, message, name.name_range.clone()),
+        Diagnostic::new(Rule::FragmentedImport, message, name.name_range.range()),
     ))
 }
 
@@ -457,12 +457,12 @@ fn aliased(
             symbol.name
         ),
         vec![Edit {
-            range: name.range.clone(),
+            range: name.range.range(),
             content: symbol.name.clone(),
         }],
     )
     .with_rename(Rename {
-        statement: import.range.start,
+        statement: import.range.start(),
         from: alias.clone(),
         to: symbol.name.clone(),
     });
@@ -473,7 +473,7 @@ fn aliased(
                 "`{}` imported as `{alias}`; use the canonical name `{}`",
                 symbol.name, symbol.name
             ),
-            name.range.clone(),
+            name.range.range(),
         )
         .with_fix(Some(fix)),
     )
@@ -492,7 +492,7 @@ fn legacy_module_from(ctx: &FileContext, module: &str, name: &ImportedName) -> O
                 name.name,
                 moved(module, old, new)
             ),
-            name.name_range.clone(),
+            name.name_range.range(),
         ));
     }
     let submodule = format!("{module}.{}", name.name);
@@ -503,7 +503,7 @@ fn legacy_module_from(ctx: &FileContext, module: &str, name: &ImportedName) -> O
             "legacy module `{submodule}` imported; use `{}`",
             moved(&submodule, old, new)
         ),
-        name.name_range.clone(),
+        name.name_range.range(),
     ))
 }
 
@@ -520,7 +520,7 @@ fn legacy_module_plain(ctx: &FileContext, name: &ImportedName) -> Option<Diagnos
             name.name,
             moved(&name.name, old, new)
         ),
-        name.name_range.clone(),
+        name.name_range.range(),
     ))
 }
 
@@ -581,14 +581,14 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
                     ),
                     range,
                 )
-                .with_parent(import.range.start),
+                .with_parent(import.range.start()),
             );
         }
     };
     match import.kind {
         ImportKind::Import => {
             for name in &import.names {
-                flag(&name.name, 0, name.name_range.clone());
+                flag(&name.name, 0, name.name_range.range());
             }
         }
         ImportKind::From => {
@@ -596,7 +596,7 @@ fn unresolved(ctx: &FileContext, import: &Import, out: &mut Vec<Diagnostic>) {
             let Some(resolved) = &module.resolved else {
                 return;
             };
-            flag(resolved, module.level, module.range.clone());
+            flag(resolved, module.level, module.range.range());
         }
     }
 }

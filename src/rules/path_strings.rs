@@ -66,26 +66,24 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
 fn legacy_path_string(ctx: &FileContext, string: &StringLiteral, out: &mut Vec<Diagnostic>) {
     // One name (`"imp"`) is a module path only where a module is imported or patched;
     // elsewhere it is a dictionary key, a message, anything.
-    if !string.value.contains('.') && !string.import_argument {
+    let value = string.value(ctx.source.text());
+    if !value.contains('.') && !string.import_argument {
         return;
     }
-    let Some(replacement) = legacy_path_replacement(ctx, &string.value) else {
+    let Some(replacement) = legacy_path_replacement(ctx, value) else {
         return;
     };
     out.push(
         Diagnostic::new(
             Rule::LegacyPathString,
-            format!(
-                "string names legacy path `{}`; use `{replacement}`",
-                string.value
-            ),
-            string.range.clone(),
+            format!("string names legacy path `{value}`; use `{replacement}`"),
+            string.range.range(),
         )
         .with_fix(Some(Fix::new(
             Applicability::Unsafe,
             format!("Rewrite to `{replacement}`"),
             vec![Edit {
-                range: string.content_range.clone(),
+                range: string.content_range.range(),
                 content: replacement.clone(),
             }],
         ))),

@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::project::ModuleIndex;
 use crate::python::defs::ClassState;
 use crate::python::Scope;
-use crate::python::{ClassFact, FunctionFact, ModuleAssignment, Target};
+use crate::python::{ClassFact, FunctionFact, ModuleAssignment, Span, Target};
 use crate::rules::classes::Resolver;
 use crate::rules::context::FileContext;
 use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
@@ -297,7 +297,7 @@ fn emit(
 }
 
 /// The in-scope class a call constructs, as a qualified name.
-fn constructed(resolver: &Resolver, callee: Option<&TextRange>) -> Option<String> {
+fn constructed(resolver: &Resolver, callee: Option<&Span>) -> Option<String> {
     let resolved = resolver.resolve(&resolver.dotted(callee?));
     resolver
         .constructs_in_scope(&resolved)
@@ -410,7 +410,7 @@ fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic
         let Some(call) = &assignment.value else {
             continue;
         };
-        if is_dunder(ctx.text(assignment.name.clone())) {
+        if is_dunder(ctx.text(assignment.name.range())) {
             continue;
         }
         if let Some(class) = constructed(resolver, call.callee.as_ref()) {
@@ -430,18 +430,18 @@ fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic
             continue;
         }
         let class = class.as_str();
-        let name = ctx.text(assignment.name.clone());
+        let name = ctx.text(assignment.name.range());
         if is_not_shared_state(ctx, resolver, class, Some(name)) {
             continue;
         }
-        let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.clone()));
+        let callee = call.callee.as_ref().map_or("", |c| ctx.text(c.range()));
         emit(
             ctx,
             resolver,
             Rule::ModuleLevelSingleton,
             class,
             format!("module-level singleton: `{name}` holds an instance of `{class}` (`{callee}(...)` at import time)"),
-            assignment.name.clone(),
+            assignment.name.range(),
             out,
         );
     }
@@ -451,7 +451,7 @@ fn has_decorator(ctx: &FileContext, function: &FunctionFact, name: &str) -> bool
     function
         .decorators
         .iter()
-        .any(|d| d.name.as_ref().is_some_and(|n| ctx.text(n.clone()) == name))
+        .any(|d| d.name.as_ref().is_some_and(|n| ctx.text(n.range()) == name))
 }
 
 /// SSOT102: `__new__` or a class/static method that stores an instance on the class.
@@ -461,15 +461,15 @@ fn singleton_class(
     class: &ClassFact,
     out: &mut Vec<Diagnostic>,
 ) {
-    let class_name = ctx.text(class.name.clone());
+    let class_name = ctx.text(class.name.range());
     let attributes: Vec<&str> = class
         .attributes
         .iter()
-        .map(|a| ctx.text(a.name.clone()))
+        .map(|a| ctx.text(a.name.range()))
         .collect();
     for &m in &class.methods {
         let method = &ctx.facts.defs.functions[m];
-        let method_name = ctx.text(method.name.clone());
+        let method_name = ctx.text(method.name.range());
         let is_new = method_name == "__new__";
         let is_classmethod = has_decorator(ctx, method, "classmethod");
         let is_staticmethod = has_decorator(ctx, method, "staticmethod");
@@ -477,7 +477,7 @@ fn singleton_class(
             continue;
         }
         let cls = if is_new || is_classmethod {
-            method.parameters.first().map(|p| ctx.text(p.name.clone()))
+            method.parameters.first().map(|p| ctx.text(p.name.range()))
         } else {
             None
         };
@@ -486,10 +486,10 @@ fn singleton_class(
             let Target::Attribute { object, attr } = &assign.target else {
                 continue;
             };
-            if !is_owner(ctx.text(object.clone())) {
+            if !is_owner(ctx.text(object.range())) {
                 continue;
             }
-            let attr = ctx.text(attr.clone());
+            let attr = ctx.text(attr.range());
             let caches = if is_new {
                 assign.value_is_call || (assign.value_is_name && attributes.contains(&attr))
             } else {
@@ -497,7 +497,7 @@ fn singleton_class(
                     .value
                     .as_ref()
                     .and_then(|v| v.callee.as_ref())
-                    .is_some_and(|c| is_owner(ctx.text(c.clone())))
+                    .is_some_and(|c| is_owner(ctx.text(c.range())))
             };
             if !caches {
                 continue;
@@ -523,7 +523,7 @@ fn singleton_class(
                 format!(
                     "singleton class: `{class_name}` caches its own instance in `{attr}` ({how})"
                 ),
-                class.name.clone(),
+                class.name.range(),
                 out,
             );
             return;
@@ -546,17 +546,17 @@ fn decorator_or_metaclass(
     class: &ClassFact,
     out: &mut Vec<Diagnostic>,
 ) {
-    let class_name = ctx.text(class.name.clone());
+    let class_name = ctx.text(class.name.range());
     let decorator = class.decorators.iter().find_map(|d| {
-        let name = ctx.text(d.name.clone()?);
+        let name = ctx.text((d.name?).range());
         name.to_ascii_lowercase()
             .contains("singleton")
             .then(|| format!("decorator `@{name}`"))
     });
     let metaclass = || {
         class.keywords.iter().find_map(|k| {
-            let value = ctx.text(k.value.clone());
-            (ctx.text(k.name.clone()) == "metaclass"
+            let value = ctx.text(k.value.range());
+            (ctx.text(k.name.range()) == "metaclass"
                 && value.to_ascii_lowercase().contains("singleton"))
             .then(|| format!("metaclass `{value}`"))
         })
@@ -571,7 +571,7 @@ fn decorator_or_metaclass(
         Rule::SingletonDecoratorOrMetaclass,
         &qualified,
         format!("singleton class: `{class_name}` is made a singleton by {how}"),
-        class.name.clone(),
+        class.name.range(),
         out,
     );
 }
@@ -596,7 +596,7 @@ fn global_lazy(
     if function.globals.is_empty() {
         return;
     }
-    let getter = ctx.text(function.name.clone());
+    let getter = ctx.text(function.name.range());
     // Test fixtures set module globals once per test module; they are not getters.
     if TEST_FIXTURES.contains(&getter) {
         return;
@@ -605,11 +605,11 @@ fn global_lazy(
         let Target::Name(name) = &assign.target else {
             continue;
         };
-        let name_text = ctx.text(name.clone());
+        let name_text = ctx.text(name.range());
         if !function
             .globals
             .iter()
-            .any(|g| ctx.text(g.clone()) == name_text)
+            .any(|g| ctx.text(g.range()) == name_text)
         {
             continue;
         }
@@ -620,7 +620,7 @@ fn global_lazy(
             .defs
             .module_assignments
             .iter()
-            .any(|a| ctx.text(a.name.clone()) == name_text)
+            .any(|a| ctx.text(a.name.range()) == name_text)
         {
             continue;
         }
@@ -640,7 +640,7 @@ fn global_lazy(
             Rule::GlobalLazySingleton,
             &class,
             format!("global lazy singleton: `{getter}()` assigns global `{name_text}` an instance of `{class}`"),
-            assign.range.clone(),
+            assign.range.range(),
             out,
         );
     }
@@ -660,7 +660,7 @@ fn cached_factory(
             qualified.as_str(),
             "functools.lru_cache" | "functools.cache" | "lru_cache" | "cache"
         )
-        .then(|| ctx.text(d.range.clone()).to_string())
+        .then(|| ctx.text(d.range.range()).to_string())
     }) else {
         return;
     };
@@ -680,14 +680,14 @@ fn cached_factory(
     if is_not_shared_state(ctx, resolver, &class, None) {
         return;
     }
-    let name = ctx.text(function.name.clone());
+    let name = ctx.text(function.name.range());
     emit(
         ctx,
         resolver,
         Rule::CachedInstanceFactory,
         &class,
         format!("cached instance factory: `@{cache}` on `{name}()` makes its `{class}` instance process-wide"),
-        function.name.clone(),
+        function.name.range(),
         out,
     );
 }

@@ -3,6 +3,7 @@
 //! ("All checks passed" for `def f(:`).
 
 use crate::diagnostic::Diagnostic;
+use crate::python::Span;
 use crate::rules::context::FileContext;
 use crate::rules::registry::{FixAvailability, Rule, RuleSpec, Severity};
 use crate::source::TextRange;
@@ -75,8 +76,8 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
 
 /// The first error node of each region: nodes that nest in or overlap an earlier one,
 /// or start on the line where it ends, belong to its region.
-fn regions(errors: &[TextRange]) -> Vec<TextRange> {
-    let mut sorted: Vec<TextRange> = errors.to_vec();
+fn regions(errors: &[Span]) -> Vec<TextRange> {
+    let mut sorted: Vec<TextRange> = errors.iter().map(|s| s.range()).collect();
     sorted.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut out: Vec<TextRange> = Vec::new();
     let mut region_end = 0;
@@ -98,7 +99,7 @@ mod tests {
     #[test]
     fn nested_and_overlapping_nodes_are_one_region() {
         assert_eq!(
-            regions(&[10..20, 0..5, 12..14, 4..8, 30..30]),
+            regions(&[10..20, 0..5, 12..14, 4..8, 30..30].map(Span::new)),
             vec![0..5, 10..20, 30..30]
         );
     }
