@@ -352,7 +352,10 @@ impl ModuleIndex {
         let mut names = DefinedNames::new();
         if let Some(ModuleLocation::File(path)) = self.locate(module) {
             if let Some(text) = self.files.read(&path) {
-                names = defined_of(&python::analyze(&text, None), &text);
+                names = match python::module_definitions(&text) {
+                    Some(found) => found.into_iter().map(|(n, c)| (n.to_string(), c)).collect(),
+                    None => defined_of(&python::analyze(&text, None), &text),
+                };
             }
         }
         let names = Arc::new(names);

@@ -78,6 +78,41 @@ pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
     facts
 }
 
+/// The classes and functions `text` defines at module level (`true`: a class), in text
+/// order: what [`Facts::definitions`] lists at [`Scope::Module`], read from the scanner's
+/// logical lines and block stack instead of a parse (the project index asks this of
+/// every module a singleton rule resolves a name through, and parsing them whole was a
+/// sixth of a cold check of the stdlib). `None` when the recognizer is unsure of the
+/// text: there tree-sitter's error recovery decides what is defined, so the caller parses.
+pub fn module_definitions(text: &str) -> Option<Vec<(&str, bool)>> {
+    let tokens = scan::tokenize(text);
+    if !recognize::certainly_valid(text, &tokens) {
+        return None;
+    }
+    let lines = scan::logical_lines(text, &tokens);
+    let contexts = scan::contexts(text, &tokens, &lines);
+    let mut out = Vec::new();
+    for (line, context) in lines.iter().zip(&contexts) {
+        let class = match line.kind {
+            scan::LineKind::Class => true,
+            scan::LineKind::Def => false,
+            _ => continue,
+        };
+        if context.scope_depth != 0 {
+            continue;
+        }
+        // `class NAME`, `def NAME`, `async def NAME`: the first name after the keywords.
+        let name = tokens
+            .get(line.tokens.start as usize..line.tokens.end as usize)?
+            .iter()
+            .filter(|t| t.kind == scan::Tok::Name)
+            .filter_map(|t| text.get(t.range()))
+            .find(|word| !matches!(*word, "async" | "def" | "class"))?;
+        out.push((name, class));
+    }
+    Some(out)
+}
+
 /// A member of a class or function chunk: its range in the chunk, what it belongs to and
 /// its facts as parsed inside that block's wrapper.
 pub type Member = (std::ops::Range<usize>, Block, Facts);
@@ -323,4 +358,46 @@ fn parse_ranges(text: &str, ranges: &[tree_sitter::Range]) -> Option<Tree> {
         }
         tree
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a parse says a text defines at module level.
+    fn parsed(text: &str) -> Vec<(&str, bool)> {
+        analyze(text, None)
+            .definitions()
+            .iter()
+            .filter(|d| d.scope == Scope::Module)
+            .map(|d| (d.name(text), d.kind == DefinitionKind::Class))
+            .collect()
+    }
+
+    #[test]
+    fn module_definitions_equal_the_parse() {
+        let text = "import os\n\n@dec(lambda: 1)\nclass A(B, metaclass=M):\n    def m(self):\n        def inner(): pass\n    class N: pass\n\nasync def f(x: int) -> 'g':\n    class Local: ...\n\nif TYPE_CHECKING:\n    def g(): ...\nelse:\n    try:\n        class C: x = 1\n    except ImportError:\n        def g(a, b): return a\nclass A: pass\nx = '''\ndef not_a_def(): pass\n'''\n";
+        let expected = vec![
+            ("A", true),
+            ("f", false),
+            ("g", false),
+            ("C", true),
+            ("g", false),
+            ("A", true),
+        ];
+        assert_eq!(parsed(text), expected);
+        assert_eq!(module_definitions(text), Some(expected));
+    }
+
+    /// A text the recognizer is unsure of (invalid, or beyond what it knows) is left to
+    /// the parse.
+    #[test]
+    fn module_definitions_of_an_unsure_text_are_unknown() {
+        for text in [
+            "def f(:\n    pass\nclass A: pass\n",
+            "match x:\n    case 1:\n        def h(): pass\n",
+        ] {
+            assert_eq!(module_definitions(text), None, "{text:?}");
+        }
+    }
 }
