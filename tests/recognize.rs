@@ -105,10 +105,13 @@ const REFUSED: &[&str] = &[
     "x = 1if y else 2\n",
     "s = f'''{a\n}'''\n",
     // tree-sitter's named escape runs to the next `}`, over the string's quote (also
-    // after an escaped backslash); bytes are held to the same rule.
+    // after an escaped backslash).
     "x = {'\\N{'}\n",
     "x = {b'\\N{'}\n",
     "x = {'\\\\\\N{'}\n",
+    // tree-sitter's bytes scanner ends the content before `\u`, `\U` or `\N` (the
+    // `recognize` target, issue 13).
+    "b\"d\\u\"\n",
     // A NUL byte ends tree-sitter's string scanner, even inside a string.
     "s = '''a\0b'''\n",
 ];

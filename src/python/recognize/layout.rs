@@ -9,8 +9,8 @@ use crate::python::scan::{Tok, Token};
 /// only, and a continuation line is indented at least as deep as its statement (else
 /// tree-sitter's scanner ends the block there) unless it starts with a closing bracket
 /// or a plain string inside brackets; no newline or comment in an f-string
-/// replacement field; no tokenizer error; no NUL byte; no named escape without a plain
-/// `{NAME}`.
+/// replacement field; no tokenizer error; no NUL byte; no escape tree-sitter reads
+/// otherwise ([`escapes`]).
 pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
@@ -93,7 +93,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
             }
         }
         match (t.kind, token) {
-            (Tok::String, string) => named_escapes(string).map_err(|at| start + at)?,
+            (Tok::String, string) => escapes(string).map_err(|at| start + at)?,
             (Tok::Op, b"(" | b"[" | b"{") => brackets += 1,
             (Tok::Op, b")" | b"]" | b"}") => brackets = brackets.saturating_sub(1),
             _ => {}
@@ -126,26 +126,36 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     }
 }
 
-/// tree-sitter reads `\N` in a string that is not raw as the start of a named escape, up
-/// to the next `}` whatever lies between (`'\N{'}` is one string to it): such a `\N` is
-/// sure only with a plain name in its braces, inside the string (bytes are held to the
-/// same rule, though its scanner reads `b'\N{'` as text). In a raw string a backslash escapes nothing, and after an escaped backslash
-/// (`'\\N'`) the `N` is plain text. Where a `\N` is not sure, as an offset in `string`
-/// (a `String` token; comments hold no escapes, f-strings are checked by the grammar).
-fn named_escapes(string: &[u8]) -> Result<(), usize> {
-    let prefix = string.iter().take_while(|&&c| c != b'\'' && c != b'"');
-    if prefix.clone().any(|&c| c == b'r' || c == b'R') {
+/// The escapes of a string that is not raw (in a raw string a backslash escapes nothing),
+/// where tree-sitter reads them otherwise than CPython. In a string, tree-sitter reads `\N`
+/// as a named escape up to the next `}` whatever lies between (`'\N{'}` is one string to
+/// it): sure only with a plain name in its braces, inside the string. In bytes, its scanner
+/// ends the content before a `\N`, `\u` or `\U` and then may not resume (`b"d\u"` alone
+/// is an error): not sure at all. A backslash escaped by the one before it (`'\\N'`) is
+/// text. Where an escape is not sure, as an offset in `string` (a `String` token; comments
+/// hold no escapes, f-strings are checked by the grammar).
+fn escapes(string: &[u8]) -> Result<(), usize> {
+    let prefix = string
+        .iter()
+        .take_while(|&&c| c != b'\'' && c != b'"')
+        .count();
+    let prefix = &string[..prefix];
+    if prefix.iter().any(|&c| c == b'r' || c == b'R') {
         return Ok(());
     }
-    for at in memchr::memmem::find_iter(string, b"\\N") {
-        let backslashes = string[..at]
-            .iter()
-            .rev()
-            .take_while(|&&c| c == b'\\')
-            .count();
-        if backslashes % 2 == 0 && !named_escape(&string[at + 2..]) {
+    let bytes = prefix.iter().any(|&c| c == b'b' || c == b'B');
+    let mut at = prefix.len();
+    while let Some(found) = memchr::memchr(b'\\', &string[at..]) {
+        at += found;
+        let sure = match string.get(at + 1) {
+            Some(b'N' | b'u' | b'U') if bytes => false,
+            Some(b'N') => named_escape(&string[at + 2..]),
+            _ => true,
+        };
+        if !sure {
             return Err(at);
         }
+        at += 2;
     }
     Ok(())
 }
