@@ -117,6 +117,9 @@ pub struct BodyNeedles {
     /// Header needles that count only when the definition they head (the `def` after a
     /// decorator) assigns an attribute of a plain name in its body (`cls._x = …`).
     pub storing: Vec<String>,
+    /// Header needles that count only in a decorator of a function with at most one
+    /// parameter (`@lru_cache` on `def engine()`, not on `def key(a, b)`).
+    pub getters: Vec<String>,
     /// An import statement (the keyword `import` as a token, so not `important` or a
     /// comment).
     pub imports: bool,
@@ -148,6 +151,7 @@ pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<Bo
             (reads.calls, &mut out.calls),
             (reads.headers, &mut out.headers),
             (reads.storing, &mut out.storing),
+            (reads.getters, &mut out.getters),
             (reads.strings, &mut out.strings),
         ] {
             for needle in needles {
@@ -160,6 +164,7 @@ pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<Bo
         &mut out.calls,
         &mut out.headers,
         &mut out.storing,
+        &mut out.getters,
         &mut out.strings,
     ] {
         list.retain(|n| !n.is_empty());

@@ -45,11 +45,13 @@ pub struct Reducer {
     /// that is not one, so one non-overlapping pass finds them all.
     identifiers: Option<(AhoCorasick, Vec<Wants>)>,
     /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case
-    /// (`@lru_cache`, `metaclass=SingletonMeta`), then from pattern `storing` on those
-    /// that count only where the definition stores an attribute (`@classmethod`, `def
-    /// __new__`).
+    /// (`metaclass=SingletonMeta`), then from pattern `storing` on those that count only
+    /// where the definition stores an attribute (`@classmethod`, `def __new__`), then
+    /// from pattern `getters` on those that count only in a decorator of a function of at
+    /// most one parameter (`@lru_cache`).
     headers: Option<AhoCorasick>,
     storing: usize,
+    getters: usize,
     /// A body with an import statement is read.
     imports: bool,
     /// A `global` statement is read when its function assigns one of its names.
@@ -129,21 +131,36 @@ impl Reducer {
             })
             .flatten()
             .map(|ac| (ac, wanted.into_iter().map(|(_, w)| w).collect()));
+        // A needle in several lists counts where any of them does: one of storing and
+        // getters both counts as a plain header needle.
         let mut headers: Vec<String> = needles.headers.clone();
-        let storing = headers.len();
         headers.extend(
             needles
                 .storing
                 .iter()
-                .filter(|n| !needles.headers.contains(n))
+                .filter(|n| needles.getters.contains(n))
                 .cloned(),
         );
         headers.retain(|n| !n.is_empty());
+        headers.sort();
+        headers.dedup();
+        let storing = headers.len();
+        let mut getters = storing;
+        for (list, conditional) in [(&needles.storing, true), (&needles.getters, false)] {
+            for needle in list {
+                if !needle.is_empty() && !headers.contains(needle) {
+                    headers.push(needle.clone());
+                    getters += usize::from(conditional);
+                }
+            }
+        }
+
         Reducer {
             exact: build(&exact, false),
             identifiers,
             headers: build(&headers, true),
-            storing: storing.min(headers.len()),
+            storing,
+            getters,
             imports: needles.imports,
             globals: needles.globals,
             strings: needles
@@ -304,7 +321,15 @@ impl Reducer {
                     continue;
                 }
                 for m in ac.try_find_iter(&text[l.start..l.end]).ok()? {
-                    if m.pattern().as_usize() < self.storing || definitions.stores(i) {
+                    let p = m.pattern().as_usize();
+                    let counts = if p < self.storing {
+                        true
+                    } else if p < self.getters {
+                        definitions.stores(i)
+                    } else {
+                        l.kind == Kind::Decorator && definitions.is_getter(i)
+                    };
+                    if counts {
                         hits.push((l.start + m.start(), l.start + m.end()));
                     }
                 }
@@ -507,6 +532,51 @@ impl<'a> Definitions<'a> {
         });
         self.stores.insert(d, found);
         found
+    }
+
+    /// May the decorator at `lines[h]` decorate a function of at most one parameter (a
+    /// name segment of its parameter list; SSOT104 reads no other)? A parameter list
+    /// with a `lambda` default, whose commas are no separators, may.
+    fn is_getter(&self, h: usize) -> bool {
+        let mut d = h;
+        while d + 1 < self.lines.len() && self.lines[d].kind == Kind::Decorator {
+            d += 1;
+        }
+        if self.lines[d].kind != Kind::Def {
+            return true;
+        }
+        let (b, tokens) = (self.b, self.tokens);
+        let from = tokens.partition_point(|t| (t.start as usize) < self.lines[d].start);
+        let Some(open) = tokens[from..]
+            .iter()
+            .take_while(|t| (t.start as usize) < self.lines[d].end)
+            .position(|t| is_op(b, t, b"("))
+            .map(|p| from + p)
+        else {
+            return true;
+        };
+        let (mut depth, mut named, mut segment_named) = (0usize, 0usize, false);
+        for t in &tokens[open..] {
+            let text = &b[t.range()];
+            match t.kind {
+                Tok::Op if matches!(text, b"(" | b"[" | b"{") => depth += 1,
+                Tok::Op if matches!(text, b")" | b"]" | b"}") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Tok::Op if depth == 1 && text == b"," => {
+                    named += usize::from(segment_named);
+                    segment_named = false;
+                }
+                Tok::Name if text == b"lambda" => return true,
+                Tok::Name if depth == 1 => segment_named = true,
+                Tok::Newline | Tok::EndMarker => break,
+                _ => {}
+            }
+        }
+        named + usize::from(segment_named) <= 1
     }
 
     /// The `global` statements (indexes of their keyword tokens) grouped by the

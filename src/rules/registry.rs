@@ -100,6 +100,9 @@ pub struct BodyReads {
     /// Header needles that count only when the definition they head assigns an
     /// attribute of a plain name in its body (`cls._instance = …`).
     pub storing: &'static [Needle],
+    /// Header needles that count only in a decorator of a function with at most one
+    /// parameter (`@lru_cache` on `def engine()`).
+    pub getters: &'static [Needle],
     /// Dotted paths that count as a string literal's whole content or its first segments
     /// (`"old.mod"`, `"old.mod.Engine"`).
     pub strings: &'static [Needle],
@@ -114,6 +117,7 @@ impl BodyReads {
         calls: &[],
         headers: &[],
         storing: &[],
+        getters: &[],
         strings: &[],
     };
     /// A rule that reads import statements in bodies and nothing else there.
