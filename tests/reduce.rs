@@ -372,7 +372,8 @@ fn blank_bodies(text: &str, blanked: &[&str]) -> String {
 /// canonical or legacy name as the attribute of a plain name (SSOT001), a built class
 /// called (SSOT201, aliases too), a legacy path as a string's whole dotted path or its
 /// first segments (SSOT004), `global` where the function assigns the name (SSOT103),
-/// `@classmethod` where the method stores an attribute (SSOT102). Everything else goes.
+/// `@classmethod` where the method stores an attribute (SSOT102), a cache decorator on a
+/// function of at most one parameter (SSOT104). Everything else goes.
 #[test]
 fn name_needles_count_only_where_read() {
     let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
@@ -398,8 +399,14 @@ fn name_needles_count_only_where_read() {
                 class L:\n    @classmethod\n    def get(cls):\n        cls._i = cls()\n        return cls._i\n\
                 def m():\n    return typing.OldEngine\n\
                 def n():\n    return E()\n\
-                def o():\n    \"\"\"A global as the x: Engine() or mod.Engine.\"\"\"\n    return the  # E()\n";
+                def o():\n    \"\"\"A global as the x: Engine() or mod.Engine.\"\"\"\n    return the  # E()\n\
+                @lru_cache(maxsize=9)\ndef p(tenant, key):\n    return make()\n\
+                @lru_cache\ndef q(x=lambda a, b: a):\n    return make()\n\
+                def cache_key():\n    return make()\n";
     let reduced = Reducer::new(&needles).reduce(text).expect("sound").text;
-    let expected = blank_bodies(text, &["a", "b", "d", "f", "h", "j", "K", "o"]);
+    let expected = blank_bodies(
+        text,
+        &["a", "b", "d", "f", "h", "j", "K", "o", "p", "cache_key"],
+    );
     assert_eq!(reduced, expected);
 }
