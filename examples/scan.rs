@@ -9,7 +9,10 @@
 //!
 //! - `scan parsed CONFIG DIR...`: how much of the text a check with `CONFIG` (all rules
 //!   but SSOT000) hands to tree-sitter: files the prefilter skips, bytes the reducer
-//!   blanks, bytes left.
+//!   blanks, bytes left. With `--why` (`scan parsed --why CONFIG DIR...`), also the
+//!   bytes kept inside module-level definitions per needle that matched in them (the
+//!   matched text; `import` for import statements): all of them, and those where it
+//!   was the only needle, so removing it would have let the body go.
 //!
 //! `cargo run --release --example scan -- bench DIR`
 
@@ -25,9 +28,14 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("dump") => dump(&args[1..]),
         Some("bench") => bench(&args[1..]),
-        Some("parsed") if args.len() > 2 => parsed(&args[1], &args[2..]),
+        Some("parsed") if args.len() > 3 && args[1] == "--why" => {
+            parsed(&args[2], &args[3..], true)
+        }
+        Some("parsed") if args.len() > 2 => parsed(&args[1], &args[2..], false),
         _ => {
-            eprintln!("usage: scan dump FILE... | scan bench DIR... | scan parsed CONFIG DIR...");
+            eprintln!(
+                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR..."
+            );
             ExitCode::from(2)
         }
     }
@@ -112,7 +120,7 @@ fn bench(dirs: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn parsed(config: &str, dirs: &[String]) -> ExitCode {
+fn parsed(config: &str, dirs: &[String], why: bool) -> ExitCode {
     let Ok(text) = std::fs::read_to_string(config) else {
         eprintln!("cannot read {config}");
         return ExitCode::from(2);
@@ -141,6 +149,7 @@ fn parsed(config: &str, dirs: &[String]) -> ExitCode {
     }
     let (mut total, mut skipped, mut kept, mut files, mut skipped_files) = (0, 0, 0, 0, 0);
     let (mut unsure, mut by_kind) = (0, Categories::default());
+    let mut reasons = Reasons::default();
     for path in &paths {
         let Some(text) = std::fs::read(path)
             .ok()
@@ -168,6 +177,11 @@ fn parsed(config: &str, dirs: &[String]) -> ExitCode {
         };
         kept += included.iter().map(|(s, e)| e - s).sum::<usize>();
         by_kind.add(&text, &included);
+        if why {
+            if let Some(hits) = reducer.hit_spans(&text) {
+                reasons.add(&text, &included, &hits);
+            }
+        }
     }
     let pct = |n: usize| 100.0 * n as f64 / total.max(1) as f64;
     println!(
@@ -193,7 +207,81 @@ fn parsed(config: &str, dirs: &[String]) -> ExitCode {
         pct(by_kind.in_blocks),
         pct(kept - by_kind.simple - by_kind.headers - by_kind.in_defs - by_kind.in_blocks),
     );
+    if why {
+        println!("bytes parsed inside module-level definition bodies, in % of all bytes, per needle matched in the definition (all / as the only needle):");
+        let mut rows: Vec<_> = reasons.all.iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (needle, &bytes) in rows.into_iter().take(40) {
+            let sole = reasons.sole.get(needle).copied().unwrap_or(0);
+            println!("  {:>6.2} {:>6.2}  {needle}", pct(bytes), pct(sole));
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// Bytes parsed inside module-level definition bodies, per needle text that matched in
+/// the definition.
+#[derive(Default)]
+struct Reasons {
+    all: std::collections::HashMap<String, usize>,
+    sole: std::collections::HashMap<String, usize>,
+}
+
+impl Reasons {
+    fn add(&mut self, text: &str, included: &[(usize, usize)], hits: &[(usize, usize)]) {
+        use ssotlint::python::scan::{logical_lines, LineKind};
+        let tokens = tokenize(text);
+        let lines = logical_lines(text, &tokens);
+        let mut i = 0;
+        while i < lines.len() {
+            let first = i;
+            while i < lines.len() && lines[i].indent == 0 && lines[i].kind == LineKind::Decorator {
+                i += 1;
+            }
+            let is_definition = i < lines.len()
+                && lines[i].indent == 0
+                && matches!(lines[i].kind, LineKind::Def | LineKind::Class);
+            i += 1;
+            if !is_definition {
+                continue;
+            }
+            let body = i;
+            while i < lines.len() && lines[i].indent > 0 {
+                i += 1;
+            }
+            if body == i {
+                continue;
+            }
+            let start = lines[first].line_start as usize;
+            let (body_start, end) = (
+                lines[body].line_start as usize,
+                lines[i - 1].end as usize + 1,
+            );
+            let kept: usize = included
+                .iter()
+                .map(|&(a, b)| b.min(end).saturating_sub(a.max(body_start)))
+                .sum();
+            if kept == 0 {
+                continue;
+            }
+            let mut needles: Vec<&str> = hits
+                .iter()
+                .filter(|&&(s, e)| s >= start && e <= end)
+                .map(|&(s, e)| &text[s..e])
+                .collect();
+            needles.sort_unstable();
+            needles.dedup();
+            if needles.is_empty() {
+                needles.push("(none)");
+            }
+            for needle in &needles {
+                *self.all.entry(needle.to_string()).or_default() += kept;
+            }
+            if let [needle] = needles[..] {
+                *self.sole.entry(needle.to_string()).or_default() += kept;
+            }
+        }
+    }
 }
 
 /// Parsed bytes by where their logical line stands.

@@ -96,17 +96,35 @@ fn resolve(needle: Needle, settings: &Settings, out: &mut Vec<String>) {
     }
 }
 
-/// What makes a rule read a `def`/`class` body, for [`crate::reduce`].
+/// What makes a rule read a `def`/`class` body, for [`crate::reduce`]. Name needles
+/// are whole identifiers in code (not inside a longer name, a comment or a string), each
+/// counted only where a rule reads it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BodyNeedles {
-    /// Strings that count anywhere but in comments and docstrings.
+    /// Strings that count anywhere but in comments and docstrings, inside longer words
+    /// and string literals too: no rule's, what a caller reads besides (the report's
+    /// metrics).
     pub exact: Vec<String>,
-    /// Strings that count only in decorator, `def` and `class` lines, in any ASCII case.
+    /// A `global` statement counts when its function assigns one of its names.
+    pub globals: bool,
+    /// Identifiers that count after a `.` whose object is a plain name (`typing.Mapping`).
+    pub attributes: Vec<String>,
+    /// Identifiers that count before a `(` (`Engine(…)`, `m.Engine(…)`).
+    pub calls: Vec<String>,
+    /// Strings that count only in decorator, `def` and `class` lines, in any ASCII case,
+    /// also inside longer words (`lru_cache`, `SingletonMeta`).
     pub headers: Vec<String>,
+    /// Header needles that count only when the definition they head (the `def` after a
+    /// decorator) assigns an attribute of a plain name in its body (`cls._x = …`).
+    pub storing: Vec<String>,
+    /// Header needles that count only in a decorator of a function with at most one
+    /// parameter (`@lru_cache` on `def engine()`, not on `def key(a, b)`).
+    pub getters: Vec<String>,
     /// An import statement (the keyword `import` as a token, so not `important` or a
     /// comment).
     pub imports: bool,
-    /// Strings that count only inside string literals that are not docstrings.
+    /// Dotted paths that count as the whole content of a string literal or its first
+    /// segments (`"old.mod"`, `"old.mod.Engine"`; not `"see old.mod"`, `"old.module"`).
     pub strings: Vec<String>,
 }
 
@@ -127,9 +145,13 @@ pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<Bo
         }
         let reads = rule.spec().body?;
         out.imports |= reads.imports;
+        out.globals |= reads.globals;
         for (needles, list) in [
-            (reads.exact, &mut out.exact),
+            (reads.attributes, &mut out.attributes),
+            (reads.calls, &mut out.calls),
             (reads.headers, &mut out.headers),
+            (reads.storing, &mut out.storing),
+            (reads.getters, &mut out.getters),
             (reads.strings, &mut out.strings),
         ] {
             for needle in needles {
@@ -137,7 +159,14 @@ pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<Bo
             }
         }
     }
-    for list in [&mut out.exact, &mut out.headers, &mut out.strings] {
+    for list in [
+        &mut out.attributes,
+        &mut out.calls,
+        &mut out.headers,
+        &mut out.storing,
+        &mut out.getters,
+        &mut out.strings,
+    ] {
         list.retain(|n| !n.is_empty());
         list.sort();
         list.dedup();

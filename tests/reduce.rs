@@ -327,3 +327,86 @@ fn needles_are_precise() {
     let expected = format!("{}...{}{rest}", &text[..body.start], &blank[3..]);
     assert_eq!(reduced, expected);
 }
+
+/// `text` with the bodies of the top-level definitions named in `blanked` blanked the
+/// way the reducer does it: line breaks kept, `...` where the first statement stood.
+fn blank_bodies(text: &str, blanked: &[&str]) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let mut offset = 0;
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .map(|l| {
+            let at = offset;
+            offset += l.len();
+            (at, l)
+        })
+        .collect();
+    for (i, &(_, line)) in lines.iter().enumerate() {
+        let name = line
+            .strip_prefix("def ")
+            .or_else(|| line.strip_prefix("class "))
+            .and_then(|r| r.split(['(', ':']).next());
+        if !name.is_some_and(|n| blanked.contains(&n)) {
+            continue;
+        }
+        let body: Vec<&(usize, &str)> = lines[i + 1..]
+            .iter()
+            .take_while(|(_, l)| l.starts_with(' '))
+            .collect();
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            continue;
+        };
+        let start = first.0 + first.1.len() - first.1.trim_start().len();
+        let end = last.0 + last.1.trim_end_matches('\n').len();
+        for b in &mut out[start..end] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        out[start..start + 3].copy_from_slice(b"...");
+    }
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// Name needles count as whole identifiers in code, only where a rule reads them: a
+/// canonical or legacy name as the attribute of a plain name (SSOT001), a built class
+/// called (SSOT201, aliases too), a legacy path as a string's whole dotted path or its
+/// first segments (SSOT004), `global` where the function assigns the name (SSOT103),
+/// `@classmethod` where the method stores an attribute (SSOT102), a cache decorator on a
+/// function of at most one parameter (SSOT104). Everything else goes.
+#[test]
+fn name_needles_count_only_where_read() {
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let everything = RuleSelection {
+        ignore: vec!["SSOT000".into()],
+        ..RuleSelection::default()
+    };
+    let needles = body_needles(&settings, &everything).expect("known rules");
+    let text = "from app.engine import Engine as E\n\
+                def a():\n    return isinstance(x, Engine)\n\
+                def b():\n    return EngineConfig()\n\
+                def c():\n    return mod.Engine\n\
+                def d():\n    return self.mod.Engine\n\
+                def e():\n    return Engine (\n        1)\n\
+                def f():\n    return getattr(m, \"Engine\")\n\
+                def g():\n    return \"app.legacy.thing\"\n\
+                def h():\n    return \"app.legacyx\", \"see app.legacy\", f\"app.legacy\"\n\
+                def i():\n    global _e\n    if _e is None:\n        _e = make()\n    return _e\n\
+                def j():\n    global _e\n    return globals()\n\
+                class K:\n    @classmethod\n    def load(cls, p):\n        return cls(p)\n\
+                class L:\n    @classmethod\n    def get(cls):\n        cls._i = cls()\n        return cls._i\n\
+                def m():\n    return typing.OldEngine\n\
+                def n():\n    return E()\n\
+                def o():\n    \"\"\"A global as the x: Engine() or mod.Engine.\"\"\"\n    return the  # E()\n\
+                @lru_cache(maxsize=9)\ndef p(tenant, key):\n    return make()\n\
+                @lru_cache\ndef q(x=lambda a, b: a):\n    return make()\n\
+                def cache_key():\n    return make()\n";
+    let reduced = Reducer::new(&needles).reduce(text).expect("sound").text;
+    let expected = blank_bodies(
+        text,
+        &["a", "b", "d", "f", "h", "j", "K", "o", "p", "cache_key"],
+    );
+    assert_eq!(reduced, expected);
+}

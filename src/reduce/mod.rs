@@ -24,7 +24,9 @@ mod blanks;
 mod lines;
 mod tables;
 
-use aho_corasick::AhoCorasick;
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{self, LogicalLine, Tok, Token};
@@ -38,13 +40,33 @@ pub(crate) use lines::has_tab_error;
 pub struct Reducer {
     /// Needles that count anywhere but in comments and docstrings (case-sensitive).
     exact: Option<AhoCorasick>,
+    /// Whole identifiers ([`BodyNeedles::attributes`], `calls`) in one leftmost-longest
+    /// automaton: a whole identifier is never hidden by a longer or an earlier match
+    /// that is not one, so one non-overlapping pass finds them all.
+    identifiers: Option<(AhoCorasick, Vec<Wants>)>,
     /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case
-    /// (`@lru_cache`, `@classmethod`, `def __new__`, `metaclass=SingletonMeta`).
+    /// (`metaclass=SingletonMeta`), then from pattern `storing` on those that count only
+    /// where the definition stores an attribute (`@classmethod`, `def __new__`), then
+    /// from pattern `getters` on those that count only in a decorator of a function of at
+    /// most one parameter (`@lru_cache`).
     headers: Option<AhoCorasick>,
+    storing: usize,
+    getters: usize,
     /// A body with an import statement is read.
     imports: bool,
-    /// Needles that count only inside string literals that are not docstrings.
-    strings: Option<AhoCorasick>,
+    /// A `global` statement is read when its function assigns one of its names.
+    globals: bool,
+    /// Dotted paths that count at the start of a string literal's content.
+    strings: HashSet<String>,
+}
+
+/// Where a whole identifier counts, per identifier needle.
+#[derive(Debug, Clone, Copy, Default)]
+struct Wants {
+    /// After a `.` whose object is a plain name.
+    attribute: bool,
+    /// Before a `(`.
+    call: bool,
 }
 
 /// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
@@ -74,11 +96,79 @@ impl Reducer {
                 .build(needles)
                 .ok()
         };
+        // A name needle that is no identifier (never from a valid config) counts as a
+        // plain substring: only whole identifiers may be matched as such.
+        let mut exact = needles.exact.clone();
+        let mut wanted: Vec<(String, Wants)> = Vec::new();
+        for (list, set) in [
+            (
+                &needles.attributes,
+                (|w: &mut Wants| w.attribute = true) as fn(&mut Wants),
+            ),
+            (&needles.calls, |w: &mut Wants| w.call = true),
+        ] {
+            for needle in list.iter().filter(|n| !n.is_empty()) {
+                if !needle.bytes().all(is_ident) {
+                    exact.push(needle.clone());
+                    continue;
+                }
+                match wanted.iter_mut().find(|(n, _)| n == needle) {
+                    Some((_, wants)) => set(wants),
+                    None => {
+                        let mut wants = Wants::default();
+                        set(&mut wants);
+                        wanted.push((needle.clone(), wants));
+                    }
+                }
+            }
+        }
+        let identifiers = (!wanted.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(wanted.iter().map(|(n, _)| n))
+                    .ok()
+            })
+            .flatten()
+            .map(|ac| (ac, wanted.into_iter().map(|(_, w)| w).collect()));
+        // A needle in several lists counts where any of them does: one of storing and
+        // getters both counts as a plain header needle.
+        let mut headers: Vec<String> = needles.headers.clone();
+        headers.extend(
+            needles
+                .storing
+                .iter()
+                .filter(|n| needles.getters.contains(n))
+                .cloned(),
+        );
+        headers.retain(|n| !n.is_empty());
+        headers.sort();
+        headers.dedup();
+        let storing = headers.len();
+        let mut getters = storing;
+        for (list, conditional) in [(&needles.storing, true), (&needles.getters, false)] {
+            for needle in list {
+                if !needle.is_empty() && !headers.contains(needle) {
+                    headers.push(needle.clone());
+                    getters += usize::from(conditional);
+                }
+            }
+        }
+
         Reducer {
-            exact: build(&needles.exact, false),
-            headers: build(&needles.headers, true),
+            exact: build(&exact, false),
+            identifiers,
+            headers: build(&headers, true),
+            storing,
+            getters,
             imports: needles.imports,
-            strings: build(&needles.strings, false),
+            globals: needles.globals,
+            strings: needles
+                .strings
+                .iter()
+                .filter(|n| !n.is_empty())
+                .cloned()
+                .collect(),
         }
     }
 
@@ -131,6 +221,17 @@ impl Reducer {
         })
     }
 
+    /// Every needle occurrence that counts in `text` (imports, names, strings, headers,
+    /// aliases), sorted by start; `None` when the text is left alone. For measuring which
+    /// needles keep which bodies (`examples/scan.rs parsed --why`).
+    pub fn hit_spans(&self, text: &str) -> Option<Vec<(usize, usize)>> {
+        let tokens = scan::tokenize(text);
+        let scanned = scan::logical_lines(text, &tokens);
+        let lines = lines_of(text, &tokens, &scanned)?;
+        self.hits(text, &tokens, &scanned, &lines)
+            .map(|(all, _)| all.0)
+    }
+
     /// Every needle occurrence that counts, as `(start, end)`, sorted by start, aliases
     /// included, and those of them that are no `import` keyword; `None` when aliases keep
     /// appearing (the file is left alone).
@@ -141,30 +242,63 @@ impl Reducer {
         scanned: &[LogicalLine],
         lines: &[Line],
     ) -> Option<(Hits, Hits)> {
+        let b = text.as_bytes();
         let mut imports = Vec::new();
         let mut hits = Vec::new();
+        // Needle occurrences an alias may follow (`lru_cache as memo`).
         let mut fresh: Vec<(usize, usize)> = Vec::new();
-        if self.imports {
-            imports.extend(
-                tokens
-                    .iter()
-                    .filter(|t| t.kind == Tok::Name && &text.as_bytes()[t.range()] == b"import")
-                    .map(|t| (t.start as usize, t.end as usize)),
-            );
-        }
-        if self.exact.is_some() || self.strings.is_some() {
-            // Comments and docstrings are read by no rule; string literals (docstrings
-            // aside) are where legacy paths are.
-            let mut silent: Vec<(usize, usize)> = Vec::new();
-            let mut literals: Vec<(usize, usize)> = Vec::new();
-            for (t, doc) in scan::strings(tokens, scanned) {
-                let span = (t.start as usize, t.end as usize);
-                if doc {
-                    silent.push(span);
-                } else {
-                    literals.push(span);
+        let mut globals = Vec::new();
+        if self.imports || self.globals {
+            for (i, t) in tokens.iter().enumerate() {
+                if t.kind != Tok::Name || t.end - t.start != 6 {
+                    continue;
+                }
+                match &b[t.range()] {
+                    b"import" if self.imports => imports.push((t.start as usize, t.end as usize)),
+                    b"global" if self.globals => globals.push(i),
+                    _ => {}
                 }
             }
+        }
+        let mut definitions = Definitions::new(b, tokens, lines);
+        for (def, statements) in definitions.globals(&globals) {
+            if def.is_none_or(|d| definitions.assigns_global(d, &statements)) {
+                hits.extend(
+                    statements
+                        .iter()
+                        .map(|&g| (tokens[g].start as usize, tokens[g].end as usize)),
+                );
+            }
+        }
+        if let Some((ac, wants)) = &self.identifiers {
+            for m in ac.try_find_iter(text).ok()? {
+                let Some(i) = name_token(tokens, m.start(), m.end()) else {
+                    continue;
+                };
+                let span = (m.start(), m.end());
+                fresh.push(span);
+                let wants = wants[m.pattern().as_usize()];
+                if wants.attribute && is_attribute_of_name(b, tokens, i)
+                    || wants.call && next_code(tokens, i).is_some_and(|t| is_op(b, t, b"("))
+                {
+                    hits.push(span);
+                }
+            }
+        }
+        if !self.strings.is_empty() {
+            for t in tokens.iter().filter(|t| t.kind == Tok::String) {
+                if let Some(span) = self.string_hit(b, t) {
+                    hits.push(span);
+                }
+            }
+        }
+        if let Some(ac) = &self.exact {
+            // Comments and docstrings are read by no rule.
+            let mut silent: Vec<(usize, usize)> = scan::strings(tokens, scanned)
+                .into_iter()
+                .filter(|&(_, doc)| doc)
+                .map(|(t, _)| (t.start as usize, t.end as usize))
+                .collect();
             silent.extend(
                 tokens
                     .iter()
@@ -172,46 +306,55 @@ impl Reducer {
                     .map(|t| (t.start as usize, t.end as usize)),
             );
             silent.sort_unstable();
-            if let Some(ac) = &self.exact {
-                // Only an automaton built for another match kind errs: then be safe.
-                for m in ac.try_find_overlapping_iter(text).ok()? {
-                    let span = (m.start(), m.end());
-                    fresh.push(span);
-                    if !within(&silent, span) {
-                        hits.push(span);
-                    }
-                }
-            }
-            if let Some(ac) = &self.strings {
-                for m in ac.try_find_overlapping_iter(text).ok()? {
-                    let span = (m.start(), m.end());
-                    if within(&literals, span) {
-                        hits.push(span);
-                    }
+            // Only an automaton built for another match kind errs: then be safe.
+            for m in ac.try_find_overlapping_iter(text).ok()? {
+                let span = (m.start(), m.end());
+                fresh.push(span);
+                if !within(&silent, span) {
+                    hits.push(span);
                 }
             }
         }
         if let Some(ac) = &self.headers {
-            let headers: Vec<(usize, usize)> = lines
-                .iter()
-                .filter(|l| l.kind != Kind::Other)
-                .map(|l| (l.start, l.end))
-                .collect();
-            for m in ac.try_find_overlapping_iter(text).ok()? {
-                // Aliases of header needles (`lru_cache as memo`) count anywhere.
-                fresh.push((m.start(), m.end()));
-                let i = headers.partition_point(|&(_, end)| end < m.end());
-                if headers.get(i).is_some_and(|&(s, _)| s <= m.start()) {
-                    hits.push((m.start(), m.end()));
+            for (i, l) in lines.iter().enumerate() {
+                if l.kind == Kind::Other {
+                    continue;
+                }
+                for m in ac.try_find_iter(&text[l.start..l.end]).ok()? {
+                    let p = m.pattern().as_usize();
+                    let counts = if p < self.storing {
+                        true
+                    } else if p < self.getters {
+                        definitions.stores(i)
+                    } else {
+                        l.kind == Kind::Decorator && definitions.is_getter(i)
+                    };
+                    if counts {
+                        hits.push((l.start + m.start(), l.start + m.end()));
+                    }
+                }
+            }
+            // Aliases of header needles (`from functools import lru_cache as memo`)
+            // count too: an alias is bound by an import statement.
+            for line in scanned {
+                let toks = &tokens[line.tokens.start as usize..line.tokens.end as usize];
+                if !toks
+                    .iter()
+                    .any(|t| t.kind == Tok::Name && &b[t.range()] == b"import")
+                {
+                    continue;
+                }
+                let (start, end) = (line.start as usize, line.end as usize);
+                for m in ac.try_find_iter(&text[start..end]).ok()? {
+                    fresh.push((start + m.start(), start + m.end()));
                 }
             }
         }
-        let bytes = text.as_bytes();
         let mut aliases: Vec<String> = Vec::new();
         for _ in 0..ALIAS_ROUNDS {
             let mut new_aliases = Vec::new();
             for &(_, end) in &fresh {
-                if let Some(alias) = alias_after(bytes, end) {
+                if let Some(alias) = alias_after(b, end) {
                     if !aliases.contains(&alias) && !new_aliases.contains(&alias) {
                         new_aliases.push(alias);
                     }
@@ -224,16 +367,281 @@ impl Reducer {
                 all.sort_unstable();
                 return Some((Hits(all), Hits(hits)));
             }
-            let ac = AhoCorasick::new(&new_aliases).ok()?;
+            // An alias counts as a whole name in code, wherever it stands.
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&new_aliases)
+                .ok()?;
             fresh = ac
-                .try_find_overlapping_iter(text)
+                .try_find_iter(text)
                 .ok()?
+                .filter(|m| name_token(tokens, m.start(), m.end()).is_some())
                 .map(|m| (m.start(), m.end()))
                 .collect();
             hits.extend(fresh.iter().copied());
             aliases.extend(new_aliases);
         }
         None
+    }
+
+    /// The legacy path a string literal (`t`) starts with, whole segments: its content
+    /// is that path or goes on with `.` (SSOT004 reads only literals that are dotted
+    /// paths, so a content with other bytes holds nothing; f-strings and bytes are
+    /// never read).
+    fn string_hit(&self, b: &[u8], t: &Token) -> Option<(usize, usize)> {
+        let literal = &b[t.range()];
+        let prefix = literal
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if literal[..prefix]
+            .iter()
+            .any(|c| matches!(c.to_ascii_lowercase(), b'f' | b'b' | b't'))
+        {
+            return None;
+        }
+        let quote = *literal.get(prefix)?;
+        let q = if literal.get(prefix..prefix + 3) == Some(&[quote; 3][..]) {
+            3
+        } else {
+            1
+        };
+        let content = literal.get(prefix + q..literal.len().checked_sub(q)?)?;
+        if !content.iter().all(|&c| c == b'.' || is_ident(c)) {
+            return None;
+        }
+        let start = t.start as usize + prefix + q;
+        let ends = content
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c == b'.')
+            .map(|(i, _)| i)
+            .chain([content.len()]);
+        for end in ends {
+            let path = std::str::from_utf8(&content[..end]).ok()?;
+            if self.strings.contains(path) {
+                return Some((start, start + end));
+            }
+        }
+        None
+    }
+}
+
+/// The index of the `Name` token that is exactly `start..end`.
+fn name_token(tokens: &[Token], start: usize, end: usize) -> Option<usize> {
+    let mut i = tokens.partition_point(|t| (t.start as usize) < start);
+    // Zero-width `Indent`/`Dedent` tokens stand where a line's first token starts.
+    while tokens.get(i).is_some_and(|t| t.start == t.end) {
+        i += 1;
+    }
+    tokens
+        .get(i)
+        .filter(|t| t.kind == Tok::Name && t.end as usize == end)
+        .map(|_| i)
+}
+
+/// Tokens that may stand between two tokens of one expression.
+fn is_filler(t: &Token) -> bool {
+    matches!(t.kind, Tok::Nl | Tok::Comment)
+}
+
+fn previous_code(tokens: &[Token], i: usize) -> Option<usize> {
+    (0..i).rev().find(|&j| !is_filler(&tokens[j]))
+}
+
+fn next_code(tokens: &[Token], i: usize) -> Option<&Token> {
+    tokens[i + 1..].iter().find(|t| !is_filler(t))
+}
+
+fn is_op(b: &[u8], t: &Token, op: &[u8]) -> bool {
+    t.kind == Tok::Op && &b[t.range()] == op
+}
+
+/// Is the name token `i` the attribute of a plain name (`typing.Mapping`, not
+/// `a.typing.Mapping` or `f().Mapping`: the facts keep only the first)?
+fn is_attribute_of_name(b: &[u8], tokens: &[Token], i: usize) -> bool {
+    let Some(dot) = previous_code(tokens, i).filter(|&d| is_op(b, &tokens[d], b".")) else {
+        return false;
+    };
+    let Some(object) = previous_code(tokens, dot).filter(|&o| tokens[o].kind == Tok::Name) else {
+        return false;
+    };
+    !previous_code(tokens, object).is_some_and(|p| is_op(b, &tokens[p], b"."))
+}
+
+/// Is `op` an assignment's operator (`=`, an augmented one, an annotation's `:`)?
+fn is_assignment_op(op: &[u8]) -> bool {
+    op == b"="
+        || op == b":"
+        || op.len() > 1 && op.ends_with(b"=") && !matches!(op, b"==" | b"!=" | b"<=" | b">=")
+}
+
+/// What the definitions of one text do, asked for only where a conditional needle
+/// stands (each definition scanned once).
+struct Definitions<'a> {
+    b: &'a [u8],
+    tokens: &'a [Token],
+    lines: &'a [Line],
+    /// Per definition line, whether its body assigns an attribute of a plain name.
+    stores: HashMap<usize, bool>,
+}
+
+impl<'a> Definitions<'a> {
+    fn new(b: &'a [u8], tokens: &'a [Token], lines: &'a [Line]) -> Self {
+        Definitions {
+            b,
+            tokens,
+            lines,
+            stores: HashMap::new(),
+        }
+    }
+
+    /// The tokens of the definition `lines[d]` (its header and its indented body), as
+    /// an index range.
+    fn tokens_of(&self, d: usize) -> std::ops::Range<usize> {
+        let lines = self.lines;
+        let mut end = d + 1;
+        while end < lines.len() && lines[end].indent > lines[d].indent {
+            end += 1;
+        }
+        let from = self
+            .tokens
+            .partition_point(|t| (t.start as usize) < lines[d].start);
+        let to = self
+            .tokens
+            .partition_point(|t| (t.start as usize) < lines[end - 1].end);
+        from..to
+    }
+
+    /// Does the definition headed at `lines[h]` (a decorator, `def` or `class` line)
+    /// assign an attribute of a plain name (`cls._x = …`, `C._x: T = …`, `cls._n += 1`)
+    /// in its header or body? What SSOT102 reads of `__new__` and class/static methods.
+    fn stores(&mut self, h: usize) -> bool {
+        let mut d = h;
+        while d + 1 < self.lines.len() && self.lines[d].kind == Kind::Decorator {
+            d += 1;
+        }
+        if let Some(&known) = self.stores.get(&d) {
+            return known;
+        }
+        let (b, tokens) = (self.b, self.tokens);
+        let found = self.tokens_of(d).any(|i| {
+            is_attribute_of_name(b, tokens, i)
+                && next_code(tokens, i)
+                    .is_some_and(|t| t.kind == Tok::Op && is_assignment_op(&b[t.range()]))
+        });
+        self.stores.insert(d, found);
+        found
+    }
+
+    /// May the decorator at `lines[h]` decorate a function of at most one parameter (a
+    /// name segment of its parameter list; SSOT104 reads no other)? A parameter list
+    /// with a `lambda` default, whose commas are no separators, may.
+    fn is_getter(&self, h: usize) -> bool {
+        let mut d = h;
+        while d + 1 < self.lines.len() && self.lines[d].kind == Kind::Decorator {
+            d += 1;
+        }
+        if self.lines[d].kind != Kind::Def {
+            return true;
+        }
+        let (b, tokens) = (self.b, self.tokens);
+        let from = tokens.partition_point(|t| (t.start as usize) < self.lines[d].start);
+        let Some(open) = tokens[from..]
+            .iter()
+            .take_while(|t| (t.start as usize) < self.lines[d].end)
+            .position(|t| is_op(b, t, b"("))
+            .map(|p| from + p)
+        else {
+            return true;
+        };
+        let (mut depth, mut named, mut segment_named) = (0usize, 0usize, false);
+        for t in &tokens[open..] {
+            let text = &b[t.range()];
+            match t.kind {
+                Tok::Op if matches!(text, b"(" | b"[" | b"{") => depth += 1,
+                Tok::Op if matches!(text, b")" | b"]" | b"}") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Tok::Op if depth == 1 && text == b"," => {
+                    named += usize::from(segment_named);
+                    segment_named = false;
+                }
+                Tok::Name if text == b"lambda" => return true,
+                Tok::Name if depth == 1 => segment_named = true,
+                Tok::Newline | Tok::EndMarker => break,
+                _ => {}
+            }
+        }
+        named + usize::from(segment_named) <= 1
+    }
+
+    /// The `global` statements (indexes of their keyword tokens) grouped by the
+    /// function they stand in (`None`: at module level or in a class body).
+    fn globals(&self, statements: &[usize]) -> Vec<(Option<usize>, Vec<usize>)> {
+        let mut out: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+        if statements.is_empty() {
+            return out;
+        }
+        // The innermost open `def`/`class` of every line, from one pass.
+        let mut owner = Vec::with_capacity(self.lines.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            while open
+                .last()
+                .is_some_and(|&o| self.lines[o].indent >= line.indent)
+            {
+                open.pop();
+            }
+            owner.push(
+                open.last()
+                    .copied()
+                    .filter(|&o| self.lines[o].kind == Kind::Def),
+            );
+            if matches!(line.kind, Kind::Def | Kind::Class) && line.colon_last {
+                open.push(i);
+            }
+        }
+        for &g in statements {
+            let at = self.tokens[g].start as usize;
+            let line = self
+                .lines
+                .partition_point(|l| l.start <= at)
+                .saturating_sub(1);
+            let def = owner.get(line).copied().flatten();
+            match out.iter_mut().find(|(d, _)| *d == def) {
+                Some((_, list)) => list.push(g),
+                None => out.push((def, vec![g])),
+            }
+        }
+        out
+    }
+
+    /// Does the function `lines[d]` assign (`x = …`, `x += …`) one of the names its
+    /// `global` statements (keyword token indexes) declare? What SSOT103 reads.
+    fn assigns_global(&self, d: usize, statements: &[usize]) -> bool {
+        let (b, tokens) = (self.b, self.tokens);
+        let mut names: Vec<&[u8]> = Vec::new();
+        for &g in statements {
+            for t in tokens[g + 1..].iter() {
+                match t.kind {
+                    Tok::Name => names.push(&b[t.range()]),
+                    Tok::Op if &b[t.range()] == b"," => {}
+                    Tok::Nl | Tok::Comment => {}
+                    _ => break,
+                }
+            }
+        }
+        self.tokens_of(d).any(|i| {
+            tokens[i].kind == Tok::Name
+                && names.contains(&&b[tokens[i].range()])
+                && !previous_code(tokens, i).is_some_and(|p| is_op(b, &tokens[p], b"."))
+                && next_code(tokens, i)
+                    .is_some_and(|t| t.kind == Tok::Op && is_assignment_op(&b[t.range()]))
+        })
     }
 }
 

@@ -15,12 +15,12 @@ pub const SSOT201: RuleSpec = RuleSpec {
     summary: "Direct construction of a class that a factory builds",
     fix: FixAvailability::None,
     needles: None,
-    // Reads calls anywhere: the short names of the classes factories build.
+    // Reads calls anywhere: the short names of the classes factories build, called (an
+    // alias of an import is found by the reducer).
     body: Some(BodyReads {
         imports: true,
-        exact: &[Needle::FactoryBuildTails],
-        headers: &[],
-        strings: &[],
+        calls: &[Needle::FactoryBuildTails],
+        ..BodyReads::NOTHING
     }),
     doc: "\
 ## What it does
@@ -53,12 +53,10 @@ pub const SSOT202: RuleSpec = RuleSpec {
     summary: "A configured factory class lacks a required method",
     fix: FixAvailability::None,
     needles: None,
-    // Reads a factory class's methods: the factory class names.
+    // Reads the method names of a module-level factory class: its `class` line names it.
     body: Some(BodyReads {
-        imports: false,
-        exact: &[Needle::FactoryClassTails],
-        headers: &[],
-        strings: &[],
+        headers: &[Needle::FactoryClassTails],
+        ..BodyReads::NOTHING
     }),
     doc: "\
 ## What it does

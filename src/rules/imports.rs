@@ -28,12 +28,12 @@ pub const SSOT001: RuleSpec = RuleSpec {
     summary: "A canonical symbol imported from a module other than its canonical one",
     fix: FixAvailability::Sometimes,
     needles: Some(IMPORT_NEEDLES),
-    // Imports at any depth, and `typing.Mapping` in a body (an attribute of a module).
+    // Imports at any depth, and `typing.Mapping` in a body (an attribute of a module;
+    // `canonical_for_name` knows legacy names too).
     body: Some(BodyReads {
         imports: true,
-        exact: &[Needle::CanonicalNames],
-        headers: &[],
-        strings: &[],
+        attributes: &[Needle::CanonicalNames, Needle::LegacyNames],
+        ..BodyReads::NOTHING
     }),
     doc: "\
 ## What it does

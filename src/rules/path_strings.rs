@@ -15,12 +15,10 @@ pub const SSOT004: RuleSpec = RuleSpec {
     summary: "A string literal naming a legacy import path",
     fix: FixAvailability::Unsafe,
     needles: Some(IMPORT_NEEDLES),
-    // Literals that name a legacy path as a whole contain its full dotted path.
+    // A literal that names a legacy path as a whole starts with its full dotted path.
     body: Some(BodyReads {
-        imports: false,
-        exact: &[],
-        headers: &[],
         strings: &[Needle::LegacyModulePaths],
+        ..BodyReads::NOTHING
     }),
     doc: "\
 ## What it does

@@ -83,15 +83,28 @@ pub enum Needle {
 
 /// What a rule reads inside `def`/`class` bodies (the body reducer blanks a body that
 /// holds none of it): the meaning of each field is that of `prefilter::BodyNeedles`.
+/// Name needles are whole identifiers in code, each where the rule reads it, so a body
+/// is kept only when a rule could really read something in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyReads {
     /// Import statements at any depth.
     pub imports: bool,
-    /// Needles that count anywhere but in comments and docstrings.
-    pub exact: &'static [Needle],
+    /// A `global` statement whose function assigns one of its names (`x = …`).
+    pub globals: bool,
+    /// Identifiers that count as the attribute of a plain name (`typing.Mapping`).
+    pub attributes: &'static [Needle],
+    /// Identifiers that count as the last name of a callee (`Engine(…)`, `m.Engine(…)`).
+    pub calls: &'static [Needle],
     /// Needles that count only in decorator, `def` and `class` lines, in any ASCII case.
     pub headers: &'static [Needle],
-    /// Needles that count only inside string literals that are not docstrings.
+    /// Header needles that count only when the definition they head assigns an
+    /// attribute of a plain name in its body (`cls._instance = …`).
+    pub storing: &'static [Needle],
+    /// Header needles that count only in a decorator of a function with at most one
+    /// parameter (`@lru_cache` on `def engine()`).
+    pub getters: &'static [Needle],
+    /// Dotted paths that count as a string literal's whole content or its first segments
+    /// (`"old.mod"`, `"old.mod.Engine"`).
     pub strings: &'static [Needle],
 }
 
@@ -99,8 +112,12 @@ impl BodyReads {
     /// A rule that reads only module-level statements and definitions.
     pub const NOTHING: BodyReads = BodyReads {
         imports: false,
-        exact: &[],
+        globals: false,
+        attributes: &[],
+        calls: &[],
         headers: &[],
+        storing: &[],
+        getters: &[],
         strings: &[],
     };
     /// A rule that reads import statements in bodies and nothing else there.

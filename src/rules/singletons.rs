@@ -13,22 +13,23 @@ use crate::rules::context::FileContext;
 use crate::rules::registry::{BodyReads, FixAvailability, Needle, Rule, RuleSpec, Severity};
 use crate::source::TextRange;
 
-/// SSOT102 reads `__new__`, class/static methods (their assignments) and class
-/// attributes (`_instance`); SSOT103 a function's `global` statements; SSOT104 the
-/// returns of a function decorated with a cache (`lru_cache`, `functools.cache`);
-/// SSOT105 decorators and keywords of classes nested in bodies. All of them resolve
-/// names through imports at any depth.
+/// SSOT102 reads `__new__` and class/static methods that store an attribute of the
+/// class or `cls` (their assignments; the class attributes they may store are in the
+/// kept class); SSOT103 a function's `global` statements and its assignments to those
+/// names; SSOT104 the returns of a function of at most one parameter decorated with a
+/// cache (`lru_cache`, `functools.cache`); SSOT105 decorators and keywords of classes nested in bodies. All
+/// of them resolve names through imports at any depth.
 const SINGLETON_BODY: BodyReads = BodyReads {
     imports: true,
-    exact: &[Needle::Text("_instance"), Needle::Text("global")],
-    headers: &[
+    globals: true,
+    headers: &[Needle::Text("singleton")],
+    getters: &[Needle::Text("cache")],
+    storing: &[
         Needle::Text("__new__"),
         Needle::Text("classmethod"),
         Needle::Text("staticmethod"),
-        Needle::Text("cache"),
-        Needle::Text("singleton"),
     ],
-    strings: &[],
+    ..BodyReads::NOTHING
 };
 
 pub const SSOT101: RuleSpec = RuleSpec {
