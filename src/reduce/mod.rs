@@ -22,6 +22,7 @@
 
 mod blanks;
 mod lines;
+mod statements;
 mod tables;
 
 use aho_corasick::AhoCorasick;
@@ -99,16 +100,23 @@ impl Reducer {
         let definitions = lines
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
-        if definitions || !tables.is_empty() {
+        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned);
+        if definitions || !tables.is_empty() || !statements.is_empty() {
             let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
+            let strings = self.strings.as_ref();
+            let bytes = text.as_bytes();
+            blanks.extend(statements::unread(
+                bytes, tokens, statements, &hits, strings,
+            ));
             blanks.extend(
                 tables
                     .into_iter()
-                    .filter(|&(s, e)| !hits.any_within(s, e))
+                    .filter(|&t| !tables::is_read(text.as_bytes(), tokens, t, strings))
                     .map(|(s, e)| (s, e, false)),
             );
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
+        blanks.sort_unstable();
         let included = included_ranges(text.as_bytes(), &blanks);
         let mut out = text.as_bytes().to_vec();
         for &(start, end, dots) in &blanks {

@@ -28,10 +28,11 @@ pub const SSOT001: RuleSpec = RuleSpec {
     summary: "A canonical symbol imported from a module other than its canonical one",
     fix: FixAvailability::Sometimes,
     needles: Some(IMPORT_NEEDLES),
-    // Imports at any depth, and `typing.Mapping` in a body (an attribute of a module).
+    // Imports at any depth, and `typing.Mapping` in a body (an attribute of a module;
+    // a legacy name too: `old.OldEngine`).
     body: Some(BodyReads {
         imports: true,
-        exact: &[Needle::CanonicalNames],
+        exact: &[Needle::CanonicalNames, Needle::LegacyNames],
         headers: &[],
         strings: &[],
     }),
