@@ -2,6 +2,7 @@
 //! bodies) and the ranges tree-sitter still has to see once they are blank.
 
 use super::lines::{Kind, Line};
+use crate::python::scan::{LogicalLine, Tok, Token};
 
 /// Needle occurrences, sorted by start.
 pub(super) struct Hits(pub(super) Vec<(usize, usize)>);
@@ -178,6 +179,30 @@ pub(super) fn keep_imports(
     }
     blanks.extend(planned);
     true
+}
+
+/// The blank and comment-only lines: before the first logical line, between two and
+/// after the last (from the end of a line break to the start of the next logical
+/// line's first physical line). Python ignores them, and so does tree-sitter but for
+/// their comment nodes, which the facts take from the scanner instead
+/// (`Reduced::comments`): leaving them out of the parse changes no other fact.
+pub(super) fn gaps(tokens: &[Token], scanned: &[LogicalLine], len: usize) -> Vec<Blank> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for line in scanned {
+        let start = line.line_start as usize;
+        if start > from {
+            out.push((from, start, false));
+        }
+        from = match tokens.get(line.tokens.end as usize) {
+            Some(t) if t.kind == Tok::Newline => t.end as usize,
+            _ => len,
+        };
+    }
+    if len > from {
+        out.push((from, len, false));
+    }
+    out
 }
 
 /// The complement of `blanks` (sorted by start; those with `dots` keeping their first

@@ -29,7 +29,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{self, LogicalLine, Tok, Token};
-use blanks::{included_ranges, plan, Hits};
+use blanks::{gaps, included_ranges, plan, Hits};
 use lines::{chunk_starts, lines_of, Kind, Line};
 use tables::literal_tables;
 
@@ -49,14 +49,18 @@ pub struct Reducer {
 }
 
 /// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
-/// blanked bodies after their `...` (parsing only those gives the same tree as parsing the
-/// spaces, without lexing them).
+/// blanked bodies after their `...` and the blank and comment-only lines between logical
+/// lines (parsing only those gives the same tree as parsing the spaces and comments,
+/// without lexing them).
 pub struct Reduced {
     pub text: String,
     pub included: Vec<tree_sitter::Range>,
     /// Where the text's chunks start after the first (`python::chunks` places them
     /// there too), from the scanner's logical lines.
     pub chunks: Vec<usize>,
+    /// Every comment of the text, from the scanner: tree-sitter does not see those on
+    /// the lines left out, so the facts take their comments (`# noqa`) from here.
+    pub comments: Vec<crate::python::Comment>,
 }
 
 /// Rounds of alias discovery (`from m import Needle as Alias`) before giving up on a file.
@@ -92,6 +96,7 @@ impl Reducer {
     /// already has them does not lex the text again. A text with nothing to blank is
     /// still `Some` (its chunks come from here, not from the chunker's lexer).
     pub fn reduce_tokens(&self, text: &str, tokens: &[Token]) -> Option<Reduced> {
+        let text_in = text;
         let scanned = scan::logical_lines(text, tokens);
         let lines = lines_of(text, tokens, &scanned)?;
         let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
@@ -117,7 +122,10 @@ impl Reducer {
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
         blanks.sort_unstable();
-        let included = included_ranges(text.as_bytes(), &blanks);
+        let mut skipped = blanks.clone();
+        skipped.extend(gaps(tokens, &scanned, text.len()));
+        skipped.sort_unstable();
+        let included = included_ranges(text.as_bytes(), &skipped);
         let mut out = text.as_bytes().to_vec();
         for &(start, end, dots) in &blanks {
             for b in &mut out[start..end] {
@@ -136,6 +144,7 @@ impl Reducer {
             text,
             included,
             chunks,
+            comments: scan::comments(text_in, tokens),
         })
     }
 
