@@ -147,13 +147,17 @@ pub(crate) fn lint_reduced(
         text: reduced,
         included,
         chunks,
+        comments,
     }) = reduced
     else {
         return lint_text(path, text, settings, options);
     };
     let mut linted = lint_with(path, reduced, settings, options, |t, module| {
-        crate::python::analyze_included(t, module, &included, &chunks)
-            .unwrap_or_else(|| crate::python::analyze(t, module))
+        let mut facts = crate::python::analyze_included(t, module, &included, &chunks)
+            .unwrap_or_else(|| crate::python::analyze(t, module));
+        // Comment-only lines were left out of the parse; the scanner has every comment.
+        facts.comments = comments;
+        facts
     });
     if linted.facts.has_syntax_errors() {
         return lint_text(path, text, settings, options);

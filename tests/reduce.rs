@@ -410,3 +410,25 @@ fn name_needles_count_only_where_read() {
     );
     assert_eq!(reduced, expected);
 }
+
+/// SSOT001 reads a legacy name reached as an attribute of an imported module
+/// (`import old` … `old.Motor`) in a body as at module level: the body is kept although
+/// the legacy name does not contain the canonical one.
+#[test]
+fn legacy_names_as_attributes_are_read_in_bodies() {
+    let dir = common::project(&[
+        ("a/__init__.py", ""),
+        ("a/b.py", "class Engine:\n    pass\n"),
+        ("old/__init__.py", "from a.b import Engine as Motor\n"),
+        (
+            "use.py",
+            "import old\n\ny = old.Motor\n\ndef g():\n    return old.Motor\n",
+        ),
+    ]);
+    common::write(
+        &dir.path().join("ssotlint.toml"),
+        "[project]\nsrc = [\".\"]\n[canonical]\n\"a.b.Engine\" = { legacy-modules = [\"old\"], legacy-names = [\"Motor\"] }\n",
+    );
+    let found = assert_same(dir.path(), &["--select", "SSOT001"]);
+    assert_eq!(found, 2);
+}

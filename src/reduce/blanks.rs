@@ -2,6 +2,7 @@
 //! bodies) and the ranges tree-sitter still has to see once they are blank.
 
 use super::lines::{Kind, Line};
+use crate::python::scan::{LogicalLine, Tok, Token};
 
 /// Needle occurrences, sorted by start.
 pub(super) struct Hits(pub(super) Vec<(usize, usize)>);
@@ -9,11 +10,20 @@ pub(super) struct Hits(pub(super) Vec<(usize, usize)>);
 impl Hits {
     /// Is some occurrence wholly inside `start..end`?
     pub(super) fn any_within(&self, start: usize, end: usize) -> bool {
+        self.within(start, end).next().is_some()
+    }
+
+    /// The occurrences wholly inside `start..end`.
+    pub(super) fn within(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> impl Iterator<Item = &(usize, usize)> + '_ {
         let first = self.0.partition_point(|&(s, _)| s < start);
         self.0[first..]
             .iter()
-            .take_while(|&&(s, _)| s < end)
-            .any(|&(_, e)| e <= end)
+            .take_while(move |&&(s, _)| s < end)
+            .filter(move |&&(_, e)| e <= end)
     }
 }
 
@@ -171,8 +181,32 @@ pub(super) fn keep_imports(
     true
 }
 
-/// The complement of `blanks` (those with `dots` keeping their first three bytes, the
-/// `...`), with the rows and byte columns tree-sitter wants.
+/// The blank and comment-only lines: before the first logical line, between two and
+/// after the last (from the end of a line break to the start of the next logical
+/// line's first physical line). Python ignores them, and so does tree-sitter but for
+/// their comment nodes, which the facts take from the scanner instead
+/// (`Reduced::comments`): leaving them out of the parse changes no other fact.
+pub(super) fn gaps(tokens: &[Token], scanned: &[LogicalLine], len: usize) -> Vec<Blank> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for line in scanned {
+        let start = line.line_start as usize;
+        if start > from {
+            out.push((from, start, false));
+        }
+        from = match tokens.get(line.tokens.end as usize) {
+            Some(t) if t.kind == Tok::Newline => t.end as usize,
+            _ => len,
+        };
+    }
+    if len > from {
+        out.push((from, len, false));
+    }
+    out
+}
+
+/// The complement of `blanks` (sorted by start; those with `dots` keeping their first
+/// three bytes, the `...`), with the rows and byte columns tree-sitter wants.
 pub(super) fn included_ranges(b: &[u8], blanks: &[Blank]) -> Vec<tree_sitter::Range> {
     let mut ranges = Vec::with_capacity(blanks.len() + 1);
     let (mut row, mut line_start, mut scanned) = (0usize, 0usize, 0usize);
@@ -189,14 +223,21 @@ pub(super) fn included_ranges(b: &[u8], blanks: &[Blank]) -> Vec<tree_sitter::Ra
     let mut start = 0;
     let mut start_point = point(0);
     for &(s, e, dots) in blanks {
+        // A blank inside an earlier one (a literal table in a blanked statement) adds
+        // nothing; adjacent blanks leave no range between them.
+        if e <= start {
+            continue;
+        }
         let end = if dots { s + 3 } else { s };
-        let end_point = point(end);
-        ranges.push(tree_sitter::Range {
-            start_byte: start,
-            end_byte: end,
-            start_point,
-            end_point,
-        });
+        if end > start {
+            let end_point = point(end);
+            ranges.push(tree_sitter::Range {
+                start_byte: start,
+                end_byte: end,
+                start_point,
+                end_point,
+            });
+        }
         start = e;
         start_point = point(e);
     }

@@ -22,6 +22,7 @@
 
 mod blanks;
 mod lines;
+mod statements;
 mod tables;
 
 use std::collections::{HashMap, HashSet};
@@ -30,7 +31,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{self, LogicalLine, Tok, Token};
-use blanks::{included_ranges, plan, Hits};
+use blanks::{gaps, included_ranges, plan, Hits};
 use lines::{chunk_starts, lines_of, Kind, Line};
 use tables::literal_tables;
 
@@ -70,14 +71,18 @@ struct Wants {
 }
 
 /// A reduced text and the ranges of it that tree-sitter needs to see: everything but the
-/// blanked bodies after their `...` (parsing only those gives the same tree as parsing the
-/// spaces, without lexing them).
+/// blanked bodies after their `...` and the blank and comment-only lines between logical
+/// lines (parsing only those gives the same tree as parsing the spaces and comments,
+/// without lexing them).
 pub struct Reduced {
     pub text: String,
     pub included: Vec<tree_sitter::Range>,
     /// Where the text's chunks start after the first (`python::chunks` places them
     /// there too), from the scanner's logical lines.
     pub chunks: Vec<usize>,
+    /// Every comment of the text, from the scanner: tree-sitter does not see those on
+    /// the lines left out, so the facts take their comments (`# noqa`) from here.
+    pub comments: Vec<crate::python::Comment>,
 }
 
 /// Rounds of alias discovery (`from m import Needle as Alias`) before giving up on a file.
@@ -181,6 +186,7 @@ impl Reducer {
     /// already has them does not lex the text again. A text with nothing to blank is
     /// still `Some` (its chunks come from here, not from the chunker's lexer).
     pub fn reduce_tokens(&self, text: &str, tokens: &[Token]) -> Option<Reduced> {
+        let text_in = text;
         let scanned = scan::logical_lines(text, tokens);
         let lines = lines_of(text, tokens, &scanned)?;
         let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
@@ -189,17 +195,28 @@ impl Reducer {
         let definitions = lines
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
-        if definitions || !tables.is_empty() {
+        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned);
+        if definitions || !tables.is_empty() || !statements.is_empty() {
             let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
+            let bytes = text.as_bytes();
+            let strings = |t: &Token| self.string_hit(bytes, t).is_some();
+            let strings: &dyn Fn(&Token) -> bool = &strings;
+            blanks.extend(statements::unread(
+                bytes, tokens, statements, &hits, strings,
+            ));
             blanks.extend(
                 tables
                     .into_iter()
-                    .filter(|&(s, e)| !hits.any_within(s, e))
+                    .filter(|&t| !tables::is_read(text.as_bytes(), tokens, t, strings))
                     .map(|(s, e)| (s, e, false)),
             );
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
-        let included = included_ranges(text.as_bytes(), &blanks);
+        blanks.sort_unstable();
+        let mut skipped = blanks.clone();
+        skipped.extend(gaps(tokens, &scanned, text.len()));
+        skipped.sort_unstable();
+        let included = included_ranges(text.as_bytes(), &skipped);
         let mut out = text.as_bytes().to_vec();
         for &(start, end, dots) in &blanks {
             for b in &mut out[start..end] {
@@ -218,6 +235,7 @@ impl Reducer {
             text,
             included,
             chunks,
+            comments: scan::comments(text_in, tokens),
         })
     }
 

@@ -36,10 +36,10 @@ fn keeps_bodies_with_needles_and_blanks_inside() {
 
 #[test]
 fn strings_comments_and_brackets() {
-    let text = "def f():\n    s = '''\ndef g():\n    x'''\n    t = f\"{d['k']:>{w}}\" # :\n    u = (1,\n2)\ny = 1\n";
+    let text = "def f():\n    s = '''\ndef g():\n    x'''\n    t = f\"{d['k']:>{w}}\" # :\n    u = (1,\n2)\ny = E()\n";
     let out = reduce(text, &[]);
     assert!(out.starts_with("def f():\n    ...   "));
-    assert!(out.ends_with("\ny = 1\n"));
+    assert!(out.ends_with("\ny = E()\n"));
     assert_eq!(out.matches('\n').count(), text.matches('\n').count());
 }
 
@@ -121,30 +121,121 @@ fn import_only_bodies_keep_just_the_imports() {
     assert_eq!(facts.imports.len(), 2);
 }
 
-/// Module-level data tables lose their insides; a table with a call, a name or a
-/// needle, a short one and one inside a block stay.
+/// Module-level data tables lose their insides; a table with a call or a name, one
+/// with a legacy path as a whole string, a short one and one inside a block stay. (The
+/// names are `global` in `g`, so their assignments stay.)
 #[test]
 fn literal_tables_are_blanked_inside() {
     let reducer = Reducer::new(&BodyNeedles {
         exact: vec!["Mapping".to_string()],
+        strings: vec!["app.legacy".to_string()],
         ..BodyNeedles::default()
     });
     let table =
         "(\n    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',  # c\n    1, -2.5, None, {'k': [True]},\n)";
     let text = format!(
-        "T = {table}\nU = [f(x), {table}]\nV = ['Mapping', {table}]\nW = (1, 2)\nif a:\n    X = {table}\n"
+        "T = {table}\nU = [f(x), {table}]\nV = ['app.legacy.X', {table}]\n\
+         Y = ['Mapping', 'see app.legacy', {table}]\nW = (1, 2)\nif a:\n    X = {table}\n\
+         def g():\n    global T, U, V, W, X, Y\n"
     );
     let reduced = reducer.reduce(&text).expect("sound");
-    let blank: String = table[1..table.len() - 1]
-        .chars()
-        .map(|c| if c == '\n' { c } else { ' ' })
-        .collect();
-    assert_eq!(reduced.text, text.replacen(table, &format!("({blank})"), 1));
+    let blank = |inside: &str| -> String {
+        inside
+            .chars()
+            .map(|c| if c == '\n' { c } else { ' ' })
+            .collect()
+    };
+    let y = text.find("Y = [").expect("Y") + 4;
+    let y_end = y + text[y..].find("]\nW").expect("end of Y") + 1;
+    let mut expected = text.replacen(
+        table,
+        &format!("({})", blank(&table[1..table.len() - 1])),
+        1,
+    );
+    expected.replace_range(y + 1..y_end - 1, &blank(&text[y + 1..y_end - 1]));
+    let body = expected.find("    global").expect("body");
+    expected.replace_range(body.., &format!("    ...{}", blank(&text[body + 7..])));
+    assert_eq!(reduced.text, expected);
     let facts =
         crate::python::analyze_included(&reduced.text, None, &reduced.included, &reduced.chunks)
             .expect("ranges accepted");
     assert!(!facts.has_syntax_errors());
-    assert_eq!(facts.defs.module_assignments.len(), 5);
+    assert_eq!(facts.defs.module_assignments.len(), 6);
+}
+
+/// Module-level statements that no rule reads go whole, line breaks kept; kept are
+/// imports, assignments whose value (or an element, for a target pattern) may be a call,
+/// those binding a `global` name, statements with a hit outside string literals or a
+/// legacy path as a whole literal, compound statements and lines with a `;`.
+#[test]
+fn unread_module_statements_are_blanked() {
+    let reducer = Reducer::new(&BodyNeedles {
+        exact: vec!["Mapping".to_string()],
+        strings: vec!["app.legacy".to_string()],
+        ..BodyNeedles::default()
+    });
+    let kept = [
+        "import os\n",
+        "E = Engine()\n",
+        "F = (Engine())\n",
+        "G, H = 1, Engine()\n",
+        "register(Mapping)\n",
+        "typing.Mapping\n",
+        "Z = 2; import sys\n",
+        "L = 3\n",
+        "for i in x: print(i)\n",
+        "M = 'app.legacy.Thing'\n",
+        "def f():\n    global L\n",
+    ];
+    let gone = [
+        "\"\"\"Docstring about Mapping.\"\"\"\n",
+        "__all__ = ['a', 'b']\n",
+        "X = 1\n",
+        "Y = a.b\n",
+        "I, J = [1, 2]\n",
+        "K = [Engine(), 1]\n",
+        "P = (1, Engine())\n",
+        "print(os.name)\n",
+        "del X\n",
+        "N = 'Mapping is not read here, nor app.legacy'\n",
+        "x: Engine\n",
+    ];
+    let mut text = String::new();
+    let mut expected = String::new();
+    for (keep, go) in kept.iter().zip(gone.iter().chain(std::iter::repeat(&""))) {
+        text.push_str(go);
+        expected.push_str(&" ".repeat(go.len() - 1));
+        expected.push_str(if go.is_empty() { "" } else { "\n" });
+        text.push_str(keep);
+        expected.push_str(keep);
+    }
+    let reduced = reducer.reduce(&text).expect("sound");
+    // `f`'s body has no needle: blanked as every body is.
+    let expected = expected.replace("    global L\n", "    ...     \n");
+    assert_eq!(reduced.text, expected);
+    let facts =
+        crate::python::analyze_included(&reduced.text, None, &reduced.included, &reduced.chunks)
+            .expect("ranges accepted");
+    assert!(!facts.has_syntax_errors());
+    let names: Vec<&str> = facts
+        .defs
+        .module_assignments
+        .iter()
+        .map(|a| &text[a.name.clone()])
+        .collect();
+    assert_eq!(names, ["E", "F", "G", "H", "Z", "L", "M"]);
+    // The blanked statements' lines are not even handed to tree-sitter.
+    let parsed: usize = reduced
+        .included
+        .iter()
+        .map(|r| r.end_byte - r.start_byte)
+        .sum();
+    let gone_bytes: usize = gone.iter().map(|g| g.len()).sum();
+    assert!(
+        parsed <= text.len() - gone_bytes,
+        "{parsed} of {}",
+        text.len()
+    );
 }
 
 #[test]

@@ -1,0 +1,243 @@
+//! Module-level simple statements that no rule reads: blanked whole, line break
+//! included, so tree-sitter sees the module without them.
+//!
+//! What rules read of a module-level simple statement (imports aside, never blanked):
+//! - `Facts::strings`, `Facts::attributes` and `DefFacts::calls` anywhere (SSOT004,
+//!   SSOT001 through `import typing` … `typing.Mapping`, SSOT201 and the report's
+//!   factory calls): each is behind a needle, so a statement with a hit is kept (but
+//!   for a hit inside a string literal that cannot be a legacy path: [`unread`]);
+//! - `DefFacts::module_assignments`: SSOT101 reads those whose value is a call, SSOT103
+//!   the names that a function declares `global`; an assignment that may hold a call,
+//!   or binds a name that follows a `global` anywhere in the text, is kept;
+//! - comments, for `# noqa`: a blanked statement covers whole lines, on which no
+//!   diagnostic can be.
+//!
+//! Docstrings, expression statements (`print(…)`, `register(Handler)`), `del`, `pass`,
+//! `assert` and assignments of constants (`__all__ = […]`, `X = 1`, `Y = a.b`) go.
+
+use super::blanks::{Blank, Hits};
+use super::tables::is_read;
+use crate::python::scan::{LineKind, LogicalLine, Tok, Token};
+
+/// First words of lines that are compound statements or their clauses (one-liners such
+/// as `for x in y: f(x)` included): kept.
+const COMPOUND: &[&[u8]] = &[
+    b"if", b"elif", b"else", b"for", b"while", b"with", b"try", b"except", b"finally", b"async",
+    b"match", b"case", b"class", b"def",
+];
+
+/// Candidate blanks: module-level simple statements that no rule reads but through a
+/// needle (the caller drops those holding a hit). Each blank runs from the statement's
+/// first token past its line break.
+pub(super) fn module_statements(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<Blank> {
+    let globals = global_names(b, tokens);
+    let mut out = Vec::new();
+    for line in scanned {
+        if line.indent != 0 || line.kind != LineKind::Other || line.colon_last || line.error {
+            continue;
+        }
+        let code: Vec<&Token> = tokens[line.tokens.start as usize..line.tokens.end as usize]
+            .iter()
+            .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment))
+            .collect();
+        let Some(first) = code.first() else {
+            continue;
+        };
+        if first.kind == Tok::Name && COMPOUND.contains(&&b[first.range()]) {
+            continue;
+        }
+        if !blankable(b, &code, &globals) {
+            continue;
+        }
+        let end = match tokens.get(line.tokens.end as usize) {
+            Some(t) if t.kind == Tok::Newline => t.end as usize,
+            _ => line.end as usize,
+        };
+        out.push((line.start as usize, end, false));
+    }
+    out
+}
+
+/// May the statement of `code` (its tokens, comments aside) go when it holds no hit? Not
+/// with a `;` (another statement, an import, may follow), nor as an assignment whose
+/// value may be a call or that binds a `global` name.
+fn blankable(b: &[u8], code: &[&Token], globals: &[&[u8]]) -> bool {
+    let text = |t: &Token| &b[t.range()];
+    let mut depth = 0u32;
+    // Indexes of the `=` of an assignment (`a = b = v`: two).
+    let mut equals = Vec::new();
+    for (i, t) in code.iter().enumerate() {
+        if t.kind != Tok::Op {
+            continue;
+        }
+        match text(t) {
+            b";" => return false,
+            b"=" if depth == 0 => equals.push(i),
+            b"(" | b"[" | b"{" => depth += 1,
+            b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let Some(&last) = equals.last() else {
+        return true;
+    };
+    if code
+        .iter()
+        .any(|t| t.kind == Tok::Name && globals.contains(&text(t)))
+    {
+        return false;
+    }
+    // A target pattern (`a, b = …`, `[a, b] = …`) takes the value's elements one by one.
+    let mut pattern = false;
+    let mut from = 0;
+    for &eq in &equals {
+        let target = &code[from..eq];
+        pattern |= target
+            .first()
+            .is_some_and(|t| matches!(text(t), b"(" | b"["))
+            || depth_zero(b, target).any(|t| text(t) == b",");
+        from = eq + 1;
+    }
+    !may_be_call(b, &code[last + 1..], pattern)
+}
+
+/// The tokens of `code` outside its brackets (the brackets themselves included).
+fn depth_zero<'c>(b: &'c [u8], code: &'c [&'c Token]) -> impl Iterator<Item = &'c Token> + 'c {
+    let mut depth = 0u32;
+    code.iter().filter_map(move |t| {
+        let before = depth;
+        if t.kind == Tok::Op {
+            match &b[t.range()] {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        (before == 0).then_some(*t)
+    })
+}
+
+/// Could `value` be a call, as `DefFacts::module_assignments` records one (the value
+/// without parentheses, or with a target pattern one of its elements)? A call ends with
+/// its `)`: a value or element that ends otherwise is none, and so is a parenthesized
+/// tuple of a plain target.
+fn may_be_call(b: &[u8], mut value: &[&Token], pattern: bool) -> bool {
+    let text = |t: &Token| &b[t.range()];
+    let closes = |t: Option<&&Token>| t.is_some_and(|t| text(t) == b")");
+    // Parentheses around the whole value go, as `strip_parens` drops them.
+    while let Some(inner) = parenthesized(b, value) {
+        if !depth_zero(b, inner).any(|t| text(t) == b",") {
+            value = inner;
+            continue;
+        }
+        // A tuple: one of its elements is a call only for a target pattern.
+        return pattern && element_calls(b, inner);
+    }
+    if closes(value.last()) {
+        return true;
+    }
+    if !pattern {
+        return false;
+    }
+    match value.first().map(|t| text(t)) {
+        Some(b"[") if text(value[value.len() - 1]) == b"]" && encloses(b, value) => {
+            element_calls(b, &value[1..value.len() - 1])
+        }
+        _ => element_calls(b, value),
+    }
+}
+
+/// Does some element of the comma-separated `items` end with a `)`?
+fn element_calls(b: &[u8], items: &[&Token]) -> bool {
+    let text = |t: &Token| &b[t.range()];
+    let mut depth = 0u32;
+    let mut previous: Option<&Token> = None;
+    for t in items {
+        if t.kind == Tok::Op {
+            match text(t) {
+                b"(" | b"[" | b"{" => depth += 1,
+                b")" | b"]" | b"}" => depth = depth.saturating_sub(1),
+                b"," if depth == 0 && previous.is_some_and(|p| text(p) == b")") => return true,
+                _ => {}
+            }
+        }
+        previous = Some(t);
+    }
+    previous.is_some_and(|p| text(p) == b")")
+}
+
+/// The inside of `value` when it is one pair of parentheses around the rest.
+fn parenthesized<'v, 'c>(b: &[u8], value: &'v [&'c Token]) -> Option<&'v [&'c Token]> {
+    let (first, last) = (value.first()?, value.last()?);
+    (value.len() >= 2
+        && &b[first.range()] == b"("
+        && &b[last.range()] == b")"
+        && encloses(b, value))
+    .then(|| &value[1..value.len() - 1])
+}
+
+/// Does the first token of `value` (an opening bracket) close only at its last token?
+fn encloses(b: &[u8], value: &[&Token]) -> bool {
+    let mut depth = 0u32;
+    for (i, t) in value.iter().enumerate() {
+        if t.kind != Tok::Op {
+            continue;
+        }
+        match &b[t.range()] {
+            b"(" | b"[" | b"{" => depth += 1,
+            b")" | b"]" | b"}" => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i == value.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The names that follow a `global` keyword anywhere in the text.
+fn global_names<'t>(b: &'t [u8], tokens: &[Token]) -> Vec<&'t [u8]> {
+    let mut names = Vec::new();
+    if memchr::memmem::find(b, b"global").is_none() {
+        return names;
+    }
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != Tok::Name || &b[t.range()] != b"global" {
+            continue;
+        }
+        for next in &tokens[i + 1..] {
+            match next.kind {
+                Tok::Name => names.push(&b[next.range()]),
+                Tok::Op if &b[next.range()] == b"," => {}
+                _ => break,
+            }
+        }
+    }
+    names
+}
+
+/// The candidates of [`module_statements`] that hold no hit a rule can read: a needle
+/// inside a string literal (a canonical name in a message, in a doctest) names no
+/// attribute, call or definition; only a legacy path that is a whole literal is read
+/// ([`super::tables::is_read`]).
+pub(super) fn unread<'a>(
+    b: &'a [u8],
+    tokens: &'a [Token],
+    candidates: Vec<Blank>,
+    hits: &'a Hits,
+    strings: &'a dyn Fn(&Token) -> bool,
+) -> impl Iterator<Item = Blank> + 'a {
+    candidates.into_iter().filter(move |&(s, e, _)| {
+        !hits.within(s, e).any(|&(hs, he)| {
+            let i = tokens.partition_point(|t| (t.start as usize) <= hs);
+            match i.checked_sub(1).map(|i| &tokens[i]) {
+                Some(t) if t.kind == Tok::String && he <= t.end as usize => {
+                    is_read(b, tokens, (t.start as usize, t.end as usize), strings)
+                }
+                _ => true,
+            }
+        })
+    })
+}
