@@ -113,9 +113,7 @@ fn main() {
                         "string expression"
                     }
                     _ if line.colon_last => "compound header",
-                    Some((_, w))
-                        if matches!(w, b"pass" | b"del" | b"assert" | b"raise" | b"return") =>
-                    {
+                    Some((_, b"pass" | b"del" | b"assert" | b"raise" | b"return")) => {
                         "pass/del/assert/raise"
                     }
                     _ => match (assign, call) {

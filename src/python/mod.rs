@@ -7,7 +7,7 @@ mod facts;
 mod model;
 pub mod modules;
 pub mod names;
-mod noqa;
+pub(crate) mod noqa;
 pub mod recognize;
 pub mod scan;
 mod shift;

@@ -157,13 +157,13 @@ fn line_kind(b: &[u8], tokens: &[Token]) -> LineKind {
 }
 
 /// The comments of `text` with their `# noqa` directives, parsed once.
-pub fn comments(text: &str, tokens: &[Token]) -> Vec<crate::python::Comment> {
+pub fn comments(text: &str, tokens: &[Token]) -> Vec<crate::python::noqa::Comment> {
     tokens
         .iter()
         .filter(|t| t.kind == Tok::Comment)
-        .map(|t| crate::python::Comment {
+        .map(|t| crate::python::noqa::Comment {
             range: t.range(),
-            noqa: crate::python::NoqaDirective::parse(&text[t.range()]),
+            noqa: crate::python::noqa::NoqaDirective::parse(&text[t.range()]),
         })
         .collect()
 }
