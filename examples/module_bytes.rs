@@ -1,30 +1,14 @@
 //! Where the parsed bytes of module-level simple statements are, by statement kind:
 //! `cargo run --release --example module_bytes -- CONFIG DIR...`.
 
+#[path = "common/files.rs"]
+mod files;
+use files::python_files;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ssotlint::python::scan::{logical_lines, tokenize, LineKind, Tok};
-
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|e| e == "py") {
-                out.push(path);
-            }
-        }
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

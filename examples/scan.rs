@@ -16,8 +16,12 @@
 //!
 //! `cargo run --release --example scan -- bench DIR`
 
+#[path = "common/files.rs"]
+mod files;
+use files::python_files;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -60,26 +64,6 @@ fn dump(files: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
-}
-
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|e| e == "py") {
-                out.push(path);
-            }
-        }
-    }
 }
 
 /// Time this process has run on a CPU (Linux `/proc/self/schedstat`, nanoseconds), so a

@@ -296,11 +296,8 @@ fn stdlib_sample_parses_and_lints_the_same() {
     assert!(reduced_files > 150, "reduced {reduced_files} of 200");
 }
 
-/// Needles count only where a rule can read them: `import` as a statement (also after
-/// `;`), not in "important" or a comment; a legacy path inside a string literal and
-/// whole, not its last segment in code, nor in a docstring or a comment.
-#[test]
-fn needles_are_precise() {
+/// The body needles of [`CONFIG`] with every rule but SSOT000 enabled.
+fn needles_of_every_rule_but_syntax() -> BodyNeedles {
     let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
         .expect("config")
         .expect("settings");
@@ -308,7 +305,15 @@ fn needles_are_precise() {
         ignore: vec!["SSOT000".into()],
         ..RuleSelection::default()
     };
-    let needles = body_needles(&settings, &everything).expect("known rules");
+    body_needles(&settings, &everything).expect("known rules")
+}
+
+/// Needles count only where a rule can read them: `import` as a statement (also after
+/// `;`), not in "important" or a comment; a legacy path inside a string literal and
+/// whole, not its last segment in code, nor in a docstring or a comment.
+#[test]
+fn needles_are_precise() {
+    let needles = needles_of_every_rule_but_syntax();
     assert!(needles.imports);
     assert!(!needles.exact.iter().any(|n| n == "import" || n == "legacy"));
     assert_eq!(needles.strings, ["app.legacy", "app.old_engine"]);
@@ -376,14 +381,7 @@ fn blank_bodies(text: &str, blanked: &[&str]) -> String {
 /// function of at most one parameter (SSOT104). Everything else goes.
 #[test]
 fn name_needles_count_only_where_read() {
-    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
-        .expect("config")
-        .expect("settings");
-    let everything = RuleSelection {
-        ignore: vec!["SSOT000".into()],
-        ..RuleSelection::default()
-    };
-    let needles = body_needles(&settings, &everything).expect("known rules");
+    let needles = needles_of_every_rule_but_syntax();
     let text = "from app.engine import Engine as E\n\
                 def a():\n    return isinstance(x, Engine)\n\
                 def b():\n    return EngineConfig()\n\
