@@ -3,7 +3,7 @@
 
 #[path = "common/files.rs"]
 mod files;
-use files::python_files;
+use files::{python_files, read_text};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,10 +30,7 @@ fn main() {
     let mut total = 0usize;
     let mut by: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     for path in &paths {
-        let Some(text) = std::fs::read(path)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-        else {
+        let Some(text) = read_text(path) else {
             continue;
         };
         total += text.len();

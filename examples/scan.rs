@@ -18,7 +18,7 @@
 
 #[path = "common/files.rs"]
 mod files;
-use files::python_files;
+use files::{python_files, read_text};
 
 use std::io::Write;
 use std::path::Path;
@@ -80,10 +80,7 @@ fn bench(dirs: &[String]) -> ExitCode {
     for dir in dirs {
         python_files(Path::new(dir), &mut paths);
     }
-    let texts: Vec<String> = paths
-        .iter()
-        .filter_map(|p| String::from_utf8(std::fs::read(p).ok()?).ok())
-        .collect();
+    let texts: Vec<String> = paths.iter().filter_map(|p| read_text(p)).collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let (mut best, mut best_cpu) = (f64::MAX, f64::MAX);
     let mut tokens = 0;
@@ -135,10 +132,7 @@ fn parsed(config: &str, dirs: &[String], why: bool) -> ExitCode {
     let (mut unsure, mut by_kind) = (0, Categories::default());
     let mut reasons = Reasons::default();
     for path in &paths {
-        let Some(text) = std::fs::read(path)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-        else {
+        let Some(text) = read_text(path) else {
             continue;
         };
         files += 1;

@@ -23,3 +23,10 @@ pub fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The file's text, or `None` when it cannot be read or is not UTF-8 (skipped).
+pub fn read_text(path: &Path) -> Option<String> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+}

@@ -206,13 +206,11 @@ impl Reducer {
             let bytes = text.as_bytes();
             let strings = |t: &Token| self.string_hit(bytes, t).is_some();
             let strings: &dyn Fn(&Token) -> bool = &strings;
-            blanks.extend(statements::unread(
-                bytes, tokens, statements, &hits, strings,
-            ));
+            blanks.extend(statements::unread(tokens, statements, &hits, strings));
             blanks.extend(
                 tables
                     .into_iter()
-                    .filter(|&t| !tables::is_read(text.as_bytes(), tokens, t, strings))
+                    .filter(|&t| !tables::is_read(tokens, t, strings))
                     .map(|(s, e)| (s, e, false)),
             );
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);

@@ -16,7 +16,6 @@
 //! `assert` and assignments of constants (`__all__ = […]`, `X = 1`, `Y = a.b`) go.
 
 use super::blanks::{Blank, Hits};
-use super::tables::is_read;
 use crate::python::scan::{LineKind, LogicalLine, Tok, Token};
 
 /// First words of lines that are compound statements or their clauses (one-liners such
@@ -221,9 +220,8 @@ fn global_names<'t>(b: &'t [u8], tokens: &[Token]) -> Vec<&'t [u8]> {
 /// The candidates of [`module_statements`] that hold no hit a rule can read: a needle
 /// inside a string literal (a canonical name in a message, in a doctest) names no
 /// attribute, call or definition; only a legacy path that is a whole literal is read
-/// ([`super::tables::is_read`]).
+/// (`strings`, `Reducer::string_hit`).
 pub(super) fn unread<'a>(
-    b: &'a [u8],
     tokens: &'a [Token],
     candidates: Vec<Blank>,
     hits: &'a Hits,
@@ -233,9 +231,7 @@ pub(super) fn unread<'a>(
         !hits.within(s, e).any(|&(hs, he)| {
             let i = tokens.partition_point(|t| (t.start as usize) <= hs);
             match i.checked_sub(1).map(|i| &tokens[i]) {
-                Some(t) if t.kind == Tok::String && he <= t.end as usize => {
-                    is_read(b, tokens, (t.start as usize, t.end as usize), strings)
-                }
+                Some(t) if t.kind == Tok::String && he <= t.end as usize => strings(t),
                 _ => true,
             }
         })

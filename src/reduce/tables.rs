@@ -72,14 +72,12 @@ pub(super) fn literal_tables(
 
 /// Does a rule read the table `start..end`? Of a table's literals only a plain string
 /// that is a whole dotted path becomes a fact (`Facts::strings`, for SSOT004), and only
-/// one that holds a legacy path can be flagged: so a table is read only when one of its
-/// string tokens has path-like content (identifier characters and dots) that `strings`
-/// reads as a legacy path (`Reducer::string_hit`: the whole path or its first
-/// segments). Any other needle inside a table (a canonical name in a prose string, as in
+/// one that holds a legacy path can be flagged: so a table is read only when `strings`
+/// reads one of its string tokens as a legacy path (`Reducer::string_hit`: content of
+/// identifier characters and dots, the whole path or its first segments). Any other needle inside a table (a canonical name in a prose string, as in
 /// `pydoc_data/topics.py`) names nothing a rule reads: tables hold no names, calls or
 /// attributes.
 pub(super) fn is_read(
-    b: &[u8],
     tokens: &[Token],
     (start, end): (usize, usize),
     strings: &dyn Fn(&Token) -> bool,
@@ -89,21 +87,5 @@ pub(super) fn is_read(
         .iter()
         .take_while(|t| (t.end as usize) <= end)
         .filter(|t| t.kind == Tok::String)
-        .any(|t| path_like(&b[t.range()]) && strings(t))
-}
-
-/// The content of a string token (prefix and quotes dropped) is made of identifier
-/// characters and dots only, as every dotted path is (non-ASCII letters included).
-fn path_like(token: &[u8]) -> bool {
-    let prefix = token.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    let quoted = &token[prefix..];
-    let quote = if quoted.starts_with(b"\"\"\"") || quoted.starts_with(b"'''") {
-        3
-    } else {
-        1
-    };
-    quoted.len() >= 2 * quote
-        && quoted[quote..quoted.len() - quote]
-            .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c >= 0x80)
+        .any(strings)
 }
