@@ -72,7 +72,8 @@ fn main() -> ExitCode {
                 continue;
             };
             files += 1;
-            let whole = Facts::extract(&python::parse(&text), &text, None);
+            let mut whole = Facts::extract(&python::parse(&text), &text, None);
+            whole.comments = python::comments(&text);
             if !whole.has_syntax_errors() {
                 clean += 1;
                 chunks += python::chunks::chunks(&text).len();

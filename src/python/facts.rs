@@ -11,7 +11,6 @@ use super::model::{
     StringLiteral,
 };
 use super::modules::{resolve_relative, ModuleName};
-use super::noqa::Comment;
 
 impl Facts {
     pub fn extract<'a>(tree: &'a Tree, text: &'a str, module: Option<&'a ModuleName>) -> Facts {
@@ -85,7 +84,6 @@ fn dispatched(id: u16) -> bool {
         for kind in [
             "import_statement",
             "import_from_statement",
-            "comment",
             "string",
             "expression_statement",
             "concatenated_string",
@@ -161,7 +159,6 @@ impl<'a> Walker<'a> {
         match kind {
             "import_statement" => self.import(node, ctx),
             "import_from_statement" => self.import_from(node, ctx),
-            "comment" => self.comment(node),
             "string" => self.string(node),
             "attribute" => {
                 self.attribute(node);
@@ -174,11 +171,11 @@ impl<'a> Walker<'a> {
                         .named_child(0)
                         .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string")) =>
             {
-                self.visit_children_comments_only(node);
+                self.visit_children_errors_only(node);
             }
             "concatenated_string" => {
                 // Parts of an implicit concatenation are not whole paths on their own.
-                self.visit_children_comments_only(node);
+                self.visit_children_errors_only(node);
             }
             "class_definition" | "function_definition" => {
                 let scope = if node.kind() == "class_definition" {
@@ -227,21 +224,15 @@ impl<'a> Walker<'a> {
         None
     }
 
-    fn comment(&mut self, node: Node) {
-        self.facts
-            .comments
-            .push(Comment::new(self.text, node.byte_range()));
-    }
-
-    /// Record comments (and errors) below a node without treating strings as paths.
-    fn visit_children_comments_only(&mut self, node: Node<'a>) {
+    /// Record the errors below a node without treating strings as paths. (Comments come
+    /// from the scanner, `python::comments`, not from the tree.)
+    fn visit_children_errors_only(&mut self, node: Node<'a>) {
         let mut cursor = self.cursors.pop().unwrap_or_else(|| node.walk());
         cursor.reset(node);
         // Pre-order over the descendants, by the cursor alone (no recursion).
         let mut depth = 0usize;
-        let mut down = true;
         loop {
-            if down && cursor.goto_first_child() {
+            if cursor.goto_first_child() {
                 depth += 1;
             } else {
                 loop {
@@ -259,10 +250,6 @@ impl<'a> Walker<'a> {
             let child = cursor.node();
             if child.is_error() || child.is_missing() {
                 self.facts.syntax_errors.push(child.byte_range().into());
-            }
-            down = child.kind() != "comment";
-            if !down {
-                self.comment(child);
             }
         }
     }
@@ -310,7 +297,7 @@ impl<'a> Walker<'a> {
             .children_by_field_name("name", &mut cursor)
             .filter_map(|n| self.imported_name(n))
             .collect();
-        self.collect_errors_and_comments(node);
+        self.collect_errors(node);
         self.facts.imports.push(Import {
             kind: ImportKind::Import,
             range: node.byte_range().into(),
@@ -323,7 +310,7 @@ impl<'a> Walker<'a> {
 
     fn import_from(&mut self, node: Node<'a>, context: ImportContext) {
         let Some(module_node) = node.child_by_field_name("module_name") else {
-            self.collect_errors_and_comments(node);
+            self.collect_errors(node);
             return;
         };
         let (level, written) = if module_node.kind() == "relative_import" {
@@ -357,7 +344,7 @@ impl<'a> Walker<'a> {
             .children(&mut cursor)
             .find(|c| c.kind() == "wildcard_import")
             .map(|c| c.byte_range().into());
-        self.collect_errors_and_comments(node);
+        self.collect_errors(node);
         self.facts.imports.push(Import {
             kind: ImportKind::From,
             range: node.byte_range().into(),
@@ -373,9 +360,9 @@ impl<'a> Walker<'a> {
         });
     }
 
-    /// Import statements are leaves for facts, but they may hold comments and errors.
-    fn collect_errors_and_comments(&mut self, node: Node<'a>) {
-        self.visit_children_comments_only(node);
+    /// Import statements are leaves for facts, but they may hold errors.
+    fn collect_errors(&mut self, node: Node<'a>) {
+        self.visit_children_errors_only(node);
     }
 
     fn string(&mut self, node: Node) {

@@ -183,7 +183,8 @@ pub fn analyze_chunk_reusing(
         if old.is_some() && parsed.root_node().has_error() {
             parsed = parse(text);
         }
-        let facts = Facts::extract(&parsed, text, module);
+        let mut facts = Facts::extract(&parsed, text, module);
+        facts.comments = comments(text);
         // A tree costs many times its text: only the one an edit will reuse is kept.
         tree = keep_tree.then_some(parsed);
         facts
@@ -271,13 +272,26 @@ fn chunk_facts(
     facts
 }
 
+/// A parse's facts and the scanner's comments of `text`.
 fn extract(text: &str, module: Option<&ModuleName>) -> Facts {
     let tree = parse(text);
-    Facts::extract(&tree, text, module)
+    let mut facts = Facts::extract(&tree, text, module);
+    facts.comments = comments(text);
+    facts
+}
+
+/// The comments of `text`, each with its `# noqa` directive parsed: the scanner is the
+/// one source of comments on every path (the CLI's fast path takes the same from the
+/// reducer's tokens, `Reduced::comments`; the syntax tree's comment nodes are not read).
+/// A chunk starts where a top-level statement does, so the comments of its text are
+/// those of the whole file's text within it.
+pub fn comments(text: &str) -> Vec<Comment> {
+    scan::comments(text, &scan::tokenize(text))
 }
 
 /// [`analyze`] parsing only `ranges` of `text` (node offsets stay those of `text`): the
 /// CLI's body reducer skips blanked bodies this way instead of lexing their spaces.
+/// The facts hold no comments: the caller has the scanner's (`Reduced::comments`).
 /// `chunk_starts` are where the text's chunks start after the first (the reducer knows
 /// them from the scanner, so the chunker's lexer does not run again). `None` when
 /// tree-sitter rejects the ranges.

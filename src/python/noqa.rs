@@ -1,4 +1,5 @@
-//! `# noqa` directives: the one parser, used by the scanner's and the facts' comments.
+//! `# noqa` directives: the one parser, run once per comment by the scanner
+//! (`scan::comments`), the one source of comments.
 //! Suppression (`lint.rs`), `--add-noqa` (`noqa.rs`), the server's "add noqa" code
 //! action and the project index all read the parsed [`NoqaDirective`], never the text.
 

@@ -156,15 +156,13 @@ fn line_kind(b: &[u8], tokens: &[Token]) -> LineKind {
     }
 }
 
-/// The comments of `text` with their `# noqa` directives, parsed once.
+/// The comments of `text` with their `# noqa` directives, parsed once: every path's
+/// comments come from here (`python::comments`, `Reduced::comments`).
 pub fn comments(text: &str, tokens: &[Token]) -> Vec<crate::python::noqa::Comment> {
     tokens
         .iter()
         .filter(|t| t.kind == Tok::Comment)
-        .map(|t| crate::python::noqa::Comment {
-            range: t.range(),
-            noqa: crate::python::noqa::NoqaDirective::parse(&text[t.range()]),
-        })
+        .map(|t| crate::python::noqa::Comment::new(text, t.range()))
         .collect()
 }
 
