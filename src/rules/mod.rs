@@ -3,8 +3,35 @@
 //! and `noqa`. The registry (`registry.rs`) says which rules exist; each family module
 //! holds its rules' specs (docs, needles, fix availability) and checks.
 //!
-//! A new rule: a variant in `registry.rs`, its spec and check in a family module, and
-//! its line in [`Rule::spec`] (the compiler asks for it) and in [`check`].
+//! A new rule: its spec and check in a family module (a new family: its module, with a
+//! `check(ctx, out)` like the others), and one line in `rule_table!` below.
+
+/// The rule table, in code order: one line per rule, `Variant => family::SPEC` (the
+/// family module's `RuleSpec` static). The [`Rule`] enum and `Rule::ALL`
+/// (`registry.rs`), [`Rule::spec`] and the dispatch of [`check`] are generated from
+/// these lines, so they cannot disagree. It hands the lines to the macro `$then`; it
+/// is defined before the modules so that `registry.rs` sees it.
+macro_rules! rule_table {
+    ($then:ident) => {
+        $then! {
+            InvalidSyntax => syntax::SSOT000,
+            FragmentedImport => imports::SSOT001,
+            AliasedImport => imports::SSOT002,
+            LegacyModuleImport => imports::SSOT003,
+            LegacyPathString => path_strings::SSOT004,
+            UnresolvedFirstPartyImport => imports::SSOT005,
+            ModuleLevelSingleton => singletons::SSOT101,
+            SingletonClass => singletons::SSOT102,
+            GlobalLazySingleton => singletons::SSOT103,
+            CachedInstanceFactory => singletons::SSOT104,
+            SingletonDecoratorOrMetaclass => singletons::SSOT105,
+            SharedIsolatedInstance => singletons::SSOT110,
+            FactoryBypass => factories::SSOT201,
+            FactoryContract => factories::SSOT202,
+            CompetingDefinition => definitions::SSOT301,
+        }
+    };
+}
 
 mod canonical;
 pub mod classes;
@@ -23,28 +50,27 @@ pub use registry::{BodyReads, FixAvailability, Needle, Rule, RuleSelection, Rule
 use crate::diagnostic::Diagnostic;
 use context::FileContext;
 
-impl Rule {
-    /// The rule's spec, as its family module exports it.
-    pub fn spec(self) -> &'static RuleSpec {
-        match self {
-            Rule::InvalidSyntax => &syntax::SSOT000,
-            Rule::FragmentedImport => &imports::SSOT001,
-            Rule::AliasedImport => &imports::SSOT002,
-            Rule::LegacyModuleImport => &imports::SSOT003,
-            Rule::LegacyPathString => &path_strings::SSOT004,
-            Rule::UnresolvedFirstPartyImport => &imports::SSOT005,
-            Rule::ModuleLevelSingleton => &singletons::SSOT101,
-            Rule::SingletonClass => &singletons::SSOT102,
-            Rule::GlobalLazySingleton => &singletons::SSOT103,
-            Rule::CachedInstanceFactory => &singletons::SSOT104,
-            Rule::SingletonDecoratorOrMetaclass => &singletons::SSOT105,
-            Rule::SharedIsolatedInstance => &singletons::SSOT110,
-            Rule::FactoryBypass => &factories::SSOT201,
-            Rule::FactoryContract => &factories::SSOT202,
-            Rule::CompetingDefinition => &definitions::SSOT301,
+/// A family's check: every enabled rule of the family over one file.
+type FamilyCheck = fn(&FileContext, &mut Vec<Diagnostic>);
+
+/// [`Rule::spec`] and, per table line, its family's check (named, so that a family with
+/// several rules runs once).
+macro_rules! rule_specs {
+    ($($variant:ident => $family:ident::$spec:ident,)*) => {
+        impl Rule {
+            /// The rule's spec, as its family module exports it.
+            pub fn spec(self) -> &'static RuleSpec {
+                match self {
+                    $(Rule::$variant => &$family::$spec,)*
+                }
+            }
         }
-    }
+
+        const FAMILY_CHECKS: &[(&str, FamilyCheck)] = &[$((stringify!($family), $family::check),)*];
+    };
 }
+
+rule_table!(rule_specs);
 
 /// Every rule's documentation as one Markdown page, with an anchor per code (the
 /// target of [`Rule::url`]); `docs/rules.md` is this page.
@@ -78,12 +104,12 @@ pub fn markdown_page() -> String {
 /// Run every enabled rule over one file's facts.
 pub fn check(ctx: &FileContext) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    syntax::check(ctx, &mut diagnostics);
-    imports::check(ctx, &mut diagnostics);
-    path_strings::check(ctx, &mut diagnostics);
-    singletons::check(ctx, &mut diagnostics);
-    factories::check(ctx, &mut diagnostics);
-    definitions::check(ctx, &mut diagnostics);
+    // Each family once, in the order of its first line in the table.
+    for (i, (family, family_check)) in FAMILY_CHECKS.iter().enumerate() {
+        if FAMILY_CHECKS[..i].iter().all(|(seen, _)| seen != family) {
+            family_check(ctx, &mut diagnostics);
+        }
+    }
     diagnostics.retain(|d| ctx.is_enabled(d.rule));
     diagnostics
 }

@@ -2,8 +2,9 @@
 //! severity, docs, fix availability, needles) and rule selection. It imports nothing
 //! from the rest of the crate, so the config, the prefilter and the rule families can
 //! all build on it. Each rule family module exports its rules' specs next to their
-//! checks; `Rule::spec` (in `rules/mod.rs`) maps a rule to its spec, and everything
-//! else here (codes, names, docs, the needle filter of `prefilter.rs`) is read from it.
+//! checks; the rule table (`rule_table!` in `rules/mod.rs`) lists them, the [`Rule`]
+//! enum here and `Rule::spec` are generated from it, and everything else (codes, names,
+//! docs, the needle filter of `prefilter.rs`) is read from the spec.
 
 use std::fmt;
 
@@ -148,47 +149,29 @@ pub struct RuleSpec {
     pub body: Option<BodyReads>,
 }
 
-/// Every rule ssotlint knows. Codes are stable; each rule's spec lives in its family
-/// module (`Rule::spec`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    InvalidSyntax,
-    FragmentedImport,
-    AliasedImport,
-    LegacyModuleImport,
-    LegacyPathString,
-    UnresolvedFirstPartyImport,
-    ModuleLevelSingleton,
-    SingletonClass,
-    GlobalLazySingleton,
-    CachedInstanceFactory,
-    SingletonDecoratorOrMetaclass,
-    SharedIsolatedInstance,
-    FactoryBypass,
-    FactoryContract,
-    CompetingDefinition,
+/// `Rule` and `Rule::ALL` from the lines of the rule table (`rule_table!` in
+/// `rules/mod.rs`, defined before this module so that it is in scope here). Only the
+/// variants are read; the specs' paths are for `rules/mod.rs`, so this file still
+/// imports nothing from the crate.
+macro_rules! rule_enum {
+    ($($variant:ident => $family:ident::$spec:ident,)*) => {
+        /// Every rule ssotlint knows, in code order. Codes are stable; each rule's spec
+        /// lives in its family module (`Rule::spec`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            /// In code order (a test checks it).
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+        }
+    };
 }
 
-impl Rule {
-    /// In code order (a test checks it).
-    pub const ALL: &'static [Rule] = &[
-        Rule::InvalidSyntax,
-        Rule::FragmentedImport,
-        Rule::AliasedImport,
-        Rule::LegacyModuleImport,
-        Rule::LegacyPathString,
-        Rule::UnresolvedFirstPartyImport,
-        Rule::ModuleLevelSingleton,
-        Rule::SingletonClass,
-        Rule::GlobalLazySingleton,
-        Rule::CachedInstanceFactory,
-        Rule::SingletonDecoratorOrMetaclass,
-        Rule::SharedIsolatedInstance,
-        Rule::FactoryBypass,
-        Rule::FactoryContract,
-        Rule::CompetingDefinition,
-    ];
+rule_table!(rule_enum);
 
+impl Rule {
     pub fn code(self) -> &'static str {
         self.spec().code
     }
