@@ -62,7 +62,7 @@ if [ ! -f "$corpus/ssotlint.toml" ]; then
     "$python" "$root/scripts/gen_corpus.py" "$corpus" --files "$files" --seed 1
 fi
 
-differences=0
+source "$root/scripts/compare_runs.sh"
 for dir in "$stdlib" "$corpus" "$@"; do
     config=ssotlint.toml
     [ -f "$dir/ssotlint.toml" ] || config="$stdlib/ssotlint.toml"
@@ -75,17 +75,9 @@ for dir in "$stdlib" "$corpus" "$@"; do
             "") args+=(--ignore SSOT000) ;;
             *) args+=(--ignore SSOT000 --select "$select") ;;
         esac
-        reduced="$(cd "$dir" && "$ssotlint" "${args[@]}" . 2>&1; echo "exit $?")"
-        full="$(cd "$dir" && "$ssotlint" "${args[@]}" --no-fast-path . 2>&1; echo "exit $?")"
-        findings="$(printf '%s' "$full" | grep -c '"code":' || true)"
-        if [ "$reduced" == "$full" ]; then
-            echo "same: $(basename "$dir") ${select:-all rules} ($findings findings)"
-        else
-            differences=$((differences + 1))
-            echo "DIFFERENT: $(basename "$dir") ${select:-all rules}"
-            diff <(printf '%s\n' "$full") <(printf '%s\n' "$reduced") | head -40 || true
-        fi
+        first=("$ssotlint" "${args[@]}" --no-fast-path .)
+        second=("$ssotlint" "${args[@]}" .)
+        compare "$(basename "$dir") ${select:-all rules}" "$dir"
     done
 done
-echo "reduce_equivalence: $differences difference(s)"
-[ "$differences" -eq 0 ]
+finish reduce_equivalence

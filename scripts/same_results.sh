@@ -28,21 +28,13 @@ shift 2
 runs=("check --no-cache --output-format json ." "report --no-cache --format json .")
 [ -n "${QUICK:-}" ] || runs+=("check --no-cache --no-fast-path --output-format json .")
 
-differences=0
+source "$root/scripts/compare_runs.sh"
 for dir in "$@"; do
     for run in "${runs[@]}"; do
         read -ra args <<< "$run"
-        before="$(cd "$dir" && "$old" "${args[@]}" 2>&1; echo "exit $?")"
-        after="$(cd "$dir" && "$new" "${args[@]}" 2>&1; echo "exit $?")"
-        findings="$(printf '%s' "$before" | grep -c '"code":' || true)"
-        if [ "$before" == "$after" ]; then
-            echo "same: $(basename "$dir") $run ($findings findings)"
-        else
-            differences=$((differences + 1))
-            echo "DIFFERENT: $(basename "$dir") $run"
-            diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -40 || true
-        fi
+        first=("$old" "${args[@]}")
+        second=("$new" "${args[@]}")
+        compare "$(basename "$dir") $run" "$dir"
     done
 done
-echo "same_results: $differences difference(s)"
-[ "$differences" -eq 0 ]
+finish same_results

@@ -5,7 +5,7 @@
 //! ([`diagnostic`], [`fix`], [`rules::registry`], [`report::metrics`], the output's
 //! messages) sit below the config and the engine ([`lint`]), which sit below the file
 //! loop ([`driver`]) and the commands (fixer, hook, report, server); nothing below
-//! imports from above (`scripts/import_circles.py`). The CLI, the pre-commit hook and
+//! imports from above (`tests/structure.rs`). The CLI, the pre-commit hook and
 //! the language server differ only in where sources come from and where diagnostics go.
 
 pub mod baseline;
