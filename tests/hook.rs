@@ -2,9 +2,8 @@
 
 mod common;
 
-use common::{isolated, text, Sandbox, BIN};
+use common::{isolated, text, Repo, BIN};
 
-use std::ops::Deref;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -34,37 +33,15 @@ fn summary(lines: &[String], checked: usize) -> String {
     out
 }
 
-/// A repository with its own home: a [`Sandbox`] with git initialised.
-struct Repo(Sandbox);
-
-impl Deref for Repo {
-    type Target = Sandbox;
-
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
-
 impl Repo {
-    fn new() -> Repo {
-        let repo = Repo(Sandbox::new());
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
-    }
-
     /// A repo with the config and an `app` package committed.
     fn with_app() -> Repo {
-        let repo = Repo::new();
+        let repo = Repo::init();
         repo.write("ssotlint.toml", CONFIG);
         repo.write("app/__init__.py", "");
         repo.write("app/new.py", "");
         repo.commit_all("base");
         repo
-    }
-
-    fn commit_all(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "--no-verify", "-m", message]);
     }
 
     fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
@@ -100,7 +77,7 @@ fn assert_reports(out: &Output, lines: &[String], checked: usize) {
 
 #[test]
 fn initial_commit_on_unborn_head() {
-    let repo = Repo::new();
+    let repo = Repo::init();
     repo.write("ssotlint.toml", CONFIG);
     repo.write("app/__init__.py", "");
     repo.write("app/m.py", format!("import os\n{BAD}"));
@@ -245,7 +222,7 @@ fn symlink_is_skipped() {
 
 #[test]
 fn staged_config_wins_over_working_tree() {
-    let repo = Repo::new();
+    let repo = Repo::init();
     repo.write("app/__init__.py", "");
     repo.write("app/m.py", BAD);
     repo.commit_all("no config yet");
@@ -582,7 +559,7 @@ fn core_hooks_path_relative_and_absolute() {
 const CANONICAL: &str = "[canonical]\n\"app.core.Engine\" = { legacy-modules = [\"app.shim\"] }\n";
 
 fn fix_repo() -> Repo {
-    let repo = Repo::new();
+    let repo = Repo::init();
     repo.write("ssotlint.toml", CANONICAL);
     repo.write("app/__init__.py", "");
     repo.write("app/core.py", "class Engine:\n    pass\n");
@@ -769,7 +746,7 @@ fn sparse_directory_that_differs_from_head_is_expanded() {
 
 #[test]
 fn sha256_repository_goes_through_the_git_cli() {
-    let repo = Repo::new();
+    let repo = Repo::init();
     std::fs::remove_dir_all(repo.root.join(".git")).expect("rm .git");
     repo.git(&["init", "-q", "-b", "main", "--object-format=sha256"]);
     repo.write("ssotlint.toml", CONFIG);
@@ -906,7 +883,7 @@ fn deeply_nested_and_too_big_files() {
 /// here the nested config exists only in the index.
 #[test]
 fn staged_configs_resolve_as_the_disk_does() {
-    let repo = Repo::new();
+    let repo = Repo::init();
     repo.write("app/__init__.py", "");
     repo.write("app/new.py", "");
     repo.commit_all("no config yet");

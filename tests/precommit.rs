@@ -6,9 +6,8 @@
 
 mod common;
 
-use common::{text, Sandbox};
+use common::{text, Repo};
 
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -43,23 +42,12 @@ fn pre_commit_binary() -> PathBuf {
     }
 }
 
-/// A repository with its own home: a [`Sandbox`] with git initialised.
-struct Repo(Sandbox);
-
-impl Deref for Repo {
-    type Target = Sandbox;
-
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
-
 impl Repo {
     /// A repository with the config, `app/m.py` holding an old violation on line 2 and
     /// `app/other.py` one on line 1, committed with a pre-commit config that uses
     /// `hook_id` from a hook repository made of this checkout's manifest.
     fn new(hook_id: &str) -> Repo {
-        let repo = Repo(Sandbox::new());
+        let repo = Repo::init();
         let hooks = repo.base().join("hooks-repo");
         std::fs::create_dir_all(&hooks).expect("mkdir");
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
@@ -68,7 +56,6 @@ impl Repo {
         repo.git_in(&hooks, &["add", "-A"]);
         repo.git_in(&hooks, &["commit", "-q", "-m", "hooks"]);
         let rev = repo.git_in(&hooks, &["rev-parse", "HEAD"]);
-        repo.git(&["init", "-q", "-b", "main"]);
         repo.write("ssotlint.toml", CONFIG);
         repo.write("app/__init__.py", "");
         repo.write("app/new.py", "");
@@ -84,8 +71,7 @@ impl Repo {
                 rev.trim()
             ),
         );
-        repo.git(&["add", "-A"]);
-        repo.git(&["commit", "-q", "--no-verify", "-m", "base"]);
+        repo.commit_all("base");
         repo
     }
 

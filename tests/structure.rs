@@ -364,3 +364,66 @@ fn leaves_out_comments_tests_and_one_way_imports() {
     assert_eq!(edges.get("a.rs").map(|e| e.len()), Some(1));
     assert_eq!(circles(&edges), Vec::<Vec<String>>::new());
 }
+
+/// The backticked words of `text`.
+fn quoted(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// ARCHITECTURE.md's code map matches the folders: every file under `src/` is named in
+/// its folder's section (`` ### `src/python/` ``) or has one of its own
+/// (`` ### `src/cache.rs` ``), and every path a heading or a section names as a plain
+/// file name exists.
+#[test]
+fn the_code_map_matches_the_folders() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
+            .expect("read ARCHITECTURE.md");
+    let map = doc
+        .split_once("\n## Code map\n")
+        .and_then(|(_, rest)| rest.split("\n## ").next())
+        .expect("a `## Code map` section");
+    let sections: Vec<(Vec<&str>, &str)> = map
+        .split("\n### ")
+        .skip(1)
+        .map(|section| {
+            let (head, body) = section.split_once('\n').unwrap_or((section, ""));
+            (quoted(head), body)
+        })
+        .collect();
+    let files = sources();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut wrong = Vec::new();
+    for (heads, body) in &sections {
+        for head in heads {
+            if !root.join(head).exists() {
+                wrong.push(format!("heading names a missing path: {head}"));
+            }
+        }
+        for dir in heads.iter().filter(|h| h.ends_with('/')) {
+            for name in quoted(body)
+                .into_iter()
+                .filter(|n| n.ends_with(".rs") && !n.contains('/'))
+            {
+                let own = heads.iter().any(|h| h.rsplit('/').next() == Some(name));
+                if !own && !root.join(dir).join(name).is_file() {
+                    wrong.push(format!("{dir} section names a missing file: {name}"));
+                }
+            }
+        }
+    }
+    for rel in files.keys() {
+        let named = match rel.rsplit_once('/') {
+            None => sections
+                .iter()
+                .any(|(heads, _)| heads.contains(&format!("src/{rel}").as_str())),
+            Some((dir, name)) => sections.iter().any(|(heads, body)| {
+                heads.contains(&format!("src/{dir}/").as_str()) && quoted(body).contains(&name)
+            }),
+        };
+        if !named {
+            wrong.push(format!("src/{rel} is not in the code map"));
+        }
+    }
+    assert!(wrong.is_empty(), "ARCHITECTURE.md's code map: {wrong:#?}");
+}

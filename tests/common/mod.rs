@@ -219,6 +219,32 @@ impl Sandbox {
     }
 }
 
+/// A git repository with its own home: a [`Sandbox`] with `git init -b main` done. Each
+/// test file adds its own set-up in an `impl Repo` of its own (the type is the crate's).
+pub struct Repo(Sandbox);
+
+impl std::ops::Deref for Repo {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
+}
+
+impl Repo {
+    pub fn init() -> Repo {
+        let repo = Repo(Sandbox::new());
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// Stages everything and commits it, hooks skipped.
+    pub fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+    }
+}
+
 /// Fails the test unless CPython compiles the file (a BOM allowed).
 pub fn assert_compiles(path: &Path) {
     let out = Command::new("python3")
