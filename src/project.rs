@@ -454,8 +454,6 @@ impl ModuleIndex {
         Some(ClassSummary { state, bases })
     }
 
-    /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the
-    /// project cannot tell (module not found, name bound by an assignment).
     /// Where a first-party name is really defined: `pkg.shim.Engine` → `pkg.core.Engine`
     /// when `pkg.shim` only re-exports it. Unchanged when it cannot be followed.
     pub fn defining_name(&self, qualified: &str) -> String {
@@ -475,6 +473,8 @@ impl ModuleIndex {
         current
     }
 
+    /// Is the first-party `pkg.mod.Name` a class? Follows re-exports; `None` when the
+    /// project cannot tell (module not found, name bound by an assignment).
     pub fn is_class(&self, qualified: &str) -> Option<bool> {
         let mut current = qualified.to_string();
         for _ in 0..8 {
