@@ -138,17 +138,8 @@ pub fn add_noqa_text(linted: &Linted) -> (String, usize, Vec<usize>) {
             .comments
             .iter()
             .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
-        match existing.and_then(|c| Some((c, c.noqa.as_ref()?))) {
-            Some((comment, directive)) => {
-                let missing: Vec<&str> =
-                    codes.into_iter().filter(|c| !directive.covers(c)).collect();
-                if let (false, Some(end)) = (missing.is_empty(), directive.codes_end()) {
-                    edits.push((
-                        comment.range.start + end,
-                        format!(", {}", missing.join(", ")),
-                    ));
-                }
-            }
+        match existing {
+            Some(comment) => edits.extend(comment.add_codes(&codes)),
             None => {
                 let end = source.line_range(line).end;
                 let line_text = text.get(source.line_start(line)..end).unwrap_or("");

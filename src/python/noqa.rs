@@ -18,6 +18,24 @@ impl Comment {
         let noqa = text.get(range.clone()).and_then(NoqaDirective::parse);
         Comment { range, noqa }
     }
+
+    /// The insertion that makes this comment's `# noqa` cover `codes` too: `, A, B` just
+    /// after its last listed code, at that byte offset of the text. `None` when it holds
+    /// no directive or the directive covers them already. `--add-noqa` and the server's
+    /// "disable for this line" both extend a directive this way.
+    pub fn add_codes(&self, codes: &[&str]) -> Option<(usize, String)> {
+        let directive = self.noqa.as_ref()?;
+        let missing: Vec<&str> = codes
+            .iter()
+            .copied()
+            .filter(|c| !directive.covers(c))
+            .collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let end = self.range.start + directive.codes_end()?;
+        Some((end, format!(", {}", missing.join(", "))))
+    }
 }
 
 /// `# noqa` (every code) or `# noqa: A, B` (those codes).
@@ -142,5 +160,20 @@ mod tests {
         let directive = NoqaDirective::parse("# noqa: SSOT001, E501").expect("directive");
         assert_eq!(directive.codes[1], ("E501".to_string(), 17..21));
         assert!(directive.covers("E501") && !directive.covers("SSOT002"));
+    }
+
+    #[test]
+    fn add_codes_extends_the_list_with_the_missing_codes_only() {
+        let text = "x = 1  # noqa: SSOT001 trailing words\n";
+        let comment = Comment::new(text, 7..text.len() - 1);
+        assert_eq!(
+            comment.add_codes(&["SSOT001", "SSOT002", "SSOT101"]),
+            Some((22, ", SSOT002, SSOT101".to_string()))
+        );
+        assert_eq!(comment.add_codes(&["SSOT001"]), None);
+        let all = Comment::new("# noqa", 0..6);
+        assert_eq!(all.add_codes(&["SSOT002"]), None);
+        let plain = Comment::new("# just a comment", 0..16);
+        assert_eq!(plain.add_codes(&["SSOT002"]), None);
     }
 }

@@ -167,14 +167,11 @@ pub fn noqa_edit(source: &SourceText, comments: &[Comment], d: &Diagnostic) -> O
     let comment = comments
         .iter()
         .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
-    if let Some(directive) = comment.and_then(|c| c.noqa.as_ref()) {
-        if directive.covers(code) {
-            return None;
-        }
-        let end = comment?.range.start + directive.codes_end()?;
+    if let Some(comment) = comment {
+        let (end, content) = comment.add_codes(&[code])?;
         return Some(Edit {
             range: end..end,
-            content: format!(", {code}"),
+            content,
         });
     }
     let range = source.line_range(line);
