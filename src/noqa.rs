@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::config::{normalize, SettingsStore};
 use crate::fixer::write_atomic;
 use crate::lint::{lint_text, LintOptions, Linted};
+use crate::python::noqa_on_line;
 use crate::rules::registry::Rule;
 use crate::source::decode;
 use crate::walk;
@@ -133,12 +134,7 @@ pub fn add_noqa_text(linted: &Linted) -> (String, usize, Vec<usize>) {
     let mut edits: Vec<(usize, String)> = Vec::new();
     let mut skipped = Vec::new();
     for (line, codes) in by_line {
-        let existing = linted
-            .facts
-            .comments
-            .iter()
-            .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
-        match existing {
+        match noqa_on_line(source, &linted.facts.comments, line) {
             Some(comment) => edits.extend(comment.add_codes(&codes)),
             None => {
                 let end = source.line_range(line).end;

@@ -19,7 +19,7 @@ pub use model::{
     ModuleAssignment, ModuleRef, Parameter, Scope, Span, StringLiteral, Target,
 };
 pub use modules::ModuleName;
-pub use noqa::{Comment, NoqaDirective};
+pub use noqa::{noqa_on_line, Comment, NoqaDirective};
 
 use std::cell::RefCell;
 

@@ -3,7 +3,24 @@
 //! Suppression (`lint.rs`), `--add-noqa` (`noqa.rs`), the server's "add noqa" code
 //! action and the project index all read the parsed [`NoqaDirective`], never the text.
 
-use crate::source::TextRange;
+use crate::source::{SourceText, TextRange};
+
+/// The `# noqa` comment on 0-based `line`, if any. `comments` are in text order (as
+/// facts hold them), so the line's are found by binary search, not by a scan per finding,
+/// which grew with the square of a big file's size (issue 11). Suppression, `--add-noqa`
+/// and the server's "disable for this line" all look a line's directive up here.
+pub fn noqa_on_line<'a>(
+    source: &SourceText,
+    comments: &'a [Comment],
+    line: usize,
+) -> Option<&'a Comment> {
+    let line_start = source.line_range(line).start;
+    let from = comments.partition_point(|c| c.range.start < line_start);
+    comments[from..]
+        .iter()
+        .take_while(|c| source.line_index(c.range.start) == line)
+        .find(|c| c.noqa.is_some())
+}
 
 /// A comment of the source and its `# noqa` directive, if it holds one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::config::Settings;
-use crate::python::{Facts, ModuleName};
+use crate::python::{noqa_on_line, Facts, ModuleName};
 use crate::rules::registry::{Rule, RuleSelection};
 use crate::source::SourceText;
 
@@ -58,19 +58,12 @@ impl<'a> FileContext<'a> {
             || parent.is_some_and(|p| self.noqa_covers(p, rule.code()))
     }
 
-    /// Whether a `# noqa` on the line of `offset` covers `code`. Comments are in text
-    /// order (one walk per chunk, chunks in order): the line's are found by binary
-    /// search, not by a scan per finding, which grew with the square of a big file's
-    /// size (issue 11).
+    /// Whether a `# noqa` on the line of `offset` covers `code`.
     fn noqa_covers(&self, offset: usize, code: &str) -> bool {
-        let comments = &self.facts.comments;
         let line = self.source.line_index(offset);
-        let line_start = self.source.line_range(line).start;
-        let from = comments.partition_point(|c| c.range.start < line_start);
-        comments[from..]
-            .iter()
-            .take_while(|c| self.source.line_index(c.range.start) == line)
-            .any(|c| c.noqa.as_ref().is_some_and(|d| d.covers(code)))
+        noqa_on_line(self.source, &self.facts.comments, line)
+            .and_then(|c| c.noqa.as_ref())
+            .is_some_and(|d| d.covers(code))
     }
 
     /// Source text of a range.

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit};
 use crate::fixer::fix_text;
 use crate::lint::LintOptions;
-use crate::python::Comment;
+use crate::python::{noqa_on_line, Comment};
 use crate::server::document::{Document, Encoding};
 use crate::server::world::lsp_diagnostic;
 use crate::source::SourceText;
@@ -164,10 +164,7 @@ pub fn fix_all(
 pub fn noqa_edit(source: &SourceText, comments: &[Comment], d: &Diagnostic) -> Option<Edit> {
     let line = source.line_index(d.range.start);
     let code = d.rule.code();
-    let comment = comments
-        .iter()
-        .find(|c| source.line_index(c.range.start) == line && c.noqa.is_some());
-    if let Some(comment) = comment {
+    if let Some(comment) = noqa_on_line(source, comments, line) {
         let (end, content) = comment.add_codes(&[code])?;
         return Some(Edit {
             range: end..end,
