@@ -12,7 +12,6 @@ use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::python::recognize::certainly_valid;
 use crate::reduce::{Reduced, Reducer};
-use crate::source::SourceText;
 
 /// What a file is checked with before parsing: may it match at all, and which bodies
 /// can be blanked (`None`: none). Both are built for the selection without SSOT000;
@@ -162,6 +161,7 @@ pub(crate) fn lint_reduced(
     if linted.facts.has_syntax_errors() {
         return lint_text(path, text, settings, options);
     }
-    linted.source = SourceText::new(text);
+    // Blanking kept every line break in place: the reduced text's line index is the text's.
+    linted.source = linted.source.with_text(text);
     linted
 }

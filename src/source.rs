@@ -43,6 +43,20 @@ impl SourceText {
         &self.text
     }
 
+    /// The same line index over `text`, whose line breaks stand at the same offsets as
+    /// this text's (the reducer's blanks keep every `\n` and `\r`), without indexing it
+    /// again; a text of another length is indexed anew.
+    pub fn with_text(self, text: String) -> SourceText {
+        if text.len() != self.text.len() {
+            return SourceText::new(text);
+        }
+        debug_assert_eq!(SourceText::new(text.clone()).line_starts, self.line_starts);
+        SourceText {
+            text,
+            line_starts: self.line_starts,
+        }
+    }
+
     pub fn into_text(self) -> String {
         self.text
     }

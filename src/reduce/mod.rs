@@ -64,6 +64,8 @@ pub struct Reducer {
     globals: bool,
     /// Dotted paths that count at the start of a string literal's content.
     strings: HashSet<String>,
+    /// Module-level statements are all kept ([`BodyNeedles::module_statements`]).
+    module_statements: bool,
 }
 
 /// Where a whole identifier counts, per identifier needle.
@@ -179,6 +181,7 @@ impl Reducer {
                 .filter(|n| !n.is_empty())
                 .cloned()
                 .collect(),
+            module_statements: needles.module_statements,
         }
     }
 
@@ -206,7 +209,9 @@ impl Reducer {
             let bytes = text.as_bytes();
             let strings = |t: &Token| self.string_hit(bytes, t).is_some();
             let strings: &dyn Fn(&Token) -> bool = &strings;
-            blanks.extend(statements::unread(tokens, statements, &hits, strings));
+            if !self.module_statements {
+                blanks.extend(statements::unread(tokens, statements, &hits, strings));
+            }
             blanks.extend(
                 tables
                     .into_iter()
