@@ -12,7 +12,6 @@ use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::python::recognize::certainly_valid;
 use crate::reduce::{Reduced, Reducer};
-use crate::source::SourceText;
 
 /// What a file is checked with before parsing: may it match at all, and which bodies
 /// can be blanked (`None`: none). Both are built for the selection without SSOT000;
@@ -27,9 +26,17 @@ pub(crate) struct Filters {
 /// May `text` skip parsing work (the prefilter's skip, the reducer's blanks)? Only when
 /// no enabled rule needs every byte parsed: SSOT000 reports syntax errors anywhere, so
 /// with it on a text is parsed whole unless it is known to parse without error (the one
-/// place to ask a recognizer that tells so: [`certainly_valid`]).
+/// place that asks: [`parses_cleanly`]).
 pub(crate) fn fast_path(filters: &Filters, text: &str) -> bool {
-    !filters.syntax_errors || certainly_valid(text, &crate::python::scan::tokenize(text))
+    !filters.syntax_errors || parses_cleanly(text, &crate::python::scan::tokenize(text))
+}
+
+/// Does tree-sitter parse `text` (lexed as `tokens`) without a syntax error? The
+/// recognizer says so cheaply for most texts; of the rest (about 2 % of the stdlib's
+/// files, but a quarter of a cold check's instructions when parsed and extracted whole)
+/// one parse without extracting facts tells. Only a text with an error is linted whole.
+fn parses_cleanly(text: &str, tokens: &[crate::python::scan::Token]) -> bool {
+    certainly_valid(text, tokens) || !crate::python::parse(text).root_node().has_error()
 }
 
 /// One prefilter and reducer per distinct settings (config file) in the run.
@@ -97,8 +104,8 @@ impl Prefilters {
     }
 }
 
-/// Lint `text` through the fast path, lexing it once: with SSOT000 on, a text the
-/// recognizer is unsure of is parsed whole; a text the prefilter rules out is not parsed
+/// Lint `text` through the fast path, lexing it once: with SSOT000 on, a text with a
+/// syntax error is parsed whole ([`parses_cleanly`]); a text the prefilter rules out is not parsed
 /// (`None`); the rest goes through the reducer on the same tokens.
 pub(crate) fn lint_fast(
     filters: &Filters,
@@ -110,7 +117,7 @@ pub(crate) fn lint_fast(
     let mut tokens = None;
     if filters.syntax_errors {
         let lexed = crate::python::scan::tokenize(&text);
-        if !certainly_valid(&text, &lexed) {
+        if !parses_cleanly(&text, &lexed) {
             return Some(lint_text(path, text, settings, options));
         }
         tokens = Some(lexed);
@@ -124,7 +131,7 @@ pub(crate) fn lint_fast(
     let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
     // Blanking can hide a syntax error that changes what error recovery sees elsewhere
     // (`class A:b:` and its methods), so only a text known to parse is reduced.
-    if !filters.syntax_errors && !certainly_valid(&text, &tokens) {
+    if !filters.syntax_errors && !parses_cleanly(&text, &tokens) {
         return Some(lint_text(path, text, settings, options));
     }
     let reduced = reducer.reduce_tokens(&text, &tokens);
@@ -162,6 +169,7 @@ pub(crate) fn lint_reduced(
     if linted.facts.has_syntax_errors() {
         return lint_text(path, text, settings, options);
     }
-    linted.source = SourceText::new(text);
+    // Blanking kept every line break in place: the reduced text's line index is the text's.
+    linted.source = linted.source.with_text(text);
     linted
 }

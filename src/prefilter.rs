@@ -126,6 +126,9 @@ pub struct BodyNeedles {
     /// Dotted paths that count as the whole content of a string literal or its first
     /// segments (`"old.mod"`, `"old.mod.Engine"`; not `"see old.mod"`, `"old.module"`).
     pub strings: Vec<String>,
+    /// Every module-level statement is read, so none is blanked: no rule's, what the
+    /// project index reads of a module (its imports and `X = a.b.X` assignments).
+    pub module_statements: bool,
 }
 
 /// What the enabled rules read inside `def`/`class` bodies (each rule's spec says it:

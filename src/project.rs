@@ -13,7 +13,10 @@ mod bindings;
 mod dependencies;
 mod files;
 
-use bindings::{bindings_of, class_name, defined_of, defines_class, top_level_imports, Bindings};
+use bindings::{
+    bindings_of, class_name, defined_of, defines_class, module_level_facts, top_level_imports,
+    Bindings,
+};
 pub use bindings::{DefinedNames, ImportedNames};
 use dependencies::{is_recording, note};
 pub use dependencies::{record_dependencies, Dependencies};
@@ -267,7 +270,7 @@ impl ModuleIndex {
             name: module.to_string(),
             is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
-        bindings_of(&python::analyze(&text, Some(&name)), &text)
+        bindings_of(&module_level_facts(&text, &name), &text)
     }
 
     /// Drop what is memoised about `module` (its location, bindings and definitions)
@@ -561,6 +564,83 @@ mod tests {
         primed.forget("app.shim");
         assert!(!primed.reexports("app.shim", "Engine", "app.engine.Engine"));
         assert!(primed.defined_names("app.shim").is_empty());
+    }
+
+    /// The bindings read with bodies blanked ([`super::bindings::module_level_facts`])
+    /// equal those of a whole parse: on traps (imports and assignments under `if`/`try`,
+    /// in class bodies and functions, tables, star imports; a text the recognizer is
+    /// unsure of) and on a sample of CPython's standard library.
+    #[test]
+    fn module_level_bindings_equal_those_of_a_whole_parse() {
+        use super::bindings::{bindings_of, module_level_facts};
+        let name = python::ModuleName {
+            name: "app.shim".to_string(),
+            is_package: false,
+        };
+        let same = |text: &str| {
+            let whole = bindings_of(&python::analyze(text, Some(&name)), text);
+            let reduced = bindings_of(&module_level_facts(text, &name), text);
+            let fields =
+                |b: &super::Bindings| (b.imported.clone(), b.assigned.clone(), b.stars.clone());
+            fields(&whole) == fields(&reduced)
+        };
+        let traps = "import app.core\nfrom . import engine as _e\n\
+                     try:\n    from app.fast import Fast\nexcept ImportError:\n    Fast = _e.Slow\n\
+                     if app.core.FLAG:\n    from app.core import *\n    def f():\n        from x import y\n\
+                     \x20       Fast = y.Fast\n    Engine = _e.Engine\n\
+                     class C:\n    from app import other as Other\n    Alias = Other.Thing\n\
+                     TABLE = {\n    'a': 1,\n    'b': 2,\n    'c': 3,\n    'd': 4,\n}\n\
+                     @decorate(app.core.X)\ndef g():\n    global Core\n    Core = app.core.Core\n    run()\n\
+                     Core = app.core.Core\nA, B = _e.A, _e.B\n";
+        assert!(same(traps));
+        let whole = python::analyze(traps, Some(&name));
+        let reduced = module_level_facts(traps, &name);
+        assert!(
+            reduced.defs.calls.len() < whole.defs.calls.len(),
+            "bodies were blanked"
+        );
+        assert!(same(
+            "from . import engine as _e\nclass A:b:\n    pass\nEngine = _e.Engine\n"
+        ));
+
+        let out = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("python3 runs: {e}"));
+        let root = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        let mut files: Vec<std::path::PathBuf> = walkdir(&root);
+        files.sort();
+        assert!(files.len() > 500, "{} stdlib files", files.len());
+        for path in files.iter().step_by(10) {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            assert!(same(&text), "{}", path.display());
+        }
+    }
+
+    /// The `.py` files under `root` (no test data or site-packages).
+    fn walkdir(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if !matches!(
+                        name.as_str(),
+                        "site-packages" | "dist-packages" | "__pycache__"
+                    ) {
+                        dirs.push(path);
+                    }
+                } else if name.ends_with(".py") {
+                    files.push(path);
+                }
+            }
+        }
+        files
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! convention). The language server converts to UTF-16 or UTF-8 code units on demand.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A byte range in a source text.
 pub type TextRange = Range<usize>;
@@ -20,27 +21,54 @@ pub struct SourceText {
     text: String,
     /// As `u32`, half the size of `usize` offsets (a 20 MB file has a million lines,
     /// issue 13); offsets past `u32::MAX` saturate, beyond what tree-sitter parses anyway.
-    line_starts: Vec<u32>,
+    /// Built on first use: a check asks for rows only in files with findings (issue 11).
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceText {
     pub fn new(text: String) -> Self {
-        let mut line_starts = vec![0];
-        let bytes = text.as_bytes();
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            // "\r\n" is one line break; a lone "\r" is one too (Python agrees).
-            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                continue;
-            }
-            line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        SourceText {
+            text,
+            line_starts: OnceLock::new(),
         }
-        // A big text's index lives as long as the text (an open document): no spare room.
-        line_starts.shrink_to_fit();
-        SourceText { text, line_starts }
+    }
+
+    /// The line index, built the first time it is asked for.
+    fn starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut line_starts = vec![0];
+            let bytes = self.text.as_bytes();
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                // "\r\n" is one line break; a lone "\r" is one too (Python agrees).
+                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    continue;
+                }
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+            // A big text's index lives as long as the text (an open document): no spare room.
+            line_starts.shrink_to_fit();
+            line_starts
+        })
     }
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// `text`, whose line breaks stand at the same offsets as this text's (the reducer's
+    /// blanks keep every `\n` and `\r`), keeping the line index if one was built; a text
+    /// of another length gets its own.
+    pub fn with_text(self, text: String) -> SourceText {
+        if text.len() != self.text.len() {
+            return SourceText::new(text);
+        }
+        if let Some(starts) = self.line_starts.get() {
+            debug_assert_eq!(SourceText::new(text.clone()).starts(), &starts[..]);
+        }
+        SourceText {
+            text,
+            line_starts: self.line_starts,
+        }
     }
 
     pub fn into_text(self) -> String {
@@ -48,13 +76,13 @@ impl SourceText {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 
     /// 0-based line index containing `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        match self.line_starts.binary_search(&offset) {
+        match self.starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -83,7 +111,7 @@ impl SourceText {
     pub fn location(&self, offset: usize) -> Location {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.starts()[line] as usize;
         Location {
             row: line + 1,
             column: self.text[start..offset].chars().count() + 1,
@@ -94,7 +122,7 @@ impl SourceText {
     pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.starts()[line] as usize;
         let col = self.text[start..offset]
             .chars()
             .map(char::len_utf16)
@@ -106,13 +134,13 @@ impl SourceText {
     pub fn utf8_position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        (line, offset - self.line_starts[line] as usize)
+        (line, offset - self.starts()[line] as usize)
     }
 
     /// Byte offset of a 0-based line and UTF-16 column; `None` when out of range.
     /// A column past the end of the line clamps to the line end, as LSP requires.
     pub fn offset_from_utf16(&self, line: usize, col: usize) -> Option<usize> {
-        if line == self.line_starts.len() && col == 0 {
+        if line == self.starts().len() && col == 0 {
             return Some(self.text.len());
         }
         let range = self.line_range_with_break(line)?;
@@ -128,7 +156,7 @@ impl SourceText {
 
     /// Byte offset of a 0-based line and UTF-8 column; `None` when out of range.
     pub fn offset_from_utf8(&self, line: usize, col: usize) -> Option<usize> {
-        if line == self.line_starts.len() && col == 0 {
+        if line == self.starts().len() && col == 0 {
             return Some(self.text.len());
         }
         let range = self.line_range_with_break(line)?;
@@ -147,7 +175,7 @@ impl SourceText {
     }
 
     fn start_of(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line).map(|&s| s as usize)
+        self.starts().get(line).map(|&s| s as usize)
     }
 
     fn clamp(&self, offset: usize) -> usize {

@@ -430,3 +430,50 @@ fn legacy_names_as_attributes_are_read_in_bodies() {
     let found = assert_same(dir.path(), &["--select", "SSOT001"]);
     assert_eq!(found, 2);
 }
+
+/// With SSOT000 on, a text the recognizer is unsure of (a Python 2 `print`) that
+/// tree-sitter parses cleanly takes the fast path, and one with a syntax error is linted
+/// whole: both print what the full parse prints, exactly.
+#[test]
+fn texts_the_recognizer_is_unsure_of_lint_the_same() {
+    let py2 =
+        "def f():\n    print \"x\"\n    from app.old_engine import Engine\n    return Engine()\n\
+               \ndef g():\n    return 1\n";
+    assert!(!ssotlint::python::recognize::certainly_valid(
+        py2,
+        &ssotlint::python::scan::tokenize(py2)
+    ));
+    assert!(!ssotlint::python::parse(py2).root_node().has_error());
+    let dir = common::project(&[
+        ("app/__init__.py", ""),
+        ("app/engine.py", "class Engine:\n    pass\n"),
+        ("app/py2.py", py2),
+        (
+            "app/broken.py",
+            "from app.old_engine import Engine\n\ndef f(:\n    return 1\n",
+        ),
+    ]);
+    common::write(&dir.path().join("ssotlint.toml"), CONFIG);
+    let run = |extra: &[&str]| {
+        let out = common::command()
+            .args(["check", ".", "--output-format", "concise", "--no-cache"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .expect("run ssotlint");
+        (common::stdout(&out), common::code(&out))
+    };
+    let fast = run(&[]);
+    assert_eq!(fast, run(&["--no-fast-path"]));
+    assert_eq!(
+        fast,
+        (
+            "app/broken.py:1:28: SSOT001 `Engine` imported from `app.old_engine`; its canonical module is `app.engine`\n\
+             app/broken.py:3:7: SSOT000 syntax error: a token is missing here\n\
+             app/py2.py:3:32: SSOT001 `Engine` imported from `app.old_engine`; its canonical module is `app.engine`\n\
+             Found 3 diagnostics in 2 files (4 checked).\n"
+                .to_string(),
+            1
+        )
+    );
+}

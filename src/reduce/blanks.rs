@@ -210,12 +210,12 @@ pub(super) fn gaps(tokens: &[Token], scanned: &[LogicalLine], len: usize) -> Vec
 pub(super) fn included_ranges(b: &[u8], blanks: &[Blank]) -> Vec<tree_sitter::Range> {
     let mut ranges = Vec::with_capacity(blanks.len() + 1);
     let (mut row, mut line_start, mut scanned) = (0usize, 0usize, 0usize);
+    // Rows counted with memchr: a byte loop here was a fifth of the reducer's time.
     let mut point = |at: usize| {
-        for (i, &c) in b[scanned..at].iter().enumerate() {
-            if c == b'\n' {
-                row += 1;
-                line_start = scanned + i + 1;
-            }
+        let part = &b[scanned..at];
+        if let Some(last) = memchr::memrchr(b'\n', part) {
+            row += memchr::memchr_iter(b'\n', part).count();
+            line_start = scanned + last + 1;
         }
         scanned = at;
         tree_sitter::Point::new(row, at - line_start)

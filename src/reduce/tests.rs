@@ -265,3 +265,18 @@ fn tab_errors_as_cpython_reports_them() {
         assert_eq!(has_tab_error(text), expected, "{text:?}");
     }
 }
+
+#[test]
+fn blanking_keeps_every_line_break_in_place() {
+    for (text, expected) in [
+        ("ab\r\ncd\ne", "  \r\n  \n "),
+        ("\n\n", "\n\n"),
+        ("x = 1\rif y:", "     \r     "),
+        ("é = 1", "      "),
+        ("", ""),
+    ] {
+        let mut bytes = text.as_bytes().to_vec();
+        blank_keeping_breaks(&mut bytes);
+        assert_eq!(String::from_utf8_lossy(&bytes), expected, "{text:?}");
+    }
+}
