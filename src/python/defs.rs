@@ -101,7 +101,7 @@ impl Collector {
                 for name in node.named_children(&mut cursor) {
                     if name.kind() == "identifier" {
                         self.facts
-                            .items
+                            .items_mut()
                             .globals
                             .push(Self::owned(f, name.byte_range().into()));
                     }
@@ -110,7 +110,7 @@ impl Collector {
         } else if id == k.return_statement {
             if let Some(f) = self.current_function() {
                 let value = node.named_child(0).and_then(value_call);
-                self.facts.items.returns.push(Self::owned(f, value));
+                self.facts.items_mut().returns.push(Self::owned(f, value));
             }
         } else if id == k.decorated_definition {
             if let Some(def) = node.child_by_field_name("definition") {
@@ -232,8 +232,10 @@ impl Collector {
             parameters,
             extents: Default::default(),
         });
-        let owned = decorators.into_iter().map(|d| Self::owned(index, d));
-        self.facts.items.decorators.extend(owned);
+        if !decorators.is_empty() {
+            let owned = decorators.into_iter().map(|d| Self::owned(index, d));
+            self.facts.items_mut().decorators.extend(owned);
+        }
         if let Some(c) = class {
             self.facts.classes[c].methods.push(index);
         }
@@ -260,7 +262,10 @@ impl Collector {
                     value_is_name: value_node.is_some_and(|v| v.kind() == "identifier"),
                     value: right.and_then(value_call),
                 };
-                self.facts.items.assignments.push(Self::owned(f, assign));
+                self.facts
+                    .items_mut()
+                    .assignments
+                    .push(Self::owned(f, assign));
             }
             Frame::Class(c) if c != usize::MAX && !augmented && left.kind() == "identifier" => {
                 self.facts.classes[c].attributes.push(ClassAttribute {

@@ -146,8 +146,6 @@ pub struct ImportContext {
 /// The module part of a `from` import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleRef {
-    /// As written, without the dots: `pkg.mod` in `from ..pkg.mod import x`.
-    pub written: String,
     /// Leading dots.
     pub level: usize,
     /// Absolute module name (relative imports resolved); `None` when it cannot be.
@@ -449,7 +447,9 @@ pub struct DefFacts {
     pub calls: Vec<CallFact>,
     /// What the functions hold, one list per kind for the whole file (not four per
     /// function: issue 13), read through [`DefFacts::decorators`] and its siblings.
-    pub(crate) items: FunctionItems,
+    /// `None` while no function holds anything: the server keeps facts per chunk, and
+    /// most chunks have none, so four list headers each would add up.
+    pub(crate) items: Option<Box<FunctionItems>>,
 }
 
 /// The items of every function of a file, each naming its function, in text order.
@@ -463,6 +463,15 @@ pub(crate) struct FunctionItems {
     pub(crate) assignments: Vec<Owned<AssignFact>>,
     /// `return` statements: the returned call, if the value is one.
     pub(crate) returns: Vec<Owned<Option<CallFact>>>,
+}
+
+impl FunctionItems {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.decorators.is_empty()
+            && self.globals.is_empty()
+            && self.assignments.is_empty()
+            && self.returns.is_empty()
+    }
 }
 
 /// The items of `list` that belong to function `index` (its extent `extent`).
@@ -487,35 +496,53 @@ impl DefFacts {
             class.methods.shrink_to_fit();
         }
         self.functions.shrink_to_fit();
-        self.items.decorators.shrink_to_fit();
-        self.items.globals.shrink_to_fit();
-        self.items.assignments.shrink_to_fit();
-        self.items.returns.shrink_to_fit();
+        if let Some(items) = &mut self.items {
+            items.decorators.shrink_to_fit();
+            items.globals.shrink_to_fit();
+            items.assignments.shrink_to_fit();
+            items.returns.shrink_to_fit();
+        }
         self.calls.shrink_to_fit();
     }
 
     /// The decorators of function `index` (none for an index out of range).
     pub fn decorators(&self, index: usize) -> impl Iterator<Item = &Decorator> {
         let extent = self.extents(index).decorators;
-        owned_by(&self.items.decorators, extent, index)
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.decorators[..]),
+            extent,
+            index,
+        )
     }
 
     /// The names of the `global` statements in the body of function `index`.
     pub fn globals(&self, index: usize) -> impl Iterator<Item = &Span> {
         let extent = self.extents(index).globals;
-        owned_by(&self.items.globals, extent, index)
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.globals[..]),
+            extent,
+            index,
+        )
     }
 
     /// The assignments in the body of function `index`.
     pub fn assignments(&self, index: usize) -> impl Iterator<Item = &AssignFact> {
         let extent = self.extents(index).assignments;
-        owned_by(&self.items.assignments, extent, index)
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.assignments[..]),
+            extent,
+            index,
+        )
     }
 
     /// The `return` statements of function `index`: the returned call, if it is one.
     pub fn returns(&self, index: usize) -> impl Iterator<Item = &Option<CallFact>> {
         let extent = self.extents(index).returns;
-        owned_by(&self.items.returns, extent, index)
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.returns[..]),
+            extent,
+            index,
+        )
     }
 
     fn extents(&self, index: usize) -> FunctionExtents {
@@ -534,7 +561,9 @@ impl DefFacts {
                 pick(&mut f.extents).include(at);
             }
         };
-        let items = &self.items;
+        let Some(items) = self.items.as_deref() else {
+            return;
+        };
         for (at, o) in items.decorators.iter().enumerate().skip(from.decorators) {
             cover(o.function, at, |e| &mut e.decorators);
         }
@@ -551,12 +580,19 @@ impl DefFacts {
 
     /// How many items each list holds now (see [`Self::cover_items`]).
     pub(crate) fn item_counts(&self) -> FunctionItemCounts {
-        FunctionItemCounts {
-            decorators: self.items.decorators.len(),
-            globals: self.items.globals.len(),
-            assignments: self.items.assignments.len(),
-            returns: self.items.returns.len(),
-        }
+        self.items
+            .as_deref()
+            .map_or_else(FunctionItemCounts::default, |items| FunctionItemCounts {
+                decorators: items.decorators.len(),
+                globals: items.globals.len(),
+                assignments: items.assignments.len(),
+                returns: items.returns.len(),
+            })
+    }
+
+    /// The item lists, made when the first item comes.
+    pub(crate) fn items_mut(&mut self) -> &mut FunctionItems {
+        self.items.get_or_insert_with(Default::default)
     }
 }
 

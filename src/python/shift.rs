@@ -74,7 +74,9 @@ impl Facts {
                         None => None,
                     };
                 }
-                other.defs.items.renumber(|f| Some(f + index(functions)));
+                if let Some(items) = other.defs.items.as_deref_mut() {
+                    items.renumber(|f| Some(f + index(functions)));
+                }
                 for c in &mut other.defs.classes {
                     for method in &mut c.methods {
                         *method += functions;
@@ -91,10 +93,12 @@ impl Facts {
             Block::Function => {
                 let wrapper = other.defs.functions.remove(0);
                 let owner_index = owner.map(index);
-                other.defs.items.renumber(|f| match f {
-                    0 => owner_index,
-                    f => Some(f - 1 + index(functions)),
-                });
+                if let Some(items) = other.defs.items.as_deref_mut() {
+                    items.renumber(|f| match f {
+                        0 => owner_index,
+                        f => Some(f - 1 + index(functions)),
+                    });
+                }
                 for function in &mut other.defs.functions {
                     if let Some(c) = &mut function.class {
                         *c += classes;
@@ -121,11 +125,18 @@ impl Facts {
         for function in &mut other.defs.functions {
             function.extents = Default::default();
         }
-        let (items, other_items) = (&mut self.defs.items, &mut other.defs.items);
-        items.decorators.append(&mut other_items.decorators);
-        items.globals.append(&mut other_items.globals);
-        items.assignments.append(&mut other_items.assignments);
-        items.returns.append(&mut other_items.returns);
+        // An empty list is no list, so facts that hold the same compare equal.
+        if let Some(mut theirs) = other.defs.items.take().filter(|i| !i.is_empty()) {
+            match &mut self.defs.items {
+                Some(items) => {
+                    items.decorators.append(&mut theirs.decorators);
+                    items.globals.append(&mut theirs.globals);
+                    items.assignments.append(&mut theirs.assignments);
+                    items.returns.append(&mut theirs.returns);
+                }
+                None => self.defs.items = Some(theirs),
+            }
+        }
         self.imports.append(&mut other.imports);
         self.strings.append(&mut other.strings);
         self.comments.append(&mut other.comments);
@@ -184,7 +195,9 @@ impl DefFacts {
                 *class += classes;
             }
         }
-        other.items.renumber(|f| Some(f + index(functions)));
+        if let Some(items) = other.items.as_deref_mut() {
+            items.renumber(|f| Some(f + index(functions)));
+        }
     }
 }
 
@@ -279,7 +292,9 @@ impl Shift for DefFacts {
         self.classes.shift(by);
         self.functions.shift(by);
         self.calls.shift(by);
-        self.items.shift(by);
+        if let Some(items) = self.items.as_deref_mut() {
+            items.shift(by);
+        }
     }
 }
 
