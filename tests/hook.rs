@@ -897,3 +897,62 @@ fn staged_configs_resolve_as_the_disk_does() {
     std::fs::remove_file(repo.root.join("sub/ssotlint.toml")).expect("rm");
     assert_reports(&repo.run(&["hook", "--select", "SSOT003"]), &expected, 2);
 }
+
+/// The hook lints staged blobs whole; `check` takes the fast path (the recognizer, the
+/// prefilter, the reducer). On the demo project (every rule but SSOT000) plus a file
+/// with a syntax error and one with `# noqa` comments, all staged as new, both print
+/// the same diagnostics, and those are the ones expected.
+#[test]
+fn the_hook_and_check_report_the_same_diagnostics() {
+    let repo = Repo::new();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    let mut dirs = vec![demo.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read demo") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.file_name().is_some_and(|n| n != "EXPECTED.txt") {
+                let rel = path.strip_prefix(&demo).expect("inside the demo");
+                common::write(&repo.root.join(rel), std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    repo.write(
+        "shop/broken.py",
+        "import shop.old_utils\ndef f(:\n    pass\n",
+    );
+    repo.write(
+        "shop/quiet.py",
+        "from shop.engine.legacy_engine import UserEngine  # noqa: SSOT001\n\
+         from shop.engine.legacy_engine import UserEngine  # noqa: SSOT003\n",
+    );
+    repo.git(&["add", "-A"]);
+    let hook = repo.run(&["hook", "--output-format", "concise"]);
+    let check = repo.run(&["check", "--output-format", "concise", "."]);
+    assert_eq!(text(&hook.stdout), text(&check.stdout));
+    assert_eq!(
+        (hook.status.code(), check.status.code()),
+        (Some(1), Some(1))
+    );
+    let mut expected = std::fs::read_to_string(demo.join("EXPECTED.txt")).expect("EXPECTED.txt");
+    expected.push_str(
+        "shop/broken.py:1:8: SSOT003\n\
+         shop/broken.py:2:7: SSOT000\n\
+         shop/quiet.py:2:39: SSOT001\n",
+    );
+    let mut expected: Vec<&str> = expected.lines().collect();
+    expected.sort_unstable();
+    let out = text(&hook.stdout);
+    let mut found: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("shop/") || l.starts_with("tests/"))
+        .map(|l| l.split(' ').next().map_or(l, |at| &l[..at.len() + 8]))
+        .collect();
+    found.sort_unstable();
+    assert_eq!(found, expected);
+    assert!(
+        out.ends_with("Found 28 diagnostics in 15 files (26 checked).\n"),
+        "{out}"
+    );
+}

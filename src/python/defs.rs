@@ -13,7 +13,7 @@ use tree_sitter::Node;
 
 use super::model::{
     AssignFact, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, FunctionFact, Keyword,
-    ModuleAssignment, Parameter, Scope, Span, Target,
+    ModuleAssignment, Owned, Parameters, Scope, Span, Target,
 };
 
 /// Node kind ids, looked up once, so the per-node test is an integer compare.
@@ -64,8 +64,17 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn finish(self) -> DefFacts {
+    pub fn finish(mut self) -> DefFacts {
+        self.facts.cover_items(&Default::default());
         self.facts
+    }
+
+    /// An item of function `f`, its extent set by [`Self::finish`].
+    fn owned<T>(f: usize, item: T) -> Owned<T> {
+        Owned {
+            function: u32::try_from(f).unwrap_or(u32::MAX),
+            item,
+        }
     }
 
     /// Called for every node, before its children.
@@ -91,16 +100,17 @@ impl Collector {
                 let mut cursor = node.walk();
                 for name in node.named_children(&mut cursor) {
                     if name.kind() == "identifier" {
-                        self.facts.functions[f]
+                        self.facts
+                            .items_mut()
                             .globals
-                            .push(name.byte_range().into());
+                            .push(Self::owned(f, name.byte_range().into()));
                     }
                 }
             }
         } else if id == k.return_statement {
             if let Some(f) = self.current_function() {
                 let value = node.named_child(0).and_then(value_call);
-                self.facts.functions[f].returns.push(value);
+                self.facts.items_mut().returns.push(Self::owned(f, value));
             }
         } else if id == k.decorated_definition {
             if let Some(def) = node.child_by_field_name("definition") {
@@ -204,13 +214,13 @@ impl Collector {
             Some(Frame::Class(c)) if *c != usize::MAX => Some(*c),
             _ => None,
         };
-        let mut parameters = Vec::new();
+        let mut parameters = Parameters::default();
         if let Some(params) = node.child_by_field_name("parameters") {
             let mut cursor = params.walk();
-            for p in params.named_children(&mut cursor) {
-                if let Some(param) = parameter(p) {
-                    parameters.push(param);
-                }
+            for (name, star) in params.named_children(&mut cursor).filter_map(parameter) {
+                parameters.first = parameters.first.or(Some(name));
+                parameters.count = parameters.count.saturating_add(1);
+                parameters.star |= star;
             }
         }
         let index = self.facts.functions.len();
@@ -220,11 +230,12 @@ impl Collector {
             scope: self.scope(),
             class,
             parameters,
-            decorators,
-            globals: Vec::new(),
-            assignments: Vec::new(),
-            returns: Vec::new(),
+            extents: Default::default(),
         });
+        if !decorators.is_empty() {
+            let owned = decorators.into_iter().map(|d| Self::owned(index, d));
+            self.facts.items_mut().decorators.extend(owned);
+        }
         if let Some(c) = class {
             self.facts.classes[c].methods.push(index);
         }
@@ -244,13 +255,17 @@ impl Collector {
         match frame {
             Frame::Function(f) if f != usize::MAX => {
                 let value_node = right.map(strip_parens);
-                self.facts.functions[f].assignments.push(AssignFact {
+                let assign = AssignFact {
                     target: target(left),
                     range: node.byte_range().into(),
                     value_is_call: value_node.is_some_and(|v| v.kind() == "call"),
                     value_is_name: value_node.is_some_and(|v| v.kind() == "identifier"),
                     value: right.and_then(value_call),
-                });
+                };
+                self.facts
+                    .items_mut()
+                    .assignments
+                    .push(Self::owned(f, assign));
             }
             Frame::Class(c) if c != usize::MAX && !augmented && left.kind() == "identifier" => {
                 self.facts.classes[c].attributes.push(ClassAttribute {
@@ -478,33 +493,26 @@ fn decorator(expr: Node) -> Decorator {
     }
 }
 
-fn parameter(p: Node) -> Option<Parameter> {
+/// A parameter's name and whether it is `*args` or `**kwargs`.
+fn parameter(p: Node) -> Option<(Span, bool)> {
     match p.kind() {
-        "identifier" => Some(Parameter {
-            name: p.byte_range().into(),
-            star: false,
-        }),
+        "identifier" => Some((p.byte_range().into(), false)),
         "typed_parameter" => {
             let inner = p.named_child(0)?;
             match inner.kind() {
-                "identifier" => Some(Parameter {
-                    name: inner.byte_range().into(),
-                    star: false,
-                }),
-                _ => Some(Parameter {
-                    name: inner.named_child(0).unwrap_or(inner).byte_range().into(),
-                    star: true,
-                }),
+                "identifier" => Some((inner.byte_range().into(), false)),
+                _ => Some((
+                    inner.named_child(0).unwrap_or(inner).byte_range().into(),
+                    true,
+                )),
             }
         }
-        "default_parameter" | "typed_default_parameter" => Some(Parameter {
-            name: p.child_by_field_name("name")?.byte_range().into(),
-            star: false,
-        }),
-        "list_splat_pattern" | "dictionary_splat_pattern" => Some(Parameter {
-            name: p.named_child(0).unwrap_or(p).byte_range().into(),
-            star: true,
-        }),
+        "default_parameter" | "typed_default_parameter" => {
+            Some((p.child_by_field_name("name")?.byte_range().into(), false))
+        }
+        "list_splat_pattern" | "dictionary_splat_pattern" => {
+            Some((p.named_child(0).unwrap_or(p).byte_range().into(), true))
+        }
         _ => None,
     }
 }
@@ -622,22 +630,17 @@ pub fn class_state(defs: &DefFacts, class: usize, text: &str) -> ClassState {
         let Some(method) = defs.functions.get(m) else {
             continue;
         };
-        let bound = !method.decorators.iter().any(|d| {
+        let bound = !defs.decorators(m).any(|d| {
             let name = d.name.as_ref().map_or("", at);
             name == "staticmethod" || name == "classmethod"
         });
-        let Some(slf) = method
-            .parameters
-            .first()
-            .filter(|_| bound)
-            .map(|p| at(&p.name))
-        else {
+        let Some(slf) = method.parameters.first.filter(|_| bound).map(|p| at(&p)) else {
             continue;
         };
         let on_self = |object: &str| {
             object == slf || object.strip_prefix(slf).is_some_and(|r| r.starts_with('.'))
         };
-        let assigns = method.assignments.iter().any(|a| match &a.target {
+        let assigns = defs.assignments(m).any(|a| match &a.target {
             Target::Attribute { object, .. } | Target::Subscript { object } => on_self(at(object)),
             _ => false,
         });

@@ -328,8 +328,10 @@ impl<'a> Walker<'a> {
         } else {
             (0, dotted_text(self.text_of(module_node)))
         };
+        // What is written (without the dots) is not kept: `range` has it, and nothing
+        // reads it but the resolution here.
         let resolved = if level == 0 {
-            Some(written.clone())
+            Some(written)
         } else {
             self.module
                 .and_then(|m| resolve_relative(m, level, (!written.is_empty()).then_some(&written)))
@@ -349,7 +351,6 @@ impl<'a> Walker<'a> {
             kind: ImportKind::From,
             range: node.byte_range().into(),
             module: Some(ModuleRef {
-                written,
                 level,
                 resolved,
                 range: module_node.byte_range().into(),

@@ -2,6 +2,7 @@
 //! their parts, [`DefFacts`] among them. Only values live here, below both the walk
 //! (`facts.rs`) and the definition collector (`defs.rs`) that fill them.
 
+use std::num::NonZeroU32;
 use std::ops::Range;
 
 use super::noqa::Comment;
@@ -9,19 +10,22 @@ use crate::source::TextRange;
 
 /// A byte range in the source text, as facts hold it: two `u32`s, half the size of a
 /// [`TextRange`]. A big file's facts are mostly ranges (issue 13: a 20 MB file's facts
-/// took 110 MB). Nothing is lost: tree-sitter's own offsets are `u32`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// took 110 MB). Nothing is lost: tree-sitter's own offsets are `u32`. The end is kept
+/// plus one, never zero, so an `Option<Span>` (a callee, an alias, a decorator's name) is
+/// no bigger than a `Span`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     start: u32,
-    end: u32,
+    end_plus_one: NonZeroU32,
 }
 
 impl Span {
-    /// Offsets past `u32::MAX` (beyond what tree-sitter can parse) saturate.
+    /// Offsets past `u32::MAX - 1` (beyond what tree-sitter can parse) saturate.
     pub fn new(range: TextRange) -> Span {
+        let end = saturate(range.end).min(u32::MAX - 1);
         Span {
             start: saturate(range.start),
-            end: saturate(range.end),
+            end_plus_one: NonZeroU32::MIN.saturating_add(end),
         }
     }
 
@@ -30,7 +34,7 @@ impl Span {
     }
 
     pub fn end(self) -> usize {
-        self.end as usize
+        (self.end_plus_one.get() - 1) as usize
     }
 
     /// As the engine's byte range (diagnostics, fixes, slicing).
@@ -39,12 +43,27 @@ impl Span {
     }
 
     pub fn is_empty(self) -> bool {
-        self.end <= self.start
+        self.end() <= self.start()
     }
 
     /// Moved by `by` bytes (saturating at both ends).
     pub fn shifted(self, by: isize) -> Span {
         Span::new(self.start().saturating_add_signed(by)..self.end().saturating_add_signed(by))
+    }
+}
+
+impl Default for Span {
+    fn default() -> Span {
+        Span::new(0..0)
+    }
+}
+
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Span")
+            .field("start", &self.start())
+            .field("end", &self.end())
+            .finish()
     }
 }
 
@@ -127,8 +146,6 @@ pub struct ImportContext {
 /// The module part of a `from` import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleRef {
-    /// As written, without the dots: `pkg.mod` in `from ..pkg.mod import x`.
-    pub written: String,
     /// Leading dots.
     pub level: usize,
     /// Absolute module name (relative imports resolved); `None` when it cannot be.
@@ -318,11 +335,53 @@ pub struct Decorator {
     pub range: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parameter {
-    pub name: Span,
-    /// `*args` or `**kwargs`.
+/// What rules read of a function's parameters (not the list: one allocation per
+/// function was most of a big file's facts, issue 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Parameters {
+    /// The first parameter's name (`self` of a method).
+    pub first: Option<Span>,
+    /// How many there are (saturating).
+    pub count: u16,
+    /// One of them is `*args` or `**kwargs`.
     pub star: bool,
+}
+
+/// Where a function's items lie in one of [`DefFacts`]' per-file lists: from the first to
+/// past the last; items of functions nested in it may lie between (each item names its
+/// owner), so [`DefFacts`]' accessors filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Extent {
+    start: u32,
+    end: u32,
+}
+
+impl Extent {
+    /// Widen to cover the item at `at`.
+    pub(crate) fn include(&mut self, at: usize) {
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        if self.start >= self.end {
+            *self = Extent {
+                start: at,
+                end: at.saturating_add(1),
+            };
+        } else {
+            self.start = self.start.min(at);
+            self.end = self.end.max(at.saturating_add(1));
+        }
+    }
+
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// An item of one function (a decorator, a `global` name, an assignment, a return) in a
+/// per-file list: `function` indexes [`DefFacts::functions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned<T> {
+    pub function: u32,
+    pub item: T,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,15 +393,18 @@ pub struct FunctionFact {
     pub scope: Scope,
     /// Index into [`DefFacts::classes`] when defined directly in a class body.
     pub class: Option<usize>,
-    pub parameters: Vec<Parameter>,
-    pub decorators: Vec<Decorator>,
-    /// Names of `global` statements in its body.
-    pub globals: Vec<Span>,
-    /// Assignments, augmented ones too, anywhere in its body (nested functions and
-    /// classes excluded).
-    pub assignments: Vec<AssignFact>,
-    /// `return` statements: the returned call, if the value is one.
-    pub returns: Vec<Option<CallFact>>,
+    pub parameters: Parameters,
+    /// Its items in the lists of [`DefFacts`] (read them through its accessors).
+    pub(crate) extents: FunctionExtents,
+}
+
+/// Where a function's items lie in the per-file lists of [`DefFacts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct FunctionExtents {
+    pub(crate) decorators: Extent,
+    pub(crate) globals: Extent,
+    pub(crate) assignments: Extent,
+    pub(crate) returns: Extent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -383,6 +445,42 @@ pub struct DefFacts {
     pub functions: Vec<FunctionFact>,
     /// Every call with a dotted callee, at any depth.
     pub calls: Vec<CallFact>,
+    /// What the functions hold, one list per kind for the whole file (not four per
+    /// function: issue 13), read through [`DefFacts::decorators`] and its siblings.
+    /// `None` while no function holds anything: the server keeps facts per chunk, and
+    /// most chunks have none, so four list headers each would add up.
+    pub(crate) items: Option<Box<FunctionItems>>,
+}
+
+/// The items of every function of a file, each naming its function, in text order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FunctionItems {
+    pub(crate) decorators: Vec<Owned<Decorator>>,
+    /// Names of `global` statements.
+    pub(crate) globals: Vec<Owned<Span>>,
+    /// Assignments, augmented ones too, anywhere in the body (nested functions and
+    /// classes excluded).
+    pub(crate) assignments: Vec<Owned<AssignFact>>,
+    /// `return` statements: the returned call, if the value is one.
+    pub(crate) returns: Vec<Owned<Option<CallFact>>>,
+}
+
+impl FunctionItems {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.decorators.is_empty()
+            && self.globals.is_empty()
+            && self.assignments.is_empty()
+            && self.returns.is_empty()
+    }
+}
+
+/// The items of `list` that belong to function `index` (its extent `extent`).
+fn owned_by<T>(list: &[Owned<T>], extent: Extent, index: usize) -> impl Iterator<Item = &T> {
+    list.get(extent.range())
+        .unwrap_or_default()
+        .iter()
+        .filter(move |o| o.function as usize == index)
+        .map(|o| &o.item)
 }
 
 impl DefFacts {
@@ -398,13 +496,130 @@ impl DefFacts {
             class.methods.shrink_to_fit();
         }
         self.functions.shrink_to_fit();
-        for function in &mut self.functions {
-            function.parameters.shrink_to_fit();
-            function.decorators.shrink_to_fit();
-            function.globals.shrink_to_fit();
-            function.assignments.shrink_to_fit();
-            function.returns.shrink_to_fit();
+        if let Some(items) = &mut self.items {
+            items.decorators.shrink_to_fit();
+            items.globals.shrink_to_fit();
+            items.assignments.shrink_to_fit();
+            items.returns.shrink_to_fit();
         }
         self.calls.shrink_to_fit();
+    }
+
+    /// The decorators of function `index` (none for an index out of range).
+    pub fn decorators(&self, index: usize) -> impl Iterator<Item = &Decorator> {
+        let extent = self.extents(index).decorators;
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.decorators[..]),
+            extent,
+            index,
+        )
+    }
+
+    /// The names of the `global` statements in the body of function `index`.
+    pub fn globals(&self, index: usize) -> impl Iterator<Item = &Span> {
+        let extent = self.extents(index).globals;
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.globals[..]),
+            extent,
+            index,
+        )
+    }
+
+    /// The assignments in the body of function `index`.
+    pub fn assignments(&self, index: usize) -> impl Iterator<Item = &AssignFact> {
+        let extent = self.extents(index).assignments;
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.assignments[..]),
+            extent,
+            index,
+        )
+    }
+
+    /// The `return` statements of function `index`: the returned call, if it is one.
+    pub fn returns(&self, index: usize) -> impl Iterator<Item = &Option<CallFact>> {
+        let extent = self.extents(index).returns;
+        owned_by(
+            self.items.as_ref().map_or(&[][..], |i| &i.returns[..]),
+            extent,
+            index,
+        )
+    }
+
+    fn extents(&self, index: usize) -> FunctionExtents {
+        self.functions
+            .get(index)
+            .map(|f| f.extents)
+            .unwrap_or_default()
+    }
+
+    /// Set the extents of the items from `from` on in each list (their functions are in
+    /// [`Self::functions`]): after items were added.
+    pub(crate) fn cover_items(&mut self, from: &FunctionItemCounts) {
+        let functions = &mut self.functions;
+        let mut cover = |owner: u32, at: usize, pick: fn(&mut FunctionExtents) -> &mut Extent| {
+            if let Some(f) = functions.get_mut(owner as usize) {
+                pick(&mut f.extents).include(at);
+            }
+        };
+        let Some(items) = self.items.as_deref() else {
+            return;
+        };
+        for (at, o) in items.decorators.iter().enumerate().skip(from.decorators) {
+            cover(o.function, at, |e| &mut e.decorators);
+        }
+        for (at, o) in items.globals.iter().enumerate().skip(from.globals) {
+            cover(o.function, at, |e| &mut e.globals);
+        }
+        for (at, o) in items.assignments.iter().enumerate().skip(from.assignments) {
+            cover(o.function, at, |e| &mut e.assignments);
+        }
+        for (at, o) in items.returns.iter().enumerate().skip(from.returns) {
+            cover(o.function, at, |e| &mut e.returns);
+        }
+    }
+
+    /// How many items each list holds now (see [`Self::cover_items`]).
+    pub(crate) fn item_counts(&self) -> FunctionItemCounts {
+        self.items
+            .as_deref()
+            .map_or_else(FunctionItemCounts::default, |items| FunctionItemCounts {
+                decorators: items.decorators.len(),
+                globals: items.globals.len(),
+                assignments: items.assignments.len(),
+                returns: items.returns.len(),
+            })
+    }
+
+    /// The item lists, made when the first item comes.
+    pub(crate) fn items_mut(&mut self) -> &mut FunctionItems {
+        self.items.get_or_insert_with(Default::default)
+    }
+}
+
+/// Lengths of the lists of [`FunctionItems`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FunctionItemCounts {
+    decorators: usize,
+    globals: usize,
+    assignments: usize,
+    returns: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn a_span_keeps_its_offsets_and_an_option_of_it_costs_nothing() {
+        assert_eq!(std::mem::size_of::<Option<Span>>(), 8);
+        let span = Span::new(3..17);
+        assert_eq!((span.start(), span.end(), span.range()), (3, 17, 3..17));
+        assert_eq!(Span::default().range(), 0..0);
+        assert!(Span::new(5..5).is_empty());
+        assert_eq!(span.shifted(-5).range(), 0..12);
+        assert!(Span::new(1..2) < Span::new(1..3));
+        let max = u32::MAX as usize;
+        assert_eq!(Span::new(max..max + 10).range(), max..max - 1);
+        assert_eq!(format!("{span:?}"), "Span { start: 3, end: 17 }");
     }
 }

@@ -9,8 +9,8 @@
 use super::chunks::Block;
 use super::model::{
     AssignFact, AttributeRef, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts,
-    FunctionFact, Import, ImportedName, Keyword, ModuleAssignment, ModuleRef, Parameter, Span,
-    StringLiteral, Target,
+    FunctionFact, FunctionItems, Import, ImportedName, Keyword, ModuleAssignment, ModuleRef, Owned,
+    Parameters, Span, StringLiteral, Target,
 };
 use super::noqa::Comment;
 use crate::source::TextRange;
@@ -74,6 +74,9 @@ impl Facts {
                         None => None,
                     };
                 }
+                if let Some(items) = other.defs.items.as_deref_mut() {
+                    items.renumber(|f| Some(f + index(functions)));
+                }
                 for c in &mut other.defs.classes {
                     for method in &mut c.methods {
                         *method += functions;
@@ -88,7 +91,14 @@ impl Facts {
                 }
             }
             Block::Function => {
-                let mut wrapper = other.defs.functions.remove(0);
+                let wrapper = other.defs.functions.remove(0);
+                let owner_index = owner.map(index);
+                if let Some(items) = other.defs.items.as_deref_mut() {
+                    items.renumber(|f| match f {
+                        0 => owner_index,
+                        f => Some(f - 1 + index(functions)),
+                    });
+                }
                 for function in &mut other.defs.functions {
                     if let Some(c) = &mut function.class {
                         *c += classes;
@@ -99,10 +109,8 @@ impl Facts {
                         *method = method.saturating_sub(1) + functions;
                     }
                 }
+                // The wrapper's assignments, returns and `global`s went to the owner above.
                 if let Some(target) = owner.and_then(|o| self.defs.functions.get_mut(o)) {
-                    target.assignments.append(&mut wrapper.assignments);
-                    target.returns.append(&mut wrapper.returns);
-                    target.globals.append(&mut wrapper.globals);
                     target.range = Span::new(target.range.start()..wrapper.range.end());
                 }
             }
@@ -111,8 +119,24 @@ impl Facts {
         Some(())
     }
 
-    /// Append without renumbering or shifting.
+    /// Append without renumbering or shifting; the functions' items are placed anew.
     fn extend(&mut self, mut other: Facts) {
+        let counts = self.defs.item_counts();
+        for function in &mut other.defs.functions {
+            function.extents = Default::default();
+        }
+        // An empty list is no list, so facts that hold the same compare equal.
+        if let Some(mut theirs) = other.defs.items.take().filter(|i| !i.is_empty()) {
+            match &mut self.defs.items {
+                Some(items) => {
+                    items.decorators.append(&mut theirs.decorators);
+                    items.globals.append(&mut theirs.globals);
+                    items.assignments.append(&mut theirs.assignments);
+                    items.returns.append(&mut theirs.returns);
+                }
+                None => self.defs.items = Some(theirs),
+            }
+        }
         self.imports.append(&mut other.imports);
         self.strings.append(&mut other.strings);
         self.comments.append(&mut other.comments);
@@ -124,11 +148,36 @@ impl Facts {
         defs.classes.append(&mut other.defs.classes);
         defs.functions.append(&mut other.defs.functions);
         defs.calls.append(&mut other.defs.calls);
+        defs.cover_items(&counts);
     }
 }
 
 fn signed(n: usize) -> isize {
     isize::try_from(n).unwrap_or(isize::MAX)
+}
+
+/// A function index as items name it.
+fn index(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl FunctionItems {
+    /// Give each item its function's new index (`None`: the item goes).
+    fn renumber(&mut self, new: impl Fn(u32) -> Option<u32>) {
+        fn each<T>(list: &mut Vec<Owned<T>>, new: &impl Fn(u32) -> Option<u32>) {
+            list.retain_mut(|o| match new(o.function) {
+                Some(f) => {
+                    o.function = f;
+                    true
+                }
+                None => false,
+            });
+        }
+        each(&mut self.decorators, &new);
+        each(&mut self.globals, &new);
+        each(&mut self.assignments, &new);
+        each(&mut self.returns, &new);
+    }
 }
 
 impl DefFacts {
@@ -145,6 +194,9 @@ impl DefFacts {
             if let Some(class) = &mut function.class {
                 *class += classes;
             }
+        }
+        if let Some(items) = other.items.as_deref_mut() {
+            items.renumber(|f| Some(f + index(functions)));
         }
     }
 }
@@ -240,6 +292,24 @@ impl Shift for DefFacts {
         self.classes.shift(by);
         self.functions.shift(by);
         self.calls.shift(by);
+        if let Some(items) = self.items.as_deref_mut() {
+            items.shift(by);
+        }
+    }
+}
+
+impl Shift for FunctionItems {
+    fn shift(&mut self, by: isize) {
+        self.decorators.shift(by);
+        self.globals.shift(by);
+        self.assignments.shift(by);
+        self.returns.shift(by);
+    }
+}
+
+impl<T: Shift> Shift for Owned<T> {
+    fn shift(&mut self, by: isize) {
+        self.item.shift(by);
     }
 }
 
@@ -288,9 +358,9 @@ impl Shift for Decorator {
     }
 }
 
-impl Shift for Parameter {
+impl Shift for Parameters {
     fn shift(&mut self, by: isize) {
-        self.name.shift(by);
+        self.first.shift(by);
     }
 }
 
@@ -299,10 +369,6 @@ impl Shift for FunctionFact {
         self.name.shift(by);
         self.range.shift(by);
         self.parameters.shift(by);
-        self.decorators.shift(by);
-        self.globals.shift(by);
-        self.assignments.shift(by);
-        self.returns.shift(by);
     }
 }
 
@@ -329,5 +395,54 @@ impl Shift for ClassFact {
         self.keywords.shift(by);
         self.decorators.shift(by);
         self.attributes.shift(by);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::python::{analyze, parse, Facts};
+
+    /// A function parsed member by member, a nested function between its statements,
+    /// and a class whose methods are members: each function reads its own items, the
+    /// same as from one parse of the whole text.
+    #[test]
+    fn members_keep_each_functions_items() {
+        let text = "@cache\ndef outer(self, *args):\n    global g\n    a = make()\n    def inner():\n        b = make()\n        return make()\n    c = other()\n    return build()\n\n\nclass C:\n    def m(self):\n        self.x = 1\n\n    @staticmethod\n    def s():\n        return C()\n";
+        let whole = Facts::extract(&parse(text), text, None);
+        let chunked = analyze(text, None);
+        assert_eq!(chunked, whole);
+        let defs = &chunked.defs;
+        let at = |s: &crate::python::Span| &text[*s];
+        let names: Vec<&str> = defs.functions.iter().map(|f| at(&f.name)).collect();
+        assert_eq!(names, ["outer", "inner", "m", "s"]);
+        let assigned =
+            |f: usize| -> Vec<&str> { defs.assignments(f).map(|a| &text[a.range]).collect() };
+        assert_eq!(assigned(0), ["a = make()", "c = other()"]);
+        assert_eq!(assigned(1), ["b = make()"]);
+        assert_eq!(assigned(2), ["self.x = 1"]);
+        assert_eq!(assigned(3), Vec::<&str>::new());
+        let returned = |f: usize| -> Vec<&str> {
+            defs.returns(f)
+                .map(|r| r.as_ref().map_or("", |c| &text[c.range]))
+                .collect()
+        };
+        assert_eq!(returned(0), ["build()"]);
+        assert_eq!(returned(1), ["make()"]);
+        assert_eq!(returned(3), ["C()"]);
+        let globals: Vec<&str> = defs.globals(0).map(at).collect();
+        assert_eq!(globals, ["g"]);
+        assert_eq!(defs.globals(1).count(), 0);
+        let decorated =
+            |f: usize| -> Vec<&str> { defs.decorators(f).map(|d| &text[d.range]).collect() };
+        assert_eq!(decorated(0), ["cache"]);
+        assert_eq!(decorated(3), ["staticmethod"]);
+        assert_eq!(decorated(2), Vec::<&str>::new());
+        let outer = &defs.functions[0].parameters;
+        assert_eq!(
+            (outer.first.map(|p| at(&p)), outer.count, outer.star),
+            (Some("self"), 2, true)
+        );
+        assert_eq!(defs.functions[3].parameters.count, 0);
+        assert_eq!(defs.assignments(99).count(), 0);
     }
 }

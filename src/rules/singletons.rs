@@ -267,9 +267,9 @@ pub fn check(ctx: &FileContext, out: &mut Vec<Diagnostic>) {
         singleton_class(ctx, &resolver, class, out);
         decorator_or_metaclass(ctx, &resolver, class, out);
     }
-    for function in &defs.functions {
-        global_lazy(ctx, &resolver, function, out);
-        cached_factory(ctx, &resolver, function, out);
+    for (index, function) in defs.functions.iter().enumerate() {
+        global_lazy(ctx, &resolver, index, function, out);
+        cached_factory(ctx, &resolver, index, function, out);
     }
 }
 
@@ -448,10 +448,11 @@ fn module_level(ctx: &FileContext, resolver: &Resolver, out: &mut Vec<Diagnostic
     }
 }
 
-fn has_decorator(ctx: &FileContext, function: &FunctionFact, name: &str) -> bool {
-    function
-        .decorators
-        .iter()
+/// Is function `index` decorated with `name`?
+fn has_decorator(ctx: &FileContext, index: usize, name: &str) -> bool {
+    ctx.facts
+        .defs
+        .decorators(index)
         .any(|d| d.name.as_ref().is_some_and(|n| ctx.text(n.range()) == name))
 }
 
@@ -472,18 +473,18 @@ fn singleton_class(
         let method = &ctx.facts.defs.functions[m];
         let method_name = ctx.text(method.name.range());
         let is_new = method_name == "__new__";
-        let is_classmethod = has_decorator(ctx, method, "classmethod");
-        let is_staticmethod = has_decorator(ctx, method, "staticmethod");
+        let is_classmethod = has_decorator(ctx, m, "classmethod");
+        let is_staticmethod = has_decorator(ctx, m, "staticmethod");
         if !is_new && !is_classmethod && !is_staticmethod {
             continue;
         }
         let cls = if is_new || is_classmethod {
-            method.parameters.first().map(|p| ctx.text(p.name.range()))
+            method.parameters.first.map(|p| ctx.text(p.range()))
         } else {
             None
         };
         let is_owner = |text: &str| text == class_name || Some(text) == cls;
-        for assign in &method.assignments {
+        for assign in ctx.facts.defs.assignments(m) {
             let Target::Attribute { object, attr } = &assign.target else {
                 continue;
             };
@@ -591,10 +592,12 @@ const TEST_FIXTURES: &[&str] = &[
 fn global_lazy(
     ctx: &FileContext,
     resolver: &Resolver,
+    index: usize,
     function: &FunctionFact,
     out: &mut Vec<Diagnostic>,
 ) {
-    if function.globals.is_empty() {
+    let defs = &ctx.facts.defs;
+    if defs.globals(index).next().is_none() {
         return;
     }
     let getter = ctx.text(function.name.range());
@@ -602,14 +605,13 @@ fn global_lazy(
     if TEST_FIXTURES.contains(&getter) {
         return;
     }
-    for assign in &function.assignments {
+    for assign in defs.assignments(index) {
         let Target::Name(name) = &assign.target else {
             continue;
         };
         let name_text = ctx.text(name.range());
-        if !function
-            .globals
-            .iter()
+        if !defs
+            .globals(index)
             .any(|g| ctx.text(g.range()) == name_text)
         {
             continue;
@@ -651,10 +653,12 @@ fn global_lazy(
 fn cached_factory(
     ctx: &FileContext,
     resolver: &Resolver,
+    index: usize,
     function: &FunctionFact,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(cache) = function.decorators.iter().find_map(|d| {
+    let defs = &ctx.facts.defs;
+    let Some(cache) = defs.decorators(index).find_map(|d| {
         let name = resolver.dotted(d.name.as_ref()?);
         let qualified = resolver.resolve(&name).qualified;
         matches!(
@@ -665,14 +669,12 @@ fn cached_factory(
     }) else {
         return;
     };
-    let allowed_parameters = usize::from(function.class.is_some());
-    if function.parameters.len() > allowed_parameters || function.parameters.iter().any(|p| p.star)
-    {
+    let allowed_parameters = u16::from(function.class.is_some());
+    if function.parameters.count > allowed_parameters || function.parameters.star {
         return;
     }
-    let Some(class) = function
-        .returns
-        .iter()
+    let Some(class) = defs
+        .returns(index)
         .flatten()
         .find_map(|call| constructed(resolver, call.callee.as_ref()))
     else {
