@@ -904,7 +904,7 @@ fn staged_configs_resolve_as_the_disk_does() {
 /// the same diagnostics, and those are the ones expected.
 #[test]
 fn the_hook_and_check_report_the_same_diagnostics() {
-    let repo = Repo::new();
+    let repo = Repo::init();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
     let mut dirs = vec![demo.clone()];
     while let Some(dir) = dirs.pop() {
