@@ -5,10 +5,12 @@
 //!
 //! It accepts a strict subset of what both CPython and tree-sitter-python 0.25 accept, and
 //! answers `false` ("unsure, parse it") for anything rare or where the two differ:
-//! Python 2 statements, `match`, `type` aliases and type parameters, soft keywords at the
-//! start of a statement, non-ASCII names, tabs or form feeds in indentation, CR-only line
-//! ends, continuation lines indented less than their statement (tree-sitter's scanner
-//! would close the block there), star expressions outside displays and calls, newlines
+//! Python 2 statements, `type` aliases and type parameters, mapping and complex `case`
+//! patterns, other soft keywords at the start of a statement, names with non-ASCII
+//! characters outside a plain set of letters, tabs or form feeds in indentation, CR-only
+//! line ends, continuation lines indented less than their statement (tree-sitter's
+//! scanner would close the block there), star expressions outside displays, calls and
+//! subscripts, newlines
 //! or comments inside f-string replacement fields, and nesting deeper than
 //! [`MAX_DEPTH`]. Proof: `tests/recognize.rs` and `scripts/recognize_diff.sh`.
 //!

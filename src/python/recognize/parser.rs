@@ -51,6 +51,25 @@ pub(super) fn is_keyword(s: &str) -> bool {
     )
 }
 
+/// A non-ASCII letter an identifier may hold anywhere: Latin-1 and Latin Extended-A
+/// letters, basic Greek and Cyrillic, CJK ideographs. All are `XID_Start` for
+/// tree-sitter's identifier pattern and CPython alike, old enough for any Unicode table,
+/// and stay letters under CPython's NFKC normalisation (`ſ`, `ª` and `º`, which NFKC maps
+/// to ASCII and so could spell a keyword, are left out). Anything else: unsure.
+fn plain_letter(c: char) -> bool {
+    matches!(c,
+        'µ'
+        | '\u{c0}'..='\u{d6}'
+        | '\u{d8}'..='\u{f6}'
+        | '\u{f8}'..='\u{17e}'
+        | '\u{391}'..='\u{3a1}'
+        | '\u{3a3}'..='\u{3a9}'
+        | '\u{3b1}'..='\u{3c9}'
+        | '\u{410}'..='\u{44f}'
+        | '\u{4e00}'..='\u{9fa5}'
+    )
+}
+
 /// Binding powers of the binary operators (higher binds tighter).
 pub(super) const BP_OR: u8 = 1;
 pub(super) const BP_AND: u8 = 2;
@@ -93,7 +112,13 @@ pub(super) enum Last {
     /// `try:` with no handler yet: an `except` or `finally` must follow.
     Try,
     TryExcept,
+    /// After an `except*`: CPython takes no plain `except` in the same `try`.
+    TryExceptStar,
     TryElse,
+    /// A `match` block before its first `case`: only `case` clauses may follow.
+    Match,
+    /// A `match` block after a `case`.
+    Case,
 }
 
 pub(super) struct Parser<'a> {
@@ -171,10 +196,16 @@ impl<'a> Parser<'a> {
         self.pos += 1;
     }
 
-    /// A plain identifier: ASCII, not a keyword.
+    /// A plain identifier: not a keyword, ASCII or made of [`plain_letter`]s.
     pub(super) fn at_name(&self) -> bool {
         let s = self.s();
-        self.kind() == Tok::Name && s.is_ascii() && !is_keyword(s)
+        self.kind() == Tok::Name
+            && if s.is_ascii() {
+                !is_keyword(s)
+            } else {
+                s.chars()
+                    .all(|c| c == '_' || c.is_ascii_alphanumeric() || plain_letter(c))
+            }
     }
 
     pub(super) fn name(&mut self) -> R {

@@ -13,7 +13,7 @@ impl<'a> Parser<'a> {
                     return (levels.len() == 1 && levels[0] != Last::Try).then_some(());
                 }
                 Tok::Dedent => {
-                    if levels.pop() == Some(Last::Try) {
+                    if matches!(levels.pop(), Some(Last::Try | Last::Match)) {
                         return fail();
                     }
                     if levels.is_empty() {
@@ -23,8 +23,8 @@ impl<'a> Parser<'a> {
                 }
                 Tok::Name | Tok::Number | Tok::String | Tok::FStringStart | Tok::Op => {
                     let last = levels.last_mut()?;
-                    if self.statement(last)? {
-                        levels.push(Last::Other);
+                    if let Some(level) = self.statement(last)? {
+                        levels.push(level);
                     }
                 }
                 _ => return fail(),
@@ -32,11 +32,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// One statement at the current level; `true` when it opened an indented block (its
-    /// `Indent` consumed).
-    pub(super) fn statement(&mut self, last: &mut Last) -> R<bool> {
+    /// One statement at the current level; the state of the indented block it opened
+    /// (its `Indent` consumed), if it did.
+    pub(super) fn statement(&mut self, last: &mut Last) -> R<Option<Last>> {
         let s = self.s();
         let is_name = self.kind() == Tok::Name;
+        if matches!(*last, Last::Match | Last::Case) {
+            // A `match` block holds `case` clauses only.
+            if !(is_name && s == "case") {
+                return fail();
+            }
+            self.advance();
+            self.case_patterns()?;
+            if self.eat_kw("if") {
+                self.named_test()?;
+            }
+            *last = Last::Case;
+            return self.suite();
+        }
         let clause = is_name && matches!(s, "elif" | "else" | "except" | "finally");
         if *last == Last::Try && !(clause && matches!(s, "except" | "finally")) {
             return fail();
@@ -49,18 +62,30 @@ impl<'a> Parser<'a> {
                     Last::If
                 }
                 ("else", Last::If | Last::Loop) => Last::Other,
-                ("else", Last::TryExcept) => Last::TryElse,
-                ("except", Last::Try | Last::TryExcept) => {
-                    // `except*` mixed with `except` is an error for CPython only.
+                ("else", Last::TryExcept | Last::TryExceptStar) => Last::TryElse,
+                ("except", Last::Try | Last::TryExcept | Last::TryExceptStar) => {
+                    // `except*` takes a type, and one `try` takes `except` or `except*`,
+                    // not both (for CPython; tree-sitter takes any mix).
+                    let star = self.eat_op("*");
+                    let handler = if star {
+                        Last::TryExceptStar
+                    } else {
+                        Last::TryExcept
+                    };
+                    if *last != Last::Try && *last != handler || star && self.at_op(":") {
+                        return fail();
+                    }
                     if !self.at_op(":") {
                         self.test()?;
                         if self.eat_kw("as") {
                             self.name()?;
                         }
                     }
-                    Last::TryExcept
+                    handler
                 }
-                ("finally", Last::Try | Last::TryExcept | Last::TryElse) => Last::Other,
+                ("finally", Last::Try | Last::TryExcept | Last::TryExceptStar | Last::TryElse) => {
+                    Last::Other
+                }
                 _ => return fail(),
             };
             return self.suite();
@@ -89,6 +114,21 @@ impl<'a> Parser<'a> {
                 "def" | "class" => {
                     self.definition()?;
                     Some(Last::Other)
+                }
+                "match" if self.at_match_subject() => {
+                    self.advance();
+                    self.test()?;
+                    self.op(":")?;
+                    if self.kind() != Tok::Newline {
+                        return fail();
+                    }
+                    self.advance();
+                    if self.kind() != Tok::Indent {
+                        return fail();
+                    }
+                    self.advance();
+                    *last = Last::Other;
+                    return Some(Some(Last::Match));
                 }
                 "async" => {
                     self.advance();
@@ -136,11 +176,11 @@ impl<'a> Parser<'a> {
         }
         *last = Last::Other;
         self.simple_statements()?;
-        Some(false)
+        Some(None)
     }
 
     /// After a compound header: `:` then statements on the same line or an indented block.
-    pub(super) fn suite(&mut self) -> R<bool> {
+    pub(super) fn suite(&mut self) -> R<Option<Last>> {
         self.op(":")?;
         if self.kind() == Tok::Newline {
             self.advance();
@@ -148,10 +188,163 @@ impl<'a> Parser<'a> {
                 return fail();
             }
             self.advance();
-            return Some(true);
+            return Some(Some(Last::Other));
         }
         self.simple_statements()?;
-        Some(false)
+        Some(None)
+    }
+
+    /// After `match`, a subject that starts with a plain name (`match (a):` or
+    /// `match [a]:` compete with a call or a subscript, `match case:` with soft keywords).
+    fn at_match_subject(&self) -> bool {
+        self.toks.get(self.pos + 1).is_some_and(|&t| {
+            let word = self.str_at(t);
+            t.kind == Tok::Name
+                && !matches!(word, "match" | "case" | "type" | "print" | "exec")
+                && !super::parser::is_keyword(word)
+        })
+    }
+
+    /// The patterns of a `case`, up to its guard or `:`: one pattern, or a comma list as
+    /// in a sequence pattern (a star only there).
+    fn case_patterns(&mut self) -> R {
+        if self.at_op(":") {
+            return fail();
+        }
+        let (comma, star) = self.pattern_items(":")?;
+        (comma || !star).then_some(())
+    }
+
+    /// Patterns and starred names separated by commas, up to `end` or an `if` guard and
+    /// not through it: whether there was a comma, and whether there was a star (one at
+    /// most).
+    fn pattern_items(&mut self, end: &str) -> R<(bool, bool)> {
+        let (mut comma, mut star) = (false, false);
+        while !self.at_op(end) && !self.at_kw("if") {
+            if self.eat_op("*") {
+                if star {
+                    return fail();
+                }
+                star = true;
+                self.pattern_name()?;
+            } else {
+                self.as_pattern()?;
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+            comma = true;
+        }
+        Some((comma, star))
+    }
+
+    /// An or-pattern, then `as` and a name (not `_`).
+    fn as_pattern(&mut self) -> R {
+        self.or_pattern()?;
+        if self.eat_kw("as") {
+            if self.s() == "_" {
+                return fail();
+            }
+            self.pattern_name()?;
+        }
+        Some(())
+    }
+
+    fn or_pattern(&mut self) -> R {
+        self.enter()?;
+        let mut r = self.closed_pattern();
+        while r.is_some() && self.eat_op("|") {
+            r = self.closed_pattern();
+        }
+        self.leave();
+        r
+    }
+
+    /// A name in a pattern: tree-sitter's `identifier`, so not `print`, `exec` or a soft
+    /// keyword.
+    fn pattern_name(&mut self) -> R {
+        if matches!(self.s(), "match" | "case" | "type" | "print" | "exec") {
+            return fail();
+        }
+        self.name()
+    }
+
+    /// A literal, a capture or value name (dotted), a class pattern, or a group, tuple or
+    /// list of patterns. No mapping or complex-number patterns.
+    fn closed_pattern(&mut self) -> R {
+        match self.kind() {
+            Tok::String => {
+                while self.kind() == Tok::String {
+                    self.advance();
+                }
+                Some(())
+            }
+            Tok::Number => self.pattern_number(),
+            Tok::Op if self.at_op("-") => {
+                self.advance();
+                self.pattern_number()
+            }
+            Tok::Op if self.at_op("(") => {
+                self.advance();
+                let (comma, star) = self.pattern_items(")")?;
+                if star && !comma {
+                    return fail();
+                }
+                self.op(")")
+            }
+            Tok::Op if self.at_op("[") => {
+                self.advance();
+                self.pattern_items("]")?;
+                self.op("]")
+            }
+            Tok::Name if matches!(self.s(), "None" | "True" | "False") => {
+                self.advance();
+                Some(())
+            }
+            Tok::Name => {
+                self.pattern_name()?;
+                while self.eat_op(".") {
+                    self.pattern_name()?;
+                }
+                if self.eat_op("(") {
+                    self.class_pattern_args()?;
+                }
+                Some(())
+            }
+            _ => fail(),
+        }
+    }
+
+    /// A real number, not imaginary (`1j` alone is a complex pattern).
+    fn pattern_number(&mut self) -> R {
+        let s = self.s();
+        if self.kind() != Tok::Number || !super::literals::number_ok(s) || s.ends_with(['j', 'J']) {
+            return fail();
+        }
+        self.advance();
+        Some(())
+    }
+
+    /// After a class pattern's `(`, through its `)`: patterns, then keyword patterns
+    /// whose value is an or-pattern (tree-sitter takes no `as` there).
+    fn class_pattern_args(&mut self) -> R {
+        let mut keywords = false;
+        while !self.at_op(")") {
+            if self.kind() == Tok::Name && self.next_str() == "=" {
+                keywords = true;
+                self.pattern_name()?;
+                self.advance();
+                self.or_pattern()?;
+            } else if keywords {
+                return fail();
+            } else {
+                self.as_pattern()?;
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.op(")")
     }
 
     pub(super) fn simple_statements(&mut self) -> R {
