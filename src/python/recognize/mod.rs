@@ -14,7 +14,7 @@
 //! or comments inside f-string replacement fields, and nesting deeper than
 //! [`MAX_DEPTH`]. Proof: `tests/recognize.rs` and `scripts/recognize_diff.sh`.
 //!
-//! The parts: `layout` checks what lies between tokens, `parser` holds the cursor and
+//! The parts: `layout` checks what lies between tokens (and picks the significant ones), `parser` holds the cursor and
 //! token helpers, `stmt` the statement grammar, `expr` the expression grammar and
 //! `literals` f-strings and numbers.
 
@@ -24,8 +24,8 @@ mod literals;
 mod parser;
 mod stmt;
 
-use crate::python::scan::{Tok, Token};
-use layout::{comment_left_of_decorator, layout};
+use crate::python::scan::Token;
+use layout::layout;
 use parser::Parser;
 
 pub use parser::MAX_DEPTH;
@@ -40,17 +40,10 @@ pub fn certainly_valid(text: &str, tokens: &[Token]) -> bool {
 /// Where [`certainly_valid`] gave up (a byte offset), `None` when it did not: for tests
 /// and for finding what to teach it next.
 pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
-    if let Err(at) = layout(text, tokens) {
-        return Some(at);
-    }
-    if let Some(at) = comment_left_of_decorator(text, tokens) {
-        return Some(at);
-    }
-    let significant: Vec<Token> = tokens
-        .iter()
-        .copied()
-        .filter(|t| !matches!(t.kind, Tok::Comment | Tok::Nl))
-        .collect();
+    let significant = match layout(text, tokens) {
+        Ok(significant) => significant,
+        Err(at) => return Some(at),
+    };
     let mut p = Parser {
         text,
         toks: &significant,

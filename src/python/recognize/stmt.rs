@@ -198,10 +198,7 @@ impl<'a> Parser<'a> {
     /// `match [a]:` compete with a call or a subscript, `match case:` with soft keywords).
     fn at_match_subject(&self) -> bool {
         self.toks.get(self.pos + 1).is_some_and(|&t| {
-            let word = self.str_at(t);
-            t.kind == Tok::Name
-                && !matches!(word, "match" | "case" | "type" | "print" | "exec")
-                && !super::parser::is_keyword(word)
+            t.name && !matches!(t.text, "match" | "case" | "type" | "print" | "exec")
         })
     }
 
@@ -648,11 +645,7 @@ impl<'a> Parser<'a> {
             if !self.at_op(":") {
                 return fail();
             }
-            let body = |i: usize| {
-                self.toks
-                    .get(self.pos + i)
-                    .map(|&t| (t.kind, self.str_at(t)))
-            };
+            let body = |i: usize| self.toks.get(self.pos + i).map(|&t| (t.kind, t.text));
             let sure = match body(1) {
                 Some((Tok::Newline, _)) => true,
                 Some((Tok::Name, word)) => matches!(
