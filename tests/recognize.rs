@@ -57,6 +57,8 @@ const ACCEPTED: &[&str] = &[
     "try:\n    pass\nexcept* (A, B) as e:\n    pass\nexcept *C:\n    pass\nelse:\n    pass\nfinally:\n    pass\n",
     "é = 1\nдата = 'x'\nnäme.ß = größe[µ]\n\ndef 函数(参数):\n    return 参数\n",
     "x = a[*b]\ny = t[int, *Ts]\nz: tuple[*Ts] = a[*b.c, *d[0]]\n",
+    // A starred annotation of `*args` (3.11).
+    "def f(*args: *Ts, **kw): pass\ndef g(*a: *tuple[int, str]) -> None:\n    pass\ndef h(*a: *m.V, b=1): pass\n",
 ];
 
 /// Texts it must refuse (answer "unsure"): rare or where tree-sitter and CPython differ.
@@ -141,6 +143,13 @@ const REFUSED: &[&str] = &[
     "x = a[*b:c]\n",
     "x = a[*f()]\n",
     "def f(x: t[*a.b]):\n    pass\n",
+    // A starred annotation of anything but a name, a dotted name or a name and one
+    // subscript (tree-sitter refuses `*m.V[int]`), or on a parameter other than `*args`.
+    "def f(*args: *f()): pass\n",
+    "def f(*args: *m.V[int]): pass\n",
+    "def f(*args: *Ts | int): pass\n",
+    "def f(a: *Ts): pass\n",
+    "def f(*args: *Ts = 1): pass\n",
 ];
 
 #[test]

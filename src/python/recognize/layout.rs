@@ -48,10 +48,16 @@ pub(super) fn layout<'a>(text: &'a str, tokens: &[Token]) -> Result<Vec<Word<'a>
         let mut line_start = matches!(prev_kind, Tok::Newline | Tok::Nl).then_some(prev_end);
         let after_code = line_start.is_none();
         let mut backslash = false;
+        // A tab since the line's start (the gap's last backslash continuation, if any).
+        let mut tab = false;
         let mut k = 0;
         while k < gap.len() {
             match gap[k] {
-                b' ' | b'\t' => k += 1,
+                b' ' => k += 1,
+                b'\t' => {
+                    tab = true;
+                    k += 1;
+                }
                 b'\\' => {
                     let n = match (gap.get(k + 1), gap.get(k + 2)) {
                         (Some(b'\n'), _) => 2,
@@ -69,14 +75,15 @@ pub(super) fn layout<'a>(text: &'a str, tokens: &[Token]) -> Result<Vec<Word<'a>
                     k += n;
                     line_start = Some(prev_end + k);
                     backslash = true;
+                    tab = false;
                 }
                 _ => return Err(start),
             }
         }
         if let Some(ls) = line_start {
             if t.kind != Tok::Nl && t.kind != Tok::EndMarker {
-                let indent = &b[ls..start];
-                if indent.iter().any(|&c| c != b' ') {
+                // The indentation is the gap's end, spaces and tabs: spaces only.
+                if tab {
                     return Err(start);
                 }
                 let col = start - ls;

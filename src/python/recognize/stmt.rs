@@ -692,7 +692,24 @@ impl<'a> Parser<'a> {
                 if self.at_name() {
                     self.advance();
                     if annotated && self.eat_op(":") {
-                        self.annotation()?;
+                        // `*args: *Ts` (3.11): a name, a dotted name or a name and one
+                        // subscript (`*tuple[int, str]`; tree-sitter refuses
+                        // `*m.V[int]`).
+                        if self.eat_op("*") {
+                            self.name()?;
+                            if self.eat_op("[") {
+                                self.subscripts()?;
+                            } else {
+                                while self.eat_op(".") {
+                                    self.name()?;
+                                }
+                            }
+                            if !self.at_op(",") && !self.at_op(")") {
+                                return fail();
+                            }
+                        } else {
+                            self.annotation()?;
+                        }
                     }
                 }
             } else {
