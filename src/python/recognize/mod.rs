@@ -14,14 +14,16 @@
 //! or comments inside f-string replacement fields, and nesting deeper than
 //! [`MAX_DEPTH`]. Proof: `tests/recognize.rs` and `scripts/recognize_diff.sh`.
 //!
-//! The parts: `layout` checks what lies between tokens (and picks the significant ones), `parser` holds the cursor and
-//! token helpers, `stmt` the statement grammar, `expr` the expression grammar and
-//! `literals` f-strings and numbers.
+//! The parts: `layout` checks what lies between tokens (and picks the significant
+//! ones), `parser` holds the cursor and token helpers, `stmt` the statement grammar,
+//! `patterns` the `case` patterns, `expr` the expression grammar and `literals`
+//! f-strings and numbers.
 
 mod expr;
 mod layout;
 mod literals;
 mod parser;
+mod patterns;
 mod stmt;
 
 use crate::python::scan::Token;
