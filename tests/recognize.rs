@@ -50,6 +50,15 @@ const ACCEPTED: &[&str] = &[
     "x = 1  # comment\n    # indented comment\ny = 2\r\n",
     "x = a[1:2, ::3, ...]\n",
     "global a, b\ndel a[0], b.c\nassert x, 'message'\n",
+    // `match` with the patterns both parsers take, `except*`, non-ASCII letters in
+    // names, starred subscripts.
+    "match command.split():\n    case [action]:\n        pass\n    case [action, obj, *rest] if obj:\n        pass\n    case Point(x=0, y=0) | Point(1, y=-2.5):\n        pass\n    case 'a' 'b' | None | True | -1 | 0x1f:\n        pass\n    case (a, b) | (a, b, _) as pair:\n        pass\n    case a.b.C() | ():\n        pass\n    case x, *y: pass\n    case _:\n        pass\nmatch = 1\n",
+    "def f(x):\n    match x.y[0]:\n        case str(s):\n            return s\n    return None\n",
+    "try:\n    pass\nexcept* (A, B) as e:\n    pass\nexcept *C:\n    pass\nelse:\n    pass\nfinally:\n    pass\n",
+    "é = 1\nдата = 'x'\nnäme.ß = größe[µ]\n\ndef 函数(参数):\n    return 参数\n",
+    "x = a[*b]\ny = t[int, *Ts]\nz: tuple[*Ts] = a[*b.c, *d[0]]\n",
+    // A starred annotation of `*args` (3.11).
+    "def f(*args: *Ts, **kw): pass\ndef g(*a: *tuple[int, str]) -> None:\n    pass\ndef h(*a: *m.V, b=1): pass\n",
 ];
 
 /// Texts it must refuse (answer "unsure"): rare or where tree-sitter and CPython differ.
@@ -65,13 +74,10 @@ const REFUSED: &[&str] = &[
     "print 'x'\n",
     "exec 'code'\n",
     "print >>sys.stderr, 'x'\n",
-    "match x:\n    case 1:\n        pass\n",
     "type X = int\n",
-    // Type parameters, `except*`, star expressions outside displays.
+    // Type parameters, star expressions outside displays and subscripts.
     "def f[T](x: T) -> T:\n    return x\n",
     "class A[T]:\n    pass\n",
-    "try:\n    pass\nexcept* E:\n    pass\n",
-    "x = a[*b]\n",
     "return_ = *f(), 1\n",
     "[*a for a in b]\n",
     // tree-sitter's `from __future__ import` takes names only; its `type` rules compete
@@ -98,8 +104,7 @@ const REFUSED: &[&str] = &[
     "from a \\\nimport b\n",
     "def f():\n    from a \\\n  import b\n",
     "async \\\ndef f():\n    pass\n",
-    // Non-ASCII names, backticks, a bad number, a newline in a replacement field.
-    "é = 1\n",
+    // Backticks, a bad number, a newline in a replacement field.
     "x = `1`\n",
     "x = 0x\n",
     "x = 1if y else 2\n",
@@ -114,6 +119,37 @@ const REFUSED: &[&str] = &[
     "b\"d\\u\"\n",
     // A NUL byte ends tree-sitter's string scanner, even inside a string.
     "s = '''a\0b'''\n",
+    // `match` forms left unsure: not only `case` clauses, a lone or second star, a
+    // mapping or complex pattern, `as _`, a positional pattern after a keyword one, an
+    // f-string, a subject in brackets, a clause after the block; `except*` mixed with
+    // `except` or without a type; names with letters outside the plain set (NFKC maps
+    // them to others); a starred subscript with a slice or of a call, or of an attribute
+    // in an annotation.
+    "match x:\n    x = 1\n",
+    "match x:\n    case *a:\n        pass\n",
+    "match x:\n    case (*a):\n        pass\n",
+    "match x:\n    case [*a, *b]:\n        pass\n",
+    "match x:\n    case {1: a}:\n        pass\n",
+    "match x:\n    case a as _:\n        pass\n",
+    "match x:\n    case C(a=1, b):\n        pass\n",
+    "match x:\n    case 1j:\n        pass\n",
+    "match x:\n    case f'{a}':\n        pass\n",
+    "match (x):\n    case 1:\n        pass\n",
+    "match x:\n    case 1:\n        pass\nelse:\n    pass\n",
+    "try:\n    pass\nexcept* A:\n    pass\nexcept B:\n    pass\n",
+    "try:\n    pass\nexcept*:\n    pass\n",
+    "ｗｉｄｔｈ = 1\n",
+    "ſelf = 1\n",
+    "x = a[*b:c]\n",
+    "x = a[*f()]\n",
+    "def f(x: t[*a.b]):\n    pass\n",
+    // A starred annotation of anything but a name, a dotted name or a name and one
+    // subscript (tree-sitter refuses `*m.V[int]`), or on a parameter other than `*args`.
+    "def f(*args: *f()): pass\n",
+    "def f(*args: *m.V[int]): pass\n",
+    "def f(*args: *Ts | int): pass\n",
+    "def f(a: *Ts): pass\n",
+    "def f(*args: *Ts = 1): pass\n",
 ];
 
 #[test]

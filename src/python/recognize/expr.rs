@@ -426,7 +426,21 @@ impl<'a> Parser<'a> {
 
     pub(super) fn subscripts_inner(&mut self) -> R {
         loop {
-            if self.annotation {
+            if self.eat_op("*") {
+                // `a[*b]` (3.11): tree-sitter's `list_splat` takes a name, an attribute
+                // or a subscript; in an annotation, where its `splat_type` competes, a
+                // name only.
+                let inner = if self.annotation {
+                    self.name().map(|()| Shape::Name)?
+                } else {
+                    self.primary()?
+                };
+                if !matches!(inner, Shape::Name | Shape::AttrSub)
+                    || !(self.at_op(",") || self.at_op("]"))
+                {
+                    return fail();
+                }
+            } else if self.annotation {
                 // tree-sitter may read the subscript of an annotation as a generic type's
                 // parameters, each of them a type again: `dict[str, a[b] + c]` is an error.
                 self.union()?;

@@ -1,6 +1,7 @@
 //! The layout half of the recognizer: what lies between tokens (spaces, line ends,
 //! continuations, indentation), checked on the raw text before the grammar runs.
 
+use super::parser::Word;
 use crate::python::scan::{Tok, Token};
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
@@ -8,15 +9,17 @@ use crate::python::scan::{Tok, Token};
 /// a statement at), line ends CR LF or LF; every physical line starts with spaces
 /// only, and a continuation line is indented at least as deep as its statement (else
 /// tree-sitter's scanner ends the block there) unless it starts with a closing bracket
-/// or a plain string inside brackets; no newline or comment in an f-string
-/// replacement field; no tokenizer error; no NUL byte; no escape tree-sitter reads
-/// otherwise ([`escapes`]).
-pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
+/// or a plain string inside brackets; no comment line left of the decorator above it
+/// (below); no newline or comment in an f-string replacement field; no tokenizer error;
+/// no NUL byte; no escape tree-sitter reads otherwise ([`escapes`]). In the same pass,
+/// the significant tokens (no comments, no `Nl`) with their text, for the grammar.
+pub(super) fn layout<'a>(text: &'a str, tokens: &[Token]) -> Result<Vec<Word<'a>>, usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
     if let Some(at) = memchr::memchr(0, b) {
         return Err(at);
     }
+    let mut significant = Vec::with_capacity(tokens.len());
     let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
     let mut prev_kind = Tok::Newline;
     let mut in_statement = false;
@@ -28,19 +31,33 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
     // and the line starts with a quote; a closing bracket or string the grammar accepts
     // there proves it could (`x = {` / `    1: 2,` / `}` inside a `def`).
     let mut brackets = 0usize;
+    // The column of the open decorator: a comment line left of it, before its
+    // definition, makes tree-sitter's indentation scanner end the block there (`if r:` /
+    // ` @t` / `#` / ` def n():e` is an error). Only lines outside brackets and f-strings
+    // count (not `@t"""` / `"""`, `@x(` / `1)`).
+    let mut decorator: Option<usize> = None;
     for t in tokens {
         let (start, end) = (t.start as usize, t.end as usize);
-        let token = b.get(start..end).unwrap_or_default();
+        let Some(word) = text.get(start..end) else {
+            return Err(start);
+        };
+        let token = word.as_bytes();
         let Some(gap) = b.get(prev_end..start) else {
             return Err(prev_end);
         };
         let mut line_start = matches!(prev_kind, Tok::Newline | Tok::Nl).then_some(prev_end);
         let after_code = line_start.is_none();
         let mut backslash = false;
+        // A tab since the line's start (the gap's last backslash continuation, if any).
+        let mut tab = false;
         let mut k = 0;
         while k < gap.len() {
             match gap[k] {
-                b' ' | b'\t' => k += 1,
+                b' ' => k += 1,
+                b'\t' => {
+                    tab = true;
+                    k += 1;
+                }
                 b'\\' => {
                     let n = match (gap.get(k + 1), gap.get(k + 2)) {
                         (Some(b'\n'), _) => 2,
@@ -58,14 +75,15 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                     k += n;
                     line_start = Some(prev_end + k);
                     backslash = true;
+                    tab = false;
                 }
                 _ => return Err(start),
             }
         }
         if let Some(ls) = line_start {
             if t.kind != Tok::Nl && t.kind != Tok::EndMarker {
-                let indent = &b[ls..start];
-                if indent.iter().any(|&c| c != b' ') {
+                // The indentation is the gap's end, spaces and tabs: spaces only.
+                if tab {
                     return Err(start);
                 }
                 let col = start - ls;
@@ -89,6 +107,15 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
                 }
                 if !in_statement && !matches!(t.kind, Tok::Comment | Tok::Indent | Tok::Dedent) {
                     statement_col = col;
+                }
+                if brackets == 0 && fstring_depth == 0 {
+                    match t.kind {
+                        Tok::Indent | Tok::Dedent => {}
+                        Tok::Op if token == b"@" => decorator = Some(col),
+                        Tok::Comment if decorator.is_some_and(|d| col < d) => return Err(start),
+                        Tok::Comment => {}
+                        _ => decorator = None,
+                    }
                 }
             }
         }
@@ -118,9 +145,12 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<(), usize> {
             prev_end = end;
             prev_kind = t.kind;
         }
+        if !matches!(t.kind, Tok::Comment | Tok::Nl) {
+            significant.push(Word::new(t.kind, t.start, t.end, word));
+        }
     }
     if prev_end == b.len() {
-        Ok(())
+        Ok(significant)
     } else {
         Err(prev_end)
     }
@@ -180,71 +210,4 @@ fn named_escape(rest: &[u8]) -> bool {
         .take_while(|&&c| c.is_ascii_alphanumeric() || c == b' ' || c == b'-')
         .count();
     name > 0 && body.get(name) == Some(&b'}')
-}
-
-/// A comment line left of the decorator above it, before its definition: tree-sitter's
-/// indentation scanner then ends the block there (`if r:` / ` @t` / `#` / ` def n():e`
-/// is an error). Where it is, `None` when there is none.
-pub(super) fn comment_left_of_decorator(text: &str, tokens: &[Token]) -> Option<usize> {
-    let b = text.as_bytes();
-    // The column of a token that starts its physical line. Only the gap since the
-    // previous token is searched for the line's start, and only while a decorator is
-    // open, so the cost stays linear and small (a search back to the line's start from
-    // every token cost 1.45 % of a check).
-    let column = |gap_start: usize, after_line_end: bool, start: usize| {
-        let gap = b.get(gap_start..start)?;
-        let line = match memchr::memrchr(b'\n', gap) {
-            Some(n) => gap_start + n + 1,
-            None if after_line_end => gap_start,
-            None => return None,
-        };
-        b[line..start]
-            .iter()
-            .all(|&c| c == b' ' || c == b'\t')
-            .then_some(start - line)
-    };
-    let (mut prev_end, mut prev_ends_line) = (0usize, true);
-    let mut decorator: Option<usize> = None;
-    // Only tokens that start a line of their own count: not a string's or a bracket's
-    // continuation at a low column (`@t"""` / `"""`, `@x(` / `1)`).
-    let (mut brackets, mut fstrings) = (0usize, 0usize);
-    for t in tokens {
-        // Zero-width, at the start of the token after them: that token decides.
-        if matches!(t.kind, Tok::Indent | Tok::Dedent) {
-            continue;
-        }
-        let (start, end) = (t.start as usize, t.end as usize);
-        let (gap_start, after_line_end) = (prev_end, prev_ends_line);
-        prev_end = end;
-        prev_ends_line = matches!(t.kind, Tok::Newline | Tok::Nl)
-            && b.get(..end).is_some_and(|s| s.ends_with(b"\n"));
-        let op = if t.kind == Tok::Op {
-            b.get(start..end).unwrap_or_default()
-        } else {
-            b""
-        };
-        let inside = brackets > 0 || fstrings > 0;
-        match (t.kind, op) {
-            (Tok::FStringStart, _) => fstrings += 1,
-            (Tok::FStringEnd, _) => fstrings = fstrings.saturating_sub(1),
-            (_, b"(" | b"[" | b"{") => brackets += 1,
-            (_, b")" | b"]" | b"}") => brackets = brackets.saturating_sub(1),
-            _ => {}
-        }
-        let at_sign = op == b"@";
-        // Without an open decorator only an `@` matters.
-        if inside || (decorator.is_none() && !at_sign) {
-            continue;
-        }
-        let Some(col) = column(gap_start, after_line_end, start) else {
-            continue;
-        };
-        match t.kind {
-            _ if at_sign => decorator = Some(col),
-            Tok::Comment if decorator.is_some_and(|d| col < d) => return Some(start),
-            Tok::Comment | Tok::Nl => {}
-            _ => decorator = None,
-        }
-    }
-    None
 }

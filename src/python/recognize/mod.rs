@@ -5,25 +5,29 @@
 //!
 //! It accepts a strict subset of what both CPython and tree-sitter-python 0.25 accept, and
 //! answers `false` ("unsure, parse it") for anything rare or where the two differ:
-//! Python 2 statements, `match`, `type` aliases and type parameters, soft keywords at the
-//! start of a statement, non-ASCII names, tabs or form feeds in indentation, CR-only line
-//! ends, continuation lines indented less than their statement (tree-sitter's scanner
-//! would close the block there), star expressions outside displays and calls, newlines
+//! Python 2 statements, `type` aliases and type parameters, mapping and complex `case`
+//! patterns, other soft keywords at the start of a statement, names with non-ASCII
+//! characters outside a plain set of letters, tabs or form feeds in indentation, CR-only
+//! line ends, continuation lines indented less than their statement (tree-sitter's
+//! scanner would close the block there), star expressions outside displays, calls and
+//! subscripts, newlines
 //! or comments inside f-string replacement fields, and nesting deeper than
 //! [`MAX_DEPTH`]. Proof: `tests/recognize.rs` and `scripts/recognize_diff.sh`.
 //!
-//! The parts: `layout` checks what lies between tokens, `parser` holds the cursor and
-//! token helpers, `stmt` the statement grammar, `expr` the expression grammar and
-//! `literals` f-strings and numbers.
+//! The parts: `layout` checks what lies between tokens (and picks the significant
+//! ones), `parser` holds the cursor and token helpers, `stmt` the statement grammar,
+//! `patterns` the `case` patterns, `expr` the expression grammar and `literals`
+//! f-strings and numbers.
 
 mod expr;
 mod layout;
 mod literals;
 mod parser;
+mod patterns;
 mod stmt;
 
-use crate::python::scan::{Tok, Token};
-use layout::{comment_left_of_decorator, layout};
+use crate::python::scan::Token;
+use layout::layout;
 use parser::Parser;
 
 pub use parser::MAX_DEPTH;
@@ -38,17 +42,10 @@ pub fn certainly_valid(text: &str, tokens: &[Token]) -> bool {
 /// Where [`certainly_valid`] gave up (a byte offset), `None` when it did not: for tests
 /// and for finding what to teach it next.
 pub fn unsure_at(text: &str, tokens: &[Token]) -> Option<usize> {
-    if let Err(at) = layout(text, tokens) {
-        return Some(at);
-    }
-    if let Some(at) = comment_left_of_decorator(text, tokens) {
-        return Some(at);
-    }
-    let significant: Vec<Token> = tokens
-        .iter()
-        .copied()
-        .filter(|t| !matches!(t.kind, Tok::Comment | Tok::Nl))
-        .collect();
+    let significant = match layout(text, tokens) {
+        Ok(significant) => significant,
+        Err(at) => return Some(at),
+    };
     let mut p = Parser {
         text,
         toks: &significant,

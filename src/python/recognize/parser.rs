@@ -1,7 +1,7 @@
 //! The recognizer's cursor over the significant tokens, the token helpers the grammar
 //! files share, and the small types they pass around (binding powers, [`Shape`], [`Last`]).
 
-use crate::python::scan::{Tok, Token};
+use crate::python::scan::Tok;
 
 /// Deepest descent followed before answering "unsure": the recognizer recurses a few
 /// calls per bracket level (about 3), so this bounds the stack whatever the input and
@@ -51,6 +51,25 @@ pub(super) fn is_keyword(s: &str) -> bool {
     )
 }
 
+/// A non-ASCII letter an identifier may hold anywhere: Latin-1 and Latin Extended-A
+/// letters, basic Greek and Cyrillic, CJK ideographs. All are `XID_Start` for
+/// tree-sitter's identifier pattern and CPython alike, old enough for any Unicode table,
+/// and stay letters under CPython's NFKC normalisation (`ſ`, `ª` and `º`, which NFKC maps
+/// to ASCII and so could spell a keyword, are left out). Anything else: unsure.
+fn plain_letter(c: char) -> bool {
+    matches!(c,
+        'µ'
+        | '\u{c0}'..='\u{d6}'
+        | '\u{d8}'..='\u{f6}'
+        | '\u{f8}'..='\u{17e}'
+        | '\u{391}'..='\u{3a1}'
+        | '\u{3a3}'..='\u{3a9}'
+        | '\u{3b1}'..='\u{3c9}'
+        | '\u{410}'..='\u{44f}'
+        | '\u{4e00}'..='\u{9fa5}'
+    )
+}
+
 /// Binding powers of the binary operators (higher binds tighter).
 pub(super) const BP_OR: u8 = 1;
 pub(super) const BP_AND: u8 = 2;
@@ -93,12 +112,54 @@ pub(super) enum Last {
     /// `try:` with no handler yet: an `except` or `finally` must follow.
     Try,
     TryExcept,
+    /// After an `except*`: CPython takes no plain `except` in the same `try`.
+    TryExceptStar,
     TryElse,
+    /// A `match` block before its first `case`: only `case` clauses may follow.
+    Match,
+    /// A `match` block after a `case`.
+    Case,
+}
+
+/// A significant token and its text, sliced once so that the grammar's many looks at a
+/// token compare a string already at hand.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Word<'a> {
+    pub(super) kind: Tok,
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) text: &'a str,
+    /// A plain identifier ([`plain_name`]), decided once here for the grammar's many
+    /// asks.
+    pub(super) name: bool,
+}
+
+impl<'a> Word<'a> {
+    pub(super) fn new(kind: Tok, start: u32, end: u32, text: &'a str) -> Self {
+        let name = kind == Tok::Name && plain_name(text);
+        Word {
+            kind,
+            start,
+            end,
+            text,
+            name,
+        }
+    }
+}
+
+/// A plain identifier: not a keyword, ASCII or made of [`plain_letter`]s.
+fn plain_name(s: &str) -> bool {
+    if s.is_ascii() {
+        !is_keyword(s)
+    } else {
+        s.chars()
+            .all(|c| c == '_' || c.is_ascii_alphanumeric() || plain_letter(c))
+    }
 }
 
 pub(super) struct Parser<'a> {
     pub(super) text: &'a str,
-    pub(super) toks: &'a [Token],
+    pub(super) toks: &'a [Word<'a>],
     pub(super) pos: usize,
     pub(super) depth: u32,
     /// Inside an annotation, where tree-sitter's `type` rules (`constrained_type`
@@ -113,11 +174,13 @@ pub(super) fn fail<T>() -> R<T> {
 }
 
 impl<'a> Parser<'a> {
-    pub(super) fn tok(&self) -> Token {
-        self.toks.get(self.pos).copied().unwrap_or(Token {
+    pub(super) fn tok(&self) -> Word<'a> {
+        self.toks.get(self.pos).copied().unwrap_or(Word {
             kind: Tok::EndMarker,
             start: self.text.len() as u32,
             end: self.text.len() as u32,
+            text: "",
+            name: false,
         })
     }
 
@@ -125,26 +188,22 @@ impl<'a> Parser<'a> {
         self.tok().kind
     }
 
-    pub(super) fn str_at(&self, t: Token) -> &'a str {
-        self.text
-            .get(t.start as usize..t.end as usize)
-            .unwrap_or("")
-    }
-
     pub(super) fn s(&self) -> &'a str {
-        self.str_at(self.tok())
+        self.tok().text
     }
 
     pub(super) fn next_str(&self) -> &'a str {
-        self.toks.get(self.pos + 1).map_or("", |&t| self.str_at(t))
+        self.toks.get(self.pos + 1).map_or("", |t| t.text)
     }
 
     pub(super) fn at_op(&self, op: &str) -> bool {
-        self.kind() == Tok::Op && self.s() == op
+        let t = self.tok();
+        t.kind == Tok::Op && t.text == op
     }
 
     pub(super) fn at_kw(&self, kw: &str) -> bool {
-        self.kind() == Tok::Name && self.s() == kw
+        let t = self.tok();
+        t.kind == Tok::Name && t.text == kw
     }
 
     pub(super) fn eat_op(&mut self, op: &str) -> bool {
@@ -171,10 +230,9 @@ impl<'a> Parser<'a> {
         self.pos += 1;
     }
 
-    /// A plain identifier: ASCII, not a keyword.
+    /// A plain identifier ([`Word::name`]).
     pub(super) fn at_name(&self) -> bool {
-        let s = self.s();
-        self.kind() == Tok::Name && s.is_ascii() && !is_keyword(s)
+        self.tok().name
     }
 
     pub(super) fn name(&mut self) -> R {

@@ -13,7 +13,7 @@ impl<'a> Parser<'a> {
                     return (levels.len() == 1 && levels[0] != Last::Try).then_some(());
                 }
                 Tok::Dedent => {
-                    if levels.pop() == Some(Last::Try) {
+                    if matches!(levels.pop(), Some(Last::Try | Last::Match)) {
                         return fail();
                     }
                     if levels.is_empty() {
@@ -23,8 +23,8 @@ impl<'a> Parser<'a> {
                 }
                 Tok::Name | Tok::Number | Tok::String | Tok::FStringStart | Tok::Op => {
                     let last = levels.last_mut()?;
-                    if self.statement(last)? {
-                        levels.push(Last::Other);
+                    if let Some(level) = self.statement(last)? {
+                        levels.push(level);
                     }
                 }
                 _ => return fail(),
@@ -32,11 +32,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// One statement at the current level; `true` when it opened an indented block (its
-    /// `Indent` consumed).
-    pub(super) fn statement(&mut self, last: &mut Last) -> R<bool> {
+    /// One statement at the current level; the state of the indented block it opened
+    /// (its `Indent` consumed), if it did.
+    pub(super) fn statement(&mut self, last: &mut Last) -> R<Option<Last>> {
         let s = self.s();
         let is_name = self.kind() == Tok::Name;
+        if matches!(*last, Last::Match | Last::Case) {
+            // A `match` block holds `case` clauses only.
+            if !(is_name && s == "case") {
+                return fail();
+            }
+            self.advance();
+            self.case_patterns()?;
+            if self.eat_kw("if") {
+                self.named_test()?;
+            }
+            *last = Last::Case;
+            return self.suite();
+        }
         let clause = is_name && matches!(s, "elif" | "else" | "except" | "finally");
         if *last == Last::Try && !(clause && matches!(s, "except" | "finally")) {
             return fail();
@@ -49,18 +62,30 @@ impl<'a> Parser<'a> {
                     Last::If
                 }
                 ("else", Last::If | Last::Loop) => Last::Other,
-                ("else", Last::TryExcept) => Last::TryElse,
-                ("except", Last::Try | Last::TryExcept) => {
-                    // `except*` mixed with `except` is an error for CPython only.
+                ("else", Last::TryExcept | Last::TryExceptStar) => Last::TryElse,
+                ("except", Last::Try | Last::TryExcept | Last::TryExceptStar) => {
+                    // `except*` takes a type, and one `try` takes `except` or `except*`,
+                    // not both (for CPython; tree-sitter takes any mix).
+                    let star = self.eat_op("*");
+                    let handler = if star {
+                        Last::TryExceptStar
+                    } else {
+                        Last::TryExcept
+                    };
+                    if *last != Last::Try && *last != handler || star && self.at_op(":") {
+                        return fail();
+                    }
                     if !self.at_op(":") {
                         self.test()?;
                         if self.eat_kw("as") {
                             self.name()?;
                         }
                     }
-                    Last::TryExcept
+                    handler
                 }
-                ("finally", Last::Try | Last::TryExcept | Last::TryElse) => Last::Other,
+                ("finally", Last::Try | Last::TryExcept | Last::TryExceptStar | Last::TryElse) => {
+                    Last::Other
+                }
                 _ => return fail(),
             };
             return self.suite();
@@ -89,6 +114,21 @@ impl<'a> Parser<'a> {
                 "def" | "class" => {
                     self.definition()?;
                     Some(Last::Other)
+                }
+                "match" if self.at_match_subject() => {
+                    self.advance();
+                    self.test()?;
+                    self.op(":")?;
+                    if self.kind() != Tok::Newline {
+                        return fail();
+                    }
+                    self.advance();
+                    if self.kind() != Tok::Indent {
+                        return fail();
+                    }
+                    self.advance();
+                    *last = Last::Other;
+                    return Some(Some(Last::Match));
                 }
                 "async" => {
                     self.advance();
@@ -136,11 +176,11 @@ impl<'a> Parser<'a> {
         }
         *last = Last::Other;
         self.simple_statements()?;
-        Some(false)
+        Some(None)
     }
 
     /// After a compound header: `:` then statements on the same line or an indented block.
-    pub(super) fn suite(&mut self) -> R<bool> {
+    pub(super) fn suite(&mut self) -> R<Option<Last>> {
         self.op(":")?;
         if self.kind() == Tok::Newline {
             self.advance();
@@ -148,10 +188,10 @@ impl<'a> Parser<'a> {
                 return fail();
             }
             self.advance();
-            return Some(true);
+            return Some(Some(Last::Other));
         }
         self.simple_statements()?;
-        Some(false)
+        Some(None)
     }
 
     pub(super) fn simple_statements(&mut self) -> R {
@@ -455,11 +495,7 @@ impl<'a> Parser<'a> {
             if !self.at_op(":") {
                 return fail();
             }
-            let body = |i: usize| {
-                self.toks
-                    .get(self.pos + i)
-                    .map(|&t| (t.kind, self.str_at(t)))
-            };
+            let body = |i: usize| self.toks.get(self.pos + i).map(|&t| (t.kind, t.text));
             let sure = match body(1) {
                 Some((Tok::Newline, _)) => true,
                 Some((Tok::Name, word)) => matches!(
@@ -506,7 +542,24 @@ impl<'a> Parser<'a> {
                 if self.at_name() {
                     self.advance();
                     if annotated && self.eat_op(":") {
-                        self.annotation()?;
+                        // `*args: *Ts` (3.11): a name, a dotted name or a name and one
+                        // subscript (`*tuple[int, str]`; tree-sitter refuses
+                        // `*m.V[int]`).
+                        if self.eat_op("*") {
+                            self.name()?;
+                            if self.eat_op("[") {
+                                self.subscripts()?;
+                            } else {
+                                while self.eat_op(".") {
+                                    self.name()?;
+                                }
+                            }
+                            if !self.at_op(",") && !self.at_op(")") {
+                                return fail();
+                            }
+                        } else {
+                            self.annotation()?;
+                        }
                     }
                 }
             } else {
