@@ -233,9 +233,9 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                     continue;
                 };
                 if import.star.is_some() && module_level {
-                    record.stars.push(resolved.clone());
+                    record.stars.push(resolved.to_string());
                     if noqa_at(import.range.start()) {
-                        record.stars_noqa.push(resolved.clone());
+                        record.stars_noqa.push(resolved.to_string());
                     }
                 }
                 for imported in &import.names {
@@ -248,8 +248,8 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                     let noqa =
                         noqa_at(imported.name_range.start()) || noqa_at(import.range.start());
                     record.uses.push(Use {
-                        module: resolved.clone(),
-                        name: imported.name.clone(),
+                        module: resolved.to_string(),
+                        name: imported.name.to_string(),
                         aliased: local != imported.name,
                         module_level,
                         noqa,
@@ -260,7 +260,7 @@ pub fn record(text: &str, module: &python::ModuleName, path: PathBuf) -> ModuleR
                 for imported in &import.names {
                     // `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`.
                     let target = match &imported.alias {
-                        Some(_) => imported.name.clone(),
+                        Some(_) => imported.name.to_string(),
                         None => imported.local_name(ImportKind::Import).to_string(),
                     };
                     record

@@ -94,7 +94,7 @@ pub(super) fn bind_imports(facts: &python::Facts, names: &mut ImportedNames) {
                     Some(base) => format!("{base}.{}", imported.name),
                     None => continue,
                 },
-                _ if imported.alias.is_some() => imported.name.clone(),
+                _ if imported.alias.is_some() => imported.name.to_string(),
                 _ => continue,
             };
             names.insert(local, target);
@@ -184,7 +184,7 @@ pub(super) fn bindings_of(facts: &python::Facts, text: &str) -> Bindings {
         .imports
         .iter()
         .filter(|i| i.star.is_some() && i.context.scope == python::Scope::Module)
-        .filter_map(|i| i.module.as_ref()?.resolved.clone())
+        .filter_map(|i| i.module.as_ref()?.resolved.as_ref().map(|r| r.to_string()))
         .collect();
     Bindings {
         imported: Arc::new(imported),

@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use compact_str::CompactString;
 use tree_sitter::{Node, Tree, TreeCursor};
 
 use super::defs::Collector;
@@ -272,7 +273,7 @@ impl<'a> Walker<'a> {
     fn imported_name(&self, node: Node) -> Option<ImportedName> {
         match node.kind() {
             "dotted_name" => Some(ImportedName {
-                name: dotted_text(self.text_of(node)),
+                name: CompactString::from(dotted_text(self.text_of(node)).as_str()),
                 name_range: node.byte_range().into(),
                 alias: None,
                 range: node.byte_range().into(),
@@ -281,9 +282,12 @@ impl<'a> Walker<'a> {
                 let name = node.child_by_field_name("name")?;
                 let alias = node.child_by_field_name("alias")?;
                 Some(ImportedName {
-                    name: dotted_text(self.text_of(name)),
+                    name: CompactString::from(dotted_text(self.text_of(name)).as_str()),
                     name_range: name.byte_range().into(),
-                    alias: Some((self.text_of(alias).to_string(), alias.byte_range().into())),
+                    alias: Some((
+                        CompactString::from(self.text_of(alias)),
+                        alias.byte_range().into(),
+                    )),
                     range: node.byte_range().into(),
                 })
             }
@@ -352,7 +356,7 @@ impl<'a> Walker<'a> {
             range: node.byte_range().into(),
             module: Some(ModuleRef {
                 level,
-                resolved,
+                resolved: resolved.map(|r| CompactString::from(r.as_str())),
                 range: module_node.byte_range().into(),
             }),
             names,

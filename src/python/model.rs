@@ -3,6 +3,8 @@
 //! (`facts.rs`) and the definition collector (`defs.rs`) that fill them.
 
 use std::num::NonZeroU32;
+
+use compact_str::CompactString;
 use std::ops::Range;
 
 use super::noqa::Comment;
@@ -149,7 +151,7 @@ pub struct ModuleRef {
     /// Leading dots.
     pub level: usize,
     /// Absolute module name (relative imports resolved); `None` when it cannot be.
-    pub resolved: Option<String>,
+    pub resolved: Option<CompactString>,
     /// Span of the whole module reference including the dots.
     pub range: Span,
 }
@@ -158,9 +160,9 @@ pub struct ModuleRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedName {
     /// The imported name: `X` in `from m import X`, `a.b` in `import a.b`.
-    pub name: String,
+    pub name: CompactString,
     pub name_range: Span,
-    pub alias: Option<(String, Span)>,
+    pub alias: Option<(CompactString, Span)>,
     /// `name` plus ` as alias`.
     pub range: Span,
 }

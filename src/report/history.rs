@@ -377,7 +377,7 @@ fn imported_modules(facts: &Facts) -> Vec<String> {
         match &import.module {
             Some(m) => {
                 if let Some(resolved) = &m.resolved {
-                    modules.insert(resolved.clone());
+                    modules.insert(resolved.to_string());
                     for name in &import.names {
                         modules.insert(format!("{resolved}.{}", name.name));
                     }
@@ -385,7 +385,7 @@ fn imported_modules(facts: &Facts) -> Vec<String> {
             }
             None => {
                 for name in &import.names {
-                    modules.insert(name.name.clone());
+                    modules.insert(name.name.to_string());
                 }
             }
         }

@@ -202,7 +202,7 @@ pub fn file_metrics(
             let alias = name
                 .alias
                 .as_ref()
-                .map(|(a, _)| a.clone())
+                .map(|(a, _)| a.to_string())
                 .filter(|a| *a != symbol.name);
             out.symbol_imports.push(SymbolImport {
                 symbol: symbol.qualified.clone(),

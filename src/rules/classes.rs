@@ -122,7 +122,7 @@ impl<'a> Resolver<'a> {
                             None => continue,
                         }
                     }
-                    ImportKind::Import if name.alias.is_some() => name.name.clone(),
+                    ImportKind::Import if name.alias.is_some() => name.name.to_string(),
                     ImportKind::Import => local.to_string(),
                 };
                 bindings.insert(local, Binding::Imported(target));

@@ -39,12 +39,12 @@ fn target_for(
     module: &str,
     name: &ImportedName,
 ) -> Option<Target> {
-    let alias = name.alias.as_ref().map(|(a, _)| a.clone());
+    let alias = name.alias.as_ref().map(|(a, _)| a.to_string());
     let (absolute, new_name) =
         if let Some(symbol) = canonical_target(ctx, module_ref.level, module, &name.name) {
             (symbol.module.clone(), symbol.name.clone())
         } else if let Some((old, new)) = ctx.settings.legacy_module_for(module) {
-            (moved(module, old, new), name.name.clone())
+            (moved(module, old, new), name.name.to_string())
         } else {
             let submodule = format!("{module}.{}", name.name);
             let (old, new) = ctx.settings.legacy_module_for(&submodule)?;
@@ -53,7 +53,7 @@ fn target_for(
             (parent.to_string(), last.to_string())
         };
     // Keep the local name the code uses.
-    let alias = alias.or_else(|| (new_name != name.name).then(|| name.name.clone()));
+    let alias = alias.or_else(|| (new_name != name.name).then(|| name.name.to_string()));
     Some(Target {
         written: module_text(ctx, module_ref, &absolute),
         absolute,

@@ -447,7 +447,7 @@ fn aliased(
         .settings
         .canonical_for_name(&name.name)
         .find(|s| s.module == module && s.name == name.name && !s.allow_alias)?;
-    if alias == &symbol.name {
+    if alias == symbol.name {
         return None;
     }
     let fix = Fix::new(
@@ -463,7 +463,7 @@ fn aliased(
     )
     .with_rename(Rename {
         statement: import.range.start(),
-        from: alias.clone(),
+        from: alias.to_string(),
         to: symbol.name.clone(),
     });
     Some(
