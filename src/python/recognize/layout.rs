@@ -13,7 +13,7 @@ use crate::python::scan::{Tok, Token};
 /// (below); no newline or comment in an f-string replacement field; no tokenizer error;
 /// no NUL byte; no escape tree-sitter reads otherwise ([`escapes`]). In the same pass,
 /// the significant tokens (no comments, no `Nl`) with their text, for the grammar.
-pub(super) fn layout<'a>(text: &'a str, tokens: &[Token]) -> Result<Vec<Word<'a>>, usize> {
+pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
     if let Some(at) = memchr::memchr(0, b) {

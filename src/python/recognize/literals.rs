@@ -26,7 +26,7 @@ impl<'a> Parser<'a> {
                 Tok::FStringEnd if depth == 1 => break,
                 Tok::FStringEnd => depth -= 1,
                 Tok::FStringStart | Tok::String => {
-                    if depth > 0 && quote_of(t.text).starts_with(outer) {
+                    if depth > 0 && quote_of(t.text(self.text)).starts_with(outer) {
                         return fail();
                     }
                     depth += usize::from(t.kind == Tok::FStringStart);

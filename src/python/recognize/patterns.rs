@@ -11,7 +11,11 @@ impl<'a> Parser<'a> {
     /// `match [a]:` compete with a call or a subscript, `match case:` with soft keywords).
     pub(super) fn at_match_subject(&self) -> bool {
         self.toks.get(self.pos + 1).is_some_and(|&t| {
-            t.name && !matches!(t.text, "match" | "case" | "type" | "print" | "exec")
+            t.name
+                && !matches!(
+                    t.text(self.text),
+                    "match" | "case" | "type" | "print" | "exec"
+                )
         })
     }
 

@@ -495,7 +495,11 @@ impl<'a> Parser<'a> {
             if !self.at_op(":") {
                 return fail();
             }
-            let body = |i: usize| self.toks.get(self.pos + i).map(|&t| (t.kind, t.text));
+            let body = |i: usize| {
+                self.toks
+                    .get(self.pos + i)
+                    .map(|&t| (t.kind, t.text(self.text)))
+            };
             let sure = match body(1) {
                 Some((Tok::Newline, _)) => true,
                 Some((Tok::Name, word)) => matches!(
