@@ -9,8 +9,12 @@ closing, and its peak while the document was open (VmHWM); RssAnon besides (VmRS
 counts the pages of the binary's code that a lint touched). Bar (issue 13): memory a few times the text, returned after close.
 
 Usage: cargo build --release && python3 bench/lsp_memory.py [path/to/ssotlint] [SIZE_MB]
+
+SSOTLINT_WRAP="heaptrack -o /tmp/srv" runs the server under that command (split on
+spaces), to trace its heap; the RSS figures are then the wrapper's, not the server's.
 """
 import os
+import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -59,6 +63,13 @@ def main():
             with open(os.path.join(root, "app", name), "w") as f:
                 f.write("class Engine:\n    pass\n" if name == "engine.py" else "")
         server = Server(root)
+        wrap = os.environ.get("SSOTLINT_WRAP", "").split()
+        if wrap:
+            server.proc.kill()
+            server.proc.wait()
+            server.proc = subprocess.Popen(wrap + [BIN, "server"], cwd=root,
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=subprocess.DEVNULL)
         server.initialize(root)
         time.sleep(1.0)
         pid = server.proc.pid

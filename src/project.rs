@@ -294,6 +294,14 @@ impl ModuleIndex {
         }
     }
 
+    /// Drop the module file `read_class` keeps: in the server it may be a copy of an
+    /// open document's text, kept until the next edit (a big document's size, issue 13).
+    pub fn release_last_read(&self) {
+        if let Ok(mut last) = self.last_read.lock() {
+            *last = None;
+        }
+    }
+
     /// Memoise `module`'s bindings and definitions from `facts`, already extracted from
     /// its `text` (the server's open document, whose facts equal `python::analyze`'s for
     /// its module name), so its importers are re-linted without parsing it again.

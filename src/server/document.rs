@@ -3,6 +3,7 @@
 //! in a class or function only the members it touches).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use std::collections::HashMap;
 
@@ -84,7 +85,9 @@ pub struct Document {
     /// The file the document stands for (module name, config lookup, per-file ignores).
     pub path: PathBuf,
     pub version: i32,
-    pub source: SourceText,
+    /// Shared with the module lookup's overlay ([`super::workspace::WorkspaceFiles`]);
+    /// an edit makes a new one.
+    pub source: Arc<SourceText>,
     /// The module name the chunk facts were extracted for (relative imports).
     module: Option<ModuleName>,
     /// The text's chunks in order, each with its own facts: an edit re-parses the
@@ -134,7 +137,7 @@ impl Document {
         let mut doc = Document {
             path,
             version,
-            source: SourceText::new(text),
+            source: Arc::new(SourceText::new(text)),
             module,
             chunks: Vec::new(),
             linted: None,
@@ -169,7 +172,7 @@ impl Document {
     ) -> Result<(), String> {
         self.linted = None;
         let Some(range) = change.range else {
-            self.source = SourceText::new(change.text);
+            self.source = Arc::new(SourceText::new(change.text));
             self.rechunk_all();
             return Ok(());
         };
@@ -179,7 +182,7 @@ impl Document {
         text.push_str(&old[..bytes.start]);
         text.push_str(&change.text);
         text.push_str(&old[bytes.end..]);
-        let old = std::mem::replace(&mut self.source, SourceText::new(text));
+        let old = std::mem::replace(&mut self.source, Arc::new(SourceText::new(text)));
         self.rechunk(old.text(), bytes, change.text.len());
         Ok(())
     }

@@ -6,9 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use crate::project::{FsFiles, ModuleFiles};
+use crate::source::SourceText;
 
 /// Directory → its entries (name → is a directory). Only what module lookup needs:
 /// directories and Python sources, stubs and extension modules.
@@ -114,13 +115,15 @@ fn is_module_file(name: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct WorkspaceFiles {
     index: RwLock<Option<Index>>,
-    /// Open documents' texts by path (the editor's buffers, saved or not).
-    open: RwLock<HashMap<PathBuf, String>>,
+    /// Open documents' texts by path (the editor's buffers, saved or not), shared with
+    /// the documents: a copy of each text here was a tenth of a big document's memory
+    /// (issue 13).
+    open: RwLock<HashMap<PathBuf, Arc<SourceText>>>,
 }
 
 impl WorkspaceFiles {
     /// The editor holds `path` with this text.
-    pub fn set_open(&self, path: PathBuf, text: String) {
+    pub fn set_open(&self, path: PathBuf, text: Arc<SourceText>) {
         if let Ok(mut open) = self.open.write() {
             open.insert(path, text);
         }
@@ -134,7 +137,8 @@ impl WorkspaceFiles {
     }
 
     fn open_text(&self, path: &Path) -> Option<String> {
-        self.open.read().ok()?.get(path).cloned()
+        let open = self.open.read().ok()?;
+        Some(open.get(path)?.text().to_string())
     }
 
     fn is_open(&self, path: &Path) -> bool {
@@ -253,8 +257,9 @@ mod tests {
         files.set(Index::build(root));
         let shim = root.join("app/shim.py");
         let unsaved = root.join("app/new.py");
-        files.set_open(shim.clone(), "from app.core import Engine\n".to_string());
-        files.set_open(unsaved.clone(), "Y = 2\n".to_string());
+        let text = |t: &str| Arc::new(SourceText::new(t.to_string()));
+        files.set_open(shim.clone(), text("from app.core import Engine\n"));
+        files.set_open(unsaved.clone(), text("Y = 2\n"));
         assert_eq!(
             files.read(&shim).as_deref(),
             Some("from app.core import Engine\n")

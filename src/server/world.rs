@@ -18,7 +18,7 @@ use tower_lsp_server::ls_types::{
 use crate::config::{self, ConfigError, ConfigSource, Settings, SettingsStore, CONFIG_FILES};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{diagnostics_of, LintOptions};
-use crate::project::record_dependencies;
+use crate::project::{record_dependencies, ModuleLocation};
 use crate::rules::registry::Severity;
 use crate::server::document::{Document, Encoding, Lint};
 use crate::server::settings::{ClientSettings, LogLevel};
@@ -254,6 +254,20 @@ impl World {
             // The assembled facts live only while the rules run; code actions keep the
             // comments (`# noqa` edits), the chunks keep the rest.
             let facts = doc.facts();
+            // The module index learns this module from the facts at hand before the
+            // rules run: a rule looking up the document's own module (its classes'
+            // bases, its names) read the text again and ran the recognizer over all of
+            // it, half a big document's peak (issue 13). Importers of an edited module
+            // are re-linted after it, from the same memo.
+            if let Some(module) = &module {
+                let here = settings.modules.locate(&module.name)
+                    == Some(ModuleLocation::File(doc.path.clone()));
+                if self.prime.remove(&module.name) || here {
+                    settings
+                        .modules
+                        .prime(&module.name, &facts, doc.source.text());
+                }
+            }
             let (diagnostics, read) = record_dependencies(|| {
                 diagnostics_of(
                     &doc.path,
@@ -264,11 +278,7 @@ impl World {
                     &options,
                 )
             });
-            if let Some(module) = module.filter(|m| self.prime.remove(&m.name)) {
-                settings
-                    .modules
-                    .prime(&module.name, &facts, doc.source.text());
-            }
+            settings.modules.release_last_read();
             let mut comments = facts.comments;
             comments.shrink_to_fit();
             doc.linted = Some(Lint {
@@ -292,8 +302,7 @@ impl World {
             self.closed.drain(..).map(|path| (path, false)).collect();
         for uri in std::mem::take(&mut self.edited) {
             if let Some(doc) = self.docs.get(&uri) {
-                self.files
-                    .set_open(doc.path.clone(), doc.source.text().to_string());
+                self.files.set_open(doc.path.clone(), doc.source.clone());
                 changed.push((doc.path.clone(), true));
             }
         }
