@@ -150,6 +150,10 @@ impl Document {
     /// The facts of the whole text: the same as `python::analyze` of it.
     pub fn facts(&self) -> Facts {
         let mut facts = Facts::default();
+        let parts = self.chunks.iter().flat_map(|c| {
+            std::iter::once(&c.facts.facts).chain(c.facts.members.iter().map(|(_, _, f)| f))
+        });
+        reserve_for(&mut facts, parts);
         for chunk in &self.chunks {
             chunk.facts.append_to(&mut facts, chunk.start);
         }
@@ -298,6 +302,58 @@ impl Document {
                 chunk.tree = None;
             }
         }
+    }
+}
+
+/// Room in `out` for the items of all `parts` (a member's wrapper definition, which is
+/// dropped, is counted too): grown by doubling, the lists of a big document's assembled
+/// facts had up to half their room unused while the rules ran (issue 13).
+fn reserve_for<'a>(out: &mut Facts, parts: impl Iterator<Item = &'a Facts>) {
+    let mut n = [0usize; 13];
+    for f in parts {
+        let items = f.defs.items.as_deref().map_or([0; 4], |i| {
+            [
+                i.decorators.len(),
+                i.globals.len(),
+                i.assignments.len(),
+                i.returns.len(),
+            ]
+        });
+        let lens = [
+            f.imports.len(),
+            f.strings.len(),
+            f.comments.len(),
+            f.syntax_errors.len(),
+            f.attributes.len(),
+            f.defs.module_assignments.len(),
+            f.defs.classes.len(),
+            f.defs.functions.len(),
+            f.defs.calls.len(),
+            items[0],
+            items[1],
+            items[2],
+            items[3],
+        ];
+        for (total, len) in n.iter_mut().zip(lens) {
+            *total += len;
+        }
+    }
+    out.imports.reserve_exact(n[0]);
+    out.strings.reserve_exact(n[1]);
+    out.comments.reserve_exact(n[2]);
+    out.syntax_errors.reserve_exact(n[3]);
+    out.attributes.reserve_exact(n[4]);
+    out.defs.module_assignments.reserve_exact(n[5]);
+    out.defs.classes.reserve_exact(n[6]);
+    out.defs.functions.reserve_exact(n[7]);
+    out.defs.calls.reserve_exact(n[8]);
+    // No list while no function holds an item (an empty list is no list).
+    if n[9..].iter().any(|&k| k > 0) {
+        let items = out.defs.items.get_or_insert_with(Default::default);
+        items.decorators.reserve_exact(n[9]);
+        items.globals.reserve_exact(n[10]);
+        items.assignments.reserve_exact(n[11]);
+        items.returns.reserve_exact(n[12]);
     }
 }
 

@@ -77,8 +77,11 @@ pub struct World {
     pub push: bool,
     /// Documents opened over `project.max-file-size`: not kept, their edits ignored.
     pub too_big: std::collections::HashSet<Uri>,
-    /// A big document was opened: once linted, hand the memory of its first lint's
-    /// temporaries (a second copy of its facts) back to the system.
+    /// A big document was opened or closed: once published, hand the memory of its
+    /// first lint's temporaries (a second copy of its facts), or all of it, back to the
+    /// system. After a close this waits for `sync_overlay`: trimmed before the module
+    /// index dropped what it memoised from the text, a closed 10.5 MB document kept
+    /// 10 MB of heap pages (issue 13, `python3 bench/lsp_memory.py`).
     trim: bool,
     /// Documents opened or edited since their text was last copied into `files`
     /// (copied once per burst, before the next lint).
@@ -188,11 +191,13 @@ impl World {
                 let closed = self.docs.remove(&uri);
                 let had = closed.is_some();
                 if let Some(doc) = closed {
+                    // Trimmed after the next publish, once the module index has
+                    // forgotten what it memoised from the document's text.
+                    self.trim |= doc.source.text().len() > 1 << 20;
                     self.files.close(&doc.path);
                     self.edited.remove(&uri);
                     self.closed.push(doc.path);
                 }
-                crate::memory::release_freed();
                 if had && self.push {
                     self.send(Out::Publish {
                         uri,
