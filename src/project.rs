@@ -40,18 +40,19 @@ pub struct ModuleIndex {
 /// A module file's text, its top-level chunks and where each class is defined.
 struct ChunkedFile {
     path: PathBuf,
-    text: String,
+    /// Shared with the server's open document when it is one ([`ModuleFiles::read_shared`]).
+    text: Arc<crate::source::SourceText>,
     chunks: Vec<std::ops::Range<usize>>,
     /// Class name → the first chunk that defines it (`defines_class`).
     classes: HashMap<String, usize>,
 }
 
 impl ChunkedFile {
-    fn new(path: PathBuf, text: String) -> ChunkedFile {
-        let chunks = python::chunks::chunks(&text);
+    fn new(path: PathBuf, text: Arc<crate::source::SourceText>) -> ChunkedFile {
+        let chunks = python::chunks::chunks(text.text());
         let mut classes = HashMap::new();
         for (i, range) in chunks.iter().enumerate() {
-            let chunk = text.get(range.clone()).unwrap_or("");
+            let chunk = text.text().get(range.clone()).unwrap_or("");
             if let Some(name) = class_name(chunk) {
                 classes.entry(name.to_string()).or_insert(i);
             }
@@ -67,7 +68,7 @@ impl ChunkedFile {
     fn chunk(&self, i: usize) -> &str {
         self.chunks
             .get(i)
-            .and_then(|r| self.text.get(r.clone()))
+            .and_then(|r| self.text.text().get(r.clone()))
             .unwrap_or("")
     }
 
@@ -294,14 +295,6 @@ impl ModuleIndex {
         }
     }
 
-    /// Drop the module file `read_class` keeps: in the server it may be a copy of an
-    /// open document's text, kept until the next edit (a big document's size, issue 13).
-    pub fn release_last_read(&self) {
-        if let Ok(mut last) = self.last_read.lock() {
-            *last = None;
-        }
-    }
-
     /// Memoise `module`'s bindings and definitions from `facts`, already extracted from
     /// its `text` (the server's open document, whose facts equal `python::analyze`'s for
     /// its module name), so its importers are re-linted without parsing it again.
@@ -424,7 +417,10 @@ impl ModuleIndex {
         let file = match last.filter(|f| f.path == path) {
             Some(file) => file,
             None => {
-                let file = Arc::new(ChunkedFile::new(path.clone(), self.files.read(&path)?));
+                let file = Arc::new(ChunkedFile::new(
+                    path.clone(),
+                    self.files.read_shared(&path)?,
+                ));
                 if let Ok(mut last) = self.last_read.lock() {
                     *last = Some(file.clone());
                 }

@@ -2,12 +2,20 @@
 //! for the hook) and what a module lookup finds ([`ModuleLocation`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::source::SourceText;
 
 /// Where module files are read from: the file system, or (for the hook) a git tree.
 pub trait ModuleFiles: Send + Sync {
     fn is_file(&self, path: &Path) -> bool;
     fn is_dir(&self, path: &Path) -> bool;
     fn read(&self, path: &Path) -> Option<String>;
+    /// The text of `path` without a copy where the source holds it already (the
+    /// server's open documents: a big one was read whole into a copy, issue 13).
+    fn read_shared(&self, path: &Path) -> Option<Arc<SourceText>> {
+        self.read(path).map(|text| Arc::new(SourceText::new(text)))
+    }
     /// Names of the entries of a directory, with whether each is a directory.
     fn list(&self, dir: &Path) -> Vec<(String, bool)>;
 }

@@ -196,6 +196,11 @@ impl ModuleFiles for WorkspaceFiles {
         self.open_text(path).or_else(|| FsFiles.read(path))
     }
 
+    fn read_shared(&self, path: &Path) -> Option<Arc<SourceText>> {
+        let open = self.open.read().ok().and_then(|o| o.get(path).cloned());
+        open.or_else(|| FsFiles.read_shared(path))
+    }
+
     fn list(&self, dir: &Path) -> Vec<(String, bool)> {
         let mut entries = self
             .lookup(dir, |index| {
@@ -275,8 +280,17 @@ mod tests {
                 ("shim.py".to_string(), false)
             ]
         );
+        // The module index's reads of an open document share its text, no copy.
+        let open = text("Z = 3\n");
+        files.set_open(shim.clone(), open.clone());
+        let shared = files.read_shared(&shim);
+        assert!(shared.is_some_and(|s| Arc::ptr_eq(&s, &open)));
         files.close(&shim);
         files.close(&unsaved);
+        assert_eq!(
+            files.read_shared(&shim).map(|s| s.text().to_string()),
+            Some("X = 1\n".to_string())
+        );
         assert_eq!(files.read(&shim).as_deref(), Some("X = 1\n"));
         assert!(!files.is_file(&unsaved));
         assert_eq!(files.read(&unsaved), None);

@@ -283,7 +283,6 @@ impl World {
                     &options,
                 )
             });
-            settings.modules.release_last_read();
             let mut comments = facts.comments;
             comments.shrink_to_fit();
             doc.linted = Some(Lint {
