@@ -88,7 +88,7 @@ fn run(in_class: bool) {
         let t = Instant::now();
         let linted = lint_parsed(
             &doc.path,
-            doc.source.clone(),
+            (*doc.source).clone(),
             all,
             None,
             &settings,
