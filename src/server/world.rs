@@ -259,14 +259,18 @@ impl World {
             // The assembled facts live only while the rules run; code actions keep the
             // comments (`# noqa` edits), the chunks keep the rest.
             let facts = doc.facts();
-            // The module index learns this module from the facts at hand before the
-            // rules run: a rule looking up the document's own module (its classes'
-            // bases, its names) read the text again and ran the recognizer over all of
-            // it, half a big document's peak (issue 13). Importers of an edited module
-            // are re-linted after it, from the same memo.
+            // The module index learns a big document's module from the facts at hand
+            // before the rules run: a rule looking up the document's own module (its
+            // classes' bases, its names) read the text again and ran the recognizer over
+            // all of it, half a 10 MB document's peak (issue 13). Below 1 MiB priming
+            // on every keystroke cost more CPU than it saved (`bench/lsp_latency.py`,
+            // one-class layouts). An edited module with open importers is primed too,
+            // for their lints.
             if let Some(module) = &module {
-                let here = settings.modules.locate(&module.name)
-                    == Some(ModuleLocation::File(doc.path.clone()));
+                let big = doc.source.text().len() > 1 << 20;
+                let here = big
+                    && settings.modules.locate(&module.name)
+                        == Some(ModuleLocation::File(doc.path.clone()));
                 if self.prime.remove(&module.name) || here {
                     settings
                         .modules
