@@ -2,7 +2,10 @@
 //! directories, `certainly_valid ⇒ tree-sitter finds no syntax error (and CPython no
 //! TabError)`; with `--mutations N`, the same for N broken variants of every `--step`th
 //! accepted file (a token deleted, inserted or swapped, a line duplicated, a bracket
-//! unbalanced, an indentation changed). Prints the share of files accepted and each
+//! unbalanced, an indentation changed). The same for `check::parses_cleanly` (the
+//! recognizer, then chunk by chunk) on every file and variant the recognizer is unsure
+//! of: `true` ⇒ neither the front end nor one tree-sitter parse of the whole text finds
+//! a syntax error. Prints the share of files accepted and each
 //! counterexample; exits 1 if there is one. `--time N` instead times the recognizer
 //! against the tokenizer (N passes over every file, no parsing). Run through `scripts/recognize_diff.sh`, or:
 //! `cargo run --release --example recognize_diff -- [--mutations N] [--step N] DIR...`
@@ -56,7 +59,12 @@ fn main() -> ExitCode {
         let whole_clean = !ssotlint::python::analyze(&text, None).has_syntax_errors();
         clean += usize::from(whole_clean);
         clean_bytes += if whole_clean { text.len() } else { 0 };
-        match recognize_outcome(&text) {
+        let outcome = recognize_outcome(&text);
+        if outcome == Recognized::Unsure && chunks_wrong(&text) {
+            wrong += 1;
+            println!("WRONG (chunks) {}", path.display());
+        }
+        match outcome {
             Recognized::Unsure => {
                 if std::env::var_os("SHOW_UNSURE").is_some() && whole_clean {
                     let at = ssotlint::python::recognize::unsure_at(&text, &tokenize(&text))
@@ -64,6 +72,22 @@ fn main() -> ExitCode {
                     let line = text[..at.min(text.len())].matches('\n').count() + 1;
                     let rest: String = text.get(at..).unwrap_or("").chars().take(30).collect();
                     println!("unsure: {}:{line}: {rest:?}", path.display());
+                }
+                // Broken variants of a file the recognizer is unsure of go through the
+                // chunk-by-chunk check.
+                for _ in 0..mutations {
+                    let variant = break_python(&mut || rng.next(), &text);
+                    variants += 1;
+                    if chunks_wrong(&variant) {
+                        wrong += 1;
+                        let out = std::env::temp_dir().join(format!("chunks-wrong-{wrong}.py"));
+                        let _ = std::fs::write(&out, &variant);
+                        println!(
+                            "WRONG (chunks) variant of {} kept as {}",
+                            path.display(),
+                            out.display()
+                        );
+                    }
                 }
                 continue;
             }
@@ -87,7 +111,18 @@ fn main() -> ExitCode {
             }
             variants += 1;
             match recognize_outcome(&variant) {
-                Recognized::Unsure => {}
+                Recognized::Unsure => {
+                    if chunks_wrong(&variant) {
+                        wrong += 1;
+                        let out = std::env::temp_dir().join(format!("chunks-wrong-{wrong}.py"));
+                        let _ = std::fs::write(&out, &variant);
+                        println!(
+                            "WRONG (chunks) variant of {} kept as {}",
+                            path.display(),
+                            out.display()
+                        );
+                    }
+                }
                 Recognized::Valid => variants_accepted += 1,
                 Recognized::Wrong => {
                     wrong += 1;
@@ -115,6 +150,14 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Does `check::parses_cleanly` call `text` clean when the front end (chunk by chunk) or
+/// one tree-sitter parse of the whole text finds a syntax error?
+fn chunks_wrong(text: &str) -> bool {
+    ssotlint::check::parses_cleanly(text, &tokenize(text))
+        && (ssotlint::python::analyze(text, None).has_syntax_errors()
+            || ssotlint::python::parse(text).root_node().has_error())
 }
 
 /// `--time N`: the recognizer's cost against the tokenizer's, each over every file N

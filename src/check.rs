@@ -31,12 +31,64 @@ pub(crate) fn fast_path(filters: &Filters, text: &str) -> bool {
     !filters.syntax_errors || parses_cleanly(text, &crate::python::scan::tokenize(text))
 }
 
-/// Does tree-sitter parse `text` (lexed as `tokens`) without a syntax error? The
-/// recognizer says so cheaply for most texts; of the rest (about 2 % of the stdlib's
-/// files, but a quarter of a cold check's instructions when parsed and extracted whole)
-/// one parse without extracting facts tells. Only a text with an error is linted whole.
-fn parses_cleanly(text: &str, tokens: &[crate::python::scan::Token]) -> bool {
-    certainly_valid(text, tokens) || !crate::python::parse(text).root_node().has_error()
+/// Does `text` (lexed as `tokens`) parse without a syntax error, chunk by chunk as
+/// [`crate::python::analyze`] parses it? The recognizer says so cheaply for most texts.
+/// Where it is unsure of the text (about 1 % of the stdlib's files, and 2 % of its bytes),
+/// each chunk is asked on its own, and a class or function chunk member by member in
+/// its wrapper, as `analyze` parses them: a piece the recognizer accepts is not parsed,
+/// the others are parsed by tree-sitter alone, so a big test class with one odd
+/// statement costs the parse of that statement's method, not of the file. Chunks and
+/// members start at statements of one level, so a text whose pieces each parse holds no
+/// error on any path: `lint_text` parses the same pieces, the reducer kept ranges of its
+/// chunks (`examples/recognize_diff.rs` also checks it on real files and broken variants
+/// of them). Only a text with an error is linted whole.
+pub fn parses_cleanly(text: &str, tokens: &[crate::python::scan::Token]) -> bool {
+    if certainly_valid(text, tokens) {
+        return true;
+    }
+    let mut start = 0;
+    for end in crate::python::chunks::boundaries(text, 0).chain([text.len()]) {
+        let chunk = &text[start..end];
+        // The whole text is known to be unsure.
+        let whole = start == 0 && end == text.len();
+        start = end;
+        let recognized = !whole && certainly_valid(chunk, &crate::python::scan::tokenize(chunk));
+        if !recognized && !members_parse(chunk) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Does `chunk`, a class or function split into members (`chunks::members`), parse:
+/// its header with the first statement on its own, each further member in the block's
+/// wrapper? For another chunk, does it parse whole? `false` for an indented chunk.
+fn members_parse(chunk: &str) -> bool {
+    // A chunk that starts indented follows an indentation error (`analyze` parses it in
+    // a class wrapper, where it may not fit).
+    if crate::python::chunks::is_indented(chunk) {
+        return false;
+    }
+    let Some((block, starts)) = crate::python::chunks::members(chunk) else {
+        return parses(chunk);
+    };
+    let first = starts.first().copied().unwrap_or(chunk.len());
+    let ends = starts.iter().skip(1).copied().chain([chunk.len()]);
+    piece_parses(&chunk[..first])
+        && starts
+            .iter()
+            .zip(ends)
+            .all(|(&s, e)| piece_parses(&format!("{}{}", block.wrapper(), &chunk[s..e])))
+}
+
+/// Is `text` (a chunk or a wrapped member) recognized, or parsed without error?
+fn piece_parses(text: &str) -> bool {
+    certainly_valid(text, &crate::python::scan::tokenize(text)) || parses(text)
+}
+
+/// One tree-sitter parse of `text`, without fact extraction: no error?
+fn parses(text: &str) -> bool {
+    !crate::python::parse(text).root_node().has_error()
 }
 
 /// One prefilter and reducer per distinct settings (config file) in the run.

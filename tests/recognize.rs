@@ -253,3 +253,36 @@ fn kept_counterexamples_are_refused() {
         );
     }
 }
+
+/// Does `check::parses_cleanly` (the recognizer, then chunk by chunk and member by
+/// member) call `text` clean?
+fn clean(text: &str) -> bool {
+    ssotlint::check::parses_cleanly(text, &tokenize(text))
+}
+
+/// Where the recognizer is unsure of a text, the chunks and members it is sure of are not
+/// parsed, and the verdict is the front end's, member by member: a clean unsure piece
+/// passes, an error anywhere fails, even where one tree-sitter parse of the whole text
+/// reads past it (`json = m.` then `loads = 1` is one attribute chain to it).
+#[test]
+fn unsure_texts_are_checked_piece_by_piece() {
+    let plain = "import os\n\nclass A:\n    def f(self):\n        return os.sep\n\n    x = 1\n";
+    let mapping = "def g(v):\n    match v:\n        case {\"k\": w}:\n            return w\n";
+    let text = format!("{plain}{mapping}x = 2\n");
+    assert!(!valid(&text), "a mapping pattern is unsure");
+    assert!(clean(&text));
+    let broken = format!("{plain}{}x = 2\n", mapping.replace("w}", "w"));
+    assert!(!clean(&broken));
+    let member = format!("{mapping}class P:\n    json = m.\n    loads = 1\n    dumps = 2\n");
+    assert!(!ssotlint::python::parse(&member).root_node().has_error());
+    assert!(ssotlint::python::analyze(&member, None).has_syntax_errors());
+    assert!(!clean(&member));
+    let indented = format!("{mapping}class A:\n    pass\n   @d\nclass B:\n    x: int\n");
+    assert!(ssotlint::python::analyze(&indented, None).has_syntax_errors());
+    assert!(!clean(&indented));
+    let with_members = "class C:\n    x = 1\n    def g(self, v):\n        match v:\n            \
+                        case {\"k\": w}:\n                return w\n    y = 2\n";
+    assert!(!valid(with_members));
+    assert!(clean(with_members));
+    assert!(!clean(&with_members.replace("y = 2", "y = (2")));
+}

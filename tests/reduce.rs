@@ -409,6 +409,21 @@ fn name_needles_count_only_where_read() {
     assert_eq!(reduced, expected);
 }
 
+/// A `\\` that ends a comment continues nothing: the file is reduced like any other (it
+/// was left whole, as after a `\\` continuation, in 7 stdlib files such as
+/// `curses/ascii.py`).
+#[test]
+fn a_comment_ending_in_a_backslash_is_reduced() {
+    let needles = needles_of_every_rule_but_syntax();
+    let text = "X = 1  # ^\\\ndef a():\n    y = 2  # \\\n    return y\nZ = 3\n";
+    let reduced = Reducer::new(&needles).reduce(text).expect("sound").text;
+    // The body and the module-level statements no rule reads are blanked.
+    assert_eq!(
+        reduced,
+        "           \ndef a():\n    ...       \n            \n     \n"
+    );
+}
+
 /// SSOT001 reads a legacy name reached as an attribute of an imported module
 /// (`import old` … `old.Motor`) in a body as at module level: the body is kept although
 /// the legacy name does not contain the canonical one.

@@ -95,7 +95,7 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
         let before = &b[..line.line_start as usize];
         let before = before.strip_suffix(b"\n").unwrap_or(before);
         let before = before.strip_suffix(b"\r").unwrap_or(before);
-        if line.line_start > 0 && before.ends_with(b"\\") {
+        if line.line_start > 0 && before.ends_with(b"\\") && !ends_comment(tokens, before.len()) {
             return None;
         }
         // A `\` continuation counts as a break: `...` must fit before it.
@@ -119,6 +119,17 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
         });
     }
     Some(lines)
+}
+
+/// Does a comment token end at byte `end`? A `\\` that ends a comment continues nothing
+/// (`# ^\\` in `curses/ascii.py`), so the line after it is a line like any other.
+fn ends_comment(tokens: &[Token], end: usize) -> bool {
+    let before = tokens.partition_point(|t| (t.start as usize) < end);
+    tokens[..before]
+        .iter()
+        .rev()
+        .find(|t| t.end > t.start)
+        .is_some_and(|t| t.kind == Tok::Comment && t.end as usize == end)
 }
 
 /// Where `python::chunks` would start chunks after the first, for a text whose logical
