@@ -70,7 +70,7 @@ pub(crate) fn has_tab_error(text: &str) -> bool {
 /// Is `ws` spaces only? Most indentation is: eight at a time, then the rest.
 fn all_spaces(ws: &[u8]) -> bool {
     let mut chunks = ws.chunks_exact(8);
-    (&mut chunks).all(|c| c == b"        ") && chunks.remainder().iter().all(|&c| c == b' ')
+    chunks.all(|c| c == b"        ") && chunks.remainder().iter().all(|&c| c == b' ')
 }
 
 /// The reducer's view of the scanner's logical lines; `None` when the text is not
