@@ -67,6 +67,12 @@ pub(crate) fn has_tab_error(text: &str) -> bool {
     false
 }
 
+/// Is `ws` spaces only? Most indentation is: eight at a time, then the rest.
+fn all_spaces(ws: &[u8]) -> bool {
+    let mut chunks = ws.chunks_exact(8);
+    chunks.all(|c| c == b"        ") && chunks.remainder().iter().all(|&c| c == b' ')
+}
+
 /// The reducer's view of the scanner's logical lines; `None` when the text is not
 /// lexically sound Python or uses what tree-sitter or the chunker may read differently
 /// (form feeds or tabs and spaces mixed in an indentation, CR-only line ends, a logical
@@ -85,8 +91,9 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
     for line in scanned {
         let (start, end) = (line.start as usize, line.end as usize);
         let indentation = &b[line.line_start as usize..start];
-        if indentation.contains(&0x0c)
-            || (indentation.contains(&b'\t') && indentation.contains(&b' '))
+        if (!all_spaces(indentation)
+            && (indentation.contains(&0x0c)
+                || (indentation.contains(&b'\t') && indentation.contains(&b' '))))
             || (line.indent > indent && !opens_block)
         {
             return None;

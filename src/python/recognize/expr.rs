@@ -101,7 +101,9 @@ impl<'a> Parser<'a> {
         let mut shape = if min <= BP_NOT && self.eat_kw("not") {
             self.binary(BP_NOT)?;
             Shape::Other
-        } else if self.kind() == Tok::Op && matches!(self.s(), "+" | "-" | "~") {
+        } else if self.kind() == Tok::Op
+            && matches!(self.tok().short.to_le_bytes(), [b'+' | b'-' | b'~', 0])
+        {
             self.advance();
             self.binary(BP_UNARY)?;
             Shape::Other
@@ -133,9 +135,10 @@ impl<'a> Parser<'a> {
 
     /// The binding power of the operator here and its width in tokens (0: none).
     pub(super) fn infix(&self) -> (u8, usize) {
-        let s = self.s();
-        match self.kind() {
-            Tok::Name => match s {
+        let t = self.tok();
+        match t.kind {
+            // A plain name is no operator: only keywords are read.
+            Tok::Name if !t.name => match t.text(self.text) {
                 "or" => (BP_OR, 1),
                 "and" => (BP_AND, 1),
                 "in" => (BP_CMP, 1),
@@ -144,14 +147,15 @@ impl<'a> Parser<'a> {
                 "not" if self.next_str() == "in" => (BP_CMP, 2),
                 _ => (0, 0),
             },
-            Tok::Op => match s {
-                "<" | ">" | "==" | ">=" | "<=" | "!=" => (BP_CMP, 1),
-                "|" => (BP_BOR, 1),
-                "^" => (6, 1),
-                "&" => (7, 1),
-                "<<" | ">>" => (8, 1),
-                "+" | "-" => (9, 1),
-                "*" | "/" | "//" | "%" | "@" => (10, 1),
+            // The packed text (`Word::short`): `[byte, 0]` is a one-byte operator.
+            Tok::Op => match t.short.to_le_bytes() {
+                [b'<' | b'>', 0] | [b'=' | b'>' | b'<' | b'!', b'='] => (BP_CMP, 1),
+                [b'|', 0] => (BP_BOR, 1),
+                [b'^', 0] => (6, 1),
+                [b'&', 0] => (7, 1),
+                [b'<', b'<'] | [b'>', b'>'] => (8, 1),
+                [b'+' | b'-', 0] => (9, 1),
+                [b'*' | b'/' | b'%' | b'@', 0] | [b'/', b'/'] => (10, 1),
                 _ => (0, 0),
             },
             _ => (0, 0),
@@ -188,13 +192,15 @@ impl<'a> Parser<'a> {
         let t = self.tok();
         match t.kind {
             Tok::Name => {
-                let s = self.s();
-                if matches!(s, "True" | "False" | "None") {
+                if t.name {
+                    self.advance();
+                    return Some(Shape::Name);
+                }
+                if matches!(self.s(), "True" | "False" | "None") {
                     self.advance();
                     return Some(Shape::Other);
                 }
-                self.name()?;
-                Some(Shape::Name)
+                fail()
             }
             Tok::Number => {
                 if !number_ok(self.s()) {

@@ -51,6 +51,10 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
         // A tab since the line's start (the gap's last backslash continuation, if any).
         let mut tab = false;
         let mut k = 0;
+        // Gaps are mostly indentation: skip spaces eight at a time.
+        while gap.get(k..k + 8) == Some(b"        ") {
+            k += 8;
+        }
         while k < gap.len() {
             match gap[k] {
                 b' ' => k += 1,

@@ -117,6 +117,12 @@ impl Lexer<'_> {
         self.at_line_start = false;
         let (mut col, mut alt) = (0u32, 0u32);
         let start = self.pos;
+        // Indentation is mostly spaces: skip them eight at a time.
+        while self.b.get(self.pos..self.pos + 8) == Some(b"        ") {
+            col += 8;
+            alt += 8;
+            self.pos += 8;
+        }
         while let Some(&c) = self.b.get(self.pos) {
             match c {
                 b' ' => {

@@ -128,8 +128,10 @@ fn is_indentation(b: &[u8], t: &Token) -> bool {
 /// The indentation's column (tabs to multiples of 8, a form feed resets) and its width
 /// with a tab as 1; `ws` may hold a continuation's text, only its last line counts.
 fn columns(ws: &[u8]) -> (u32, u32) {
-    let (mut col, mut alt) = (0u32, 0u32);
-    for &c in ws {
+    // Indentation is mostly spaces: skip them eight at a time.
+    let spaces = ws.chunks_exact(8).take_while(|c| c == b"        ").count() * 8;
+    let (mut col, mut alt) = (spaces as u32, spaces as u32);
+    for &c in &ws[spaces..] {
         match c {
             b'\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
             b'\x0c' => (col, alt) = (0, 0),
@@ -174,12 +176,13 @@ pub fn strings(tokens: &[Token], lines: &[LogicalLine]) -> Vec<(Token, bool)> {
     let mut prev: Option<&LogicalLine> = None;
     for line in lines {
         let toks = &tokens[line.tokens.start as usize..line.tokens.end as usize];
-        let code: Vec<&Token> = toks
+        let mut code = toks
             .iter()
-            .filter(|t| !matches!(t.kind, Tok::Comment | Tok::Nl))
-            .collect();
+            .filter(|t| !matches!(t.kind, Tok::Comment | Tok::Nl));
         let first_in_block = prev.is_none_or(|p| p.colon_last && p.indent < line.indent);
-        let doc = first_in_block && code.len() == 1 && code[0].kind == Tok::String;
+        let doc = first_in_block
+            && code.next().is_some_and(|t| t.kind == Tok::String)
+            && code.next().is_none();
         out.extend(
             toks.iter()
                 .filter(|t| t.kind == Tok::String)
