@@ -12,7 +12,8 @@
 //! name `setattr`/`delattr`, or hold `slf` with an assignment operator or a mutating
 //! call's name ([`is_read`]; a superset), with the headers of the blocks around them
 //! (`blanks::keep_imports`); a `@staticmethod`/`@classmethod` keeps none (`class_state`
-//! skips it). The class body's own simple statements (its docstring, attributes) are
+//! skips it). A method is any `def` of the class body or of its `if`/`try` blocks
+//! (not of a nested class or function). The class body's own simple statements (its docstring, attributes) are
 //! read by no part of `class_state` and go; everything else of the class stays.
 
 use super::blanks::{gaps, included_ranges, keep_imports, Blank, Hits};
@@ -78,43 +79,44 @@ fn methods(
     let mut blanks = Vec::new();
     // The class body's simple statements (docstring, attributes): no method's.
     let mut simple = Vec::new();
+    // The decorators right before line `i`.
+    let mut decorators = body;
     let mut i = body;
     while i < lines.len() {
-        let first = i;
-        while i < lines.len() && lines[i].kind == Kind::Decorator && lines[i].indent == member {
+        let line = &lines[i];
+        if line.kind == Kind::Decorator {
+            if i == body || lines[i - 1].kind != Kind::Decorator {
+                decorators = i;
+            }
             i += 1;
+            continue;
         }
-        let Some(def) = lines.get(i) else { break };
+        let first = if i > body && lines[i - 1].kind == Kind::Decorator {
+            decorators
+        } else {
+            i
+        };
         let start = i + 1;
         let mut end = start;
-        while end < lines.len() && lines[end].indent > def.indent {
+        while end < lines.len() && lines[end].indent > line.indent {
             end += 1;
         }
-        if def.kind == Kind::Def && def.indent == member && def.colon_last && end > start {
-            let unbound = lines[first..i].iter().any(|d| {
-                let text = &b[d.start..d.end];
-                let text = text.trim_ascii_end();
-                text == b"@staticmethod" || text == b"@classmethod"
-            });
-            let slf = if unbound {
-                Some(None)
-            } else {
-                first_parameter(b, tokens, def).map(Some)
-            };
-            if let Some(slf) = slf {
-                let hits = Hits(
-                    (start..end)
-                        .filter(|&j| is_read(b, tokens, &lines[j], &scanned[j], slf))
-                        .map(|j| (lines[j].start, lines[j].end))
-                        .collect(),
-                );
-                // `false`: a `...` does not fit, and the body stays whole.
-                keep_imports(lines, start, end, &hits, &mut blanks);
+        match line.kind {
+            // A method: in the class body or in one of its `if`/`try` blocks.
+            Kind::Def if line.colon_last && end > start => {
+                method(b, tokens, scanned, lines, (first, i, end), &mut blanks);
+                i = end;
             }
-        } else if first == i && def.kind == Kind::Other && !def.colon_last && end == start {
-            simple.push((def.start, def.end, false));
+            // A nested class stays whole.
+            Kind::Class => i = end.max(start),
+            _ => {
+                // (A one-line `def` is no simple statement: it stays.)
+                if line.kind == Kind::Other && line.indent == member && !line.colon_last {
+                    simple.push((line.start, line.end, false));
+                }
+                i = start;
+            }
         }
-        i = end.max(first + 1);
     }
     let statements = lines[body..].iter().filter(|l| l.indent == member).count();
     if simple.len() < statements {
@@ -124,6 +126,39 @@ fn methods(
         blanks.push((lines[body].start, lines[lines.len() - 1].end, true));
     }
     Some(blanks)
+}
+
+/// Blank what `class_state` does not read of the method whose decorators start at
+/// `lines[first]`, whose `def` line is `lines[def]` and whose body ends before
+/// `lines[end]`; nothing when its first parameter is not a plain name.
+fn method(
+    b: &[u8],
+    tokens: &[Token],
+    scanned: &[LogicalLine],
+    lines: &[Line],
+    (first, def, end): (usize, usize, usize),
+    blanks: &mut Vec<Blank>,
+) {
+    let unbound = lines[first..def].iter().any(|d| {
+        let text = b[d.start..d.end].trim_ascii_end();
+        text == b"@staticmethod" || text == b"@classmethod"
+    });
+    let slf = if unbound {
+        None
+    } else {
+        match first_parameter(b, tokens, &lines[def]) {
+            Some(slf) => Some(slf),
+            None => return,
+        }
+    };
+    let hits = Hits(
+        (def + 1..end)
+            .filter(|&j| is_read(b, tokens, &lines[j], &scanned[j], slf))
+            .map(|j| (lines[j].start, lines[j].end))
+            .collect(),
+    );
+    // `false`: a `...` does not fit, and the body stays whole.
+    keep_imports(lines, def + 1, end, &hits, blanks);
 }
 
 /// May the statement `line` (`scanned` its tokens) of a method whose first parameter is
