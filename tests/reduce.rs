@@ -555,6 +555,36 @@ class A(Base):
         ("Stateless", "Stateless")
     );
     assert_eq!(text, "class E(Enum):\n    ...  \n         \n");
+    // Methods inside class-level blocks are reduced too; a one-line `def` stays.
+    let blocks = "\
+class G:
+    def one(self): self.x = 1
+    if sys.platform == \"win32\":
+        def two(self):
+            y = 1
+            self.y.add(y)
+    else:
+        @property
+        def three(self):
+            return 2
+";
+    let (whole, reduced, text) = class_states(blocks);
+    assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
+    assert_eq!(
+        text,
+        "\
+class G:
+    def one(self): self.x = 1
+    if sys.platform == \"win32\":
+        def two(self):
+                 
+            self.y.add(y)
+    else:
+        @property
+        def three(self):
+            ...     
+"
+    );
     // `slf` is the first parameter, whatever its name; `self` then is no instance.
     let other = "class C:\n    def set(me, v):\n        self.v = v\n        me.v = v\n";
     let (whole, reduced, text) = class_states(other);
