@@ -15,6 +15,10 @@
 //! skips it). A method is any `def` of the class body or of its `if`/`try` blocks
 //! (not of a nested class or function). The class body's own simple statements (its docstring, attributes) are
 //! read by no part of `class_state` and go; everything else of the class stays.
+//!
+//! `scan classes DIR...` (examples/scan.rs) compares this with the whole parse: on
+//! 2026-11-30, stdlib and the 10k corpus, 52,353 classes, 52,159 reduced, 0 differ,
+//! 26.7 % of the non-blank bytes kept.
 
 use super::blanks::{gaps, included_ranges, keep_imports, Blank, Hits};
 use super::lines::{lines_of, Kind, Line};
