@@ -14,6 +14,11 @@
 //!   matched text; `import` for import statements): all of them, and those where it
 //!   was the only needle, so removing it would have let the body go.
 //!
+//! - `scan classes DIR...`: for every module-level class, what `class_summary` reads
+//!   (`class_state` and the bases' text) from the whole parse and from the reduced one
+//!   (`reduce::classes`); prints each class where they differ, then the counts and the
+//!   bytes both parsed. Exit 1 on a difference.
+//!
 //! `cargo run --release --example scan -- bench DIR`
 
 #[path = "common/files.rs"]
@@ -36,12 +41,85 @@ fn main() -> ExitCode {
             parsed(&args[2], &args[3..], true)
         }
         Some("parsed") if args.len() > 2 => parsed(&args[1], &args[2..], false),
+        Some("classes") => classes(&args[1..]),
         _ => {
             eprintln!(
-                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR..."
+                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR... | scan classes DIR..."
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// What `class_summary` reads of the first module-level class of `facts` (parsed from
+/// `text`): its state and its bases as written.
+fn class_reads(
+    facts: &ssotlint::python::Facts,
+    text: &str,
+) -> Option<(ssotlint::python::defs::ClassState, Vec<String>)> {
+    let defs = &facts.defs;
+    let index = defs
+        .classes
+        .iter()
+        .position(|c| c.scope == ssotlint::python::Scope::Module)?;
+    let bases = defs.classes[index]
+        .bases
+        .iter()
+        .map(|b| text.get(b.range()).unwrap_or("").to_string())
+        .collect();
+    Some((
+        ssotlint::python::defs::class_state(defs, index, text),
+        bases,
+    ))
+}
+
+fn classes(dirs: &[String]) -> ExitCode {
+    let (mut classes, mut reduced, mut differ) = (0usize, 0usize, 0usize);
+    let (mut whole_bytes, mut kept_bytes) = (0usize, 0usize);
+    let mut paths = Vec::new();
+    for dir in dirs {
+        python_files(Path::new(dir), &mut paths);
+    }
+    for path in paths {
+        let Some(text) = read_text(&path) else {
+            continue;
+        };
+        for range in ssotlint::python::chunks::chunks(&text) {
+            let chunk = &text[range];
+            let first = chunk.trim_start();
+            if !(first.starts_with("class") || first.starts_with('@')) {
+                continue;
+            }
+            let whole = ssotlint::python::analyze_chunk(chunk, None);
+            let Some(expected) = class_reads(&whole, chunk) else {
+                continue;
+            };
+            classes += 1;
+            let solid = |t: &str| t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+            whole_bytes += solid(chunk);
+            let Some((facts, text)) = ssotlint::reduce::classes::class_state_facts(chunk) else {
+                kept_bytes += solid(chunk);
+                continue;
+            };
+            reduced += 1;
+            if std::env::var_os("SCAN_SHOW").is_some() {
+                println!("{text}");
+            }
+            kept_bytes += solid(&text);
+            let got = class_reads(&facts, &text);
+            if got.as_ref() != Some(&expected) {
+                differ += 1;
+                println!("{}: {expected:?} != {got:?}", path.display());
+            }
+        }
+    }
+    println!(
+        "{classes} classes, {reduced} reduced, {differ} differ; non-blank bytes kept: {kept_bytes} of {whole_bytes}"
+    );
+    if differ == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -428,7 +428,10 @@ impl ModuleIndex {
             }
         };
         let chunk = file.defining(name)?;
-        let facts = python::analyze_chunk(chunk, None);
+        // Of a chunk the recognizer accepts, only what `class_state` reads is parsed.
+        let (facts, reduced) = crate::reduce::classes::class_state_facts(chunk)
+            .unwrap_or_else(|| (python::analyze_chunk(chunk, None), chunk.to_string()));
+        let chunk = reduced.as_str();
         let index = facts.defs.classes.iter().position(|c| {
             c.scope == python::Scope::Module && chunk.get(c.name.range()) == Some(name)
         })?;

@@ -492,3 +492,120 @@ fn texts_the_recognizer_is_unsure_of_lint_the_same() {
         )
     );
 }
+
+/// What `class_summary` reads of a class chunk (`class_state`), from its whole parse and
+/// from the chunk reduced by `reduce::classes`, and the reduced text.
+fn class_states(chunk: &str) -> (String, String, String) {
+    use ssotlint::python::{analyze_chunk, defs::class_state};
+    let state = |facts: &ssotlint::python::Facts, text: &str| {
+        format!("{:?}", class_state(&facts.defs, 0, text))
+    };
+    let (facts, reduced) =
+        ssotlint::reduce::classes::class_state_facts(chunk).expect("the recognizer accepts it");
+    (
+        state(&analyze_chunk(chunk, None), chunk),
+        state(&facts, &reduced),
+        reduced,
+    )
+}
+
+#[test]
+fn class_chunks_keep_what_class_state_reads() {
+    let chunk = "\
+class A(Base):
+    \"\"\"Doc.\"\"\"
+    x = 1
+
+    def __init__(self, a):
+        self.a = a
+        b = compute(a, key=self.a)
+        if b:
+            self.b = b
+        print(self.a)
+
+    def get(self):
+        return self.a
+
+    @staticmethod
+    def s(x):
+        setattr(x, 'a', 1)
+";
+    let (whole, reduced, text) = class_states(chunk);
+    assert_eq!(whole, "ConstructorOnly");
+    assert_eq!(reduced, whole);
+    assert_eq!(
+        text,
+        "\
+class A(Base):
+              
+         
+
+    def __init__(self, a):
+        self.a = a
+        b = compute(a, key=self.a)
+        if b:
+            self.b = b
+                     
+
+    def get(self):
+        ...          
+
+    @staticmethod
+    def s(x):
+        setattr(x, 'a', 1)
+"
+    );
+    // (A line with `self` and an assignment is kept, its target or not: a superset.)
+    // A public method that mutates through a kept line; an enum's body becomes `...`.
+    let mutable = "class B:\n    def add(self, x):\n        y = x\n        self.items.append(y)\n";
+    let (whole, reduced, text) = class_states(mutable);
+    assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
+    assert_eq!(
+        text,
+        "class B:\n    def add(self, x):\n             \n        self.items.append(y)\n"
+    );
+    let (whole, reduced, text) = class_states("class E(Enum):\n    A = 1\n    B = 2\n");
+    assert_eq!(
+        (whole.as_str(), reduced.as_str()),
+        ("Stateless", "Stateless")
+    );
+    assert_eq!(text, "class E(Enum):\n    ...  \n         \n");
+    // Methods inside class-level blocks are reduced too; a one-line `def` stays.
+    let blocks = "\
+class G:
+    def one(self): self.x = 1
+    if sys.platform == \"win32\":
+        def two(self):
+            y = 1
+            self.y.add(y)
+    else:
+        @property
+        def three(self):
+            return 2
+";
+    let (whole, reduced, text) = class_states(blocks);
+    assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
+    assert_eq!(
+        text,
+        "\
+class G:
+    def one(self): self.x = 1
+    if sys.platform == \"win32\":
+        def two(self):
+                 
+            self.y.add(y)
+    else:
+        @property
+        def three(self):
+            ...     
+"
+    );
+    // `slf` is the first parameter, whatever its name; `self` then is no instance.
+    let other = "class C:\n    def set(me, v):\n        self.v = v\n        me.v = v\n";
+    let (whole, reduced, text) = class_states(other);
+    assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
+    assert_eq!(
+        text,
+        "class C:\n    def set(me, v):\n                  \n        me.v = v\n"
+    );
+}

@@ -574,7 +574,7 @@ const MUTATING_DUNDERS: &[&str] = &[
 ];
 
 /// Methods of built-in containers and queues that change them in place.
-const MUTATING_CALLS: &[&str] = &[
+pub(crate) const MUTATING_CALLS: &[&str] = &[
     "append",
     "appendleft",
     "extend",

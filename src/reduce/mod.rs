@@ -21,6 +21,7 @@
 //! `tables` (module-level literal tables), `blanks` (what to blank and the ranges left).
 
 mod blanks;
+pub mod classes;
 mod lines;
 mod statements;
 mod tables;
