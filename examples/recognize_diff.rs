@@ -80,13 +80,7 @@ fn main() -> ExitCode {
                     variants += 1;
                     if chunks_wrong(&variant) {
                         wrong += 1;
-                        let out = std::env::temp_dir().join(format!("chunks-wrong-{wrong}.py"));
-                        let _ = std::fs::write(&out, &variant);
-                        println!(
-                            "WRONG (chunks) variant of {} kept as {}",
-                            path.display(),
-                            out.display()
-                        );
+                        keep_wrong("chunks-wrong", "WRONG (chunks)", wrong, path, &variant);
                     }
                 }
                 continue;
@@ -114,25 +108,13 @@ fn main() -> ExitCode {
                 Recognized::Unsure => {
                     if chunks_wrong(&variant) {
                         wrong += 1;
-                        let out = std::env::temp_dir().join(format!("chunks-wrong-{wrong}.py"));
-                        let _ = std::fs::write(&out, &variant);
-                        println!(
-                            "WRONG (chunks) variant of {} kept as {}",
-                            path.display(),
-                            out.display()
-                        );
+                        keep_wrong("chunks-wrong", "WRONG (chunks)", wrong, path, &variant);
                     }
                 }
                 Recognized::Valid => variants_accepted += 1,
                 Recognized::Wrong => {
                     wrong += 1;
-                    let out = std::env::temp_dir().join(format!("recognize-wrong-{wrong}.py"));
-                    let _ = std::fs::write(&out, &variant);
-                    println!(
-                        "WRONG variant of {} kept as {}",
-                        path.display(),
-                        out.display()
-                    );
+                    keep_wrong("recognize-wrong", "WRONG", wrong, path, &variant);
                 }
             }
         }
@@ -207,4 +189,15 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+}
+
+/// Keep a wrongly judged variant in the temporary directory and say where.
+fn keep_wrong(file: &str, label: &str, wrong: usize, path: &std::path::Path, variant: &str) {
+    let out = std::env::temp_dir().join(format!("{file}-{wrong}.py"));
+    let _ = std::fs::write(&out, variant);
+    println!(
+        "{label} variant of {} kept as {}",
+        path.display(),
+        out.display()
+    );
 }
