@@ -73,12 +73,9 @@ fn members_parse(chunk: &str) -> bool {
         return parses(chunk);
     };
     let first = starts.first().copied().unwrap_or(chunk.len());
-    let ends = starts.iter().skip(1).copied().chain([chunk.len()]);
     piece_parses(&chunk[..first])
-        && starts
-            .iter()
-            .zip(ends)
-            .all(|(&s, e)| piece_parses(&format!("{}{}", block.wrapper(), &chunk[s..e])))
+        && crate::python::chunks::member_ranges(&starts, chunk.len())
+            .all(|r| piece_parses(&format!("{}{}", block.wrapper(), &chunk[r])))
 }
 
 /// Is `text` (a chunk or a wrapped member) recognized, or parsed without error?

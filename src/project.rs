@@ -429,9 +429,14 @@ impl ModuleIndex {
         };
         let chunk = file.defining(name)?;
         // Of a chunk the recognizer accepts, only what `class_state` reads is parsed.
-        let (facts, reduced) = crate::reduce::classes::class_state_facts(chunk)
-            .unwrap_or_else(|| (python::analyze_chunk(chunk, None), chunk.to_string()));
-        let chunk = reduced.as_str();
+        let (facts, reduced) = match crate::reduce::classes::class_state_facts(chunk) {
+            Some((facts, reduced)) => (facts, std::borrow::Cow::Owned(reduced)),
+            None => (
+                python::analyze_chunk(chunk, None),
+                std::borrow::Cow::Borrowed(chunk),
+            ),
+        };
+        let chunk = reduced.as_ref();
         let index = facts.defs.classes.iter().position(|c| {
             c.scope == python::Scope::Module && chunk.get(c.name.range()) == Some(name)
         })?;

@@ -92,6 +92,16 @@ impl Block {
     }
 }
 
+/// The ranges of the members after the first that start at `starts` in a chunk of `len`
+/// bytes ([`members`]): each runs to the next start, the last to the end.
+pub fn member_ranges(
+    starts: &[usize],
+    len: usize,
+) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let ends = starts.iter().skip(1).copied().chain([len]);
+    starts.iter().copied().zip(ends).map(|(s, e)| s..e)
+}
+
 /// Where the members of a chunk that is one class or function start (offsets into
 /// `chunk`), so a big one is parsed member by member: the first range holds the
 /// decorators, the header and the first statement of the body (a block needs one);

@@ -239,13 +239,7 @@ fn chunk_facts(
             if owner_scope != Some(Scope::Module) {
                 return extract(text, module);
             }
-            let ends = starts.iter().skip(1).copied().chain([text.len()]);
-            let ranges = starts
-                .iter()
-                .copied()
-                .zip(ends)
-                .map(|(s, e)| s..e)
-                .collect();
+            let ranges = chunks::member_ranges(&starts, text.len()).collect();
             (header, block, Some(0), ranges)
         };
     if let Some(kept) = keep.as_deref_mut() {

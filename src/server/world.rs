@@ -63,6 +63,10 @@ pub enum Out {
     RefreshDiagnostics,
 }
 
+/// A document over this many bytes is big: its lint primes the module index from its
+/// facts, and opening or closing it trims the heap after the next publish.
+const BIG_DOCUMENT: usize = 1 << 20;
+
 pub struct World {
     out: UnboundedSender<Out>,
     pub encoding: Encoding,
@@ -146,7 +150,7 @@ impl World {
                     self.too_big.insert(uri);
                     return;
                 }
-                self.trim |= text.len() > 1 << 20;
+                self.trim |= text.len() > BIG_DOCUMENT;
                 let module = crate::python::modules::module_of(&path, &self.settings.src);
                 self.edited.insert(uri.clone());
                 self.docs
@@ -193,7 +197,7 @@ impl World {
                 if let Some(doc) = closed {
                     // Trimmed after the next publish, once the module index has
                     // forgotten what it memoised from the document's text.
-                    self.trim |= doc.source.text().len() > 1 << 20;
+                    self.trim |= doc.source.text().len() > BIG_DOCUMENT;
                     self.files.close(&doc.path);
                     self.edited.remove(&uri);
                     self.closed.push(doc.path);
@@ -267,7 +271,7 @@ impl World {
             // one-class layouts). An edited module with open importers is primed too,
             // for their lints.
             if let Some(module) = &module {
-                let big = doc.source.text().len() > 1 << 20;
+                let big = doc.source.text().len() > BIG_DOCUMENT;
                 let here = big
                     && settings.modules.locate(&module.name)
                         == Some(ModuleLocation::File(doc.path.clone()));
