@@ -33,7 +33,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{self, LogicalLine, Tok, Token};
-use blanks::{gaps, included_ranges, plan, Hits};
+use blanks::{gaps, included_ranges, plan, Blank, Hits};
 use lines::{chunk_starts, lines_of, Kind, Line};
 use tables::literal_tables;
 use tokens::{
@@ -221,21 +221,7 @@ impl Reducer {
             );
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
         }
-        blanks.sort_unstable();
-        let mut skipped = blanks.clone();
-        skipped.extend(gaps(tokens, &scanned, text.len()));
-        skipped.sort_unstable();
-        let included = included_ranges(text.as_bytes(), &skipped);
-        let mut out = text.as_bytes().to_vec();
-        for &(start, end, dots) in &blanks {
-            blank_keeping_breaks(&mut out[start..end]);
-            if dots {
-                out[start..start + 3].copy_from_slice(b"...");
-            }
-        }
-        // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
-        // line break), so this cannot fail; `None` keeps the text if it ever did.
-        let text = String::from_utf8(out).ok()?;
+        let (text, included) = apply_blanks(text, tokens, &scanned, blanks)?;
         Some(Reduced {
             text,
             included,
@@ -617,6 +603,32 @@ impl<'a> Definitions<'a> {
                     .is_some_and(|t| t.kind == Tok::Op && is_assignment_op(&b[t.range()]))
         })
     }
+}
+
+/// `text` with `blanks` applied (spaces, line breaks kept; `...` where a body must
+/// stay non-empty) and the ranges tree-sitter parses (the blanks and the scanner's gaps
+/// left out): what both the file reducer and `classes` hand to the parse.
+pub(super) fn apply_blanks(
+    text: &str,
+    tokens: &[Token],
+    scanned: &[LogicalLine],
+    mut blanks: Vec<Blank>,
+) -> Option<(String, Vec<tree_sitter::Range>)> {
+    blanks.sort_unstable();
+    let mut skipped = blanks.clone();
+    skipped.extend(gaps(tokens, scanned, text.len()));
+    skipped.sort_unstable();
+    let included = included_ranges(text.as_bytes(), &skipped);
+    let mut out = text.as_bytes().to_vec();
+    for &(start, end, dots) in &blanks {
+        blank_keeping_breaks(&mut out[start..end]);
+        if dots {
+            out[start..start + 3].copy_from_slice(b"...");
+        }
+    }
+    // Only ASCII replaced whole UTF-8 sequences (ranges start at a token and end at a
+    // line break), so this cannot fail; `None` keeps the text if it ever did.
+    Some((String::from_utf8(out).ok()?, included))
 }
 
 /// Spaces over `bytes` but for its line breaks, which stay where they are. Filled between
