@@ -224,6 +224,92 @@ fn lexical_traps_are_reduced_in_place() {
     assert!(reduced.contains("return Engine()"));
 }
 
+/// Bodies whose needles are all read statement by statement (calls, path strings,
+/// imports, an alias, a `global` getter) keep only those statements; each finding here
+/// stands among statements that are blanked.
+const LOCAL: &[(&str, &str)] = &[
+    ("app/__init__.py", ""),
+    ("app/engine.py", "class Engine:\n    def run(self):\n        return 1\n"),
+    ("app/factory.py", "class EngineFactory:\n    def create_instance(self):\n        return 1\n"),
+    ("app/modern.py", "X = 1\n"),
+    (
+        "app/service.py",
+        "import app\nfrom app.engine import Engine as E\n\n_engine = None\n\n\
+         class Service:\n    \"\"\"Doc.\"\"\"\n    size = 1\n\n    @property\n    def engine(self):\n        x = 1\n        try:\n            e = Engine()\n        except ValueError:\n            e = None\n        return e\n\n    def other(self):\n        return E()\n\n\
+         def get_engine():\n    \"\"\"A lazy getter.\"\"\"\n    global _engine\n    total = 0\n    with lock:\n        if _engine is None:\n            from app.engine import Engine\n            _engine = Engine()\n    return _engine\n\n\
+         def paths(x):\n    y = x + 1\n    patch(\"app.legacy.thing\")\n    return app.old_engine.Engine\n",
+    ),
+];
+
+#[test]
+fn local_needles_keep_their_statements_and_the_same_findings() {
+    let dir = common::project(LOCAL);
+    common::write(&dir.path().join("ssotlint.toml"), CONFIG);
+    let (reduced, full, rc_reduced, rc_full) = both(dir.path(), &["--unsafe-fixes"]);
+    assert_eq!((rc_reduced, rc_full), (1, 1));
+    assert_eq!(reduced, full);
+    let values: Vec<serde_json::Value> = serde_json::from_str(&full).expect("json output");
+    let found: Vec<(String, u64, u64)> = values
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap_or("").to_string(),
+                v["location"]["row"].as_u64().unwrap_or(0),
+                v["location"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expected = [
+        ("SSOT002", 2, 24),
+        ("SSOT201", 14, 17),
+        ("SSOT201", 20, 16),
+        ("SSOT110", 29, 13),
+        ("SSOT201", 29, 23),
+        ("SSOT004", 34, 11),
+    ];
+    let expected: Vec<(String, u64, u64)> = expected
+        .iter()
+        .map(|&(c, r, col)| (c.to_string(), r, col))
+        .collect();
+    assert_eq!(found, expected);
+    // The reducer did drop the statements no rule reads.
+    let settings = ssotlint::config::parse(&dir.path().join("ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let selection = RuleSelection {
+        ignore: vec!["SSOT000".into()],
+        ..RuleSelection::default()
+    };
+    let reducer = Reducer::new(&body_needles(&settings, &selection).expect("needles"));
+    let text = LOCAL[4].1;
+    let reduced = reducer.reduce(text).expect("reduced").text;
+    assert_eq!(reduced.len(), text.len());
+    for gone in ["x = 1", "size = 1", "total = 0", "y = x + 1", "return e"] {
+        assert!(!reduced.contains(gone), "{gone} kept:\n{reduced}");
+    }
+    for kept in ["e = Engine()", "with lock:", "_engine = Engine()", "return _engine"] {
+        assert!(reduced.contains(kept), "{kept} blanked:\n{reduced}");
+    }
+    // `--diff --unsafe-fixes` proposes the same edits on either path.
+    let diff = |fast: bool| {
+        let mut cmd = common::command();
+        cmd.args(["check", ".", "--diff", "--unsafe-fixes", "--ignore", "SSOT000"])
+            .current_dir(dir.path());
+        if !fast {
+            cmd.arg("--no-fast-path");
+        }
+        let out = cmd.output().expect("run ssotlint");
+        (common::stdout(&out), common::code(&out))
+    };
+    let (fast, slow) = (diff(true), diff(false));
+    assert_eq!(fast, slow);
+    assert!(
+        fast.0.contains("+    patch(\"app.modern.thing\")\n"),
+        "{}",
+        fast.0
+    );
+}
+
 fn stdlib_sample(count: usize) -> Vec<PathBuf> {
     let files = common::stdlib_files(&["__pycache__"]);
     assert!(files.len() >= count, "stdlib has {} files", files.len());

@@ -1,7 +1,43 @@
-//! Which byte ranges to blank (bodies without needles, all but the imports of import-only
-//! bodies) and the ranges tree-sitter still has to see once they are blank.
+//! Which byte ranges to blank (bodies without needles; of a body whose needles are all
+//! read statement by statement, every other statement) and the ranges tree-sitter still
+//! has to see once they are blank.
+//!
+//! # What the rules read inside a kept body (the keep policy)
+//! A definition's span (decorators, header, body) with no hit goes whole ([`plan`]). In a
+//! span with hits, what each rule reads (`rules/`, `prefilter::BodyNeedles`):
+//! - an `import` statement (SSOT001/002/003/005, and every rule resolving names: SSOT101–
+//!   105, SSOT201): the statement with its context, which the headers of its blocks give
+//!   (the function or class it stands in, `try` … `except ImportError:`, `if
+//!   TYPE_CHECKING:`); the import names an alias binds are hits too, wherever they stand.
+//!   Rename fixes (SSOT002 `--unsafe-fixes`) find references on the whole text (`Fix::
+//!   edits_for`), not on the reduced one;
+//! - a name reference (`attributes`, `calls`: SSOT001 `mod.UserEngine`, SSOT201
+//!   `UserEngine(…)`, an alias anywhere): one `AttributeRef` or `CallFact` inside the
+//!   statement holding it, resolved through the file's imports (kept);
+//! - a path string (SSOT004): one `StringLiteral` inside its statement (whether it is the
+//!   first argument of `import_module`/`patch` is in the same call; a bare string
+//!   statement is never read, wherever it stands);
+//! - a `global` statement (SSOT103): the function's `global` names and its assignments
+//!   to them (the value's callee), so every statement naming one of them is kept;
+//! - a storing needle on a method's own decorator or `def` line (SSOT102 `__new__`,
+//!   `@classmethod`, `@staticmethod`, counted only when the method stores an attribute
+//!   of a plain name): the method's assignments to `cls._x`/`Klass._x`, so every
+//!   statement holding an attribute of a plain name and an assignment operator is kept
+//!   (the class attributes `__new__` may store are in the class, kept whole: the hit is
+//!   on a line nested in it);
+//! - any other hit on a decorator, `def` or `class` line (SSOT104 `cache`: the
+//!   function's returns; SSOT105 `singleton`: a nested class's decorators and keywords;
+//!   SSOT202 a factory class's methods; an alias there): not local, the whole body stays
+//!   (nested definitions without hits still go);
+//! - `exact` needles and `module_statements` (the report's metrics): the whole body.
+//!
+//! So a span whose hits are all local keeps the statements holding them (for a
+//! `global`, those naming its names), the headers of their blocks (every clause header
+//! of a kept compound statement) and the decorators of a kept definition
+//! ([`keep_lines`]); everything else of the body goes.
 
 use super::lines::{Kind, Line};
+use super::tokens::{is_assignment_op, is_attribute_of_name};
 use crate::python::scan::{LogicalLine, Tok, Token};
 
 /// Needle occurrences, sorted by start.
@@ -31,17 +67,29 @@ impl Hits {
 /// with `...` written at its start when it was a block's only content.
 pub(super) type Blank = (usize, usize, bool);
 
+/// The text's tokens, for reading `global` statements, and whether statement-level
+/// keeping applies to every local needle (off when exact needles or module statements
+/// are read: the report's metrics, which read more than the rules).
+pub(super) struct Statements<'a> {
+    pub(super) b: &'a [u8],
+    pub(super) tokens: &'a [Token],
+    pub(super) local: bool,
+    /// The storing needles, ASCII lowercase, that are needles of no other kind.
+    pub(super) storing: &'a [String],
+}
+
 /// Blank the bodies of `lines[a..b]` that hold no needle, then those inside the kept
 /// ones (ranges wait on an explicit stack: nesting is the user's); `blanks` ends sorted.
-/// A definition whose only needles are `import` statements ([`BodyNeedles::imports`]:
-/// `others` has none in it) keeps just those and the headers around them
-/// ([`keep_imports`]).
+/// A definition whose needles are all local (the module's keep policy; with
+/// `statements.local` off, only `import` statements: `others` has none in it) keeps just
+/// the statements holding them and the headers around them ([`keep_lines`]).
 pub(super) fn plan(
     lines: &[Line],
     a: usize,
     b: usize,
     hits: &Hits,
     others: &Hits,
+    statements: &Statements,
     blanks: &mut Vec<Blank>,
 ) {
     let mut ranges = vec![(a, b)];
@@ -75,6 +123,13 @@ pub(super) fn plan(
                     && first_line.first_break - first_line.start >= 3
                 {
                     blanks.push((first_line.start, last.end, true));
+                } else if statements.local {
+                    let kept = local_keep(lines, (first, k, end), hits, statements).is_some_and(
+                        |stores| keep_statements(lines, body, end, hits, stores, statements, blanks),
+                    );
+                    if !kept {
+                        ranges.push((body, end));
+                    }
                 } else if others.any_within(span.0, span.1)
                     || !keep_imports(lines, body, end, hits, blanks)
                 {
@@ -89,17 +144,122 @@ pub(super) fn plan(
     blanks.sort_unstable();
 }
 
-/// Blank every statement of the body `lines[a..b]` but those holding a hit (`import`
-/// statements: no other rule needle is in the body) and the headers of the blocks around
-/// them: of a compound statement, every clause header stays (`try` with its `except
-/// ImportError:`, `if` with its `else:`, which give an import its context), and of a
-/// definition, its decorators. A block left with no statement gets `...`. `false` (and
-/// nothing blanked) when a `...` does not fit where it must go.
+/// How the definition `lines[first..end]` (its header `lines[k]`) keeps its body when
+/// its needles are local: `None` when a hit on a decorator, `def` or `class` line needs
+/// the whole body; `Some(true)` when its own decorators and header hold storing needles
+/// only (SSOT102 reads its stores), `Some(false)` when they hold none.
+fn local_keep(
+    lines: &[Line],
+    (first, k, end): (usize, usize, usize),
+    hits: &Hits,
+    statements: &Statements,
+) -> Option<bool> {
+    let mut stores = false;
+    for (i, line) in lines.iter().enumerate().take(end).skip(first) {
+        if line.kind == Kind::Other {
+            continue;
+        }
+        for &(s, e) in hits.within(line.start, line.end) {
+            let text = &statements.b[s..e];
+            if i <= k
+                && statements
+                    .storing
+                    .iter()
+                    .any(|n| text.eq_ignore_ascii_case(n.as_bytes()))
+            {
+                stores = true;
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(stores)
+}
+
+/// [`keep_lines`] for a body whose hits are all local: a line is kept when it holds a
+/// hit, names a name declared by a `global` statement hit in the body (SSOT103 reads
+/// the function's assignments to it) or, with `stores`, holds an attribute of a plain
+/// name and an assignment operator (SSOT102 reads the method's `cls._x = …`).
+fn keep_statements(
+    lines: &[Line],
+    a: usize,
+    b: usize,
+    hits: &Hits,
+    stores: bool,
+    statements: &Statements,
+    blanks: &mut Vec<Blank>,
+) -> bool {
+    let (bytes, tokens) = (statements.b, statements.tokens);
+    let tokens_of = |start: usize, end: usize| {
+        let from = tokens.partition_point(|t| (t.start as usize) < start);
+        tokens[from..]
+            .iter()
+            .take_while(move |t| (t.start as usize) < end)
+    };
+    let (start, end) = (lines[a].start, lines[b - 1].end);
+    let mut names: Vec<&[u8]> = Vec::new();
+    for &(s, _) in hits.within(start, end) {
+        // Indentation tokens may start where the keyword does.
+        let mut after = tokens_of(s, end).skip_while(|t| t.kind != Tok::Name);
+        if !after
+            .next()
+            .is_some_and(|t| t.kind == Tok::Name && t.start as usize == s && &bytes[t.range()] == b"global")
+        {
+            continue;
+        }
+        for t in after {
+            match t.kind {
+                Tok::Name => names.push(&bytes[t.range()]),
+                Tok::Op if &bytes[t.range()] == b"," => {}
+                Tok::Nl | Tok::Comment => {}
+                _ => break,
+            }
+        }
+    }
+    keep_lines(
+        lines,
+        a,
+        b,
+        |l| {
+            hits.any_within(l.start, l.end)
+                || !names.is_empty()
+                    && tokens_of(l.start, l.end)
+                        .any(|t| t.kind == Tok::Name && names.contains(&&bytes[t.range()]))
+                || stores && {
+                    let from = tokens.partition_point(|t| (t.start as usize) < l.start);
+                    let to = tokens.partition_point(|t| (t.start as usize) < l.end);
+                    (from..to).any(|i| is_attribute_of_name(bytes, tokens, i))
+                        && tokens[from..to]
+                            .iter()
+                            .any(|t| t.kind == Tok::Op && is_assignment_op(&bytes[t.range()]))
+                }
+        },
+        blanks,
+    )
+}
+
+/// [`keep_lines`] keeping the lines that hold a hit (`import` statements in a body with
+/// no other rule needle; the statements `reduce::classes` reads).
 pub(super) fn keep_imports(
     lines: &[Line],
     a: usize,
     b: usize,
     hits: &Hits,
+    blanks: &mut Vec<Blank>,
+) -> bool {
+    keep_lines(lines, a, b, |l| hits.any_within(l.start, l.end), blanks)
+}
+
+/// Blank every statement of the body `lines[a..b]` but those `holds` keeps and the
+/// headers of the blocks around them: of a compound statement, every clause header stays
+/// (`try` with its `except ImportError:`, `if` with its `else:`, which give an import its
+/// context), and of a definition, its decorators. A block left with no statement gets
+/// `...`. `false` (and nothing blanked) when a `...` does not fit where it must go.
+fn keep_lines(
+    lines: &[Line],
+    a: usize,
+    b: usize,
+    holds: impl Fn(&Line) -> bool,
     blanks: &mut Vec<Blank>,
 ) -> bool {
     let mut kept = vec![false; b - a];
@@ -132,7 +292,7 @@ pub(super) fn keep_imports(
             siblings.pop();
         }
         siblings.push(i);
-        if hits.any_within(line.start, line.end) {
+        if holds(line) {
             kept[i - a] = true;
             for &h in open.iter().rev() {
                 if std::mem::replace(&mut kept[h - a], true) {

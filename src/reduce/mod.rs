@@ -67,6 +67,9 @@ pub struct Reducer {
     strings: HashSet<String>,
     /// Module-level statements are all kept ([`BodyNeedles::module_statements`]).
     module_statements: bool,
+    /// The storing needles that are no other kind's, ASCII lowercase: a kept method
+    /// whose header holds only those keeps just its stores (`blanks::Statements`).
+    storing_only: Vec<String>,
 }
 
 /// Where a whole identifier counts, per identifier needle.
@@ -168,7 +171,27 @@ impl Reducer {
             }
         }
 
+        let other_kinds = [
+            &needles.headers,
+            &needles.getters,
+            &needles.attributes,
+            &needles.calls,
+            &needles.strings,
+        ];
+        let storing_only = needles
+            .storing
+            .iter()
+            .filter(|n| {
+                !n.is_empty()
+                    && !other_kinds
+                        .iter()
+                        .any(|list| list.iter().any(|o| o.eq_ignore_ascii_case(n)))
+            })
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
+
         Reducer {
+            storing_only,
             exact: build(&exact, false),
             identifiers,
             headers: build(&headers, true),
@@ -219,7 +242,13 @@ impl Reducer {
                     .filter(|&t| !tables::is_read(tokens, t, strings))
                     .map(|(s, e)| (s, e, false)),
             );
-            plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
+            let statements = blanks::Statements {
+                b: bytes,
+                tokens,
+                local: self.exact.is_none() && !self.module_statements,
+                storing: &self.storing_only,
+            };
+            plan(&lines, 0, lines.len(), &hits, &others, &statements, &mut blanks);
         }
         let (text, included) = apply_blanks(text, tokens, &scanned, blanks)?;
         Some(Reduced {

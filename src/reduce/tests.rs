@@ -280,3 +280,79 @@ fn blanking_keeps_every_line_break_in_place() {
         assert_eq!(String::from_utf8_lossy(&bytes), expected, "{text:?}");
     }
 }
+
+fn reduce_with(text: &str, needles: BodyNeedles) -> String {
+    Reducer::new(&needles)
+        .reduce(text)
+        .map_or_else(|| text.to_string(), |r| r.text)
+}
+
+#[test]
+fn a_global_keeps_the_statements_naming_it() {
+    let text = "_p = None\n\ndef init():\n    global _p\n    with _lock:\n        if _p is None:  # no\n            from . import Policy\n            _p = Policy()\n\ndef other():\n    x = 1\n";
+    let needles = BodyNeedles {
+        imports: true,
+        globals: true,
+        ..BodyNeedles::default()
+    };
+    assert_eq!(
+        reduce_with(text, needles),
+        "_p = None\n\ndef init():\n    global _p\n    with _lock:\n        if _p is None:  # no\n            from . import Policy\n            _p = Policy()\n\ndef other():\n    ...  \n"
+    );
+}
+
+#[test]
+fn local_hits_keep_their_statements_and_block_headers() {
+    let text = "class C:\n    \"\"\"Doc.\"\"\"\n    size = 1\n\n    @property\n    def engine(self):\n        x = 1\n        try:\n            e = Engine()\n        except ValueError:\n            e = None\n        return e\n\n    def other(self):\n        return 2\n";
+    let needles = BodyNeedles {
+        calls: vec!["Engine".into()],
+        ..BodyNeedles::default()
+    };
+    assert_eq!(
+        reduce_with(text, needles),
+        "class C:\n              \n            \n\n    @property\n    def engine(self):\n             \n        try:\n            e = Engine()\n        except ValueError:\n            ...     \n                \n\n                    \n                \n"
+    );
+}
+
+#[test]
+fn a_header_hit_keeps_the_whole_body() {
+    let text = "def f():\n    x = 1\n    @singleton\n    class A:\n        pass\n    def g():\n        return 3\n";
+    let needles = BodyNeedles {
+        headers: vec!["singleton".into()],
+        ..BodyNeedles::default()
+    };
+    assert_eq!(
+        reduce_with(text, needles),
+        "def f():\n    x = 1\n    @singleton\n    class A:\n        pass\n    def g():\n        ...     \n"
+    );
+}
+
+#[test]
+fn a_path_string_keeps_its_statement() {
+    let text = "def f():\n    a = 1\n    patch(\"old.mod.X\")\n";
+    let needles = BodyNeedles {
+        strings: vec!["old.mod".into()],
+        ..BodyNeedles::default()
+    };
+    assert_eq!(
+        reduce_with(text, needles),
+        "def f():\n         \n    patch(\"old.mod.X\")\n"
+    );
+}
+
+#[test]
+fn a_storing_method_keeps_its_stores() {
+    let text = "class K:\n    _instance = None\n    def __new__(cls):\n        x = 1\n        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n        return cls._instance\n";
+    let needles = BodyNeedles {
+        storing: vec!["__new__".into()],
+        ..BodyNeedles::default()
+    };
+    assert_eq!(
+        reduce_with(text, needles),
+        format!(
+            "class K:\n    _instance = None\n    def __new__(cls):\n{}\n        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n{}\n",
+            " ".repeat(13),
+            " ".repeat(28)
+        )
+    );
+}
