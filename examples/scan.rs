@@ -12,7 +12,11 @@
 //!   blanks, bytes left. With `--why` (`scan parsed --why CONFIG DIR...`), also the
 //!   bytes kept inside module-level definitions per needle that matched in them (the
 //!   matched text; `import` for import statements): all of them, and those where it
-//!   was the only needle, so removing it would have let the body go.
+//!   was the only needle, so removing it would have let the body go. Where the needles
+//!   are local (`reduce/blanks.rs`, the keep policy) the bytes are the statements
+//!   holding them and the headers around; `(none)` is what every blanked body keeps:
+//!   its first line's indentation, the `...` and the line break (8 bytes for a body
+//!   indented by 4).
 //!
 //! - `scan classes DIR...`: for every module-level class, what `class_summary` reads
 //!   (`class_state` and the bases' text) from the whole parse and from the reduced one

@@ -287,14 +287,26 @@ fn local_needles_keep_their_statements_and_the_same_findings() {
     for gone in ["x = 1", "size = 1", "total = 0", "y = x + 1", "return e"] {
         assert!(!reduced.contains(gone), "{gone} kept:\n{reduced}");
     }
-    for kept in ["e = Engine()", "with lock:", "_engine = Engine()", "return _engine"] {
+    for kept in [
+        "e = Engine()",
+        "with lock:",
+        "_engine = Engine()",
+        "return _engine",
+    ] {
         assert!(reduced.contains(kept), "{kept} blanked:\n{reduced}");
     }
     // `--diff --unsafe-fixes` proposes the same edits on either path.
     let diff = |fast: bool| {
         let mut cmd = common::command();
-        cmd.args(["check", ".", "--diff", "--unsafe-fixes", "--ignore", "SSOT000"])
-            .current_dir(dir.path());
+        cmd.args([
+            "check",
+            ".",
+            "--diff",
+            "--unsafe-fixes",
+            "--ignore",
+            "SSOT000",
+        ])
+        .current_dir(dir.path());
         if !fast {
             cmd.arg("--no-fast-path");
         }
@@ -488,10 +500,12 @@ fn name_needles_count_only_where_read() {
                 @lru_cache\ndef q(x=lambda a, b: a):\n    return make()\n\
                 def cache_key():\n    return make()\n";
     let reduced = Reducer::new(&needles).reduce(text).expect("sound").text;
+    // Of the storing classmethod, only its store is read (SSOT102): its return goes.
     let expected = blank_bodies(
         text,
         &["a", "b", "d", "f", "h", "j", "K", "o", "p", "cache_key"],
-    );
+    )
+    .replacen("        return cls._i\n", &format!("{}\n", " ".repeat(21)), 1);
     assert_eq!(reduced, expected);
 }
 

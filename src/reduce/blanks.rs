@@ -125,7 +125,9 @@ pub(super) fn plan(
                     blanks.push((first_line.start, last.end, true));
                 } else if statements.local {
                     let kept = local_keep(lines, (first, k, end), hits, statements).is_some_and(
-                        |stores| keep_statements(lines, body, end, hits, stores, statements, blanks),
+                        |stores| {
+                            keep_statements(lines, body, end, hits, stores, statements, blanks)
+                        },
                     );
                     if !kept {
                         ranges.push((body, end));
@@ -201,10 +203,9 @@ fn keep_statements(
     for &(s, _) in hits.within(start, end) {
         // Indentation tokens may start where the keyword does.
         let mut after = tokens_of(s, end).skip_while(|t| t.kind != Tok::Name);
-        if !after
-            .next()
-            .is_some_and(|t| t.kind == Tok::Name && t.start as usize == s && &bytes[t.range()] == b"global")
-        {
+        if !after.next().is_some_and(|t| {
+            t.kind == Tok::Name && t.start as usize == s && &bytes[t.range()] == b"global"
+        }) {
             continue;
         }
         for t in after {

@@ -7,8 +7,10 @@
 //! ([`crate::prefilter::body_needles`]). Blanking keeps every line break, so offsets,
 //! rows and columns do not move, and writes `...` where the body's first statement stood
 //! so the text still parses. A kept body is scanned for nested definitions that can be
-//! blanked in turn; a body whose only needles are `import` statements keeps just those
-//! and the headers around them; module-level literal tables lose their insides.
+//! blanked in turn; a body whose needles are all read statement by statement (imports,
+//! names, path strings, `global`s, a method's stores: the keep policy in `blanks`) keeps
+//! just those statements and the headers around them; module-level literal tables lose
+//! their insides.
 //!
 //! Any text the scanner is unsure about (an unterminated string, unbalanced brackets, a
 //! dedent to an unknown level or an unexpected indent, tabs mixed with spaces in one
@@ -248,7 +250,15 @@ impl Reducer {
                 local: self.exact.is_none() && !self.module_statements,
                 storing: &self.storing_only,
             };
-            plan(&lines, 0, lines.len(), &hits, &others, &statements, &mut blanks);
+            plan(
+                &lines,
+                0,
+                lines.len(),
+                &hits,
+                &others,
+                &statements,
+                &mut blanks,
+            );
         }
         let (text, included) = apply_blanks(text, tokens, &scanned, blanks)?;
         Some(Reduced {
