@@ -5,7 +5,7 @@ use compact_str::CompactString;
 use tree_sitter::{Node, Tree};
 
 use super::defs::Collector;
-use super::grammar::{fields, is, kinds};
+use super::grammar::{fields, holds_statements, is, kinds};
 use super::model::{
     AttributeRef, Facts, Import, ImportContext, ImportKind, ImportedName, ModuleRef, Scope,
     StringLiteral,
@@ -19,6 +19,7 @@ impl Facts {
             module,
             facts: Facts::default(),
             defs: Collector::default(),
+            marks: Marks::default(),
         };
         walker.walk(tree.root_node());
         walker.facts.defs = walker.defs.finish();
@@ -61,6 +62,36 @@ struct Walker<'a> {
     module: Option<&'a ModuleName>,
     facts: Facts,
     defs: Collector,
+    marks: Marks,
+}
+
+/// The next byte, from where the walk is on, that can begin an attribute, a call or a
+/// string: `.`, `(` or a quote. Nodes start in document order, never earlier than the
+/// one before, so each byte of the text is searched once.
+#[derive(Default)]
+struct Marks {
+    /// The search started here, and found no mark before `next`.
+    from: usize,
+    /// The first mark at or after `from` (the text's length if there is none).
+    next: usize,
+}
+
+impl Marks {
+    /// The first mark at or after `start` (which is at least the last `start` asked).
+    fn next_from(&mut self, text: &str, start: usize) -> usize {
+        if start < self.from || start > self.next {
+            self.from = start;
+            self.next = text
+                .as_bytes()
+                .get(start..)
+                .and_then(|rest| {
+                    rest.iter()
+                        .position(|&b| matches!(b, b'.' | b'(' | b'\'' | b'"'))
+                })
+                .map_or(text.len(), |i| start + i);
+        }
+        self.next
+    }
 }
 
 impl<'a> Walker<'a> {
@@ -95,7 +126,7 @@ impl<'a> Walker<'a> {
                 };
                 let errors = frame.errors;
                 if let Some(descend) = self.visit(child, ctx, errors, &stack) {
-                    if cursor.goto_first_child() {
+                    if !self.bare(child, errors) && cursor.goto_first_child() {
                         stack.push(Frame {
                             node: child,
                             descend,
@@ -123,6 +154,20 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
+    }
+
+    /// Nothing below `node` can be a fact, so its children need no visit: no statement
+    /// (by its kind), no string, attribute or call (its text has no quote, `.` or `(`),
+    /// no ERROR or MISSING node (`errors`: its parent's subtree holds one).
+    fn bare(&mut self, node: Node, errors: bool) -> bool {
+        if holds_statements(node.kind_id()) {
+            return false;
+        }
+        let range = node.byte_range();
+        if self.marks.next_from(self.text, range.start) < range.end {
+            return false;
+        }
+        !(errors && node.has_error())
     }
 
     /// Record what `node` says; `Some` when its children are to be visited, and how.

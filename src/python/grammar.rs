@@ -167,6 +167,46 @@ pub(crate) fn fields() -> &'static Fields {
     })
 }
 
+/// Whether a statement (or an assignment: `a = b = c` nests them) can sit below a node
+/// of kind `id`: the module, blocks, compound statements and their clauses, definitions,
+/// expression statements and assignments (the closure over the grammar's
+/// `node-types.json`). Below any other node there are only expressions. An id outside
+/// the table (ERROR's) can hold anything.
+pub(crate) fn holds_statements(id: u16) -> bool {
+    static TABLE: OnceLock<Vec<bool>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let lang = language();
+        let mut table = vec![false; lang.node_kind_count()];
+        for kind in [
+            "assignment",
+            "augmented_assignment",
+            "block",
+            "case_clause",
+            "class_definition",
+            "decorated_definition",
+            "elif_clause",
+            "else_clause",
+            "except_clause",
+            "expression_statement",
+            "finally_clause",
+            "for_statement",
+            "function_definition",
+            "if_statement",
+            "match_statement",
+            "module",
+            "try_statement",
+            "while_statement",
+            "with_statement",
+        ] {
+            if let Some(slot) = table.get_mut(usize::from(lang.id_for_node_kind(kind, true))) {
+                *slot = true;
+            }
+        }
+        table
+    });
+    table.get(usize::from(id)).copied().unwrap_or(true)
+}
+
 /// The node's kind is `kind` (an id from [`kinds`]).
 pub(crate) fn is(node: Node, kind: u16) -> bool {
     node.kind_id() == kind
