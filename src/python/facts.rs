@@ -65,9 +65,10 @@ struct Walker<'a> {
     marks: Marks,
 }
 
-/// The next byte, from where the walk is on, that can begin an attribute, a call or a
-/// string: `.`, `(` or a quote. Nodes start in document order, never earlier than the
-/// one before, so each byte of the text is searched once.
+/// The next byte, from where the walk is on, without which no attribute or call is
+/// written: `.` or `(` (a string is a fact only with a `.` in it or as a call's
+/// argument). Nodes start in document order, never earlier than the one before, so each
+/// byte of the text is searched once.
 #[derive(Default)]
 struct Marks {
     /// The search started here, and found no mark before `next`.
@@ -84,10 +85,7 @@ impl Marks {
             self.next = text
                 .as_bytes()
                 .get(start..)
-                .and_then(|rest| {
-                    rest.iter()
-                        .position(|&b| matches!(b, b'.' | b'(' | b'\'' | b'"'))
-                })
+                .and_then(|rest| memchr::memchr2(b'.', b'(', rest))
                 .map_or(text.len(), |i| start + i);
         }
         self.next
@@ -157,14 +155,22 @@ impl<'a> Walker<'a> {
     }
 
     /// Nothing below `node` can be a fact, so its children need no visit: no statement
-    /// (by its kind), no string, attribute or call (its text has no quote, `.` or `(`),
-    /// no ERROR or MISSING node (`errors`: its parent's subtree holds one).
+    /// (by its kind), no attribute, call or string that is a fact (no `.` or `(` after its
+    /// first byte: a descendant's `.` or `(` never starts the node; an `argument_list`'s
+    /// own `(` makes its strings import arguments, so it is searched from its first
+    /// byte), no ERROR or MISSING node (`errors`: its parent's subtree holds one).
     fn bare(&mut self, node: Node, errors: bool) -> bool {
-        if holds_statements(node.kind_id()) {
+        let id = node.kind_id();
+        if holds_statements(id) {
             return false;
         }
         let range = node.byte_range();
-        if self.marks.next_from(self.text, range.start) < range.end {
+        let from = if id == kinds().argument_list {
+            range.start
+        } else {
+            range.start + 1
+        };
+        if self.marks.next_from(self.text, from) < range.end {
             return false;
         }
         !(errors && node.has_error())
