@@ -3,11 +3,13 @@
 //! attributes, methods), functions (parameters, decorators, `global`s, assignments,
 //! returns) and calls with a dotted callee.
 //!
-//! The [`Collector`] is driven by the one walk in `facts.rs`: it sees every node once
-//! through [`Collector::on_node`] and is told when a class or function ends. Facts hold
-//! byte ranges, not strings, so collecting them allocates little; rules read the text.
+//! The [`Collector`] is driven by the one walk in `facts.rs`: it sees each node that can
+//! hold a fact once through [`Collector::on_node`] (the walk skips subtrees that cannot),
+//! is handed the module-level assignments, and is told when a class or function ends.
+//! Facts hold byte ranges, not strings, so collecting them allocates little; rules read
+//! the text.
 
-use tree_sitter::{Node, TreeCursor};
+use tree_sitter::Node;
 
 use super::grammar::{fields, is, kinds};
 use super::model::{
@@ -44,8 +46,8 @@ impl Collector {
         }
     }
 
-    /// Called for every node, before its children, with its kind id.
-    pub fn on_node(&mut self, node: Node, id: u16, text: &str) {
+    /// Called for every node the walk visits, before its children, with its kind id.
+    pub fn on_node(&mut self, node: Node, id: u16) {
         let k = kinds();
         if id == k.call {
             if let Some(callee) = node
@@ -92,8 +94,6 @@ impl Collector {
             self.enter_class(node);
         } else if id == k.function_definition {
             self.enter_function(node);
-        } else if id == k.module {
-            self.module_block(node, text);
         }
     }
 
@@ -244,45 +244,9 @@ impl Collector {
         }
     }
 
-    /// Module-level statements, through `if`/`try`/`with` blocks, in document order. The
-    /// work waits on an explicit stack (nodes pushed in reverse): the nesting of blocks is
-    /// the user's, not bounded by ours.
-    fn module_block(&mut self, module: Node, text: &str) {
-        let k = kinds();
-        // Two cursors for the whole scan: statements, and the clauses of one.
-        let mut cursor = module.walk();
-        let mut inner = module.walk();
-        let mut work = vec![module];
-        let mut next = Vec::new();
-        while let Some(node) = work.pop() {
-            if is(node, k.expression_statement) {
-                for child in node.named_children(&mut cursor) {
-                    if is(child, k.assignment) {
-                        self.module_assignment(child);
-                    }
-                }
-                continue;
-            }
-            for stmt in node.named_children(&mut cursor) {
-                let id = stmt.kind_id();
-                if id == k.expression_statement {
-                    next.push(stmt);
-                } else if id == k.if_statement {
-                    let is_main = stmt
-                        .child_by_field_id(fields().condition)
-                        .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
-                    if !is_main {
-                        nested_blocks(stmt, &mut inner, &mut next);
-                    }
-                } else if id == k.try_statement || id == k.with_statement {
-                    nested_blocks(stmt, &mut inner, &mut next);
-                }
-            }
-            work.extend(next.drain(..).rev());
-        }
-    }
-
-    fn module_assignment(&mut self, statement: Node) {
+    /// A module-level assignment statement (the facts walk finds them: the module's
+    /// statements, through the blocks of `if`/`try`/`with`), a binding per name.
+    pub(super) fn module_assignment(&mut self, statement: Node) {
         let annotated = statement.child_by_field_id(fields().type_).is_some();
         let mut lefts = Vec::new();
         let mut node = statement;
@@ -337,42 +301,6 @@ impl Collector {
                     });
                 }
             }
-        }
-    }
-}
-
-/// Appends the blocks of a compound statement to `out`: its body and those of its
-/// `elif`/`else`/`except`/`finally` clauses, in order. (This grammar parses `except*`
-/// as an `except_clause`.)
-fn nested_blocks<'t>(stmt: Node<'t>, cursor: &mut TreeCursor<'t>, out: &mut Vec<Node<'t>>) {
-    let k = kinds();
-    let clauses = [
-        k.elif_clause,
-        k.else_clause,
-        k.except_clause,
-        k.finally_clause,
-    ];
-    cursor.reset(stmt);
-    if !cursor.goto_first_child() {
-        return;
-    }
-    loop {
-        let child = cursor.node();
-        if is(child, k.block) {
-            out.push(child);
-        } else if clauses.contains(&child.kind_id()) && cursor.goto_first_child() {
-            loop {
-                if is(cursor.node(), k.block) {
-                    out.push(cursor.node());
-                }
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-            cursor.goto_parent();
-        }
-        if !cursor.goto_next_sibling() {
-            return;
         }
     }
 }
@@ -510,7 +438,7 @@ fn parameter(p: Node) -> Option<(Span, bool)> {
 /// `__name__ == "__main__"` (either order, either quote), alone or as one operand of an
 /// `and` (`sys.platform != "win32" and __name__ == "__main__"`): the block runs only as a
 /// script either way.
-fn is_main_guard(condition: &str) -> bool {
+pub(super) fn is_main_guard(condition: &str) -> bool {
     condition.split(" and ").any(|part| {
         let c: String = part.chars().filter(|c| !c.is_whitespace()).collect();
         let c = c

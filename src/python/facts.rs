@@ -4,7 +4,7 @@
 use compact_str::CompactString;
 use tree_sitter::{Node, Tree};
 
-use super::defs::Collector;
+use super::defs::{is_main_guard, Collector};
 use super::grammar::{fields, holds_statements, is, kinds};
 use super::model::{
     AttributeRef, Facts, Import, ImportContext, ImportKind, ImportedName, ModuleRef, Scope,
@@ -55,6 +55,23 @@ struct Frame<'a> {
     /// The subtree holds an ERROR or MISSING node (`Node::has_error`); without one, its
     /// nodes skip the test.
     errors: bool,
+    level: Level,
+}
+
+/// Where a node's children sit for the module-level bindings
+/// (`defs::Collector::module_assignment`): the module's statements, through the blocks
+/// of `if` (not a `__main__` guard), `try` and `with` statements and of their clauses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// Module-level statements (of the module or such a block).
+    Statements,
+    /// The children of a module-level expression statement: an assignment is a binding.
+    Assignments,
+    /// The children of a module-level `if`, `try` or `with`: blocks and clauses.
+    Compound,
+    /// The children of such a statement's clause: blocks.
+    Clause,
+    Outside,
 }
 
 struct Walker<'a> {
@@ -105,10 +122,16 @@ impl<'a> Walker<'a> {
         let Some(descend) = self.visit(root, ImportContext::default(), errors, &[]) else {
             return;
         };
+        let level = if is(root, kinds().module) {
+            Level::Statements
+        } else {
+            Level::Outside
+        };
         let mut stack = vec![Frame {
             node: root,
             descend,
             errors,
+            level,
         }];
         let mut cursor = root.walk();
         let mut down = cursor.goto_first_child();
@@ -123,12 +146,14 @@ impl<'a> Walker<'a> {
                     _ => frame.descend.ctx,
                 };
                 let errors = frame.errors;
+                let level = self.module_level(child, frame.level);
                 if let Some(descend) = self.visit(child, ctx, errors, &stack) {
                     if !self.bare(child, errors) && cursor.goto_first_child() {
                         stack.push(Frame {
                             node: child,
                             descend,
                             errors: errors && child.has_error(),
+                            level,
                         });
                         continue;
                     }
@@ -151,6 +176,41 @@ impl<'a> Walker<'a> {
             if !down && !cursor.goto_parent() {
                 return;
             }
+        }
+    }
+
+    /// What `node` is for the module-level bindings, given where its parent puts it;
+    /// records the binding when it is one.
+    fn module_level(&mut self, node: Node, placed: Level) -> Level {
+        let k = kinds();
+        let id = node.kind_id();
+        match placed {
+            Level::Statements if id == k.expression_statement => Level::Assignments,
+            Level::Statements if id == k.try_statement || id == k.with_statement => Level::Compound,
+            Level::Statements if id == k.if_statement => {
+                let main = node
+                    .child_by_field_id(fields().condition)
+                    .is_some_and(|c| is_main_guard(self.text_of(c)));
+                if main {
+                    Level::Outside
+                } else {
+                    Level::Compound
+                }
+            }
+            Level::Assignments if id == k.assignment => {
+                self.defs.module_assignment(node);
+                Level::Outside
+            }
+            Level::Compound | Level::Clause if id == k.block => Level::Statements,
+            Level::Compound
+                if id == k.elif_clause
+                    || id == k.else_clause
+                    || id == k.except_clause
+                    || id == k.finally_clause =>
+            {
+                Level::Clause
+            }
+            _ => Level::Outside,
         }
     }
 
@@ -189,7 +249,7 @@ impl<'a> Walker<'a> {
             self.facts.syntax_errors.push(node.byte_range().into());
         }
         let id = node.kind_id();
-        self.defs.on_node(node, id, self.text);
+        self.defs.on_node(node, id);
         let k = kinds();
         if id == k.import_statement {
             self.import(node, ctx);
@@ -525,4 +585,68 @@ fn catches_import_error(except_clause: &str) -> bool {
         || header.contains("ImportError")
         || header.contains("ModuleNotFoundError")
         || header.contains("Exception")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::parse;
+
+    fn facts(text: &str) -> Facts {
+        Facts::extract(&parse(text), text, None)
+    }
+
+    /// The walk skips a subtree only when nothing below it can be a fact: a string is an
+    /// import argument inside an `argument_list` (never skipped), not inside parentheses
+    /// of its own; parameter lists are entered for attributes, calls and dotted strings;
+    /// module-level bindings are found through `try`, `except` and `with` blocks, not in
+    /// a `for` loop or below a `__main__` guard (its `elif` included).
+    #[test]
+    fn facts_below_skipped_and_entered_subtrees() {
+        let text = "import_module(\"a\")\nf((\"b\"))\n\
+            def g(a: str = \"x\", b=c.d, e=h(), *, f: 'p.q' = None): pass\n\
+            try:\n    X = 1\nexcept ImportError:\n    Y = Z = make()\n\
+            with o:\n    W = 2\nfor i in r:\n    V = 3\n\
+            if __name__ == \"__main__\":\n    U = 4\nelif k:\n    T = 5\n";
+        let facts = facts(text);
+        let strings: Vec<(&str, bool)> = facts
+            .strings
+            .iter()
+            .map(|s| (&text[s.content_range], s.import_argument))
+            .collect();
+        assert_eq!(strings, [("a", true), ("p.q", false)]);
+        let attributes: Vec<(&str, &str)> = facts
+            .attributes
+            .iter()
+            .map(|a| (&text[a.object], &text[a.attribute]))
+            .collect();
+        assert_eq!(attributes, [("c", "d")]);
+        let calls: Vec<&str> = facts
+            .defs
+            .calls
+            .iter()
+            .filter_map(|c| c.callee.map(|s| &text[s]))
+            .collect();
+        assert_eq!(calls, ["import_module", "f", "h", "make"]);
+        let bindings: Vec<&str> = facts
+            .defs
+            .module_assignments
+            .iter()
+            .map(|a| &text[a.name])
+            .collect();
+        assert_eq!(bindings, ["X", "Y", "Z", "W"]);
+        assert!(facts.syntax_errors.is_empty());
+    }
+
+    /// An error inside a subtree that holds no fact is still found (`has_error`).
+    #[test]
+    fn errors_below_a_bare_subtree_are_recorded() {
+        let text = "def g(a, b: int = , c=1): pass\n";
+        let errors: Vec<&str> = facts(text)
+            .syntax_errors
+            .iter()
+            .map(|s| &text[*s])
+            .collect();
+        assert_eq!(errors, ["="]);
+    }
 }
