@@ -3,50 +3,19 @@
 //! attributes, methods), functions (parameters, decorators, `global`s, assignments,
 //! returns) and calls with a dotted callee.
 //!
-//! The [`Collector`] is driven by the one walk in `facts.rs`: it sees every node once
-//! through [`Collector::on_node`] and is told when a class or function ends. Facts hold
-//! byte ranges, not strings, so collecting them allocates little; rules read the text.
-
-use std::sync::OnceLock;
+//! The [`Collector`] is driven by the one walk in `facts.rs`: it sees each node that can
+//! hold a fact once through [`Collector::on_node`] (the walk skips subtrees that cannot),
+//! is handed the module-level assignments, and is told when a class or function ends.
+//! Facts hold byte ranges, not strings, so collecting them allocates little; rules read
+//! the text.
 
 use tree_sitter::Node;
 
+use super::grammar::{fields, is, kinds};
 use super::model::{
     AssignFact, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, FunctionFact, Keyword,
     ModuleAssignment, Owned, Parameters, Scope, Span, Target,
 };
-
-/// Node kind ids, looked up once, so the per-node test is an integer compare.
-struct Kinds {
-    module: u16,
-    call: u16,
-    assignment: u16,
-    augmented_assignment: u16,
-    global_statement: u16,
-    return_statement: u16,
-    decorated_definition: u16,
-    class_definition: u16,
-    function_definition: u16,
-}
-
-fn kinds() -> &'static Kinds {
-    static KINDS: OnceLock<Kinds> = OnceLock::new();
-    KINDS.get_or_init(|| {
-        let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let id = |k: &str| lang.id_for_node_kind(k, true);
-        Kinds {
-            module: id("module"),
-            call: id("call"),
-            assignment: id("assignment"),
-            augmented_assignment: id("augmented_assignment"),
-            global_statement: id("global_statement"),
-            return_statement: id("return_statement"),
-            decorated_definition: id("decorated_definition"),
-            class_definition: id("class_definition"),
-            function_definition: id("function_definition"),
-        }
-    })
-}
 
 #[derive(Debug, Clone, Copy)]
 enum Frame {
@@ -77,13 +46,12 @@ impl Collector {
         }
     }
 
-    /// Called for every node, before its children.
-    pub fn on_node(&mut self, node: Node, text: &str) {
+    /// Called for every node the walk visits, before its children, with its kind id.
+    pub fn on_node(&mut self, node: Node, id: u16) {
         let k = kinds();
-        let id = node.kind_id();
         if id == k.call {
             if let Some(callee) = node
-                .child_by_field_name("function")
+                .child_by_field_id(fields().function)
                 .filter(|f| is_dotted(*f))
             {
                 self.facts.calls.push(CallFact {
@@ -99,7 +67,7 @@ impl Collector {
             if let Some(f) = self.current_function() {
                 let mut cursor = node.walk();
                 for name in node.named_children(&mut cursor) {
-                    if name.kind() == "identifier" {
+                    if is(name, k.identifier) {
                         self.facts
                             .items_mut()
                             .globals
@@ -113,11 +81,11 @@ impl Collector {
                 self.facts.items_mut().returns.push(Self::owned(f, value));
             }
         } else if id == k.decorated_definition {
-            if let Some(def) = node.child_by_field_name("definition") {
+            if let Some(def) = node.child_by_field_id(fields().definition) {
                 let mut cursor = node.walk();
                 let decorators = node
                     .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "decorator")
+                    .filter(|c| is(*c, k.decorator))
                     .filter_map(|c| c.named_child(0).map(decorator))
                     .collect();
                 self.pending = Some((def.id(), decorators));
@@ -126,8 +94,6 @@ impl Collector {
             self.enter_class(node);
         } else if id == k.function_definition {
             self.enter_function(node);
-        } else if id == k.module {
-            self.module_block(node, text);
         }
     }
 
@@ -163,30 +129,30 @@ impl Collector {
 
     fn enter_class(&mut self, node: Node) {
         let decorators = self.take_decorators(node);
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             // Keep `leave` balanced.
             self.stack.push(Frame::Class(usize::MAX));
             return;
         };
         let mut bases = Vec::new();
         let mut keywords = Vec::new();
-        if let Some(args) = node.child_by_field_name("superclasses") {
+        if let Some(args) = node.child_by_field_id(fields().superclasses) {
             let mut cursor = args.walk();
+            let k = kinds();
             for arg in args.named_children(&mut cursor) {
-                match arg.kind() {
-                    "keyword_argument" => {
-                        if let (Some(n), Some(v)) = (
-                            arg.child_by_field_name("name"),
-                            arg.child_by_field_name("value"),
-                        ) {
-                            keywords.push(Keyword {
-                                name: n.byte_range().into(),
-                                value: v.byte_range().into(),
-                            });
-                        }
+                let id = arg.kind_id();
+                if id == k.keyword_argument {
+                    if let (Some(n), Some(v)) = (
+                        arg.child_by_field_id(fields().name),
+                        arg.child_by_field_id(fields().value),
+                    ) {
+                        keywords.push(Keyword {
+                            name: n.byte_range().into(),
+                            value: v.byte_range().into(),
+                        });
                     }
-                    "comment" => {}
-                    _ => bases.push(arg.byte_range().into()),
+                } else if id != k.comment {
+                    bases.push(arg.byte_range().into());
                 }
             }
         }
@@ -206,7 +172,7 @@ impl Collector {
 
     fn enter_function(&mut self, node: Node) {
         let decorators = self.take_decorators(node);
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.child_by_field_id(fields().name) else {
             self.stack.push(Frame::Function(usize::MAX));
             return;
         };
@@ -215,7 +181,7 @@ impl Collector {
             _ => None,
         };
         let mut parameters = Parameters::default();
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = node.child_by_field_id(fields().parameters) {
             let mut cursor = params.walk();
             for (name, star) in params.named_children(&mut cursor).filter_map(parameter) {
                 parameters.first = parameters.first.or(Some(name));
@@ -248,18 +214,18 @@ impl Collector {
         let Some(frame) = self.stack.last().copied() else {
             return;
         };
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.child_by_field_id(fields().left) else {
             return;
         };
-        let right = node.child_by_field_name("right");
+        let right = node.child_by_field_id(fields().right);
         match frame {
             Frame::Function(f) if f != usize::MAX => {
                 let value_node = right.map(strip_parens);
                 let assign = AssignFact {
                     target: target(left),
                     range: node.byte_range().into(),
-                    value_is_call: value_node.is_some_and(|v| v.kind() == "call"),
-                    value_is_name: value_node.is_some_and(|v| v.kind() == "identifier"),
+                    value_is_call: value_node.is_some_and(|v| is(v, kinds().call)),
+                    value_is_name: value_node.is_some_and(|v| is(v, kinds().identifier)),
                     value: right.and_then(value_call),
                 };
                 self.facts
@@ -267,7 +233,7 @@ impl Collector {
                     .assignments
                     .push(Self::owned(f, assign));
             }
-            Frame::Class(c) if c != usize::MAX && !augmented && left.kind() == "identifier" => {
+            Frame::Class(c) if c != usize::MAX && !augmented && is(left, kinds().identifier) => {
                 self.facts.classes[c].attributes.push(ClassAttribute {
                     name: left.byte_range().into(),
                     value: right.map(|r| r.byte_range().into()),
@@ -278,134 +244,77 @@ impl Collector {
         }
     }
 
-    /// Module-level statements, through `if`/`try`/`with` blocks, in document order. The
-    /// work waits on an explicit stack (nodes pushed in reverse): the nesting of blocks is
-    /// the user's, not bounded by ours.
-    fn module_block(&mut self, module: Node, text: &str) {
-        let mut work = vec![module];
-        while let Some(node) = work.pop() {
-            if node.kind() == "expression_statement" {
-                let mut inner = node.walk();
-                for child in node.named_children(&mut inner) {
-                    if child.kind() == "assignment" {
-                        self.module_assignment(child);
-                    }
-                }
-                continue;
-            }
-            let mut next = Vec::new();
-            let mut cursor = node.walk();
-            for stmt in node.named_children(&mut cursor) {
-                match stmt.kind() {
-                    "expression_statement" => next.push(stmt),
-                    "if_statement" => {
-                        let is_main = stmt
-                            .child_by_field_name("condition")
-                            .is_some_and(|c| is_main_guard(text.get(c.byte_range()).unwrap_or("")));
-                        if !is_main {
-                            next.extend(nested_blocks(stmt));
-                        }
-                    }
-                    "try_statement" | "with_statement" => next.extend(nested_blocks(stmt)),
-                    _ => {}
-                }
-            }
-            work.extend(next.into_iter().rev());
-        }
-    }
-
-    fn module_assignment(&mut self, statement: Node) {
-        let annotated = statement.child_by_field_name("type").is_some();
+    /// A module-level assignment statement (the facts walk finds them: the module's
+    /// statements, through the blocks of `if`/`try`/`with`), a binding per name.
+    pub(super) fn module_assignment(&mut self, statement: Node) {
+        let annotated = statement.child_by_field_id(fields().type_).is_some();
         let mut lefts = Vec::new();
         let mut node = statement;
         let value = loop {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.child_by_field_id(fields().left) {
                 lefts.push(left);
             }
-            match node.child_by_field_name("right") {
-                Some(right) if right.kind() == "assignment" => node = right,
+            match node.child_by_field_id(fields().right) {
+                Some(right) if is(right, kinds().assignment) => node = right,
                 other => break other,
             }
         };
         let Some(value) = value else {
             return;
         };
+        let k = kinds();
         for left in lefts {
-            match left.kind() {
-                "identifier" => self.facts.module_assignments.push(ModuleAssignment {
+            let id = left.kind_id();
+            if id == k.identifier {
+                self.facts.module_assignments.push(ModuleAssignment {
                     name: left.byte_range().into(),
                     value: value_call(value),
                     dotted: value_dotted(value),
                     annotated,
                     statement: statement.byte_range().into(),
-                }),
-                "pattern_list" | "tuple_pattern" | "list_pattern" => {
-                    let names = named(left);
-                    let value = strip_parens(value);
-                    let values = match value.kind() {
-                        "expression_list" | "tuple" | "list" => named(value),
-                        _ => Vec::new(),
-                    };
-                    let pairwise = values.len() == names.len();
-                    for (i, name) in names.iter().enumerate() {
-                        if name.kind() != "identifier" {
-                            continue;
-                        }
-                        let (call, dotted) = if pairwise {
-                            (value_call(values[i]), value_dotted(values[i]))
-                        } else {
-                            (None, None)
-                        };
-                        self.facts.module_assignments.push(ModuleAssignment {
-                            name: name.byte_range().into(),
-                            value: call,
-                            dotted,
-                            annotated,
-                            statement: statement.byte_range().into(),
-                        });
+                });
+            } else if id == k.pattern_list || id == k.tuple_pattern || id == k.list_pattern {
+                let names = named(left);
+                let value = strip_parens(value);
+                let v = value.kind_id();
+                let values = if v == k.expression_list || v == k.tuple || v == k.list {
+                    named(value)
+                } else {
+                    Vec::new()
+                };
+                let pairwise = values.len() == names.len();
+                for (i, name) in names.iter().enumerate() {
+                    if !is(*name, k.identifier) {
+                        continue;
                     }
+                    let (call, dotted) = if pairwise {
+                        (value_call(values[i]), value_dotted(values[i]))
+                    } else {
+                        (None, None)
+                    };
+                    self.facts.module_assignments.push(ModuleAssignment {
+                        name: name.byte_range().into(),
+                        value: call,
+                        dotted,
+                        annotated,
+                        statement: statement.byte_range().into(),
+                    });
                 }
-                _ => {}
             }
         }
     }
-}
-
-/// The blocks of a compound statement: its body and those of its `elif`/`else`/`except`/
-/// `finally` clauses.
-fn nested_blocks(stmt: Node) -> Vec<Node> {
-    let mut blocks = Vec::new();
-    let mut cursor = stmt.walk();
-    for child in stmt.named_children(&mut cursor) {
-        match child.kind() {
-            "block" => blocks.push(child),
-            "elif_clause"
-            | "else_clause"
-            | "except_clause"
-            | "except_group_clause"
-            | "finally_clause" => {
-                let mut inner = child.walk();
-                blocks.extend(
-                    child
-                        .named_children(&mut inner)
-                        .filter(|b| b.kind() == "block"),
-                );
-            }
-            _ => {}
-        }
-    }
-    blocks
 }
 
 fn named(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
+    let comment = kinds().comment;
     node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| !is(*c, comment))
         .collect()
 }
 
 fn strip_parens(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression" {
+    while is(node, kinds().parenthesized_expression) {
         match node.named_child(0) {
             Some(inner) => node = inner,
             None => break,
@@ -417,10 +326,10 @@ fn strip_parens(mut node: Node) -> Node {
 /// The call a value is (the last call of a chain: `a.b.Engine(x)`), if it is one.
 fn value_call(node: Node) -> Option<CallFact> {
     let node = strip_parens(node);
-    if node.kind() != "call" {
+    if !is(node, kinds().call) {
         return None;
     }
-    let callee = node.child_by_field_name("function")?;
+    let callee = node.child_by_field_id(fields().function)?;
     Some(CallFact {
         range: node.byte_range().into(),
         callee: is_dotted(callee).then(|| callee.byte_range().into()),
@@ -435,52 +344,57 @@ fn value_dotted(node: Node) -> Option<Span> {
 
 /// `a`, `a.b.c`: identifiers joined by attribute access.
 fn is_dotted(mut node: Node) -> bool {
+    let k = kinds();
     loop {
-        match node.kind() {
-            "identifier" => return true,
-            "attribute" => {
-                if node
-                    .child_by_field_name("attribute")
-                    .is_none_or(|a| a.kind() != "identifier")
-                {
-                    return false;
-                }
-                match node.child_by_field_name("object") {
-                    Some(object) => node = object,
-                    None => return false,
-                }
-            }
-            _ => return false,
+        let id = node.kind_id();
+        if id == k.identifier {
+            return true;
+        }
+        if id != k.attribute
+            || node
+                .child_by_field_id(fields().attribute)
+                .is_none_or(|a| !is(a, k.identifier))
+        {
+            return false;
+        }
+        match node.child_by_field_id(fields().object) {
+            Some(object) => node = object,
+            None => return false,
         }
     }
 }
 
 fn target(left: Node) -> Target {
-    match left.kind() {
-        "identifier" => Target::Name(left.byte_range().into()),
-        "attribute" => match (
-            left.child_by_field_name("object"),
-            left.child_by_field_name("attribute"),
+    let k = kinds();
+    let id = left.kind_id();
+    if id == k.identifier {
+        Target::Name(left.byte_range().into())
+    } else if id == k.attribute {
+        match (
+            left.child_by_field_id(fields().object),
+            left.child_by_field_id(fields().attribute),
         ) {
             (Some(object), Some(attr)) if is_dotted(object) => Target::Attribute {
                 object: object.byte_range().into(),
                 attr: attr.byte_range().into(),
             },
             _ => Target::Other,
-        },
-        "subscript" => match left.child_by_field_name("value") {
+        }
+    } else if id == k.subscript {
+        match left.child_by_field_id(fields().value) {
             Some(object) if is_dotted(object) => Target::Subscript {
                 object: object.byte_range().into(),
             },
             _ => Target::Other,
-        },
-        _ => Target::Other,
+        }
+    } else {
+        Target::Other
     }
 }
 
 fn decorator(expr: Node) -> Decorator {
-    let (callee, called) = if expr.kind() == "call" {
-        (expr.child_by_field_name("function"), true)
+    let (callee, called) = if is(expr, kinds().call) {
+        (expr.child_by_field_id(fields().function), true)
     } else {
         (Some(expr), false)
     };
@@ -495,32 +409,36 @@ fn decorator(expr: Node) -> Decorator {
 
 /// A parameter's name and whether it is `*args` or `**kwargs`.
 fn parameter(p: Node) -> Option<(Span, bool)> {
-    match p.kind() {
-        "identifier" => Some((p.byte_range().into(), false)),
-        "typed_parameter" => {
-            let inner = p.named_child(0)?;
-            match inner.kind() {
-                "identifier" => Some((inner.byte_range().into(), false)),
-                _ => Some((
-                    inner.named_child(0).unwrap_or(inner).byte_range().into(),
-                    true,
-                )),
-            }
+    let k = kinds();
+    let id = p.kind_id();
+    if id == k.identifier {
+        Some((p.byte_range().into(), false))
+    } else if id == k.typed_parameter {
+        let inner = p.named_child(0)?;
+        if is(inner, k.identifier) {
+            Some((inner.byte_range().into(), false))
+        } else {
+            Some((
+                inner.named_child(0).unwrap_or(inner).byte_range().into(),
+                true,
+            ))
         }
-        "default_parameter" | "typed_default_parameter" => {
-            Some((p.child_by_field_name("name")?.byte_range().into(), false))
-        }
-        "list_splat_pattern" | "dictionary_splat_pattern" => {
-            Some((p.named_child(0).unwrap_or(p).byte_range().into(), true))
-        }
-        _ => None,
+    } else if id == k.default_parameter || id == k.typed_default_parameter {
+        Some((
+            p.child_by_field_id(fields().name)?.byte_range().into(),
+            false,
+        ))
+    } else if id == k.list_splat_pattern || id == k.dictionary_splat_pattern {
+        Some((p.named_child(0).unwrap_or(p).byte_range().into(), true))
+    } else {
+        None
     }
 }
 
 /// `__name__ == "__main__"` (either order, either quote), alone or as one operand of an
 /// `and` (`sys.platform != "win32" and __name__ == "__main__"`): the block runs only as a
 /// script either way.
-fn is_main_guard(condition: &str) -> bool {
+pub(super) fn is_main_guard(condition: &str) -> bool {
     condition.split(" and ").any(|part| {
         let c: String = part.chars().filter(|c| !c.is_whitespace()).collect();
         let c = c

@@ -4,6 +4,7 @@
 pub mod chunks;
 pub mod defs;
 mod facts;
+mod grammar;
 mod model;
 pub mod modules;
 pub mod names;
