@@ -609,3 +609,101 @@ class G:
         "class C:\n    def set(me, v):\n                  \n        me.v = v\n"
     );
 }
+
+/// `text` with each of `parts` blanked as the reducer blanks (spaces but for line breaks,
+/// `...` first where the flag says a body starts), each part searched after the last.
+fn blank_in_order(text: &str, parts: &[(&str, bool)]) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let mut from = 0;
+    for &(part, dots) in parts {
+        let at = from + text[from..].find(part).expect("part in text");
+        for b in &mut out[at..at + part.len()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        if dots {
+            out[at..at + 3].copy_from_slice(b"...");
+        }
+        from = at + part.len();
+    }
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// Headers of functions whose bodies go (`reduce/headers.rs`): the parameter list's
+/// inside, the return annotation and the decorators go too, whatever they hold (`/`,
+/// `*`, an annotated `self`, a trailing comma, comments, a multi-line list, a `lambda`
+/// default, type parameters); a header with a needle keeps its definition whole. What
+/// tree-sitter sees parses, and lints to the diagnostics of the whole text.
+#[test]
+fn blanked_function_headers_keep_only_the_name() {
+    let text = "from functools import lru_cache\nfrom app.engine import Engine\n\
+                \nclass C:\n    shared = Engine()\n    @property\n    def name(self) -> str:\n        return self._n\n\
+                \n    def m(self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,) -> dict[str, int]:\n        return {}\n\
+                \ndef f(\n    a,  # first\n    b=lambda x, y: x,\n    *,\n    c: \"app.modern\" = None,\n) -> None:\n    pass\n\
+                \ndef g[T: (int, str)](x: T) -> T:\n    return x\n\
+                \nasync def h(s=\"def x(): pass\") -> int:\n    return 1\n\
+                \ndef k(p=\"app.legacy.thing\"):\n    return p\n\
+                \n@lru_cache\ndef get():\n    return Engine()\n\
+                \n@lru_cache(maxsize=2)\ndef memo(a, b):\n    return Engine()\n\
+                \n_e = Engine()\n";
+    let reduced = Reducer::new(&needles_of_every_rule_but_syntax())
+        .reduce(text)
+        .expect("sound");
+    let expected = blank_in_order(
+        text,
+        &[
+            ("@property", false),
+            ("self", false),
+            ("-> str", false),
+            ("return self._n", true),
+            ("self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,", false),
+            (" -> dict[str, int]", false),
+            ("return {}", true),
+            (
+                "\n    a,  # first\n    b=lambda x, y: x,\n    *,\n    c: \"app.modern\" = None,\n",
+                false,
+            ),
+            (" -> None", false),
+            ("pass", true),
+            ("x: T", false),
+            (" -> T", false),
+            ("return x", true),
+            ("s=\"def x(): pass\"", false),
+            (" -> int", false),
+            ("return 1", true),
+            ("@lru_cache(maxsize=2)", false),
+            ("a, b", false),
+            ("return Engine()", true),
+        ],
+    );
+    assert_eq!(reduced.text, expected);
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let options = LintOptions {
+        extend_ignore: vec!["SSOT000".into()],
+        ..LintOptions::default()
+    };
+    let path = Path::new("app/headers.py");
+    let (ranges, chunks) = (reduced.included, reduced.chunks);
+    let errors = ssotlint::python::analyze_included(&reduced.text, None, &ranges, &chunks)
+        .expect("ranges accepted")
+        .syntax_errors
+        .len();
+    assert_eq!(errors, 0);
+    let key = |linted: ssotlint::Linted| {
+        linted
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.spec().code, d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let partial = key(lint_with(path, reduced.text, &settings, &options, |t, m| {
+        ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted")
+    }));
+    let full = key(lint_text(path, text.to_string(), &settings, &options));
+    assert_eq!(partial, full);
+    let codes: Vec<&str> = full.iter().map(|(code, _, _)| *code).collect();
+    assert_eq!(codes, ["SSOT004", "SSOT110", "SSOT110"], "{full:?}");
+}

@@ -18,10 +18,12 @@
 //! ranges at the chunk starts the reducer computed from the same logical lines).
 //!
 //! The parts: `lines` (the reducer's logical lines, chunk starts, the `TabError` check),
-//! `tables` (module-level literal tables), `blanks` (what to blank and the ranges left).
+//! `tables` (module-level literal tables), `blanks` (what to blank and the ranges left),
+//! `headers` (the parameters, return annotation and decorators of blanked functions).
 
 mod blanks;
 pub mod classes;
+mod headers;
 mod lines;
 mod statements;
 mod tables;
@@ -220,6 +222,8 @@ impl Reducer {
                     .map(|(s, e)| (s, e, false)),
             );
             plan(&lines, 0, lines.len(), &hits, &others, &mut blanks);
+            let headers = headers::unread(bytes, tokens, &lines, &hits, &blanks);
+            blanks.extend(headers);
         }
         let (text, included) = apply_blanks(text, tokens, &scanned, blanks)?;
         Some(Reduced {
