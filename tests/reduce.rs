@@ -406,6 +406,11 @@ fn name_needles_count_only_where_read() {
         text,
         &["a", "b", "d", "f", "h", "j", "K", "o", "p", "cache_key"],
     );
+    // The header of `p`, whose body goes, holds nothing a rule reads either.
+    let expected = blank_in_order(
+        &expected,
+        &[("@lru_cache(maxsize=9)", false), ("tenant, key", false)],
+    );
     assert_eq!(reduced, expected);
 }
 
@@ -630,13 +635,15 @@ fn blank_in_order(text: &str, parts: &[(&str, bool)]) -> String {
     String::from_utf8(out).expect("ASCII")
 }
 
-/// Headers of functions whose bodies go (`reduce/headers.rs`): the parameter list's
-/// inside, the return annotation and the decorators go too, whatever they hold (`/`,
-/// `*`, an annotated `self`, a trailing comma, comments, a multi-line list, a `lambda`
-/// default, type parameters); a header with a needle keeps its definition whole. What
-/// tree-sitter sees parses, and lints to the diagnostics of the whole text.
+/// Headers no rule reads (`reduce/headers.rs`): of a function whose body goes, the
+/// parameter list's inside, the return annotation and the decorators, whatever they hold
+/// (`/`, `*`, an annotated `self`, a trailing comma, comments, a multi-line list, a
+/// `lambda` default, type parameters); of a kept one, the return annotation and, without
+/// decorators, the parameters after a plain first one; of a class, its bases. A header
+/// with a needle stays whole. What tree-sitter sees parses, and lints to the
+/// diagnostics of the whole text.
 #[test]
-fn blanked_function_headers_keep_only_the_name() {
+fn headers_keep_only_what_rules_read() {
     let text = "from functools import lru_cache\nfrom app.engine import Engine\n\
                 \nclass C:\n    shared = Engine()\n    @property\n    def name(self) -> str:\n        return self._n\n\
                 \n    def m(self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,) -> dict[str, int]:\n        return {}\n\
@@ -645,7 +652,9 @@ fn blanked_function_headers_keep_only_the_name() {
                 \nasync def h(s=\"def x(): pass\") -> int:\n    return 1\n\
                 \ndef k(p=\"app.legacy.thing\"):\n    return p\n\
                 \n@lru_cache\ndef get():\n    return Engine()\n\
-                \n@lru_cache(maxsize=2)\ndef memo(a, b):\n    return Engine()\n\
+                \n@lru_cache(maxsize=2)\ndef memo(a, b):\n    return make()\n\
+                \ndef keep(self, a, *rest) -> int:\n    return Engine()\n\
+                \nclass D(Base, metaclass=Meta):\n    @staticmethod\n    def s(a, b) -> int:\n        return Engine()\n\
                 \n_e = Engine()\n";
     let reduced = Reducer::new(&needles_of_every_rule_but_syntax())
         .reduce(text)
@@ -657,7 +666,10 @@ fn blanked_function_headers_keep_only_the_name() {
             ("self", false),
             ("-> str", false),
             ("return self._n", true),
-            ("self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,", false),
+            (
+                "self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,",
+                false,
+            ),
             (" -> dict[str, int]", false),
             ("return {}", true),
             (
@@ -674,7 +686,11 @@ fn blanked_function_headers_keep_only_the_name() {
             ("return 1", true),
             ("@lru_cache(maxsize=2)", false),
             ("a, b", false),
-            ("return Engine()", true),
+            ("return make()", true),
+            (", a, *rest", false),
+            (" -> int", false),
+            ("Base, metaclass=Meta", false),
+            (" -> int", false),
         ],
     );
     assert_eq!(reduced.text, expected);
@@ -699,11 +715,33 @@ fn blanked_function_headers_keep_only_the_name() {
             .map(|d| (d.rule.spec().code, d.range, d.message))
             .collect::<Vec<_>>()
     };
-    let partial = key(lint_with(path, reduced.text, &settings, &options, |t, m| {
-        ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted")
-    }));
+    let partial = key(lint_with(
+        path,
+        reduced.text,
+        &settings,
+        &options,
+        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
+    ));
     let full = key(lint_text(path, text.to_string(), &settings, &options));
     assert_eq!(partial, full);
-    let codes: Vec<&str> = full.iter().map(|(code, _, _)| *code).collect();
-    assert_eq!(codes, ["SSOT004", "SSOT110", "SSOT110"], "{full:?}");
+    // Code and 1-based line of each finding: SSOT201 on every `Engine()` but the cached
+    // one's, SSOT004 on the legacy path, SSOT110 on `get` and `_e`.
+    let found: Vec<(&str, usize)> = full
+        .iter()
+        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("SSOT201", 5),
+            ("SSOT004", 27),
+            ("SSOT110", 31),
+            ("SSOT201", 32),
+            ("SSOT201", 39),
+            ("SSOT201", 44),
+            ("SSOT110", 46),
+            ("SSOT201", 46)
+        ],
+        "{full:?}"
+    );
 }

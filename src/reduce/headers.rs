@@ -1,34 +1,48 @@
-//! The headers of functions whose bodies are blanked: their parameters, return
-//! annotation and decorators go too, so tree-sitter sees `def name():` and `...`.
+//! What no rule reads of `def` and `class` lines: blanked, so tree-sitter parses less of
+//! them (on the 10k corpus, module-level definition lines were 5.5 % of all bytes, the
+//! most of what was parsed).
 //!
 //! What rules read of a function (`FunctionFact`, `DefFacts::decorators`):
 //! - its name (SSOT301, SSOT202's method names, the project index): kept;
-//! - `Parameters { first, count, star }`: SSOT102 names the `cls`/`self` its assignments
-//!   store on, SSOT104 wants at most one parameter of a function whose returns it reads,
-//!   `class_state` (project index, on its own parse of a class) the `self` its
-//!   assignments and calls use; each also needs an item of the body (an assignment, a
-//!   call, a return), and a blanked body has none;
+//! - `Parameters { first, count, star }`: SSOT102 names the `cls` its assignments store
+//!   on, SSOT104 wants at most one parameter (`count`, `star`) of a function under a
+//!   cache decorator whose returns it reads (`class_state` reads `first` too, but on
+//!   the project index's own parse of the class); each also needs an item of the body
+//!   (an assignment, a return), and a blanked body has none;
 //! - its decorators: SSOT102 (`classmethod`, `staticmethod`, with the body's
 //!   assignments) and SSOT104 (a cache, with the body's returns): none without a body;
-//!   SSOT105 reads decorators of classes only;
-//! - strings, attributes and calls in defaults, annotations and decorators (SSOT004,
-//!   SSOT001, SSOT201, the report): each is behind a needle, and a body is blanked only
-//!   when its definition, decorators and header included, holds no hit.
+//! - no rule reads a return annotation.
 //!
-//! So once the body is blank nothing of the header is read but the name. The parameter
-//! list's inside (everything between its brackets: `*`, `/`, trailing commas, comments,
-//! `lambda` defaults, multi-line lists) and everything between its `)` and the final
-//! `:` (the return annotation, a `\` continuation) become gaps of the included ranges,
-//! so what tree-sitter sees always parses: `def name[T]():`. A decorator line goes
-//! whole but for its line break and indentation, which leave a blank line.
+//! What rules read of a class (`ClassFact`) in the file's own lint: its name, methods
+//! and class attributes; SSOT105 its decorators and keywords (behind the `singleton`
+//! needle). Its bases and `class_state`'s decorators are read by
+//! `ModuleIndex::class_summary`, which parses the class's chunk on its own.
+//!
+//! Strings, attributes and calls anywhere in a header (SSOT004, SSOT001, SSOT201, the
+//! report) are behind needles: a header (decorators included where they go) with a hit
+//! is left whole.
+//!
+//! So once a body is blank nothing of its header is read but the name; with the body
+//! kept, the return annotation, a class's bases and keywords, and the parameters after
+//! the first of a function without decorators are not. Blanked parts become gaps of the
+//! included ranges (the parameter list's inside, with its `*`, `/`, trailing commas,
+//! comments, `lambda` defaults and line breaks; everything between the `)` and the final
+//! `:`, a `\` continuation included), so what tree-sitter sees always parses:
+//! `def name[T]():`, `def name(self):`, `class Name():`. A decorator line goes whole but
+//! for its indentation and line break, which leave a blank line.
 
 use super::blanks::{Blank, Hits};
 use super::lines::{Kind, Line};
 use crate::python::scan::{Tok, Token};
 
-/// Blanks for the headers of the functions in `lines` whose body `blanks` (sorted by
-/// start) already blanks whole (a `...` where the body starts) and whose decorators and
-/// header hold no hit.
+/// Blanks for the definition headers in `lines` that no rule reads. Where `blanks`
+/// (sorted by start) already blanks a body whole (a `...` where it starts) and the
+/// decorators and header hold no hit: the decorators, the parameter list's (or the
+/// bases') inside and the return annotation. Where a function's body is kept and its
+/// header holds no hit: the return annotation and, with no decorator (SSOT104 reads
+/// `count` and `star` only under a cache decorator), the parameters after a first one
+/// that is a plain name (`first` stays exact). Where a class's body is kept and its
+/// header holds no hit: the bases and keywords.
 pub(super) fn unread(
     b: &[u8],
     tokens: &[Token],
@@ -38,16 +52,12 @@ pub(super) fn unread(
 ) -> Vec<Blank> {
     let mut out = Vec::new();
     for (i, header) in lines.iter().enumerate() {
-        if header.kind != Kind::Def || !header.colon_last {
+        if !matches!(header.kind, Kind::Def | Kind::Class) || !header.colon_last {
             continue;
         }
         let Some(body) = lines.get(i + 1).filter(|l| l.indent > header.indent) else {
             continue;
         };
-        let at = blanks.partition_point(|&(s, _, _)| s < body.start);
-        if !blanks.get(at).is_some_and(|&(s, _, dots)| s == body.start && dots) {
-            continue;
-        }
         let mut first = i;
         while first > 0
             && lines[first - 1].kind == Kind::Decorator
@@ -55,26 +65,52 @@ pub(super) fn unread(
         {
             first -= 1;
         }
-        if hits.any_within(lines[first].start, header.end) {
+        let at = blanks.partition_point(|&(s, _, _)| s < body.start);
+        let body_blank = blanks
+            .get(at)
+            .is_some_and(|&(s, _, dots)| s == body.start && dots);
+        let from = if body_blank { first } else { i };
+        if hits.any_within(lines[from].start, header.end) {
             continue;
         }
-        let Some((open, close, colon)) = signature(b, tokens, header) else {
+        if body_blank {
+            out.extend(lines[first..i].iter().map(|d| (d.start, d.end, false)));
+        }
+        let Some(signature) = signature(b, tokens, header) else {
             continue;
         };
-        out.extend(lines[first..i].iter().map(|d| (d.start, d.end, false)));
-        if close > open {
-            out.push((open, close, false));
+        let inside = match header.kind {
+            Kind::Def if !body_blank => (first == i)
+                .then_some(signature.first_name)
+                .flatten()
+                .map(|end| (end, signature.close)),
+            _ => Some((signature.open, signature.close)),
+        };
+        if let Some((start, end)) = inside.filter(|(s, e)| e > s) {
+            out.push((start, end, false));
         }
-        if colon > close + 1 {
-            out.push((close + 1, colon, false));
+        if signature.colon > signature.close + 1 {
+            out.push((signature.close + 1, signature.colon, false));
         }
     }
     out
 }
 
-/// In the `def` line `header`: the end of its parameter list's `(`, the start of its
-/// `)` and the start of the line's final `:`; `None` when the line is not of that form.
-fn signature(b: &[u8], tokens: &[Token], header: &Line) -> Option<(usize, usize, usize)> {
+/// Where the parts of a `def` or `class` line lie.
+struct Signature {
+    /// The end of the parameter list's (or the bases') `(`.
+    open: usize,
+    /// The end of the first parameter when it is a plain name (`self`, `cls`, `x`).
+    first_name: Option<usize>,
+    /// The start of the matching `)`.
+    close: usize,
+    /// The start of the line's final `:`.
+    colon: usize,
+}
+
+/// The parts of the `def` or `class` line `header`; `None` when it has no `(` outside
+/// type parameters or something other than a return annotation follows the `)`.
+fn signature(b: &[u8], tokens: &[Token], header: &Line) -> Option<Signature> {
     let from = tokens.partition_point(|t| (t.start as usize) < header.start);
     let to = tokens.partition_point(|t| (t.start as usize) < header.end);
     let line = &tokens[from..to];
@@ -133,9 +169,22 @@ fn signature(b: &[u8], tokens: &[Token], header: &Line) -> Option<(usize, usize,
     if after.start != colon.start && !(after.kind == Tok::Op && text(after) == b"->") {
         return None;
     }
-    Some((
-        line[open].end as usize,
-        line[close].start as usize,
-        colon.start as usize,
-    ))
+    let code = |k: usize| {
+        line[k..]
+            .iter()
+            .find(|t| !matches!(t.kind, Tok::Nl | Tok::Comment))
+    };
+    let first_name = code(open + 1)
+        .filter(|t| t.kind == Tok::Name)
+        .and_then(|name| {
+            let k = line.iter().position(|t| t.start == name.start)?;
+            let next = code(k + 1)?;
+            (next.kind == Tok::Op && matches!(text(next), b"," | b")")).then_some(name.end as usize)
+        });
+    Some(Signature {
+        open: line[open].end as usize,
+        first_name,
+        close: line[close].start as usize,
+        colon: colon.start as usize,
+    })
 }
