@@ -745,3 +745,69 @@ fn headers_keep_only_what_rules_read() {
         "{full:?}"
     );
 }
+
+/// Module-level assignments of a call SSOT101 cannot count go
+/// (`reduce/statements.rs`): the callee's first name is bound only by absolute imports
+/// of modules outside the first-party and listed packages. A name also bound by a
+/// first-party or relative import or a `def`, a chain whose last call is no dotted
+/// name's, a tuple target, all stay. The reduced text lints to the whole text's
+/// diagnostics.
+#[test]
+fn assignments_of_foreign_calls_go() {
+    let text = "import logging\nimport re as regex\nfrom datetime import timedelta\n\
+                import json\nfrom app import json\nfrom . import sibling\n\
+                from app.engine import Engine\nimport threading, app.util\n\
+                \nlogger = logging.getLogger(__name__)\n_RE = regex.compile(\"x\")\n\
+                TIMEOUT: timedelta = timedelta(\n    seconds=1,\n)\n_lock = threading.Lock()\n\
+                _j = json.loads(\"1\")\n_s = sibling.make()\n_u = app.util.Registry()\n\
+                _c = logging.getLogger(\"a\").getChild(\"b\")\na, b = regex.compile(\"y\"), 1\n\
+                _m = make()\n_e = Engine()\n\
+                \ndef make():\n    return 1\n";
+    let reduced = Reducer::new(&needles_of_every_rule_but_syntax())
+        .reduce(text)
+        .expect("sound");
+    let expected = blank_in_order(
+        text,
+        &[
+            ("logger = logging.getLogger(__name__)\n", false),
+            ("_RE = regex.compile(\"x\")\n", false),
+            (
+                "TIMEOUT: timedelta = timedelta(\n    seconds=1,\n)\n",
+                false,
+            ),
+            ("_lock = threading.Lock()\n", false),
+            ("return 1", true),
+        ],
+    );
+    assert_eq!(reduced.text, expected);
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let options = LintOptions {
+        extend_ignore: vec!["SSOT000".into()],
+        ..LintOptions::default()
+    };
+    let path = Path::new("app/module.py");
+    let (ranges, chunks) = (reduced.included, reduced.chunks);
+    let key = |linted: ssotlint::Linted| {
+        linted
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.spec().code, d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let partial = key(lint_with(
+        path,
+        reduced.text,
+        &settings,
+        &options,
+        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
+    ));
+    let full = key(lint_text(path, text.to_string(), &settings, &options));
+    assert_eq!(partial, full);
+    let found: Vec<(&str, usize)> = full
+        .iter()
+        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
+        .collect();
+    assert_eq!(found, [("SSOT110", 22), ("SSOT201", 22)], "{full:?}");
+}

@@ -69,6 +69,8 @@ pub struct Reducer {
     strings: HashSet<String>,
     /// Module-level statements are all kept ([`BodyNeedles::module_statements`]).
     module_statements: bool,
+    /// [`BodyNeedles::singleton_packages`].
+    singleton_packages: Option<Vec<String>>,
 }
 
 /// Where a whole identifier counts, per identifier needle.
@@ -185,6 +187,7 @@ impl Reducer {
                 .cloned()
                 .collect(),
             module_statements: needles.module_statements,
+            singleton_packages: needles.singleton_packages.clone(),
         }
     }
 
@@ -206,7 +209,8 @@ impl Reducer {
         let definitions = lines
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
-        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned);
+        let packages = self.singleton_packages.as_deref();
+        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned, packages);
         if definitions || !tables.is_empty() || !statements.is_empty() {
             let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
             let bytes = text.as_bytes();
