@@ -187,7 +187,10 @@ impl Reducer {
                 .cloned()
                 .collect(),
             module_statements: needles.module_statements,
-            singleton_packages: needles.singleton_packages.clone(),
+            singleton_packages: needles.singleton_packages.clone().map(|mut packages| {
+                packages.sort_unstable();
+                packages
+            }),
         }
     }
 

@@ -42,16 +42,28 @@ pub(super) fn module_statements(
 ) -> Vec<Blank> {
     let globals = global_names(b, tokens);
     // What each name is bound to, computed once and only when a call may be foreign.
-    let mut bindings: Option<Option<Vec<(&[u8], bool)>>> = None;
+    // What import lines bind, then (only once one binds a callee outside) the names
+    // `def`/`class` bind: each computed once per text, and only when needed.
+    let mut imports: Option<Option<Imports>> = None;
+    let mut definitions: Option<Option<Vec<&[u8]>>> = None;
     let mut foreign = |root: &[u8]| {
         let Some(packages) = packages else {
             return false;
         };
-        let bindings =
-            bindings.get_or_insert_with(|| import_bindings(b, tokens, scanned, packages));
-        let mut bound = bindings.iter().flatten().filter(|(n, _)| *n == root);
-        let first = bound.next();
-        first.is_some_and(|(_, f)| *f) && bound.all(|(_, f)| *f)
+        let Some(Imports { bound, statements }) = imports
+            .get_or_insert_with(|| import_bindings(b, tokens, scanned, packages))
+            .as_ref()
+        else {
+            return false;
+        };
+        let mut bound = bound.iter().filter(|(n, _)| *n == root);
+        if !bound.next().is_some_and(|(_, f)| *f) || !bound.all(|(_, f)| *f) {
+            return false;
+        }
+        definitions
+            .get_or_insert_with(|| defined_names(b, tokens, *statements))
+            .as_ref()
+            .is_some_and(|names| !names.contains(&root))
     };
     let mut out = Vec::new();
     for line in scanned {
@@ -167,18 +179,30 @@ fn foreign_call(
         && foreign(text(root))
 }
 
-/// Every name an `import` statement or a `def`/`class` binds in the text, anywhere, with
-/// whether the binding is an absolute import of a module outside `packages` (a `def`, a
-/// `class` and a relative import are not); `None` when an `import` stands where this
-/// does not read it (after a `;`, in a one-line compound statement).
+/// What the `import` statements of a text bind ([`import_bindings`]).
+struct Imports<'t> {
+    /// Each bound name, and whether it is bound to a module outside the packages.
+    bound: Vec<(&'t [u8], bool)>,
+    /// How many import statements there are.
+    statements: usize,
+}
+
+/// Every name an `import` statement at the start of a logical line binds, with whether
+/// the binding is an absolute import of a module outside `packages` (sorted: the
+/// `Reducer` sorts them; a relative import's is not), and how many such statements there
+/// are; `None` when one has a `;`.
 fn import_bindings<'t>(
     b: &'t [u8],
     tokens: &[Token],
     scanned: &[LogicalLine],
     packages: &[String],
-) -> Option<Vec<(&'t [u8], bool)>> {
+) -> Option<Imports<'t>> {
     let text = |t: &Token| &b[t.range()];
-    let outside = |top: &[u8]| !packages.iter().any(|p| p.as_bytes() == top);
+    let outside = |top: &[u8]| {
+        packages
+            .binary_search_by(|p| p.as_bytes().cmp(top))
+            .is_err()
+    };
     let mut out = Vec::new();
     let mut statements = 0;
     for line in scanned {
@@ -229,6 +253,18 @@ fn import_bindings<'t>(
             out.push((text(local), bound_outside));
         }
     }
+    Some(Imports {
+        bound: out,
+        statements,
+    })
+}
+
+/// The names `def` and `class` bind anywhere in the text; `None` when the text has more
+/// `import` keywords than the `statements` import lines [`import_bindings`] read (an
+/// import after a `;` or in a one-line compound statement).
+fn defined_names<'t>(b: &'t [u8], tokens: &[Token], statements: usize) -> Option<Vec<&'t [u8]>> {
+    let text = |t: &Token| &b[t.range()];
+    let mut out = Vec::new();
     // One pass over the tokens, lengths compared before bytes (most tokens are neither).
     let mut keywords = 0;
     for (i, t) in tokens.iter().enumerate() {
@@ -239,7 +275,7 @@ fn import_bindings<'t>(
             b"import" => keywords += 1,
             b"def" | b"class" => {
                 if let Some(name) = tokens.get(i + 1).filter(|n| n.kind == Tok::Name) {
-                    out.push((text(name), false));
+                    out.push(text(name));
                 }
             }
             _ => {}
