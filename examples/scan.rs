@@ -253,12 +253,13 @@ fn parsed(config: &str, dirs: &[String], why: bool) -> ExitCode {
     );
     println!(
         "of the parsed bytes, in % of all bytes: {:.1} in files the reducer is unsure of; \
-         module-level simple statements {:.1} (string expressions {:.1}), def/class/decorator \
+         module-level simple statements {:.1} (imports {:.1}, string expressions {:.1}), def/class/decorator \
          lines at module level {:.1}, inside module-level defs and classes {:.1} (of which in \
          lines that are definitions {:.1}, import lines {:.1}), inside other module-level \
          blocks {:.1}, blank and comment lines {:.1}",
         pct(unsure),
         pct(by_kind.simple),
+        pct(by_kind.top_imports),
         pct(by_kind.strings),
         pct(by_kind.headers),
         pct(by_kind.in_defs),
@@ -348,6 +349,7 @@ impl Reasons {
 #[derive(Default)]
 struct Categories {
     simple: usize,
+    top_imports: usize,
     strings: usize,
     headers: usize,
     in_defs: usize,
@@ -377,6 +379,9 @@ impl Categories {
                     self.headers += n;
                 } else {
                     self.simple += n;
+                    if matches!(line.kind, LineKind::Import | LineKind::From) {
+                        self.top_imports += n;
+                    }
                     let first = tokens[line.tokens.start as usize].kind;
                     if first == Tok::String || first == Tok::FStringStart {
                         self.strings += n;

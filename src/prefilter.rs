@@ -129,6 +129,11 @@ pub struct BodyNeedles {
     /// Every module-level statement is read, so none is blanked: no rule's, what the
     /// project index reads of a module (its imports and `X = a.b.X` assignments).
     pub module_statements: bool,
+    /// The top-level packages whose classes SSOT101 may count when a module-level
+    /// statement constructs one (`[singletons] scope` first-party or listed: the
+    /// first-party packages and those of the listed classes); `None` (under `scope =
+    /// "all"`, or unknown) keeps every module-level assignment that may be a call.
+    pub singleton_packages: Option<Vec<String>>,
 }
 
 /// What the enabled rules read inside `def`/`class` bodies (each rule's spec says it:
@@ -161,6 +166,15 @@ pub fn body_needles(settings: &Settings, selection: &RuleSelection) -> Option<Bo
                 resolve(*needle, settings, list);
             }
         }
+    }
+    if settings.singletons.scope != crate::config::SingletonScope::All {
+        let mut packages: Vec<String> = settings.modules.first_party().iter().cloned().collect();
+        let listed = settings.singletons.isolated.iter();
+        let listed = listed.chain(settings.factories.iter().flat_map(|f| f.builds.iter()));
+        packages.extend(listed.map(|q| q.split('.').next().unwrap_or(q).to_string()));
+        packages.sort();
+        packages.dedup();
+        out.singleton_packages = Some(packages);
     }
     for list in [
         &mut out.attributes,

@@ -505,7 +505,16 @@ fn name_needles_count_only_where_read() {
         text,
         &["a", "b", "d", "f", "h", "j", "K", "o", "p", "cache_key"],
     )
-    .replacen("        return cls._i\n", &format!("{}\n", " ".repeat(21)), 1);
+    .replacen(
+        "        return cls._i\n",
+        &format!("{}\n", " ".repeat(21)),
+        1,
+    );
+    // The header of `p`, whose body goes, holds nothing a rule reads either.
+    let expected = blank_in_order(
+        &expected,
+        &[("@lru_cache(maxsize=9)", false), ("tenant, key", false)],
+    );
     assert_eq!(reduced, expected);
 }
 
@@ -708,4 +717,200 @@ class G:
         text,
         "class C:\n    def set(me, v):\n                  \n        me.v = v\n"
     );
+}
+
+/// `text` with each of `parts` blanked as the reducer blanks (spaces but for line breaks,
+/// `...` first where the flag says a body starts), each part searched after the last.
+fn blank_in_order(text: &str, parts: &[(&str, bool)]) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let mut from = 0;
+    for &(part, dots) in parts {
+        let at = from + text[from..].find(part).expect("part in text");
+        for b in &mut out[at..at + part.len()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        if dots {
+            out[at..at + 3].copy_from_slice(b"...");
+        }
+        from = at + part.len();
+    }
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// Headers no rule reads (`reduce/headers.rs`): of a function whose body goes, the
+/// parameter list's inside, the return annotation and the decorators, whatever they hold
+/// (`/`, `*`, an annotated `self`, a trailing comma, comments, a multi-line list, a
+/// `lambda` default, type parameters); of a kept one, the return annotation and, without
+/// decorators, the parameters after a plain first one; of a class, its bases. A header
+/// with a needle stays whole. What tree-sitter sees parses, and lints to the
+/// diagnostics of the whole text.
+#[test]
+fn headers_keep_only_what_rules_read() {
+    let text = "from functools import lru_cache\nfrom app.engine import Engine\n\
+                \nclass C:\n    shared = Engine()\n    @property\n    def name(self) -> str:\n        return self._n\n\
+                \n    def m(self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,) -> dict[str, int]:\n        return {}\n\
+                \ndef f(\n    a,  # first\n    b=lambda x, y: x,\n    *,\n    c: \"app.modern\" = None,\n) -> None:\n    pass\n\
+                \ndef g[T: (int, str)](x: T) -> T:\n    return x\n\
+                \nasync def h(s=\"def x(): pass\") -> int:\n    return 1\n\
+                \ndef k(p=\"app.legacy.thing\"):\n    return p\n\
+                \n@lru_cache\ndef get():\n    return Engine()\n\
+                \n@lru_cache(maxsize=2)\ndef memo(a, b):\n    return make()\n\
+                \ndef keep(self, a, *rest) -> int:\n    return Engine()\n\
+                \nclass D(Base, metaclass=Meta):\n    @staticmethod\n    def s(a, b) -> int:\n        return Engine()\n\
+                \n_e = Engine()\n";
+    let reduced = Reducer::new(&needles_of_every_rule_but_syntax())
+        .reduce(text)
+        .expect("sound");
+    let expected = blank_in_order(
+        text,
+        &[
+            // Methods of a kept class with no hit go whole (`blanks::keep_statements`).
+            (
+                "    @property\n    def name(self) -> str:\n        return self._n",
+                false,
+            ),
+            (
+                "    def m(self: \"C\", a, /, b=(1, 2), *args, c: int = 3, **kw,) -> dict[str, int]:\n        return {}",
+                false,
+            ),
+            (
+                "\n    a,  # first\n    b=lambda x, y: x,\n    *,\n    c: \"app.modern\" = None,\n",
+                false,
+            ),
+            (" -> None", false),
+            ("pass", true),
+            ("x: T", false),
+            (" -> T", false),
+            ("return x", true),
+            ("s=\"def x(): pass\"", false),
+            (" -> int", false),
+            ("return 1", true),
+            ("@lru_cache(maxsize=2)", false),
+            ("a, b", false),
+            ("return make()", true),
+            (", a, *rest", false),
+            (" -> int", false),
+            ("Base, metaclass=Meta", false),
+            (" -> int", false),
+        ],
+    );
+    assert_eq!(reduced.text, expected);
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let options = LintOptions {
+        extend_ignore: vec!["SSOT000".into()],
+        ..LintOptions::default()
+    };
+    let path = Path::new("app/headers.py");
+    let (ranges, chunks) = (reduced.included, reduced.chunks);
+    let errors = ssotlint::python::analyze_included(&reduced.text, None, &ranges, &chunks)
+        .expect("ranges accepted")
+        .syntax_errors
+        .len();
+    assert_eq!(errors, 0);
+    let key = |linted: ssotlint::Linted| {
+        linted
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.spec().code, d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let partial = key(lint_with(
+        path,
+        reduced.text,
+        &settings,
+        &options,
+        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
+    ));
+    let full = key(lint_text(path, text.to_string(), &settings, &options));
+    assert_eq!(partial, full);
+    // Code and 1-based line of each finding: SSOT201 on every `Engine()` but the cached
+    // one's, SSOT004 on the legacy path, SSOT110 on `get` and `_e`.
+    let found: Vec<(&str, usize)> = full
+        .iter()
+        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("SSOT201", 5),
+            ("SSOT004", 27),
+            ("SSOT110", 31),
+            ("SSOT201", 32),
+            ("SSOT201", 39),
+            ("SSOT201", 44),
+            ("SSOT110", 46),
+            ("SSOT201", 46)
+        ],
+        "{full:?}"
+    );
+}
+
+/// Module-level assignments of a call SSOT101 cannot count go
+/// (`reduce/statements.rs`): the callee's first name is bound only by absolute imports
+/// of modules outside the first-party and listed packages. A name also bound by a
+/// first-party or relative import or a `def`, a chain whose last call is no dotted
+/// name's, a tuple target, all stay. The reduced text lints to the whole text's
+/// diagnostics.
+#[test]
+fn assignments_of_foreign_calls_go() {
+    let text = "import logging\nimport re as regex\nfrom datetime import timedelta\n\
+                import json\nfrom app import json\nfrom . import sibling\n\
+                from app.engine import Engine\nimport threading, app.util\n\
+                \nlogger = logging.getLogger(__name__)\n_RE = regex.compile(\"x\")\n\
+                TIMEOUT: timedelta = timedelta(\n    seconds=1,\n)\n_lock = threading.Lock()\n\
+                _j = json.loads(\"1\")\n_s = sibling.make()\n_u = app.util.Registry()\n\
+                _c = logging.getLogger(\"a\").getChild(\"b\")\na, b = regex.compile(\"y\"), 1\n\
+                _m = make()\n_e = Engine()\n\
+                \ndef make():\n    return 1\n";
+    let reduced = Reducer::new(&needles_of_every_rule_but_syntax())
+        .reduce(text)
+        .expect("sound");
+    let expected = blank_in_order(
+        text,
+        &[
+            ("logger = logging.getLogger(__name__)\n", false),
+            ("_RE = regex.compile(\"x\")\n", false),
+            (
+                "TIMEOUT: timedelta = timedelta(\n    seconds=1,\n)\n",
+                false,
+            ),
+            ("_lock = threading.Lock()\n", false),
+            ("return 1", true),
+        ],
+    );
+    assert_eq!(reduced.text, expected);
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let options = LintOptions {
+        extend_ignore: vec!["SSOT000".into()],
+        ..LintOptions::default()
+    };
+    let path = Path::new("app/module.py");
+    let (ranges, chunks) = (reduced.included, reduced.chunks);
+    let key = |linted: ssotlint::Linted| {
+        linted
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.spec().code, d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let partial = key(lint_with(
+        path,
+        reduced.text,
+        &settings,
+        &options,
+        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
+    ));
+    let full = key(lint_text(path, text.to_string(), &settings, &options));
+    assert_eq!(partial, full);
+    let found: Vec<(&str, usize)> = full
+        .iter()
+        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
+        .collect();
+    assert_eq!(found, [("SSOT110", 22), ("SSOT201", 22)], "{full:?}");
 }

@@ -20,10 +20,12 @@
 //! ranges at the chunk starts the reducer computed from the same logical lines).
 //!
 //! The parts: `lines` (the reducer's logical lines, chunk starts, the `TabError` check),
-//! `tables` (module-level literal tables), `blanks` (what to blank and the ranges left).
+//! `tables` (module-level literal tables), `blanks` (what to blank and the ranges left),
+//! `headers` (the parameters, return annotation and decorators of blanked functions).
 
 mod blanks;
 pub mod classes;
+mod headers;
 mod lines;
 mod statements;
 mod tables;
@@ -72,6 +74,8 @@ pub struct Reducer {
     /// The storing needles that are no other kind's, ASCII lowercase: a kept method
     /// whose header holds only those keeps just its stores (`blanks::Statements`).
     storing_only: Vec<String>,
+    /// [`BodyNeedles::singleton_packages`].
+    singleton_packages: Option<Vec<String>>,
 }
 
 /// Where a whole identifier counts, per identifier needle.
@@ -208,6 +212,10 @@ impl Reducer {
                 .cloned()
                 .collect(),
             module_statements: needles.module_statements,
+            singleton_packages: needles.singleton_packages.clone().map(|mut packages| {
+                packages.sort_unstable();
+                packages
+            }),
         }
     }
 
@@ -229,7 +237,8 @@ impl Reducer {
         let definitions = lines
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
-        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned);
+        let packages = self.singleton_packages.as_deref();
+        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned, packages);
         if definitions || !tables.is_empty() || !statements.is_empty() {
             let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
             let bytes = text.as_bytes();
@@ -259,6 +268,8 @@ impl Reducer {
                 &statements,
                 &mut blanks,
             );
+            let headers = headers::unread(bytes, tokens, &lines, &hits, &blanks);
+            blanks.extend(headers);
         }
         let (text, included) = apply_blanks(text, tokens, &scanned, blanks)?;
         Some(Reduced {

@@ -8,7 +8,11 @@
 //!   for a hit inside a string literal that cannot be a legacy path: [`unread`]);
 //! - `DefFacts::module_assignments`: SSOT101 reads those whose value is a call, SSOT103
 //!   the names that a function declares `global`; an assignment that may hold a call,
-//!   or binds a name that follows a `global` anywhere in the text, is kept;
+//!   or binds a name that follows a `global` anywhere in the text, is kept, but for
+//!   `name = a.b(…)` where every binding of `a` in the text is an absolute import of a
+//!   module outside [`BodyNeedles::singleton_packages`] (SSOT101 counts no class of such
+//!   a module: on the 10k corpus, `re.compile`, `logging.getLogger`, `timedelta`,
+//!   `threading.Lock` were 0.57 % of all bytes);
 //! - comments, for `# noqa`: a blanked statement covers whole lines, on which no
 //!   diagnostic can be.
 //!
@@ -16,6 +20,8 @@
 //! `assert` and assignments of constants (`__all__ = […]`, `X = 1`, `Y = a.b`) go.
 
 use super::blanks::{Blank, Hits};
+#[cfg(doc)]
+use crate::prefilter::BodyNeedles;
 use crate::python::scan::{LineKind, LogicalLine, Tok, Token};
 
 /// First words of lines that are compound statements or their clauses (one-liners such
@@ -28,8 +34,37 @@ const COMPOUND: &[&[u8]] = &[
 /// Candidate blanks: module-level simple statements that no rule reads but through a
 /// needle (the caller drops those holding a hit). Each blank runs from the statement's
 /// first token past its line break.
-pub(super) fn module_statements(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<Blank> {
+pub(super) fn module_statements(
+    b: &[u8],
+    tokens: &[Token],
+    scanned: &[LogicalLine],
+    packages: Option<&[String]>,
+) -> Vec<Blank> {
     let globals = global_names(b, tokens);
+    // What each name is bound to, computed once and only when a call may be foreign.
+    // What import lines bind, then (only once one binds a callee outside) the names
+    // `def`/`class` bind: each computed once per text, and only when needed.
+    let mut imports: Option<Option<Imports>> = None;
+    let mut definitions: Option<Option<Vec<&[u8]>>> = None;
+    let mut foreign = |root: &[u8]| {
+        let Some(packages) = packages else {
+            return false;
+        };
+        let Some(Imports { bound, statements }) = imports
+            .get_or_insert_with(|| import_bindings(b, tokens, scanned, packages))
+            .as_ref()
+        else {
+            return false;
+        };
+        let mut bound = bound.iter().filter(|(n, _)| *n == root);
+        if !bound.next().is_some_and(|(_, f)| *f) || !bound.all(|(_, f)| *f) {
+            return false;
+        }
+        definitions
+            .get_or_insert_with(|| defined_names(b, tokens, *statements))
+            .as_ref()
+            .is_some_and(|names| !names.contains(&root))
+    };
     let mut out = Vec::new();
     for line in scanned {
         if line.indent != 0 || line.kind != LineKind::Other || line.colon_last || line.error {
@@ -45,7 +80,7 @@ pub(super) fn module_statements(b: &[u8], tokens: &[Token], scanned: &[LogicalLi
         if first.kind == Tok::Name && COMPOUND.contains(&&b[first.range()]) {
             continue;
         }
-        if !blankable(b, &code, &globals) {
+        if !blankable(b, &code, &globals, &mut foreign) {
             continue;
         }
         let end = match tokens.get(line.tokens.end as usize) {
@@ -58,9 +93,15 @@ pub(super) fn module_statements(b: &[u8], tokens: &[Token], scanned: &[LogicalLi
 }
 
 /// May the statement of `code` (its tokens, comments aside) go when it holds no hit? Not
-/// with a `;` (another statement, an import, may follow), nor as an assignment whose
-/// value may be a call or that binds a `global` name.
-fn blankable(b: &[u8], code: &[&Token], globals: &[&[u8]]) -> bool {
+/// with a `;` (another statement, an import, may follow), nor as an assignment that
+/// binds a `global` name, nor as one whose value may be a call but for a call SSOT101
+/// cannot count ([`foreign_call`]).
+fn blankable(
+    b: &[u8],
+    code: &[&Token],
+    globals: &[&[u8]],
+    foreign: &mut dyn FnMut(&[u8]) -> bool,
+) -> bool {
     let text = |t: &Token| &b[t.range()];
     let mut depth = 0u32;
     // Indexes of the `=` of an assignment (`a = b = v`: two).
@@ -97,7 +138,150 @@ fn blankable(b: &[u8], code: &[&Token], globals: &[&[u8]]) -> bool {
             || depth_zero(b, target).any(|t| text(t) == b",");
         from = eq + 1;
     }
-    !may_be_call(b, &code[last + 1..], pattern)
+    !may_be_call(b, &code[last + 1..], pattern) || foreign_call(b, code, &equals, foreign)
+}
+
+/// Is `code` `name = a.b.c(…)` or `name: T = a.b.c(…)`, one call whose callee's first
+/// name is `foreign`? SSOT101 resolves that callee through the import that binds the name
+/// to a module outside its packages, and counts no such class (`Kind::Unknown` of a
+/// module that is not first-party, not listed): `logger = logging.getLogger(…)`,
+/// `_RE = re.compile(…)`.
+fn foreign_call(
+    b: &[u8],
+    code: &[&Token],
+    equals: &[usize],
+    foreign: &mut dyn FnMut(&[u8]) -> bool,
+) -> bool {
+    let text = |t: &Token| &b[t.range()];
+    let &[eq] = equals else {
+        return false;
+    };
+    let target = code[0].kind == Tok::Name
+        && (eq == 1
+            || code
+                .get(1)
+                .is_some_and(|t| t.kind == Tok::Op && text(t) == b":"));
+    let value = &code[eq + 1..];
+    let Some(root) = value.first().filter(|t| t.kind == Tok::Name) else {
+        return false;
+    };
+    let mut k = 1;
+    while value.get(k).is_some_and(|t| text(t) == b".")
+        && value.get(k + 1).is_some_and(|t| t.kind == Tok::Name)
+    {
+        k += 2;
+    }
+    target
+        && value
+            .get(k)
+            .is_some_and(|t| t.kind == Tok::Op && text(t) == b"(")
+        && encloses(b, &value[k..])
+        && foreign(text(root))
+}
+
+/// What the `import` statements of a text bind ([`import_bindings`]).
+struct Imports<'t> {
+    /// Each bound name, and whether it is bound to a module outside the packages.
+    bound: Vec<(&'t [u8], bool)>,
+    /// How many import statements there are.
+    statements: usize,
+}
+
+/// Every name an `import` statement at the start of a logical line binds, with whether
+/// the binding is an absolute import of a module outside `packages` (sorted: the
+/// `Reducer` sorts them; a relative import's is not), and how many such statements there
+/// are; `None` when one has a `;`.
+fn import_bindings<'t>(
+    b: &'t [u8],
+    tokens: &[Token],
+    scanned: &[LogicalLine],
+    packages: &[String],
+) -> Option<Imports<'t>> {
+    let text = |t: &Token| &b[t.range()];
+    let outside = |top: &[u8]| {
+        packages
+            .binary_search_by(|p| p.as_bytes().cmp(top))
+            .is_err()
+    };
+    let mut out = Vec::new();
+    let mut statements = 0;
+    for line in scanned {
+        let line_tokens = &tokens[line.tokens.start as usize..line.tokens.end as usize];
+        let from = match line_tokens.first() {
+            Some(t) if t.kind == Tok::Name && text(t) == b"import" => false,
+            Some(t) if t.kind == Tok::Name && text(t) == b"from" => true,
+            _ => continue,
+        };
+        let code: Vec<&Token> = line_tokens
+            .iter()
+            .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment))
+            .collect();
+        statements += 1;
+        if code.iter().any(|t| text(t) == b";") {
+            return None;
+        }
+        let mut names = &code[1..];
+        // Of `from m import …`, the module: relative when it starts with dots.
+        let mut module_outside = true;
+        if from {
+            let at = names
+                .iter()
+                .position(|t| t.kind == Tok::Name && text(t) == b"import")?;
+            let module = &names[..at];
+            module_outside =
+                module.first().is_some_and(|t| t.kind == Tok::Name) && outside(text(module[0]));
+            names = &names[at + 1..];
+            if names.first().is_some_and(|t| text(t) == b"(") {
+                names = &names[1..names.len().checked_sub(1)?];
+            }
+        }
+        for part in names.split(|t| text(t) == b",") {
+            let (local, top) = match part {
+                [] => continue,
+                [star] if from && text(star) == b"*" => continue,
+                [name, .., as_, alias] if text(as_) == b"as" => (*alias, *name),
+                [name, ..] => (*name, *name),
+            };
+            if local.kind != Tok::Name || top.kind != Tok::Name {
+                return None;
+            }
+            let bound_outside = if from {
+                module_outside
+            } else {
+                outside(text(top))
+            };
+            out.push((text(local), bound_outside));
+        }
+    }
+    Some(Imports {
+        bound: out,
+        statements,
+    })
+}
+
+/// The names `def` and `class` bind anywhere in the text; `None` when the text has more
+/// `import` keywords than the `statements` import lines [`import_bindings`] read (an
+/// import after a `;` or in a one-line compound statement).
+fn defined_names<'t>(b: &'t [u8], tokens: &[Token], statements: usize) -> Option<Vec<&'t [u8]>> {
+    let text = |t: &Token| &b[t.range()];
+    let mut out = Vec::new();
+    // One pass over the tokens, lengths compared before bytes (most tokens are neither).
+    let mut keywords = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != Tok::Name || !matches!(t.end - t.start, 3 | 5 | 6) {
+            continue;
+        }
+        match text(t) {
+            b"import" => keywords += 1,
+            b"def" | b"class" => {
+                if let Some(name) = tokens.get(i + 1).filter(|n| n.kind == Tok::Name) {
+                    out.push(text(name));
+                }
+            }
+            _ => {}
+        }
+    }
+    (keywords == statements).then_some(out)
 }
 
 /// The tokens of `code` outside its brackets (the brackets themselves included).

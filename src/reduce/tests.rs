@@ -19,7 +19,7 @@ fn blanks_bodies_keeping_line_breaks() {
     let out = reduce(text, &[]);
     assert_eq!(
         out,
-        "def f(a):\n    ...  \n            \n\nclass C:\n    ...  \n"
+        "def f( ):\n    ...  \n            \n\nclass C:\n    ...  \n"
     );
     assert_eq!(out.len(), text.len());
 }
@@ -30,7 +30,7 @@ fn keeps_bodies_with_needles_and_blanks_inside() {
     let out = reduce(text, &["_instance"]);
     assert_eq!(
         out,
-        "class C:\n    _instance = None\n    def a(self):\n        ...     \n"
+        "class C:\n    _instance = None\n    def a(    ):\n        ...     \n"
     );
 }
 
