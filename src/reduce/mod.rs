@@ -65,6 +65,9 @@ pub struct Reducer {
     globals: bool,
     /// Dotted paths that count at the start of a string literal's content.
     strings: HashSet<String>,
+    /// The shortest and longest of `strings`: a literal's path of another length is
+    /// looked up in no hash set (most literals are short words).
+    string_lengths: (usize, usize),
     /// Module-level statements are all kept ([`BodyNeedles::module_statements`]).
     module_statements: bool,
 }
@@ -168,6 +171,16 @@ impl Reducer {
             }
         }
 
+        let strings: HashSet<String> = needles
+            .strings
+            .iter()
+            .filter(|n| !n.is_empty())
+            .cloned()
+            .collect();
+        let string_lengths = (
+            strings.iter().map(String::len).min().unwrap_or(0),
+            strings.iter().map(String::len).max().unwrap_or(0),
+        );
         Reducer {
             exact: build(&exact, false),
             identifiers,
@@ -176,12 +189,8 @@ impl Reducer {
             getters,
             imports: needles.imports,
             globals: needles.globals,
-            strings: needles
-                .strings
-                .iter()
-                .filter(|n| !n.is_empty())
-                .cloned()
-                .collect(),
+            strings,
+            string_lengths,
             module_statements: needles.module_statements,
         }
     }
@@ -416,7 +425,8 @@ impl Reducer {
             1
         };
         let content = literal.get(prefix + q..literal.len().checked_sub(q)?)?;
-        if !content.iter().all(|&c| c == b'.' || is_ident(c)) {
+        let (shortest, longest) = self.string_lengths;
+        if content.len() < shortest || !content.iter().all(|&c| c == b'.' || is_ident(c)) {
             return None;
         }
         let start = t.start as usize + prefix + q;
@@ -425,7 +435,8 @@ impl Reducer {
             .enumerate()
             .filter(|&(_, &c)| c == b'.')
             .map(|(i, _)| i)
-            .chain([content.len()]);
+            .chain([content.len()])
+            .filter(|&end| (shortest..=longest).contains(&end));
         for end in ends {
             let path = std::str::from_utf8(&content[..end]).ok()?;
             if self.strings.contains(path) {

@@ -117,7 +117,9 @@ impl<'a> Parser<'a> {
         }
         match t.kind {
             Tok::Name if t.name => Some(Shape::Name),
-            Tok::Name => matches!(t.text(self.text), "True" | "False" | "None").then_some(Shape::Other),
+            Tok::Name => {
+                matches!(t.text(self.text), "True" | "False" | "None").then_some(Shape::Other)
+            }
             Tok::String => Some(Shape::Other),
             Tok::Number => number_ok(t.text(self.text)).then_some(Shape::Other),
             _ => None,

@@ -42,6 +42,26 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
             return Err(start);
         };
         let token = word.as_bytes();
+        // The commonest token: a name, number or operator after code on its line, with
+        // nothing or one space before it. Of the checks below only the brackets' count
+        // and the statement's start concern it.
+        let plain = matches!(t.kind, Tok::Name | Tok::Number | Tok::Op)
+            && !matches!(prev_kind, Tok::Newline | Tok::Nl)
+            && (start == prev_end || (start == prev_end + 1 && b.get(prev_end) == Some(&b' ')));
+        if plain {
+            if t.kind == Tok::Op {
+                match token {
+                    b"(" | b"[" | b"{" => brackets += 1,
+                    b")" | b"]" | b"}" => brackets = brackets.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            in_statement = true;
+            prev_end = end;
+            prev_kind = t.kind;
+            significant.push(Word::new(t.kind, t.start, t.end, word));
+            continue;
+        }
         let Some(gap) = b.get(prev_end..start) else {
             return Err(prev_end);
         };
