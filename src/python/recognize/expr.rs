@@ -2,7 +2,9 @@
 //! comprehensions, call arguments and subscripts.
 
 use super::literals::number_ok;
-use super::parser::{fail, Parser, Shape, BP_AND, BP_BOR, BP_CMP, BP_NOT, BP_OR, BP_UNARY, R};
+use super::parser::{
+    fail, Parser, Shape, BP_AND, BP_BOR, BP_CMP, BP_NOT, BP_OR, BP_UNARY, MAX_DEPTH, R,
+};
 use crate::python::scan::Tok;
 
 impl<'a> Parser<'a> {
@@ -73,7 +75,12 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn test_inner(&mut self) -> R<Shape> {
-        if self.eat_kw("lambda") {
+        if let Some(shape) = self.lone_atom() {
+            self.advance();
+            return Some(shape);
+        }
+        // A plain name is no keyword: no `lambda` to look for.
+        if !self.at_name() && self.eat_kw("lambda") {
             self.parameters(false, ":")?;
             self.op(":")?;
             self.test()?;
@@ -89,6 +96,36 @@ impl<'a> Parser<'a> {
         Some(shape)
     }
 
+    /// The commonest expression, an atom of one token that nothing extends: a plain
+    /// name, a plain string, a number, `True`, `False` or `None`, followed by a `,`,
+    /// `)`, `]`, `}`, `=`, `:` or the line's end. Its shape, without the descent
+    /// `binary`, `primary` and `atom` would make to read the same token and stop at the
+    /// same place (that descent enters one level more: the same depth bound holds here).
+    fn lone_atom(&self) -> Option<Shape> {
+        let t = self.toks.get(self.pos)?;
+        let next = self.toks.get(self.pos + 1)?;
+        let ends = match next.kind {
+            Tok::Newline => true,
+            Tok::Op => matches!(
+                next.short.to_le_bytes(),
+                [b',' | b')' | b']' | b'}' | b'=' | b':', 0]
+            ),
+            _ => false,
+        };
+        if !ends || self.depth >= MAX_DEPTH {
+            return None;
+        }
+        match t.kind {
+            Tok::Name if t.name => Some(Shape::Name),
+            Tok::Name => {
+                matches!(t.text(self.text), "True" | "False" | "None").then_some(Shape::Other)
+            }
+            Tok::String => Some(Shape::Other),
+            Tok::Number => number_ok(t.text(self.text)).then_some(Shape::Other),
+            _ => None,
+        }
+    }
+
     /// Operators binding at least as tight as `min` (precedence climbing).
     pub(super) fn binary(&mut self, min: u8) -> R<Shape> {
         self.enter()?;
@@ -98,7 +135,16 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn binary_inner(&mut self, min: u8) -> R<Shape> {
-        let mut shape = if min <= BP_NOT && self.eat_kw("not") {
+        // Most operands start with a plain name, which is no `not`, sign or `await`.
+        let mut shape = if self.at_name() {
+            let shape = self.primary()?;
+            if self.eat_op("**") {
+                self.binary(BP_UNARY)?;
+                Shape::Other
+            } else {
+                shape
+            }
+        } else if min <= BP_NOT && self.eat_kw("not") {
             self.binary(BP_NOT)?;
             Shape::Other
         } else if self.kind() == Tok::Op
@@ -166,15 +212,20 @@ impl<'a> Parser<'a> {
     pub(super) fn primary(&mut self) -> R<Shape> {
         let mut shape = self.atom()?;
         loop {
-            if self.eat_op(".") {
+            // Every trailer starts with a one-byte operator: one look at the token.
+            let t = self.tok();
+            let trailer = if t.kind == Tok::Op { t.short } else { 0 };
+            if trailer == u16::from(b'.') {
+                self.advance();
                 // tree-sitter takes any word after a dot as an identifier, keywords
                 // excepted.
                 self.name()?;
                 shape = Shape::AttrSub;
-            } else if self.at_op("(") {
+            } else if trailer == u16::from(b'(') {
                 self.call_args()?;
                 shape = Shape::Other;
-            } else if self.eat_op("[") {
+            } else if trailer == u16::from(b'[') {
+                self.advance();
                 self.subscripts()?;
                 shape = Shape::AttrSub;
                 // In an annotation tree-sitter may have read a generic type, which takes

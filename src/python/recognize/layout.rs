@@ -42,6 +42,26 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
             return Err(start);
         };
         let token = word.as_bytes();
+        // The commonest token: a name, number or operator after code on its line, with
+        // nothing or one space before it. Of the checks below only the brackets' count
+        // and the statement's start concern it.
+        let plain = matches!(t.kind, Tok::Name | Tok::Number | Tok::Op)
+            && !matches!(prev_kind, Tok::Newline | Tok::Nl)
+            && (start == prev_end || (start == prev_end + 1 && b.get(prev_end) == Some(&b' ')));
+        if plain {
+            if t.kind == Tok::Op {
+                match token {
+                    b"(" | b"[" | b"{" => brackets += 1,
+                    b")" | b"]" | b"}" => brackets = brackets.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            in_statement = true;
+            prev_end = end;
+            prev_kind = t.kind;
+            significant.push(Word::new(t.kind, t.start, t.end, word));
+            continue;
+        }
         let Some(gap) = b.get(prev_end..start) else {
             return Err(prev_end);
         };
@@ -50,8 +70,9 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
         let mut backslash = false;
         // A tab since the line's start (the gap's last backslash continuation, if any).
         let mut tab = false;
-        let mut k = 0;
-        // Gaps are mostly indentation: skip spaces eight at a time.
+        // Most gaps are empty or one space, the rest mostly indentation: skip spaces
+        // eight at a time.
+        let mut k = usize::from(gap.first() == Some(&b' '));
         while gap.get(k..k + 8) == Some(b"        ") {
             k += 8;
         }
@@ -123,13 +144,20 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
                 }
             }
         }
-        match (t.kind, token) {
-            (Tok::String, string) => escapes(string).map_err(|at| start + at)?,
-            (Tok::Op, b"(" | b"[" | b"{") => brackets += 1,
-            (Tok::Op, b")" | b"]" | b"}") => brackets = brackets.saturating_sub(1),
-            _ => {}
-        }
         match t.kind {
+            Tok::Op => {
+                match token {
+                    b"(" | b"[" | b"{" => brackets += 1,
+                    b")" | b"]" | b"}" => brackets = brackets.saturating_sub(1),
+                    _ => {}
+                }
+                in_statement = true;
+            }
+            Tok::Name | Tok::Number => in_statement = true,
+            Tok::String => {
+                escapes(token).map_err(|at| start + at)?;
+                in_statement = true;
+            }
             Tok::Error => return Err(start),
             Tok::Newline => in_statement = false,
             Tok::FStringStart => fstring_depth += 1,

@@ -8,9 +8,27 @@ use crate::python::scan::Tok;
 /// still takes some 60 nested brackets.
 pub const MAX_DEPTH: u32 = 200;
 
+/// The first bytes of keywords ([`is_keyword`]): most names start with another one
+/// (`self`, `_x`, `x`), and this table rules them out before any comparison.
+static KEYWORD_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = b"FNTabcdefgilnoprtwy";
+    let mut i = 0;
+    while i < starts.len() {
+        t[starts[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// A keyword of Python 3 (tree-sitter reserves all of them; its soft keywords are
 /// names here).
 pub(super) fn is_keyword(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Keywords are 2 to 8 bytes long.
+    if !(2..=8).contains(&b.len()) || !KEYWORD_START[b[0] as usize] {
+        return false;
+    }
     matches!(
         s,
         "False"

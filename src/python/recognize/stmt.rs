@@ -50,7 +50,10 @@ impl<'a> Parser<'a> {
             *last = Last::Case;
             return self.suite();
         }
-        let clause = is_name && matches!(s, "elif" | "else" | "except" | "finally");
+        // A plain name (`Word::name`) is no keyword: of the words read below, it may only
+        // be the soft keyword `match`.
+        let keyword = is_name && (!self.at_name() || s == "match");
+        let clause = keyword && matches!(s, "elif" | "else" | "except" | "finally");
         if *last == Last::Try && !(clause && matches!(s, "except" | "finally")) {
             return fail();
         }
@@ -90,7 +93,7 @@ impl<'a> Parser<'a> {
             };
             return self.suite();
         }
-        if is_name {
+        if keyword {
             let compound = match s {
                 "if" | "while" => {
                     self.advance();
@@ -216,7 +219,10 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn simple_statement(&mut self) -> R {
-        if self.kind() == Tok::Name {
+        // A plain name is no keyword, only maybe one of the soft ones read here.
+        if self.kind() == Tok::Name
+            && (!self.at_name() || matches!(self.s(), "print" | "exec" | "match" | "case" | "type"))
+        {
             match self.s() {
                 "pass" | "break" | "continue" => {
                     self.advance();
