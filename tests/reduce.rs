@@ -12,7 +12,7 @@ use std::process::Command;
 use ssotlint::config::Settings;
 use ssotlint::lint::{lint_text, lint_with, LintOptions};
 use ssotlint::prefilter::{body_needles, BodyNeedles};
-use ssotlint::reduce::Reducer;
+use ssotlint::reduce::{Reduced, Reducer};
 use ssotlint::rules::registry::RuleSelection;
 
 /// `ssotlint check . --output-format json` in `dir`, with and without the reducer:
@@ -719,6 +719,54 @@ class G:
     );
 }
 
+/// A finding as the reduced and the whole text are compared: code, byte range, message.
+type Finding = (&'static str, std::ops::Range<usize>, String);
+
+/// Lint `reduced` (which must parse without errors) and the whole `text` at `path` with
+/// [`CONFIG`], assert that they agree, and give the code and 1-based line of each
+/// finding, with the findings themselves for failure messages.
+fn findings_reduced_and_whole(
+    path: &str,
+    text: &str,
+    reduced: Reduced,
+) -> (Vec<(&'static str, usize)>, Vec<Finding>) {
+    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
+        .expect("config")
+        .expect("settings");
+    let options = LintOptions {
+        extend_ignore: vec!["SSOT000".into()],
+        ..LintOptions::default()
+    };
+    let path = Path::new(path);
+    let (ranges, chunks) = (reduced.included, reduced.chunks);
+    let errors = ssotlint::python::analyze_included(&reduced.text, None, &ranges, &chunks)
+        .expect("ranges accepted")
+        .syntax_errors
+        .len();
+    assert_eq!(errors, 0);
+    let key = |linted: ssotlint::Linted| {
+        linted
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule.spec().code, d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let partial = key(lint_with(
+        path,
+        reduced.text,
+        &settings,
+        &options,
+        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
+    ));
+    let full = key(lint_text(path, text.to_string(), &settings, &options));
+    assert_eq!(partial, full);
+    let found = full
+        .iter()
+        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
+        .collect();
+    (found, full)
+}
+
 /// `text` with each of `parts` blanked as the reducer blanks (spaces but for line breaks,
 /// `...` first where the flag says a body starts), each part searched after the last.
 fn blank_in_order(text: &str, parts: &[(&str, bool)]) -> String {
@@ -797,42 +845,9 @@ fn headers_keep_only_what_rules_read() {
         ],
     );
     assert_eq!(reduced.text, expected);
-    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
-        .expect("config")
-        .expect("settings");
-    let options = LintOptions {
-        extend_ignore: vec!["SSOT000".into()],
-        ..LintOptions::default()
-    };
-    let path = Path::new("app/headers.py");
-    let (ranges, chunks) = (reduced.included, reduced.chunks);
-    let errors = ssotlint::python::analyze_included(&reduced.text, None, &ranges, &chunks)
-        .expect("ranges accepted")
-        .syntax_errors
-        .len();
-    assert_eq!(errors, 0);
-    let key = |linted: ssotlint::Linted| {
-        linted
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.rule.spec().code, d.range, d.message))
-            .collect::<Vec<_>>()
-    };
-    let partial = key(lint_with(
-        path,
-        reduced.text,
-        &settings,
-        &options,
-        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
-    ));
-    let full = key(lint_text(path, text.to_string(), &settings, &options));
-    assert_eq!(partial, full);
-    // Code and 1-based line of each finding: SSOT201 on every `Engine()` but the cached
-    // one's, SSOT004 on the legacy path, SSOT110 on `get` and `_e`.
-    let found: Vec<(&str, usize)> = full
-        .iter()
-        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
-        .collect();
+    // SSOT201 on every `Engine()` but the cached one's, SSOT004 on the legacy path,
+    // SSOT110 on `get` and `_e`.
+    let (found, full) = findings_reduced_and_whole("app/headers.py", text, reduced);
     assert_eq!(
         found,
         [
@@ -883,34 +898,6 @@ fn assignments_of_foreign_calls_go() {
         ],
     );
     assert_eq!(reduced.text, expected);
-    let settings = ssotlint::config::parse(Path::new("/nonexistent/ssotlint.toml"), CONFIG)
-        .expect("config")
-        .expect("settings");
-    let options = LintOptions {
-        extend_ignore: vec!["SSOT000".into()],
-        ..LintOptions::default()
-    };
-    let path = Path::new("app/module.py");
-    let (ranges, chunks) = (reduced.included, reduced.chunks);
-    let key = |linted: ssotlint::Linted| {
-        linted
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.rule.spec().code, d.range, d.message))
-            .collect::<Vec<_>>()
-    };
-    let partial = key(lint_with(
-        path,
-        reduced.text,
-        &settings,
-        &options,
-        |t, m| ssotlint::python::analyze_included(t, m, &ranges, &chunks).expect("ranges accepted"),
-    ));
-    let full = key(lint_text(path, text.to_string(), &settings, &options));
-    assert_eq!(partial, full);
-    let found: Vec<(&str, usize)> = full
-        .iter()
-        .map(|(code, range, _)| (*code, text[..range.start].matches('\n').count() + 1))
-        .collect();
+    let (found, full) = findings_reduced_and_whole("app/module.py", text, reduced);
     assert_eq!(found, [("SSOT110", 22), ("SSOT201", 22)], "{full:?}");
 }
