@@ -37,7 +37,7 @@
 //! ([`keep_lines`]); everything else of the body goes.
 
 use super::lines::{Kind, Line};
-use super::tokens::{is_assignment_op, is_attribute_of_name};
+use super::tokens::{declared_names, is_assignment_op, is_attribute_of_name, token_range};
 use crate::python::scan::{LogicalLine, Tok, Token};
 
 /// Needle occurrences, sorted by start.
@@ -192,29 +192,17 @@ fn keep_statements(
     blanks: &mut Vec<Blank>,
 ) -> bool {
     let (bytes, tokens) = (statements.b, statements.tokens);
-    let tokens_of = |start: usize, end: usize| {
-        let from = tokens.partition_point(|t| (t.start as usize) < start);
-        tokens[from..]
-            .iter()
-            .take_while(move |t| (t.start as usize) < end)
-    };
+    let tokens_of = |start: usize, end: usize| &tokens[token_range(tokens, start, end)];
     let (start, end) = (lines[a].start, lines[b - 1].end);
     let mut names: Vec<&[u8]> = Vec::new();
     for &(s, _) in hits.within(start, end) {
         // Indentation tokens may start where the keyword does.
-        let mut after = tokens_of(s, end).skip_while(|t| t.kind != Tok::Name);
-        if !after.next().is_some_and(|t| {
-            t.kind == Tok::Name && t.start as usize == s && &bytes[t.range()] == b"global"
-        }) {
+        let range = token_range(tokens, s, end);
+        let Some(k) = (range.start..range.end).find(|&i| tokens[i].kind == Tok::Name) else {
             continue;
-        }
-        for t in after {
-            match t.kind {
-                Tok::Name => names.push(&bytes[t.range()]),
-                Tok::Op if &bytes[t.range()] == b"," => {}
-                Tok::Nl | Tok::Comment => {}
-                _ => break,
-            }
+        };
+        if tokens[k].start as usize == s && &bytes[tokens[k].range()] == b"global" {
+            names.extend(declared_names(bytes, tokens, k));
         }
     }
     keep_lines(
@@ -225,12 +213,12 @@ fn keep_statements(
             hits.any_within(l.start, l.end)
                 || !names.is_empty()
                     && tokens_of(l.start, l.end)
+                        .iter()
                         .any(|t| t.kind == Tok::Name && names.contains(&&bytes[t.range()]))
                 || stores && {
-                    let from = tokens.partition_point(|t| (t.start as usize) < l.start);
-                    let to = tokens.partition_point(|t| (t.start as usize) < l.end);
-                    (from..to).any(|i| is_attribute_of_name(bytes, tokens, i))
-                        && tokens[from..to]
+                    let line = token_range(tokens, l.start, l.end);
+                    line.clone().any(|i| is_attribute_of_name(bytes, tokens, i))
+                        && tokens[line]
                             .iter()
                             .any(|t| t.kind == Tok::Op && is_assignment_op(&bytes[t.range()]))
                 }

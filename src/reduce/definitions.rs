@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use super::lines::{Kind, Line};
-use super::tokens::{is_assignment_op, is_attribute_of_name, is_op, next_code, previous_code};
+use super::tokens::{
+    declared_names, is_assignment_op, is_attribute_of_name, is_op, next_code, previous_code,
+    token_range,
+};
 use crate::python::scan::{Tok, Token};
 
 /// What the definitions of one text do, asked for only where a conditional needle
@@ -35,13 +38,7 @@ impl<'a> Definitions<'a> {
         while end < lines.len() && lines[end].indent > lines[d].indent {
             end += 1;
         }
-        let from = self
-            .tokens
-            .partition_point(|t| (t.start as usize) < lines[d].start);
-        let to = self
-            .tokens
-            .partition_point(|t| (t.start as usize) < lines[end - 1].end);
-        from..to
+        token_range(self.tokens, lines[d].start, lines[end - 1].end)
     }
 
     /// Does the definition headed at `lines[h]` (a decorator, `def` or `class` line)
@@ -157,14 +154,7 @@ impl<'a> Definitions<'a> {
         let (b, tokens) = (self.b, self.tokens);
         let mut names: Vec<&[u8]> = Vec::new();
         for &g in statements {
-            for t in tokens[g + 1..].iter() {
-                match t.kind {
-                    Tok::Name => names.push(&b[t.range()]),
-                    Tok::Op if &b[t.range()] == b"," => {}
-                    Tok::Nl | Tok::Comment => {}
-                    _ => break,
-                }
-            }
+            names.extend(declared_names(b, tokens, g));
         }
         self.tokens_of(d).any(|i| {
             tokens[i].kind == Tok::Name

@@ -33,6 +33,7 @@
 
 use super::blanks::{Blank, Hits};
 use super::lines::{Kind, Line};
+use super::tokens::token_range;
 use crate::python::scan::{Tok, Token};
 
 /// Blanks for the definition headers in `lines` that no rule reads. Where `blanks`
@@ -111,9 +112,7 @@ struct Signature {
 /// The parts of the `def` or `class` line `header`; `None` when it has no `(` outside
 /// type parameters or something other than a return annotation follows the `)`.
 fn signature(b: &[u8], tokens: &[Token], header: &Line) -> Option<Signature> {
-    let from = tokens.partition_point(|t| (t.start as usize) < header.start);
-    let to = tokens.partition_point(|t| (t.start as usize) < header.end);
-    let line = &tokens[from..to];
+    let line = &tokens[token_range(tokens, header.start, header.end)];
     let text = |t: &Token| &b[t.range()];
     // The first `(` outside brackets: type parameters (`def f[T: (A, B)]`) come before.
     let mut depth = 0u32;

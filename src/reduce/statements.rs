@@ -20,6 +20,7 @@
 //! `assert` and assignments of constants (`__all__ = […]`, `X = 1`, `Y = a.b`) go.
 
 use super::blanks::{Blank, Hits};
+use super::tokens::declared_names;
 #[cfg(doc)]
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{LineKind, LogicalLine, Tok, Token};
@@ -381,21 +382,14 @@ fn encloses(b: &[u8], value: &[&Token]) -> bool {
 }
 
 /// The names that follow a `global` keyword anywhere in the text.
-fn global_names<'t>(b: &'t [u8], tokens: &[Token]) -> Vec<&'t [u8]> {
+fn global_names<'t>(b: &'t [u8], tokens: &'t [Token]) -> Vec<&'t [u8]> {
     let mut names = Vec::new();
     if memchr::memmem::find(b, b"global").is_none() {
         return names;
     }
     for (i, t) in tokens.iter().enumerate() {
-        if t.kind != Tok::Name || &b[t.range()] != b"global" {
-            continue;
-        }
-        for next in &tokens[i + 1..] {
-            match next.kind {
-                Tok::Name => names.push(&b[next.range()]),
-                Tok::Op if &b[next.range()] == b"," => {}
-                _ => break,
-            }
+        if t.kind == Tok::Name && &b[t.range()] == b"global" {
+            names.extend(declared_names(b, tokens, i));
         }
     }
     names

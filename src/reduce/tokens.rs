@@ -97,3 +97,24 @@ pub(super) fn skip_blank(b: &[u8], mut at: usize) -> usize {
     }
     at
 }
+
+/// The indexes of the tokens that start in `start..end` (`tokens` sorted by start).
+pub(super) fn token_range(tokens: &[Token], start: usize, end: usize) -> std::ops::Range<usize> {
+    let from = tokens.partition_point(|t| (t.start as usize) < start);
+    let to = tokens.partition_point(|t| (t.start as usize) < end);
+    from..to
+}
+
+/// The names a `global` statement declares, after its keyword `tokens[keyword]`.
+pub(super) fn declared_names<'b>(
+    b: &'b [u8],
+    tokens: &'b [Token],
+    keyword: usize,
+) -> impl Iterator<Item = &'b [u8]> + 'b {
+    tokens[keyword + 1..]
+        .iter()
+        .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment))
+        .take_while(move |t| t.kind == Tok::Name || is_op(b, t, b","))
+        .filter(|t| t.kind == Tok::Name)
+        .map(move |t| &b[t.range()])
+}
