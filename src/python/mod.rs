@@ -12,6 +12,7 @@ pub(crate) mod noqa;
 pub mod recognize;
 pub mod scan;
 mod shift;
+pub mod token_facts;
 
 pub use chunks::Block;
 pub use model::{
@@ -296,10 +297,30 @@ pub fn comments(text: &str) -> Vec<Comment> {
 pub fn analyze_included(
     text: &str,
     module: Option<&ModuleName>,
-    mut ranges: &[tree_sitter::Range],
+    ranges: &[tree_sitter::Range],
     chunk_starts: &[usize],
 ) -> Option<Facts> {
     let mut facts = Facts::default();
+    for (chunk, local) in included_chunks(text, ranges, chunk_starts)? {
+        let chunk_text = &text[chunk.clone()];
+        let chunk_facts = match token_facts::chunk_facts(chunk_text, &local, module) {
+            Some(read) => read,
+            None => Facts::extract(&parse_ranges(chunk_text, &local)?, chunk_text, module),
+        };
+        facts.append(chunk_facts, chunk.start);
+    }
+    Some(facts)
+}
+
+/// The chunks of `text` (starting at 0 and at `chunk_starts`) that hold some of
+/// `ranges`, each with those ranges relative to it. `None` when a chunk start is not
+/// a character boundary.
+pub(crate) fn included_chunks(
+    text: &str,
+    mut ranges: &[tree_sitter::Range],
+    chunk_starts: &[usize],
+) -> Option<Vec<(std::ops::Range<usize>, Vec<tree_sitter::Range>)>> {
+    let mut out = Vec::new();
     let mut row = 0;
     let ends = chunk_starts.iter().copied().chain([text.len()]);
     let starts = std::iter::once(0).chain(chunk_starts.iter().copied());
@@ -316,13 +337,44 @@ pub fn analyze_included(
             .filter_map(|r| clip(r, &chunk, row, rows))
             .collect();
         row += rows;
-        if local.is_empty() {
-            continue;
+        if !local.is_empty() {
+            out.push((chunk, local));
         }
-        let tree = parse_ranges(chunk_text, &local)?;
-        facts.append(Facts::extract(&tree, chunk_text, module), chunk.start);
     }
-    Some(facts)
+    Some(out)
+}
+
+/// For a reduced text (`reduce::Reduced`'s text, included ranges and chunk starts):
+/// how many chunks there are, how many [`token_facts::chunk_facts`] answered, and where its answer
+/// differs from tree-sitter's facts. `None` when the ranges are not sound.
+pub fn compare_token_facts(
+    text: &str,
+    module: Option<&ModuleName>,
+    ranges: &[tree_sitter::Range],
+    chunk_starts: &[usize],
+) -> Option<(usize, usize, Vec<token_facts::Mismatch>)> {
+    let chunks = included_chunks(text, ranges, chunk_starts)?;
+    let (mut answered, mut mismatches) = (0, Vec::new());
+    for (chunk, local) in &chunks {
+        let chunk_text = &text[chunk.clone()];
+        let Some(read) = token_facts::chunk_facts(chunk_text, local, module) else {
+            continue;
+        };
+        answered += 1;
+        let parsed = Facts::extract(&parse_ranges(chunk_text, local)?, chunk_text, module);
+        if read != parsed {
+            let kept = local
+                .iter()
+                .filter_map(|r| chunk_text.get(r.start_byte..r.end_byte))
+                .collect();
+            mismatches.push(token_facts::Mismatch {
+                kept,
+                read: format!("{read:#?}"),
+                parsed: format!("{parsed:#?}"),
+            });
+        }
+    }
+    Some((chunks.len(), answered, mismatches))
 }
 
 /// The part of `range` inside `chunk` (which starts at column 0 of row `row` and spans
@@ -358,7 +410,7 @@ fn clip(
 }
 
 /// Parse only `ranges` of `text` with the per-thread parser.
-fn parse_ranges(text: &str, ranges: &[tree_sitter::Range]) -> Option<Tree> {
+pub(crate) fn parse_ranges(text: &str, ranges: &[tree_sitter::Range]) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(new_parser);
