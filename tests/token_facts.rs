@@ -1,0 +1,241 @@
+//! `python::token_facts`: the facts of a reduced file's chunk read off its tokens must
+//! equal tree-sitter's (`compare_token_facts` parses every answered chunk and compares),
+//! be exactly the facts written here, and be refused (parsed instead) for every shape
+//! not read exactly.
+
+use ssotlint::python::{analyze_included, compare_token_facts, Facts, ImportKind, ModuleName};
+use tree_sitter::{Point, Range};
+
+fn module() -> ModuleName {
+    ModuleName {
+        name: "pkg.sub.mod".to_string(),
+        is_package: false,
+    }
+}
+
+/// The range of `text` from byte `start` (at a line start) to its end.
+fn range_from(text: &str, start: usize) -> Range {
+    let point = |at: usize| {
+        let before = &text[..at];
+        let row = before.matches('\n').count();
+        let column = at - before.rfind('\n').map_or(0, |i| i + 1);
+        Point::new(row, column)
+    };
+    Range {
+        start_byte: start,
+        end_byte: text.len(),
+        start_point: point(start),
+        end_point: point(text.len()),
+    }
+}
+
+/// How many of `text`'s chunks (starting at 0 and `starts`) were read without
+/// tree-sitter, after checking that every answer equals tree-sitter's facts.
+fn answered(text: &str, kept_from: usize, starts: &[usize]) -> usize {
+    let ranges = [range_from(text, kept_from)];
+    let (chunks, answered, mismatches) =
+        compare_token_facts(text, Some(&module()), &ranges, starts).expect("sound ranges");
+    assert_eq!(chunks, starts.len() + 1, "{text:?}");
+    for m in &mismatches {
+        eprintln!("kept {:?}\nread {}\nparsed {}", m.kept, m.read, m.parsed);
+    }
+    assert!(mismatches.is_empty(), "{text:?}");
+    answered
+}
+
+/// The facts of the chunks, as the CLI's fast path makes them.
+fn facts(text: &str, kept_from: usize, starts: &[usize]) -> Facts {
+    analyze_included(text, Some(&module()), &[range_from(text, kept_from)], starts)
+        .expect("sound ranges")
+}
+
+/// One import as text: kind, statement, module (level, resolved, as written), names
+/// (name, alias, whole), star.
+type Shown<'t> = (
+    ImportKind,
+    &'t str,
+    Option<(usize, Option<String>, &'t str)>,
+    Vec<(&'t str, Option<&'t str>, &'t str)>,
+    Option<&'t str>,
+);
+
+fn shown<'t>(text: &'t str, facts: &Facts) -> Vec<Shown<'t>> {
+    facts
+        .imports
+        .iter()
+        .map(|i| {
+            (
+                i.kind,
+                &text[i.range],
+                i.module.as_ref().map(|m| {
+                    (
+                        m.level,
+                        m.resolved.as_ref().map(|r| r.to_string()),
+                        &text[m.range],
+                    )
+                }),
+                i.names
+                    .iter()
+                    .map(|n| {
+                        assert_eq!(n.name.as_str(), &text[n.name_range]);
+                        let alias = n.alias.as_ref().map(|(a, span)| {
+                            assert_eq!(a.as_str(), &text[*span]);
+                            &text[*span]
+                        });
+                        (&text[n.name_range], alias, &text[n.range])
+                    })
+                    .collect(),
+                i.star.map(|s| &text[s]),
+            )
+        })
+        .collect()
+}
+
+/// Imports in every layout: bracketed lists over lines with comments and a trailing
+/// comma, `\` continuations, relative modules (resolved from `pkg.sub.mod`), aliases,
+/// a star, comments and blank lines around the statement; each chunk is read, and its
+/// facts are tree-sitter's and exactly these.
+#[test]
+fn import_chunks_are_read_exactly() {
+    let text = "# header\n\nimport a.b.c as d, e  # trailing\n\n# after\n\
+        from ..x.y import (c as dd,  # note\n    e,\n    # lone\n)\n\
+        from . import (f)\n\
+        from ... import g as h\n\
+        from .w import *\n\
+        import os \\\n    , sys as \\\n  s\n\
+        from m.n import a, b as c\n\
+        from . a import z\n";
+    let starts: Vec<usize> = [
+        "from ..x", "from . import", "from ...", "from .w", "import os", "from m.n", "from . a",
+    ]
+    .iter()
+    .map(|s| text.find(s).expect("statement"))
+    .collect();
+    assert_eq!(answered(text, 0, &starts), 8);
+    let facts = facts(text, 0, &starts);
+    let pkg = |m: &str| Some(m.to_string());
+    assert_eq!(
+        shown(text, &facts),
+        vec![
+            (
+                ImportKind::Import,
+                "import a.b.c as d, e",
+                None,
+                vec![("a.b.c", Some("d"), "a.b.c as d"), ("e", None, "e")],
+                None
+            ),
+            (
+                ImportKind::From,
+                "from ..x.y import (c as dd,  # note\n    e,\n    # lone\n)",
+                Some((2, pkg("pkg.x.y"), "..x.y")),
+                vec![("c", Some("dd"), "c as dd"), ("e", None, "e")],
+                None
+            ),
+            (
+                ImportKind::From,
+                "from . import (f)",
+                Some((1, pkg("pkg.sub"), ".")),
+                vec![("f", None, "f")],
+                None
+            ),
+            (
+                ImportKind::From,
+                "from ... import g as h",
+                Some((3, None, "...")),
+                vec![("g", Some("h"), "g as h")],
+                None
+            ),
+            (
+                ImportKind::From,
+                "from .w import *",
+                Some((1, pkg("pkg.sub.w"), ".w")),
+                vec![],
+                Some("*")
+            ),
+            (
+                ImportKind::Import,
+                "import os \\\n    , sys as \\\n  s",
+                None,
+                vec![("os", None, "os"), ("sys", Some("s"), "sys as \\\n  s")],
+                None
+            ),
+            (
+                ImportKind::From,
+                "from m.n import a, b as c",
+                Some((0, pkg("m.n"), "m.n")),
+                vec![("a", None, "a"), ("b", Some("c"), "b as c")],
+                None
+            ),
+            (
+                ImportKind::From,
+                "from . a import z",
+                Some((1, pkg("pkg.sub.a"), ". a")),
+                vec![("z", None, "z")],
+                None
+            ),
+        ]
+    );
+    // Offsets are the file's: the first import starts after the ten bytes of header.
+    assert_eq!(facts.imports[0].range.range(), 10..30);
+    assert!(facts.syntax_errors.is_empty() && facts.strings.is_empty());
+    assert!(facts.attributes.is_empty() && facts.defs == Default::default());
+}
+
+/// A kept range that starts inside the chunk (a blanked line before it) is read with
+/// its offsets; `from __future__` is a statement of its own to tree-sitter, with no
+/// fact, and is read as such.
+#[test]
+fn offsets_of_a_later_range_and_future_imports() {
+    let text = "x = 1\nfrom q import r\n";
+    assert_eq!(answered(text, 6, &[]), 1);
+    let read = facts(text, 6, &[]);
+    assert_eq!(read.imports[0].range.range(), 6..21);
+    assert_eq!(read.imports[0].names[0].name_range.range(), 20..21);
+    for text in [
+        "from __future__ import annotations\n",
+        "from __future__ import (division,\n    print_function as p,)\n",
+    ] {
+        assert_eq!(answered(text, 0, &[]), 1, "{text:?}");
+        assert_eq!(facts(text, 0, &[]), Facts::default(), "{text:?}");
+    }
+}
+
+/// Every other shape is parsed: more than one statement, what CPython or tree-sitter
+/// rejects or reads otherwise (trailing commas outside brackets, dotted names after
+/// `from … import`, spaced dotted names, keywords and `print` as names, non-ASCII
+/// names, `*` in brackets or of `__future__`, empty brackets), indented or decorated
+/// statements, and syntax errors. Each is still given tree-sitter's facts.
+#[test]
+fn other_shapes_are_parsed() {
+    for text in [
+        "import a; import b\n",
+        "import a\nimport b\n",
+        "import a\nx = 1\n",
+        "import a,\n",
+        "from a import b,\n",
+        "from a import b.c\n",
+        "import a .b\n",
+        "import a. b\n",
+        "from a . b import c\n",
+        "from m import (*)\n",
+        "from __future__ import *\n",
+        "from __future__.x import y\n",
+        "from a import ()\n",
+        "import if\n",
+        "import print\n",
+        "from a import match\n",
+        "import é\n",
+        "from a import b as c.d\n",
+        "  import a\n",
+        "@dec\nimport a\n",
+        "from a import\n",
+        "from a import (b\n",
+        "from a import b c\n",
+        "import a as\n",
+        "from import a\n",
+        "from . import\n",
+        "x = 1\n",
+    ] {
+        assert_eq!(answered(text, 0, &[]), 0, "{text:?}");
+    }
+}
