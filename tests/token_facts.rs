@@ -45,8 +45,13 @@ fn answered(text: &str, kept_from: usize, starts: &[usize]) -> usize {
 
 /// The facts of the chunks, as the CLI's fast path makes them.
 fn facts(text: &str, kept_from: usize, starts: &[usize]) -> Facts {
-    analyze_included(text, Some(&module()), &[range_from(text, kept_from)], starts)
-        .expect("sound ranges")
+    analyze_included(
+        text,
+        Some(&module()),
+        &[range_from(text, kept_from)],
+        starts,
+    )
+    .expect("sound ranges")
 }
 
 /// One import as text: kind, statement, module (level, resolved, as written), names
@@ -106,7 +111,13 @@ fn import_chunks_are_read_exactly() {
         from m.n import a, b as c\n\
         from . a import z\n";
     let starts: Vec<usize> = [
-        "from ..x", "from . import", "from ...", "from .w", "import os", "from m.n", "from . a",
+        "from ..x",
+        "from . import",
+        "from ...",
+        "from .w",
+        "import os",
+        "from m.n",
+        "from . a",
     ]
     .iter()
     .map(|s| text.find(s).expect("statement"))
@@ -234,8 +245,98 @@ fn other_shapes_are_parsed() {
         "import a as\n",
         "from import a\n",
         "from . import\n",
-        "x = 1\n",
+        "X = 'a.b'\n",
+        "X = a . b\n",
+        "X = f()\n",
+        "X = -1\n",
+        "X = Y = 0\n",
+        "X, Y = 0, 1\n",
+        "X += 1\n",
+        "X = 0; Y = 1\n",
+        "X: 'int' = 0\n",
+        "X: int\n",
+        "X = print\n",
+        "X = 'a' 'b'\n",
+        "X = f'{a}'\n",
+        "if TYPE_CHECKING: import a\n",
+        "if typing.TYPE_CHECKING:\n    import a\n",
+        "if TYPE_CHECKING:\n    import a\nelse:\n    a = None\n",
+        "if TYPE_CHECKING:\n    if x:\n        import a\n",
+        "if TYPE_CHECKING:\n    f()\n",
+        "try:\n    import a\nexcept ImportError as e:\n    a = None\n",
+        "try:\n    import a\nexcept ImportError:\n    pass\n",
+        "try:\n    import a\nexcept (ImportError, OSError):\n    a = None\n",
+        "try:\n    import a\nexcept ImportError:\n    a = None\nelse:\n    b = 1\n",
+        "try:\n    import a\nfinally:\n    a = None\n",
     ] {
         assert_eq!(answered(text, 0, &[]), 0, "{text:?}");
     }
+}
+
+/// Module-level blocks of imports and plain assignments: under `if TYPE_CHECKING:`
+/// (imports marked), in `try:` guarded by `except ImportError:` (its body's imports
+/// guarded, the handler's not), and plain assignments at the top: the bindings, a
+/// dotted value's innermost attribute, and nothing for literals.
+#[test]
+fn blocks_and_assignments_are_read_exactly() {
+    let text = "if TYPE_CHECKING:  # typing only\n    from a import B  # c\n\n    import c.d as e\n\
+        try:\n    import ujson as json\n    X = 1\nexcept ImportError:  # slim\n    # fallback\n    import json\n    Y = None\n\
+        Z: int = 0x1F\n\
+        L = threading.Lock\n\
+        E = a.b.c\n\
+        S = '''no path'''\n\
+        N = other\n";
+    let starts: Vec<usize> = ["try:", "Z:", "L =", "E =", "S =", "N ="]
+        .iter()
+        .map(|s| text.find(s).expect("statement"))
+        .collect();
+    assert_eq!(answered(text, 0, &starts), 7);
+    let facts = facts(text, 0, &starts);
+    let imports: Vec<(&str, bool, bool)> = facts
+        .imports
+        .iter()
+        .map(|i| (&text[i.range], i.context.type_checking, i.context.guarded))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("from a import B", true, false),
+            ("import c.d as e", true, false),
+            ("import ujson as json", false, true),
+            ("import json", false, false),
+        ]
+    );
+    let bindings: Vec<(&str, &str, Option<&str>, bool)> = facts
+        .defs
+        .module_assignments
+        .iter()
+        .map(|a| {
+            assert_eq!(a.value, None);
+            (
+                &text[a.name],
+                &text[a.statement],
+                a.dotted.map(|d| &text[d]),
+                a.annotated,
+            )
+        })
+        .collect();
+    assert_eq!(
+        bindings,
+        [
+            ("X", "X = 1", None, false),
+            ("Y", "Y = None", None, false),
+            ("Z", "Z: int = 0x1F", None, true),
+            ("L", "L = threading.Lock", Some("threading.Lock"), false),
+            ("E", "E = a.b.c", Some("a.b.c"), false),
+            ("S", "S = '''no path'''", None, false),
+            ("N", "N = other", Some("other"), false),
+        ]
+    );
+    let attributes: Vec<(&str, &str)> = facts
+        .attributes
+        .iter()
+        .map(|a| (&text[a.object], &text[a.attribute]))
+        .collect();
+    assert_eq!(attributes, [("threading", "Lock"), ("a", "b")]);
+    assert!(facts.strings.is_empty() && facts.defs.calls.is_empty());
 }

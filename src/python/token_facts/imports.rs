@@ -1,86 +1,18 @@
-//! A chunk whose kept text is one `import …` or `from … import …` statement: its one
-//! [`Import`], read off the scanner's tokens. Module-level imports are a quarter of
-//! what a reduced corpus file parses, and an import contributes nothing to the facts
-//! but its `Import` (no binding, call, attribute or string), so the tokens suffice.
+//! One `import …` or `from … import …` statement read off the scanner's tokens, and
+//! the token cursor `statements.rs` reads the rest of a chunk with. Module-level
+//! imports are a quarter of what a reduced corpus file parses, and an import gives
+//! nothing but its [`Import`] (no binding, call, attribute or string).
 //!
 //! Only what both CPython and tree-sitter-python read the same way is answered: no
 //! keyword or non-ASCII name (tree-sitter has keyword-like identifiers of its own),
-//! dotted names without spaces, no trailing comma outside brackets, nothing after the
-//! statement but comments and blank lines. Anything else is `None`, and tree-sitter
-//! parses the chunk.
+//! dotted names without spaces, no trailing comma outside brackets. Anything else is
+//! `None`, and tree-sitter parses the chunk.
 
 use compact_str::CompactString;
 
-use crate::python::model::{
-    Facts, Import, ImportContext, ImportKind, ImportedName, ModuleRef, Span,
-};
+use crate::python::model::{Import, ImportContext, ImportKind, ImportedName, ModuleRef};
 use crate::python::modules::{resolve_relative, ModuleName};
-use crate::python::scan::{self, Tok, Token};
-
-/// The facts of a chunk whose kept ranges of `text` are one import statement.
-pub(super) fn facts(
-    text: &str,
-    ranges: &[tree_sitter::Range],
-    module: Option<&ModuleName>,
-) -> Option<Facts> {
-    // One range from the start of a line: a gap inside would join lines tree-sitter's
-    // way, which is not the scanner's.
-    let [range] = ranges else {
-        return None;
-    };
-    if range.start_point.column != 0 {
-        return None;
-    }
-    let base = range.start_byte;
-    let kept = text.get(base..range.end_byte)?;
-    // Cheap refusal of every other chunk before lexing it.
-    let head = skip_comment_lines(kept);
-    if !(keyword_at(head, "import") || keyword_at(head, "from")) {
-        return None;
-    }
-    let tokens = scan::tokenize(kept);
-    let mut reader = Reader {
-        kept,
-        tokens: &tokens,
-        at: 0,
-    };
-    reader.skip(|t| matches!(t, Tok::Comment | Tok::Nl));
-    let import = reader.statement(module)?;
-    // After the statement: its end of line, then only comments and blank lines.
-    reader.skip(|t| matches!(t, Tok::Comment | Tok::Nl));
-    if reader.kind() == Some(Tok::Newline) {
-        reader.at += 1;
-    }
-    reader.skip(|t| matches!(t, Tok::Comment | Tok::Nl));
-    if reader.kind() != Some(Tok::EndMarker) {
-        return None;
-    }
-    let mut facts = Facts::default();
-    if let Some(import) = import {
-        facts.imports.push(shifted(import, base));
-    }
-    Some(facts)
-}
-
-/// `text` after its leading blank and comment-only lines.
-fn skip_comment_lines(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_start_matches([' ', '\t', '\r', '\n', '\x0c']);
-        match trimmed.strip_prefix('#') {
-            Some(comment) => match comment.find('\n') {
-                Some(end) => text = &comment[end..],
-                None => return "",
-            },
-            None => return trimmed,
-        }
-    }
-}
-
-/// `text` starts with the keyword `word` (not a longer name).
-fn keyword_at(text: &str, word: &str) -> bool {
-    text.strip_prefix(word)
-        .is_some_and(|rest| rest.starts_with([' ', '\t', '\\', '.', '(']))
-}
+use crate::python::scan::{Tok, Token};
 
 /// Words tree-sitter-python or CPython do not read as a plain name in an import:
 /// keywords, soft keywords and the old `print`/`exec` statements.
@@ -92,25 +24,25 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// A cursor over the kept text's tokens.
-struct Reader<'a> {
-    kept: &'a str,
-    tokens: &'a [Token],
-    at: usize,
+pub(super) struct Reader<'a> {
+    pub(super) kept: &'a str,
+    pub(super) tokens: &'a [Token],
+    pub(super) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn kind(&self) -> Option<Tok> {
+    pub(super) fn kind(&self) -> Option<Tok> {
         self.tokens.get(self.at).map(|t| t.kind)
     }
 
-    fn text(&self) -> &'a str {
+    pub(super) fn text(&self) -> &'a str {
         self.tokens
             .get(self.at)
             .and_then(|t| self.kept.get(t.range()))
             .unwrap_or("")
     }
 
-    fn skip(&mut self, mut skipped: impl FnMut(Tok) -> bool) {
+    pub(super) fn skip(&mut self, mut skipped: impl FnMut(Tok) -> bool) {
         while self.kind().is_some_and(&mut skipped) {
             self.at += 1;
         }
@@ -122,7 +54,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The current token is the operator or keyword `word`; taken if so.
-    fn eat(&mut self, kind: Tok, word: &str) -> Option<Token> {
+    pub(super) fn eat(&mut self, kind: Tok, word: &str) -> Option<Token> {
         let token = *self.tokens.get(self.at)?;
         (token.kind == kind && self.kept.get(token.range()) == Some(word)).then(|| {
             self.at += 1;
@@ -131,7 +63,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A plain ASCII name that is no keyword.
-    fn name(&mut self) -> Option<Token> {
+    pub(super) fn name(&mut self) -> Option<Token> {
         let token = *self.tokens.get(self.at)?;
         let text = self.kept.get(token.range())?;
         if token.kind != Tok::Name || !text.is_ascii() || NOT_NAMES.contains(&text) {
@@ -142,7 +74,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `a.b.c` written without spaces: its span.
-    fn dotted(&mut self) -> Option<std::ops::Range<usize>> {
+    pub(super) fn dotted(&mut self) -> Option<std::ops::Range<usize>> {
         let first = self.name()?;
         let mut end = first.end;
         while let Some(dot) = self.tokens.get(self.at).filter(|t| t.start == end) {
@@ -191,7 +123,7 @@ impl<'a> Reader<'a> {
 
     /// The statement at the cursor: `Some(None)` for a `from __future__` import, which
     /// tree-sitter reads as a statement of its own that gives no fact.
-    fn statement(&mut self, module: Option<&ModuleName>) -> Option<Option<Import>> {
+    pub(super) fn statement(&mut self, module: Option<&ModuleName>) -> Option<Option<Import>> {
         let start = *self.tokens.get(self.at)?;
         if self.eat(Tok::Name, "import").is_some() {
             let mut names = vec![self.imported(true, false)?];
@@ -313,23 +245,4 @@ fn module_ref(
         resolved: resolved.map(|r| CompactString::from(r.as_str())),
         range: range.into(),
     }
-}
-
-/// `import` with its spans `by` bytes later (read off the kept text, they are offsets
-/// into the chunk).
-fn shifted(mut import: Import, by: usize) -> Import {
-    let shift = |s: Span| s.shifted(by as isize);
-    import.range = shift(import.range);
-    if let Some(m) = &mut import.module {
-        m.range = shift(m.range);
-    }
-    for name in &mut import.names {
-        name.name_range = shift(name.name_range);
-        name.range = shift(name.range);
-        if let Some((_, span)) = &mut name.alias {
-            *span = shift(*span);
-        }
-    }
-    import.star = import.star.map(shift);
-    import
 }

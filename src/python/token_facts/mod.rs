@@ -9,6 +9,7 @@
 //! (`examples/token_facts_diff.rs`).
 
 mod imports;
+mod statements;
 
 use super::model::Facts;
 use super::modules::ModuleName;
@@ -20,7 +21,7 @@ pub(crate) fn chunk_facts(
     ranges: &[tree_sitter::Range],
     module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    imports::facts(text, ranges, module)
+    statements::facts(text, ranges, module)
 }
 
 /// One chunk where [`chunk_facts`] and tree-sitter disagree (`python::compare_token_facts`): its text (kept ranges
