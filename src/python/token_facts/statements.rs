@@ -5,7 +5,7 @@
 //! with their context, module-level bindings (`defs::Collector::module_assignment`) and
 //! the `a.b` attribute of a dotted value. Any other shape is `None`.
 
-use crate::python::model::{AttributeRef, Facts, ImportContext, ModuleAssignment};
+use crate::python::model::{AttributeRef, CallFact, Facts, ImportContext, ModuleAssignment};
 use crate::python::modules::ModuleName;
 use crate::python::scan::{self, Tok};
 
@@ -165,9 +165,9 @@ fn statement(
     Some(())
 }
 
-/// `NAME = value` or `NAME: TYPE = value`, where the value is a number, a string
-/// without a `.` (no path: no fact), `None`, `True`, `False`, or a dotted name written
-/// without spaces.
+/// `NAME = value` or `NAME: TYPE = value`, where the value is a [`literal`], a dotted
+/// name written without spaces, or a call of one with [`arguments`] (`threading.Lock()`,
+/// `timedelta(seconds=5)`, `getLogger(__name__)`).
 fn assignment(reader: &mut Reader, facts: &mut Facts) -> Option<()> {
     let name = reader.name()?;
     let annotated = reader.eat(Tok::Op, ":").is_some();
@@ -177,18 +177,10 @@ fn assignment(reader: &mut Reader, facts: &mut Facts) -> Option<()> {
     reader.eat(Tok::Op, "=")?;
     let value = *reader.tokens.get(reader.at)?;
     let value_text = reader.kept.get(value.range())?;
-    let dotted = match value.kind {
-        Tok::Number => {
+    let (value, dotted) = match value.kind {
+        Tok::Number | Tok::String | Tok::Name if literal(value.kind, value_text) => {
             reader.at += 1;
-            None
-        }
-        Tok::String if !value_text.contains('.') => {
-            reader.at += 1;
-            None
-        }
-        Tok::Name if matches!(value_text, "None" | "True" | "False") => {
-            reader.at += 1;
-            None
+            (None, None)
         }
         Tok::Name => {
             let first = reader.at;
@@ -202,17 +194,76 @@ fn assignment(reader: &mut Reader, facts: &mut Facts) -> Option<()> {
                     attribute: attribute.range().into(),
                 });
             }
-            Some(dotted.into())
+            if reader.eat(Tok::Op, "(").is_none() {
+                (None, Some(dotted.into()))
+            } else {
+                // The first argument of these is a module path even without a dot.
+                let callee = &reader.kept[dotted.clone()];
+                let last = callee.rsplit('.').next().unwrap_or(callee);
+                if matches!(last, "import_module" | "__import__" | "patch") {
+                    return None;
+                }
+                arguments(reader)?;
+                let end = reader.tokens.get(reader.at.checked_sub(1)?)?.end as usize;
+                let call = CallFact {
+                    range: (dotted.start..end).into(),
+                    callee: Some(dotted.into()),
+                };
+                facts.defs.calls.push(call.clone());
+                (Some(call), None)
+            }
         }
         _ => return None,
     };
     let end = reader.tokens.get(reader.at.checked_sub(1)?)?.end as usize;
     facts.defs.module_assignments.push(ModuleAssignment {
         name: name.range().into(),
-        value: None,
+        value,
         dotted,
         annotated,
         statement: (name.start as usize..end).into(),
     });
     Some(())
+}
+
+/// A value that gives no fact: a number, a string without a `.` (no path), `None`,
+/// `True` or `False`.
+fn literal(kind: Tok, text: &str) -> bool {
+    match kind {
+        Tok::Number => true,
+        Tok::String => !text.contains('.'),
+        Tok::Name => matches!(text, "None" | "True" | "False"),
+        _ => false,
+    }
+}
+
+/// The arguments of a call after its `(`, up to and with its `)`: [`literal`]s and
+/// plain names, positional or as `NAME=value`, comments and line breaks between.
+fn arguments(reader: &mut Reader) -> Option<()> {
+    loop {
+        reader.skip(blank);
+        if reader.eat(Tok::Op, ")").is_some() {
+            return Some(());
+        }
+        if reader
+            .tokens
+            .get(reader.at + 1)
+            .is_some_and(|t| t.kind == Tok::Op && reader.kept.get(t.range()) == Some("="))
+        {
+            reader.name()?;
+            reader.at += 1;
+            reader.skip(blank);
+        }
+        let value = *reader.tokens.get(reader.at)?;
+        if literal(value.kind, reader.kept.get(value.range())?) {
+            reader.at += 1;
+        } else {
+            reader.name()?;
+        }
+        reader.skip(blank);
+        if reader.eat(Tok::Op, ",").is_none() {
+            reader.eat(Tok::Op, ")")?;
+            return Some(());
+        }
+    }
 }
