@@ -162,7 +162,7 @@ impl<'a> Reader<'a> {
                 context: ImportContext::default(),
             }));
         }
-        let (names, end) = self.from_names()?;
+        let (names, end) = self.imported_names()?;
         if future {
             return Some(None);
         }
@@ -201,7 +201,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The names of a `from` import, in brackets or not, and where they end.
-    fn from_names(&mut self) -> Option<(Vec<ImportedName>, usize)> {
+    fn imported_names(&mut self) -> Option<(Vec<ImportedName>, usize)> {
         if self.eat(Tok::Op, "(").is_none() {
             let mut names = vec![self.imported(false, false)?];
             while self.eat(Tok::Op, ",").is_some() {
