@@ -198,7 +198,7 @@ fn assignment(reader: &mut Reader, facts: &mut Facts) -> Option<()> {
                 (None, Some(dotted.into()))
             } else {
                 // The first argument of these is a module path even without a dot.
-                let callee = &reader.kept[dotted.clone()];
+                let callee = reader.kept.get(dotted.clone())?;
                 let last = callee.rsplit('.').next().unwrap_or(callee);
                 if matches!(last, "import_module" | "__import__" | "patch") {
                     return None;
