@@ -187,7 +187,10 @@ fn factory_bypass_is_found_alike_with_and_without_the_fast_path() {
     let dir = common::project(&[
         ("app/__init__.py", ""),
         ("app/engine.py", "class Engine:\n    pass\n"),
-        ("app/factory.py", "class EngineFactory:\n    def create_instance(self):\n        pass\n"),
+        (
+            "app/factory.py",
+            "class EngineFactory:\n    def create_instance(self):\n        pass\n",
+        ),
         ("app/shim.py", "from app.engine import Engine as Motor\n"),
         (
             "app/user.py",
@@ -695,6 +698,8 @@ class A(Base):
     let (whole, reduced, text) = class_states(chunk);
     assert_eq!(whole, "ConstructorOnly");
     assert_eq!(reduced, whole);
+    // Of `def` lines, the parameters after `self` go, and all of those of a method
+    // whose body went (`class_state` skips it).
     assert_eq!(
         text,
         "\
@@ -702,14 +707,14 @@ class A(Base):
               
          
 
-    def __init__(self, a):
+    def __init__(self   ):
         self.a = a
         b = compute(a, key=self.a)
         if b:
             self.b = b
                      
 
-    def get(self):
+    def get(    ):
         ...          
 
     @staticmethod
@@ -758,7 +763,7 @@ class G:
             self.y.add(y)
     else:
         @property
-        def three(self):
+        def three(    ):
             ...     
 "
     );
@@ -768,7 +773,7 @@ class G:
     assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
     assert_eq!(
         text,
-        "class C:\n    def set(me, v):\n                  \n        me.v = v\n"
+        "class C:\n    def set(me   ):\n                  \n        me.v = v\n"
     );
 }
 
