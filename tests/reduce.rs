@@ -698,8 +698,6 @@ class A(Base):
     let (whole, reduced, text) = class_states(chunk);
     assert_eq!(whole, "ConstructorOnly");
     assert_eq!(reduced, whole);
-    // Of `def` lines, the parameters after `self` go, and all of those of a method
-    // whose body went (`class_state` skips it).
     assert_eq!(
         text,
         "\
@@ -707,14 +705,14 @@ class A(Base):
               
          
 
-    def __init__(self   ):
+    def __init__(self, a):
         self.a = a
         b = compute(a, key=self.a)
         if b:
             self.b = b
                      
 
-    def get(    ):
+    def get(self):
         ...          
 
     @staticmethod
@@ -763,7 +761,7 @@ class G:
             self.y.add(y)
     else:
         @property
-        def three(    ):
+        def three(self):
             ...     
 "
     );
@@ -773,7 +771,7 @@ class G:
     assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
     assert_eq!(
         text,
-        "class C:\n    def set(me   ):\n                  \n        me.v = v\n"
+        "class C:\n    def set(me, v):\n                  \n        me.v = v\n"
     );
 }
 

@@ -14,18 +14,13 @@
 //! (`blanks::keep_imports`); a `@staticmethod`/`@classmethod` keeps none (`class_state`
 //! skips it). A method is any `def` of the class body or of its `if`/`try` blocks
 //! (not of a nested class or function). The class body's own simple statements (its docstring, attributes) are
-//! read by no part of `class_state` and go. Of a `def` line, `class_state` reads the
-//! first parameter (and a call in a default value or an annotation lies inside the
-//! method): a `def` line that is not read itself ([`is_read`]) loses what
-//! `headers::unread` blanks of it (the parameters after a plain first one when it has
-//! no decorator, the return annotation). Everything else of the class stays.
+//! read by no part of `class_state` and go; everything else of the class stays.
 //!
 //! `scan classes DIR...` (examples/scan.rs) compares this with the whole parse: on
-//! 2026-11-30, stdlib and the 10k corpus, 52,353 classes, 52,164 reduced, 0 differ,
-//! 20.6 % of the non-blank bytes kept (26.7 % with `def` lines whole).
+//! 2026-11-30, stdlib and the 10k corpus, 52,353 classes, 52,159 reduced, 0 differ,
+//! 26.7 % of the non-blank bytes kept.
 
 use super::blanks::{keep_imports, Blank, Hits};
-use super::headers::unread;
 use super::lines::{lines_of, Kind, Line};
 use super::tokens::is_assignment_op;
 use crate::python::defs::MUTATING_CALLS;
@@ -69,9 +64,6 @@ fn methods(
     }
     let member = lines[body].indent;
     let mut blanks = Vec::new();
-    // What `class_state` may read, of every method: its lines' hits and the `def` lines
-    // that are read themselves (a default value's call is inside the method).
-    let mut read = Vec::new();
     // The class body's simple statements (docstring, attributes): no method's.
     let mut simple = Vec::new();
     // The decorators right before line `i`.
@@ -99,15 +91,7 @@ fn methods(
         match line.kind {
             // A method: in the class body or in one of its `if`/`try` blocks.
             Kind::Def if line.colon_last && end > start => {
-                method(
-                    b,
-                    tokens,
-                    scanned,
-                    lines,
-                    (first, i, end),
-                    &mut blanks,
-                    &mut read,
-                );
+                method(b, tokens, scanned, lines, (first, i, end), &mut blanks);
                 i = end;
             }
             // A nested class stays whole.
@@ -128,34 +112,7 @@ fn methods(
         // Only simple statements: the body becomes `...`.
         blanks.push((lines[body].start, lines[lines.len() - 1].end, true));
     }
-    blanks.sort_unstable();
-    read.sort_unstable();
-    blanks.extend(def_headers(b, tokens, lines, &Hits(read), &blanks));
     Some(blanks)
-}
-
-/// What `class_state` does not read of the `def` lines (`headers::unread`): a return
-/// annotation, the parameters after a plain first one. Only within `def` lines no other
-/// blank touches, so the class's own header (its bases) and decorators stay.
-fn def_headers(
-    b: &[u8],
-    tokens: &[Token],
-    lines: &[Line],
-    read: &Hits,
-    blanks: &[Blank],
-) -> Vec<Blank> {
-    let defs: Vec<(usize, usize)> = lines
-        .iter()
-        .filter(|l| l.kind == Kind::Def)
-        .map(|l| (l.start, l.end))
-        .collect();
-    unread(b, tokens, lines, read, blanks)
-        .into_iter()
-        .filter(|&(start, end, _)| {
-            defs.iter().any(|&(s, e)| s <= start && end <= e)
-                && !blanks.iter().any(|&(s, e, _)| s < end && start < e)
-        })
-        .collect()
 }
 
 /// Blank what `class_state` does not read of the method whose decorators start at
@@ -168,7 +125,6 @@ fn method(
     lines: &[Line],
     (first, def, end): (usize, usize, usize),
     blanks: &mut Vec<Blank>,
-    read: &mut Vec<(usize, usize)>,
 ) {
     let unbound = lines[first..def].iter().any(|d| {
         let text = b[d.start..d.end].trim_ascii_end();
@@ -179,10 +135,7 @@ fn method(
     } else {
         match first_parameter(b, tokens, &lines[def]) {
             Some(slf) => Some(slf),
-            None => {
-                read.push((lines[def].start, lines[def].end));
-                return;
-            }
+            None => return,
         }
     };
     let hits = Hits(
@@ -193,10 +146,6 @@ fn method(
     );
     // `false`: a `...` does not fit, and the body stays whole.
     keep_imports(lines, def + 1, end, &hits, blanks);
-    read.extend(hits.0);
-    if is_read(b, tokens, &lines[def], &scanned[def], slf) {
-        read.push((lines[def].start, lines[def].end));
-    }
 }
 
 /// May the statement `line` (`scanned` its tokens) of a method whose first parameter is
