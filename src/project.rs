@@ -14,8 +14,8 @@ mod dependencies;
 mod files;
 
 use bindings::{
-    bindings_of, class_name, defined_of, defines_class, module_level_facts, top_level_imports,
-    Bindings,
+    bindings_of, class_name, defined_of, defines_class, definitions_of, module_level_facts,
+    top_level_imports, Bindings,
 };
 pub use bindings::{DefinedNames, ImportedNames};
 use dependencies::{is_recording, note};
@@ -35,6 +35,10 @@ pub struct ModuleIndex {
     /// summarised one after another, and reading and chunking the file per class made a
     /// big module's check quadratic (issue 11). One entry keeps memory bounded.
     last_read: Mutex<Option<Arc<ChunkedFile>>>,
+    /// Did the recognizer accept the module's text: learnt by whichever of
+    /// `defined_names` and `bindings` reads the module first, so the other does not run
+    /// it again.
+    valid: Mutex<HashMap<String, bool>>,
 }
 
 /// A module file's text, its top-level chunks and where each class is defined.
@@ -123,6 +127,7 @@ impl ModuleIndex {
             defined: Mutex::new(HashMap::new()),
             classes: Mutex::new(HashMap::new()),
             last_read: Mutex::new(None),
+            valid: Mutex::new(HashMap::new()),
         }
     }
 
@@ -271,7 +276,19 @@ impl ModuleIndex {
             name: module.to_string(),
             is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
-        bindings_of(&module_level_facts(&text, &name), &text)
+        let (facts, valid) = module_level_facts(&text, &name, self.validity(module));
+        self.learn_validity(module, valid);
+        bindings_of(&facts, &text)
+    }
+
+    fn validity(&self, module: &str) -> Option<bool> {
+        self.valid.lock().ok().and_then(|v| v.get(module).copied())
+    }
+
+    fn learn_validity(&self, module: &str, valid: bool) {
+        if let Ok(mut cache) = self.valid.lock() {
+            cache.insert(module.to_string(), valid);
+        }
     }
 
     /// Drop what is memoised about `module` (its location, bindings and definitions)
@@ -292,6 +309,9 @@ impl ModuleIndex {
         }
         if let Ok(mut last) = self.last_read.lock() {
             *last = None;
+        }
+        if let Ok(mut cache) = self.valid.lock() {
+            cache.remove(module);
         }
     }
 
@@ -356,10 +376,9 @@ impl ModuleIndex {
         let mut names = DefinedNames::new();
         if let Some(ModuleLocation::File(path)) = self.locate(module) {
             if let Some(text) = self.files.read(&path) {
-                names = match python::module_definitions(&text) {
-                    Some(found) => found.into_iter().map(|(n, c)| (n.to_string(), c)).collect(),
-                    None => defined_of(&python::analyze(&text, None), &text),
-                };
+                let valid;
+                (names, valid) = definitions_of(&text, self.validity(module));
+                self.learn_validity(module, valid);
             }
         }
         let names = Arc::new(names);
@@ -591,7 +610,7 @@ mod tests {
         };
         let same = |text: &str| {
             let whole = bindings_of(&python::analyze(text, Some(&name)), text);
-            let reduced = bindings_of(&module_level_facts(text, &name), text);
+            let reduced = bindings_of(&module_level_facts(text, &name, None).0, text);
             let fields =
                 |b: &super::Bindings| (b.imported.clone(), b.assigned.clone(), b.stars.clone());
             fields(&whole) == fields(&reduced)
@@ -606,7 +625,7 @@ mod tests {
                      Core = app.core.Core\nA, B = _e.A, _e.B\n";
         assert!(same(traps));
         let whole = python::analyze(traps, Some(&name));
-        let reduced = module_level_facts(traps, &name);
+        let reduced = module_level_facts(traps, &name, None).0;
         assert!(
             reduced.defs.calls.len() < whole.defs.calls.len(),
             "bodies were blanked"

@@ -175,6 +175,62 @@ fn lexical_traps_are_unchanged() {
     }
 }
 
+/// SSOT201 resolves a callee only when the reducer keeps its body: its written name is
+/// the tail of a class a factory builds (`UserEngine(…)`, `m.UserEngine(…)`) or an alias
+/// the file binds to one (`… import UserEngine as UE`, and aliases of those). A class
+/// re-exported under another name (`from app.engine import Engine as Motor` in a shim)
+/// was followed only in files with some aliased import, where the reducer had blanked
+/// the body: the fast path lost the finding (issue 11). Both paths now agree, with the
+/// findings at exact places.
+#[test]
+fn factory_bypass_is_found_alike_with_and_without_the_fast_path() {
+    let dir = common::project(&[
+        ("app/__init__.py", ""),
+        ("app/engine.py", "class Engine:\n    pass\n"),
+        (
+            "app/factory.py",
+            "class EngineFactory:\n    def create_instance(self):\n        pass\n",
+        ),
+        ("app/shim.py", "from app.engine import Engine as Motor\n"),
+        (
+            "app/user.py",
+            "import os as o\nfrom app import shim\nfrom app.shim import Motor\n\
+             from app.engine import Engine as E\nfrom app import engine\n\
+             \ndef build():\n    return Motor()\n\
+             \ndef attribute():\n    return shim.Motor()\n\
+             \ndef aliased():\n    return E()\n\
+             \ndef dotted():\n    return engine.Engine()\n\
+             \nCWD = o.getcwd()\n",
+        ),
+    ]);
+    common::write(
+        &dir.path().join("ssotlint.toml"),
+        "[project]\nsrc = [\".\"]\nfirst-party = [\"app\"]\n\
+         [factories.\"app.factory.EngineFactory\"]\nbuilds = [\"app.engine.Engine\"]\n\
+         methods = [\"create_instance\"]\n",
+    );
+    let (reduced, full, rc_reduced, rc_full) = both(dir.path(), &["--select", "SSOT201"]);
+    assert_eq!((rc_reduced, rc_full), (1, 1));
+    assert_eq!(reduced, full);
+    let values: Vec<serde_json::Value> = serde_json::from_str(&full).expect("json output");
+    let found: Vec<(String, u64, u64)> = values
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap_or("").to_string(),
+                v["location"]["row"].as_u64().unwrap_or(0),
+                v["location"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expected = [("SSOT201", 14, 12), ("SSOT201", 17, 12)];
+    let expected: Vec<(String, u64, u64)> = expected
+        .iter()
+        .map(|&(c, r, col)| (c.to_string(), r, col))
+        .collect();
+    assert_eq!(found, expected, "{full}");
+}
+
 /// The reducer does blank bodies in the traps (the equivalence above is not vacuous),
 /// and keeps offsets and line breaks.
 #[test]

@@ -158,9 +158,18 @@ pub(super) fn bind_assignments(
 /// what lies outside them: a whole parse of every module a name was followed through was
 /// a twentieth of a cold check of the stdlib (issue 11). Bodies bind nothing at module
 /// level, so the bindings are those of the whole parse, which any other text gets.
-pub(super) fn module_level_facts(text: &str, module: &python::ModuleName) -> python::Facts {
+///
+/// `valid`: whether the recognizer accepts the text, when known; returned with the facts.
+pub(super) fn module_level_facts(
+    text: &str,
+    module: &python::ModuleName,
+    valid: Option<bool>,
+) -> (python::Facts, bool) {
+    if valid == Some(false) {
+        return (python::analyze(text, Some(module)), false);
+    }
     let tokens = python::scan::tokenize(text);
-    if python::recognize::certainly_valid(text, &tokens) {
+    if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
         let reducer = Reducer::new(&BodyNeedles {
             module_statements: true,
             ..BodyNeedles::default()
@@ -169,10 +178,30 @@ pub(super) fn module_level_facts(text: &str, module: &python::ModuleName) -> pyt
             .reduce_tokens(text, &tokens)
             .and_then(|r| python::analyze_included(&r.text, Some(module), &r.included, &r.chunks));
         if let Some(facts) = facts.filter(|f| !f.has_syntax_errors()) {
-            return facts;
+            return (facts, true);
+        }
+        return (python::analyze(text, Some(module)), true);
+    }
+    (python::analyze(text, Some(module)), false)
+}
+
+/// A module's module-level classes and functions, read from its text: off the scanner's
+/// lines when the recognizer accepts it, else from a whole parse. `valid`: whether the
+/// recognizer accepts the text, when known; returned with the names.
+pub(super) fn definitions_of(text: &str, valid: Option<bool>) -> (DefinedNames, bool) {
+    let to_owned = |found: Vec<(&str, bool)>| -> DefinedNames {
+        found.into_iter().map(|(n, c)| (n.to_string(), c)).collect()
+    };
+    if valid != Some(false) {
+        let tokens = python::scan::tokenize(text);
+        if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
+            if let Some(found) = python::valid_module_definitions(text, &tokens) {
+                return (to_owned(found), true);
+            }
+            return (defined_of(&python::analyze(text, None), text), true);
         }
     }
-    python::analyze(text, Some(module))
+    (defined_of(&python::analyze(text, None), text), false)
 }
 
 /// What a module's top level binds, from its facts.

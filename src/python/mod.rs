@@ -94,8 +94,17 @@ pub fn module_definitions(text: &str) -> Option<Vec<(&str, bool)>> {
     if !recognize::certainly_valid(text, &tokens) {
         return None;
     }
-    let lines = scan::logical_lines(text, &tokens);
-    let contexts = scan::contexts(text, &tokens, &lines);
+    valid_module_definitions(text, &tokens)
+}
+
+/// [`module_definitions`] of a text the recognizer already accepted, from its `tokens`
+/// (the project index knows a module's validity from reading its bindings).
+pub fn valid_module_definitions<'a>(
+    text: &'a str,
+    tokens: &[scan::Token],
+) -> Option<Vec<(&'a str, bool)>> {
+    let lines = scan::logical_lines(text, tokens);
+    let contexts = scan::contexts(text, tokens, &lines);
     let mut out = Vec::new();
     for (line, context) in lines.iter().zip(&contexts) {
         let class = match line.kind {

@@ -27,7 +27,10 @@ pub const SSOT201: RuleSpec = RuleSpec {
 Flags a direct construction of a class that a configured factory `builds`, in a file
 outside the factory's `allowed-in` globs (relative to the config file). The factory's
 own module may always construct it. The constructed name is resolved through the file's
-imports, so aliases and module attributes (`engines.UserExecutionEngine(...)`) count.
+imports, so aliases and module attributes (`engines.UserExecutionEngine(...)`) count. The
+name as written must be the class's own or an alias the file binds to it: a class
+another module re-exports under a different name (`from .engine import
+UserExecutionEngine as Engine`) is not followed when called by that name.
 
 ## Why is this bad?
 The factory is where per-user isolation, wiring and cleanup happen; a direct
@@ -109,21 +112,20 @@ fn bypass(ctx: &FileContext, factories: &[FactorySettings], out: &mut Vec<Diagno
     if active.is_empty() {
         return;
     }
+    let tails: Vec<&str> = active
+        .iter()
+        .flat_map(|f| f.builds.iter().map(|b| split(b).1))
+        .collect();
+    let aliases = tail_aliases(ctx, &tails);
     let resolver = Resolver::new(ctx);
     for call in &ctx.facts.defs.calls {
         let Some(callee) = &call.callee else { continue };
         let text = resolver.dotted(callee);
         let short = text.rsplit('.').next().unwrap_or(&text);
-        // Cheap filter before resolving: the written name or an alias of an import.
-        if !active
-            .iter()
-            .any(|f| f.builds.iter().any(|b| split(b).1 == short))
-            && !ctx
-                .facts
-                .imports
-                .iter()
-                .any(|i| i.names.iter().any(|n| n.alias.is_some()))
-        {
+        let root = text.split('.').next().unwrap_or(&text);
+        // Only what the reducer keeps is resolved: the written name or an alias of it
+        // (a class re-exported under another name is not followed).
+        if !tails.contains(&short) && !aliases.contains(&root) {
             continue;
         }
         let qualified = resolver.resolve(&text).qualified;
@@ -142,6 +144,30 @@ fn bypass(ctx: &FileContext, factories: &[FactorySettings], out: &mut Vec<Diagno
             ),
             callee.range(),
         ));
+    }
+}
+
+/// The names the file's imports bind to `tails` (`from m import UserEngine as UE`), and
+/// to those names in turn (`from n import UE as U2`): the reducer's alias needles.
+fn tail_aliases<'a>(ctx: &'a FileContext, tails: &[&str]) -> Vec<&'a str> {
+    let mut aliases: Vec<&str> = Vec::new();
+    loop {
+        let before = aliases.len();
+        for import in &ctx.facts.imports {
+            for name in &import.names {
+                let Some((alias, _)) = &name.alias else {
+                    continue;
+                };
+                let last = name.name.rsplit('.').next().unwrap_or(&name.name);
+                let alias = alias.as_str();
+                if (tails.contains(&last) || aliases.contains(&last)) && !aliases.contains(&alias) {
+                    aliases.push(alias);
+                }
+            }
+        }
+        if aliases.len() == before {
+            return aliases;
+        }
     }
 }
 

@@ -356,7 +356,10 @@ fn instance_state(index: &ModuleIndex, qualified: &str, depth: usize) -> ClassSt
     if is_stateless_base(qualified) {
         return ClassState::Stateless;
     }
-    let Some(summary) = index.class_summary(qualified).filter(|_| depth > 0) else {
+    let Some(summary) = (depth > 0)
+        .then(|| index.class_summary(qualified))
+        .flatten()
+    else {
         return ClassState::Mutable;
     };
     let mut state = summary.state;
@@ -657,6 +660,11 @@ fn cached_factory(
     function: &FunctionFact,
     out: &mut Vec<Diagnostic>,
 ) {
+    // Parameters first: resolving every decorator of every function read other modules.
+    let allowed_parameters = u16::from(function.class.is_some());
+    if function.parameters.count > allowed_parameters || function.parameters.star {
+        return;
+    }
     let defs = &ctx.facts.defs;
     let Some(cache) = defs.decorators(index).find_map(|d| {
         let name = resolver.dotted(d.name.as_ref()?);
@@ -669,10 +677,6 @@ fn cached_factory(
     }) else {
         return;
     };
-    let allowed_parameters = u16::from(function.class.is_some());
-    if function.parameters.count > allowed_parameters || function.parameters.star {
-        return;
-    }
     let Some(class) = defs
         .returns(index)
         .flatten()
