@@ -20,7 +20,9 @@ pub(super) struct Line {
     pub(super) start: usize,
     /// Its terminating line break (or the end of the text); a trailing comment is inside.
     pub(super) end: usize,
-    /// The first line break inside it (or `end`).
+    /// Where `...` would have to fit: its first line break or `\` continuation when one
+    /// lies in its first three bytes, else `end`. The reducer only asks whether
+    /// `first_break - start >= 3`, which this answers as the first break anywhere would.
     pub(super) first_break: usize,
     /// Indentation width, a tab counting 8.
     pub(super) indent: u32,
@@ -105,9 +107,12 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
         if line.line_start > 0 && before.ends_with(b"\\") && !ends_comment(tokens, before.len()) {
             return None;
         }
-        // A `\` continuation counts as a break: `...` must fit before it.
-        let first_break =
-            memchr::memchr3(b'\n', b'\r', b'\\', &b[start..end]).map_or(end, |k| start + k);
+        // A `\` continuation counts as a break: `...` must fit before it. Only the first
+        // three bytes matter (see `Line::first_break`): no search through the line.
+        let first_break = b[start..end.min(start + 3)]
+            .iter()
+            .position(|&c| matches!(c, b'\n' | b'\r' | b'\\'))
+            .map_or(end, |k| start + k);
         let kind = match line.kind {
             LineKind::Def => Kind::Def,
             LineKind::Class => Kind::Class,
