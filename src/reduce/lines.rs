@@ -82,8 +82,11 @@ fn all_spaces(ws: &[u8]) -> bool {
 /// put what follows it in a chunk of its own, and blanking a body could move that).
 pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec<Line>> {
     let b = text.as_bytes();
+    // Most texts hold no CR at all: then only the kinds need a look.
+    let cr = memchr::memchr(b'\r', b).is_some();
     if tokens.iter().any(|t| {
-        t.kind == Tok::Error || (matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
+        t.kind == Tok::Error
+            || (cr && matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
     }) {
         return None;
     }
