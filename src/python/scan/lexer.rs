@@ -532,9 +532,9 @@ fn non_ident_mask(w: u64) -> u64 {
     let at_least = |x: u64, lo: u64| x + (0x80 - lo) * ONES;
     let above = |x: u64, hi: u64| x + (0x7f - hi) * ONES;
     let digit = at_least(x, b'0' as u64) & !above(x, b'9' as u64);
-    let lower = x | 0x20 * ONES;
+    let lower = x | (0x20 * ONES);
     let letter = at_least(lower, b'a' as u64) & !above(lower, b'z' as u64);
-    let underscore = !((x ^ b'_' as u64 * ONES) + 0x7f * ONES);
+    let underscore = !((x ^ (b'_' as u64 * ONES)) + 0x7f * ONES);
     let ident = w | digit | letter | underscore;
     !ident & HIGH
 }
