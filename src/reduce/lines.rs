@@ -20,7 +20,9 @@ pub(super) struct Line {
     pub(super) start: usize,
     /// Its terminating line break (or the end of the text); a trailing comment is inside.
     pub(super) end: usize,
-    /// The first line break inside it (or `end`).
+    /// Where `...` would have to fit: its first line break or `\` continuation when one
+    /// lies in its first three bytes, else `end`. The reducer only asks whether
+    /// `first_break - start >= 3`, which this answers as the first break anywhere would.
     pub(super) first_break: usize,
     /// Indentation width, a tab counting 8.
     pub(super) indent: u32,
@@ -80,8 +82,11 @@ fn all_spaces(ws: &[u8]) -> bool {
 /// put what follows it in a chunk of its own, and blanking a body could move that).
 pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec<Line>> {
     let b = text.as_bytes();
+    // Most texts hold no CR at all: then only the kinds need a look.
+    let cr = memchr::memchr(b'\r', b).is_some();
     if tokens.iter().any(|t| {
-        t.kind == Tok::Error || (matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
+        t.kind == Tok::Error
+            || (cr && matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
     }) {
         return None;
     }
@@ -105,9 +110,12 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
         if line.line_start > 0 && before.ends_with(b"\\") && !ends_comment(tokens, before.len()) {
             return None;
         }
-        // A `\` continuation counts as a break: `...` must fit before it.
-        let first_break =
-            memchr::memchr3(b'\n', b'\r', b'\\', &b[start..end]).map_or(end, |k| start + k);
+        // A `\` continuation counts as a break: `...` must fit before it. Only the first
+        // three bytes matter (see `Line::first_break`): no search through the line.
+        let first_break = b[start..end.min(start + 3)]
+            .iter()
+            .position(|&c| matches!(c, b'\n' | b'\r' | b'\\'))
+            .map_or(end, |k| start + k);
         let kind = match line.kind {
             LineKind::Def => Kind::Def,
             LineKind::Class => Kind::Class,

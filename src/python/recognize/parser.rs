@@ -23,49 +23,48 @@ static KEYWORD_START: [bool; 256] = {
 
 /// A keyword of Python 3 (tree-sitter reserves all of them; its soft keywords are
 /// names here).
-pub(super) fn is_keyword(s: &str) -> bool {
-    let b = s.as_bytes();
+pub(super) fn is_keyword(b: &[u8]) -> bool {
     // Keywords are 2 to 8 bytes long.
     if !(2..=8).contains(&b.len()) || !KEYWORD_START[b[0] as usize] {
         return false;
     }
     matches!(
-        s,
-        "False"
-            | "None"
-            | "True"
-            | "and"
-            | "as"
-            | "assert"
-            | "async"
-            | "await"
-            | "break"
-            | "class"
-            | "continue"
-            | "def"
-            | "del"
-            | "elif"
-            | "else"
-            | "except"
-            | "finally"
-            | "for"
-            | "from"
-            | "global"
-            | "if"
-            | "import"
-            | "in"
-            | "is"
-            | "lambda"
-            | "nonlocal"
-            | "not"
-            | "or"
-            | "pass"
-            | "raise"
-            | "return"
-            | "try"
-            | "while"
-            | "with"
-            | "yield"
+        b,
+        b"False"
+            | b"None"
+            | b"True"
+            | b"and"
+            | b"as"
+            | b"assert"
+            | b"async"
+            | b"await"
+            | b"break"
+            | b"class"
+            | b"continue"
+            | b"def"
+            | b"del"
+            | b"elif"
+            | b"else"
+            | b"except"
+            | b"finally"
+            | b"for"
+            | b"from"
+            | b"global"
+            | b"if"
+            | b"import"
+            | b"in"
+            | b"is"
+            | b"lambda"
+            | b"nonlocal"
+            | b"not"
+            | b"or"
+            | b"pass"
+            | b"raise"
+            | b"return"
+            | b"try"
+            | b"while"
+            | b"with"
+            | b"yield"
     )
 }
 
@@ -167,14 +166,17 @@ pub(super) const fn short(s: &[u8]) -> u16 {
 }
 
 impl Word {
-    pub(super) fn new(kind: Tok, start: u32, end: u32, text: &str) -> Self {
+    /// The word of a token whose text is `text`: the layout loop makes one per
+    /// significant token, so this is inlined there and reads bytes (no `str` slicing).
+    #[inline(always)]
+    pub(super) fn new(kind: Tok, start: u32, end: u32, text: &[u8]) -> Self {
         let name = kind == Tok::Name && plain_name(text);
         Word {
             kind,
             start,
             end,
             name,
-            short: short(text.as_bytes()),
+            short: short(text),
         }
     }
 
@@ -200,13 +202,16 @@ impl Word {
     }
 }
 
-/// A plain identifier: not a keyword, ASCII or made of [`plain_letter`]s.
-fn plain_name(s: &str) -> bool {
-    if s.is_ascii() {
-        !is_keyword(s)
+/// A plain identifier: not a keyword, ASCII or made of [`plain_letter`]s (a name that is
+/// not valid UTF-8 on its own, which the scanner never makes, is not plain).
+fn plain_name(b: &[u8]) -> bool {
+    if b.iter().all(|&c| c < 0x80) {
+        !is_keyword(b)
     } else {
-        s.chars()
-            .all(|c| c == '_' || c.is_ascii_alphanumeric() || plain_letter(c))
+        std::str::from_utf8(b).is_ok_and(|s| {
+            s.chars()
+                .all(|c| c == '_' || c.is_ascii_alphanumeric() || plain_letter(c))
+        })
     }
 }
 

@@ -228,10 +228,7 @@ impl Lexer<'_> {
         if c == b'"' || c == b'\'' {
             self.string(start, start, false, false);
         } else if is_ident(c) && !c.is_ascii_digit() {
-            let mut end = start + 1;
-            while end < b.len() && is_ident(b[end]) {
-                end += 1;
-            }
+            let end = ident_end(b, start + 1);
             let q = self.peek(end);
             if (q == b'"' || q == b'\'') && end - start <= 2 {
                 if let Some((formatted, raw)) = string_prefix(&b[start..end]) {
@@ -508,6 +505,40 @@ impl Lexer<'_> {
     }
 }
 
+/// The end of the run of identifier bytes ([`IDENT`]) from `at`. Names are most of the
+/// tokens: eight bytes are tested at once ([`non_ident_mask`]) while eight remain.
+fn ident_end(b: &[u8], mut at: usize) -> usize {
+    while let Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) = b.get(at..at + 8) {
+        let non = non_ident_mask(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
+        if non != 0 {
+            return at + (non.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while b.get(at).is_some_and(|&c| is_ident(c)) {
+        at += 1;
+    }
+    at
+}
+
+/// The high bit of each byte of `w` (little-endian) that is no identifier byte: not an
+/// ASCII letter, digit or `_`, and below 0x80. Per byte, on its low seven bits `x`: `x +
+/// (0x80 - lo)` has its high bit set when `x >= lo`, `x + (0x7f - hi)` when `x > hi`,
+/// and no sum carries into the next byte.
+fn non_ident_mask(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    let x = w & !HIGH;
+    let at_least = |x: u64, lo: u64| x + (0x80 - lo) * ONES;
+    let above = |x: u64, hi: u64| x + (0x7f - hi) * ONES;
+    let digit = at_least(x, b'0' as u64) & !above(x, b'9' as u64);
+    let lower = x | (0x20 * ONES);
+    let letter = at_least(lower, b'a' as u64) & !above(lower, b'z' as u64);
+    let underscore = !((x ^ (b'_' as u64 * ONES)) + 0x7f * ONES);
+    let ident = w | digit | letter | underscore;
+    !ident & HIGH
+}
+
 fn closer(open: u8) -> u8 {
     match open {
         b'(' => b')',
@@ -563,4 +594,31 @@ fn number_end(b: &[u8], start: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ident_end, is_ident};
+
+    /// [`ident_end`] (eight bytes at a time) ends where the byte table says, for every
+    /// byte value at every offset of the eight-byte blocks and in the tail.
+    #[test]
+    fn ident_end_matches_the_table() {
+        for c in 0..=255u8 {
+            for k in 0..20 {
+                let mut text = vec![b'a'; k];
+                text.push(c);
+                text.extend_from_slice(b"bc9_\xc3");
+                for len in 0..=text.len() {
+                    let b = &text[..len];
+                    let expected = b.iter().position(|&x| !is_ident(x)).unwrap_or(len);
+                    assert_eq!(
+                        ident_end(b, 0),
+                        expected,
+                        "byte {c:#x} after {k}, len {len}"
+                    );
+                }
+            }
+        }
+    }
 }

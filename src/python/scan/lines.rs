@@ -97,11 +97,7 @@ pub fn logical_lines(text: &str, tokens: &[Token]) -> Vec<LogicalLine> {
         if tokens.get(i).is_some_and(|t| t.kind == Tok::Newline) {
             i += 1;
         }
-        let line_start = b[..first.start as usize]
-            .iter()
-            .rposition(|&c| c == b'\n' || c == b'\r')
-            .map_or(0, |k| k + 1);
-        let (indent, alt_indent) = columns(&b[line_start..first.start as usize]);
+        let (line_start, indent, alt_indent) = indentation(b, first.start as usize);
         let colon_last = last_code.is_some_and(|t| t.kind == Tok::Op && &b[t.range()] == b":");
         lines.push(LogicalLine {
             line_start: line_start as u32,
@@ -123,6 +119,23 @@ fn is_indentation(b: &[u8], t: &Token) -> bool {
     b[t.range()]
         .iter()
         .all(|&c| matches!(c, b' ' | b'\t' | b'\x0c'))
+}
+
+/// The start of the physical line of the token at `first`, and its indentation's
+/// columns ([`columns`]). Most indentation is spaces after a line break: one backward
+/// pass over them answers all three.
+fn indentation(b: &[u8], first: usize) -> (usize, u32, u32) {
+    let spaces = b[..first].iter().rev().take_while(|&&c| c == b' ').count();
+    let before = first - spaces;
+    if before == 0 || matches!(b[before - 1], b'\n' | b'\r') {
+        return (before, spaces as u32, spaces as u32);
+    }
+    let line_start = b[..first]
+        .iter()
+        .rposition(|&c| c == b'\n' || c == b'\r')
+        .map_or(0, |k| k + 1);
+    let (indent, alt_indent) = columns(&b[line_start..first]);
+    (line_start, indent, alt_indent)
 }
 
 /// The indentation's column (tabs to multiples of 8, a form feed resets) and its width
