@@ -8,17 +8,19 @@
 //! the chunk is parsed. `python::compare_token_facts` checks this on real files
 //! (`examples/token_facts_diff.rs`).
 
+mod definitions;
+
 use super::model::Facts;
 use super::modules::ModuleName;
 
 /// The facts of `text` (one chunk of a reduced file) restricted to `ranges`, when its
 /// kept text has a shape read here; `None` otherwise.
 pub(crate) fn chunk_facts(
-    _text: &str,
-    _ranges: &[tree_sitter::Range],
+    text: &str,
+    ranges: &[tree_sitter::Range],
     _module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    None
+    definitions::facts(text, ranges)
 }
 
 /// One chunk where [`chunk_facts`] and tree-sitter disagree (`python::compare_token_facts`): its text (kept ranges

@@ -1,0 +1,231 @@
+//! `python::token_facts` on definition chunks (`token_facts/definitions.rs`): a `def`,
+//! `async def` or `class` whose body is a placeholder is read off its tokens, and the
+//! facts equal tree-sitter's parse of the same ranges (`compare_token_facts`) and the
+//! exact values below; every other shape is left to tree-sitter.
+
+use ssotlint::prefilter::BodyNeedles;
+use ssotlint::python::{self, Facts, Span};
+use ssotlint::reduce::Reducer;
+
+/// One range over the whole text, as tree-sitter wants it.
+fn whole(text: &str) -> Vec<tree_sitter::Range> {
+    let rows = text.matches('\n').count();
+    let last = text.rfind('\n').map_or(0, |i| i + 1);
+    vec![tree_sitter::Range {
+        start_byte: 0,
+        end_byte: text.len(),
+        start_point: tree_sitter::Point::new(0, 0),
+        end_point: tree_sitter::Point::new(rows, text.len() - last),
+    }]
+}
+
+/// The facts of `ranges` of `text` through `analyze_included`, after checking that
+/// `read` of its chunks were read off their tokens and equal tree-sitter's facts.
+fn included(text: &str, ranges: &[tree_sitter::Range], read: usize) -> Facts {
+    let starts: Vec<usize> = python::chunks::boundaries(text, 0).collect();
+    let (_, answered, mismatches) =
+        python::compare_token_facts(text, None, ranges, &starts).expect("sound ranges");
+    if let Some(m) = mismatches.first() {
+        panic!("{}\n--- read\n{}\n--- parsed\n{}", m.kept, m.read, m.parsed);
+    }
+    assert_eq!(
+        answered, read,
+        "chunks read without tree-sitter in {text:?}"
+    );
+    python::analyze_included(text, None, ranges, &starts).expect("parses")
+}
+
+/// A class as text: name, range, bases, keywords (name, value), decorators.
+type ClassRow<'t> = (
+    &'t str,
+    &'t str,
+    Vec<&'t str>,
+    Vec<(&'t str, &'t str)>,
+    Vec<&'t str>,
+);
+
+fn at(text: &str, span: Span) -> &str {
+    &text[span]
+}
+
+/// Decorators (plain and called without arguments, dotted), `async def`, every kind of
+/// plain parameter, class bases and keywords with dotted values, and bodies of `...`,
+/// `pass` and docstrings, inline or indented: each read exactly.
+#[test]
+fn placeholder_definitions_are_read_exactly() {
+    let text = "@a.b.c\n@dec()\n@m.cache()\nasync def f(self, *args, b, /, *, c, **kw):\n    ...\n\n\
+                class K(Base, mod.Other, metaclass=abc.ABCMeta, flag=on,):\n    \"\"\"Doc.\"\"\"\n    pass\n\
+                def g(): pass\n\
+                @dataclass\nclass E: ...\n\
+                def h(\n    x,\n):\n    'doc'\n";
+    let facts = included(text, &whole(text), 5);
+    assert!(facts.syntax_errors.is_empty());
+    let defs = &facts.defs;
+    let functions: Vec<(&str, &str, Option<&str>, u16, bool)> = defs
+        .functions
+        .iter()
+        .map(|f| {
+            let p = f.parameters;
+            (
+                at(text, f.name),
+                at(text, f.range),
+                p.first.map(|s| at(text, s)),
+                p.count,
+                p.star,
+            )
+        })
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            (
+                "f",
+                "async def f(self, *args, b, /, *, c, **kw):\n    ...",
+                Some("self"),
+                5,
+                true
+            ),
+            ("g", "def g(): pass", None, 0, false),
+            ("h", "def h(\n    x,\n):\n    'doc'", Some("x"), 1, false),
+        ]
+    );
+    let decorators: Vec<(Option<&str>, bool, &str)> = defs
+        .decorators(0)
+        .map(|d| (d.name.map(|s| at(text, s)), d.called, at(text, d.range)))
+        .collect();
+    assert_eq!(
+        decorators,
+        [
+            (Some("a.b.c"), false, "a.b.c"),
+            (Some("dec"), true, "dec()"),
+            (Some("m.cache"), true, "m.cache()"),
+        ]
+    );
+    assert_eq!(defs.decorators(1).count(), 0);
+    let classes: Vec<ClassRow> = defs
+        .classes
+        .iter()
+        .map(|c| {
+            (
+                at(text, c.name),
+                at(text, c.range),
+                c.bases.iter().map(|b| at(text, *b)).collect(),
+                c.keywords
+                    .iter()
+                    .map(|k| (at(text, k.name), at(text, k.value)))
+                    .collect(),
+                c.decorators.iter().map(|d| at(text, d.range)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            (
+                "K",
+                "class K(Base, mod.Other, metaclass=abc.ABCMeta, flag=on,):\n    \"\"\"Doc.\"\"\"\n    pass",
+                vec!["Base", "mod.Other"],
+                vec![("metaclass", "abc.ABCMeta"), ("flag", "on")],
+                vec![],
+            ),
+            ("E", "class E: ...", vec![], vec![], vec!["dataclass"]),
+        ]
+    );
+    let calls: Vec<(&str, Option<&str>)> = defs
+        .calls
+        .iter()
+        .map(|c| (at(text, c.range), c.callee.map(|s| at(text, s))))
+        .collect();
+    assert_eq!(
+        calls,
+        [("dec()", Some("dec")), ("m.cache()", Some("m.cache"))]
+    );
+    let attributes: Vec<(&str, &str)> = facts
+        .attributes
+        .iter()
+        .map(|a| (at(text, a.object), at(text, a.attribute)))
+        .collect();
+    assert_eq!(
+        attributes,
+        [
+            ("a", "b"),
+            ("m", "cache"),
+            ("mod", "Other"),
+            ("abc", "ABCMeta")
+        ]
+    );
+    assert!(facts.imports.is_empty() && facts.strings.is_empty());
+    assert!(defs.module_assignments.is_empty());
+}
+
+/// What the reader does not read exactly goes to tree-sitter: defaults, annotations,
+/// decorator arguments, a kept statement, a comment after the colon, keywords and
+/// Python 2's `print` as names, a non-ASCII name, type parameters, syntax errors,
+/// something after the definition, an f-string body.
+#[test]
+fn other_shapes_are_left_to_tree_sitter() {
+    for text in [
+        "def f(a=1):\n    ...\n",
+        "def f(a: int):\n    ...\n",
+        "def f() -> int:\n    ...\n",
+        "@dec(1)\ndef f():\n    ...\n",
+        "@dec\n\ndef f():\n    return 1\n",
+        "def f():\n    x = 1\n",
+        "class A: pass  # note\n",
+        "class A:  # note\n    ...\n",
+        "def print():\n    ...\n",
+        "def match():\n    ...\n",
+        "def caf\u{e9}():\n    ...\n",
+        "class A[T]:\n    ...\n",
+        "def f(:\n    ...\n",
+        "class A(B\n",
+        "def f():\n...\n",
+        "def f(): ...; pass\n",
+        "def f():\n    f\"{x}\"\n",
+        "class A(B()):\n    ...\n",
+        "class A(**kw):\n    ...\n",
+    ] {
+        included(text, &whole(text), 0);
+    }
+}
+
+/// The reducer's output: bodies blanked to `...`, parameter lists and bases blanked
+/// (gaps in the ranges), decorator lines blanked whole. Each definition is read, and
+/// its range and name point into the original text.
+#[test]
+fn reduced_definitions_are_read() {
+    let text = "import os\n\n\n@decorate(with_args=[1, 2])\ndef run(a, b=2, *rest) -> int:\n    \"\"\"Run.\"\"\"\n    # comment\n    return a + b\n\n\
+                class Engine(Base, metaclass=Meta):\n    def start(self):\n        self.on = True\n\n\
+                async def fetch(\n    url,\n    timeout: float = 1.0,\n):\n    await go(url)\n";
+    let reduced = Reducer::new(&BodyNeedles::default())
+        .reduce(text)
+        .expect("reduced");
+    let starts = &reduced.chunks;
+    let (chunks, answered, mismatches) =
+        python::compare_token_facts(&reduced.text, None, &reduced.included, starts).expect("sound");
+    assert!(mismatches.is_empty());
+    assert_eq!((chunks, answered), (4, 3));
+    let facts =
+        python::analyze_included(&reduced.text, None, &reduced.included, starts).expect("parses");
+    let names: Vec<(&str, usize, usize)> = facts
+        .definitions()
+        .iter()
+        .map(|d| (d.name(text), d.name_range.start(), d.name_range.end()))
+        .collect();
+    let offset = |name: &str| text.find(name).expect("name");
+    assert_eq!(
+        names,
+        [
+            ("run", offset("run("), offset("run(") + 3),
+            ("Engine", offset("Engine("), offset("Engine(") + 6),
+            ("fetch", offset("fetch("), offset("fetch(") + 5),
+        ]
+    );
+    let fetch = &facts.defs.functions[1];
+    assert_eq!(fetch.range.start(), offset("async def"));
+    // It ends with the reducer's `...`, over the first bytes of the blanked body.
+    let body = offset("await go");
+    assert_eq!(fetch.range.range(), offset("async def")..body + 3);
+    assert_eq!(&reduced.text[body..body + 3], "...");
+    assert_eq!(fetch.parameters, Default::default());
+}
