@@ -172,7 +172,6 @@ fn other_shapes_are_left_to_tree_sitter() {
         "@dec\n\ndef f():\n    return 1\n",
         "def f():\n    x = 1\n",
         "class A: pass  # note\n",
-        "class A:  # note\n    ...\n",
         "def print():\n    ...\n",
         "def match():\n    ...\n",
         "def caf\u{e9}():\n    ...\n",
@@ -228,4 +227,106 @@ fn reduced_definitions_are_read() {
     assert_eq!(fetch.range.range(), offset("async def")..body + 3);
     assert_eq!(&reduced.text[body..body + 3], "...");
     assert_eq!(fetch.parameters, Default::default());
+}
+
+/// A class whose body holds blanked methods (decorators kept), a nested class, a
+/// docstring, comments and attributes of plain values: the class's methods and
+/// attributes and each method's `class` index, as tree-sitter's.
+#[test]
+fn class_members_are_read_exactly() {
+    let text = "@frozen\nclass A(B):  # header\n    \"\"\"Doc.\"\"\"\n    x = 1  # one\n    y: int = f()\n    z: typing.Optional[int]\n    \
+                t = -1, 'a' 'b', (g()), [None, ...], {1: 2, 3: not 4}, a.b is not c\n    \
+                def a(self):\n        ...\n    @classmethod\n    def b(cls):\n        ...\n    \
+                class Meta:\n        pass\n    @p.setter\n    async def c(self, v): ...\n";
+    let facts = included(text, &whole(text), 1);
+    let defs = &facts.defs;
+    let class = &defs.classes[0];
+    assert_eq!(
+        at(text, class.range),
+        &text[text.find("class A").expect("A")..text.len() - 1]
+    );
+    let attributes: Vec<(&str, Option<&str>, Option<&str>)> = class
+        .attributes
+        .iter()
+        .map(|a| {
+            (
+                at(text, a.name),
+                a.value.map(|v| at(text, v)),
+                a.call.as_ref().map(|c| at(text, c.range)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attributes,
+        [
+            ("x", Some("1"), None),
+            ("y", Some("f()"), Some("f()")),
+            ("z", None, None),
+            (
+                "t",
+                Some("-1, 'a' 'b', (g()), [None, ...], {1: 2, 3: not 4}, a.b is not c"),
+                None
+            ),
+        ]
+    );
+    let methods: Vec<(&str, Option<usize>, python::Scope)> = class
+        .methods
+        .iter()
+        .map(|&m| {
+            let f = &defs.functions[m];
+            (at(text, f.name), f.class, f.scope)
+        })
+        .collect();
+    let in_a = (Some(0), python::Scope::Class);
+    assert_eq!(
+        methods,
+        [
+            ("a", in_a.0, in_a.1),
+            ("b", in_a.0, in_a.1),
+            ("c", in_a.0, in_a.1)
+        ]
+    );
+    let meta = &defs.classes[1];
+    assert_eq!(
+        (at(text, meta.name), meta.scope),
+        ("Meta", python::Scope::Class)
+    );
+    let decorators: Vec<Vec<&str>> = (0..3)
+        .map(|m| defs.decorators(m).map(|d| at(text, d.range)).collect())
+        .collect();
+    assert_eq!(decorators, [vec![], vec!["classmethod"], vec!["p.setter"]]);
+    let calls: Vec<&str> = defs.calls.iter().map(|c| at(text, c.range)).collect();
+    assert_eq!(calls, ["f()", "g()"]);
+    let attributes: Vec<(&str, &str)> = facts
+        .attributes
+        .iter()
+        .map(|a| (at(text, a.object), at(text, a.attribute)))
+        .collect();
+    assert_eq!(
+        attributes,
+        [("typing", "Optional"), ("a", "b"), ("p", "setter")]
+    );
+}
+
+/// A class member the reader does not know sends the whole class to tree-sitter.
+#[test]
+fn classes_with_other_members_are_left_to_tree_sitter() {
+    for member in [
+        "def a(self):\n        return 1\n",
+        "x = 'a.b'\n",
+        "x = f(1)\n",
+        "x = y = 1\n",
+        "x += 1\n",
+        "x = 1  # last\n",
+        "x = lambda: 1\n",
+        "x = [i for i in y]\n",
+        "x = f()()\n",
+        "x, y = 1, 2\n",
+        "x = f\"{y}\"\n",
+        "class M:\n        def m(self): ...\n",
+        "if x:\n        y = 1\n",
+    ] {
+        let text = format!("class A:\n    pass\n    {member}");
+        included(&text, &whole(&text), 0);
+    }
 }

@@ -12,8 +12,8 @@
 //! and an `AttributeRef` for each `a.b` whose two sides are names.
 
 use crate::python::model::{
-    AttributeRef, CallFact, ClassFact, Decorator, DefFacts, Facts, FunctionFact, Keyword, Owned,
-    Parameters, Scope, Span,
+    AttributeRef, CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact,
+    Keyword, Owned, Parameters, Scope, Span,
 };
 use crate::python::scan::{tokenize, Tok, Token};
 
@@ -27,17 +27,28 @@ pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> 
         return None;
     }
     let kept = Kept::join(text, ranges)?;
-    let tokens: Vec<Token> = tokenize(&kept.text)
-        .into_iter()
-        .filter(|t| !matches!(t.kind, Tok::Nl))
-        .collect();
+    let mut tokens = tokenize(&kept.text);
+    let mut comments = Vec::new();
+    tokens.retain(|t| match t.kind {
+        Tok::Nl => false,
+        Tok::Comment => {
+            comments.push(t.start as usize);
+            false
+        }
+        _ => true,
+    });
     let mut reader = Reader {
         text: &kept.text,
         kept: &kept,
         tokens: &tokens,
         at: 0,
+        comments: Vec::new(),
         facts: Facts::default(),
     };
+    // Comments in the chunk's offsets, to compare with spans.
+    for c in comments {
+        reader.comments.push(kept.span(c, c + 1)?.start());
+    }
     reader.definition()?;
     Some(reader.facts)
 }
@@ -98,6 +109,8 @@ struct Reader<'a> {
     /// The kept text's tokens without `Nl`.
     tokens: &'a [Token],
     at: usize,
+    /// Where the comments the scanner found start (left out of `tokens`).
+    comments: Vec<usize>,
     facts: Facts,
 }
 
@@ -179,22 +192,34 @@ impl Reader<'_> {
 
     /// Decorators, then the definition; nothing after it.
     fn definition(&mut self) -> Option<()> {
+        let decorators = self.decorators()?;
+        let first = *self.peek()?;
+        let end = match self.word(&first) {
+            "class" => self.class(first, decorators, Scope::Module)?,
+            "def" | "async" => self.function(first, decorators, None)?,
+            _ => return None,
+        };
+        self.eat(Tok::EndMarker, None)?;
+        // A comment after the last statement may fall inside tree-sitter's block.
+        if self.comments.iter().any(|&c| c >= end.end()) || self.at != self.tokens.len() {
+            return None;
+        }
+        if self.facts.defs.items.is_some() {
+            self.facts.defs.cover_items(&Default::default());
+        }
+        Some(())
+    }
+
+    /// `@a.b` or `@a.b()` lines, each a dotted name called without arguments or not at all.
+    fn decorators(&mut self) -> Option<Vec<Decorator>> {
         let mut decorators = Vec::new();
         while self.op("@").is_some() {
             decorators.push(self.decorator()?);
             self.eat(Tok::Newline, None)?;
         }
-        let first = *self.peek()?;
-        match self.word(&first) {
-            "class" => self.class(first, decorators)?,
-            "def" | "async" => self.function(first, decorators)?,
-            _ => return None,
-        }
-        self.eat(Tok::EndMarker, None)?;
-        (self.at == self.tokens.len()).then_some(())
+        Some(decorators)
     }
 
-    /// `@a.b` or `@a.b()`: a dotted name, called without arguments or not at all.
     fn decorator(&mut self) -> Option<Decorator> {
         let dotted = self.dotted()?;
         self.push_attribute(&dotted);
@@ -218,8 +243,9 @@ impl Reader<'_> {
         })
     }
 
-    /// `class Name:`, `class Name(Base, key=value, ...):` and a placeholder body.
-    fn class(&mut self, first: Token, decorators: Vec<Decorator>) -> Option<()> {
+    /// `class Name:`, `class Name(Base, key=value, ...):` and its body: at module level
+    /// a block of members ([`Self::member`]), in a class a placeholder. Its range.
+    fn class(&mut self, first: Token, decorators: Vec<Decorator>, scope: Scope) -> Option<Span> {
         self.at += 1;
         let name = self.name()?;
         let (mut bases, mut keywords) = (Vec::new(), Vec::new());
@@ -249,22 +275,33 @@ impl Reader<'_> {
                 }
             }
         }
-        let end = self.body()?;
+        // Pushed before its members, as the walk enters it.
+        let index = self.facts.defs.classes.len();
         self.facts.defs.classes.push(ClassFact {
             name: self.span(&name, &name)?,
-            range: Span::new(self.span(&first, &first)?.start()..end.end()),
-            scope: Scope::Module,
+            range: Span::default(),
+            scope,
             bases,
             keywords,
             decorators,
             attributes: Vec::new(),
             methods: Vec::new(),
         });
-        Some(())
+        let members = (scope == Scope::Module).then_some(index);
+        let end = self.body(members)?;
+        let range = Span::new(self.span(&first, &first)?.start()..end.end());
+        self.facts.defs.classes[index].range = range;
+        Some(range)
     }
 
-    /// `def name(params):`, `async def …` and a placeholder body.
-    fn function(&mut self, first: Token, decorators: Vec<Decorator>) -> Option<()> {
+    /// `def name(params):`, `async def …` and a placeholder body; `class`: the class it
+    /// is a method of. Its range.
+    fn function(
+        &mut self,
+        first: Token,
+        decorators: Vec<Decorator>,
+        class: Option<usize>,
+    ) -> Option<Span> {
         if self.word(&first) == "async" {
             self.at += 1;
         }
@@ -272,7 +309,7 @@ impl Reader<'_> {
         let name = self.name()?;
         self.op("(")?;
         let parameters = self.parameters()?;
-        let end = self.body()?;
+        let end = self.body(None)?;
         let name = self.span(&name, &name)?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
         let defs: &mut DefFacts = &mut self.facts.defs;
@@ -280,11 +317,18 @@ impl Reader<'_> {
         defs.functions.push(FunctionFact {
             name,
             range,
-            scope: Scope::Module,
-            class: None,
+            scope: if class.is_some() {
+                Scope::Class
+            } else {
+                Scope::Module
+            },
+            class,
             parameters,
             extents: Default::default(),
         });
+        if let Some(c) = class {
+            defs.classes.get_mut(c)?.methods.push(index);
+        }
         if !decorators.is_empty() {
             let owner = u32::try_from(index).ok()?;
             let owned = decorators.into_iter().map(|item| Owned {
@@ -292,9 +336,8 @@ impl Reader<'_> {
                 item,
             });
             defs.items_mut().decorators.extend(owned);
-            defs.cover_items(&Default::default());
         }
-        Some(())
+        Some(range)
     }
 
     /// Plain parameters up to the `)`: names, `*args`, `**kwargs`, a bare `*` and `/`
@@ -321,28 +364,295 @@ impl Reader<'_> {
         }
     }
 
-    /// `:` and a body of `...`, `pass` and single plain strings, on the header's line or
-    /// as an indented block; the span of its last statement. A comment after the colon is
-    /// left to tree-sitter (where it ends a block, tree-sitter may count it in).
-    fn body(&mut self) -> Option<Span> {
+    /// `:` and a body on the header's line or as an indented block: placeholders, or,
+    /// for the members of class `members`, what [`Self::member`] reads. The span of its
+    /// last statement.
+    fn body(&mut self, members: Option<usize>) -> Option<Span> {
         self.op(":")?;
-        let block = self.eat(Tok::Newline, None).is_some();
-        if block {
-            self.eat(Tok::Indent, None)?;
+        if self.eat(Tok::Newline, None).is_none() {
+            return self.placeholder();
         }
+        self.eat(Tok::Indent, None)?;
         loop {
-            let t = *self.peek()?;
+            let last = match members {
+                Some(class) => self.member(class)?,
+                None => self.placeholder()?,
+            };
+            if self.eat(Tok::Dedent, None).is_some() {
+                return Some(last);
+            }
+        }
+    }
+
+    /// `...`, `pass` or one plain string (a docstring) and the line's end.
+    fn placeholder(&mut self) -> Option<Span> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let placeholder = matches!((t.kind, word), (Tok::Op, "...") | (Tok::Name, "pass"))
+            || (t.kind == Tok::String && plain_string(word));
+        if !placeholder {
+            return None;
+        }
+        self.at += 1;
+        let span = self.span(&t, &t)?;
+        self.eat(Tok::Newline, None)?;
+        Some(span)
+    }
+
+    /// A statement of the body of class `class`: a placeholder, a method or a class with
+    /// a placeholder body, or an attribute (`name = value`, `name: T`, `name: T = value`,
+    /// of the values `values.rs` reads). The span of the statement.
+    fn member(&mut self, class: usize) -> Option<Span> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let definition = (t.kind == Tok::Op && word == "@")
+            || (t.kind == Tok::Name && matches!(word, "def" | "async" | "class"));
+        if definition {
+            let decorators = self.decorators()?;
+            let first = *self.peek()?;
+            return match self.word(&first) {
+                "class" => self.class(first, decorators, Scope::Class),
+                "def" | "async" => self.function(first, decorators, Some(class)),
+                _ => None,
+            };
+        }
+        if t.kind != Tok::Name || word == "pass" {
+            return self.placeholder();
+        }
+        let name = self.name()?;
+        let name = self.span(&name, &name)?;
+        let mut end = name;
+        if self.op(":").is_some() {
+            end = self.expression(0)?.span;
+        }
+        let mut attribute = ClassAttribute {
+            name,
+            value: None,
+            call: None,
+        };
+        if self.op("=").is_some() {
+            let value = self.expression_list()?;
+            attribute.value = Some(value.span);
+            attribute.call = value.call;
+            end = value.span;
+        } else if end == name {
+            return None;
+        }
+        self.eat(Tok::Newline, None)?;
+        self.facts
+            .defs
+            .classes
+            .get_mut(class)?
+            .attributes
+            .push(attribute);
+        Some(end)
+    }
+}
+
+/// An expression read: its span and, when it is a call (inside parentheses or not), the
+/// call (`defs::value_call`).
+struct Value {
+    span: Span,
+    call: Option<CallFact>,
+}
+
+/// Brackets deeper than this are left to tree-sitter (the reader recurses on them).
+const MAX_DEPTH: usize = 16;
+
+/// Operators between two operands that make no fact.
+const BINARY: &[&str] = &[
+    "+", "-", "*", "/", "//", "%", "**", "@", "|", "&", "^", "<<", ">>", "<", ">", "<=", ">=",
+    "==", "!=",
+];
+
+impl Reader<'_> {
+    /// `a, b, ...` (a tuple without parentheses, trailing comma included) or one
+    /// expression.
+    fn expression_list(&mut self) -> Option<Value> {
+        let first = self.expression(0)?;
+        if self.peek().is_none_or(|t| self.word(t) != ",") {
+            return Some(first);
+        }
+        let mut end = first.span;
+        while let Some(comma) = self.op(",") {
+            end = self.span(&comma, &comma)?;
+            if self.peek().is_some_and(|t| t.kind == Tok::Newline) {
+                break;
+            }
+            end = self.expression(0)?.span;
+        }
+        Some(Value {
+            span: Span::new(first.span.start()..end.end()),
+            call: None,
+        })
+    }
+
+    /// Operands joined by binary, comparison and boolean operators.
+    fn expression(&mut self, depth: usize) -> Option<Value> {
+        let first = self.unary(depth)?;
+        let mut value = first;
+        loop {
+            let Some(&t) = self.peek() else {
+                return Some(value);
+            };
             let word = self.word(&t);
-            let placeholder = matches!((t.kind, word), (Tok::Op, "...") | (Tok::Name, "pass"))
-                || (t.kind == Tok::String && plain_string(word));
-            if !placeholder {
-                return None;
+            let operator = match t.kind {
+                Tok::Op => BINARY.contains(&word),
+                Tok::Name => matches!(word, "and" | "or" | "in" | "is" | "not"),
+                _ => false,
+            };
+            if !operator {
+                return Some(value);
+            }
+            let not = word == "not";
+            self.at += 1;
+            if not {
+                self.eat(Tok::Name, Some("in"))?;
+            }
+            let next = self.unary(depth)?;
+            value = Value {
+                span: Span::new(value.span.start()..next.span.end()),
+                call: None,
+            };
+        }
+    }
+
+    /// An operand after `-`, `+`, `~` and `not`.
+    fn unary(&mut self, depth: usize) -> Option<Value> {
+        let start = *self.peek()?;
+        let mut prefixed = false;
+        while let Some(&t) = self.peek() {
+            let word = self.word(&t);
+            let prefix = match t.kind {
+                Tok::Op => matches!(word, "-" | "+" | "~"),
+                Tok::Name => word == "not",
+                _ => false,
+            };
+            if !prefix {
+                break;
             }
             self.at += 1;
-            let last = self.span(&t, &t)?;
-            self.eat(Tok::Newline, None)?;
-            if !block || self.eat(Tok::Dedent, None).is_some() {
-                return Some(last);
+            prefixed = true;
+        }
+        let value = self.primary(depth)?;
+        if !prefixed {
+            return Some(value);
+        }
+        Some(Value {
+            span: Span::new(self.span(&start, &start)?.start()..value.span.end()),
+            call: None,
+        })
+    }
+
+    /// A number, strings without a `.` (never a fact then), `...`, `None`, `True`,
+    /// `False`, a dotted name, called without arguments or subscripted, a parenthesized
+    /// expression, a tuple, list, dict or set display.
+    fn primary(&mut self, depth: usize) -> Option<Value> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let leaf = match t.kind {
+            Tok::Number => true,
+            Tok::Op => word == "...",
+            Tok::Name => matches!(word, "None" | "True" | "False"),
+            _ => false,
+        };
+        if leaf {
+            self.at += 1;
+            return Some(Value {
+                span: self.span(&t, &t)?,
+                call: None,
+            });
+        }
+        if t.kind == Tok::String {
+            let mut last = t;
+            while let Some(&s) = self.peek().filter(|s| s.kind == Tok::String) {
+                let literal = self.word(&s);
+                if literal.contains('.') || !plain_string(literal) {
+                    return None;
+                }
+                self.at += 1;
+                last = s;
+            }
+            return Some(Value {
+                span: self.span(&t, &last)?,
+                call: None,
+            });
+        }
+        if t.kind == Tok::Op {
+            return self.display(t, depth + 1);
+        }
+        let dotted = self.dotted()?;
+        self.push_attribute(&dotted);
+        if self.op("(").is_some() {
+            let close = self.op(")")?;
+            let call = CallFact {
+                range: Span::new(dotted.span.start()..self.span(&close, &close)?.end()),
+                callee: Some(dotted.span),
+            };
+            self.facts.defs.calls.push(call.clone());
+            return Some(Value {
+                span: call.range,
+                call: Some(call),
+            });
+        }
+        if self.op("[").is_some() {
+            let close = self.items("]", false, depth + 1)?.1;
+            return Some(Value {
+                span: Span::new(dotted.span.start()..close.end()),
+                call: None,
+            });
+        }
+        Some(Value {
+            span: dotted.span,
+            call: None,
+        })
+    }
+
+    /// `( … )`, `[ … ]` or `{ … }` opened by `open`.
+    fn display(&mut self, open: Token, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (close, pairs) = match self.word(&open) {
+            "(" => (")", false),
+            "[" => ("]", false),
+            "{" => ("}", true),
+            _ => return None,
+        };
+        self.at += 1;
+        let (single, end) = self.items(close, pairs, depth)?;
+        let span = Span::new(self.span(&open, &open)?.start()..end.end());
+        // `(f())` is the call `defs::value_call` finds through the parentheses.
+        let call = if close == ")" {
+            single.and_then(|v| v.call)
+        } else {
+            None
+        };
+        Some(Value { span, call })
+    }
+
+    /// Comma-separated expressions (`key: value` pairs where `pairs` allows) up to
+    /// `close`: the only one when there is one without a comma, and the span of `close`.
+    fn items(&mut self, close: &str, pairs: bool, depth: usize) -> Option<(Option<Value>, Span)> {
+        let mut count = 0;
+        let mut single = None;
+        loop {
+            if let Some(end) = self.op(close) {
+                let single = if count == 1 { single } else { None };
+                return Some((single, self.span(&end, &end)?));
+            }
+            let value = self.expression(depth)?;
+            if pairs && self.op(":").is_some() {
+                self.expression(depth)?;
+            }
+            count += 1;
+            single = Some(value);
+            if self.op(",").is_some() {
+                count += 1;
+            } else {
+                let end = self.op(close)?;
+                let single = if count == 1 { single } else { None };
+                return Some((single, self.span(&end, &end)?));
             }
         }
     }
