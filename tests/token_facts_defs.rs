@@ -159,7 +159,7 @@ fn placeholder_definitions_are_read_exactly() {
 }
 
 /// What the reader does not read exactly goes to tree-sitter: defaults, annotations,
-/// decorator arguments, a kept statement, a comment after the colon, keywords and
+/// decorator arguments, a kept import or loop, keywords and
 /// Python 2's `print` as names, a non-ASCII name, type parameters, syntax errors,
 /// something after the definition, an f-string body.
 #[test]
@@ -169,8 +169,8 @@ fn other_shapes_are_left_to_tree_sitter() {
         "def f(a: int):\n    ...\n",
         "def f() -> int:\n    ...\n",
         "@dec(1)\ndef f():\n    ...\n",
-        "@dec\n\ndef f():\n    return 1\n",
-        "def f():\n    x = 1\n",
+        "@dec\n\ndef f():\n    import os\n",
+        "def f():\n    for x in y:\n        pass\n",
         "class A: pass  # note\n",
         "def print():\n    ...\n",
         "def match():\n    ...\n",
@@ -312,9 +312,9 @@ fn class_members_are_read_exactly() {
 #[test]
 fn classes_with_other_members_are_left_to_tree_sitter() {
     for member in [
-        "def a(self):\n        return 1\n",
+        "def a(self):\n        import os\n",
         "x = 'a.b'\n",
-        "x = f(1)\n",
+        "x = f(*a)\n",
         "x = y = 1\n",
         "x += 1\n",
         "x = 1  # last\n",
@@ -327,6 +327,103 @@ fn classes_with_other_members_are_left_to_tree_sitter() {
         "if x:\n        y = 1\n",
     ] {
         let text = format!("class A:\n    pass\n    {member}");
+        included(&text, &whole(&text), 0);
+    }
+}
+
+/// A function body of `global` names, augmented, annotated and attribute assignments,
+/// returns and calls with plain arguments: the function's items and the calls (a call
+/// before those in its arguments), as tree-sitter's.
+#[test]
+fn function_statements_are_read_exactly() {
+    let text = "def bump(self, n):\n    \"\"\"Doc.\"\"\"\n    global _CALLS, _N  # both\n    _CALLS += 1\n    \
+                self.engine: Engine = (make.engine(a.b, key=g(1), other='x'))\n    cls._items[k] = n\n    \
+                log.info('done')\n    total = n\n    return _CALLS\n    return (f())\n    return\n";
+    let facts = included(text, &whole(text), 1);
+    let defs = &facts.defs;
+    let globals: Vec<&str> = defs.globals(0).map(|s| at(text, *s)).collect();
+    assert_eq!(globals, ["_CALLS", "_N"]);
+    let assignments: Vec<(&str, bool, bool, Option<&str>)> = defs
+        .assignments(0)
+        .map(|a| {
+            (
+                at(text, a.range),
+                a.value_is_call,
+                a.value_is_name,
+                a.value.as_ref().map(|c| at(text, c.range)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        assignments,
+        [
+            ("_CALLS += 1", false, false, None),
+            (
+                "self.engine: Engine = (make.engine(a.b, key=g(1), other='x'))",
+                true,
+                false,
+                Some("make.engine(a.b, key=g(1), other='x')")
+            ),
+            ("cls._items[k] = n", false, true, None),
+            ("total = n", false, true, None),
+        ]
+    );
+    let targets: Vec<String> = defs
+        .assignments(0)
+        .map(|a| match &a.target {
+            python::Target::Name(n) => format!("name {}", at(text, *n)),
+            python::Target::Attribute { object, attr } => {
+                format!("attribute {}.{}", at(text, *object), at(text, *attr))
+            }
+            python::Target::Subscript { object } => format!("subscript {}", at(text, *object)),
+            python::Target::Other => "other".into(),
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "name _CALLS",
+            "attribute self.engine",
+            "subscript cls._items",
+            "name total"
+        ]
+    );
+    let returns: Vec<Option<&str>> = defs
+        .returns(0)
+        .map(|r| r.as_ref().map(|c| at(text, c.range)))
+        .collect();
+    assert_eq!(returns, [None, Some("f()"), None]);
+    let calls: Vec<&str> = defs.calls.iter().map(|c| at(text, c.range)).collect();
+    assert_eq!(
+        calls,
+        [
+            "make.engine(a.b, key=g(1), other='x')",
+            "g(1)",
+            "log.info('done')",
+            "f()"
+        ]
+    );
+}
+
+/// A function statement the reader does not know sends the function to tree-sitter.
+#[test]
+fn functions_with_other_statements_are_left_to_tree_sitter() {
+    for statement in [
+        "import os\n",
+        "x = import_module('a')\n",
+        "x = patch('a')\n",
+        "x = f(*a)\n",
+        "a, b = 1, 2\n",
+        "(a) = 1\n",
+        "x = y = 1\n",
+        "if x:\n        pass\n",
+        "return 1  # last\n",
+        "yield x\n",
+        "x = 'a.b'\n",
+        "del x\n",
+        "f()()\n",
+    ] {
+        let text = format!("def f():\n    pass\n    {statement}");
         included(&text, &whole(&text), 0);
     }
 }

@@ -1,7 +1,9 @@
-//! Facts of a chunk that is one definition whose body says nothing: `def`, `async def`
-//! or `class`, with plain decorators, a plain header and a body of `...`, `pass` and
-//! bare strings (the reducer's placeholder for a blanked body; stubs, exception classes).
-//! At module level of the stdlib and the corpus these are a third of the parsed chunks.
+//! Facts of a chunk that is one definition: `def`, `async def` or `class`, with plain
+//! decorators and a plain header, and a body of `...`, `pass` and bare strings (the
+//! reducer's placeholder for a blanked body; stubs, exception classes), a class's body
+//! of such methods and plain attributes, or a function's body of plain statements
+//! (`definitions/statements.rs`). At module level of the stdlib and the corpus these are
+//! a third of the parsed chunks.
 //!
 //! The kept ranges are joined (tree-sitter reads them as one text too) and lexed with
 //! the scanner; the tokens must match the shapes below exactly, or the chunk is left to
@@ -9,7 +11,9 @@
 //! (`facts.rs`, `defs.rs`): its `FunctionFact` or `ClassFact` (name, range without the
 //! decorators, ending at the body's last token), its decorators (a `Decorator` each: of
 //! a function, an item it owns; a call's `CallFact`), the class's bases and keywords,
-//! and an `AttributeRef` for each `a.b` whose two sides are names.
+//! and an `AttributeRef` for each `a.b` whose two sides are names; a class's methods
+//! and attributes, a function's items. A comment after the last statement is left to
+//! tree-sitter (where it ends a block, tree-sitter may count it in).
 
 mod reader;
 mod statements;
@@ -58,8 +62,6 @@ pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> 
     reader.definition()?;
     Some(reader.facts)
 }
-
-/// The kept ranges of a chunk joined into one text, and where each piece came from.
 
 /// What a body may hold.
 #[derive(Clone, Copy)]
