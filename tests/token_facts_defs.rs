@@ -171,7 +171,6 @@ fn other_shapes_are_left_to_tree_sitter() {
         "@dec(1)\ndef f():\n    ...\n",
         "@dec\n\ndef f():\n    import os\n",
         "def f():\n    for x in y:\n        pass\n",
-        "class A: pass  # note\n",
         "def print():\n    ...\n",
         "def match():\n    ...\n",
         "def caf\u{e9}():\n    ...\n",
@@ -317,7 +316,6 @@ fn classes_with_other_members_are_left_to_tree_sitter() {
         "x = f(*a)\n",
         "x = y = 1\n",
         "x += 1\n",
-        "x = 1  # last\n",
         "x = lambda: 1\n",
         "x = [i for i in y]\n",
         "x = f()()\n",
@@ -417,7 +415,6 @@ fn functions_with_other_statements_are_left_to_tree_sitter() {
         "(a) = 1\n",
         "x = y = 1\n",
         "if x:\n        pass\n",
-        "return 1  # last\n",
         "yield x\n",
         "x = 'a.b'\n",
         "del x\n",
@@ -426,4 +423,35 @@ fn functions_with_other_statements_are_left_to_tree_sitter() {
         let text = format!("def f():\n    pass\n    {statement}");
         included(&text, &whole(&text), 0);
     }
+}
+
+/// A comment on the line of a block's last statement is inside tree-sitter's block: the
+/// definition (and a method in the middle of its class) ends after it; a comment line
+/// after the last statement is left to tree-sitter.
+#[test]
+fn trailing_comments_end_the_definitions_they_close() {
+    let text = "class A:\n    def a(self):\n        self.x = 1  # mid\n    def b(self):\n        return 2  # end\n";
+    let facts = included(text, &whole(text), 1);
+    let ranges: Vec<&str> = facts
+        .defs
+        .functions
+        .iter()
+        .map(|f| at(text, f.range))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            "def a(self):\n        self.x = 1  # mid",
+            "def b(self):\n        return 2  # end"
+        ]
+    );
+    assert_eq!(at(text, facts.defs.classes[0].range), text.trim_end());
+    let assigned: Vec<&str> = facts
+        .defs
+        .assignments(0)
+        .map(|a| at(text, a.range))
+        .collect();
+    assert_eq!(assigned, ["self.x = 1"]);
+    let text = "def f():\n    x = 1\n    # after\n";
+    included(text, &whole(text), 0);
 }

@@ -42,7 +42,7 @@ pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> 
     tokens.retain(|t| match t.kind {
         Tok::Nl => false,
         Tok::Comment => {
-            comments.push(t.start as usize);
+            comments.push((t.start as usize, t.end as usize));
             false
         }
         _ => true,
@@ -52,13 +52,9 @@ pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> 
         kept: &kept,
         tokens: &tokens,
         at: 0,
-        comments: Vec::new(),
+        comments,
         facts: Facts::default(),
     };
-    // Comments in the chunk's offsets, to compare with spans.
-    for c in comments {
-        reader.comments.push(kept.span(c, c + 1)?.start());
-    }
     reader.definition()?;
     Some(reader.facts)
 }
@@ -85,8 +81,14 @@ impl Reader<'_> {
             _ => return None,
         };
         self.eat(Tok::EndMarker, None)?;
-        // A comment after the last statement may fall inside tree-sitter's block.
-        if self.comments.iter().any(|&c| c >= end.end()) || self.at != self.tokens.len() {
+        // A comment after the last statement but on its line may fall inside
+        // tree-sitter's block (`Reader::line_end` knows only those).
+        let after = |&(from, to): &(usize, usize)| {
+            self.kept
+                .span(from, to)
+                .is_none_or(|c| c.start() >= end.end())
+        };
+        if self.comments.iter().any(after) || self.at != self.tokens.len() {
             return None;
         }
         if self.facts.defs.items.is_some() {
@@ -317,7 +319,7 @@ impl Reader<'_> {
         } else if end == name {
             return None;
         }
-        self.eat(Tok::Newline, None)?;
+        let end = self.line_end(end)?;
         self.facts
             .defs
             .classes

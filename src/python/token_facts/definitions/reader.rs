@@ -69,8 +69,8 @@ pub(super) struct Reader<'a> {
     /// The kept text's tokens without `Nl`.
     pub(super) tokens: &'a [Token],
     pub(super) at: usize,
-    /// Where the comments the scanner found start (left out of `tokens`).
-    pub(super) comments: Vec<usize>,
+    /// The comments the scanner found (left out of `tokens`), in the joined text.
+    pub(super) comments: Vec<(usize, usize)>,
     pub(super) facts: Facts,
 }
 
@@ -177,8 +177,25 @@ impl Reader<'_> {
         }
         self.at += 1;
         let span = self.span(&t, &t)?;
-        self.eat(Tok::Newline, None)?;
-        Some(span)
+        self.line_end(span)
+    }
+
+    /// The end of the line of a statement that spans `statement`: its span, or to the end
+    /// of a comment after it on its line (tree-sitter's block, and so its definition,
+    /// ends there when the statement is its last).
+    pub(super) fn line_end(&mut self, statement: Span) -> Option<Span> {
+        let last = self.tokens.get(self.at.checked_sub(1)?)?.end as usize;
+        let newline = self.eat(Tok::Newline, None)?;
+        let comment = self
+            .comments
+            .iter()
+            .find(|&&(start, _)| last <= start && start <= newline.start as usize);
+        match comment {
+            Some(&(start, end)) => Some(Span::new(
+                statement.start()..self.kept.span(start, end)?.end(),
+            )),
+            None => Some(statement),
+        }
     }
 }
 

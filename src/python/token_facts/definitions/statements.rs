@@ -44,8 +44,7 @@ impl Reader<'_> {
                     break end;
                 }
             };
-            self.eat(Tok::Newline, None)?;
-            return Some(Span::new(start.start()..end.end()));
+            return self.line_end(Span::new(start.start()..end.end()));
         }
         if t.kind == Tok::Name && word == "return" {
             self.at += 1;
@@ -54,13 +53,13 @@ impl Reader<'_> {
                 let value = self.expression_list()?;
                 (end, call) = (value.span, value.call);
             }
-            self.eat(Tok::Newline, None)?;
+            let line = self.line_end(Span::new(start.start()..end.end()))?;
             let item = Owned {
                 function: owner,
                 item: call,
             };
             self.facts.defs.items_mut().returns.push(item);
-            return Some(Span::new(start.start()..end.end()));
+            return Some(line);
         }
         let left = self.expression_list()?;
         let next = *self.peek()?;
@@ -68,8 +67,7 @@ impl Reader<'_> {
         if next.kind != Tok::Op
             || !(operator == "=" || operator == ":" || AUGMENTED.contains(&operator.as_str()))
         {
-            self.eat(Tok::Newline, None)?;
-            return Some(left.span);
+            return self.line_end(left.span);
         }
         self.at += 1;
         let target = left.target?;
@@ -85,10 +83,11 @@ impl Reader<'_> {
         if let Some(value) = &right {
             end = value.span;
         }
-        self.eat(Tok::Newline, None)?;
+        let range = Span::new(left.span.start()..end.end());
+        let line = self.line_end(range)?;
         let assign = AssignFact {
             target,
-            range: Span::new(left.span.start()..end.end()),
+            range,
             value_is_call: right.as_ref().is_some_and(|v| v.call.is_some()),
             value_is_name: right.as_ref().is_some_and(|v| v.name),
             value: right.and_then(|v| v.call),
@@ -98,6 +97,6 @@ impl Reader<'_> {
             item: assign,
         };
         self.facts.defs.items_mut().assignments.push(item);
-        Some(Span::new(left.span.start()..end.end()))
+        Some(line)
     }
 }
