@@ -8,6 +8,7 @@
 //! the chunk is parsed. `python::compare_token_facts` checks this on real files
 //! (`examples/token_facts_diff.rs`).
 
+mod definitions;
 mod imports;
 mod statements;
 
@@ -21,7 +22,7 @@ pub(crate) fn chunk_facts(
     ranges: &[tree_sitter::Range],
     module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    statements::facts(text, ranges, module)
+    statements::facts(text, ranges, module).or_else(|| definitions::facts(text, ranges))
 }
 
 /// One chunk where [`chunk_facts`] and tree-sitter disagree (`python::compare_token_facts`): its text (kept ranges

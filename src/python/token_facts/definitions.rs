@@ -1,0 +1,331 @@
+//! Facts of a chunk that is one definition: `def`, `async def` or `class`, with plain
+//! decorators and a plain header, and a body of `...`, `pass` and bare strings (the
+//! reducer's placeholder for a blanked body; stubs, exception classes), a class's body
+//! of such methods and plain attributes, or a function's body of plain statements
+//! (`definitions/statements.rs`). At module level of the stdlib and the corpus these are
+//! a third of the parsed chunks.
+//!
+//! The kept ranges are joined (tree-sitter reads them as one text too) and lexed with
+//! the scanner; the tokens must match the shapes below exactly, or the chunk is left to
+//! tree-sitter (`None`). What such a definition contributes, as `Facts::extract` finds it
+//! (`facts.rs`, `defs.rs`): its `FunctionFact` or `ClassFact` (name, range without the
+//! decorators, ending at the body's last token), its decorators (a `Decorator` each: of
+//! a function, an item it owns; a call's `CallFact`), the class's bases and keywords,
+//! and an `AttributeRef` for each `a.b` whose two sides are names; a class's methods
+//! and attributes, a function's items. A comment after the last statement is left to
+//! tree-sitter (where it ends a block, tree-sitter may count it in).
+
+mod reader;
+mod statements;
+mod values;
+
+use reader::{Kept, Reader};
+
+use crate::python::model::{
+    CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact, Keyword, Owned,
+    Parameters, Scope, Span,
+};
+use crate::python::scan::{tokenize, Tok, Token};
+
+/// The facts of `text` restricted to `ranges` when they hold one definition of the
+/// shapes read here; `None` otherwise.
+pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> {
+    // Most chunks are something else: a look at the first kept byte turns them away.
+    let first = ranges.first()?;
+    let lead = text.get(first.start_byte..first.end_byte)?.trim_start();
+    if !matches!(lead.bytes().next(), Some(b'@' | b'd' | b'a' | b'c') | None) {
+        return None;
+    }
+    let kept = Kept::join(text, ranges)?;
+    let mut tokens = tokenize(&kept.text);
+    let mut comments = Vec::new();
+    tokens.retain(|t| match t.kind {
+        Tok::Nl => false,
+        Tok::Comment => {
+            comments.push((t.start as usize, t.end as usize));
+            false
+        }
+        _ => true,
+    });
+    let mut reader = Reader {
+        text: &kept.text,
+        kept: &kept,
+        tokens: &tokens,
+        at: 0,
+        comments,
+        facts: Facts::default(),
+    };
+    reader.definition()?;
+    Some(reader.facts)
+}
+
+/// What a body may hold.
+#[derive(Clone, Copy)]
+enum Body {
+    /// Placeholders only (`...`, `pass`, docstrings).
+    Placeholder,
+    /// The members of this class ([`Reader::member`]).
+    Members(usize),
+    /// The statements of this function (`statements.rs`).
+    Statements(usize),
+}
+
+impl Reader<'_> {
+    /// Decorators, then the definition; nothing after it.
+    fn definition(&mut self) -> Option<()> {
+        let decorators = self.decorators()?;
+        let first = *self.peek()?;
+        let end = match self.word(&first) {
+            "class" => self.class(first, decorators, Scope::Module)?,
+            "def" | "async" => self.function(first, decorators, None)?,
+            _ => return None,
+        };
+        self.eat(Tok::EndMarker, None)?;
+        // A comment after the last statement but on its line may fall inside
+        // tree-sitter's block (`Reader::line_end` knows only those).
+        let after = |&(from, to): &(usize, usize)| {
+            self.kept
+                .span(from, to)
+                .is_none_or(|c| c.start() >= end.end())
+        };
+        if self.comments.iter().any(after) || self.at != self.tokens.len() {
+            return None;
+        }
+        if self.facts.defs.items.is_some() {
+            self.facts.defs.cover_items(&Default::default());
+        }
+        Some(())
+    }
+
+    /// `@a.b` or `@a.b()` lines, each a dotted name called without arguments or not at all.
+    fn decorators(&mut self) -> Option<Vec<Decorator>> {
+        let mut decorators = Vec::new();
+        while self.op("@").is_some() {
+            decorators.push(self.decorator()?);
+            self.eat(Tok::Newline, None)?;
+        }
+        Some(decorators)
+    }
+
+    fn decorator(&mut self) -> Option<Decorator> {
+        let dotted = self.dotted()?;
+        self.push_attribute(&dotted);
+        if self.op("(").is_none() {
+            return Some(Decorator {
+                name: Some(dotted.span),
+                called: false,
+                range: dotted.span,
+            });
+        }
+        let close = self.op(")")?;
+        let range = Span::new(dotted.span.start()..self.span(&close, &close)?.end());
+        self.facts.defs.calls.push(CallFact {
+            range,
+            callee: Some(dotted.span),
+        });
+        Some(Decorator {
+            name: Some(dotted.span),
+            called: true,
+            range,
+        })
+    }
+
+    /// `class Name:`, `class Name(Base, key=value, ...):` and its body: at module level
+    /// a block of members ([`Self::member`]), in a class a placeholder. Its range.
+    fn class(&mut self, first: Token, decorators: Vec<Decorator>, scope: Scope) -> Option<Span> {
+        self.at += 1;
+        let name = self.name()?;
+        let (mut bases, mut keywords) = (Vec::new(), Vec::new());
+        if self.op("(").is_some() {
+            while self.op(")").is_none() {
+                if self
+                    .tokens
+                    .get(self.at + 1)
+                    .is_some_and(|n| self.word(n) == "=")
+                {
+                    let key = self.name()?;
+                    self.at += 1;
+                    let value = self.dotted()?;
+                    self.push_attribute(&value);
+                    keywords.push(Keyword {
+                        name: self.span(&key, &key)?,
+                        value: value.span,
+                    });
+                } else {
+                    let base = self.dotted()?;
+                    self.push_attribute(&base);
+                    bases.push(base.span);
+                }
+                if self.op(",").is_none() {
+                    self.op(")")?;
+                    break;
+                }
+            }
+        }
+        // Pushed before its members, as the walk enters it.
+        let index = self.facts.defs.classes.len();
+        self.facts.defs.classes.push(ClassFact {
+            name: self.span(&name, &name)?,
+            range: Span::default(),
+            scope,
+            bases,
+            keywords,
+            decorators,
+            attributes: Vec::new(),
+            methods: Vec::new(),
+        });
+        let body = match scope {
+            Scope::Module => Body::Members(index),
+            _ => Body::Placeholder,
+        };
+        let end = self.body(body)?;
+        let range = Span::new(self.span(&first, &first)?.start()..end.end());
+        self.facts.defs.classes[index].range = range;
+        Some(range)
+    }
+
+    /// `def name(params):`, `async def …` and a placeholder body; `class`: the class it
+    /// is a method of. Its range.
+    fn function(
+        &mut self,
+        first: Token,
+        decorators: Vec<Decorator>,
+        class: Option<usize>,
+    ) -> Option<Span> {
+        if self.word(&first) == "async" {
+            self.at += 1;
+        }
+        self.eat(Tok::Name, Some("def"))?;
+        let name = self.name()?;
+        self.op("(")?;
+        let parameters = self.parameters()?;
+        let name = self.span(&name, &name)?;
+        // Pushed before its body's items, as the walk enters it.
+        let defs: &mut DefFacts = &mut self.facts.defs;
+        let index = defs.functions.len();
+        defs.functions.push(FunctionFact {
+            name,
+            range: Span::default(),
+            scope: if class.is_some() {
+                Scope::Class
+            } else {
+                Scope::Module
+            },
+            class,
+            parameters,
+            extents: Default::default(),
+        });
+        if let Some(c) = class {
+            defs.classes.get_mut(c)?.methods.push(index);
+        }
+        if !decorators.is_empty() {
+            let owner = u32::try_from(index).ok()?;
+            let owned = decorators.into_iter().map(|item| Owned {
+                function: owner,
+                item,
+            });
+            defs.items_mut().decorators.extend(owned);
+        }
+        let end = self.body(Body::Statements(index))?;
+        let range = Span::new(self.span(&first, &first)?.start()..end.end());
+        self.facts.defs.functions.get_mut(index)?.range = range;
+        Some(range)
+    }
+
+    /// Plain parameters up to the `)`: names, `*args`, `**kwargs`, a bare `*` and `/`
+    /// (which tree-sitter does not count), commas. A default or annotation is not read.
+    fn parameters(&mut self) -> Option<Parameters> {
+        let mut parameters = Parameters::default();
+        loop {
+            if self.op(")").is_some() {
+                return Some(parameters);
+            }
+            let star = self.op("*").is_some() || self.op("**").is_some();
+            let separator = !star && self.op("/").is_some();
+            let bare_star = star && self.peek().is_some_and(|t| t.kind != Tok::Name);
+            if !separator && !bare_star {
+                let name = self.name()?;
+                parameters.first = parameters.first.or(Some(self.span(&name, &name)?));
+                parameters.count = parameters.count.saturating_add(1);
+                parameters.star |= star;
+            }
+            if self.op(",").is_none() {
+                self.op(")")?;
+                return Some(parameters);
+            }
+        }
+    }
+
+    /// `:` and a body on the header's line or as an indented block: placeholders, or,
+    /// for the members of class `members`, what [`Self::member`] reads. The span of its
+    /// last statement.
+    fn body(&mut self, body: Body) -> Option<Span> {
+        self.op(":")?;
+        let inline = self.eat(Tok::Newline, None).is_none();
+        if !inline {
+            self.eat(Tok::Indent, None)?;
+        }
+        loop {
+            let last = match body {
+                Body::Members(class) => self.member(class)?,
+                Body::Statements(function) => self.statement(function)?,
+                Body::Placeholder => self.placeholder()?,
+            };
+            if inline {
+                return Some(last);
+            }
+            if self.eat(Tok::Dedent, None).is_some() {
+                return Some(last);
+            }
+        }
+    }
+
+    /// A statement of the body of class `class`: a placeholder, a method or a class with
+    /// a placeholder body, or an attribute (`name = value`, `name: T`, `name: T = value`,
+    /// of the values `values.rs` reads). The span of the statement.
+    fn member(&mut self, class: usize) -> Option<Span> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let definition = (t.kind == Tok::Op && word == "@")
+            || (t.kind == Tok::Name && matches!(word, "def" | "async" | "class"));
+        if definition {
+            let decorators = self.decorators()?;
+            let first = *self.peek()?;
+            return match self.word(&first) {
+                "class" => self.class(first, decorators, Scope::Class),
+                "def" | "async" => self.function(first, decorators, Some(class)),
+                _ => None,
+            };
+        }
+        if t.kind != Tok::Name || word == "pass" {
+            return self.placeholder();
+        }
+        let name = self.name()?;
+        let name = self.span(&name, &name)?;
+        let mut end = name;
+        if self.op(":").is_some() {
+            end = self.expression(0)?.span;
+        }
+        let mut attribute = ClassAttribute {
+            name,
+            value: None,
+            call: None,
+        };
+        if self.op("=").is_some() {
+            let value = self.expression_list()?;
+            attribute.value = Some(value.span);
+            attribute.call = value.call;
+            end = value.span;
+        } else if end == name {
+            return None;
+        }
+        let end = self.line_end(end)?;
+        self.facts
+            .defs
+            .classes
+            .get_mut(class)?
+            .attributes
+            .push(attribute);
+        Some(end)
+    }
+}

@@ -1,0 +1,272 @@
+//! Expressions in class attributes and function bodies, of the plain kinds whose facts
+//! are read exactly ([`Reader::primary`]: no lambda, comprehension, f-string or string
+//! with a `.`); anything else is left to tree-sitter.
+
+use super::reader::{plain_string, Reader};
+use crate::python::model::{CallFact, Span, Target};
+use crate::python::scan::{Tok, Token};
+
+/// An expression read: its span and, when it is a call (inside parentheses or not), the
+/// call (`defs::value_call`).
+pub(super) struct Value {
+    pub(super) span: Span,
+    pub(super) call: Option<CallFact>,
+    /// A plain name, inside parentheses or not (`AssignFact::value_is_name`).
+    pub(super) name: bool,
+    /// What it is as an assignment's target, when it is a name or a dotted attribute.
+    pub(super) target: Option<Target>,
+}
+
+impl Value {
+    fn plain(span: Span) -> Value {
+        Value {
+            span,
+            call: None,
+            name: false,
+            target: None,
+        }
+    }
+}
+
+/// Brackets deeper than this are left to tree-sitter (the reader recurses on them).
+const MAX_DEPTH: usize = 16;
+
+/// Operators between two operands that make no fact.
+const BINARY: &[&str] = &[
+    "+", "-", "*", "/", "//", "%", "**", "@", "|", "&", "^", "<<", ">>", "<", ">", "<=", ">=",
+    "==", "!=",
+];
+
+impl Reader<'_> {
+    /// `a, b, ...` (a tuple without parentheses, trailing comma included) or one
+    /// expression.
+    pub(super) fn expression_list(&mut self) -> Option<Value> {
+        let first = self.expression(0)?;
+        if self.peek().is_none_or(|t| self.word(t) != ",") {
+            return Some(first);
+        }
+        let mut end = first.span;
+        while let Some(comma) = self.op(",") {
+            end = self.span(&comma, &comma)?;
+            if self.peek().is_some_and(|t| t.kind == Tok::Newline) {
+                break;
+            }
+            end = self.expression(0)?.span;
+        }
+        Some(Value::plain(Span::new(first.span.start()..end.end())))
+    }
+
+    /// Operands joined by binary, comparison and boolean operators.
+    pub(super) fn expression(&mut self, depth: usize) -> Option<Value> {
+        let first = self.unary(depth)?;
+        let mut value = first;
+        loop {
+            let Some(&t) = self.peek() else {
+                return Some(value);
+            };
+            let word = self.word(&t);
+            let operator = match t.kind {
+                Tok::Op => BINARY.contains(&word),
+                Tok::Name => matches!(word, "and" | "or" | "in" | "is" | "not"),
+                _ => false,
+            };
+            if !operator {
+                return Some(value);
+            }
+            let not = word == "not";
+            self.at += 1;
+            if not {
+                self.eat(Tok::Name, Some("in"))?;
+            }
+            let next = self.unary(depth)?;
+            value = Value::plain(Span::new(value.span.start()..next.span.end()));
+        }
+    }
+
+    /// An operand after `-`, `+`, `~` and `not`.
+    fn unary(&mut self, depth: usize) -> Option<Value> {
+        let start = *self.peek()?;
+        let mut prefixed = false;
+        while let Some(&t) = self.peek() {
+            let word = self.word(&t);
+            let prefix = match t.kind {
+                Tok::Op => matches!(word, "-" | "+" | "~"),
+                Tok::Name => word == "not",
+                _ => false,
+            };
+            if !prefix {
+                break;
+            }
+            self.at += 1;
+            prefixed = true;
+        }
+        let value = self.primary(depth)?;
+        if !prefixed {
+            return Some(value);
+        }
+        Some(Value::plain(Span::new(
+            self.span(&start, &start)?.start()..value.span.end(),
+        )))
+    }
+
+    /// A number, strings without a `.` (never a fact then), `...`, `None`, `True`,
+    /// `False`, a dotted name, called without arguments or subscripted, a parenthesized
+    /// expression, a tuple, list, dict or set display.
+    fn primary(&mut self, depth: usize) -> Option<Value> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let leaf = match t.kind {
+            Tok::Number => true,
+            Tok::Op => word == "...",
+            Tok::Name => matches!(word, "None" | "True" | "False"),
+            _ => false,
+        };
+        if leaf {
+            self.at += 1;
+            return Some(Value::plain(self.span(&t, &t)?));
+        }
+        if t.kind == Tok::String {
+            let mut last = t;
+            while let Some(&s) = self.peek().filter(|s| s.kind == Tok::String) {
+                let literal = self.word(&s);
+                if literal.contains('.') || !plain_string(literal) {
+                    return None;
+                }
+                self.at += 1;
+                last = s;
+            }
+            return Some(Value::plain(self.span(&t, &last)?));
+        }
+        if t.kind == Tok::Op {
+            return self.display(t, depth + 1);
+        }
+        let dotted = self.dotted()?;
+        self.push_attribute(&dotted);
+        if self.op("(").is_some() {
+            // A string first argument of these is an import's (`StringLiteral::import_argument`).
+            let callee = self.text_of(dotted.last);
+            let import = matches!(callee, "import_module" | "__import__" | "patch");
+            // The walk records a call before the calls in its arguments.
+            let slot = self.facts.defs.calls.len();
+            self.facts.defs.calls.push(CallFact {
+                range: dotted.span,
+                callee: Some(dotted.span),
+            });
+            let close = self.arguments(depth + 1, import)?;
+            let call = CallFact {
+                range: Span::new(dotted.span.start()..close.end()),
+                callee: Some(dotted.span),
+            };
+            *self.facts.defs.calls.get_mut(slot)? = call.clone();
+            return Some(Value {
+                span: call.range,
+                call: Some(call),
+                name: false,
+                target: None,
+            });
+        }
+        if self.op("[").is_some() {
+            let close = self.items("]", false, depth + 1)?.1;
+            return Some(Value {
+                target: Some(Target::Subscript {
+                    object: dotted.span,
+                }),
+                ..Value::plain(Span::new(dotted.span.start()..close.end()))
+            });
+        }
+        let target = match dotted.object {
+            None => Target::Name(dotted.span),
+            Some(object) => Target::Attribute {
+                object,
+                attr: dotted.last,
+            },
+        };
+        Some(Value {
+            name: dotted.object.is_none(),
+            target: Some(target),
+            ..Value::plain(dotted.span)
+        })
+    }
+
+    /// A call's arguments after its `(`: expressions, `name=` before some; none when
+    /// `import` (a string among them could be an import argument). The span of the `)`.
+    fn arguments(&mut self, depth: usize, import: bool) -> Option<Span> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        loop {
+            if let Some(close) = self.op(")") {
+                return self.span(&close, &close);
+            }
+            if import {
+                return None;
+            }
+            let keyword = self.peek().is_some_and(|t| t.kind == Tok::Name)
+                && self
+                    .tokens
+                    .get(self.at + 1)
+                    .is_some_and(|t| self.word(t) == "=");
+            if keyword {
+                self.name()?;
+                self.at += 1;
+            }
+            self.expression(depth)?;
+            if self.op(",").is_none() {
+                let close = self.op(")")?;
+                return self.span(&close, &close);
+            }
+        }
+    }
+
+    /// `( … )`, `[ … ]` or `{ … }` opened by `open`.
+    fn display(&mut self, open: Token, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (close, pairs) = match self.word(&open) {
+            "(" => (")", false),
+            "[" => ("]", false),
+            "{" => ("}", true),
+            _ => return None,
+        };
+        self.at += 1;
+        let (single, end) = self.items(close, pairs, depth)?;
+        let span = Span::new(self.span(&open, &open)?.start()..end.end());
+        // `(f())` is the call `defs::value_call` finds through the parentheses, `(x)` a
+        // name to `AssignFact::value_is_name`.
+        match single.filter(|_| close == ")") {
+            Some(inner) => Some(Value {
+                call: inner.call,
+                name: inner.name,
+                ..Value::plain(span)
+            }),
+            None => Some(Value::plain(span)),
+        }
+    }
+
+    /// Comma-separated expressions (`key: value` pairs where `pairs` allows) up to
+    /// `close`: the only one when there is one without a comma, and the span of `close`.
+    fn items(&mut self, close: &str, pairs: bool, depth: usize) -> Option<(Option<Value>, Span)> {
+        let mut count = 0;
+        let mut single = None;
+        loop {
+            if let Some(end) = self.op(close) {
+                let single = if count == 1 { single } else { None };
+                return Some((single, self.span(&end, &end)?));
+            }
+            let value = self.expression(depth)?;
+            if pairs && self.op(":").is_some() {
+                self.expression(depth)?;
+            }
+            count += 1;
+            single = Some(value);
+            if self.op(",").is_some() {
+                count += 1;
+            } else {
+                let end = self.op(close)?;
+                let single = if count == 1 { single } else { None };
+                return Some((single, self.span(&end, &end)?));
+            }
+        }
+    }
+}
