@@ -212,23 +212,7 @@ fn factory_bypass_is_found_alike_with_and_without_the_fast_path() {
     let (reduced, full, rc_reduced, rc_full) = both(dir.path(), &["--select", "SSOT201"]);
     assert_eq!((rc_reduced, rc_full), (1, 1));
     assert_eq!(reduced, full);
-    let values: Vec<serde_json::Value> = serde_json::from_str(&full).expect("json output");
-    let found: Vec<(String, u64, u64)> = values
-        .iter()
-        .map(|v| {
-            (
-                v["code"].as_str().unwrap_or("").to_string(),
-                v["location"]["row"].as_u64().unwrap_or(0),
-                v["location"]["column"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    let expected = [("SSOT201", 14, 12), ("SSOT201", 17, 12)];
-    let expected: Vec<(String, u64, u64)> = expected
-        .iter()
-        .map(|&(c, r, col)| (c.to_string(), r, col))
-        .collect();
-    assert_eq!(found, expected, "{full}");
+    assert_findings(&full, &[("SSOT201", 14, 12), ("SSOT201", 17, 12)]);
 }
 
 /// The reducer does blank bodies in the traps (the equivalence above is not vacuous),
@@ -304,30 +288,17 @@ fn local_needles_keep_their_statements_and_the_same_findings() {
     let (reduced, full, rc_reduced, rc_full) = both(dir.path(), &["--unsafe-fixes"]);
     assert_eq!((rc_reduced, rc_full), (1, 1));
     assert_eq!(reduced, full);
-    let values: Vec<serde_json::Value> = serde_json::from_str(&full).expect("json output");
-    let found: Vec<(String, u64, u64)> = values
-        .iter()
-        .map(|v| {
-            (
-                v["code"].as_str().unwrap_or("").to_string(),
-                v["location"]["row"].as_u64().unwrap_or(0),
-                v["location"]["column"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    let expected = [
-        ("SSOT002", 2, 24),
-        ("SSOT201", 14, 17),
-        ("SSOT201", 20, 16),
-        ("SSOT110", 29, 13),
-        ("SSOT201", 29, 23),
-        ("SSOT004", 34, 11),
-    ];
-    let expected: Vec<(String, u64, u64)> = expected
-        .iter()
-        .map(|&(c, r, col)| (c.to_string(), r, col))
-        .collect();
-    assert_eq!(found, expected);
+    assert_findings(
+        &full,
+        &[
+            ("SSOT002", 2, 24),
+            ("SSOT201", 14, 17),
+            ("SSOT201", 20, 16),
+            ("SSOT110", 29, 13),
+            ("SSOT201", 29, 23),
+            ("SSOT004", 34, 11),
+        ],
+    );
     // The reducer did drop the statements no rule reads.
     let settings = ssotlint::config::parse(&dir.path().join("ssotlint.toml"), CONFIG)
         .expect("config")
@@ -956,4 +927,20 @@ fn assignments_of_foreign_calls_go() {
     assert_eq!(reduced.text, expected);
     let (found, full) = findings_reduced_and_whole("app/module.py", text, reduced);
     assert_eq!(found, [("SSOT110", 22), ("SSOT201", 22)], "{full:?}");
+}
+
+/// The JSON output's findings, as code, row and column, are `expected`.
+fn assert_findings(json: &str, expected: &[(&str, u64, u64)]) {
+    let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json output");
+    let found: Vec<(&str, u64, u64)> = values
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap_or(""),
+                v["location"]["row"].as_u64().unwrap_or(0),
+                v["location"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(found, expected, "{json}");
 }

@@ -14,9 +14,10 @@ use crate::python::model::{Import, ImportContext, ImportKind, ImportedName, Modu
 use crate::python::modules::{resolve_relative, ModuleName};
 use crate::python::scan::{Tok, Token};
 
-/// Words tree-sitter-python or CPython do not read as a plain name in an import:
-/// keywords, soft keywords and the old `print`/`exec` statements.
-const NOT_NAMES: &[&str] = &[
+/// Words tree-sitter-python or CPython do not read as a plain name everywhere
+/// (keywords, soft keywords, Python 2's `print`/`exec` statements): a chunk naming one is
+/// left to tree-sitter.
+pub(super) const RESERVED: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "case", "class",
     "continue", "def", "del", "elif", "else", "except", "exec", "finally", "for", "from", "global",
     "if", "import", "in", "is", "lambda", "match", "nonlocal", "not", "or", "pass", "print",
@@ -66,7 +67,7 @@ impl<'a> Reader<'a> {
     pub(super) fn name(&mut self) -> Option<Token> {
         let token = *self.tokens.get(self.at)?;
         let text = self.kept.get(token.range())?;
-        if token.kind != Tok::Name || !text.is_ascii() || NOT_NAMES.contains(&text) {
+        if token.kind != Tok::Name || !text.is_ascii() || RESERVED.contains(&text) {
             return None;
         }
         self.at += 1;

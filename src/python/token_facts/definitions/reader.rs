@@ -54,15 +54,6 @@ impl Kept {
 /// Kept texts longer than this hold more than a definition with a placeholder body.
 const MAX_KEPT: usize = 4096;
 
-/// Words tree-sitter's grammar does not take as a plain name everywhere (keywords, and
-/// Python 2's `print`/`exec` statements): such a name is left to tree-sitter.
-const RESERVED: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "case", "class",
-    "continue", "def", "del", "elif", "else", "except", "exec", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "match", "nonlocal", "not", "or", "pass", "print",
-    "raise", "return", "try", "type", "while", "with", "yield",
-];
-
 pub(super) struct Reader<'a> {
     pub(super) text: &'a str,
     pub(super) kept: &'a Kept,
@@ -127,7 +118,7 @@ impl Reader<'_> {
         let word = self.word(&t);
         let plain = t.kind == Tok::Name
             && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && !RESERVED.contains(&word);
+            && !crate::python::token_facts::imports::RESERVED.contains(&word);
         plain.then(|| {
             self.at += 1;
             t
