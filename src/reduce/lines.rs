@@ -82,12 +82,18 @@ fn all_spaces(ws: &[u8]) -> bool {
 /// put what follows it in a chunk of its own, and blanking a body could move that).
 pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec<Line>> {
     let b = text.as_bytes();
-    // Most texts hold no CR at all: then only the kinds need a look.
-    let cr = memchr::memchr(b'\r', b).is_some();
-    if tokens.iter().any(|t| {
-        t.kind == Tok::Error
-            || (cr && matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
-    }) {
+    // An error token is in a line (its `error`) or after the last one: only those after
+    // need a look.
+    let tail = scanned.last().map_or(0, |l| l.tokens.end as usize);
+    if tokens[tail..].iter().any(|t| t.kind == Tok::Error) {
+        return None;
+    }
+    // Most texts hold no CR at all.
+    if memchr::memchr(b'\r', b).is_some()
+        && tokens
+            .iter()
+            .any(|t| matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
+    {
         return None;
     }
     let mut lines = Vec::with_capacity(scanned.len());
@@ -96,9 +102,10 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
     for line in scanned {
         let (start, end) = (line.start as usize, line.end as usize);
         let indentation = &b[line.line_start as usize..start];
-        if (!all_spaces(indentation)
-            && (indentation.contains(&0x0c)
-                || (indentation.contains(&b'\t') && indentation.contains(&b' '))))
+        if line.error
+            || (!all_spaces(indentation)
+                && (indentation.contains(&0x0c)
+                    || (indentation.contains(&b'\t') && indentation.contains(&b' '))))
             || (line.indent > indent && !opens_block)
         {
             return None;

@@ -71,6 +71,9 @@ pub struct Reducer {
     /// The shortest and longest of `strings`: a literal's path of another length is
     /// looked up in no hash set (most literals are short words).
     string_lengths: (usize, usize),
+    /// The first bytes of `strings`: most literals start with another and are looked
+    /// at no further.
+    string_first: [bool; 256],
     /// Module-level statements are all kept ([`BodyNeedles::module_statements`]).
     module_statements: bool,
     /// The storing needles that are no other kind's, ASCII lowercase: a kept method
@@ -208,7 +211,12 @@ impl Reducer {
             strings.iter().map(String::len).min().unwrap_or(0),
             strings.iter().map(String::len).max().unwrap_or(0),
         );
+        let mut string_first = [false; 256];
+        for &c in strings.iter().filter_map(|s| s.as_bytes().first()) {
+            string_first[usize::from(c)] = true;
+        }
         Reducer {
+            string_first,
             storing_only,
             exact: build(&exact, false),
             identifiers,
@@ -315,17 +323,27 @@ impl Reducer {
         // Needle occurrences an alias may follow (`lru_cache as memo`).
         let mut fresh: Vec<(usize, usize)> = Vec::new();
         let mut globals = Vec::new();
-        if self.imports || self.globals {
-            for (i, t) in tokens.iter().enumerate() {
-                if t.kind != Tok::Name || t.end - t.start != 6 {
-                    continue;
-                }
-                match &b[t.range()] {
-                    b"import" if self.imports => imports.push((t.start as usize, t.end as usize)),
+        // One pass over the tokens finds the `import` and `global` keywords and the
+        // string literals' hits (the token list is the file's largest array).
+        let mut import_tokens = Vec::new();
+        let strings = !self.strings.is_empty();
+        for (i, t) in tokens.iter().enumerate() {
+            match t.kind {
+                Tok::Name if t.end - t.start == 6 => match &b[t.range()] {
+                    b"import" => import_tokens.push(i),
                     b"global" if self.globals => globals.push(i),
                     _ => {}
-                }
+                },
+                Tok::String if strings => hits.extend(self.string_hit(b, t)),
+                _ => {}
             }
+        }
+        if self.imports {
+            imports.extend(
+                import_tokens
+                    .iter()
+                    .map(|&i| (tokens[i].start as usize, tokens[i].end as usize)),
+            );
         }
         let mut definitions = Definitions::new(b, tokens, lines);
         for (def, statements) in definitions.globals(&globals) {
@@ -348,13 +366,6 @@ impl Reducer {
                 if wants.attribute && is_attribute_of_name(b, tokens, i)
                     || wants.call && next_code(tokens, i).is_some_and(|t| is_op(b, t, b"("))
                 {
-                    hits.push(span);
-                }
-            }
-        }
-        if !self.strings.is_empty() {
-            for t in tokens.iter().filter(|t| t.kind == Tok::String) {
-                if let Some(span) = self.string_hit(b, t) {
                     hits.push(span);
                 }
             }
@@ -403,14 +414,19 @@ impl Reducer {
             }
             // Aliases of header needles (`from functools import lru_cache as memo`)
             // count too: an alias is bound by an import statement.
+            // The lines holding an `import` keyword, walked along with the keywords found
+            // above (both in token order).
+            let mut next = import_tokens.iter().peekable();
             for line in scanned {
-                let toks = &tokens[line.tokens.start as usize..line.tokens.end as usize];
-                if !toks
-                    .iter()
-                    .any(|t| t.kind == Tok::Name && &b[t.range()] == b"import")
-                {
+                if next.peek().is_none() {
+                    break;
+                }
+                let (first, end) = (line.tokens.start as usize, line.tokens.end as usize);
+                while next.next_if(|&&i| i < first).is_some() {}
+                if next.next_if(|&&i| i < end).is_none() {
                     continue;
                 }
+                while next.next_if(|&&i| i < end).is_some() {}
                 let (start, end) = (line.start as usize, line.end as usize);
                 for m in ac.try_find_iter(&text[start..end]).ok()? {
                     fresh.push((start + m.start(), start + m.end()));
@@ -475,7 +491,12 @@ impl Reducer {
         };
         let content = literal.get(prefix + q..literal.len().checked_sub(q)?)?;
         let (shortest, longest) = self.string_lengths;
-        if content.len() < shortest || !content.iter().all(|&c| c == b'.' || is_ident(c)) {
+        if content.len() < shortest
+            || !content
+                .first()
+                .is_some_and(|&c| self.string_first[usize::from(c)])
+            || !content.iter().all(|&c| c == b'.' || is_ident(c))
+        {
             return None;
         }
         let start = t.start as usize + prefix + q;
@@ -506,9 +527,7 @@ pub(super) fn apply_blanks(
     mut blanks: Vec<Blank>,
 ) -> Option<(String, Vec<tree_sitter::Range>)> {
     blanks.sort_unstable();
-    let mut skipped = blanks.clone();
-    skipped.extend(gaps(tokens, scanned, text.len()));
-    skipped.sort_unstable();
+    let skipped = merge_sorted(&blanks, &gaps(tokens, scanned, text.len()));
     let included = included_ranges(text.as_bytes(), &skipped);
     let mut out = text.as_bytes().to_vec();
     for &(start, end, dots) in &blanks {
@@ -522,15 +541,34 @@ pub(super) fn apply_blanks(
     Some((String::from_utf8(out).ok()?, included))
 }
 
-/// Spaces over `bytes` but for its line breaks, which stay where they are. Filled between
-/// the breaks memchr finds: a byte loop here was most of the reducer's own time.
-fn blank_keeping_breaks(bytes: &mut [u8]) {
-    let mut from = 0;
-    while let Some(k) = memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
-        bytes[from..from + k].fill(b' ');
-        from += k + 1;
+/// The sorted union of two sorted lists (the gaps come sorted: no sort of both).
+fn merge_sorted(a: &[Blank], b: &[Blank]) -> Vec<Blank> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y < x => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(&blank) => out.push(blank),
+            None => return out,
+        }
     }
-    bytes[from..].fill(b' ');
+}
+
+/// Spaces over `bytes` but for its line breaks, which stay where they are. A loop
+/// without branches, which the compiler turns into vector instructions (a loop over
+/// `memchr2` hits cost a call per line).
+fn blank_keeping_breaks(bytes: &mut [u8]) {
+    for c in bytes {
+        *c = if matches!(*c, b'\n' | b'\r') {
+            *c
+        } else {
+            b' '
+        };
+    }
 }
 
 #[cfg(test)]
