@@ -33,7 +33,6 @@
 
 use super::blanks::{Blank, Hits};
 use super::lines::{Kind, Line};
-use super::tokens::token_range;
 use crate::python::scan::{Tok, Token};
 
 /// Blanks for the definition headers in `lines` that no rule reads. Where `blanks`
@@ -112,7 +111,10 @@ struct Signature {
 /// The parts of the `def` or `class` line `header`; `None` when it has no `(` outside
 /// type parameters or something other than a return annotation follows the `)`.
 fn signature(b: &[u8], tokens: &[Token], header: &Line) -> Option<Signature> {
-    let line = &tokens[token_range(tokens, header.start, header.end)];
+    // The zero-width indentation tokens before the line's first token, which a search
+    // by offsets would find too, are no `Op` and start no name: leaving them out
+    // changes nothing below.
+    let line = &tokens[header.tokens.start as usize..header.tokens.end as usize];
     let text = |t: &Token| &b[t.range()];
     // The first `(` outside brackets: type parameters (`def f[T: (A, B)]`) come before.
     let mut depth = 0u32;

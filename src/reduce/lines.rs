@@ -32,6 +32,9 @@ pub(super) struct Line {
     /// It starts with `else`, `elif`, `except` or `finally`: a clause of the compound
     /// statement before it.
     pub(super) clause: bool,
+    /// Its tokens ([`LogicalLine::tokens`]: the indentation tokens before it and its
+    /// `Newline` left out).
+    pub(super) tokens: std::ops::Range<u32>,
 }
 
 /// Would CPython reject `text` with a `TabError` (tabs and spaces mixed so that the
@@ -138,6 +141,7 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
             kind,
             colon_last: line.colon_last,
             clause: matches!(word, b"else" | b"elif" | b"except" | b"finally"),
+            tokens: line.tokens.clone(),
         });
     }
     Some(lines)

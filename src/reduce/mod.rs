@@ -107,6 +107,16 @@ pub struct Reduced {
     pub comments: Vec<crate::python::Comment>,
 }
 
+/// What [`Reducer::found`] collects, in token order: token indexes of the comments,
+/// the `import` keywords and the `global` keywords, and the string hits.
+#[derive(Default)]
+struct Found {
+    comments: Vec<usize>,
+    imports: Vec<usize>,
+    globals: Vec<usize>,
+    strings: Vec<(usize, usize)>,
+}
+
 /// Rounds of alias discovery (`from m import Needle as Alias`) before giving up on a file.
 const ALIAS_ROUNDS: usize = 4;
 
@@ -247,6 +257,7 @@ impl Reducer {
         let text_in = text;
         let scanned = scan::logical_lines(text, tokens);
         let lines = lines_of(text, tokens, &scanned)?;
+        let found = self.found(text.as_bytes(), tokens);
         let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
         let mut blanks = Vec::new();
         let tables = literal_tables(text.as_bytes(), tokens, &scanned);
@@ -254,9 +265,15 @@ impl Reducer {
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
         let packages = self.singleton_packages.as_deref();
-        let statements = statements::module_statements(text.as_bytes(), tokens, &scanned, packages);
+        let statements = statements::module_statements(
+            text.as_bytes(),
+            tokens,
+            &scanned,
+            &found.globals,
+            packages,
+        );
         if definitions || !tables.is_empty() || !statements.is_empty() {
-            let (hits, others) = self.hits(text, tokens, &scanned, &lines)?;
+            let (hits, others) = self.hits(text, tokens, &scanned, &lines, &found)?;
             let bytes = text.as_bytes();
             let strings = |t: &Token| self.string_hit(bytes, t).is_some();
             let strings: &dyn Fn(&Token) -> bool = &strings;
@@ -292,7 +309,11 @@ impl Reducer {
             text,
             included,
             chunks,
-            comments: scan::comments(text_in, tokens),
+            comments: found
+                .comments
+                .iter()
+                .map(|&i| crate::python::Comment::new(text_in, tokens[i].range()))
+                .collect(),
         })
     }
 
@@ -303,7 +324,8 @@ impl Reducer {
         let tokens = scan::tokenize(text);
         let scanned = scan::logical_lines(text, &tokens);
         let lines = lines_of(text, &tokens, &scanned)?;
-        self.hits(text, &tokens, &scanned, &lines)
+        let found = self.found(text.as_bytes(), &tokens);
+        self.hits(text, &tokens, &scanned, &lines, &found)
             .map(|(all, _)| all.0)
     }
 
@@ -316,37 +338,28 @@ impl Reducer {
         tokens: &[Token],
         scanned: &[LogicalLine],
         lines: &[Line],
+        found: &Found,
     ) -> Option<(Hits, Hits)> {
         let b = text.as_bytes();
         let mut imports = Vec::new();
-        let mut hits = Vec::new();
-        // Needle occurrences an alias may follow (`lru_cache as memo`).
-        let mut fresh: Vec<(usize, usize)> = Vec::new();
-        let mut globals = Vec::new();
-        // One pass over the tokens finds the `import` and `global` keywords and the
-        // string literals' hits (the token list is the file's largest array).
-        let mut import_tokens = Vec::new();
-        let strings = !self.strings.is_empty();
-        for (i, t) in tokens.iter().enumerate() {
-            match t.kind {
-                Tok::Name if t.end - t.start == 6 => match &b[t.range()] {
-                    b"import" => import_tokens.push(i),
-                    b"global" if self.globals => globals.push(i),
-                    _ => {}
-                },
-                Tok::String if strings => hits.extend(self.string_hit(b, t)),
-                _ => {}
-            }
-        }
         if self.imports {
             imports.extend(
-                import_tokens
+                found
+                    .imports
                     .iter()
                     .map(|&i| (tokens[i].start as usize, tokens[i].end as usize)),
             );
         }
+        let mut hits = found.strings.clone();
+        // Needle occurrences an alias may follow (`lru_cache as memo`).
+        let mut fresh: Vec<(usize, usize)> = Vec::new();
         let mut definitions = Definitions::new(b, tokens, lines);
-        for (def, statements) in definitions.globals(&globals) {
+        let globals = if self.globals {
+            &found.globals[..]
+        } else {
+            &[]
+        };
+        for (def, statements) in definitions.globals(globals) {
             if def.is_none_or(|d| definitions.assigns_global(d, &statements)) {
                 hits.extend(
                     statements
@@ -378,10 +391,10 @@ impl Reducer {
                 .map(|(t, _)| (t.start as usize, t.end as usize))
                 .collect();
             silent.extend(
-                tokens
+                found
+                    .comments
                     .iter()
-                    .filter(|t| t.kind == Tok::Comment)
-                    .map(|t| (t.start as usize, t.end as usize)),
+                    .map(|&i| (tokens[i].start as usize, tokens[i].end as usize)),
             );
             silent.sort_unstable();
             // Only an automaton built for another match kind errs: then be safe.
@@ -416,7 +429,7 @@ impl Reducer {
             // count too: an alias is bound by an import statement.
             // The lines holding an `import` keyword, walked along with the keywords found
             // above (both in token order).
-            let mut next = import_tokens.iter().peekable();
+            let mut next = found.imports.iter().peekable();
             for line in scanned {
                 if next.peek().is_none() {
                     break;
@@ -465,6 +478,26 @@ impl Reducer {
             aliases.extend(new_aliases);
         }
         None
+    }
+
+    /// One pass over the tokens (the file's largest array) for what the reducer looks
+    /// up by kind: comments, `import` and `global` keywords, string literals' hits.
+    fn found(&self, b: &[u8], tokens: &[Token]) -> Found {
+        let mut found = Found::default();
+        let strings = !self.strings.is_empty();
+        for (i, t) in tokens.iter().enumerate() {
+            match t.kind {
+                Tok::Comment => found.comments.push(i),
+                Tok::Name if t.end - t.start == 6 => match &b[t.range()] {
+                    b"import" => found.imports.push(i),
+                    b"global" => found.globals.push(i),
+                    _ => {}
+                },
+                Tok::String if strings => found.strings.extend(self.string_hit(b, t)),
+                _ => {}
+            }
+        }
+        found
     }
 
     /// The legacy path a string literal (`t`) starts with, whole segments: its content

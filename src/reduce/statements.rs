@@ -34,14 +34,16 @@ const COMPOUND: &[&[u8]] = &[
 
 /// Candidate blanks: module-level simple statements that no rule reads but through a
 /// needle (the caller drops those holding a hit). Each blank runs from the statement's
-/// first token past its line break.
+/// first token past its line break. `global_keywords`: the token indexes of every
+/// `global` keyword (an assignment to a name one declares is read).
 pub(super) fn module_statements(
     b: &[u8],
     tokens: &[Token],
     scanned: &[LogicalLine],
+    global_keywords: &[usize],
     packages: Option<&[String]>,
 ) -> Vec<Blank> {
-    let globals = global_names(b, tokens);
+    let globals = global_names(b, tokens, global_keywords);
     // What each name is bound to, computed once and only when a call may be foreign.
     // What import lines bind, then (only once one binds a callee outside) the names
     // `def`/`class` bind: each computed once per text, and only when needed.
@@ -67,14 +69,18 @@ pub(super) fn module_statements(
             .is_some_and(|names| !names.contains(&root))
     };
     let mut out = Vec::new();
+    // One buffer for every statement's code tokens.
+    let mut code: Vec<&Token> = Vec::new();
     for line in scanned {
         if line.indent != 0 || line.kind != LineKind::Other || line.colon_last || line.error {
             continue;
         }
-        let code: Vec<&Token> = tokens[line.tokens.start as usize..line.tokens.end as usize]
-            .iter()
-            .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment))
-            .collect();
+        code.clear();
+        code.extend(
+            tokens[line.tokens.start as usize..line.tokens.end as usize]
+                .iter()
+                .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment)),
+        );
         let Some(first) = code.first() else {
             continue;
         };
@@ -381,16 +387,12 @@ fn encloses(b: &[u8], value: &[&Token]) -> bool {
     false
 }
 
-/// The names that follow a `global` keyword anywhere in the text.
-fn global_names<'t>(b: &'t [u8], tokens: &'t [Token]) -> Vec<&'t [u8]> {
+/// The names that follow the `global` keywords `keywords` (token indexes: every one in
+/// the text).
+fn global_names<'t>(b: &'t [u8], tokens: &'t [Token], keywords: &[usize]) -> Vec<&'t [u8]> {
     let mut names = Vec::new();
-    if memchr::memmem::find(b, b"global").is_none() {
-        return names;
-    }
-    for (i, t) in tokens.iter().enumerate() {
-        if t.kind == Tok::Name && &b[t.range()] == b"global" {
-            names.extend(declared_names(b, tokens, i));
-        }
+    for &i in keywords {
+        names.extend(declared_names(b, tokens, i));
     }
     names
 }
