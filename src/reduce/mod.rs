@@ -561,10 +561,13 @@ pub(super) fn apply_blanks(
 ) -> Option<(String, Vec<tree_sitter::Range>)> {
     blanks.sort_unstable();
     let skipped = merge_sorted(&blanks, &gaps(tokens, scanned, text.len()));
-    let included = included_ranges(text.as_bytes(), &skipped);
-    let mut out = text.as_bytes().to_vec();
+    let b = text.as_bytes();
+    let included = included_ranges(b, &skipped);
+    let mut out = b.to_vec();
     for &(start, end, dots) in &blanks {
-        blank_keeping_breaks(&mut out[start..end]);
+        for c in &mut out[start..end] {
+            *c = blank(*c);
+        }
         if dots {
             out[start..start + 3].copy_from_slice(b"...");
         }
@@ -591,16 +594,14 @@ fn merge_sorted(a: &[Blank], b: &[Blank]) -> Vec<Blank> {
     }
 }
 
-/// Spaces over `bytes` but for its line breaks, which stay where they are. A loop
-/// without branches, which the compiler turns into vector instructions (a loop over
-/// `memchr2` hits cost a call per line).
-fn blank_keeping_breaks(bytes: &mut [u8]) {
-    for c in bytes {
-        *c = if matches!(*c, b'\n' | b'\r') {
-            *c
-        } else {
-            b' '
-        };
+/// A blanked byte: a space, but a line break stays where it is. Without branches, so
+/// loops over it become vector instructions (a loop over `memchr2` hits cost a call
+/// per line).
+fn blank(c: u8) -> u8 {
+    if matches!(c, b'\n' | b'\r') {
+        c
+    } else {
+        b' '
     }
 }
 

@@ -275,9 +275,24 @@ fn blanking_keeps_every_line_break_in_place() {
         ("é = 1", "      "),
         ("", ""),
     ] {
-        let mut bytes = text.as_bytes().to_vec();
-        blank_keeping_breaks(&mut bytes);
+        let bytes: Vec<u8> = text.bytes().map(blank).collect();
         assert_eq!(String::from_utf8_lossy(&bytes), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn blanks_apply_in_order_whether_or_not_they_overlap() {
+    let text = "abcdefgh\nxyz\n";
+    let tokens = scan::tokenize(text);
+    let scanned = scan::logical_lines(text, &tokens);
+    for (blanks, expected) in [
+        (vec![(4, 8, true), (0, 3, false)], "   d... \nxyz\n"),
+        (vec![(0, 8, true), (4, 6, false)], "...     \nxyz\n"),
+        (vec![(0, 8, false), (0, 3, true)], "        \nxyz\n"),
+        (vec![(0, 13, false)], "        \n   \n"),
+    ] {
+        let (out, _) = apply_blanks(text, &tokens, &scanned, blanks.clone()).unwrap();
+        assert_eq!(out, expected, "{blanks:?}");
     }
 }
 
