@@ -42,7 +42,9 @@ use blanks::{gaps, included_ranges, plan, Blank, Hits};
 use definitions::Definitions;
 use lines::{chunk_starts, lines_of, Kind, Line};
 use tables::literal_tables;
-use tokens::{alias_after, is_attribute_of_name, is_ident, is_op, name_token, next_code, within};
+use tokens::{
+    alias_after, is_attribute_of_name, is_ident, is_op, name_token, next_code, within, Found,
+};
 
 pub(crate) use lines::has_tab_error;
 
@@ -105,16 +107,6 @@ pub struct Reduced {
     /// Every comment of the text, from the scanner: tree-sitter does not see those on
     /// the lines left out, so the facts take their comments (`# noqa`) from here.
     pub comments: Vec<crate::python::Comment>,
-}
-
-/// What [`Reducer::found`] collects, in token order: token indexes of the comments,
-/// the `import` keywords and the `global` keywords, and the string hits.
-#[derive(Default)]
-struct Found {
-    comments: Vec<usize>,
-    imports: Vec<usize>,
-    globals: Vec<usize>,
-    strings: Vec<(usize, usize)>,
 }
 
 /// Rounds of alias discovery (`from m import Needle as Alias`) before giving up on a file.
@@ -265,13 +257,8 @@ impl Reducer {
             .iter()
             .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
         let packages = self.singleton_packages.as_deref();
-        let statements = statements::module_statements(
-            text.as_bytes(),
-            tokens,
-            &scanned,
-            &found.globals,
-            packages,
-        );
+        let statements =
+            statements::module_statements(text.as_bytes(), tokens, &scanned, &found, packages);
         if definitions || !tables.is_empty() || !statements.is_empty() {
             let (hits, others) = self.hits(text, tokens, &scanned, &lines, &found)?;
             let bytes = text.as_bytes();

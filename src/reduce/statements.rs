@@ -20,7 +20,7 @@
 //! `assert` and assignments of constants (`__all__ = […]`, `X = 1`, `Y = a.b`) go.
 
 use super::blanks::{Blank, Hits};
-use super::tokens::declared_names;
+use super::tokens::{declared_names, Found};
 #[cfg(doc)]
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{LineKind, LogicalLine, Tok, Token};
@@ -34,16 +34,16 @@ const COMPOUND: &[&[u8]] = &[
 
 /// Candidate blanks: module-level simple statements that no rule reads but through a
 /// needle (the caller drops those holding a hit). Each blank runs from the statement's
-/// first token past its line break. `global_keywords`: the token indexes of every
-/// `global` keyword (an assignment to a name one declares is read).
+/// first token past its line break. `found`: the text's keywords (an assignment to a
+/// name a `global` declares is read).
 pub(super) fn module_statements(
     b: &[u8],
     tokens: &[Token],
     scanned: &[LogicalLine],
-    global_keywords: &[usize],
+    found: &Found,
     packages: Option<&[String]>,
 ) -> Vec<Blank> {
-    let globals = global_names(b, tokens, global_keywords);
+    let globals = global_names(b, tokens, &found.globals);
     // What each name is bound to, computed once and only when a call may be foreign.
     // What import lines bind, then (only once one binds a callee outside) the names
     // `def`/`class` bind: each computed once per text, and only when needed.
@@ -64,7 +64,10 @@ pub(super) fn module_statements(
             return false;
         }
         definitions
-            .get_or_insert_with(|| defined_names(b, tokens, *statements))
+            .get_or_insert_with(|| {
+                // An `import` keyword outside the import lines read: unsure.
+                (found.imports.len() == *statements).then(|| defined_names(b, tokens))
+            })
             .as_ref()
             .is_some_and(|names| !names.contains(&root))
     };
@@ -212,17 +215,20 @@ fn import_bindings<'t>(
     };
     let mut out = Vec::new();
     let mut statements = 0;
+    let mut code: Vec<&Token> = Vec::new();
     for line in scanned {
-        let line_tokens = &tokens[line.tokens.start as usize..line.tokens.end as usize];
-        let from = match line_tokens.first() {
-            Some(t) if t.kind == Tok::Name && text(t) == b"import" => false,
-            Some(t) if t.kind == Tok::Name && text(t) == b"from" => true,
+        // The scanner's kinds: the line's first token is the word `import` or `from`.
+        let from = match line.kind {
+            LineKind::Import => false,
+            LineKind::From => true,
             _ => continue,
         };
-        let code: Vec<&Token> = line_tokens
-            .iter()
-            .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment))
-            .collect();
+        code.clear();
+        code.extend(
+            tokens[line.tokens.start as usize..line.tokens.end as usize]
+                .iter()
+                .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment)),
+        );
         statements += 1;
         if code.iter().any(|t| text(t) == b";") {
             return None;
@@ -266,29 +272,24 @@ fn import_bindings<'t>(
     })
 }
 
-/// The names `def` and `class` bind anywhere in the text; `None` when the text has more
-/// `import` keywords than the `statements` import lines [`import_bindings`] read (an
-/// import after a `;` or in a one-line compound statement).
-fn defined_names<'t>(b: &'t [u8], tokens: &[Token], statements: usize) -> Option<Vec<&'t [u8]>> {
+/// The names `def` and `class` bind anywhere in the text (asked only when every `import`
+/// keyword is in an import line [`import_bindings`] read: none after a `;` or in a
+/// one-line compound statement).
+fn defined_names<'t>(b: &'t [u8], tokens: &[Token]) -> Vec<&'t [u8]> {
     let text = |t: &Token| &b[t.range()];
     let mut out = Vec::new();
     // One pass over the tokens, lengths compared before bytes (most tokens are neither).
-    let mut keywords = 0;
     for (i, t) in tokens.iter().enumerate() {
-        if t.kind != Tok::Name || !matches!(t.end - t.start, 3 | 5 | 6) {
+        if t.kind != Tok::Name || !matches!(t.end - t.start, 3 | 5) {
             continue;
         }
-        match text(t) {
-            b"import" => keywords += 1,
-            b"def" | b"class" => {
-                if let Some(name) = tokens.get(i + 1).filter(|n| n.kind == Tok::Name) {
-                    out.push(text(name));
-                }
+        if matches!(text(t), b"def" | b"class") {
+            if let Some(name) = tokens.get(i + 1).filter(|n| n.kind == Tok::Name) {
+                out.push(text(name));
             }
-            _ => {}
         }
     }
-    (keywords == statements).then_some(out)
+    out
 }
 
 /// The tokens of `code` outside its brackets (the brackets themselves included).

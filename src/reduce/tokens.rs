@@ -3,6 +3,17 @@
 
 use crate::python::scan::{Tok, Token};
 
+/// What `Reducer::found` collects in one pass over the tokens, in token order: token
+/// indexes of the comments and of the `import` and `global` keywords, and the string
+/// literals' hits.
+#[derive(Default)]
+pub(super) struct Found {
+    pub(super) comments: Vec<usize>,
+    pub(super) imports: Vec<usize>,
+    pub(super) globals: Vec<usize>,
+    pub(super) strings: Vec<(usize, usize)>,
+}
+
 /// The index of the `Name` token that is exactly `start..end`.
 pub(super) fn name_token(tokens: &[Token], start: usize, end: usize) -> Option<usize> {
     let mut i = tokens.partition_point(|t| (t.start as usize) < start);
