@@ -413,9 +413,9 @@ impl Reducer {
                 }
             }
             // Aliases of header needles (`from functools import lru_cache as memo`)
-            // count too: an alias is bound by an import statement.
-            // The lines holding an `import` keyword, walked along with the keywords found
-            // above (both in token order).
+            // count too: an alias is bound by an import statement, so the lines holding
+            // an `import` keyword are searched (walked along with the keywords `found`
+            // holds, both in token order).
             let mut next = found.imports.iter().peekable();
             for line in scanned {
                 if next.peek().is_none() {
