@@ -439,7 +439,10 @@ impl ModuleIndex {
             return (Some(summary), true);
         }
         let defining = self.defining_name(qualified);
-        ((defining != qualified).then(|| read(&defining)).flatten(), false)
+        (
+            (defining != qualified).then(|| read(&defining)).flatten(),
+            false,
+        )
     }
 
     /// Parses only the class's own top-level chunk, and the module's top-level import
