@@ -277,6 +277,38 @@ fn a_base_class_changed_in_another_module_is_seen() {
     assert!(out.starts_with("app/inst.py:3:1: SSOT101"), "{out}");
 }
 
+/// A summary memoised for one file still records, for the next file that asks it, the
+/// modules it was read from: here a base re-exported through a shim (`app.shim.Base`
+/// read at `app.base.Base`), asked by two files.
+#[test]
+fn a_memoised_class_summary_still_records_its_files() {
+    let dir = project();
+    let root = dir.path();
+    write(&root.join("app/base.py"), "class Base:\n    pass\n");
+    write(&root.join("app/shim.py"), "from app.base import Base\n");
+    write(
+        &root.join("app/svc.py"),
+        "from app.shim import Base\n\n\nclass Svc(Base):\n    pass\n",
+    );
+    for inst in ["app/inst.py", "app/inst2.py"] {
+        write(&root.join(inst), "from app.svc import Svc\n\nsvc = Svc()\n");
+    }
+    assert_eq!(
+        check(root, &["--select", "SSOT101"]),
+        (Some(0), String::new())
+    );
+    write(
+        &root.join("app/base.py"),
+        "class Base:\n    def bump(self):\n        self.n = 1\n",
+    );
+    let (code, out) = check(root, &["--select", "SSOT101"]);
+    assert_eq!(code, Some(1));
+    let flagged: Vec<&str> = out.lines().filter(|l| l.contains("SSOT101")).collect();
+    assert_eq!(flagged.len(), 2, "{out}");
+    assert!(flagged[0].starts_with("app/inst.py:3:1: SSOT101"), "{out}");
+    assert!(flagged[1].starts_with("app/inst2.py:3:1: SSOT101"), "{out}");
+}
+
 /// `report --format json` after settling the tree; stderr must be empty.
 fn report_json(cwd: &Path, extra: &[&str]) -> serde_json::Value {
     settle(cwd);

@@ -944,3 +944,58 @@ fn assert_findings(json: &str, expected: &[(&str, u64, u64)]) {
         .collect();
     assert_eq!(found, expected, "{json}");
 }
+
+/// A public method's first statement that starts with `self` and changes it is parsed
+/// alone: the class is `Mutable` whatever else it holds. A statement that starts with
+/// `self` but changes no attribute of it leaves the class to the full reduction.
+#[test]
+fn one_mutating_statement_of_a_public_method_decides_alone() {
+    let chunk = "\
+@register
+class C(Base):
+    def __init__(self):
+        self.n = 0
+
+    @staticmethod
+    def make(x):
+        x.n = 1
+
+    def bump(self, k):
+        y = self.n
+        self.n += k
+";
+    let (whole, reduced, text) = class_states(chunk);
+    assert_eq!((whole.as_str(), reduced.as_str()), ("Mutable", "Mutable"));
+    let blank = |n: usize| " ".repeat(n);
+    let expected = [
+        "@register".to_string(),
+        "class C(Base):".to_string(),
+        blank(23),
+        blank(18),
+        String::new(),
+        blank(17),
+        blank(16),
+        blank(15),
+        String::new(),
+        "    def bump(self, k):".to_string(),
+        blank(18),
+        "        self.n += k".to_string(),
+    ];
+    assert_eq!(text, expected.join("\n") + "\n");
+    // `self, other = …` starts with `self` but assigns no attribute of it: the probe
+    // says nothing, and the full reduction finds the constructor's state.
+    let unpacking = "\
+class D:
+    def __init__(self):
+        self.n = 0
+
+    def swap(self, other):
+        self, other = other, self
+";
+    let (whole, reduced, text) = class_states(unpacking);
+    assert_eq!(
+        (whole.as_str(), reduced.as_str()),
+        ("ConstructorOnly", "ConstructorOnly")
+    );
+    assert!(text.contains("self.n = 0"), "{text}");
+}

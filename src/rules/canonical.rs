@@ -12,7 +12,7 @@ pub(crate) fn is_missing_module(ctx: &FileContext, level: usize, module: &str) -
     let modules = &settings.modules;
     // First-party means "under the source roots": a file outside them (checked from
     // another directory without a config) says nothing about this project's modules.
-    if !settings.src.iter().any(|root| ctx.path.starts_with(root)) {
+    if !ctx.is_under_src() {
         return false;
     }
     // Relative imports of a file outside the source roots resolve to nothing reliable.

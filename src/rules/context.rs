@@ -19,6 +19,9 @@ pub struct FileContext<'a> {
     pub selection: &'a RuleSelection,
     /// The `per-file-ignores` prefixes that match `path`, matched once per file.
     ignored: Vec<&'a str>,
+    /// Is `path` under a source root ([`FileContext::is_under_src`]), asked once per file:
+    /// a path comparison per import was a fifth of the import rules' time.
+    under_src: std::cell::OnceCell<bool>,
 }
 
 impl<'a> FileContext<'a> {
@@ -38,7 +41,18 @@ impl<'a> FileContext<'a> {
             settings,
             selection,
             ignored: settings.ignored_for(path),
+            under_src: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Is the file under one of the settings' source roots (`project.src`)?
+    pub fn is_under_src(&self) -> bool {
+        *self.under_src.get_or_init(|| {
+            self.settings
+                .src
+                .iter()
+                .any(|root| self.path.starts_with(root))
+        })
     }
 
     pub fn is_enabled(&self, rule: Rule) -> bool {
