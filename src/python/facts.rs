@@ -573,12 +573,12 @@ fn is_dotted_path(value: &str) -> bool {
         })
 }
 
-fn is_type_checking_test(condition: &str) -> bool {
+pub(crate) fn is_type_checking_test(condition: &str) -> bool {
     let c = condition.trim();
     c == "TYPE_CHECKING" || c.ends_with(".TYPE_CHECKING")
 }
 
-fn catches_import_error(except_clause: &str) -> bool {
+pub(crate) fn catches_import_error(except_clause: &str) -> bool {
     let header = except_clause.split(':').next().unwrap_or("");
     let header = header.trim();
     header == "except"

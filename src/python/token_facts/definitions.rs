@@ -22,14 +22,19 @@ mod values;
 use reader::{Kept, Reader};
 
 use crate::python::model::{
-    CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact, Keyword, Owned,
-    Parameters, Scope, Span,
+    CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact, ImportContext,
+    Keyword, Owned, Parameters, Scope, Span,
 };
+use crate::python::modules::ModuleName;
 use crate::python::scan::{tokenize, Tok, Token};
 
 /// The facts of `text` restricted to `ranges` when they hold one definition of the
 /// shapes read here; `None` otherwise.
-pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> {
+pub(super) fn facts(
+    text: &str,
+    ranges: &[tree_sitter::Range],
+    module: Option<&ModuleName>,
+) -> Option<Facts> {
     // Most chunks are something else: a look at the first kept byte turns them away.
     let first = ranges.first()?;
     let lead = text.get(first.start_byte..first.end_byte)?.trim_start();
@@ -53,6 +58,7 @@ pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> 
         tokens: &tokens,
         at: 0,
         comments,
+        module,
         facts: Facts::default(),
     };
     reader.definition()?;
@@ -66,8 +72,8 @@ enum Body {
     Placeholder,
     /// The members of this class ([`Reader::member`]).
     Members(usize),
-    /// The statements of this function (`statements.rs`).
-    Statements(usize),
+    /// The statements of this function (`statements.rs`), their imports in this context.
+    Statements(usize, ImportContext),
 }
 
 impl Reader<'_> {
@@ -226,7 +232,11 @@ impl Reader<'_> {
             });
             defs.items_mut().decorators.extend(owned);
         }
-        let end = self.body(Body::Statements(index))?;
+        let context = ImportContext {
+            scope: Scope::Function,
+            ..ImportContext::default()
+        };
+        let end = self.body(Body::Statements(index, context))?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
         self.facts.defs.functions.get_mut(index)?.range = range;
         Some(range)
@@ -268,7 +278,7 @@ impl Reader<'_> {
         loop {
             let last = match body {
                 Body::Members(class) => self.member(class)?,
-                Body::Statements(function) => self.statement(function)?,
+                Body::Statements(function, context) => self.statement(function, context)?,
                 Body::Placeholder => self.placeholder()?,
             };
             if inline {
@@ -278,6 +288,12 @@ impl Reader<'_> {
                 return Some(last);
             }
         }
+    }
+
+    /// The block after a compound statement's header in function `function`: `:` and
+    /// statements, their imports in `context`. Its last statement's span.
+    fn block(&mut self, function: usize, context: ImportContext) -> Option<Span> {
+        self.body(Body::Statements(function, context))
     }
 
     /// A statement of the body of class `class`: a placeholder, a method or a class with

@@ -22,7 +22,7 @@ pub(crate) fn chunk_facts(
     ranges: &[tree_sitter::Range],
     module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    statements::facts(text, ranges, module).or_else(|| definitions::facts(text, ranges))
+    statements::facts(text, ranges, module).or_else(|| definitions::facts(text, ranges, module))
 }
 
 /// One chunk where [`chunk_facts`] and tree-sitter disagree (`python::compare_token_facts`): its text (kept ranges
