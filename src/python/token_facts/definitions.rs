@@ -15,11 +15,13 @@
 //! and attributes, a function's items. A comment after the last statement is left to
 //! tree-sitter (where it ends a block, tree-sitter may count it in).
 
+mod compound;
 mod reader;
 mod statements;
 mod values;
 
 use reader::{Kept, Reader};
+use statements::Place;
 
 use crate::python::model::{
     CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact, ImportContext,
@@ -35,12 +37,6 @@ pub(super) fn facts(
     ranges: &[tree_sitter::Range],
     module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    // Most chunks are something else: a look at the first kept byte turns them away.
-    let first = ranges.first()?;
-    let lead = text.get(first.start_byte..first.end_byte)?.trim_start();
-    if !matches!(lead.bytes().next(), Some(b'@' | b'd' | b'a' | b'c') | None) {
-        return None;
-    }
     let kept = Kept::join(text, ranges)?;
     let mut tokens = tokenize(&kept.text);
     let mut comments = Vec::new();
@@ -61,7 +57,7 @@ pub(super) fn facts(
         module,
         facts: Facts::default(),
     };
-    reader.definition()?;
+    reader.chunk()?;
     Some(reader.facts)
 }
 
@@ -72,11 +68,27 @@ enum Body {
     Placeholder,
     /// The members of this class ([`Reader::member`]).
     Members(usize),
-    /// The statements of this function (`statements.rs`), their imports in this context.
-    Statements(usize, ImportContext),
+    /// Statements (`statements.rs`) at this place, their imports in this context.
+    Statements(Place, ImportContext),
 }
 
 impl Reader<'_> {
+    /// A definition, or module-level statements.
+    fn chunk(&mut self) -> Option<()> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let definition = (t.kind == Tok::Op && word == "@")
+            || (t.kind == Tok::Name && matches!(word, "def" | "async" | "class"));
+        if definition {
+            return self.definition();
+        }
+        let place = Place::Module { bindings: true };
+        while self.eat(Tok::EndMarker, None).is_none() {
+            self.statement(place, ImportContext::default())?;
+        }
+        (self.at == self.tokens.len()).then_some(())
+    }
+
     /// Decorators, then the definition; nothing after it.
     fn definition(&mut self) -> Option<()> {
         let decorators = self.decorators()?;
@@ -236,7 +248,7 @@ impl Reader<'_> {
             scope: Scope::Function,
             ..ImportContext::default()
         };
-        let end = self.body(Body::Statements(index, context))?;
+        let end = self.body(Body::Statements(Place::Function(index), context))?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
         self.facts.defs.functions.get_mut(index)?.range = range;
         Some(range)
@@ -278,7 +290,7 @@ impl Reader<'_> {
         loop {
             let last = match body {
                 Body::Members(class) => self.member(class)?,
-                Body::Statements(function, context) => self.statement(function, context)?,
+                Body::Statements(place, context) => self.statement(place, context)?,
                 Body::Placeholder => self.placeholder()?,
             };
             if inline {
@@ -290,10 +302,10 @@ impl Reader<'_> {
         }
     }
 
-    /// The block after a compound statement's header in function `function`: `:` and
+    /// The block after a compound statement's header at `place`: `:` and
     /// statements, their imports in `context`. Its last statement's span.
-    fn block(&mut self, function: usize, context: ImportContext) -> Option<Span> {
-        self.body(Body::Statements(function, context))
+    fn block(&mut self, place: Place, context: ImportContext) -> Option<Span> {
+        self.body(Body::Statements(place, context))
     }
 
     /// A statement of the body of class `class`: a placeholder, a method or a class with

@@ -1,28 +1,25 @@
-//! Statements of a function's body whose facts are read exactly: placeholders, `global`
-//! names, `return`, `raise`, `break`, `continue`, imports (`imports.rs`), assignments
-//! (augmented and annotated too) to a name, a dotted attribute or a subscript of a dotted
-//! name, expression statements, of the values `values.rs` reads, and the compound
-//! statements `if`, `while`, `for`, `try` and `with` holding such statements. What they
-//! contribute (`defs::Collector`, `facts.rs`): items of the function (`globals`,
-//! `returns`, `assignments`), imports in their context (`if TYPE_CHECKING:`, a `try:`
-//! whose handlers catch `ImportError`) and, from their expressions, calls and attributes.
+//! Statements whose facts are read exactly, in a function's body or at module level
+//! ([`Place`]): placeholders, `global` names and `return` (in functions), `raise`,
+//! `break`, `continue`, imports (`imports.rs`), assignments (augmented and annotated
+//! too) to a name, a dotted attribute or a subscript of a dotted name, expression
+//! statements, of the values `values.rs` reads, and the compound statements
+//! (`compound.rs`) holding such statements. What they contribute (`defs::Collector`,
+//! `facts.rs`): items of the function (`globals`, `returns`, `assignments`), module-level
+//! bindings (`defs::Collector::module_assignment`), imports in their context and, from
+//! their expressions, calls and attributes.
 
 use super::reader::Reader;
-use crate::python::facts::{catches_import_error, is_type_checking_test};
-use crate::python::model::{AssignFact, ImportContext, Owned, Span};
+use crate::python::model::{AssignFact, ImportContext, ModuleAssignment, Owned, Span, Target};
 use crate::python::scan::Tok;
-use crate::python::shift::Shift;
-use crate::python::token_facts::imports;
 
 const AUGMENTED: &[&str] = &[
     "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", "|=", "&=", "^=", "<<=", ">>=",
 ];
 
 impl Reader<'_> {
-    /// One statement of the body of function `function` and its line's end (a compound
-    /// statement's: its blocks), its imports in `context`; the span of the statement.
-    pub(super) fn statement(&mut self, function: usize, context: ImportContext) -> Option<Span> {
-        let owner = u32::try_from(function).ok()?;
+    /// One statement at `place` and its line's end (a compound statement's: its
+    /// blocks), its imports in `context`; the span of the statement.
+    pub(super) fn statement(&mut self, place: Place, context: ImportContext) -> Option<Span> {
         let t = *self.peek()?;
         let word = self.word(&t).to_owned();
         let placeholder = match t.kind {
@@ -38,10 +35,10 @@ impl Reader<'_> {
         if t.kind == Tok::Name {
             match word.as_str() {
                 "import" | "from" => return self.import(context),
-                "if" | "while" => return self.conditional(function, context),
-                "for" => return self.for_loop(function, context),
-                "try" => return self.try_statement(function, context),
-                "with" => return self.with_statement(function, context),
+                "if" | "while" => return self.conditional(place, context),
+                "for" => return self.for_loop(place, context),
+                "try" => return self.try_statement(place, context),
+                "with" => return self.with_statement(place, context),
                 "break" | "continue" => {
                     self.at += 1;
                     return self.line_end(start);
@@ -60,6 +57,10 @@ impl Reader<'_> {
                 _ => {}
             }
         }
+        let Place::Function(function) = place else {
+            return self.module_level(place);
+        };
+        let owner = u32::try_from(function).ok()?;
         if t.kind == Tok::Name && word == "global" {
             self.at += 1;
             let end = loop {
@@ -129,132 +130,74 @@ impl Reader<'_> {
         self.facts.defs.items_mut().assignments.push(item);
         Some(line)
     }
-}
 
-impl Reader<'_> {
-    /// An `import` or `from` statement (`imports::Reader` reads it off the same tokens),
-    /// its import in `context`.
-    fn import(&mut self, context: ImportContext) -> Option<Span> {
-        let mut reader = imports::Reader {
-            kept: self.text,
-            tokens: self.tokens,
-            at: self.at,
-        };
-        // `from __future__` in a function is CPython's error, not tree-sitter's.
-        let mut import = reader.statement(self.module)??;
-        self.at = reader.at;
-        let joined = import.range;
-        let span = self.kept.span(joined.start(), joined.end())?;
-        import.shift(span.start() as isize - joined.start() as isize);
-        import.context = context;
-        self.facts.imports.push(import);
-        self.line_end(span)
-    }
-
-    /// `if` with its `elif`s and `else`, or `while` with its `else`: a block under `if
-    /// TYPE_CHECKING` holds imports of that context (`facts.rs`: the `if`'s own block only).
-    fn conditional(&mut self, function: usize, context: ImportContext) -> Option<Span> {
-        let first = *self.peek()?;
-        let keyword = self.word(&first).to_owned();
+    /// An expression statement or assignment outside functions: at `Place::Module` with
+    /// `bindings`, each name an assignment binds is a `ModuleAssignment` (`a = b = v`
+    /// too); other targets bind nothing, and a tuple target is left to tree-sitter.
+    fn module_level(&mut self, place: Place) -> Option<Span> {
+        let bindings = matches!(place, Place::Module { bindings: true });
+        let first = self.expression_list()?;
+        let next = *self.peek()?;
+        let operator = self.word(&next).to_owned();
+        if next.kind != Tok::Op
+            || !(operator == "=" || operator == ":" || AUGMENTED.contains(&operator.as_str()))
+        {
+            return self.line_end(first.span);
+        }
         self.at += 1;
-        let condition = self.expression(0)?.span;
-        let inner = if keyword == "if" && is_type_checking_test(self.text_of(condition)) {
-            ImportContext {
-                type_checking: true,
-                ..context
-            }
-        } else {
-            context
-        };
-        let mut end = self.block(function, inner)?;
-        if keyword == "if" {
-            while self.eat(Tok::Name, Some("elif")).is_some() {
-                self.expression(0)?;
-                end = self.block(function, context)?;
+        first.target.as_ref()?;
+        let start = first.span;
+        let annotated = operator == ":";
+        if annotated {
+            let end = self.expression(0)?.span;
+            if self.op("=").is_none() {
+                return self.line_end(Span::new(start.start()..end.end()));
             }
         }
-        if self.eat(Tok::Name, Some("else")).is_some() {
-            end = self.block(function, context)?;
-        }
-        Some(Span::new(self.span(&first, &first)?.start()..end.end()))
-    }
-
-    /// `for NAMES in VALUES:` and its block, maybe an `else`; the targets are plain or
-    /// dotted names.
-    fn for_loop(&mut self, function: usize, context: ImportContext) -> Option<Span> {
-        let first = *self.peek()?;
-        self.at += 1;
-        loop {
-            let target = self.dotted()?;
-            self.push_attribute(&target);
-            if self.op(",").is_none() || self.peek().is_some_and(|t| self.word(t) == "in") {
-                break;
+        let mut targets = vec![first];
+        let mut value = self.expression_list()?;
+        if operator == "=" {
+            while self.op("=").is_some() {
+                value.target.as_ref()?;
+                targets.push(std::mem::replace(&mut value, self.expression_list()?));
             }
         }
-        self.eat(Tok::Name, Some("in"))?;
-        self.expression_list()?;
-        let mut end = self.block(function, context)?;
-        if self.eat(Tok::Name, Some("else")).is_some() {
-            end = self.block(function, context)?;
-        }
-        Some(Span::new(self.span(&first, &first)?.start()..end.end()))
-    }
-
-    /// `try:`, its handlers, `else` and `finally`. When a handler catches `ImportError`
-    /// (`facts::catches_import_error` of its text up to the first `:`), the imports of
-    /// the `try:` block, at any depth, are guarded: the flag only ever turns on below.
-    fn try_statement(&mut self, function: usize, context: ImportContext) -> Option<Span> {
-        let first = *self.peek()?;
-        self.at += 1;
-        let body_from = self.facts.imports.len();
-        let mut end = self.block(function, context)?;
-        let body_to = self.facts.imports.len();
-        let (mut guarded, mut handled) = (false, false);
-        while let Some(except) = self.eat(Tok::Name, Some("except")) {
-            if self.peek().is_some_and(|t| self.word(t) != ":") {
-                self.expression(0)?;
-                if self.eat(Tok::Name, Some("as")).is_some() {
-                    self.name()?;
+        let statement = Span::new(start.start()..value.span.end());
+        let line = self.line_end(statement)?;
+        if bindings && !AUGMENTED.contains(&operator.as_str()) {
+            for target in targets {
+                if let Some(Target::Name(name)) = target.target {
+                    self.facts.defs.module_assignments.push(ModuleAssignment {
+                        name,
+                        value: value.call.clone(),
+                        dotted: value.dotted,
+                        annotated,
+                        statement,
+                    });
                 }
             }
-            let colon = *self.peek().filter(|t| self.word(t) == ":")?;
-            self.kept.span(except.start as usize, colon.end as usize)?;
-            let clause = self.text.get(except.start as usize..colon.end as usize)?;
-            guarded |= catches_import_error(clause);
-            handled = true;
-            end = self.block(function, context)?;
         }
-        if handled && self.eat(Tok::Name, Some("else")).is_some() {
-            end = self.block(function, context)?;
-        }
-        if self.eat(Tok::Name, Some("finally")).is_some() {
-            end = self.block(function, context)?;
-        } else if !handled {
-            return None;
-        }
-        if guarded {
-            for import in self.facts.imports.get_mut(body_from..body_to)? {
-                import.context.guarded = true;
-            }
-        }
-        Some(Span::new(self.span(&first, &first)?.start()..end.end()))
+        Some(line)
     }
+}
 
-    /// `with VALUE [as NAME], ...:` and its block; targets are plain or dotted names.
-    fn with_statement(&mut self, function: usize, context: ImportContext) -> Option<Span> {
-        let first = *self.peek()?;
-        self.at += 1;
-        loop {
-            self.expression(0)?;
-            if self.eat(Tok::Name, Some("as")).is_some() {
-                let target = self.dotted()?;
-                self.push_attribute(&target);
-            }
-            if self.op(",").is_none() {
-                break;
-            }
+/// Where a statement is, for what its assignments are.
+#[derive(Clone, Copy)]
+pub(super) enum Place {
+    /// In the body of this function: an assignment is its item.
+    Function(usize),
+    /// Outside functions and classes; `bindings`: where the walk records module-level
+    /// bindings (`facts.rs`'s `Level::Statements`: not under `for`, `while` or
+    /// `if __name__ == "__main__"`).
+    Module { bindings: bool },
+}
+
+impl Place {
+    /// The place of statements in a block that binds no module-level names.
+    pub(super) fn unbound(self) -> Place {
+        match self {
+            Place::Module { .. } => Place::Module { bindings: false },
+            function => function,
         }
-        let end = self.block(function, context)?;
-        Some(Span::new(self.span(&first, &first)?.start()..end.end()))
     }
 }

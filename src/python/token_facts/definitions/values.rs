@@ -13,6 +13,8 @@ pub(super) struct Value {
     pub(super) call: Option<CallFact>,
     /// A plain name, inside parentheses or not (`AssignFact::value_is_name`).
     pub(super) name: bool,
+    /// A dotted name, inside parentheses or not (`ModuleAssignment::dotted`).
+    pub(super) dotted: Option<Span>,
     /// What it is as an assignment's target, when it is a name or a dotted attribute.
     pub(super) target: Option<Target>,
 }
@@ -23,6 +25,7 @@ impl Value {
             span,
             call: None,
             name: false,
+            dotted: None,
             target: None,
         }
     }
@@ -162,6 +165,7 @@ impl Reader<'_> {
                 span: call.range,
                 call: Some(call),
                 name: false,
+                dotted: None,
                 target: None,
             });
         }
@@ -183,6 +187,7 @@ impl Reader<'_> {
         };
         Some(Value {
             name: dotted.object.is_none(),
+            dotted: Some(dotted.span),
             target: Some(target),
             ..Value::plain(dotted.span)
         })
@@ -238,6 +243,7 @@ impl Reader<'_> {
             Some(inner) => Some(Value {
                 call: inner.call,
                 name: inner.name,
+                dotted: inner.dotted,
                 ..Value::plain(span)
             }),
             None => Some(Value::plain(span)),
