@@ -9,9 +9,10 @@
 //! `cargo run --release --example token_facts_diff -- bench/out/stdlib/ssotlint.toml bench/out/stdlib`
 //!
 //! `token_facts_diff --why CONFIG DIR...`: instead, a histogram of the chunks left to
-//! tree-sitter, weighted by kept bytes: the chunk's first statement kind and the first
+//! tree-sitter, weighted by kept bytes: the chunk's first statement kind, the first
 //! node (depth first) of a kind the token readers do not read, as tree-sitter parses
-//! the kept text. A guide to which shape to read next, not a verdict.
+//! the kept text, and the tokens where the definitions reader stopped. A guide to
+//! which shape to read next, not a verdict.
 
 #[path = "common/files.rs"]
 mod files;
@@ -122,6 +123,7 @@ fn histogram(
     show: Option<&str>,
 ) -> ExitCode {
     let mut shown = 0;
+    let mut stops: std::collections::HashMap<String, (usize, usize)> = Default::default();
     let mut shapes: std::collections::HashMap<String, (usize, usize)> = Default::default();
     let (mut count, mut bytes) = (0, 0);
     for path in paths {
@@ -139,9 +141,13 @@ fn histogram(
         ) else {
             continue;
         };
-        for kept in unread {
+        for (kept, stuck) in unread {
             let tree = ssotlint::python::parse(&kept);
-            let shape = shape(tree.root_node());
+            let stop = stuck.rsplit(" | ").next().unwrap_or("").to_string();
+            let entry = stops.entry(stop).or_default();
+            entry.0 += 1;
+            entry.1 += kept.len();
+            let shape = format!("{} @ {stuck}", shape(tree.root_node()));
             if show == Some(shape.as_str()) && shown < 8 {
                 shown += 1;
                 println!("--- {}\n{kept}", path.display());
@@ -158,6 +164,12 @@ fn histogram(
     println!("{count} chunks left to tree-sitter, {bytes} kept bytes");
     for (shape, (n, b)) in rows.iter().take(60) {
         println!("{:>6.2}% {b:>10} {n:>7}  {shape}", 100.0 * *b as f64 / bytes.max(1) as f64);
+    }
+    let mut rows: Vec<_> = stops.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+    println!("by the token the definitions reader stopped at:");
+    for (stop, (n, b)) in rows.iter().take(30) {
+        println!("{:>6.2}% {b:>10} {n:>7}  {stop}", 100.0 * *b as f64 / bytes.max(1) as f64);
     }
     ExitCode::SUCCESS
 }

@@ -387,14 +387,15 @@ pub fn compare_token_facts(
 }
 
 /// For a reduced text, the kept text (ranges joined) of every chunk
-/// [`token_facts::chunk_facts`] does not read: what tree-sitter still parses
+/// [`token_facts::chunk_facts`] does not read, and where the reader stopped
+/// ([`token_facts::stuck_at`]): what tree-sitter still parses
 /// (`examples/token_facts_diff.rs --why`). `None` when the ranges are not sound.
 pub fn unread_chunks(
     text: &str,
     module: Option<&ModuleName>,
     ranges: &[tree_sitter::Range],
     chunk_starts: &[usize],
-) -> Option<Vec<String>> {
+) -> Option<Vec<(String, String)>> {
     let chunks = included_chunks(text, ranges, chunk_starts)?;
     let mut unread = Vec::new();
     for (chunk, local) in &chunks {
@@ -404,7 +405,8 @@ pub fn unread_chunks(
                 .iter()
                 .filter_map(|r| chunk_text.get(r.start_byte..r.end_byte))
                 .collect();
-            unread.push(kept);
+            let stuck = token_facts::stuck_at(chunk_text, local, module).unwrap_or_default();
+            unread.push((kept, stuck));
         }
     }
     Some(unread)

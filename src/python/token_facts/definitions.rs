@@ -61,6 +61,38 @@ pub(super) fn facts(
     Some(reader.facts)
 }
 
+/// Where the reader gives up on a chunk it does not read: the token it stopped at and
+/// the one before (`examples/token_facts_diff.rs --why`); `None` when it reads it.
+pub(super) fn stuck_at(
+    text: &str,
+    ranges: &[tree_sitter::Range],
+    module: Option<&ModuleName>,
+) -> Option<String> {
+    let Some(kept) = Kept::join(text, ranges) else {
+        return Some("(too long)".to_string());
+    };
+    let mut tokens = tokenize(&kept.text);
+    tokens.retain(|t| !matches!(t.kind, Tok::Nl | Tok::Comment));
+    let mut reader = Reader {
+        text: &kept.text,
+        kept: &kept,
+        tokens: &tokens,
+        at: 0,
+        comments: Vec::new(),
+        module,
+        facts: Facts::default(),
+    };
+    if reader.chunk().is_some() {
+        return None;
+    }
+    let word = |at: usize| {
+        tokens
+            .get(at)
+            .map_or_else(String::new, |t| format!("{:?} {:?}", t.kind, reader.word(t)))
+    };
+    Some(format!("{} | {}", word(reader.at.wrapping_sub(1)), word(reader.at)))
+}
+
 /// What a body may hold.
 #[derive(Clone, Copy)]
 enum Body {
