@@ -96,10 +96,8 @@ pub(super) fn stuck_at(
 /// What a body may hold.
 #[derive(Clone, Copy)]
 enum Body {
-    /// Placeholders only (`...`, `pass`, docstrings).
-    Placeholder,
-    /// The members of this class ([`Reader::member`]).
-    Members(usize),
+    /// The members of this class ([`Reader::member`]), their imports in this context.
+    Members(usize, ImportContext),
     /// Statements (`statements.rs`) at this place, their imports in this context.
     Statements(Place, ImportContext),
 }
@@ -118,7 +116,13 @@ impl Reader<'_> {
         while self.eat(Tok::EndMarker, None).is_none() {
             self.statement(place, ImportContext::default())?;
         }
-        (self.at == self.tokens.len()).then_some(())
+        if self.at != self.tokens.len() {
+            return None;
+        }
+        if self.facts.defs.items.is_some() {
+            self.facts.defs.cover_items(&Default::default());
+        }
+        Some(())
     }
 
     /// Decorators, then the definition; nothing after it.
@@ -148,7 +152,7 @@ impl Reader<'_> {
     }
 
     /// `@a.b` or `@a.b()` lines, each a dotted name called without arguments or not at all.
-    fn decorators(&mut self) -> Option<Vec<Decorator>> {
+    pub(super) fn decorators(&mut self) -> Option<Vec<Decorator>> {
         let mut decorators = Vec::new();
         while self.op("@").is_some() {
             decorators.push(self.decorator()?);
@@ -183,6 +187,19 @@ impl Reader<'_> {
     /// `class Name:`, `class Name(Base, key=value, ...):` and its body: at module level
     /// a block of members ([`Self::member`]), in a class a placeholder. Its range.
     fn class(&mut self, first: Token, decorators: Vec<Decorator>, scope: Scope) -> Option<Span> {
+        let context = ImportContext::default();
+        self.class_in(first, decorators, scope, context)
+    }
+
+    /// [`Self::class`] in a block whose imports have `context`: its methods' imports are
+    /// in that context too (`facts.rs` keeps it below definitions, changing the scope).
+    pub(super) fn class_in(
+        &mut self,
+        first: Token,
+        decorators: Vec<Decorator>,
+        scope: Scope,
+        context: ImportContext,
+    ) -> Option<Span> {
         self.at += 1;
         let name = self.name()?;
         let (mut bases, mut keywords) = (Vec::new(), Vec::new());
@@ -224,11 +241,11 @@ impl Reader<'_> {
             attributes: Vec::new(),
             methods: Vec::new(),
         });
-        let body = match scope {
-            Scope::Module => Body::Members(index),
-            _ => Body::Placeholder,
+        let context = ImportContext {
+            scope: Scope::Class,
+            ..context
         };
-        let end = self.body(body)?;
+        let end = self.body(Body::Members(index, context))?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
         self.facts.defs.classes[index].range = range;
         Some(range)
@@ -242,6 +259,23 @@ impl Reader<'_> {
         decorators: Vec<Decorator>,
         class: Option<usize>,
     ) -> Option<Span> {
+        let scope = if class.is_some() {
+            Scope::Class
+        } else {
+            Scope::Module
+        };
+        self.function_in(first, decorators, class, scope, ImportContext::default())
+    }
+
+    /// [`Self::function`] in `scope`, in a block whose imports have `context`.
+    pub(super) fn function_in(
+        &mut self,
+        first: Token,
+        decorators: Vec<Decorator>,
+        class: Option<usize>,
+        scope: Scope,
+        context: ImportContext,
+    ) -> Option<Span> {
         if self.word(&first) == "async" {
             self.at += 1;
         }
@@ -249,6 +283,9 @@ impl Reader<'_> {
         let name = self.name()?;
         self.op("(")?;
         let parameters = self.parameters()?;
+        if self.op("->").is_some() {
+            self.expression(0)?;
+        }
         let name = self.span(&name, &name)?;
         // Pushed before its body's items, as the walk enters it.
         let defs: &mut DefFacts = &mut self.facts.defs;
@@ -256,11 +293,7 @@ impl Reader<'_> {
         defs.functions.push(FunctionFact {
             name,
             range: Span::default(),
-            scope: if class.is_some() {
-                Scope::Class
-            } else {
-                Scope::Module
-            },
+            scope,
             class,
             parameters,
             extents: Default::default(),
@@ -278,7 +311,7 @@ impl Reader<'_> {
         }
         let context = ImportContext {
             scope: Scope::Function,
-            ..ImportContext::default()
+            ..context
         };
         let end = self.body(Body::Statements(Place::Function(index), context))?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
@@ -286,8 +319,9 @@ impl Reader<'_> {
         Some(range)
     }
 
-    /// Plain parameters up to the `)`: names, `*args`, `**kwargs`, a bare `*` and `/`
-    /// (which tree-sitter does not count), commas. A default or annotation is not read.
+    /// Parameters up to the `)`: names, `*args`, `**kwargs`, a bare `*` and `/` (which
+    /// tree-sitter does not count), commas; annotations and defaults of the values
+    /// `values.rs` reads (their calls and attributes are facts).
     fn parameters(&mut self) -> Option<Parameters> {
         let mut parameters = Parameters::default();
         loop {
@@ -302,6 +336,12 @@ impl Reader<'_> {
                 parameters.first = parameters.first.or(Some(self.span(&name, &name)?));
                 parameters.count = parameters.count.saturating_add(1);
                 parameters.star |= star;
+                if self.op(":").is_some() {
+                    self.expression(0)?;
+                }
+                if !star && self.op("=").is_some() {
+                    self.expression(0)?;
+                }
             }
             if self.op(",").is_none() {
                 self.op(")")?;
@@ -319,19 +359,46 @@ impl Reader<'_> {
         if !inline {
             self.eat(Tok::Indent, None)?;
         }
+        let indent = self.peek()?.start as usize;
         loop {
             let last = match body {
-                Body::Members(class) => self.member(class)?,
+                Body::Members(class, context) => self.member(class, context)?,
                 Body::Statements(place, context) => self.statement(place, context)?,
-                Body::Placeholder => self.placeholder()?,
             };
             if inline {
                 return Some(last);
             }
             if self.eat(Tok::Dedent, None).is_some() {
+                self.no_comment_kept_in(indent)?;
                 return Some(last);
             }
         }
+    }
+
+    /// After a block's `Dedent`: `None` when a comment line before it is indented as
+    /// deep as the block (whose first statement starts at `indent`): tree-sitter's
+    /// scanner keeps such a comment in the block, which then ends after it.
+    fn no_comment_kept_in(&self, indent: usize) -> Option<()> {
+        let column = |at: usize| {
+            let line = self.text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
+            let lead = self.text.get(line..at)?;
+            // Tabs count otherwise; a comment after code is the line's (`line_end`).
+            lead.bytes().all(|b| b == b' ').then_some(at - line)
+        };
+        let dedent = self.tokens.get(self.at.checked_sub(1)?)?;
+        let before = self.tokens[..self.at - 1]
+            .iter()
+            .rev()
+            .find(|t| t.kind != Tok::Dedent)?;
+        let block = column(indent)?;
+        for &(start, _) in &self.comments {
+            if before.end as usize <= start && start <= dedent.start as usize {
+                if column(start).is_none_or(|c| c >= block) {
+                    return None;
+                }
+            }
+        }
+        Some(())
     }
 
     /// The block after a compound statement's header at `place`: `:` and
@@ -343,7 +410,7 @@ impl Reader<'_> {
     /// A statement of the body of class `class`: a placeholder, a method or a class with
     /// a placeholder body, or an attribute (`name = value`, `name: T`, `name: T = value`,
     /// of the values `values.rs` reads). The span of the statement.
-    fn member(&mut self, class: usize) -> Option<Span> {
+    fn member(&mut self, class: usize, context: ImportContext) -> Option<Span> {
         let t = *self.peek()?;
         let word = self.word(&t);
         let definition = (t.kind == Tok::Op && word == "@")
@@ -352,8 +419,10 @@ impl Reader<'_> {
             let decorators = self.decorators()?;
             let first = *self.peek()?;
             return match self.word(&first) {
-                "class" => self.class(first, decorators, Scope::Class),
-                "def" | "async" => self.function(first, decorators, Some(class)),
+                "class" => self.class_in(first, decorators, Scope::Class, context),
+                "def" | "async" => {
+                    self.function_in(first, decorators, Some(class), Scope::Class, context)
+                }
                 _ => None,
             };
         }

@@ -9,7 +9,9 @@
 //! their expressions, calls and attributes.
 
 use super::reader::Reader;
-use crate::python::model::{AssignFact, ImportContext, ModuleAssignment, Owned, Span, Target};
+use crate::python::model::{
+    AssignFact, ImportContext, ModuleAssignment, Owned, Scope, Span, Target,
+};
 use crate::python::scan::Tok;
 
 const AUGMENTED: &[&str] = &[
@@ -22,6 +24,19 @@ impl Reader<'_> {
     pub(super) fn statement(&mut self, place: Place, context: ImportContext) -> Option<Span> {
         let t = *self.peek()?;
         let word = self.word(&t).to_owned();
+        let async_def = word == "async"
+            && self
+                .tokens
+                .get(self.at + 1)
+                .is_some_and(|n| self.word(n) == "def");
+        let definition = match t.kind {
+            Tok::Op => word == "@",
+            Tok::Name => matches!(word.as_str(), "def" | "class") || async_def,
+            _ => false,
+        };
+        if definition {
+            return self.nested_definition(place, context);
+        }
         let placeholder = match t.kind {
             Tok::String => true,
             Tok::Op => word == "...",
@@ -129,6 +144,22 @@ impl Reader<'_> {
         };
         self.facts.defs.items_mut().assignments.push(item);
         Some(line)
+    }
+
+    /// A definition in a block or a function's body: a function of no class, a class
+    /// in the scope of `place`.
+    fn nested_definition(&mut self, place: Place, context: ImportContext) -> Option<Span> {
+        let decorators = self.decorators()?;
+        let first = *self.peek()?;
+        let scope = match place {
+            Place::Function(_) => Scope::Function,
+            Place::Module { .. } => Scope::Module,
+        };
+        match self.word(&first) {
+            "class" => self.class_in(first, decorators, scope, context),
+            "def" | "async" => self.function_in(first, decorators, None, scope, context),
+            _ => None,
+        }
     }
 
     /// An expression statement or assignment outside functions: at `Place::Module` with
