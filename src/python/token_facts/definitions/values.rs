@@ -2,7 +2,7 @@
 //! are read exactly ([`Reader::primary`]: no lambda, comprehension, f-string or string
 //! with a `.`); anything else is left to tree-sitter.
 
-use super::reader::{plain_string, Reader};
+use super::reader::{plain_string, Dotted, Reader};
 use crate::python::model::{CallFact, Span, Target};
 use crate::python::scan::{Tok, Token};
 
@@ -116,6 +116,59 @@ impl Reader<'_> {
     /// `False`, a dotted name, called without arguments or subscripted, a parenthesized
     /// expression, a tuple, list, dict or set display.
     fn primary(&mut self, depth: usize) -> Option<Value> {
+        let value = self.atom(depth)?;
+        self.trailers(value, depth)
+    }
+
+    /// `.name`, `(arguments)` and `[items]` after an atom that is no dotted name (a
+    /// dotted name takes its own): no attribute of a name, and a call of no dotted name,
+    /// so no fact of their own; the arguments' and items' facts are. The call a value is
+    /// its last (`defs::value_call`), callee `None`.
+    fn trailers(&mut self, mut value: Value, depth: usize) -> Option<Value> {
+        let start = value.span.start();
+        loop {
+            let Some(&t) = self.peek().filter(|t| t.kind == Tok::Op) else {
+                return Some(value);
+            };
+            let end = match self.word(&t) {
+                "." => {
+                    self.at += 1;
+                    let name = self.name()?;
+                    let name = self.span(&name, &name)?;
+                    // `x().import_module("a")`: its string would be an import argument.
+                    if matches!(self.text_of(name), "import_module" | "__import__" | "patch") {
+                        return None;
+                    }
+                    name
+                }
+                "(" => {
+                    self.at += 1;
+                    let close = self.arguments(depth + 1, false)?;
+                    let range = Span::new(start..close.end());
+                    value = Value {
+                        call: Some(CallFact {
+                            range,
+                            callee: None,
+                        }),
+                        ..Value::plain(range)
+                    };
+                    continue;
+                }
+                "[" => {
+                    self.at += 1;
+                    self.items("]", false, depth + 1)?.1
+                }
+                _ => return Some(value),
+            };
+            value = Value {
+                target: Some(Target::Other),
+                ..Value::plain(Span::new(start..end.end()))
+            };
+        }
+    }
+
+    /// [`Self::primary`] without trailers.
+    fn atom(&mut self, depth: usize) -> Option<Value> {
         let t = *self.peek()?;
         let word = self.word(&t);
         let leaf = match t.kind {
@@ -143,7 +196,26 @@ impl Reader<'_> {
         if t.kind == Tok::Op {
             return self.display(t, depth + 1);
         }
-        let dotted = self.dotted()?;
+        // `print(…)` and `type(…)`: tree-sitter's keyword identifiers, called (its
+        // `print` statement yields to a call where both parse).
+        let called_keyword = t.kind == Tok::Name
+            && matches!(word, "print" | "type")
+            && self
+                .tokens
+                .get(self.at + 1)
+                .is_some_and(|n| self.word(n) == "(");
+        let dotted = if called_keyword {
+            self.at += 1;
+            let span = self.span(&t, &t)?;
+            Dotted {
+                span,
+                attribute: None,
+                object: None,
+                last: span,
+            }
+        } else {
+            self.dotted()?
+        };
         self.push_attribute(&dotted);
         if self.op("(").is_some() {
             // A string first argument of these is an import's (`StringLiteral::import_argument`).
@@ -214,6 +286,8 @@ impl Reader<'_> {
             if keyword {
                 self.name()?;
                 self.at += 1;
+            } else if self.op("*").is_none() {
+                self.op("**");
             }
             self.expression(depth)?;
             if self.op(",").is_none() {
