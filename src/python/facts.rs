@@ -563,7 +563,7 @@ fn dotted_text(text: &str) -> String {
 }
 
 /// `a.b.C`, `a`, `a.b:func` is not; identifiers separated by dots, nothing else.
-fn is_dotted_path(value: &str) -> bool {
+pub(crate) fn is_dotted_path(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 512
         && value.split('.').all(|part| {

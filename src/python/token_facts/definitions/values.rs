@@ -3,7 +3,8 @@
 //! with a `.`); anything else is left to tree-sitter.
 
 use super::reader::{plain_string, Dotted, Reader};
-use crate::python::model::{CallFact, Span, Target};
+use crate::python::facts::is_dotted_path;
+use crate::python::model::{CallFact, Span, StringLiteral, Target};
 use crate::python::scan::{Tok, Token};
 
 /// An expression read: its span and, when it is a call (inside parentheses or not), the
@@ -184,12 +185,15 @@ impl Reader<'_> {
         if t.kind == Tok::String {
             let mut last = t;
             while let Some(&s) = self.peek().filter(|s| s.kind == Tok::String) {
-                let literal = self.word(&s);
-                if literal.contains('.') || !plain_string(literal) {
+                if !plain_string(self.word(&s)) {
                     return None;
                 }
                 self.at += 1;
                 last = s;
+            }
+            // Parts of an implicit concatenation are no paths (`facts.rs`).
+            if last.start == t.start && self.word(&t).contains('.') {
+                self.string_fact(t)?;
             }
             return Some(Value::plain(self.span(&t, &last)?));
         }
@@ -263,6 +267,37 @@ impl Reader<'_> {
             target: Some(target),
             ..Value::plain(dotted.span)
         })
+    }
+
+    /// The `StringLiteral` of one plain string token with a `.` when its content is a
+    /// dotted path; none for bytes. `None` (left to tree-sitter) when its content holds
+    /// a backslash (tree-sitter's escape sequences make a string no plain one).
+    fn string_fact(&mut self, token: Token) -> Option<()> {
+        let literal = self.word(&token);
+        let prefix = literal.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        let body = literal.get(prefix..)?;
+        let quotes = if body.starts_with("\"\"\"") || body.starts_with("'''") {
+            3
+        } else {
+            1
+        };
+        let content = body.get(quotes..body.len().checked_sub(quotes)?)?;
+        if content.contains('\\') {
+            return None;
+        }
+        let bytes = literal[..prefix].bytes().any(|b| b.eq_ignore_ascii_case(&b'b'));
+        if bytes || !is_dotted_path(content) {
+            return Some(());
+        }
+        let from = token.start as usize + prefix + quotes;
+        let content_range = self.kept.span(from, from + content.len())?;
+        let range = self.span(&token, &token)?;
+        self.facts.strings.push(StringLiteral {
+            content_range,
+            range,
+            import_argument: false,
+        });
+        Some(())
     }
 
     /// A call's arguments after its `(`: expressions, `name=` before some; none when
