@@ -1,6 +1,6 @@
 //! Statements whose facts are read exactly, in a function's body or at module level
 //! ([`Place`]): placeholders, `global` names and `return` (in functions), `raise`,
-//! `break`, `continue`, imports (`imports.rs`), assignments (augmented and annotated
+//! `del`, `assert`, `break`, `continue`, imports (`imports.rs`), assignments (augmented and annotated
 //! too) to a name, a dotted attribute or a subscript of a dotted name, expression
 //! statements, of the values `values.rs` reads, and the compound statements
 //! (`compound.rs`) holding such statements. What they contribute (`defs::Collector`,
@@ -57,6 +57,19 @@ impl Reader<'_> {
                 "break" | "continue" => {
                     self.at += 1;
                     return self.line_end(start);
+                }
+                "del" => {
+                    self.at += 1;
+                    let end = self.expression_list()?.span;
+                    return self.line_end(Span::new(start.start()..end.end()));
+                }
+                "assert" => {
+                    self.at += 1;
+                    let mut end = self.expression(0)?.span;
+                    if self.op(",").is_some() {
+                        end = self.expression(0)?.span;
+                    }
+                    return self.line_end(Span::new(start.start()..end.end()));
                 }
                 "raise" => {
                     self.at += 1;

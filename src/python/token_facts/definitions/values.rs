@@ -61,7 +61,50 @@ impl Reader<'_> {
     }
 
     /// Operands joined by binary, comparison and boolean operators.
+    /// An expression: a `lambda`, or operands joined by operators, maybe the first of a
+    /// conditional expression (`a if b else c`).
     pub(super) fn expression(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let first = *self.peek()?;
+        if first.kind == Tok::Name && self.word(&first) == "lambda" {
+            return self.lambda(depth);
+        }
+        let value = self.disjunction(depth)?;
+        if self.eat(Tok::Name, Some("if")).is_none() {
+            return Some(value);
+        }
+        self.disjunction(depth)?;
+        self.eat(Tok::Name, Some("else"))?;
+        let end = self.expression(depth + 1)?.span;
+        Some(Value::plain(Span::new(value.span.start()..end.end())))
+    }
+
+    /// `lambda PARAMETERS: BODY`: names, `*`/`**` before some, defaults (their facts).
+    fn lambda(&mut self, depth: usize) -> Option<Value> {
+        let start = self.peek()?.start as usize;
+        let start = self.kept.span(start, start + 1)?.start();
+        self.at += 1;
+        while self.op(":").is_none() {
+            if self.op("*").is_none() {
+                self.op("**");
+            }
+            self.name()?;
+            if self.op("=").is_some() {
+                self.expression(depth + 1)?;
+            }
+            if self.op(",").is_none() {
+                self.op(":")?;
+                break;
+            }
+        }
+        let end = self.expression(depth + 1)?.span;
+        Some(Value::plain(Span::new(start..end.end())))
+    }
+
+    /// Operands joined by binary, comparison and boolean operators.
+    fn disjunction(&mut self, depth: usize) -> Option<Value> {
         let first = self.unary(depth)?;
         let mut value = first;
         loop {
@@ -157,7 +200,7 @@ impl Reader<'_> {
                 }
                 "[" => {
                     self.at += 1;
-                    self.items("]", false, depth + 1)?.1
+                    self.subscript(depth + 1)?
                 }
                 _ => return Some(value),
             };
@@ -246,7 +289,7 @@ impl Reader<'_> {
             });
         }
         if self.op("[").is_some() {
-            let close = self.items("]", false, depth + 1)?.1;
+            let close = self.subscript(depth + 1)?;
             return Some(Value {
                 target: Some(Target::Subscript {
                     object: dotted.span,
@@ -326,8 +369,58 @@ impl Reader<'_> {
             }
             self.expression(depth)?;
             if self.op(",").is_none() {
+                // `f(x for x in y)`: one generator argument.
+                self.comprehension(depth)?;
                 let close = self.op(")")?;
                 return self.span(&close, &close);
+            }
+        }
+    }
+
+    /// The `for … in …` and `if …` clauses of a comprehension after its first
+    /// expression, if there are any (whether there were).
+    fn comprehension(&mut self, depth: usize) -> Option<bool> {
+        let mut any = false;
+        while self.eat(Tok::Name, Some("for")).is_some() {
+            any = true;
+            loop {
+                let target = self.dotted()?;
+                self.push_attribute(&target);
+                if self.op(",").is_none() {
+                    break;
+                }
+            }
+            self.eat(Tok::Name, Some("in"))?;
+            self.disjunction(depth)?;
+            while self.eat(Tok::Name, Some("if")).is_some() {
+                self.disjunction(depth)?;
+            }
+        }
+        Some(any)
+    }
+
+    /// The items of a subscript after its `[`, slices (`a:b:c`, parts left out) among
+    /// them; the span of the `]`.
+    pub(super) fn subscript(&mut self, depth: usize) -> Option<Span> {
+        let ends = |word: &str| matches!(word, ":" | "]" | ",");
+        loop {
+            if let Some(end) = self.op("]") {
+                return self.span(&end, &end);
+            }
+            if self.peek().is_some_and(|t| !ends(self.word(t))) {
+                self.expression(depth)?;
+            }
+            for _ in 0..2 {
+                if self.op(":").is_none() {
+                    break;
+                }
+                if self.peek().is_some_and(|t| !ends(self.word(t))) {
+                    self.expression(depth)?;
+                }
+            }
+            if self.op(",").is_none() {
+                let end = self.op("]")?;
+                return self.span(&end, &end);
             }
         }
     }
@@ -372,6 +465,10 @@ impl Reader<'_> {
             let value = self.expression(depth)?;
             if pairs && self.op(":").is_some() {
                 self.expression(depth)?;
+            }
+            if count == 0 && self.comprehension(depth)? {
+                let end = self.op(close)?;
+                return Some((None, self.span(&end, &end)?));
             }
             count += 1;
             single = Some(value);
