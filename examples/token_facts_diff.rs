@@ -163,30 +163,80 @@ fn histogram(
     rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
     println!("{count} chunks left to tree-sitter, {bytes} kept bytes");
     for (shape, (n, b)) in rows.iter().take(60) {
-        println!("{:>6.2}% {b:>10} {n:>7}  {shape}", 100.0 * *b as f64 / bytes.max(1) as f64);
+        println!(
+            "{:>6.2}% {b:>10} {n:>7}  {shape}",
+            100.0 * *b as f64 / bytes.max(1) as f64
+        );
     }
     let mut rows: Vec<_> = stops.into_iter().collect();
     rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
     println!("by the token the definitions reader stopped at:");
     for (stop, (n, b)) in rows.iter().take(30) {
-        println!("{:>6.2}% {b:>10} {n:>7}  {stop}", 100.0 * *b as f64 / bytes.max(1) as f64);
+        println!(
+            "{:>6.2}% {b:>10} {n:>7}  {stop}",
+            100.0 * *b as f64 / bytes.max(1) as f64
+        );
     }
     ExitCode::SUCCESS
 }
 
 /// Node kinds the token readers read (some only in some places).
 const READ: &[&str] = &[
-    "module", "comment", "expression_statement", "assignment", "augmented_assignment",
-    "identifier", "attribute", "call", "argument_list", "keyword_argument", "string",
-    "string_start", "string_content", "string_end", "escape_sequence", "integer", "float",
-    "true", "false", "none", "ellipsis", "binary_operator", "comparison_operator",
-    "boolean_operator", "unary_operator", "not_operator", "parenthesized_expression", "tuple",
-    "list", "dictionary", "set", "pair", "subscript", "return_statement", "global_statement",
-    "pass_statement", "type", "block", "function_definition", "class_definition",
-    "decorated_definition", "decorator", "parameters", "list_splat_pattern",
-    "dictionary_splat_pattern", "keyword_separator", "positional_separator",
-    "import_statement", "import_from_statement", "dotted_name", "aliased_import",
-    "relative_import", "import_prefix", "wildcard_import", "future_import_statement",
+    "module",
+    "comment",
+    "expression_statement",
+    "assignment",
+    "augmented_assignment",
+    "identifier",
+    "attribute",
+    "call",
+    "argument_list",
+    "keyword_argument",
+    "string",
+    "string_start",
+    "string_content",
+    "string_end",
+    "escape_sequence",
+    "integer",
+    "float",
+    "true",
+    "false",
+    "none",
+    "ellipsis",
+    "binary_operator",
+    "comparison_operator",
+    "boolean_operator",
+    "unary_operator",
+    "not_operator",
+    "parenthesized_expression",
+    "tuple",
+    "list",
+    "dictionary",
+    "set",
+    "pair",
+    "subscript",
+    "return_statement",
+    "global_statement",
+    "pass_statement",
+    "type",
+    "block",
+    "function_definition",
+    "class_definition",
+    "decorated_definition",
+    "decorator",
+    "parameters",
+    "list_splat_pattern",
+    "dictionary_splat_pattern",
+    "keyword_separator",
+    "positional_separator",
+    "import_statement",
+    "import_from_statement",
+    "dotted_name",
+    "aliased_import",
+    "relative_import",
+    "import_prefix",
+    "wildcard_import",
+    "future_import_statement",
 ];
 
 /// `first statement kind / first unread node kind` of a parsed chunk.

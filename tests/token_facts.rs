@@ -255,7 +255,7 @@ fn other_shapes_are_parsed() {
         "X = f'{a}'\n",
     ] {
         assert_eq!(answered(text, 0, &[]), 0, "{text:?}");
-    }    // Read by the definitions reader (`token_facts/definitions`), equal to tree-sitter.
+    } // Read by the definitions reader (`token_facts/definitions`), equal to tree-sitter.
     for text in [
         "import a\nimport b\n",
         "import a\nx = 1\n",

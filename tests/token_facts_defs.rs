@@ -513,7 +513,12 @@ fn function_imports_are_read_in_their_context() {
             ("import p", Function, true, false),
         ]
     );
-    let functions: Vec<&str> = facts.defs.functions.iter().map(|f| at(text, f.name)).collect();
+    let functions: Vec<&str> = facts
+        .defs
+        .functions
+        .iter()
+        .map(|f| at(text, f.name))
+        .collect();
     assert_eq!(functions, ["f", "g", "m"]);
     assert_eq!(facts.defs.functions[2].class, Some(0));
     assert_eq!(facts.defs.functions[1].scope, Function);
@@ -549,24 +554,28 @@ fn module_statements_are_read_exactly() {
         [
             ("X", Some("load(a.b)"), None, false, "X = load(a.b)"),
             ("X", None, Some("other.name"), false, "X = other.name"),
-            (
-                "X",
-                Some("pkg.make()"),
-                None,
-                true,
-                "X: int = (pkg.make())"
-            ),
+            ("X", Some("pkg.make()"), None, true, "X: int = (pkg.make())"),
             ("fast", None, None, false, "fast = None"),
             ("A", None, None, false, "A = B = 'a.b'"),
             ("B", None, None, false, "A = B = 'a.b'"),
         ]
     );
-    let strings: Vec<&str> = facts.strings.iter().map(|s| at(text, s.content_range)).collect();
+    let strings: Vec<&str> = facts
+        .strings
+        .iter()
+        .map(|s| at(text, s.content_range))
+        .collect();
     assert_eq!(strings, ["a.b"]);
     let calls: Vec<&str> = facts.defs.calls.iter().map(|c| at(text, c.range)).collect();
     assert_eq!(
         calls,
-        ["load(a.b)", "pkg.make()", "range(3)", "main()", "log.info('x', *args)"]
+        [
+            "load(a.b)",
+            "pkg.make()",
+            "range(3)",
+            "main()",
+            "log.info('x', *args)"
+        ]
     );
     assert!(facts.imports[0].context.guarded);
 }

@@ -1,9 +1,9 @@
-//! Facts of a chunk that is one definition: `def`, `async def` or `class`, with plain
-//! decorators and a plain header, and a body of `...`, `pass` and bare strings (the
-//! reducer's placeholder for a blanked body; stubs, exception classes), a class's body
-//! of such methods and plain attributes, or a function's body of plain statements
-//! (`definitions/statements.rs`). At module level of the stdlib and the corpus these are
-//! a third of the parsed chunks.
+//! Facts of a chunk read off its tokens: one definition (`def`, `async def` or
+//! `class`, with plain decorators, parameters with annotations and defaults, bases), a
+//! class's body of methods, nested classes and attributes, a function's body of
+//! statements (`definitions/statements.rs`, `definitions/compound.rs`), or module-level
+//! statements: imports, assignments, expression statements and the compound statements
+//! holding them. A reduced file's kept chunks are nearly all of these.
 //!
 //! The kept ranges are joined (tree-sitter reads them as one text too) and lexed with
 //! the scanner; the tokens must match the shapes below exactly, or the chunk is left to
@@ -12,9 +12,9 @@
 //! decorators, ending at the body's last token), its decorators (a `Decorator` each: of
 //! a function, an item it owns; a call's `CallFact`), the class's bases and keywords,
 //! and an `AttributeRef` for each `a.b` whose two sides are names; a class's methods
-//! and attributes, a function's items. A comment after the last statement is left to
-//! tree-sitter (where it ends a block, tree-sitter may count it in).
-
+//! and attributes, a function's items. A comment after the last statement, or a comment
+//! line as deep as a block before its end, is left to tree-sitter (its block, and so a
+//! definition, may end after it).
 mod compound;
 mod reader;
 mod statements;
@@ -86,11 +86,15 @@ pub(super) fn stuck_at(
         return None;
     }
     let word = |at: usize| {
-        tokens
-            .get(at)
-            .map_or_else(String::new, |t| format!("{:?} {:?}", t.kind, reader.word(t)))
+        tokens.get(at).map_or_else(String::new, |t| {
+            format!("{:?} {:?}", t.kind, reader.word(t))
+        })
     };
-    Some(format!("{} | {}", word(reader.at.wrapping_sub(1)), word(reader.at)))
+    Some(format!(
+        "{} | {}",
+        word(reader.at.wrapping_sub(1)),
+        word(reader.at)
+    ))
 }
 
 /// What a body may hold.

@@ -10,7 +10,6 @@
 
 mod definitions;
 mod imports;
-mod statements;
 
 use super::model::Facts;
 use super::modules::ModuleName;
@@ -22,7 +21,7 @@ pub(crate) fn chunk_facts(
     ranges: &[tree_sitter::Range],
     module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    statements::facts(text, ranges, module).or_else(|| definitions::facts(text, ranges, module))
+    definitions::facts(text, ranges, module)
 }
 
 /// Where the definitions reader stops on a chunk it does not read (a guide for

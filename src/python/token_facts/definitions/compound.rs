@@ -22,9 +22,15 @@ impl Reader<'_> {
             tokens: self.tokens,
             at: self.at,
         };
-        // `from __future__` in a function is CPython's error, not tree-sitter's.
-        let mut import = reader.statement(self.module)??;
+        let first = *self.peek()?;
+        let read = reader.statement(self.module)?;
         self.at = reader.at;
+        // `from __future__ import …`: a statement of its own to tree-sitter, no fact.
+        let Some(mut import) = read else {
+            let last = *self.tokens.get(self.at.checked_sub(1)?)?;
+            let span = self.span(&first, &last)?;
+            return self.line_end(span);
+        };
         let joined = import.range;
         let span = self.kept.span(joined.start(), joined.end())?;
         import.shift(span.start() as isize - joined.start() as isize);

@@ -317,7 +317,10 @@ impl Reader<'_> {
     /// a backslash (tree-sitter's escape sequences make a string no plain one).
     fn string_fact(&mut self, token: Token) -> Option<()> {
         let literal = self.word(&token);
-        let prefix = literal.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        let prefix = literal
+            .bytes()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
         let body = literal.get(prefix..)?;
         let quotes = if body.starts_with("\"\"\"") || body.starts_with("'''") {
             3
@@ -328,7 +331,9 @@ impl Reader<'_> {
         if content.contains('\\') {
             return None;
         }
-        let bytes = literal[..prefix].bytes().any(|b| b.eq_ignore_ascii_case(&b'b'));
+        let bytes = literal[..prefix]
+            .bytes()
+            .any(|b| b.eq_ignore_ascii_case(&b'b'));
         if bytes || !is_dotted_path(content) {
             return Some(());
         }
