@@ -525,6 +525,10 @@ fn function_imports_are_read_in_their_context() {
     assert_eq!(facts.defs.classes[0].scope, Function);
 }
 
+/// A module-level binding as text: name, value's call, dotted value, annotated,
+/// statement.
+type Binding<'t> = (&'t str, Option<&'t str>, Option<&'t str>, bool, &'t str);
+
 /// Module-level compound statements: names bound in the blocks of `if`/`elif`/`else`,
 /// `try` and `with` are module-level bindings (with the value's call or dotted name),
 /// those under `for`, `while` and a main guard are not; chains bind every name.
@@ -535,7 +539,7 @@ fn module_statements_are_read_exactly() {
                 for i in range(3):\n    Y = i\n\nwith lock:\n    A = B = 'a.b'\n\n\
                 if __name__ == \"__main__\":\n    Z = main()\n\nlog.info('x', *args)\n";
     let facts = included(text, &whole(text), 6);
-    let bound: Vec<(&str, Option<&str>, Option<&str>, bool, &str)> = facts
+    let bound: Vec<Binding> = facts
         .defs
         .module_assignments
         .iter()

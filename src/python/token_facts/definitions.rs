@@ -396,10 +396,9 @@ impl Reader<'_> {
             .find(|t| t.kind != Tok::Dedent)?;
         let block = column(indent)?;
         for &(start, _) in &self.comments {
-            if before.end as usize <= start && start <= dedent.start as usize {
-                if column(start).is_none_or(|c| c >= block) {
-                    return None;
-                }
+            let between = before.end as usize <= start && start <= dedent.start as usize;
+            if between && column(start).is_none_or(|c| c >= block) {
+                return None;
             }
         }
         Some(())

@@ -1,6 +1,6 @@
-//! Expressions in class attributes and function bodies, of the plain kinds whose facts
-//! are read exactly ([`Reader::primary`]: no lambda, comprehension, f-string or string
-//! with a `.`); anything else is left to tree-sitter.
+//! The expression reader: expressions whose facts are read exactly (operators,
+//! `lambda`, conditionals, calls, subscripts, displays, comprehensions, plain strings;
+//! no f-string, walrus, `yield` or `await`); anything else is left to tree-sitter.
 
 use super::reader::{plain_string, Dotted, Reader};
 use crate::python::facts::is_dotted_path;
@@ -156,9 +156,9 @@ impl Reader<'_> {
         )))
     }
 
-    /// A number, strings without a `.` (never a fact then), `...`, `None`, `True`,
-    /// `False`, a dotted name, called without arguments or subscripted, a parenthesized
-    /// expression, a tuple, list, dict or set display.
+    /// An atom (a number, plain strings, `...`, `None`, `True`, `False`, a dotted name,
+    /// called or subscripted, a parenthesized expression, a tuple, list, dict or set
+    /// display, a comprehension) and its trailers.
     fn primary(&mut self, depth: usize) -> Option<Value> {
         let value = self.atom(depth)?;
         self.trailers(value, depth)
