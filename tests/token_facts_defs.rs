@@ -442,6 +442,7 @@ fn functions_with_other_statements_are_left_to_tree_sitter() {
         "x = ''.join(a).split('.')\n",
         "def g():\n        import os\n",
         "with a() as b, c as d.e:\n        pass\n",
+        "from __future__ import annotations\n",
     ] {
         let text = format!("def f():\n    pass\n    {statement}");
         included(&text, &whole(&text), 1);
@@ -454,7 +455,6 @@ fn functions_with_other_statements_are_left_to_tree_sitter() {
         "(a) = 1\n",
         "x = y = 1\n",
         "yield x\n",
-        "from __future__ import annotations\n",
         "async for x in y:\n        pass\n",
         "async with a:\n        pass\n",
         "if (x := 1):\n        pass\n",
