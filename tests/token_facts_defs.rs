@@ -164,13 +164,21 @@ fn placeholder_definitions_are_read_exactly() {
 /// something after the definition, an f-string body.
 #[test]
 fn other_shapes_are_left_to_tree_sitter() {
+    // Near misses of these are read (and equal tree-sitter's facts).
     for text in [
         "def f(a=1):\n    ...\n",
         "def f(a: int):\n    ...\n",
         "def f() -> int:\n    ...\n",
-        "@dec(1)\ndef f():\n    ...\n",
         "@dec\n\ndef f():\n    import os\n",
         "def f():\n    for x in y:\n        pass\n",
+        "def f(a: t.Optional[int] = g(1), *b: int, **c: 'x.Y') -> a.B[int]:\n    ...\n",
+    ] {
+        included(text, &whole(text), 1);
+    }
+    for text in [
+        "@dec(1)\ndef f():\n    ...\n",
+        "def f(*a=1):\n    ...\n",
+        "def f(a=(yield)):\n    ...\n",
         "def print():\n    ...\n",
         "def match():\n    ...\n",
         "def caf\u{e9}():\n    ...\n",
@@ -311,19 +319,27 @@ fn class_members_are_read_exactly() {
 /// A class member the reader does not know sends the whole class to tree-sitter.
 #[test]
 fn classes_with_other_members_are_left_to_tree_sitter() {
+    // Near misses of these are read (and equal tree-sitter's facts).
     for member in [
         "def a(self):\n        import os\n",
         "x = 'a.b'\n",
         "x = f(*a)\n",
-        "x = y = 1\n",
-        "x += 1\n",
         "x = lambda: 1\n",
         "x = [i for i in y]\n",
         "x = f()()\n",
+        "class M:\n        def m(self): ...\n",
+    ] {
+        let text = format!("class A:\n    pass\n    {member}");
+        included(&text, &whole(&text), 1);
+    }
+    for member in [
+        "import os\n",
+        "x = y = 1\n",
+        "x += 1\n",
         "x, y = 1, 2\n",
         "x = f\"{y}\"\n",
-        "class M:\n        def m(self): ...\n",
         "if x:\n        y = 1\n",
+        "x = 'a.\\n'\n",
     ] {
         let text = format!("class A:\n    pass\n    {member}");
         included(&text, &whole(&text), 0);
@@ -407,23 +423,165 @@ fn function_statements_are_read_exactly() {
 /// A function statement the reader does not know sends the function to tree-sitter.
 #[test]
 fn functions_with_other_statements_are_left_to_tree_sitter() {
+    // Near misses of these are read (and equal tree-sitter's facts).
     for statement in [
         "import os\n",
-        "x = import_module('a')\n",
-        "x = patch('a')\n",
         "x = f(*a)\n",
-        "a, b = 1, 2\n",
-        "(a) = 1\n",
-        "x = y = 1\n",
         "if x:\n        pass\n",
-        "yield x\n",
         "x = 'a.b'\n",
         "del x\n",
         "f()()\n",
+        "x = a if b else c\n",
+        "x = {k: v for k, v in d.items() if k}\n",
+        "f(x for x in y)\n",
+        "x = y[1:2, ::3]\n",
+        "assert x, 'why'\n",
+        "raise E('m') from e\n",
+        "print(x)\n",
+        "x = type(y).__name__\n",
+        "x = ''.join(a).split('.')\n",
+        "def g():\n        import os\n",
+        "with a() as b, c as d.e:\n        pass\n",
+        "from __future__ import annotations\n",
+    ] {
+        let text = format!("def f():\n    pass\n    {statement}");
+        included(&text, &whole(&text), 1);
+    }
+    for statement in [
+        "x = import_module('a')\n",
+        "x = patch('a')\n",
+        "x = f().import_module('a')\n",
+        "a, b = 1, 2\n",
+        "(a) = 1\n",
+        "x = y = 1\n",
+        "yield x\n",
+        "async for x in y:\n        pass\n",
+        "async with a:\n        pass\n",
+        "if (x := 1):\n        pass\n",
+        "for (a, b) in c:\n        pass\n",
+        "with (a as b):\n        pass\n",
+        "try:\n        pass\n    except* E:\n        pass\n",
+        "try:\n        pass\n",
+        "print >>f, x\n",
+        "x = [i for i in y if a if b else c]\n",
+        "nonlocal x\n",
     ] {
         let text = format!("def f():\n    pass\n    {statement}");
         included(&text, &whole(&text), 0);
     }
+}
+
+/// Imports in function bodies, in the context tree-sitter's walk gives them: a `try:`
+/// whose handler catches `ImportError` guards its block's imports at any depth (not its
+/// handlers' or `else`'s), `if TYPE_CHECKING:` its own block's (not `elif`'s), and a
+/// nested function or class keeps the context it is defined in.
+#[test]
+fn function_imports_are_read_in_their_context() {
+    let text = "def f():\n    import a\n    try:\n        import b\n        if x:\n            import c\n    \
+                except (ValueError, ImportError) as e:\n        import d\n    else:\n        import e\n    \
+                try:\n        import f1\n    except OSError:\n        pass\n    finally:\n        import g\n    \
+                if typing.TYPE_CHECKING:\n        from h import H\n    elif TYPE_CHECKING:\n        import i\n    \
+                else:\n        import j\n    for x in y:\n        with open(p) as fh:\n            import k.l as m\n    \
+                while z:\n        break\n    else:\n        from . import n\n    try:\n        def g():\n            \
+                import o\n        class C:\n            def m(self):\n                import p\n    except:\n        raise\n";
+    let facts = included(text, &whole(text), 1);
+    use python::Scope::Function;
+    let imports: Vec<(&str, python::Scope, bool, bool)> = facts
+        .imports
+        .iter()
+        .map(|i| {
+            let c = i.context;
+            (at(text, i.range), c.scope, c.guarded, c.type_checking)
+        })
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("import a", Function, false, false),
+            ("import b", Function, true, false),
+            ("import c", Function, true, false),
+            ("import d", Function, false, false),
+            ("import e", Function, false, false),
+            ("import f1", Function, false, false),
+            ("import g", Function, false, false),
+            ("from h import H", Function, false, true),
+            ("import i", Function, false, false),
+            ("import j", Function, false, false),
+            ("import k.l as m", Function, false, false),
+            ("from . import n", Function, false, false),
+            ("import o", Function, true, false),
+            ("import p", Function, true, false),
+        ]
+    );
+    let functions: Vec<&str> = facts
+        .defs
+        .functions
+        .iter()
+        .map(|f| at(text, f.name))
+        .collect();
+    assert_eq!(functions, ["f", "g", "m"]);
+    assert_eq!(facts.defs.functions[2].class, Some(0));
+    assert_eq!(facts.defs.functions[1].scope, Function);
+    assert_eq!(facts.defs.classes[0].scope, Function);
+}
+
+/// A module-level binding as text: name, value's call, dotted value, annotated,
+/// statement.
+type Binding<'t> = (&'t str, Option<&'t str>, Option<&'t str>, bool, &'t str);
+
+/// Module-level compound statements: names bound in the blocks of `if`/`elif`/`else`,
+/// `try` and `with` are module-level bindings (with the value's call or dotted name),
+/// those under `for`, `while` and a main guard are not; chains bind every name.
+#[test]
+fn module_statements_are_read_exactly() {
+    let text = "if sys.version_info >= (3, 8):\n    X = load(a.b)\nelif y:\n    X = other.name\nelse:\n    \
+                X: int = (pkg.make())\n\ntry:\n    import fast\nexcept ImportError:\n    fast = None\n\n\
+                for i in range(3):\n    Y = i\n\nwith lock:\n    A = B = 'a.b'\n\n\
+                if __name__ == \"__main__\":\n    Z = main()\n\nlog.info('x', *args)\n";
+    let facts = included(text, &whole(text), 6);
+    let bound: Vec<Binding> = facts
+        .defs
+        .module_assignments
+        .iter()
+        .map(|m| {
+            (
+                at(text, m.name),
+                m.value.as_ref().map(|c| at(text, c.range)),
+                m.dotted.map(|d| at(text, d)),
+                m.annotated,
+                at(text, m.statement),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bound,
+        [
+            ("X", Some("load(a.b)"), None, false, "X = load(a.b)"),
+            ("X", None, Some("other.name"), false, "X = other.name"),
+            ("X", Some("pkg.make()"), None, true, "X: int = (pkg.make())"),
+            ("fast", None, None, false, "fast = None"),
+            ("A", None, None, false, "A = B = 'a.b'"),
+            ("B", None, None, false, "A = B = 'a.b'"),
+        ]
+    );
+    let strings: Vec<&str> = facts
+        .strings
+        .iter()
+        .map(|s| at(text, s.content_range))
+        .collect();
+    assert_eq!(strings, ["a.b"]);
+    let calls: Vec<&str> = facts.defs.calls.iter().map(|c| at(text, c.range)).collect();
+    assert_eq!(
+        calls,
+        [
+            "load(a.b)",
+            "pkg.make()",
+            "range(3)",
+            "main()",
+            "log.info('x', *args)"
+        ]
+    );
+    assert!(facts.imports[0].context.guarded);
 }
 
 /// A comment on the line of a block's last statement is inside tree-sitter's block: the
@@ -455,4 +613,10 @@ fn trailing_comments_end_the_definitions_they_close() {
     assert_eq!(assigned, ["self.x = 1"]);
     let text = "def f():\n    x = 1\n    # after\n";
     included(text, &whole(text), 0);
+    // A comment line as deep as a nested block before its end: tree-sitter's block
+    // takes it in; shallower, it is outside.
+    let text = "class A:\n    def a(self):\n        if x:\n            y()\n            # in\n    def b(self): ...\n";
+    included(text, &whole(text), 0);
+    let text = "class A:\n    def a(self):\n        if x:\n            y()\n    # out\n    def b(self): ...\n";
+    included(text, &whole(text), 1);
 }

@@ -438,7 +438,7 @@ fn parameter(p: Node) -> Option<(Span, bool)> {
 /// `__name__ == "__main__"` (either order, either quote), alone or as one operand of an
 /// `and` (`sys.platform != "win32" and __name__ == "__main__"`): the block runs only as a
 /// script either way.
-pub(super) fn is_main_guard(condition: &str) -> bool {
+pub(crate) fn is_main_guard(condition: &str) -> bool {
     condition.split(" and ").any(|part| {
         let c: String = part.chars().filter(|c| !c.is_whitespace()).collect();
         let c = c

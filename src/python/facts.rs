@@ -563,7 +563,7 @@ fn dotted_text(text: &str) -> String {
 }
 
 /// `a.b.C`, `a`, `a.b:func` is not; identifiers separated by dots, nothing else.
-fn is_dotted_path(value: &str) -> bool {
+pub(crate) fn is_dotted_path(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 512
         && value.split('.').all(|part| {
@@ -573,12 +573,12 @@ fn is_dotted_path(value: &str) -> bool {
         })
 }
 
-fn is_type_checking_test(condition: &str) -> bool {
+pub(crate) fn is_type_checking_test(condition: &str) -> bool {
     let c = condition.trim();
     c == "TYPE_CHECKING" || c.ends_with(".TYPE_CHECKING")
 }
 
-fn catches_import_error(except_clause: &str) -> bool {
+pub(crate) fn catches_import_error(except_clause: &str) -> bool {
     let header = except_clause.split(':').next().unwrap_or("");
     let header = header.trim();
     header == "except"

@@ -386,6 +386,32 @@ pub fn compare_token_facts(
     Some((chunks.len(), answered, mismatches))
 }
 
+/// For a reduced text, the kept text (ranges joined) of every chunk
+/// [`token_facts::chunk_facts`] does not read, and where the reader stopped
+/// ([`token_facts::stuck_at`]): what tree-sitter still parses
+/// (`examples/token_facts_diff.rs --why`). `None` when the ranges are not sound.
+pub fn unread_chunks(
+    text: &str,
+    module: Option<&ModuleName>,
+    ranges: &[tree_sitter::Range],
+    chunk_starts: &[usize],
+) -> Option<Vec<(String, String)>> {
+    let chunks = included_chunks(text, ranges, chunk_starts)?;
+    let mut unread = Vec::new();
+    for (chunk, local) in &chunks {
+        let chunk_text = &text[chunk.clone()];
+        if token_facts::chunk_facts(chunk_text, local, module).is_none() {
+            let kept = local
+                .iter()
+                .filter_map(|r| chunk_text.get(r.start_byte..r.end_byte))
+                .collect();
+            let stuck = token_facts::stuck_at(chunk_text, local, module).unwrap_or_default();
+            unread.push((kept, stuck));
+        }
+    }
+    Some(unread)
+}
+
 /// The part of `range` inside `chunk` (which starts at column 0 of row `row` and spans
 /// `rows` line breaks), relative to the chunk.
 fn clip(

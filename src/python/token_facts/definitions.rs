@@ -1,9 +1,9 @@
-//! Facts of a chunk that is one definition: `def`, `async def` or `class`, with plain
-//! decorators and a plain header, and a body of `...`, `pass` and bare strings (the
-//! reducer's placeholder for a blanked body; stubs, exception classes), a class's body
-//! of such methods and plain attributes, or a function's body of plain statements
-//! (`definitions/statements.rs`). At module level of the stdlib and the corpus these are
-//! a third of the parsed chunks.
+//! Facts of a chunk read off its tokens: one definition (`def`, `async def` or
+//! `class`, with plain decorators, parameters with annotations and defaults, bases), a
+//! class's body of methods, nested classes and attributes, a function's body of
+//! statements (`definitions/statements.rs`, `definitions/compound.rs`), or module-level
+//! statements: imports, assignments, expression statements and the compound statements
+//! holding them. A reduced file's kept chunks are nearly all of these.
 //!
 //! The kept ranges are joined (tree-sitter reads them as one text too) and lexed with
 //! the scanner; the tokens must match the shapes below exactly, or the chunk is left to
@@ -12,30 +12,31 @@
 //! decorators, ending at the body's last token), its decorators (a `Decorator` each: of
 //! a function, an item it owns; a call's `CallFact`), the class's bases and keywords,
 //! and an `AttributeRef` for each `a.b` whose two sides are names; a class's methods
-//! and attributes, a function's items. A comment after the last statement is left to
-//! tree-sitter (where it ends a block, tree-sitter may count it in).
-
+//! and attributes, a function's items. A comment after the last statement, or a comment
+//! line as deep as a block before its end, is left to tree-sitter (its block, and so a
+//! definition, may end after it).
+mod compound;
 mod reader;
 mod statements;
 mod values;
 
 use reader::{Kept, Reader};
+use statements::Place;
 
 use crate::python::model::{
-    CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact, Keyword, Owned,
-    Parameters, Scope, Span,
+    CallFact, ClassAttribute, ClassFact, Decorator, DefFacts, Facts, FunctionFact, ImportContext,
+    Keyword, Owned, Parameters, Scope, Span,
 };
+use crate::python::modules::ModuleName;
 use crate::python::scan::{tokenize, Tok, Token};
 
 /// The facts of `text` restricted to `ranges` when they hold one definition of the
 /// shapes read here; `None` otherwise.
-pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> {
-    // Most chunks are something else: a look at the first kept byte turns them away.
-    let first = ranges.first()?;
-    let lead = text.get(first.start_byte..first.end_byte)?.trim_start();
-    if !matches!(lead.bytes().next(), Some(b'@' | b'd' | b'a' | b'c') | None) {
-        return None;
-    }
+pub(super) fn facts(
+    text: &str,
+    ranges: &[tree_sitter::Range],
+    module: Option<&ModuleName>,
+) -> Option<Facts> {
     let kept = Kept::join(text, ranges)?;
     let mut tokens = tokenize(&kept.text);
     let mut comments = Vec::new();
@@ -53,24 +54,81 @@ pub(super) fn facts(text: &str, ranges: &[tree_sitter::Range]) -> Option<Facts> 
         tokens: &tokens,
         at: 0,
         comments,
+        module,
         facts: Facts::default(),
     };
-    reader.definition()?;
+    reader.chunk()?;
     Some(reader.facts)
+}
+
+/// Where the reader gives up on a chunk it does not read: the token it stopped at and
+/// the one before (`examples/token_facts_diff.rs --why`); `None` when it reads it.
+pub(super) fn stuck_at(
+    text: &str,
+    ranges: &[tree_sitter::Range],
+    module: Option<&ModuleName>,
+) -> Option<String> {
+    let Some(kept) = Kept::join(text, ranges) else {
+        return Some("(too long)".to_string());
+    };
+    let mut tokens = tokenize(&kept.text);
+    tokens.retain(|t| !matches!(t.kind, Tok::Nl | Tok::Comment));
+    let mut reader = Reader {
+        text: &kept.text,
+        kept: &kept,
+        tokens: &tokens,
+        at: 0,
+        comments: Vec::new(),
+        module,
+        facts: Facts::default(),
+    };
+    if reader.chunk().is_some() {
+        return None;
+    }
+    let word = |at: usize| {
+        tokens.get(at).map_or_else(String::new, |t| {
+            format!("{:?} {:?}", t.kind, reader.word(t))
+        })
+    };
+    Some(format!(
+        "{} | {}",
+        word(reader.at.wrapping_sub(1)),
+        word(reader.at)
+    ))
 }
 
 /// What a body may hold.
 #[derive(Clone, Copy)]
 enum Body {
-    /// Placeholders only (`...`, `pass`, docstrings).
-    Placeholder,
-    /// The members of this class ([`Reader::member`]).
-    Members(usize),
-    /// The statements of this function (`statements.rs`).
-    Statements(usize),
+    /// The members of this class ([`Reader::member`]), their imports in this context.
+    Members(usize, ImportContext),
+    /// Statements (`statements.rs`) at this place, their imports in this context.
+    Statements(Place, ImportContext),
 }
 
 impl Reader<'_> {
+    /// A definition, or module-level statements.
+    fn chunk(&mut self) -> Option<()> {
+        let t = *self.peek()?;
+        let word = self.word(&t);
+        let definition = (t.kind == Tok::Op && word == "@")
+            || (t.kind == Tok::Name && matches!(word, "def" | "async" | "class"));
+        if definition {
+            return self.definition();
+        }
+        let place = Place::Module { bindings: true };
+        while self.eat(Tok::EndMarker, None).is_none() {
+            self.statement(place, ImportContext::default())?;
+        }
+        if self.at != self.tokens.len() {
+            return None;
+        }
+        if self.facts.defs.items.is_some() {
+            self.facts.defs.cover_items(&Default::default());
+        }
+        Some(())
+    }
+
     /// Decorators, then the definition; nothing after it.
     fn definition(&mut self) -> Option<()> {
         let decorators = self.decorators()?;
@@ -98,7 +156,7 @@ impl Reader<'_> {
     }
 
     /// `@a.b` or `@a.b()` lines, each a dotted name called without arguments or not at all.
-    fn decorators(&mut self) -> Option<Vec<Decorator>> {
+    pub(super) fn decorators(&mut self) -> Option<Vec<Decorator>> {
         let mut decorators = Vec::new();
         while self.op("@").is_some() {
             decorators.push(self.decorator()?);
@@ -133,6 +191,19 @@ impl Reader<'_> {
     /// `class Name:`, `class Name(Base, key=value, ...):` and its body: at module level
     /// a block of members ([`Self::member`]), in a class a placeholder. Its range.
     fn class(&mut self, first: Token, decorators: Vec<Decorator>, scope: Scope) -> Option<Span> {
+        let context = ImportContext::default();
+        self.class_in(first, decorators, scope, context)
+    }
+
+    /// [`Self::class`] in a block whose imports have `context`: its methods' imports are
+    /// in that context too (`facts.rs` keeps it below definitions, changing the scope).
+    pub(super) fn class_in(
+        &mut self,
+        first: Token,
+        decorators: Vec<Decorator>,
+        scope: Scope,
+        context: ImportContext,
+    ) -> Option<Span> {
         self.at += 1;
         let name = self.name()?;
         let (mut bases, mut keywords) = (Vec::new(), Vec::new());
@@ -174,11 +245,11 @@ impl Reader<'_> {
             attributes: Vec::new(),
             methods: Vec::new(),
         });
-        let body = match scope {
-            Scope::Module => Body::Members(index),
-            _ => Body::Placeholder,
+        let context = ImportContext {
+            scope: Scope::Class,
+            ..context
         };
-        let end = self.body(body)?;
+        let end = self.body(Body::Members(index, context))?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
         self.facts.defs.classes[index].range = range;
         Some(range)
@@ -192,6 +263,23 @@ impl Reader<'_> {
         decorators: Vec<Decorator>,
         class: Option<usize>,
     ) -> Option<Span> {
+        let scope = if class.is_some() {
+            Scope::Class
+        } else {
+            Scope::Module
+        };
+        self.function_in(first, decorators, class, scope, ImportContext::default())
+    }
+
+    /// [`Self::function`] in `scope`, in a block whose imports have `context`.
+    pub(super) fn function_in(
+        &mut self,
+        first: Token,
+        decorators: Vec<Decorator>,
+        class: Option<usize>,
+        scope: Scope,
+        context: ImportContext,
+    ) -> Option<Span> {
         if self.word(&first) == "async" {
             self.at += 1;
         }
@@ -199,6 +287,9 @@ impl Reader<'_> {
         let name = self.name()?;
         self.op("(")?;
         let parameters = self.parameters()?;
+        if self.op("->").is_some() {
+            self.expression(0)?;
+        }
         let name = self.span(&name, &name)?;
         // Pushed before its body's items, as the walk enters it.
         let defs: &mut DefFacts = &mut self.facts.defs;
@@ -206,11 +297,7 @@ impl Reader<'_> {
         defs.functions.push(FunctionFact {
             name,
             range: Span::default(),
-            scope: if class.is_some() {
-                Scope::Class
-            } else {
-                Scope::Module
-            },
+            scope,
             class,
             parameters,
             extents: Default::default(),
@@ -226,14 +313,19 @@ impl Reader<'_> {
             });
             defs.items_mut().decorators.extend(owned);
         }
-        let end = self.body(Body::Statements(index))?;
+        let context = ImportContext {
+            scope: Scope::Function,
+            ..context
+        };
+        let end = self.body(Body::Statements(Place::Function(index), context))?;
         let range = Span::new(self.span(&first, &first)?.start()..end.end());
         self.facts.defs.functions.get_mut(index)?.range = range;
         Some(range)
     }
 
-    /// Plain parameters up to the `)`: names, `*args`, `**kwargs`, a bare `*` and `/`
-    /// (which tree-sitter does not count), commas. A default or annotation is not read.
+    /// Parameters up to the `)`: names, `*args`, `**kwargs`, a bare `*` and `/` (which
+    /// tree-sitter does not count), commas; annotations and defaults of the values
+    /// `values.rs` reads (their calls and attributes are facts).
     fn parameters(&mut self) -> Option<Parameters> {
         let mut parameters = Parameters::default();
         loop {
@@ -248,6 +340,12 @@ impl Reader<'_> {
                 parameters.first = parameters.first.or(Some(self.span(&name, &name)?));
                 parameters.count = parameters.count.saturating_add(1);
                 parameters.star |= star;
+                if self.op(":").is_some() {
+                    self.expression(0)?;
+                }
+                if !star && self.op("=").is_some() {
+                    self.expression(0)?;
+                }
             }
             if self.op(",").is_none() {
                 self.op(")")?;
@@ -265,25 +363,57 @@ impl Reader<'_> {
         if !inline {
             self.eat(Tok::Indent, None)?;
         }
+        let indent = self.peek()?.start as usize;
         loop {
             let last = match body {
-                Body::Members(class) => self.member(class)?,
-                Body::Statements(function) => self.statement(function)?,
-                Body::Placeholder => self.placeholder()?,
+                Body::Members(class, context) => self.member(class, context)?,
+                Body::Statements(place, context) => self.statement(place, context)?,
             };
             if inline {
                 return Some(last);
             }
             if self.eat(Tok::Dedent, None).is_some() {
+                self.no_comment_kept_in(indent)?;
                 return Some(last);
             }
         }
     }
 
+    /// After a block's `Dedent`: `None` when a comment line before it is indented as
+    /// deep as the block (whose first statement starts at `indent`): tree-sitter's
+    /// scanner keeps such a comment in the block, which then ends after it.
+    fn no_comment_kept_in(&self, indent: usize) -> Option<()> {
+        let column = |at: usize| {
+            let line = self.text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
+            let lead = self.text.get(line..at)?;
+            // Tabs count otherwise; a comment after code is the line's (`line_end`).
+            lead.bytes().all(|b| b == b' ').then_some(at - line)
+        };
+        let dedent = self.tokens.get(self.at.checked_sub(1)?)?;
+        let before = self.tokens[..self.at - 1]
+            .iter()
+            .rev()
+            .find(|t| t.kind != Tok::Dedent)?;
+        let block = column(indent)?;
+        for &(start, _) in &self.comments {
+            let between = before.end as usize <= start && start <= dedent.start as usize;
+            if between && column(start).is_none_or(|c| c >= block) {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// The block after a compound statement's header at `place`: `:` and
+    /// statements, their imports in `context`. Its last statement's span.
+    fn block(&mut self, place: Place, context: ImportContext) -> Option<Span> {
+        self.body(Body::Statements(place, context))
+    }
+
     /// A statement of the body of class `class`: a placeholder, a method or a class with
     /// a placeholder body, or an attribute (`name = value`, `name: T`, `name: T = value`,
     /// of the values `values.rs` reads). The span of the statement.
-    fn member(&mut self, class: usize) -> Option<Span> {
+    fn member(&mut self, class: usize, context: ImportContext) -> Option<Span> {
         let t = *self.peek()?;
         let word = self.word(&t);
         let definition = (t.kind == Tok::Op && word == "@")
@@ -292,8 +422,10 @@ impl Reader<'_> {
             let decorators = self.decorators()?;
             let first = *self.peek()?;
             return match self.word(&first) {
-                "class" => self.class(first, decorators, Scope::Class),
-                "def" | "async" => self.function(first, decorators, Some(class)),
+                "class" => self.class_in(first, decorators, Scope::Class, context),
+                "def" | "async" => {
+                    self.function_in(first, decorators, Some(class), Scope::Class, context)
+                }
                 _ => None,
             };
         }

@@ -1,7 +1,7 @@
-//! One `import …` or `from … import …` statement read off the scanner's tokens, and
-//! the token cursor `statements.rs` reads the rest of a chunk with. Module-level
-//! imports are a quarter of what a reduced corpus file parses, and an import gives
-//! nothing but its [`Import`] (no binding, call, attribute or string).
+//! One `import …` or `from … import …` statement read off the scanner's tokens (the
+//! definitions reader's, `definitions/compound.rs`). Module-level imports are a quarter
+//! of what a reduced corpus file parses, and an import gives nothing but its
+//! [`Import`] (no binding, call, attribute or string).
 //!
 //! Only what both CPython and tree-sitter-python read the same way is answered: no
 //! keyword or non-ASCII name (tree-sitter has keyword-like identifiers of its own),

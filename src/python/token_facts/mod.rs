@@ -10,7 +10,6 @@
 
 mod definitions;
 mod imports;
-mod statements;
 
 use super::model::Facts;
 use super::modules::ModuleName;
@@ -22,7 +21,17 @@ pub(crate) fn chunk_facts(
     ranges: &[tree_sitter::Range],
     module: Option<&ModuleName>,
 ) -> Option<Facts> {
-    statements::facts(text, ranges, module).or_else(|| definitions::facts(text, ranges))
+    definitions::facts(text, ranges, module)
+}
+
+/// Where the definitions reader stops on a chunk it does not read (a guide for
+/// `examples/token_facts_diff.rs --why`): the tokens around; `None` when it reads it.
+pub fn stuck_at(
+    text: &str,
+    ranges: &[tree_sitter::Range],
+    module: Option<&ModuleName>,
+) -> Option<String> {
+    definitions::stuck_at(text, ranges, module)
 }
 
 /// One chunk where [`chunk_facts`] and tree-sitter disagree (`python::compare_token_facts`): its text (kept ranges

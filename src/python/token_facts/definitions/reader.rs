@@ -2,6 +2,7 @@
 //! taken one at a time, names, dotted names and placeholder statements.
 
 use crate::python::model::{AttributeRef, Facts, Span};
+use crate::python::modules::ModuleName;
 use crate::python::scan::{Tok, Token};
 
 /// The kept ranges of a chunk joined into one text, and where each piece came from.
@@ -51,8 +52,9 @@ impl Kept {
     }
 }
 
-/// Kept texts longer than this hold more than a definition with a placeholder body.
-const MAX_KEPT: usize = 4096;
+/// Kept texts longer than this are left to tree-sitter (a reader gives up on most huge
+/// chunks somewhere, after lexing them all).
+const MAX_KEPT: usize = 1 << 16;
 
 pub(super) struct Reader<'a> {
     pub(super) text: &'a str,
@@ -62,6 +64,8 @@ pub(super) struct Reader<'a> {
     pub(super) at: usize,
     /// The comments the scanner found (left out of `tokens`), in the joined text.
     pub(super) comments: Vec<(usize, usize)>,
+    /// The module the chunk is in: relative imports resolve against it.
+    pub(super) module: Option<&'a ModuleName>,
     pub(super) facts: Facts,
 }
 
