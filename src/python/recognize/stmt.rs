@@ -227,9 +227,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn simple_statement(&mut self) -> R {
         // A plain name is no keyword, only maybe one of the soft ones read here.
-        if self.kind() == Tok::Name
-            && (!self.at_name() || matches!(self.s(), "print" | "exec" | "match" | "case" | "type"))
-        {
+        if self.kind() == Tok::Name && (!self.at_name() || self.at_soft_word()) {
             match self.word() {
                 K_PASS | K_BREAK | K_CONTINUE => {
                     self.advance();
@@ -346,6 +344,17 @@ impl<'a> Parser<'a> {
             return Some(());
         }
         Some(())
+    }
+
+    /// At `print`, `exec`, `match`, `case` or `type`: a name that may start another
+    /// statement for tree-sitter (the length first: most names are of another).
+    fn at_soft_word(&self) -> bool {
+        let t = self.tok();
+        matches!(t.end.wrapping_sub(t.start), 4 | 5)
+            && matches!(
+                t.text(self.text),
+                "print" | "exec" | "match" | "case" | "type"
+            )
     }
 
     /// The right of `=`: a yield or an expression list.
