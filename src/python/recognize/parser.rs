@@ -119,14 +119,27 @@ static KEYWORD_TABLE: [(u64, u8); 64] = {
 #[inline(always)]
 pub(super) fn classify(text: &[u8], start: usize, end: usize) -> u8 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    let eight = |at: usize| match text.get(at..at + 8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            Some(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]))
+        }
+        _ => None,
+    };
     let len = end.wrapping_sub(start);
     if (1..=8).contains(&len) {
-        if let Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) = text.get(start..start + 8) {
-            let w = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
-                & (u64::MAX >> (64 - 8 * len as u32));
+        if let Some(all) = eight(start) {
+            let w = all & (u64::MAX >> (64 - 8 * len as u32));
             if w & HIGH == 0 {
                 let (k, id) = KEYWORD_TABLE[keyword_slot(w)];
                 return if k == w { id } else { NAME };
+            }
+        }
+    } else if (9..=16).contains(&len) {
+        // No keyword is this long: ASCII is all to check, in its first and last eight
+        // bytes.
+        if let (Some(first), Some(last)) = (eight(start), eight(end - 8)) {
+            if (first | last) & HIGH == 0 {
+                return NAME;
             }
         }
     }
