@@ -23,6 +23,9 @@ const ACCEPTED: &[&str] = &[
     "import os, sys as system\nfrom . import a\nfrom ..b.c import (d as e, f,)\n",
     "def f(a, /, b: int = 1, *args, c, d=2, **kw) -> list[int] | None:\n    return [a]\n",
     "async def f():\n    async with a as b, c:\n        await g()\n    async for x in y:\n        pass\n",
+    "async def f():\n    async for x in y:\n        pass\n    else:\n        return\n",
+    // Names a keyword starts, or that start one; the last word ends the text.
+    "continues = nonlocals = 1\nFalse_, Nonex, iff, in_, _if = a\nx = a if b else c",
     "class A(B, metaclass=M):\n    '''doc'''\n    x: int = 0\n\n    @property\n    def y(self):\n        return self.x\n",
     "try:\n    pass\nexcept (A, B) as e:\n    raise C from e\nelse:\n    pass\nfinally:\n    pass\n",
     "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\nwhile x:\n    break\nelse:\n    pass\n",
@@ -64,6 +67,9 @@ const ACCEPTED: &[&str] = &[
 /// Texts it must refuse (answer "unsure"): rare or where tree-sitter and CPython differ.
 const REFUSED: &[&str] = &[
     // Syntax errors.
+    "nonlocal = 1\n",
+    "x = continue\n",
+    "x = a if b else",
     "def f(:\n    pass\n",
     "x = (1,\n",
     "if x:\npass\n",

@@ -3,7 +3,9 @@
 
 use super::literals::number_ok;
 use super::parser::{
-    fail, Parser, Shape, BP_AND, BP_BOR, BP_CMP, BP_NOT, BP_OR, BP_UNARY, MAX_DEPTH, R,
+    fail, Parser, Shape, BP_AND, BP_BOR, BP_CMP, BP_NOT, BP_OR, BP_UNARY, K_AND, K_ASYNC, K_AWAIT,
+    K_ELSE, K_FALSE, K_FOR, K_IF, K_IN, K_IS, K_LAMBDA, K_NONE, K_NOT, K_OR, K_TRUE, K_YIELD,
+    MAX_DEPTH, NAME, R,
 };
 use crate::python::scan::Tok;
 
@@ -49,7 +51,7 @@ impl<'a> Parser<'a> {
         self.at_end_of_simple()
             || (self.kind() == Tok::Op
                 && matches!(self.s(), "=" | ")" | "]" | "}" | ":" | "+=" | "-="))
-            || self.at_kw("in")
+            || self.at_kw(K_IN)
     }
 
     /// An expression with an optional walrus (`name := value`).
@@ -79,17 +81,27 @@ impl<'a> Parser<'a> {
             self.advance();
             return Some(shape);
         }
-        // A plain name is no keyword: no `lambda` to look for.
-        if !self.at_name() && self.eat_kw("lambda") {
-            self.parameters(false, ":")?;
-            self.op(":")?;
-            self.test()?;
-            return Some(Shape::Other);
-        }
-        let shape = self.binary(BP_OR)?;
-        if self.eat_kw("if") {
+        let shape = if self.at_name() {
+            // `binary(BP_OR)` for the commonest operand, a primary that starts with a plain
+            // name (no keyword: no `lambda`), without the call.
+            self.enter()?;
+            let r = self
+                .name_operand()
+                .and_then(|shape| self.infix(shape, BP_OR));
+            self.leave();
+            r?
+        } else {
+            if self.eat_kw(K_LAMBDA) {
+                self.parameters(false, ":")?;
+                self.op(":")?;
+                self.test()?;
+                return Some(Shape::Other);
+            }
+            self.binary(BP_OR)?
+        };
+        if self.eat_kw(K_IF) {
             self.binary(BP_OR)?;
-            self.kw("else")?;
+            self.kw(K_ELSE)?;
             self.test()?;
             return Some(Shape::Other);
         }
@@ -116,10 +128,11 @@ impl<'a> Parser<'a> {
             return None;
         }
         match t.kind {
-            Tok::Name if t.name => Some(Shape::Name),
-            Tok::Name => {
-                matches!(t.text(self.text), "True" | "False" | "None").then_some(Shape::Other)
-            }
+            Tok::Name => match t.word {
+                NAME => Some(Shape::Name),
+                K_TRUE | K_FALSE | K_NONE => Some(Shape::Other),
+                _ => None,
+            },
             Tok::String => Some(Shape::Other),
             Tok::Number => number_ok(t.text(self.text)).then_some(Shape::Other),
             _ => None,
@@ -136,15 +149,9 @@ impl<'a> Parser<'a> {
 
     pub(super) fn binary_inner(&mut self, min: u8) -> R<Shape> {
         // Most operands start with a plain name, which is no `not`, sign or `await`.
-        let mut shape = if self.at_name() {
-            let shape = self.primary()?;
-            if self.eat_op("**") {
-                self.binary(BP_UNARY)?;
-                Shape::Other
-            } else {
-                shape
-            }
-        } else if min <= BP_NOT && self.eat_kw("not") {
+        let shape = if self.at_name() {
+            self.name_operand()?
+        } else if min <= BP_NOT && self.eat_kw(K_NOT) {
             self.binary(BP_NOT)?;
             Shape::Other
         } else if self.kind() == Tok::Op
@@ -154,7 +161,7 @@ impl<'a> Parser<'a> {
             self.binary(BP_UNARY)?;
             Shape::Other
         } else {
-            let shape = if self.eat_kw("await") {
+            let shape = if self.eat_kw(K_AWAIT) {
                 self.primary()?;
                 Shape::Other
             } else {
@@ -167,8 +174,24 @@ impl<'a> Parser<'a> {
                 shape
             }
         };
+        self.infix(shape, min)
+    }
+
+    /// An operand that starts with a plain name: a primary, and a power.
+    fn name_operand(&mut self) -> R<Shape> {
+        let shape = self.primary()?;
+        if self.eat_op("**") {
+            self.binary(BP_UNARY)?;
+            return Some(Shape::Other);
+        }
+        Some(shape)
+    }
+
+    /// After an operand of shape `shape`, the operators binding at least as tight as `min`
+    /// and their right operands.
+    fn infix(&mut self, mut shape: Shape, min: u8) -> R<Shape> {
         loop {
-            let (bp, width) = self.infix();
+            let (bp, width) = self.operator();
             if bp == 0 || bp < min {
                 return Some(shape);
             }
@@ -180,17 +203,16 @@ impl<'a> Parser<'a> {
     }
 
     /// The binding power of the operator here and its width in tokens (0: none).
-    pub(super) fn infix(&self) -> (u8, usize) {
+    pub(super) fn operator(&self) -> (u8, usize) {
         let t = self.tok();
         match t.kind {
-            // A plain name is no operator: only keywords are read.
-            Tok::Name if !t.name => match t.text(self.text) {
-                "or" => (BP_OR, 1),
-                "and" => (BP_AND, 1),
-                "in" => (BP_CMP, 1),
-                "is" if self.next_str() == "not" => (BP_CMP, 2),
-                "is" => (BP_CMP, 1),
-                "not" if self.next_str() == "in" => (BP_CMP, 2),
+            Tok::Name => match t.word {
+                K_OR => (BP_OR, 1),
+                K_AND => (BP_AND, 1),
+                K_IN => (BP_CMP, 1),
+                K_IS if self.next_word() == K_NOT => (BP_CMP, 2),
+                K_IS => (BP_CMP, 1),
+                K_NOT if self.next_word() == K_IN => (BP_CMP, 2),
                 _ => (0, 0),
             },
             // The packed text (`Word::short`): `[byte, 0]` is a one-byte operator.
@@ -242,17 +264,17 @@ impl<'a> Parser<'a> {
     pub(super) fn atom(&mut self) -> R<Shape> {
         let t = self.tok();
         match t.kind {
-            Tok::Name => {
-                if t.name {
+            Tok::Name => match t.word {
+                NAME => {
                     self.advance();
-                    return Some(Shape::Name);
+                    Some(Shape::Name)
                 }
-                if matches!(self.s(), "True" | "False" | "None") {
+                K_TRUE | K_FALSE | K_NONE => {
                     self.advance();
-                    return Some(Shape::Other);
+                    Some(Shape::Other)
                 }
-                fail()
-            }
+                _ => fail(),
+            },
             Tok::Number => {
                 if !number_ok(self.s()) {
                     return fail();
@@ -306,7 +328,7 @@ impl<'a> Parser<'a> {
                 Shape::Other
             });
         }
-        if open == "(" && self.at_kw("yield") {
+        if open == "(" && self.at_kw(K_YIELD) {
             self.yield_expr()?;
             self.op(close)?;
             return Some(Shape::Other);
@@ -356,18 +378,18 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn at_comprehension(&self) -> bool {
-        self.at_kw("for") || (self.at_kw("async") && self.next_str() == "for")
+        self.at_kw(K_FOR) || (self.at_kw(K_ASYNC) && self.next_word() == K_FOR)
     }
 
     /// `for … in …` clauses and `if` filters.
     pub(super) fn comprehension(&mut self) -> R {
         while self.at_comprehension() {
-            self.eat_kw("async");
-            self.kw("for")?;
+            self.eat_kw(K_ASYNC);
+            self.kw(K_FOR)?;
             self.targets()?;
-            self.kw("in")?;
+            self.kw(K_IN)?;
             self.binary(BP_OR)?;
-            while self.eat_kw("if") {
+            while self.eat_kw(K_IF) {
                 self.binary(BP_OR)?;
             }
         }

@@ -61,7 +61,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
             in_statement = true;
             prev_end = end;
             prev_kind = t.kind;
-            significant.push(Word::new(t.kind, t.start, t.end, token));
+            significant.push(Word::new(t.kind, t.start, t.end, token, b));
             continue;
         }
         let Some(gap) = b.get(prev_end..start) else {
@@ -72,12 +72,13 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
         let mut backslash = false;
         // A tab since the line's start (the gap's last backslash continuation, if any).
         let mut tab = false;
-        // Most gaps are empty or one space, the rest mostly indentation: skip spaces
-        // eight at a time.
-        let mut k = usize::from(gap.first() == Some(&b' '));
-        while gap.get(k..k + 8) == Some(b"        ") {
-            k += 8;
-        }
+        // Most gaps are empty or one space, the rest mostly indentation: spaces only are
+        // skipped whole, eight bytes at a time.
+        let mut k = if only_spaces(b, prev_end, start) {
+            gap.len()
+        } else {
+            usize::from(gap.first() == Some(&b' '))
+        };
         while k < gap.len() {
             match gap[k] {
                 b' ' => k += 1,
@@ -180,7 +181,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
             prev_kind = t.kind;
         }
         if !matches!(t.kind, Tok::Comment | Tok::Nl) {
-            significant.push(Word::new(t.kind, t.start, t.end, token));
+            significant.push(Word::new(t.kind, t.start, t.end, token, b));
         }
     }
     if prev_end == b.len() {
@@ -188,6 +189,41 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
     } else {
         Err(prev_end)
     }
+}
+
+/// Is `b[from..to]` (in range, `from <= to`) only spaces? Compared eight bytes at a time;
+/// a gap shorter than eight bytes is read as the high bytes of the eight that end it.
+#[inline(always)]
+fn only_spaces(b: &[u8], from: usize, to: usize) -> bool {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let eight = |at: usize| match b.get(at..at + 8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            Some(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]))
+        }
+        _ => None,
+    };
+    let len = to.saturating_sub(from);
+    if len == 0 {
+        return true;
+    }
+    if len < 8 {
+        if let Some(w) = to.checked_sub(8).and_then(eight) {
+            let shift = 8 * (8 - len as u32);
+            return w >> shift == SPACES >> shift;
+        }
+        return b
+            .get(from..to)
+            .is_some_and(|g| g.iter().all(|&c| c == b' '));
+    }
+    let mut at = from;
+    while at + 8 <= to {
+        if eight(at) != Some(SPACES) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight bytes, overlapping those already read.
+    at == to || eight(to - 8) == Some(SPACES)
 }
 
 /// The escapes of a string that is not raw (in a raw string a backslash escapes nothing),

@@ -1,7 +1,7 @@
 //! Literals whose insides the grammar checks: f-strings with their replacement fields,
 //! and number literals.
 
-use super::parser::{fail, Parser, R};
+use super::parser::{fail, Parser, K_YIELD, R};
 use crate::python::scan::Tok;
 
 impl<'a> Parser<'a> {
@@ -64,7 +64,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn field_inner(&mut self) -> R {
         self.op("{")?;
-        if self.at_kw("yield") {
+        if self.at_kw(K_YIELD) {
             self.yield_expr()?;
         } else {
             self.exprlist(false)?;

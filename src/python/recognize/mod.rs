@@ -15,7 +15,8 @@
 //! [`MAX_DEPTH`]. Proof: `tests/recognize.rs` and `scripts/recognize_diff.sh`.
 //!
 //! The parts: `layout` checks what lies between tokens (and picks the significant
-//! ones), `parser` holds the cursor and token helpers, `stmt` the statement grammar,
+//! ones), `parser` holds the cursor, the token helpers and the names' classes (plain
+//! name, keyword id, other: decided once per token), `stmt` the statement grammar,
 //! `patterns` the `case` patterns, `expr` the expression grammar and `literals`
 //! f-strings and numbers.
 

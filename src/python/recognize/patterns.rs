@@ -3,7 +3,7 @@
 //! sequence and or-patterns, `as`); mapping and complex-number patterns are unsure.
 
 use super::literals::number_ok;
-use super::parser::{fail, Parser, R};
+use super::parser::{fail, Parser, K_AS, K_FALSE, K_IF, K_NONE, K_TRUE, R};
 use crate::python::scan::Tok;
 
 impl<'a> Parser<'a> {
@@ -11,7 +11,7 @@ impl<'a> Parser<'a> {
     /// `match [a]:` compete with a call or a subscript, `match case:` with soft keywords).
     pub(super) fn at_match_subject(&self) -> bool {
         self.toks.get(self.pos + 1).is_some_and(|&t| {
-            t.name
+            t.is_name()
                 && !matches!(
                     t.text(self.text),
                     "match" | "case" | "type" | "print" | "exec"
@@ -34,7 +34,7 @@ impl<'a> Parser<'a> {
     /// most).
     fn pattern_items(&mut self, end: &str) -> R<(bool, bool)> {
         let (mut comma, mut star) = (false, false);
-        while !self.at_op(end) && !self.at_kw("if") {
+        while !self.at_op(end) && !self.at_kw(K_IF) {
             if self.eat_op("*") {
                 if star {
                     return fail();
@@ -55,7 +55,7 @@ impl<'a> Parser<'a> {
     /// An or-pattern, then `as` and a name (not `_`).
     fn as_pattern(&mut self) -> R {
         self.or_pattern()?;
-        if self.eat_kw("as") {
+        if self.eat_kw(K_AS) {
             if self.s() == "_" {
                 return fail();
             }
@@ -111,7 +111,7 @@ impl<'a> Parser<'a> {
                 self.pattern_items("]")?;
                 self.op("]")
             }
-            Tok::Name if matches!(self.s(), "None" | "True" | "False") => {
+            Tok::Name if matches!(self.word(), K_NONE | K_TRUE | K_FALSE) => {
                 self.advance();
                 Some(())
             }

@@ -1,10 +1,17 @@
 //! The statement grammar: a module, blocks, simple and compound statements, imports,
 //! `with` items, definitions and their parameters.
 
-use super::parser::{fail, Last, Parser, Shape, BP_BOR, R};
+use super::parser::{
+    fail, Last, Parser, Shape, BP_BOR, K_AS, K_ASSERT, K_ASYNC, K_BREAK, K_CLASS, K_CONTINUE,
+    K_DEF, K_DEL, K_ELIF, K_ELSE, K_EXCEPT, K_FINALLY, K_FOR, K_FROM, K_GLOBAL, K_IF, K_IMPORT,
+    K_IN, K_NONLOCAL, K_PASS, K_RAISE, K_RETURN, K_TRY, K_WHILE, K_WITH, K_YIELD, NAME, R,
+};
 use crate::python::scan::Tok;
 
 impl<'a> Parser<'a> {
+    /// The whole token list. Kept out of line: inlined into `unsure_at` beside the layout
+    /// loop, the pair cost more instructions (callgrind on the stdlib, some 1.5 %).
+    #[inline(never)]
     pub(super) fn module(&mut self) -> R {
         let mut levels: Vec<Last> = vec![Last::Other];
         loop {
@@ -35,38 +42,34 @@ impl<'a> Parser<'a> {
     /// One statement at the current level; the state of the indented block it opened
     /// (its `Indent` consumed), if it did.
     pub(super) fn statement(&mut self, last: &mut Last) -> R<Option<Last>> {
-        let s = self.s();
-        let is_name = self.kind() == Tok::Name;
+        let word = self.word();
         if matches!(*last, Last::Match | Last::Case) {
             // A `match` block holds `case` clauses only.
-            if !(is_name && s == "case") {
+            if !self.at_word("case") {
                 return fail();
             }
             self.advance();
             self.case_patterns()?;
-            if self.eat_kw("if") {
+            if self.eat_kw(K_IF) {
                 self.named_test()?;
             }
             *last = Last::Case;
             return self.suite();
         }
-        // A plain name (`Word::name`) is no keyword: of the words read below, it may only
-        // be the soft keyword `match`.
-        let keyword = is_name && (!self.at_name() || s == "match");
-        let clause = keyword && matches!(s, "elif" | "else" | "except" | "finally");
-        if *last == Last::Try && !(clause && matches!(s, "except" | "finally")) {
+        let clause = matches!(word, K_ELIF | K_ELSE | K_EXCEPT | K_FINALLY);
+        if *last == Last::Try && !matches!(word, K_EXCEPT | K_FINALLY) {
             return fail();
         }
         if clause {
             self.advance();
-            *last = match (s, *last) {
-                ("elif", Last::If) => {
+            *last = match (word, *last) {
+                (K_ELIF, Last::If) => {
                     self.named_test()?;
                     Last::If
                 }
-                ("else", Last::If | Last::Loop) => Last::Other,
-                ("else", Last::TryExcept | Last::TryExceptStar) => Last::TryElse,
-                ("except", Last::Try | Last::TryExcept | Last::TryExceptStar) => {
+                (K_ELSE, Last::If | Last::Loop) => Last::Other,
+                (K_ELSE, Last::TryExcept | Last::TryExceptStar) => Last::TryElse,
+                (K_EXCEPT, Last::Try | Last::TryExcept | Last::TryExceptStar) => {
                     // `except*` takes a type, and one `try` takes `except` or `except*`,
                     // not both (for CPython; tree-sitter takes any mix).
                     let star = self.eat_op("*");
@@ -80,45 +83,47 @@ impl<'a> Parser<'a> {
                     }
                     if !self.at_op(":") {
                         self.test()?;
-                        if self.eat_kw("as") {
+                        if self.eat_kw(K_AS) {
                             self.name()?;
                         }
                     }
                     handler
                 }
-                ("finally", Last::Try | Last::TryExcept | Last::TryExceptStar | Last::TryElse) => {
+                (K_FINALLY, Last::Try | Last::TryExcept | Last::TryExceptStar | Last::TryElse) => {
                     Last::Other
                 }
                 _ => return fail(),
             };
             return self.suite();
         }
-        if keyword {
-            let compound = match s {
-                "if" | "while" => {
+        // A plain name is no keyword: of the words read below, it may only be the soft
+        // keyword `match`.
+        if word != NAME || self.at_word("match") {
+            let compound = match word {
+                K_IF | K_WHILE => {
                     self.advance();
                     self.named_test()?;
-                    Some(if s == "if" { Last::If } else { Last::Loop })
+                    Some(if word == K_IF { Last::If } else { Last::Loop })
                 }
-                "for" => {
+                K_FOR => {
                     self.advance();
                     self.for_header()?;
                     Some(Last::Loop)
                 }
-                "try" => {
+                K_TRY => {
                     self.advance();
                     Some(Last::Try)
                 }
-                "with" => {
+                K_WITH => {
                     self.advance();
                     self.with_items()?;
                     Some(Last::Other)
                 }
-                "def" | "class" => {
+                K_DEF | K_CLASS => {
                     self.definition()?;
                     Some(Last::Other)
                 }
-                "match" if self.at_match_subject() => {
+                NAME if self.at_match_subject() => {
                     self.advance();
                     self.test()?;
                     self.op(":")?;
@@ -133,21 +138,26 @@ impl<'a> Parser<'a> {
                     *last = Last::Other;
                     return Some(Some(Last::Match));
                 }
-                "async" => {
+                K_ASYNC => {
                     self.advance();
-                    match self.s() {
-                        "def" => self.definition()?,
-                        "for" => {
+                    match self.word() {
+                        K_DEF => {
+                            self.definition()?;
+                            Some(Last::Other)
+                        }
+                        // `async for` takes an `else` like `for`.
+                        K_FOR => {
                             self.advance();
                             self.for_header()?;
+                            Some(Last::Loop)
                         }
-                        "with" => {
+                        K_WITH => {
                             self.advance();
                             self.with_items()?;
+                            Some(Last::Other)
                         }
                         _ => return fail(),
                     }
-                    Some(Last::Other)
                 }
                 _ => None,
             };
@@ -164,13 +174,13 @@ impl<'a> Parser<'a> {
                 }
                 self.advance();
             }
-            if self.at_kw("async") {
+            if self.at_kw(K_ASYNC) {
                 self.advance();
-                if !self.at_kw("def") {
+                if !self.at_kw(K_DEF) {
                     return fail();
                 }
             }
-            if !self.at_kw("def") && !self.at_kw("class") {
+            if !self.at_kw(K_DEF) && !self.at_kw(K_CLASS) {
                 return fail();
             }
             self.definition()?;
@@ -220,32 +230,30 @@ impl<'a> Parser<'a> {
 
     pub(super) fn simple_statement(&mut self) -> R {
         // A plain name is no keyword, only maybe one of the soft ones read here.
-        if self.kind() == Tok::Name
-            && (!self.at_name() || matches!(self.s(), "print" | "exec" | "match" | "case" | "type"))
-        {
-            match self.s() {
-                "pass" | "break" | "continue" => {
+        if self.kind() == Tok::Name && (!self.at_name() || self.at_soft_word()) {
+            match self.word() {
+                K_PASS | K_BREAK | K_CONTINUE => {
                     self.advance();
                     return Some(());
                 }
-                "return" => {
+                K_RETURN => {
                     self.advance();
                     if !self.at_end_of_simple() {
                         self.exprlist(false)?;
                     }
                     return Some(());
                 }
-                "raise" => {
+                K_RAISE => {
                     self.advance();
                     if !self.at_end_of_simple() {
                         self.test()?;
-                        if self.eat_kw("from") {
+                        if self.eat_kw(K_FROM) {
                             self.test()?;
                         }
                     }
                     return Some(());
                 }
-                "global" | "nonlocal" => {
+                K_GLOBAL | K_NONLOCAL => {
                     self.advance();
                     self.name()?;
                     while self.eat_op(",") {
@@ -253,12 +261,12 @@ impl<'a> Parser<'a> {
                     }
                     return Some(());
                 }
-                "del" => {
+                K_DEL => {
                     self.advance();
                     self.exprlist(false)?;
                     return Some(());
                 }
-                "assert" => {
+                K_ASSERT => {
                     self.advance();
                     self.test()?;
                     if self.eat_op(",") {
@@ -266,11 +274,11 @@ impl<'a> Parser<'a> {
                     }
                     return Some(());
                 }
-                "import" => {
+                K_IMPORT => {
                     self.advance();
                     loop {
                         self.dotted()?;
-                        if self.eat_kw("as") {
+                        if self.eat_kw(K_AS) {
                             self.name()?;
                         }
                         if !self.eat_op(",") {
@@ -278,15 +286,14 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                "from" => return self.import_from(),
+                K_FROM => return self.import_from(),
                 // Soft keywords and Python 2 statements: tree-sitter has statements for
                 // them, so only forms none of those statements can take are taken: a
                 // call, an assignment, an attribute, an annotation, a tuple
                 // (`type, value, tb = sys.exc_info()`).
-                "print" | "exec" | "match" | "case" | "type"
-                    if matches!(self.next_str(), "(" | "=" | "." | ":" | ",") => {}
-                "print" | "exec" | "match" | "case" | "type" => return fail(),
-                "yield" => {
+                NAME if matches!(self.next_str(), "(" | "=" | "." | ":" | ",") => {}
+                NAME => return fail(),
+                K_YIELD => {
                     self.yield_expr()?;
                     return Some(());
                 }
@@ -342,9 +349,20 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
+    /// At `print`, `exec`, `match`, `case` or `type`: a name that may start another
+    /// statement for tree-sitter (the length first: most names are of another).
+    fn at_soft_word(&self) -> bool {
+        let t = self.tok();
+        matches!(t.end.wrapping_sub(t.start), 4 | 5)
+            && matches!(
+                t.text(self.text),
+                "print" | "exec" | "match" | "case" | "type"
+            )
+    }
+
     /// The right of `=`: a yield or an expression list.
     pub(super) fn rhs(&mut self) -> R<Shape> {
-        if self.at_kw("yield") {
+        if self.at_kw(K_YIELD) {
             self.yield_expr()?;
             return Some(Shape::Other);
         }
@@ -352,8 +370,8 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn yield_expr(&mut self) -> R {
-        self.kw("yield")?;
-        if self.eat_kw("from") {
+        self.kw(K_YIELD)?;
+        if self.eat_kw(K_FROM) {
             self.test()?;
         } else if !self.at_end_of_simple() && !self.at_op(")") && !self.at_op("=") {
             self.exprlist(false)?;
@@ -370,23 +388,23 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn import_from(&mut self) -> R {
-        self.kw("from")?;
+        self.kw(K_FROM)?;
         let mut dots = false;
         while self.at_op(".") || self.at_op("...") {
             dots = true;
             self.advance();
         }
-        let future = !dots && self.at_kw("__future__");
+        let future = !dots && self.at_word("__future__");
         // tree-sitter's `from __future__` must be followed by `import`.
         if future && self.next_str() != "import" {
             return fail();
         }
-        if !self.at_kw("import") {
+        if !self.at_kw(K_IMPORT) {
             self.dotted()?;
         } else if !dots {
             return fail();
         }
-        self.kw("import")?;
+        self.kw(K_IMPORT)?;
         // tree-sitter's `from __future__ import` takes names only.
         if !future && self.eat_op("*") {
             return Some(());
@@ -394,7 +412,7 @@ impl<'a> Parser<'a> {
         let paren = self.eat_op("(");
         loop {
             self.name()?;
-            if self.eat_kw("as") {
+            if self.eat_kw(K_AS) {
                 self.name()?;
             }
             if !self.eat_op(",") {
@@ -412,7 +430,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn for_header(&mut self) -> R {
         self.targets()?;
-        self.kw("in")?;
+        self.kw(K_IN)?;
         self.exprlist(false)?;
         Some(())
     }
@@ -432,7 +450,7 @@ impl<'a> Parser<'a> {
             if !shape.is_target() {
                 return fail();
             }
-            if !self.eat_op(",") || self.at_kw("in") {
+            if !self.eat_op(",") || self.at_kw(K_IN) {
                 return Some(());
             }
         }
@@ -470,7 +488,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn with_item(&mut self) -> R {
         self.test()?;
-        if self.eat_kw("as") {
+        if self.eat_kw(K_AS) {
             let shape = self.binary(BP_BOR)?;
             if !shape.is_target() {
                 return fail();
@@ -481,14 +499,14 @@ impl<'a> Parser<'a> {
 
     /// `def` or `class` up to (not including) the `:`.
     pub(super) fn definition(&mut self) -> R {
-        if self.eat_kw("class") {
+        if self.eat_kw(K_CLASS) {
             self.plain_name()?;
             if self.at_op("(") {
                 self.call_args()?;
             }
             return Some(());
         }
-        self.kw("def")?;
+        self.kw(K_DEF)?;
         self.plain_name()?;
         self.op("(")?;
         self.parameters(true, ")")?;
