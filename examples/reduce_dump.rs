@@ -13,7 +13,10 @@
 
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/setup.rs"]
+mod setup;
 use files::{python_files, read_text};
+use setup::reducer_of;
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -29,28 +32,13 @@ fn main() -> ExitCode {
         eprintln!("usage: reduce_dump CONFIG OUT DIR...");
         return ExitCode::from(2);
     }
-    let config = &args[0];
-    let Ok(text) = std::fs::read_to_string(config) else {
-        eprintln!("cannot read {config}");
-        return ExitCode::from(2);
-    };
-    let settings = match ssotlint::config::parse(Path::new(config), &text) {
-        Ok(Some(s)) => s,
-        Ok(None) => ssotlint::Settings::default(),
+    let reducer = match reducer_of(&args[0]) {
+        Ok((_, reducer)) => reducer,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let selection = ssotlint::rules::registry::RuleSelection {
-        ignore: vec!["SSOT000".into()],
-        ..Default::default()
-    };
-    let Some(needles) = ssotlint::prefilter::body_needles(&settings, &selection) else {
-        eprintln!("no body needles");
-        return ExitCode::from(2);
-    };
-    let reducer = ssotlint::reduce::Reducer::new(&needles);
     let mut paths = Vec::new();
     for dir in &args[2..] {
         python_files(Path::new(dir), &mut paths);

@@ -27,7 +27,10 @@
 
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/setup.rs"]
+mod setup;
 use files::{python_files, read_text};
+use setup::reducer_of;
 
 use std::io::Write;
 use std::path::Path;
@@ -184,28 +187,13 @@ fn bench(dirs: &[String]) -> ExitCode {
 }
 
 fn parsed(config: &str, dirs: &[String], why: bool) -> ExitCode {
-    let Ok(text) = std::fs::read_to_string(config) else {
-        eprintln!("cannot read {config}");
-        return ExitCode::from(2);
-    };
-    let settings = match ssotlint::config::parse(Path::new(config), &text) {
-        Ok(Some(s)) => s,
-        Ok(None) => ssotlint::Settings::default(),
+    let (prefilter, reducer) = match reducer_of(config) {
+        Ok(both) => both,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let selection = ssotlint::rules::registry::RuleSelection {
-        ignore: vec!["SSOT000".into()],
-        ..Default::default()
-    };
-    let prefilter = ssotlint::prefilter::Prefilter::new(&settings, &selection);
-    let Some(needles) = ssotlint::prefilter::body_needles(&settings, &selection) else {
-        eprintln!("no body needles");
-        return ExitCode::from(2);
-    };
-    let reducer = ssotlint::reduce::Reducer::new(&needles);
     let mut paths = Vec::new();
     for dir in dirs {
         python_files(Path::new(dir), &mut paths);

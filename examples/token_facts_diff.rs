@@ -16,7 +16,10 @@
 
 #[path = "common/files.rs"]
 mod files;
+#[path = "common/setup.rs"]
+mod setup;
 use files::{python_files, read_text};
+use setup::reducer_of;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,26 +43,13 @@ fn main() -> ExitCode {
         eprintln!("usage: token_facts_diff CONFIG DIR...");
         return ExitCode::from(2);
     };
-    let settings = match std::fs::read_to_string(config)
-        .map_err(|e| e.to_string())
-        .and_then(|text| {
-            ssotlint::config::parse(Path::new(config), &text).map_err(|e| e.to_string())
-        }) {
-        Ok(settings) => settings.unwrap_or_default(),
+    let reducer = match reducer_of(config) {
+        Ok((_, reducer)) => reducer,
         Err(e) => {
-            eprintln!("{config}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let selection = ssotlint::rules::registry::RuleSelection {
-        ignore: vec!["SSOT000".into()],
-        ..Default::default()
-    };
-    let Some(needles) = ssotlint::prefilter::body_needles(&settings, &selection) else {
-        eprintln!("no body needles");
-        return ExitCode::from(2);
-    };
-    let reducer = ssotlint::reduce::Reducer::new(&needles);
     let mut paths: Vec<PathBuf> = Vec::new();
     for dir in dirs {
         python_files(Path::new(dir), &mut paths);
