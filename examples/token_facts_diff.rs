@@ -149,25 +149,27 @@ fn histogram(
             bytes += kept.len();
         }
     }
-    let mut rows: Vec<_> = shapes.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
     println!("{count} chunks left to tree-sitter, {bytes} kept bytes");
-    for (shape, (n, b)) in rows.iter().take(60) {
-        println!(
-            "{:>6.2}% {b:>10} {n:>7}  {shape}",
-            100.0 * *b as f64 / bytes.max(1) as f64
-        );
-    }
-    let mut rows: Vec<_> = stops.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+    print_heaviest(shapes, bytes, 60);
     println!("by the token the definitions reader stopped at:");
-    for (stop, (n, b)) in rows.iter().take(30) {
+    print_heaviest(stops, bytes, 30);
+    ExitCode::SUCCESS
+}
+
+/// Prints the `take` heaviest rows (name → chunks, kept bytes), with their share of `bytes`.
+fn print_heaviest(
+    rows: std::collections::HashMap<String, (usize, usize)>,
+    bytes: usize,
+    take: usize,
+) {
+    let mut rows: Vec<_> = rows.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+    for (name, (n, b)) in rows.iter().take(take) {
         println!(
-            "{:>6.2}% {b:>10} {n:>7}  {stop}",
+            "{:>6.2}% {b:>10} {n:>7}  {name}",
             100.0 * *b as f64 / bytes.max(1) as f64
         );
     }
-    ExitCode::SUCCESS
 }
 
 /// Node kinds the token readers read (some only in some places).

@@ -1,7 +1,7 @@
 //! The layout half of the recognizer: what lies between tokens (spaces, line ends,
 //! continuations, indentation), checked on the raw text before the grammar runs.
 
-use super::parser::Word;
+use super::parser::{eight_at, Word};
 use crate::python::scan::{Tok, Token};
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
@@ -196,12 +196,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
 #[inline(always)]
 fn only_spaces(b: &[u8], from: usize, to: usize) -> bool {
     const SPACES: u64 = 0x2020_2020_2020_2020;
-    let eight = |at: usize| match b.get(at..at + 8) {
-        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
-            Some(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]))
-        }
-        _ => None,
-    };
+    let eight = |at: usize| eight_at(b, at);
     let len = to.saturating_sub(from);
     if len == 0 {
         return true;

@@ -111,6 +111,18 @@ static KEYWORD_TABLE: [(u64, u8); 64] = {
     t
 };
 
+/// The eight bytes of `b` from `at` as a little-endian `u64`, if there are eight: the
+/// recognizer's word-at-a-time reads (names here, space runs in the layout pass).
+#[inline(always)]
+pub(super) fn eight_at(b: &[u8], at: usize) -> Option<u64> {
+    match b.get(at..at + 8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            Some(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]))
+        }
+        _ => None,
+    }
+}
+
 /// What the `Name` token at `start..end` of `text` is: a keyword (its id), a plain
 /// identifier ([`NAME`]: ASCII or made of [`plain_letter`]s) or neither ([`OTHER`]).
 /// Names of up to eight bytes with eight bytes of text from their start, nearly all, are
@@ -119,12 +131,7 @@ static KEYWORD_TABLE: [(u64, u8); 64] = {
 #[inline(always)]
 pub(super) fn classify(text: &[u8], start: usize, end: usize) -> u8 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let eight = |at: usize| match text.get(at..at + 8) {
-        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
-            Some(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]))
-        }
-        _ => None,
-    };
+    let eight = |at: usize| eight_at(text, at);
     let len = end.wrapping_sub(start);
     if (1..=8).contains(&len) {
         if let Some(all) = eight(start) {
