@@ -131,10 +131,17 @@ impl Prefilters {
         };
         let reducer = if self.reduce {
             body_needles(settings, &selection).map(|mut needles| {
-                // Metrics read imports at any depth and calls of factory methods.
+                // Metrics read imports at any depth, which `imports` keeps whatever names
+                // they hold, and calls of factory methods. A canonical name elsewhere in
+                // a body is not read: it keeps nothing here (the prefilter still uses it).
                 if self.metrics {
                     needles.imports = true;
-                    needles.exact.extend(extra.iter().cloned());
+                    needles.exact.extend(
+                        settings
+                            .factories
+                            .iter()
+                            .flat_map(|f| f.methods.iter().cloned()),
+                    );
                 }
                 Reducer::new(&needles)
             })
