@@ -120,8 +120,9 @@ pub fn file_figures(
 }
 
 /// Strings every text with a non-empty [`FileMetrics`] contains: the names a canonical
-/// symbol is imported under and the factory methods. The prefilter and the reducer keep
-/// what holds them (and every `import`), so the fast path measures what a full parse does.
+/// symbol is imported under and the factory methods. The prefilter keeps a file that
+/// holds one; the reducer keeps every `import` and the bodies that call a factory method
+/// (`check::Prefilters`), so the fast path measures what a full parse does.
 pub fn metric_needles(settings: &Settings) -> Vec<String> {
     let mut out: Vec<String> = settings.by_name.keys().cloned().collect();
     out.extend(
