@@ -121,14 +121,9 @@ impl Reader<'_> {
             return Some(line);
         }
         let left = self.expression_list()?;
-        let next = *self.peek()?;
-        let operator = self.word(&next).to_owned();
-        if next.kind != Tok::Op
-            || !(operator == "=" || operator == ":" || AUGMENTED.contains(&operator.as_str()))
-        {
+        let Some(operator) = self.assignment_operator() else {
             return self.line_end(left.span);
-        }
-        self.at += 1;
+        };
         let target = left.target?;
         let mut end = left.span;
         if operator == ":" {
@@ -175,20 +170,31 @@ impl Reader<'_> {
         }
     }
 
+    /// After a statement's first expression list: its assignment operator (`=`, the `:`
+    /// of an annotation or an augmented one), taken; `None`, nothing taken, for an
+    /// expression statement (or the end of the tokens).
+    fn assignment_operator(&mut self) -> Option<String> {
+        let next = *self.peek()?;
+        let operator = self.word(&next);
+        if next.kind != Tok::Op
+            || !(operator == "=" || operator == ":" || AUGMENTED.contains(&operator))
+        {
+            return None;
+        }
+        let operator = operator.to_owned();
+        self.at += 1;
+        Some(operator)
+    }
+
     /// An expression statement or assignment outside functions: at `Place::Module` with
     /// `bindings`, each name an assignment binds is a `ModuleAssignment` (`a = b = v`
     /// too); other targets bind nothing, and a tuple target is left to tree-sitter.
     fn module_level(&mut self, place: Place) -> Option<Span> {
         let bindings = matches!(place, Place::Module { bindings: true });
         let first = self.expression_list()?;
-        let next = *self.peek()?;
-        let operator = self.word(&next).to_owned();
-        if next.kind != Tok::Op
-            || !(operator == "=" || operator == ":" || AUGMENTED.contains(&operator.as_str()))
-        {
+        let Some(operator) = self.assignment_operator() else {
             return self.line_end(first.span);
-        }
-        self.at += 1;
+        };
         first.target.as_ref()?;
         let start = first.span;
         let annotated = operator == ":";
