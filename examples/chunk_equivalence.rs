@@ -76,7 +76,7 @@ fn main() -> ExitCode {
             whole.comments = python::comments(&text);
             if !whole.has_syntax_errors() {
                 clean += 1;
-                chunks += python::chunks::chunks(&text).len();
+                chunks += python::chunks::chunks(&text).count();
                 let document = Document::new(PathBuf::from(path), 1, text.clone()).facts();
                 if python::analyze(&text, None) != whole || document != whole {
                     differ += 1;

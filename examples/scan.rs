@@ -23,6 +23,11 @@
 //!   (`reduce::classes`); prints each class where they differ, then the counts and the
 //!   bytes both parsed. Exit 1 on a difference.
 //!
+//! - `scan unsure FILE...`: the chunks of each file the recognizer is unsure of
+//!   (`check::unsure_chunks`: a check parses those as the front end does and reduces
+//!   the rest), one line each: the path, the byte range, the line and the chunk's first
+//!   line.
+//!
 //! `cargo run --release --example scan -- bench DIR`
 
 #[path = "common/files.rs"]
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         }
         Some("parsed") if args.len() > 2 => parsed(&args[1], &args[2..], false),
         Some("classes") => classes(&args[1..]),
+        Some("unsure") => unsure(&args[1..]),
         _ => {
             eprintln!(
                 "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR... | scan classes DIR..."
@@ -388,4 +394,18 @@ impl Categories {
             }
         }
     }
+}
+
+fn unsure(paths: &[String]) -> ExitCode {
+    for path in paths {
+        let Some(text) = read_text(Path::new(path)) else {
+            continue;
+        };
+        for chunk in ssotlint::check::unsure_chunks(&text, &tokenize(&text)) {
+            let line = text[..chunk.start].matches('\n').count() + 1;
+            let first = text[chunk.clone()].lines().next().unwrap_or("");
+            println!("{path} {}..{} line {line}: {first}", chunk.start, chunk.end);
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -4,6 +4,7 @@
 //! `check`'s own sink is [`crate::driver::check_paths_with`].
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -11,6 +12,7 @@ use crate::config::Settings;
 use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::python::recognize::certainly_valid;
+use crate::python::scan::Token;
 use crate::reduce::{Reduced, Reducer};
 
 /// What a file is checked with before parsing: may it match at all, and which bodies
@@ -39,25 +41,30 @@ pub(crate) fn fast_path(filters: &Filters, text: &str) -> bool {
 /// the others are parsed by tree-sitter alone, so a big test class with one odd
 /// statement costs the parse of that statement's method, not of the file. Chunks and
 /// members start at statements of one level, so a text whose pieces each parse holds no
-/// error on any path: `lint_text` parses the same pieces, the reducer kept ranges of its
-/// chunks (`examples/recognize_diff.rs` also checks it on real files and broken variants
-/// of them). Only a text with an error is linted whole.
-pub fn parses_cleanly(text: &str, tokens: &[crate::python::scan::Token]) -> bool {
+/// error on any path (`examples/recognize_diff.rs` also checks it on real files and
+/// broken variants of them).
+pub fn parses_cleanly(text: &str, tokens: &[Token]) -> bool {
+    unsure_chunks(text, tokens)
+        .iter()
+        .all(|c| members_parse(&text[c.clone()]))
+}
+
+/// The chunks of `text` (lexed as `tokens`, cut as [`crate::python::analyze`] cuts it)
+/// that the recognizer is unsure of: none when it accepts the whole text, else each
+/// chunk it does not accept alone. The CLI's check parses those as `analyze` does and
+/// reduces the rest ([`lint_mended`]).
+pub fn unsure_chunks(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     if certainly_valid(text, tokens) {
-        return true;
+        return Vec::new();
     }
-    let mut start = 0;
-    for end in crate::python::chunks::boundaries(text, 0).chain([text.len()]) {
-        let chunk = &text[start..end];
-        // The whole text is known to be unsure.
-        let whole = start == 0 && end == text.len();
-        start = end;
-        let recognized = !whole && certainly_valid(chunk, &crate::python::scan::tokenize(chunk));
-        if !recognized && !members_parse(chunk) {
-            return false;
-        }
-    }
-    true
+    crate::python::chunks::chunks(text)
+        .filter(|chunk| {
+            // The whole text is known to be unsure.
+            let whole = chunk.start == 0 && chunk.end == text.len();
+            let piece = &text[chunk.clone()];
+            whole || !certainly_valid(piece, &crate::python::scan::tokenize(piece))
+        })
+        .collect()
 }
 
 /// Does `chunk`, a class or function split into members (`chunks::members`), parse:
@@ -160,9 +167,10 @@ impl Prefilters {
     }
 }
 
-/// Lint `text` through the fast path, lexing it once: with SSOT000 on, a text with a
-/// syntax error is parsed whole ([`parses_cleanly`]); a text the prefilter rules out is not parsed
-/// (`None`); the rest goes through the reducer on the same tokens.
+/// Lint `text` through the fast path, lexing it once: a text the prefilter rules out
+/// is not parsed (`None`) unless it holds a syntax error SSOT000 reports; a text the
+/// recognizer accepts goes through the reducer on the same tokens; one with chunks it
+/// is unsure of through [`lint_mended`].
 pub(crate) fn lint_fast(
     filters: &Filters,
     path: &Path,
@@ -171,28 +179,100 @@ pub(crate) fn lint_fast(
     options: &LintOptions,
 ) -> Option<crate::lint::Linted> {
     let mut tokens = None;
+    let mut unsure = None;
     if filters.syntax_errors {
         let lexed = crate::python::scan::tokenize(&text);
-        if !parses_cleanly(&text, &lexed) {
-            return Some(lint_text(path, text, settings, options));
-        }
+        unsure = Some(unsure_chunks(&text, &lexed));
         tokens = Some(lexed);
     }
-    if !filters.prefilter.may_match(&text) {
+    let clean = |unsure: &[Range<usize>]| unsure.iter().all(|c| members_parse(&text[c.clone()]));
+    if !filters.prefilter.may_match(&text) && unsure.as_deref().is_none_or(clean) {
         return None;
     }
     let Some(reducer) = &filters.reducer else {
         return Some(lint_text(path, text, settings, options));
     };
     let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
-    // Blanking can hide a syntax error that changes what error recovery sees elsewhere
-    // (`class A:b:` and its methods), so only a text known to parse is reduced.
-    if !filters.syntax_errors && !parses_cleanly(&text, &tokens) {
-        return Some(lint_text(path, text, settings, options));
+    let unsure = unsure.unwrap_or_else(|| unsure_chunks(&text, &tokens));
+    if !unsure.is_empty() {
+        return Some(lint_mended(
+            reducer, path, text, &tokens, &unsure, settings, options,
+        ));
     }
     let reduced = reducer.reduce_tokens(&text, &tokens);
     drop(tokens);
     Some(lint_reduced(path, text, settings, options, reduced))
+}
+
+/// Lint `text` (lexed as `tokens`), with the chunks the recognizer is unsure of
+/// ([`unsure_chunks`]) analysed as [`crate::python::analyze`] does (every chunk is parsed
+/// on its own, so a syntax error's recovery is its chunk's alone), and the rest reduced
+/// like a valid text with those chunks blanked out (blanking keeps every line break), by
+/// a reducer that does not miss what they held ([`Reducer::around_chunks`]). A big file
+/// with one broken or odd statement was parsed whole. Equal to [`lint_text`]: the
+/// `source` fuzz target checks it on any text, `scripts/reduce_equivalence.sh` on broken
+/// copies of real files.
+pub(crate) fn lint_mended(
+    reducer: &Reducer,
+    path: &Path,
+    text: String,
+    tokens: &[Token],
+    unsure: &[Range<usize>],
+    settings: &Settings,
+    options: &LintOptions,
+) -> crate::lint::Linted {
+    let module = crate::python::modules::module_of(path, &settings.src);
+    let mut masked = text.clone().into_bytes();
+    let mut aliases = Vec::new();
+    let mut given = Vec::new();
+    let mut starts = Vec::new();
+    for chunk in unsure {
+        for b in &mut masked[chunk.clone()] {
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b' ';
+            }
+        }
+        let facts = crate::python::analyze_chunk(&text[chunk.clone()], module.as_ref());
+        for import in &facts.imports {
+            for name in &import.names {
+                if let Some((alias, _)) = &name.alias {
+                    if !aliases.iter().any(|a| a == alias.as_str()) {
+                        aliases.push(alias.to_string());
+                    }
+                }
+            }
+        }
+        given.push((chunk.start, facts));
+        starts.extend([chunk.start, chunk.end]);
+    }
+    let whole = || lint_text(path, text.clone(), settings, options);
+    let Ok(masked) = String::from_utf8(masked) else {
+        return whole();
+    };
+    let reducer = reducer.around_chunks(aliases);
+    let Some(reduced) = reducer.reduce(&masked) else {
+        return whole();
+    };
+    let given_errors: usize = given.iter().map(|(_, f)| f.syntax_errors.len()).sum();
+    starts.extend(reduced.chunks.iter().copied());
+    starts.retain(|&s| s > 0 && s < masked.len());
+    starts.sort_unstable();
+    starts.dedup();
+    let Some(mut facts) = crate::python::analyze_included_with(
+        &reduced.text,
+        module.as_ref(),
+        &reduced.included,
+        &starts,
+        given,
+    ) else {
+        return whole();
+    };
+    // The reduced chunks must parse as cleanly as they did alone.
+    if facts.syntax_errors.len() != given_errors {
+        return whole();
+    }
+    facts.comments = crate::python::scan::comments(&text, tokens);
+    crate::lint::lint_with(path, text, settings, options, |_, _| facts)
 }
 
 /// Lint `text` as `reduced` (the bodies no rule reads blanked, and not even lexed). The

@@ -37,21 +37,20 @@ fn demo_settings() -> &'static Settings {
 }
 
 /// Target `source`: bytes → decode → facts → rules → fixes. Diagnostics and fix edits
-/// must lie inside the text on character boundaries, the CLI's prefilter and body reducer
-/// must not change the findings, and the applier (`fix_text`, with
-/// unsafe fixes) must leave a text that parsed cleanly without syntax errors and must not
-/// touch one that did not.
+/// must lie inside the text on character boundaries; the CLI's prefilter, body reducer
+/// and lint of unsure chunks alone must not change the findings; `fix_text` (unsafe
+/// fixes on) must not add a syntax error, nor touch a text that has one.
 pub fn source(data: &[u8]) {
     let Ok(text) = source::decode(data.to_vec()) else {
         return;
     };
     let settings = demo_settings();
     let path = demo_root().join("shop/fuzzed.py");
-    let options = LintOptions::default();
-    let linted = lint_text(&path, text.clone(), settings, &options);
-    for d in &linted.diagnostics {
+    let all = LintOptions::default();
+    let everything = lint_text(&path, text.clone(), settings, &all);
+    for d in &everything.diagnostics {
         assert_in_text(&text, &d.range, d.rule.code());
-        linted.source.location(d.range.start);
+        everything.source.location(d.range.start);
         let Some(edits) = d.fix.as_ref().and_then(|f| f.edits_for(&text)) else {
             continue;
         };
@@ -67,9 +66,8 @@ pub fn source(data: &[u8]) {
             );
         }
     }
-    // The CLI's whole-tree check skips files without needles and blanks bodies no rule
-    // reads; neither may change a result. They run only when syntax errors are not
-    // reported (a syntax error can be in any body), so compare without SSOT000.
+    // The CLI skips files without needles and blanks bodies no rule reads; neither may
+    // change a result. On a valid text (so without SSOT000) and on unsure chunks' rest.
     let options = LintOptions {
         extend_ignore: vec!["SSOT000".to_string()],
         ..LintOptions::default()
@@ -84,22 +82,24 @@ pub fn source(data: &[u8]) {
         };
     let full = summary(&linted.diagnostics);
     if !Prefilter::new(settings, &selection).may_match(&text) {
-        assert_eq!(
-            full,
-            Vec::new(),
-            "the prefilter skipped a file with findings"
-        );
+        let skipped = "the prefilter skipped a file with findings";
+        assert!(full.is_empty(), "{skipped}");
     }
     let reducer = body_needles(settings, &selection).map(|n| Reducer::new(&n));
-    let valid =
-        crate::python::recognize::certainly_valid(&text, &crate::python::scan::tokenize(&text));
-    let plan = reducer.filter(|_| valid).and_then(|r| r.reduce(&text));
+    let tokens = crate::python::scan::tokenize(&text);
+    let unsure = crate::check::unsure_chunks(&text, &tokens);
+    let plan = reducer.as_ref().filter(|_| unsure.is_empty());
+    let plan = plan.and_then(|r| r.reduce(&text));
     let reduced = crate::check::lint_reduced(&path, text.clone(), settings, &options, plan);
-    assert_eq!(
-        summary(&reduced.diagnostics),
-        full,
-        "the body reducer changed the findings"
-    );
+    let changed = "the body reducer changed the findings";
+    assert_eq!(summary(&reduced.diagnostics), full, "{changed}");
+    if let Some(r) = reducer.filter(|_| !unsure.is_empty()) {
+        let t = text.clone();
+        let mended = crate::check::lint_mended(&r, &path, t, &tokens, &unsure, settings, &all);
+        let message = "the lint of unsure chunks alone changed the findings";
+        let whole = summary(&everything.diagnostics);
+        assert_eq!(summary(&mended.diagnostics), whole, "{message}");
+    }
     let broken = linted.facts.has_syntax_errors();
     let outcome = fix_text(&path, text.clone(), settings, &options, true);
     if broken {

@@ -50,11 +50,14 @@ struct ChunkedFile {
     chunks: Vec<std::ops::Range<usize>>,
     /// Class name → the first chunk that defines it (`defines_class`).
     classes: HashMap<String, usize>,
+    /// What its top-level imports bind, read once for all its classes' bases: a big
+    /// module's thousands of import chunks were parsed again for every class asked.
+    imports: std::sync::OnceLock<ImportedNames>,
 }
 
 impl ChunkedFile {
     fn new(path: PathBuf, text: Arc<crate::source::SourceText>) -> ChunkedFile {
-        let chunks = python::chunks::chunks(text.text());
+        let chunks: Vec<_> = python::chunks::chunks(text.text()).collect();
         let mut classes = HashMap::new();
         for (i, range) in chunks.iter().enumerate() {
             let chunk = text.text().get(range.clone()).unwrap_or("");
@@ -67,6 +70,7 @@ impl ChunkedFile {
             text,
             chunks,
             classes,
+            imports: std::sync::OnceLock::new(),
         }
     }
 
@@ -480,7 +484,6 @@ impl ModuleIndex {
             c.scope == python::Scope::Module && chunk.get(c.name.range()) == Some(name)
         })?;
         let state = python::defs::class_state(&facts.defs, index, chunk);
-        let mut imports: Option<ImportedNames> = None;
         let mut bases = Vec::new();
         for base in &facts.defs.classes[index].bases {
             let written = chunk.get(base.range()).unwrap_or("");
@@ -489,7 +492,7 @@ impl ModuleIndex {
             let root = if file.defining(root).is_some() {
                 format!("{module}.{root}")
             } else {
-                let imports = imports.get_or_insert_with(|| {
+                let imports = file.imports.get_or_init(|| {
                     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
                     let chunks: Vec<&str> = (0..file.chunks.len()).map(|i| file.chunk(i)).collect();
                     top_level_imports(&chunks, module, is_package)

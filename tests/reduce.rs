@@ -629,6 +629,70 @@ fn texts_the_recognizer_is_unsure_of_lint_the_same() {
     );
 }
 
+/// A text with a syntax error is not parsed whole: its broken chunk is (as `analyze`
+/// parses every chunk on its own), the rest is reduced with that chunk blanked out, and
+/// an alias the broken chunk's import binds (`E`) keeps the body that uses it (without
+/// it, the fast path lost the SSOT201 at 12:12). A chunk the recognizer refuses though
+/// tree-sitter accepts it (a Python 2 backtick) is parsed alone the same way while the
+/// rest of its file is reduced. Findings are exact and equal to `--no-fast-path`'s.
+#[test]
+fn unsure_chunks_are_parsed_alone_and_the_rest_reduced() {
+    let mixed = "import os\n\n\ndef helper():\n    return os.getcwd()\n\n\n\
+                 from app.engine import Engine as E; x = = 1\n\n\n\
+                 def build():\n    return E()\n\n\n\
+                 def other():\n    from app.legacy import thing\n    return thing\n";
+    let ticks = "from app.engine import Engine as Motor\n\n\ndef py2():\n    return `1`\n\n\n\
+                 def build():\n    return Motor()\n\n\ndef idle():\n    return 2\n";
+    let unsure = |text: &str| {
+        let chunks = ssotlint::check::unsure_chunks(text, &ssotlint::python::scan::tokenize(text));
+        chunks
+            .into_iter()
+            .map(|c| text[c].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        unsure(mixed),
+        ["from app.engine import Engine as E; x = = 1\n\n\n"]
+    );
+    assert_eq!(unsure(ticks), ["def py2():\n    return `1`\n\n\n"]);
+    let dir = common::project(&[
+        ("app/__init__.py", ""),
+        ("app/engine.py", "class Engine:\n    pass\n"),
+        (
+            "app/factory.py",
+            "class EngineFactory:\n    def create_instance(self):\n        pass\n",
+        ),
+        ("app/mixed.py", mixed),
+        ("app/ticks.py", ticks),
+    ]);
+    common::write(&dir.path().join("ssotlint.toml"), CONFIG);
+    let run = |extra: &[&str]| {
+        let out = common::command()
+            .args(["check", ".", "--output-format", "concise", "--no-cache"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .expect("run ssotlint");
+        (common::stdout(&out), common::code(&out))
+    };
+    let fast = run(&[]);
+    assert_eq!(fast, run(&["--no-fast-path"]));
+    assert_eq!(
+        fast,
+        (
+            "app/mixed.py:8:24: SSOT002 `Engine` imported as `E`; use the canonical name `Engine`\n\
+             app/mixed.py:8:41: SSOT000 syntax error: unexpected `=`\n\
+             app/mixed.py:12:12: SSOT201 factory bypass: `app.engine.Engine` constructed directly (`E(...)`); use `EngineFactory.create_instance()`\n\
+             app/mixed.py:16:28: SSOT003 `thing` imported from legacy module `app.legacy`; use `app.modern`\n\
+             app/ticks.py:1:24: SSOT002 `Engine` imported as `Motor`; use the canonical name `Engine`\n\
+             app/ticks.py:9:12: SSOT201 factory bypass: `app.engine.Engine` constructed directly (`Motor(...)`); use `EngineFactory.create_instance()`\n\
+             Found 6 diagnostics in 2 files (5 checked).\n"
+                .to_string(),
+            1
+        )
+    );
+}
+
 /// What `class_summary` reads of a class chunk (`class_state`), from its whole parse and
 /// from the chunk reduced by `reduce::classes`, and the reduced text.
 fn class_states(chunk: &str) -> (String, String, String) {

@@ -165,43 +165,69 @@ pub(super) fn module_level_facts(
     module: &python::ModuleName,
     valid: Option<bool>,
 ) -> (python::Facts, bool) {
-    if valid == Some(false) {
-        return (python::analyze(text, Some(module)), false);
-    }
-    let tokens = python::scan::tokenize(text);
-    if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
+    let reduced = |text: &str, tokens: &[python::scan::Token]| {
         let reducer = Reducer::new(&BodyNeedles {
             module_statements: true,
             ..BodyNeedles::default()
         });
-        let facts = reducer
-            .reduce_tokens(text, &tokens)
-            .and_then(|r| python::analyze_included(&r.text, Some(module), &r.included, &r.chunks));
-        if let Some(facts) = facts.filter(|f| !f.has_syntax_errors()) {
-            return (facts, true);
+        reducer
+            .reduce_tokens(text, tokens)
+            .and_then(|r| python::analyze_included(&r.text, Some(module), &r.included, &r.chunks))
+            .filter(|f| !f.has_syntax_errors())
+            .unwrap_or_else(|| python::analyze(text, Some(module)))
+    };
+    if valid != Some(false) {
+        let tokens = python::scan::tokenize(text);
+        if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
+            return (reduced(text, &tokens), true);
         }
-        return (python::analyze(text, Some(module)), true);
     }
-    (python::analyze(text, Some(module)), false)
+    // Chunk by chunk, as `python::analyze` parses: each chunk the recognizer accepts is
+    // reduced, the others are parsed whole (a big file with one odd statement was parsed
+    // whole on every read).
+    let mut facts = python::Facts::default();
+    for range in python::chunks::chunks(text) {
+        let chunk = &text[range.clone()];
+        let tokens = python::scan::tokenize(chunk);
+        let chunk_facts = if python::recognize::certainly_valid(chunk, &tokens) {
+            reduced(chunk, &tokens)
+        } else {
+            python::analyze_chunk(chunk, Some(module))
+        };
+        facts.append(chunk_facts, range.start);
+    }
+    (facts, false)
 }
 
 /// A module's module-level classes and functions, read from its text: off the scanner's
 /// lines when the recognizer accepts it, else from a whole parse. `valid`: whether the
 /// recognizer accepts the text, when known; returned with the names.
 pub(super) fn definitions_of(text: &str, valid: Option<bool>) -> (DefinedNames, bool) {
-    let to_owned = |found: Vec<(&str, bool)>| -> DefinedNames {
-        found.into_iter().map(|(n, c)| (n.to_string(), c)).collect()
+    let read = |text: &str, tokens: &[python::scan::Token], names: &mut DefinedNames| {
+        match python::valid_module_definitions(text, tokens) {
+            Some(found) => names.extend(found.into_iter().map(|(n, c)| (n.to_string(), c))),
+            None => names.extend(defined_of(&python::analyze(text, None), text)),
+        }
     };
+    let mut names = DefinedNames::new();
     if valid != Some(false) {
         let tokens = python::scan::tokenize(text);
         if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
-            if let Some(found) = python::valid_module_definitions(text, &tokens) {
-                return (to_owned(found), true);
-            }
-            return (defined_of(&python::analyze(text, None), text), true);
+            read(text, &tokens, &mut names);
+            return (names, true);
         }
     }
-    (defined_of(&python::analyze(text, None), text), false)
+    // Chunk by chunk, as `python::analyze` parses: later definitions win, as in one map.
+    for range in python::chunks::chunks(text) {
+        let chunk = &text[range];
+        let tokens = python::scan::tokenize(chunk);
+        if python::recognize::certainly_valid(chunk, &tokens) {
+            read(chunk, &tokens, &mut names);
+        } else {
+            names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk));
+        }
+    }
+    (names, false)
 }
 
 /// What a module's top level binds, from its facts.

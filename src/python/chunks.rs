@@ -45,16 +45,16 @@ pub fn boundaries(text: &str, from: usize) -> Boundaries<'_> {
     }
 }
 
-/// Chunks of `text`: consecutive ranges covering it, each starting at a boundary.
-pub fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
+/// Chunks of `text`: consecutive ranges covering it, each starting at a boundary, as
+/// they come (a big file's list of them is large: 20 MB of one-line statements made
+/// 1.2M ranges, 19 MB).
+pub fn chunks(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let mut start = 0;
-    for b in boundaries(text, 0) {
-        out.push(start..b);
-        start = b;
-    }
-    out.push(start..text.len());
-    out
+    boundaries(text, 0).chain([text.len()]).map(move |end| {
+        let chunk = start..end;
+        start = end;
+        chunk
+    })
 }
 
 /// Does `chunk` start with an indented statement? Only a chunk that starts where a line
@@ -429,7 +429,7 @@ mod tests {
 
     /// The text of each chunk.
     fn split(text: &str) -> Vec<&str> {
-        chunks(text).into_iter().map(|r| &text[r]).collect()
+        chunks(text).map(|r| &text[r]).collect()
     }
 
     #[test]

@@ -72,12 +72,8 @@ fn new_parser() -> Parser {
 /// code).
 pub fn analyze(text: &str, module: Option<&ModuleName>) -> Facts {
     let mut facts = Facts::default();
-    // Chunk by chunk as the boundaries come, without a list of them: a big file's list
-    // lived through the whole analysis (20 MB of one-line statements: 1.2M ranges, 19 MB).
-    let mut start = 0;
-    for end in chunks::boundaries(text, 0).chain([text.len()]) {
-        facts.append(analyze_chunk(&text[start..end], module), start);
-        start = end;
+    for chunk in chunks::chunks(text) {
+        facts.append(analyze_chunk(&text[chunk.clone()], module), chunk.start);
     }
     facts.shrink_to_fit();
     facts
@@ -309,14 +305,35 @@ pub fn analyze_included(
     ranges: &[tree_sitter::Range],
     chunk_starts: &[usize],
 ) -> Option<Facts> {
+    analyze_included_with(text, module, ranges, chunk_starts, Vec::new())
+}
+
+/// [`analyze_included`] with the facts of some chunks made elsewhere: `given` holds
+/// `(start, facts)` in text order, each starting where a chunk does that holds none of
+/// `ranges` (the CLI parses a text's broken chunks whole, as [`analyze`] does, and reduces
+/// the others: `check::lint_fast`). Each is appended in its chunk's place.
+pub fn analyze_included_with(
+    text: &str,
+    module: Option<&ModuleName>,
+    ranges: &[tree_sitter::Range],
+    chunk_starts: &[usize],
+    given: Vec<(usize, Facts)>,
+) -> Option<Facts> {
     let mut facts = Facts::default();
+    let mut given = given.into_iter().peekable();
     for (chunk, local) in included_chunks(text, ranges, chunk_starts)? {
+        while let Some((start, made)) = given.next_if(|(start, _)| *start < chunk.start) {
+            facts.append(made, start);
+        }
         let chunk_text = &text[chunk.clone()];
         let chunk_facts = match token_facts::chunk_facts(chunk_text, &local, module) {
             Some(read) => read,
             None => Facts::extract(&parse_ranges(chunk_text, &local)?, chunk_text, module),
         };
         facts.append(chunk_facts, chunk.start);
+    }
+    for (start, made) in given {
+        facts.append(made, start);
     }
     Some(facts)
 }

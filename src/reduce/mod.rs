@@ -83,6 +83,9 @@ pub struct Reducer {
     storing_only: Vec<String>,
     /// [`BodyNeedles::singleton_packages`].
     singleton_packages: Option<Vec<String>>,
+    /// Names that count as whole names in code wherever they stand, as aliases do
+    /// ([`Reducer::around_chunks`]).
+    names: Vec<String>,
 }
 
 /// Where a whole identifier counts, per identifier needle.
@@ -234,6 +237,26 @@ impl Reducer {
                 packages.sort_unstable();
                 packages
             }),
+            names: Vec::new(),
+        }
+    }
+
+    /// This reducer for a text with chunks blanked out before (`check::lint_mended`
+    /// parses those alone): what a blanked chunk held can no longer keep anything, so
+    /// this one keeps every module-level statement (one the blanked chunk declared
+    /// `global` and assigns) and what uses one of `aliases` (the names its imports bind
+    /// under another name) as it keeps what uses an alias it finds.
+    pub fn around_chunks(&self, aliases: Vec<String>) -> Reducer {
+        Reducer {
+            names: aliases,
+            module_statements: true,
+            exact: self.exact.clone(),
+            identifiers: self.identifiers.clone(),
+            headers: self.headers.clone(),
+            strings: self.strings.clone(),
+            storing_only: self.storing_only.clone(),
+            singleton_packages: self.singleton_packages.clone(),
+            ..*self
         }
     }
 
@@ -434,8 +457,9 @@ impl Reducer {
             }
         }
         let mut aliases: Vec<String> = Vec::new();
+        let mut seeds = self.names.clone();
         for _ in 0..ALIAS_ROUNDS {
-            let mut new_aliases = Vec::new();
+            let mut new_aliases = std::mem::take(&mut seeds);
             for &(_, end) in &fresh {
                 if let Some(alias) = alias_after(b, end) {
                     if !aliases.contains(&alias) && !new_aliases.contains(&alias) {

@@ -84,7 +84,6 @@ fn chunk_starts_are_the_chunkers() {
         .reduce(text)
         .expect("sound");
     let expected: Vec<usize> = crate::python::chunks::chunks(text)
-        .into_iter()
         .skip(1)
         .map(|r| r.start)
         .collect();

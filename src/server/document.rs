@@ -381,7 +381,7 @@ mod tests {
         let text = doc.source.text();
         assert_eq!(doc.facts(), python::analyze(text, None), "{text:?}");
         let starts: Vec<usize> = doc.chunks.iter().map(|c| c.start).collect();
-        let fresh: Vec<usize> = chunks::chunks(text).iter().map(|r| r.start).collect();
+        let fresh: Vec<usize> = chunks::chunks(text).map(|r| r.start).collect();
         assert_eq!(starts, fresh, "{text:?}");
     }
 
