@@ -1,7 +1,7 @@
 //! The layout half of the recognizer: what lies between tokens (spaces, line ends,
 //! continuations, indentation), checked on the raw text before the grammar runs.
 
-use super::parser::{eight_at, K_ASYNC, K_CLASS, K_DEF, K_IMPORT};
+use super::parser::{eight_at, ESCAPED, K_ASYNC, K_CLASS, K_DEF, K_IMPORT};
 use crate::python::scan::{Tok, Token};
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
@@ -40,12 +40,10 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Token>, usize> 
     let mut decorator: Option<usize> = None;
     for (i, t) in tokens.iter().enumerate() {
         let (start, end) = (t.start as usize, t.end as usize);
-        if start > end || end > b.len() {
-            return Err(start);
-        }
         // The commonest token: a name, number or operator after code on its line, with
         // nothing or one space before it. Of the checks below only the brackets' count
-        // and the statement's start concern it.
+        // and the statement's start concern it (its range is not checked here: the tokens
+        // are `tokenize(text)`'s, and nothing below indexes with an unchecked range).
         let plain = matches!(t.kind, Tok::Name | Tok::Number | Tok::Op)
             && !matches!(prev_kind, Tok::Newline | Tok::Nl)
             && (start == prev_end || (start == prev_end + 1 && b.get(prev_end) == Some(&b' ')));
@@ -152,8 +150,11 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Token>, usize> 
                 in_statement = true;
             }
             Tok::Name | Tok::Number => in_statement = true,
+            // The lexer marks the strings that hold a backslash.
             Tok::String => {
-                escapes(token).map_err(|at| start + at)?;
+                if t.word == ESCAPED {
+                    escapes(token).map_err(|at| start + at)?;
+                }
                 in_statement = true;
             }
             Tok::Error => return Err(start),

@@ -8,12 +8,13 @@ use crate::python::scan::{Tok, Token};
 /// still takes some 60 nested brackets.
 pub const MAX_DEPTH: u32 = 200;
 
-/// The names' classes and keyword ids the grammar compares (set by the lexer).
+/// The marks the lexer sets on tokens (names' classes and keyword ids, strings holding a
+/// backslash) and the helpers the layout pass shares.
 pub(super) use crate::python::scan::words::{
-    eight_at, short, K_AND, K_AS, K_ASSERT, K_ASYNC, K_AWAIT, K_BREAK, K_CLASS, K_CONTINUE, K_DEF,
-    K_DEL, K_ELIF, K_ELSE, K_EXCEPT, K_FALSE, K_FINALLY, K_FOR, K_FROM, K_GLOBAL, K_IF, K_IMPORT,
-    K_IN, K_IS, K_LAMBDA, K_NONE, K_NONLOCAL, K_NOT, K_OR, K_PASS, K_RAISE, K_RETURN, K_TRUE,
-    K_TRY, K_WHILE, K_WITH, K_YIELD, NAME, OTHER,
+    eight_at, short, ESCAPED, K_AND, K_AS, K_ASSERT, K_ASYNC, K_AWAIT, K_BREAK, K_CLASS,
+    K_CONTINUE, K_DEF, K_DEL, K_ELIF, K_ELSE, K_EXCEPT, K_FALSE, K_FINALLY, K_FOR, K_FROM,
+    K_GLOBAL, K_IF, K_IMPORT, K_IN, K_IS, K_LAMBDA, K_NONE, K_NONLOCAL, K_NOT, K_OR, K_PASS,
+    K_RAISE, K_RETURN, K_TRUE, K_TRY, K_WHILE, K_WITH, K_YIELD, NAME, OTHER,
 };
 
 /// Binding powers of the binary operators (higher binds tighter).

@@ -2,7 +2,7 @@
 //! brackets and f-strings, so it never recurses.
 
 use super::token::{Tok, Token};
-use super::words::{classify, OTHER};
+use super::words::{classify, ESCAPED, OTHER};
 
 /// Tokenize `text`. Never panics, never recurses, always ends with `EndMarker`.
 /// Texts over 4 GiB are tokenized up to 4 GiB (offsets are `u32`); the caller's file
@@ -363,6 +363,7 @@ impl Lexer<'_> {
             return;
         }
         let mut i = body;
+        let mut escaped = false;
         if triple {
             loop {
                 match memchr::memchr2(quote, b'\\', &b[i..]) {
@@ -374,6 +375,7 @@ impl Lexer<'_> {
                     Some(k) => {
                         i += k;
                         if b[i] == b'\\' {
+                            escaped = true;
                             i += 2;
                         } else if b[i..].starts_with(&[quote, quote, quote]) {
                             i += 3;
@@ -400,6 +402,7 @@ impl Lexer<'_> {
                     i += 1;
                     break;
                 } else if c == b'\\' {
+                    escaped = true;
                     i += if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
                         3
                     } else {
@@ -415,7 +418,13 @@ impl Lexer<'_> {
             }
         }
         let end = i.min(b.len());
-        self.emit(Tok::String, start, end);
+        self.out.push(Token {
+            kind: Tok::String,
+            word: if escaped { ESCAPED } else { OTHER },
+            short: 0,
+            start: start as u32,
+            end: end as u32,
+        });
         self.pos = end;
     }
 

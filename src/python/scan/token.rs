@@ -43,7 +43,8 @@ pub enum Tok {
 pub struct Token {
     pub kind: Tok,
     /// For a `Name`, a plain identifier, a keyword's id or a name with an unusual
-    /// character (`words::classify`); `words::OTHER` for any other kind.
+    /// character (`words::classify`); for a `String` holding a backslash,
+    /// `words::ESCAPED`; `words::OTHER` otherwise.
     pub word: u8,
     /// For an `Op` of one or two bytes, its text packed (`words::short`); 0 otherwise.
     pub short: u16,

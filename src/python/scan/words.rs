@@ -1,5 +1,6 @@
 //! What each `Name` token is (a keyword and which, a plain identifier, or a name with an
-//! unusual character) and each operator's packed text: set by the lexer on every token
+//! unusual character), each operator's packed text and whether a string holds a
+//! backslash: set by the lexer on every token
 //! ([`Token::word`](super::Token::word), [`Token::short`](super::Token::short)), so the
 //! syntax recognizer reads them off the tokens it is given instead of building a second
 //! list of tokens with them.
@@ -19,6 +20,9 @@ pub(crate) const OTHER: u8 = 0;
 /// [`Token::word`](super::Token::word) of a plain identifier ([`classify`]).
 pub(crate) const NAME: u8 = 1;
 const FIRST_KEYWORD: u8 = 2;
+/// [`Token::word`](super::Token::word) of a `String` token that holds a backslash (an
+/// escape the recognizer checks); no class or keyword id is this.
+pub(crate) const ESCAPED: u8 = u8::MAX;
 
 /// The id of a keyword (`keyword_id("if")`), for the grammar's constants below.
 const fn keyword_id(kw: &str) -> u8 {
