@@ -7,7 +7,11 @@
 //! of: `true` ⇒ neither the front end nor one tree-sitter parse of the whole text finds
 //! a syntax error. Prints the share of files accepted and each
 //! counterexample; exits 1 if there is one. `--time N` instead times the recognizer
-//! against the tokenizer (N passes over every file, no parsing). Run through `scripts/recognize_diff.sh`, or:
+//! against the tokenizer (N passes over every file, no parsing). `--verdicts N` instead
+//! prints where the recognizer gives up (`unsure_at`) on every file and on N broken
+//! variants of each, one line per text, so two builds' outputs can be compared with
+//! `cmp` (a change meant to make it cheaper must not change a verdict). Run through
+//! `scripts/recognize_diff.sh`, or:
 //! `cargo run --release --example recognize_diff -- [--mutations N] [--step N] DIR...`
 
 use std::path::PathBuf;
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
     let mutations = option("--mutations", 0);
     let repeat = option("--time", 0);
     let step = option("--step", 1).max(1);
+    let verdicts = option("--verdicts", usize::MAX);
     let (mut files, mut clean, mut accepted, mut wrong) = (0usize, 0usize, 0usize, 0usize);
     let (mut variants, mut variants_accepted) = (0usize, 0usize);
     let (mut clean_bytes, mut accepted_bytes) = (0usize, 0usize);
@@ -49,6 +54,10 @@ fn main() -> ExitCode {
     paths.sort();
     if repeat > 0 {
         time(&paths, repeat);
+        return ExitCode::SUCCESS;
+    }
+    if verdicts != usize::MAX {
+        print_verdicts(&paths, verdicts, &mut rng);
         return ExitCode::SUCCESS;
     }
     for path in &paths {
@@ -173,6 +182,27 @@ fn time(paths: &[PathBuf], repeat: usize) {
         recognize.as_secs_f64() / scan.as_secs_f64().max(1e-9),
         accepted / repeat
     );
+}
+
+/// `--verdicts N`: `unsure_at` of every file and of `variants` broken variants of each
+/// (one or two breaks, as for `--mutations`), one line per text.
+fn print_verdicts(paths: &[PathBuf], variants: usize, rng: &mut Rng) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let unsure = |text: &str| ssotlint::python::recognize::unsure_at(text, &tokenize(text));
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let _ = writeln!(out, "{} {:?}", path.display(), unsure(&text));
+        for k in 0..variants {
+            let mut variant = text.clone();
+            for _ in 0..1 + rng.below(2) {
+                variant = break_python(&mut || rng.next(), &variant);
+            }
+            let _ = writeln!(out, "{}#{k} {:?}", path.display(), unsure(&variant));
+        }
+    }
 }
 
 /// xorshift64: reproducible without a dependency.

@@ -123,6 +123,10 @@ const REFUSED: &[&str] = &[
     // tree-sitter's bytes scanner ends the content before `\u`, `\U` or `\N` (the
     // `recognize` target, issue 13).
     "b\"d\\u\"\n",
+    // The same in triple-quoted strings, whose backslashes the lexer finds by `memchr`
+    // (the recognizer checks the escapes of the strings it marks).
+    "x = {'''a\\N{'''}\n",
+    "x = b'''\nd\\u'''\n",
     // A NUL byte ends tree-sitter's string scanner, even inside a string.
     "s = '''a\0b'''\n",
     // `match` forms left unsure: not only `case` clauses, a lone or second star, a

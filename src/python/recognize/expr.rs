@@ -48,9 +48,13 @@ impl<'a> Parser<'a> {
 
     /// After a trailing comma: nothing more in this list.
     pub(super) fn at_end_of_list(&self) -> bool {
+        let t = self.tok();
         self.at_end_of_simple()
-            || (self.kind() == Tok::Op
-                && matches!(self.s(), "=" | ")" | "]" | "}" | ":" | "+=" | "-="))
+            || (t.kind == Tok::Op
+                && matches!(
+                    t.short.to_le_bytes(),
+                    [b'=' | b')' | b']' | b'}' | b':', 0] | [b'+' | b'-', b'=']
+                ))
             || self.at_kw(K_IN)
     }
 
@@ -70,6 +74,12 @@ impl<'a> Parser<'a> {
 
     /// Python's `test`: a conditional expression or a lambda.
     pub(super) fn test(&mut self) -> R<Shape> {
+        // The commonest expression, one token, read here without the call below (at the
+        // depth it would be read at there).
+        if let Some(shape) = self.lone_atom(self.depth + 1) {
+            self.advance();
+            return Some(shape);
+        }
         self.enter()?;
         let r = self.test_inner();
         self.leave();
@@ -77,10 +87,6 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn test_inner(&mut self) -> R<Shape> {
-        if let Some(shape) = self.lone_atom() {
-            self.advance();
-            return Some(shape);
-        }
         let shape = if self.at_name() {
             // `binary(BP_OR)` for the commonest operand, a primary that starts with a plain
             // name (no keyword: no `lambda`), without the call.
@@ -112,8 +118,10 @@ impl<'a> Parser<'a> {
     /// name, a plain string, a number, `True`, `False` or `None`, followed by a `,`,
     /// `)`, `]`, `}`, `=`, `:` or the line's end. Its shape, without the descent
     /// `binary`, `primary` and `atom` would make to read the same token and stop at the
-    /// same place (that descent enters one level more: the same depth bound holds here).
-    fn lone_atom(&self) -> Option<Shape> {
+    /// same place (that descent enters one level more: the same depth bound holds here,
+    /// at `depth`).
+    #[inline(always)]
+    fn lone_atom(&self, depth: u32) -> Option<Shape> {
         let t = self.toks.get(self.pos)?;
         let next = self.toks.get(self.pos + 1)?;
         let ends = match next.kind {
@@ -124,7 +132,7 @@ impl<'a> Parser<'a> {
             ),
             _ => false,
         };
-        if !ends || self.depth >= MAX_DEPTH {
+        if !ends || depth >= MAX_DEPTH {
             return None;
         }
         match t.kind {
@@ -202,7 +210,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The binding power of the operator here and its width in tokens (0: none).
+    /// The binding power of the operator here and its width in tokens (0: none). Inlined:
+    /// it is asked after every operand, and most often answers "none".
+    #[inline(always)]
     pub(super) fn operator(&self) -> (u8, usize) {
         let t = self.tok();
         match t.kind {
@@ -296,14 +306,15 @@ impl<'a> Parser<'a> {
                 }
                 Some(Shape::Other)
             }
-            Tok::Op => match self.s() {
-                "..." => {
+            // The packed text (`Token::short`): 0 for a three-byte operator.
+            Tok::Op => match t.short.to_le_bytes() {
+                [b'(', 0] => self.enclosure("(", ")"),
+                [b'[', 0] => self.enclosure("[", "]"),
+                [b'{', 0] => self.braces(),
+                [0, 0] if self.s() == "..." => {
                     self.advance();
                     Some(Shape::Other)
                 }
-                "(" => self.enclosure("(", ")"),
-                "[" => self.enclosure("[", "]"),
-                "{" => self.braces(),
                 _ => fail(),
             },
             _ => fail(),

@@ -1,7 +1,7 @@
 //! The layout half of the recognizer: what lies between tokens (spaces, line ends,
 //! continuations, indentation), checked on the raw text before the grammar runs.
 
-use super::parser::{eight_at, Word};
+use super::parser::{eight_at, ESCAPED, K_ASYNC, K_CLASS, K_DEF, K_IMPORT};
 use crate::python::scan::{Tok, Token};
 
 /// The checks on what lies between tokens: only spaces and tabs, backslash continuations
@@ -12,14 +12,16 @@ use crate::python::scan::{Tok, Token};
 /// or a plain string inside brackets; no comment line left of the decorator above it
 /// (below); no newline or comment in an f-string replacement field; no tokenizer error;
 /// no NUL byte; no escape tree-sitter reads otherwise ([`escapes`]). In the same pass,
-/// the significant tokens (no comments, no `Nl`) with their text, for the grammar.
-pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
+/// the significant tokens (no comments, no `Nl`) for the grammar, copied a run at a time.
+pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Token>, usize> {
     let b = text.as_bytes();
     // tree-sitter's string scanner stops at a NUL byte, even inside a string.
     if let Some(at) = memchr::memchr(0, b) {
         return Err(at);
     }
     let mut significant = Vec::with_capacity(tokens.len());
+    // The first token not yet copied: each comment or `Nl` copies the run before it.
+    let mut run = 0;
     let mut prev_end = usize::from(text.starts_with('\u{feff}')) * 3;
     let mut prev_kind = Tok::Newline;
     let mut in_statement = false;
@@ -36,34 +38,29 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
     // ` @t` / `#` / ` def n():e` is an error). Only lines outside brackets and f-strings
     // count (not `@t"""` / `"""`, `@x(` / `1)`).
     let mut decorator: Option<usize> = None;
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
         let (start, end) = (t.start as usize, t.end as usize);
-        // Bytes, not `str`: the scanner ends every token at an ASCII byte or the text's
-        // end, so a token's text is whole characters (the char-boundary checks of a
-        // `str` slice cost a fifth of this loop).
-        let Some(token) = b.get(start..end) else {
-            return Err(start);
-        };
         // The commonest token: a name, number or operator after code on its line, with
         // nothing or one space before it. Of the checks below only the brackets' count
-        // and the statement's start concern it.
+        // and the statement's start concern it (its range is not checked here: the tokens
+        // are `tokenize(text)`'s, and nothing below indexes with an unchecked range).
         let plain = matches!(t.kind, Tok::Name | Tok::Number | Tok::Op)
             && !matches!(prev_kind, Tok::Newline | Tok::Nl)
             && (start == prev_end || (start == prev_end + 1 && b.get(prev_end) == Some(&b' ')));
         if plain {
             if t.kind == Tok::Op {
-                match token {
-                    b"(" | b"[" | b"{" => brackets += 1,
-                    b")" | b"]" | b"}" => brackets = brackets.saturating_sub(1),
-                    _ => {}
-                }
+                brackets = count_bracket(brackets, t.short);
             }
             in_statement = true;
             prev_end = end;
             prev_kind = t.kind;
-            significant.push(Word::new(t.kind, t.start, t.end, token, b));
             continue;
         }
+        // Bytes, not `str`: the scanner ends every token at an ASCII byte or the text's
+        // end, so a token's text is whole characters.
+        let Some(token) = b.get(start..end) else {
+            return Err(start);
+        };
         let Some(gap) = b.get(prev_end..start) else {
             return Err(prev_end);
         };
@@ -121,7 +118,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
                     // (`python::chunks`) starts a statement again at a line there that
                     // begins with `def`, `class`, `async def` or `import` (`from a \` /
                     // `import b`) when it is not indented past its statement.
-                    let resync = matches!(token, b"def" | b"class" | b"async" | b"import");
+                    let resync = matches!(t.word, K_DEF | K_CLASS | K_ASYNC | K_IMPORT);
                     if resync && col <= statement_col {
                         return Err(start);
                     }
@@ -139,7 +136,7 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
                 if brackets == 0 && fstring_depth == 0 {
                     match t.kind {
                         Tok::Indent | Tok::Dedent => {}
-                        Tok::Op if token == b"@" => decorator = Some(col),
+                        Tok::Op if t.short == u16::from(b'@') => decorator = Some(col),
                         Tok::Comment if decorator.is_some_and(|d| col < d) => return Err(start),
                         Tok::Comment => {}
                         _ => decorator = None,
@@ -149,16 +146,15 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
         }
         match t.kind {
             Tok::Op => {
-                match token {
-                    b"(" | b"[" | b"{" => brackets += 1,
-                    b")" | b"]" | b"}" => brackets = brackets.saturating_sub(1),
-                    _ => {}
-                }
+                brackets = count_bracket(brackets, t.short);
                 in_statement = true;
             }
             Tok::Name | Tok::Number => in_statement = true,
+            // The lexer marks the strings that hold a backslash.
             Tok::String => {
-                escapes(token).map_err(|at| start + at)?;
+                if t.word == ESCAPED {
+                    escapes(token).map_err(|at| start + at)?;
+                }
                 in_statement = true;
             }
             Tok::Error => return Err(start),
@@ -180,14 +176,26 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Word>, usize> {
             prev_end = end;
             prev_kind = t.kind;
         }
-        if !matches!(t.kind, Tok::Comment | Tok::Nl) {
-            significant.push(Word::new(t.kind, t.start, t.end, token, b));
+        if matches!(t.kind, Tok::Comment | Tok::Nl) {
+            significant.extend_from_slice(tokens.get(run..i).unwrap_or_default());
+            run = i + 1;
         }
     }
+    significant.extend_from_slice(tokens.get(run..).unwrap_or_default());
     if prev_end == b.len() {
         Ok(significant)
     } else {
         Err(prev_end)
+    }
+}
+
+/// The count of open brackets after an operator whose packed text is `short`.
+#[inline(always)]
+fn count_bracket(brackets: usize, short: u16) -> usize {
+    match short.to_le_bytes() {
+        [b'(' | b'[' | b'{', 0] => brackets + 1,
+        [b')' | b']' | b'}', 0] => brackets.saturating_sub(1),
+        _ => brackets,
     }
 }
 

@@ -15,8 +15,9 @@
 //! [`MAX_DEPTH`]. Proof: `tests/recognize.rs` and `scripts/recognize_diff.sh`.
 //!
 //! The parts: `layout` checks what lies between tokens (and picks the significant
-//! ones), `parser` holds the cursor, the token helpers and the names' classes (plain
-//! name, keyword id, other: decided once per token), `stmt` the statement grammar,
+//! ones), `parser` holds the cursor and the token helpers (the names' classes, plain
+//! name, keyword id or other, and the operators' packed texts are decided once per token
+//! by the lexer: `scan::words`), `stmt` the statement grammar,
 //! `patterns` the `case` patterns, `expr` the expression grammar and `literals`
 //! f-strings and numbers.
 

@@ -322,23 +322,7 @@ impl<'a> Parser<'a> {
             }
             return Some(());
         }
-        if self.kind() == Tok::Op
-            && matches!(
-                self.s(),
-                "+=" | "-="
-                    | "*="
-                    | "/="
-                    | "@="
-                    | "//="
-                    | "%="
-                    | "**="
-                    | ">>="
-                    | "<<="
-                    | "&="
-                    | "^="
-                    | "|="
-            )
-        {
+        if self.at_augmented_assignment() {
             if !matches!(shape, Shape::Name | Shape::AttrSub) {
                 return fail();
             }
@@ -347,6 +331,18 @@ impl<'a> Parser<'a> {
             return Some(());
         }
         Some(())
+    }
+
+    /// At an augmented assignment's operator (`+=` … `|=`): the two-byte ones compare
+    /// packed (`Token::short`), the three-byte ones (packed as 0) by their text.
+    fn at_augmented_assignment(&self) -> bool {
+        let t = self.tok();
+        t.kind == Tok::Op
+            && match t.short.to_le_bytes() {
+                [b'+' | b'-' | b'*' | b'/' | b'@' | b'%' | b'&' | b'^' | b'|', b'='] => true,
+                [0, 0] => matches!(t.text(self.text), "//=" | "**=" | ">>=" | "<<="),
+                _ => false,
+            }
     }
 
     /// At `print`, `exec`, `match`, `case` or `type`: a name that may start another

@@ -2,6 +2,7 @@
 //! brackets and f-strings, so it never recurses.
 
 use super::token::{Tok, Token};
+use super::words::{classify, ESCAPED, OTHER};
 
 /// Tokenize `text`. Never panics, never recurses, always ends with `EndMarker`.
 /// Texts over 4 GiB are tokenized up to 4 GiB (offsets are `u32`); the caller's file
@@ -69,8 +70,26 @@ impl Lexer<'_> {
     fn emit(&mut self, kind: Tok, start: usize, end: usize) {
         self.out.push(Token {
             kind,
+            word: OTHER,
+            short: 0,
             start: start as u32,
             end: end as u32,
+        });
+    }
+
+    /// An operator of `len` bytes at `start`, its text packed when it is one or two bytes.
+    fn emit_op(&mut self, start: usize, len: usize) {
+        let short = match len {
+            1 => u16::from(self.peek(start)),
+            2 => u16::from(self.peek(start)) | u16::from(self.peek(start + 1)) << 8,
+            _ => 0,
+        };
+        self.out.push(Token {
+            kind: Tok::Op,
+            word: OTHER,
+            short,
+            start: start as u32,
+            end: (start + len) as u32,
         });
     }
 
@@ -236,7 +255,13 @@ impl Lexer<'_> {
                     return true;
                 }
             }
-            self.emit(Tok::Name, start, end);
+            self.out.push(Token {
+                kind: Tok::Name,
+                word: classify(b, start, end),
+                short: 0,
+                start: start as u32,
+                end: end as u32,
+            });
             self.pos = end;
         } else if c.is_ascii_digit() || (c == b'.' && self.peek(start + 1).is_ascii_digit()) {
             let end = number_end(b, start);
@@ -267,12 +292,16 @@ impl Lexer<'_> {
                 if matches!(self.stack.last(), Some(Frame::Bracket(_) | Frame::Field)) {
                     self.stack.pop();
                 }
-                self.emit(kind, start, start + 1);
+                if kind == Tok::Op {
+                    self.emit_op(start, 1);
+                } else {
+                    self.emit(kind, start, start + 1);
+                }
                 self.pos = start + 1;
                 return;
             }
             b':' if self.stack.last() == Some(&Frame::Field) => {
-                self.emit(Tok::Op, start, start + 1);
+                self.emit_op(start, 1);
                 self.pos = start + 1;
                 self.stack.push(Frame::Spec);
                 return;
@@ -317,7 +346,7 @@ impl Lexer<'_> {
                 return;
             }
         };
-        self.emit(Tok::Op, start, start + len);
+        self.emit_op(start, len);
         self.pos = start + len;
     }
 
@@ -334,6 +363,7 @@ impl Lexer<'_> {
             return;
         }
         let mut i = body;
+        let mut escaped = false;
         if triple {
             loop {
                 match memchr::memchr2(quote, b'\\', &b[i..]) {
@@ -345,6 +375,7 @@ impl Lexer<'_> {
                     Some(k) => {
                         i += k;
                         if b[i] == b'\\' {
+                            escaped = true;
                             i += 2;
                         } else if b[i..].starts_with(&[quote, quote, quote]) {
                             i += 3;
@@ -371,6 +402,7 @@ impl Lexer<'_> {
                     i += 1;
                     break;
                 } else if c == b'\\' {
+                    escaped = true;
                     i += if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
                         3
                     } else {
@@ -386,7 +418,13 @@ impl Lexer<'_> {
             }
         }
         let end = i.min(b.len());
-        self.emit(Tok::String, start, end);
+        self.out.push(Token {
+            kind: Tok::String,
+            word: if escaped { ESCAPED } else { OTHER },
+            short: 0,
+            start: start as u32,
+            end: end as u32,
+        });
         self.pos = end;
     }
 
@@ -449,7 +487,7 @@ impl Lexer<'_> {
                         continue;
                     }
                     self.middle(start, i);
-                    self.emit(Tok::Op, i, i + 1);
+                    self.emit_op(i, 1);
                     self.pos = i + 1;
                     self.stack.push(Frame::Field);
                     return;
@@ -457,7 +495,7 @@ impl Lexer<'_> {
                 b'}' => {
                     if in_spec {
                         self.middle(start, i);
-                        self.emit(Tok::Op, i, i + 1);
+                        self.emit_op(i, 1);
                         self.pos = i + 1;
                         self.stack.pop();
                         if self.stack.last() == Some(&Frame::Field) {

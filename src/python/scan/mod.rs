@@ -19,13 +19,16 @@
 //!   U+00A0).
 //! - Where CPython raises an error, we emit [`Tok::Error`] and go on.
 //!
-//! The parts: `token` (the token type), `lexer` ([`tokenize`]), `lines` (logical lines,
-//! their kinds, comments and strings) and `context` (the block stack around each line).
+//! The parts: `token` (the token type), `words` (what a name is, an operator's packed
+//! text: set on each token by the lexer), `lexer` ([`tokenize`]), `lines` (logical
+//! lines, their kinds, comments and strings) and `context` (the block stack around each
+//! line).
 
 mod context;
 mod lexer;
 mod lines;
 mod token;
+pub(crate) mod words;
 
 pub use context::{contexts, Context};
 pub use lexer::tokenize;

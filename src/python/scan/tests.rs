@@ -159,3 +159,36 @@ fn deep_nesting_does_not_recurse() {
     let text = "(".repeat(100_000);
     assert_eq!(tokenize(&text).len(), 100_003);
 }
+
+/// What the lexer sets on each token for the syntax recognizer (`words`): a name's class
+/// or keyword id, an operator's packed text (0 when it is three bytes long), a mark on a
+/// string holding a backslash; `OTHER` and 0 elsewhere.
+#[test]
+fn tokens_carry_words_and_packed_operators() {
+    use super::words::{short, ESCAPED, K_IF, K_NOT, NAME, OTHER};
+    let text = "if not long_name_9 == 'a' + b'\\n' ... \u{e9} \u{2211} ** **= \'\'\'\\\\\'\'\'\n";
+    let marks: Vec<(Tok, u8, u16)> = tokenize(text)
+        .iter()
+        .map(|t| (t.kind, t.word, t.short))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            (Tok::Name, K_IF, 0),
+            (Tok::Name, K_NOT, 0),
+            (Tok::Name, NAME, 0),
+            (Tok::Op, OTHER, short(b"==")),
+            (Tok::String, OTHER, 0),
+            (Tok::Op, OTHER, short(b"+")),
+            (Tok::String, ESCAPED, 0),
+            (Tok::Op, OTHER, 0),
+            (Tok::Name, NAME, 0),
+            (Tok::Name, OTHER, 0),
+            (Tok::Op, OTHER, short(b"**")),
+            (Tok::Op, OTHER, 0),
+            (Tok::String, ESCAPED, 0),
+            (Tok::Newline, OTHER, 0),
+            (Tok::EndMarker, OTHER, 0),
+        ]
+    );
+}
