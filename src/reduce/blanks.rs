@@ -84,7 +84,7 @@ pub(super) struct Statements<'a> {
 /// `statements.local` off, only `import` statements: `others` has none in it) keeps just
 /// the statements holding them and the headers around them ([`keep_lines`]).
 pub(super) fn plan(
-    lines: &[Line],
+    lines: &[LogicalLine],
     a: usize,
     b: usize,
     hits: &Hits,
@@ -92,13 +92,14 @@ pub(super) fn plan(
     statements: &Statements,
     blanks: &mut Vec<Blank>,
 ) {
+    let source = (statements.b, statements.tokens);
     let mut ranges = vec![(a, b)];
     while let Some((a, b)) = ranges.pop() {
         let mut i = a;
         while i < b {
             let first = i;
             let mut k = i;
-            while k < b && lines[k].kind == Kind::Decorator {
+            while k < b && lines[k].kind() == Kind::Decorator {
                 k += 1;
             }
             if k >= b {
@@ -106,7 +107,7 @@ pub(super) fn plan(
             }
             let header = &lines[k];
             let body = k + 1;
-            if matches!(header.kind, Kind::Def | Kind::Class)
+            if matches!(header.kind(), Kind::Def | Kind::Class)
                 && header.colon_last
                 && header.indent == lines[first].indent
                 && body < b
@@ -118,11 +119,9 @@ pub(super) fn plan(
                 }
                 let last = &lines[end - 1];
                 let first_line = &lines[body];
-                let span = (lines[first].start, last.end);
-                if !hits.any_within(span.0, span.1)
-                    && first_line.first_break - first_line.start >= 3
-                {
-                    blanks.push((first_line.start, last.end, true));
+                let span = (lines[first].start(), last.end());
+                if !hits.any_within(span.0, span.1) && first_line.fits_dots(statements.b) {
+                    blanks.push((first_line.start(), last.end(), true));
                 } else if statements.local {
                     let kept = local_keep(lines, (first, k, end), hits, statements).is_some_and(
                         |stores| {
@@ -133,7 +132,7 @@ pub(super) fn plan(
                         ranges.push((body, end));
                     }
                 } else if others.any_within(span.0, span.1)
-                    || !keep_imports(lines, body, end, hits, blanks)
+                    || !keep_imports(lines, body, end, hits, source, blanks)
                 {
                     ranges.push((body, end));
                 }
@@ -151,17 +150,17 @@ pub(super) fn plan(
 /// the whole body; `Some(true)` when its own decorators and header hold storing needles
 /// only (SSOT102 reads its stores), `Some(false)` when they hold none.
 fn local_keep(
-    lines: &[Line],
+    lines: &[LogicalLine],
     (first, k, end): (usize, usize, usize),
     hits: &Hits,
     statements: &Statements,
 ) -> Option<bool> {
     let mut stores = false;
     for (i, line) in lines.iter().enumerate().take(end).skip(first) {
-        if line.kind == Kind::Other {
+        if line.kind() == Kind::Other {
             continue;
         }
-        for &(s, e) in hits.within(line.start, line.end) {
+        for &(s, e) in hits.within(line.start(), line.end()) {
             let text = &statements.b[s..e];
             if i <= k
                 && statements
@@ -183,7 +182,7 @@ fn local_keep(
 /// the function's assignments to it) or, with `stores`, holds an attribute of a plain
 /// name and an assignment operator (SSOT102 reads the method's `cls._x = …`).
 fn keep_statements(
-    lines: &[Line],
+    lines: &[LogicalLine],
     a: usize,
     b: usize,
     hits: &Hits,
@@ -193,7 +192,7 @@ fn keep_statements(
 ) -> bool {
     let (bytes, tokens) = (statements.b, statements.tokens);
     let tokens_of = |start: usize, end: usize| &tokens[token_range(tokens, start, end)];
-    let (start, end) = (lines[a].start, lines[b - 1].end);
+    let (start, end) = (lines[a].start(), lines[b - 1].end());
     let mut names: Vec<&[u8]> = Vec::new();
     for &(s, _) in hits.within(start, end) {
         // Indentation tokens may start where the keyword does.
@@ -207,16 +206,16 @@ fn keep_statements(
     }
     keep_lines(
         lines,
-        a,
-        b,
+        (a, b),
+        (bytes, tokens),
         |l| {
-            hits.any_within(l.start, l.end)
+            hits.any_within(l.start(), l.end())
                 || !names.is_empty()
-                    && tokens_of(l.start, l.end)
+                    && tokens_of(l.start(), l.end())
                         .iter()
                         .any(|t| t.kind == Tok::Name && names.contains(&&bytes[t.range()]))
                 || stores && {
-                    let line = token_range(tokens, l.start, l.end);
+                    let line = token_range(tokens, l.start(), l.end());
                     line.clone().any(|i| is_attribute_of_name(bytes, tokens, i))
                         && tokens[line]
                             .iter()
@@ -230,13 +229,20 @@ fn keep_statements(
 /// [`keep_lines`] keeping the lines that hold a hit (`import` statements in a body with
 /// no other rule needle; the statements `reduce::classes` reads).
 pub(super) fn keep_imports(
-    lines: &[Line],
+    lines: &[LogicalLine],
     a: usize,
     b: usize,
     hits: &Hits,
+    source: (&[u8], &[Token]),
     blanks: &mut Vec<Blank>,
 ) -> bool {
-    keep_lines(lines, a, b, |l| hits.any_within(l.start, l.end), blanks)
+    keep_lines(
+        lines,
+        (a, b),
+        source,
+        |l| hits.any_within(l.start(), l.end()),
+        blanks,
+    )
 }
 
 /// Blank every statement of the body `lines[a..b]` but those `holds` keeps and the
@@ -245,10 +251,10 @@ pub(super) fn keep_imports(
 /// context), and of a definition, its decorators. A block left with no statement gets
 /// `...`. `false` (and nothing blanked) when a `...` does not fit where it must go.
 fn keep_lines(
-    lines: &[Line],
-    a: usize,
-    b: usize,
-    holds: impl Fn(&Line) -> bool,
+    lines: &[LogicalLine],
+    (a, b): (usize, usize),
+    (bytes, tokens): (&[u8], &[Token]),
+    holds: impl Fn(&LogicalLine) -> bool,
     blanks: &mut Vec<Blank>,
 ) -> bool {
     let mut kept = vec![false; b - a];
@@ -274,7 +280,9 @@ fn keep_lines(
             .copied()
             .filter(|&s| lines[s].indent == line.indent);
         group.push(match previous {
-            Some(s) if line.clause || lines[s].kind == Kind::Decorator => group[s - a],
+            Some(s) if line.clause(bytes, tokens) || lines[s].kind() == Kind::Decorator => {
+                group[s - a]
+            }
             _ => i,
         });
         if previous.is_some() {
@@ -321,10 +329,10 @@ fn keep_lines(
                 && (i == b || lines[i].indent <= before.indent)
         };
         let first = &lines[run];
-        if whole && first.first_break - first.start < 3 {
+        if whole && !first.fits_dots(bytes) {
             return false;
         }
-        planned.push((first.start, lines[i - 1].end, whole));
+        planned.push((first.start(), lines[i - 1].end(), whole));
     }
     blanks.extend(planned);
     true

@@ -25,7 +25,7 @@
 //! 13.5 % of the non-blank bytes kept (26.7 % without the probe).
 
 use super::blanks::{keep_imports, Blank, Hits};
-use super::lines::{lines_of, Kind, Line};
+use super::lines::{sound, Kind, Line};
 use super::tokens::is_assignment_op;
 use crate::python::defs::{class_state, ClassState, MUTATING_CALLS};
 use crate::python::scan::{self, LogicalLine, Tok, Token};
@@ -40,18 +40,20 @@ pub fn class_state_facts(text: &str) -> Option<(Facts, String)> {
     if !recognize::certainly_valid(text, &tokens) {
         return None;
     }
-    let scanned = scan::logical_lines(text, &tokens);
-    let lines = lines_of(text, &tokens, &scanned)?;
-    let blanks = methods(text.as_bytes(), &tokens, &scanned, &lines)?;
+    let lines = scan::logical_lines(text, &tokens);
+    if !sound(text, &tokens, &lines) {
+        return None;
+    }
+    let blanks = methods(text.as_bytes(), &tokens, &lines)?;
     let parse = |blanks| {
-        let (reduced, included) = super::apply_blanks(text, &tokens, &scanned, blanks)?;
+        let (reduced, included) = super::apply_blanks(text, &tokens, &lines, blanks)?;
         let facts = py::analyze_included(&reduced, None, &included, &[])?;
         facts.syntax_errors.is_empty().then_some((facts, reduced))
     };
     // One public method that changes `self` makes the class `Mutable` whatever the rest
     // holds: the one statement that may show it is parsed first, the class only when it
     // does not.
-    if let Some(probe) = probe(text.as_bytes(), &tokens, &scanned, &lines) {
+    if let Some(probe) = probe(text.as_bytes(), &tokens, &lines) {
         if let Some((facts, reduced)) = parse(probe) {
             let class = facts
                 .defs
@@ -71,13 +73,8 @@ pub fn class_state_facts(text: &str) -> Option<(Facts, String)> {
 /// bound: no `@staticmethod`/`@classmethod`) that starts with its first parameter and
 /// may assign to it or mutate it ([`is_read`]), with that method's header and the
 /// headers of the blocks around the statement; `None` when there is no such statement.
-fn probe(
-    b: &[u8],
-    tokens: &[Token],
-    scanned: &[LogicalLine],
-    lines: &[Line],
-) -> Option<Vec<Blank>> {
-    let body = lines.iter().position(|l| l.kind != Kind::Decorator)? + 1;
+fn probe(b: &[u8], tokens: &[Token], lines: &[LogicalLine]) -> Option<Vec<Blank>> {
+    let body = lines.iter().position(|l| l.kind() != Kind::Decorator)? + 1;
     let member = lines.get(body)?.indent;
     let mut i = body;
     while i < lines.len() {
@@ -87,19 +84,19 @@ fn probe(
             end += 1;
         }
         let mut first = i;
-        while first > body && lines[first - 1].kind == Kind::Decorator {
+        while first > body && lines[first - 1].kind() == Kind::Decorator {
             first -= 1;
         }
         let bound = !lines[first..i].iter().any(|d| {
-            let text = b[d.start..d.end].trim_ascii_end();
+            let text = b[d.start()..d.end()].trim_ascii_end();
             text == b"@staticmethod" || text == b"@classmethod"
         });
-        if line.kind == Kind::Def && line.indent == member && line.colon_last && bound {
+        if line.kind() == Kind::Def && line.indent == member && line.colon_last && bound {
             let public = method_name(b, tokens, line).is_some_and(|n| !n.starts_with(b"_"));
             if let Some(slf) = first_parameter(b, tokens, line).filter(|_| public) {
                 let starts_with_self = |j: usize| {
                     let toks =
-                        &tokens[scanned[j].tokens.start as usize..scanned[j].tokens.end as usize];
+                        &tokens[lines[j].tokens.start as usize..lines[j].tokens.end as usize];
                     toks.iter()
                         .find(|t| {
                             !matches!(t.kind, Tok::Nl | Tok::Comment | Tok::Indent | Tok::Dedent)
@@ -109,17 +106,17 @@ fn probe(
                 let found = (i + 1..end).find(|&j| {
                     !lines[j].colon_last
                         && starts_with_self(j)
-                        && is_read(b, tokens, &lines[j], &scanned[j], Some(slf))
+                        && is_read(b, tokens, &lines[j], Some(slf))
                 });
                 if let Some(j) = found {
-                    let hits = Hits(vec![(lines[j].start, lines[j].end)]);
+                    let hits = Hits(vec![(lines[j].start(), lines[j].end())]);
                     let mut blanks = Vec::new();
-                    return keep_imports(lines, body, lines.len(), &hits, &mut blanks)
+                    return keep_imports(lines, body, lines.len(), &hits, (b, tokens), &mut blanks)
                         .then_some(blanks);
                 }
             }
         }
-        i = if line.kind == Kind::Decorator {
+        i = if line.kind() == Kind::Decorator {
             i + 1
         } else {
             end.max(i + 1)
@@ -129,11 +126,11 @@ fn probe(
 }
 
 /// The name of the function the `def` line `def` defines.
-fn method_name<'a>(b: &'a [u8], tokens: &[Token], def: &Line) -> Option<&'a [u8]> {
-    let from = tokens.partition_point(|t| (t.start as usize) < def.start);
+fn method_name<'a>(b: &'a [u8], tokens: &[Token], def: &LogicalLine) -> Option<&'a [u8]> {
+    let from = tokens.partition_point(|t| (t.start as usize) < def.start());
     let mut names = tokens[from..]
         .iter()
-        .take_while(|t| (t.start as usize) < def.end)
+        .take_while(|t| (t.start as usize) < def.end())
         .filter(|t| t.kind == Tok::Name)
         .map(|t| &b[t.range()]);
     let mut next = names.next()?;
@@ -145,16 +142,11 @@ fn method_name<'a>(b: &'a [u8], tokens: &[Token], def: &Line) -> Option<&'a [u8]
 
 /// The blanks of every method body of the one class `lines` hold (decorators, then the
 /// `class` line, then its body to the end); `None` when the lines are not that.
-fn methods(
-    b: &[u8],
-    tokens: &[Token],
-    scanned: &[LogicalLine],
-    lines: &[Line],
-) -> Option<Vec<Blank>> {
-    let header = lines.iter().position(|l| l.kind != Kind::Decorator)?;
+fn methods(b: &[u8], tokens: &[Token], lines: &[LogicalLine]) -> Option<Vec<Blank>> {
+    let header = lines.iter().position(|l| l.kind() != Kind::Decorator)?;
     let class = &lines[header];
     let body = header + 1;
-    if class.kind != Kind::Class
+    if class.kind() != Kind::Class
         || !class.colon_last
         || lines.get(body).is_none_or(|l| l.indent <= class.indent)
         || lines[body..].iter().any(|l| l.indent <= class.indent)
@@ -170,14 +162,14 @@ fn methods(
     let mut i = body;
     while i < lines.len() {
         let line = &lines[i];
-        if line.kind == Kind::Decorator {
-            if i == body || lines[i - 1].kind != Kind::Decorator {
+        if line.kind() == Kind::Decorator {
+            if i == body || lines[i - 1].kind() != Kind::Decorator {
                 decorators = i;
             }
             i += 1;
             continue;
         }
-        let first = if i > body && lines[i - 1].kind == Kind::Decorator {
+        let first = if i > body && lines[i - 1].kind() == Kind::Decorator {
             decorators
         } else {
             i
@@ -187,18 +179,18 @@ fn methods(
         while end < lines.len() && lines[end].indent > line.indent {
             end += 1;
         }
-        match line.kind {
+        match line.kind() {
             // A method: in the class body or in one of its `if`/`try` blocks.
             Kind::Def if line.colon_last && end > start => {
-                method(b, tokens, scanned, lines, (first, i, end), &mut blanks);
+                method(b, tokens, lines, (first, i, end), &mut blanks);
                 i = end;
             }
             // A nested class stays whole.
             Kind::Class => i = end.max(start),
             _ => {
                 // (A one-line `def` is no simple statement: it stays.)
-                if line.kind == Kind::Other && line.indent == member && !line.colon_last {
-                    simple.push((line.start, line.end, false));
+                if line.kind() == Kind::Other && line.indent == member && !line.colon_last {
+                    simple.push((line.start(), line.end(), false));
                 }
                 i = start;
             }
@@ -207,9 +199,9 @@ fn methods(
     let statements = lines[body..].iter().filter(|l| l.indent == member).count();
     if simple.len() < statements {
         blanks.extend(simple);
-    } else if lines[body].first_break - lines[body].start >= 3 {
+    } else if lines[body].fits_dots(b) {
         // Only simple statements: the body becomes `...`.
-        blanks.push((lines[body].start, lines[lines.len() - 1].end, true));
+        blanks.push((lines[body].start(), lines[lines.len() - 1].end(), true));
     }
     Some(blanks)
 }
@@ -220,13 +212,12 @@ fn methods(
 fn method(
     b: &[u8],
     tokens: &[Token],
-    scanned: &[LogicalLine],
-    lines: &[Line],
+    lines: &[LogicalLine],
     (first, def, end): (usize, usize, usize),
     blanks: &mut Vec<Blank>,
 ) {
     let unbound = lines[first..def].iter().any(|d| {
-        let text = b[d.start..d.end].trim_ascii_end();
+        let text = b[d.start()..d.end()].trim_ascii_end();
         text == b"@staticmethod" || text == b"@classmethod"
     });
     let slf = if unbound {
@@ -239,27 +230,21 @@ fn method(
     };
     let hits = Hits(
         (def + 1..end)
-            .filter(|&j| is_read(b, tokens, &lines[j], &scanned[j], slf))
-            .map(|j| (lines[j].start, lines[j].end))
+            .filter(|&j| is_read(b, tokens, &lines[j], slf))
+            .map(|j| (lines[j].start(), lines[j].end()))
             .collect(),
     );
     // `false`: a `...` does not fit, and the body stays whole.
-    keep_imports(lines, def + 1, end, &hits, blanks);
+    keep_imports(lines, def + 1, end, &hits, (b, tokens), blanks);
 }
 
-/// May the statement `line` (`scanned` its tokens) of a method whose first parameter is
+/// May the statement `line` of a method whose first parameter is
 /// `slf` (`None`: a static or class method) be read by `class_state`? It names
 /// `setattr`/`delattr`, or it holds `slf` and an assignment operator outside brackets
 /// (an assignment statement's; the block's closing `:` aside) or a name of
 /// `MUTATING_CALLS`.
-fn is_read(
-    b: &[u8],
-    tokens: &[Token],
-    line: &Line,
-    scanned: &LogicalLine,
-    slf: Option<&[u8]>,
-) -> bool {
-    let text = &b[line.start..line.end];
+fn is_read(b: &[u8], tokens: &[Token], line: &LogicalLine, slf: Option<&[u8]>) -> bool {
+    let text = &b[line.start()..line.end()];
     if [&b"setattr"[..], b"delattr"]
         .iter()
         .any(|n| memchr::memmem::find(text, n).is_some())
@@ -272,7 +257,7 @@ fn is_read(
     if memchr::memmem::find(text, slf).is_none() {
         return false;
     }
-    let toks = &tokens[scanned.tokens.start as usize..scanned.tokens.end as usize];
+    let toks = &tokens[line.tokens.start as usize..line.tokens.end as usize];
     let code = toks
         .iter()
         .rposition(|t| !matches!(t.kind, Tok::Nl | Tok::Comment));
@@ -301,11 +286,11 @@ fn is_read(
 /// The name of the first parameter of the `def` line `def` (`self` in `def f(self, x)`);
 /// `None` unless the line starts `[async] def NAME(NAME` (`*args`, `/`, type
 /// parameters and no parameter are left whole).
-fn first_parameter<'a>(b: &'a [u8], tokens: &[Token], def: &Line) -> Option<&'a [u8]> {
-    let from = tokens.partition_point(|t| (t.start as usize) < def.start);
+fn first_parameter<'a>(b: &'a [u8], tokens: &[Token], def: &LogicalLine) -> Option<&'a [u8]> {
+    let from = tokens.partition_point(|t| (t.start as usize) < def.start());
     let mut code = tokens[from..]
         .iter()
-        .take_while(|t| (t.start as usize) < def.end)
+        .take_while(|t| (t.start as usize) < def.end())
         .filter(|t| !matches!(t.kind, Tok::Nl | Tok::Comment) && t.end > t.start)
         .map(|t| (t.kind, &b[t.range()]));
     let is = |(kind, text): (Tok, &[u8]), k: Tok, word: &[u8]| kind == k && text == word;

@@ -8,20 +8,20 @@ use super::tokens::{
     declared_names, is_assignment_op, is_attribute_of_name, is_op, next_code, previous_code,
     token_range,
 };
-use crate::python::scan::{Tok, Token};
+use crate::python::scan::{LogicalLine, Tok, Token};
 
 /// What the definitions of one text do, asked for only where a conditional needle
 /// stands (each definition scanned once).
 pub(super) struct Definitions<'a> {
     b: &'a [u8],
     tokens: &'a [Token],
-    lines: &'a [Line],
+    lines: &'a [LogicalLine],
     /// Per definition line, whether its body assigns an attribute of a plain name.
     stores: HashMap<usize, bool>,
 }
 
 impl<'a> Definitions<'a> {
-    pub(super) fn new(b: &'a [u8], tokens: &'a [Token], lines: &'a [Line]) -> Self {
+    pub(super) fn new(b: &'a [u8], tokens: &'a [Token], lines: &'a [LogicalLine]) -> Self {
         Definitions {
             b,
             tokens,
@@ -38,7 +38,7 @@ impl<'a> Definitions<'a> {
         while end < lines.len() && lines[end].indent > lines[d].indent {
             end += 1;
         }
-        token_range(self.tokens, lines[d].start, lines[end - 1].end)
+        token_range(self.tokens, lines[d].start(), lines[end - 1].end())
     }
 
     /// Does the definition headed at `lines[h]` (a decorator, `def` or `class` line)
@@ -46,7 +46,7 @@ impl<'a> Definitions<'a> {
     /// in its header or body? What SSOT102 reads of `__new__` and class/static methods.
     pub(super) fn stores(&mut self, h: usize) -> bool {
         let mut d = h;
-        while d + 1 < self.lines.len() && self.lines[d].kind == Kind::Decorator {
+        while d + 1 < self.lines.len() && self.lines[d].kind() == Kind::Decorator {
             d += 1;
         }
         if let Some(&known) = self.stores.get(&d) {
@@ -67,17 +67,17 @@ impl<'a> Definitions<'a> {
     /// with a `lambda` default, whose commas are no separators, may.
     pub(super) fn is_getter(&self, h: usize) -> bool {
         let mut d = h;
-        while d + 1 < self.lines.len() && self.lines[d].kind == Kind::Decorator {
+        while d + 1 < self.lines.len() && self.lines[d].kind() == Kind::Decorator {
             d += 1;
         }
-        if self.lines[d].kind != Kind::Def {
+        if self.lines[d].kind() != Kind::Def {
             return true;
         }
         let (b, tokens) = (self.b, self.tokens);
-        let from = tokens.partition_point(|t| (t.start as usize) < self.lines[d].start);
+        let from = tokens.partition_point(|t| (t.start as usize) < self.lines[d].start());
         let Some(open) = tokens[from..]
             .iter()
-            .take_while(|t| (t.start as usize) < self.lines[d].end)
+            .take_while(|t| (t.start as usize) < self.lines[d].end())
             .position(|t| is_op(b, t, b"("))
             .map(|p| from + p)
         else {
@@ -127,9 +127,9 @@ impl<'a> Definitions<'a> {
             owner.push(
                 open.last()
                     .copied()
-                    .filter(|&o| self.lines[o].kind == Kind::Def),
+                    .filter(|&o| self.lines[o].kind() == Kind::Def),
             );
-            if matches!(line.kind, Kind::Def | Kind::Class) && line.colon_last {
+            if matches!(line.kind(), Kind::Def | Kind::Class) && line.colon_last {
                 open.push(i);
             }
         }
@@ -137,7 +137,7 @@ impl<'a> Definitions<'a> {
             let at = self.tokens[g].start as usize;
             let line = self
                 .lines
-                .partition_point(|l| l.start <= at)
+                .partition_point(|l| l.start() <= at)
                 .saturating_sub(1);
             let def = owner.get(line).copied().flatten();
             match out.iter_mut().find(|(d, _)| *d == def) {

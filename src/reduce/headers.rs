@@ -33,7 +33,7 @@
 
 use super::blanks::{Blank, Hits};
 use super::lines::{Kind, Line};
-use crate::python::scan::{Tok, Token};
+use crate::python::scan::{LogicalLine, Tok, Token};
 
 /// Blanks for the definition headers in `lines` that no rule reads. Where `blanks`
 /// (sorted by start) already blanks a body whole (a `...` where it starts) and the
@@ -46,13 +46,13 @@ use crate::python::scan::{Tok, Token};
 pub(super) fn unread(
     b: &[u8],
     tokens: &[Token],
-    lines: &[Line],
+    lines: &[LogicalLine],
     hits: &Hits,
     blanks: &[Blank],
 ) -> Vec<Blank> {
     let mut out = Vec::new();
     for (i, header) in lines.iter().enumerate() {
-        if !matches!(header.kind, Kind::Def | Kind::Class) || !header.colon_last {
+        if !matches!(header.kind(), Kind::Def | Kind::Class) || !header.colon_last {
             continue;
         }
         let Some(body) = lines.get(i + 1).filter(|l| l.indent > header.indent) else {
@@ -60,26 +60,26 @@ pub(super) fn unread(
         };
         let mut first = i;
         while first > 0
-            && lines[first - 1].kind == Kind::Decorator
+            && lines[first - 1].kind() == Kind::Decorator
             && lines[first - 1].indent == header.indent
         {
             first -= 1;
         }
-        let at = blanks.partition_point(|&(s, _, _)| s < body.start);
+        let at = blanks.partition_point(|&(s, _, _)| s < body.start());
         let body_blank = blanks
             .get(at)
-            .is_some_and(|&(s, _, dots)| s == body.start && dots);
+            .is_some_and(|&(s, _, dots)| s == body.start() && dots);
         let from = if body_blank { first } else { i };
-        if hits.any_within(lines[from].start, header.end) {
+        if hits.any_within(lines[from].start(), header.end()) {
             continue;
         }
         if body_blank {
-            out.extend(lines[first..i].iter().map(|d| (d.start, d.end, false)));
+            out.extend(lines[first..i].iter().map(|d| (d.start(), d.end(), false)));
         }
         let Some(signature) = signature(b, tokens, header) else {
             continue;
         };
-        let inside = match header.kind {
+        let inside = match header.kind() {
             Kind::Def if !body_blank => (first == i)
                 .then_some(signature.first_name)
                 .flatten()
@@ -110,7 +110,7 @@ struct Signature {
 
 /// The parts of the `def` or `class` line `header`; `None` when it has no `(` outside
 /// type parameters or something other than a return annotation follows the `)`.
-fn signature(b: &[u8], tokens: &[Token], header: &Line) -> Option<Signature> {
+fn signature(b: &[u8], tokens: &[Token], header: &LogicalLine) -> Option<Signature> {
     // The zero-width indentation tokens before the line's first token, which a search
     // by offsets would find too, are no `Op` and start no name: leaving them out
     // changes nothing below.

@@ -13,28 +13,52 @@ pub(super) enum Kind {
     Other,
 }
 
-/// One logical line (physical lines joined by brackets or backslashes).
-#[derive(Debug)]
-pub(super) struct Line {
-    /// Its first token.
-    pub(super) start: usize,
+/// The reducer reads the scanner's logical lines as they are (no second list built
+/// from them): offsets as `usize`, and the kinds it tells apart.
+pub(super) trait Line {
+    /// Its first token ([`LogicalLine::start`]).
+    fn start(&self) -> usize;
     /// Its terminating line break (or the end of the text); a trailing comment is inside.
-    pub(super) end: usize,
-    /// Where `...` would have to fit: its first line break or `\` continuation when one
-    /// lies in its first three bytes, else `end`. The reducer only asks whether
-    /// `first_break - start >= 3`, which this answers as the first break anywhere would.
-    pub(super) first_break: usize,
-    /// Indentation width, a tab counting 8.
-    pub(super) indent: u32,
-    pub(super) kind: Kind,
-    /// The last token is a `:` (so a compound statement's block follows).
-    pub(super) colon_last: bool,
+    fn end(&self) -> usize;
+    fn kind(&self) -> Kind;
+    /// Does `...` fit where it starts: no line break or `\` continuation in its first
+    /// three bytes?
+    fn fits_dots(&self, b: &[u8]) -> bool;
     /// It starts with `else`, `elif`, `except` or `finally`: a clause of the compound
     /// statement before it.
-    pub(super) clause: bool,
-    /// Its tokens ([`LogicalLine::tokens`]: the indentation tokens before it and its
-    /// `Newline` left out).
-    pub(super) tokens: std::ops::Range<u32>,
+    fn clause(&self, b: &[u8], tokens: &[Token]) -> bool;
+}
+
+impl Line for LogicalLine {
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    fn kind(&self) -> Kind {
+        match self.kind {
+            LineKind::Def => Kind::Def,
+            LineKind::Class => Kind::Class,
+            LineKind::Decorator => Kind::Decorator,
+            _ => Kind::Other,
+        }
+    }
+
+    fn fits_dots(&self, b: &[u8]) -> bool {
+        let (start, end) = (self.start(), self.end());
+        end.saturating_sub(start) >= 3
+            && !b[start..start + 3]
+                .iter()
+                .any(|&c| matches!(c, b'\n' | b'\r' | b'\\'))
+    }
+
+    fn clause(&self, b: &[u8], tokens: &[Token]) -> bool {
+        let word = &b[tokens[self.tokens.start as usize].range()];
+        matches!(word, b"else" | b"elif" | b"except" | b"finally")
+    }
 }
 
 /// Would CPython reject `text` with a `TabError` (tabs and spaces mixed so that the
@@ -72,24 +96,19 @@ pub(crate) fn has_tab_error(text: &str) -> bool {
     false
 }
 
-/// Is `ws` spaces only? Most indentation is: eight at a time, then the rest.
-fn all_spaces(ws: &[u8]) -> bool {
-    let mut chunks = ws.chunks_exact(8);
-    chunks.all(|c| c == b"        ") && chunks.remainder().iter().all(|&c| c == b' ')
-}
-
-/// The reducer's view of the scanner's logical lines; `None` when the text is not
-/// lexically sound Python or uses what tree-sitter or the chunker may read differently
-/// (form feeds or tabs and spaces mixed in an indentation, CR-only line ends, a logical
-/// line that starts after a `\` continuation, an indentation error: the chunker would
-/// put what follows it in a chunk of its own, and blanking a body could move that).
-pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> Option<Vec<Line>> {
+/// Are the scanner's logical lines of `text` sound for the reducer? Not when the text
+/// is not lexically sound Python or uses what tree-sitter or the chunker may read
+/// differently (form feeds or tabs and spaces mixed in an indentation, CR-only line
+/// ends, a logical line that starts after a `\` continuation, an indentation error: the
+/// chunker would put what follows it in a chunk of its own, and blanking a body could
+/// move that). A check of each line, no list built: the reducer reads `scanned` itself.
+pub(super) fn sound(text: &str, tokens: &[Token], scanned: &[LogicalLine]) -> bool {
     let b = text.as_bytes();
     // An error token is in a line (its `error`) or after the last one: only those after
     // need a look.
     let tail = scanned.last().map_or(0, |l| l.tokens.end as usize);
     if tokens[tail..].iter().any(|t| t.kind == Tok::Error) {
-        return None;
+        return false;
     }
     // Most texts hold no CR at all.
     if memchr::memchr(b'\r', b).is_some()
@@ -97,69 +116,25 @@ pub(super) fn lines_of(text: &str, tokens: &[Token], scanned: &[LogicalLine]) ->
             .iter()
             .any(|t| matches!(t.kind, Tok::Newline | Tok::Nl) && &b[t.range()] == b"\r")
     {
-        return None;
+        return false;
     }
-    let mut lines = Vec::with_capacity(scanned.len());
     let mut opens_block = false;
     let mut indent = 0;
     for line in scanned {
-        let (start, end) = (line.start as usize, line.end as usize);
-        let indentation = &b[line.line_start as usize..start];
         if line.error
-            || (!all_spaces(indentation)
-                && (indentation.contains(&0x0c)
-                    || (indentation.contains(&b'\t') && indentation.contains(&b' '))))
+            || line.mixed_indent
+            || line.after_continuation
             || (line.indent > indent && !opens_block)
         {
-            return None;
+            return false;
         }
         (indent, opens_block) = (line.indent, line.colon_last);
-        let before = &b[..line.line_start as usize];
-        let before = before.strip_suffix(b"\n").unwrap_or(before);
-        let before = before.strip_suffix(b"\r").unwrap_or(before);
-        if line.line_start > 0 && before.ends_with(b"\\") && !ends_comment(tokens, before.len()) {
-            return None;
-        }
-        // A `\` continuation counts as a break: `...` must fit before it. Only the first
-        // three bytes matter (see `Line::first_break`): no search through the line.
-        let first_break = b[start..end.min(start + 3)]
-            .iter()
-            .position(|&c| matches!(c, b'\n' | b'\r' | b'\\'))
-            .map_or(end, |k| start + k);
-        let kind = match line.kind {
-            LineKind::Def => Kind::Def,
-            LineKind::Class => Kind::Class,
-            LineKind::Decorator => Kind::Decorator,
-            _ => Kind::Other,
-        };
-        let word = &b[tokens[line.tokens.start as usize].range()];
-        lines.push(Line {
-            start,
-            end,
-            first_break,
-            indent: line.indent,
-            kind,
-            colon_last: line.colon_last,
-            clause: matches!(word, b"else" | b"elif" | b"except" | b"finally"),
-            tokens: line.tokens.clone(),
-        });
     }
-    Some(lines)
-}
-
-/// Does a comment token end at byte `end`? A `\\` that ends a comment continues nothing
-/// (`# ^\\` in `curses/ascii.py`), so the line after it is a line like any other.
-fn ends_comment(tokens: &[Token], end: usize) -> bool {
-    let before = tokens.partition_point(|t| (t.start as usize) < end);
-    tokens[..before]
-        .iter()
-        .rev()
-        .find(|t| t.end > t.start)
-        .is_some_and(|t| t.kind == Tok::Comment && t.end as usize == end)
+    true
 }
 
 /// Where `python::chunks` would start chunks after the first, for a text whose logical
-/// lines are sound ([`lines_of`]): at each column-0 statement that begins with an ASCII
+/// lines are [`sound`]: at each column-0 statement that begins with an ASCII
 /// letter, `_` or `@`, is no `else`/`elif`/`except`/`finally` and follows no decorator.
 pub(super) fn chunk_starts(b: &[u8], tokens: &[Token], scanned: &[LogicalLine]) -> Vec<usize> {
     let mut starts = Vec::new();

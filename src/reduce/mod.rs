@@ -19,7 +19,8 @@
 //! whole text (chunk by chunk, as everyone does: `python::analyze_included` cuts the kept
 //! ranges at the chunk starts the reducer computed from the same logical lines).
 //!
-//! The parts: `lines` (the reducer's logical lines, chunk starts, the `TabError` check),
+//! The parts: `lines` (the reducer's reading of the scanner's logical lines, chunk starts,
+//! the `TabError` check),
 //! `tables` (module-level literal tables), `blanks` (what to blank and the ranges left),
 //! `headers` (the parameters, return annotation and decorators of blanked functions).
 
@@ -40,7 +41,7 @@ use crate::prefilter::BodyNeedles;
 use crate::python::scan::{self, LogicalLine, Tok, Token};
 use blanks::{gaps, included_ranges, plan, Blank, Hits};
 use definitions::Definitions;
-use lines::{chunk_starts, lines_of, Kind, Line};
+use lines::{chunk_starts, sound, Kind, Line};
 use tables::literal_tables;
 use tokens::{
     alias_after, is_attribute_of_name, is_ident, is_op, name_token, next_code, within, Found,
@@ -271,21 +272,33 @@ impl Reducer {
     pub fn reduce_tokens(&self, text: &str, tokens: &[Token]) -> Option<Reduced> {
         let text_in = text;
         let scanned = scan::logical_lines(text, tokens);
-        let lines = lines_of(text, tokens, &scanned)?;
+        if !sound(text, tokens, &scanned) {
+            return None;
+        }
         let found = self.found(text.as_bytes(), tokens);
         let chunks = chunk_starts(text.as_bytes(), tokens, &scanned);
         let mut blanks = Vec::new();
         let tables = literal_tables(text.as_bytes(), tokens, &scanned);
-        let definitions = lines
+        let definitions = scanned
             .iter()
-            .any(|l| matches!(l.kind, Kind::Def | Kind::Class) && l.colon_last);
+            .any(|l| matches!(l.kind(), Kind::Def | Kind::Class) && l.colon_last);
         let packages = self.singleton_packages.as_deref();
         let statements =
             statements::module_statements(text.as_bytes(), tokens, &scanned, &found, packages);
         if definitions || !tables.is_empty() || !statements.is_empty() {
-            let (hits, others) = self.hits(text, tokens, &scanned, &lines, &found)?;
+            let (hits, others) = self.hits(text, tokens, &scanned, &found)?;
             let bytes = text.as_bytes();
-            let strings = |t: &Token| self.string_hit(bytes, t).is_some();
+            // A string token's hit, looked up among those `found` made of every one
+            // (a hit starts inside its token) rather than read again.
+            let strings = |t: &Token| {
+                let k = found
+                    .strings
+                    .partition_point(|&(s, _)| s < t.start as usize);
+                found
+                    .strings
+                    .get(k)
+                    .is_some_and(|&(s, _)| s < t.end as usize)
+            };
             let strings: &dyn Fn(&Token) -> bool = &strings;
             if !self.module_statements {
                 blanks.extend(statements::unread(tokens, statements, &hits, strings));
@@ -303,15 +316,15 @@ impl Reducer {
                 storing: &self.storing_only,
             };
             plan(
-                &lines,
+                &scanned,
                 0,
-                lines.len(),
+                scanned.len(),
                 &hits,
                 &others,
                 &statements,
                 &mut blanks,
             );
-            let headers = headers::unread(bytes, tokens, &lines, &hits, &blanks);
+            let headers = headers::unread(bytes, tokens, &scanned, &hits, &blanks);
             blanks.extend(headers);
         }
         let (text, included) = apply_blanks(text, tokens, &scanned, blanks)?;
@@ -333,9 +346,11 @@ impl Reducer {
     pub fn hit_spans(&self, text: &str) -> Option<Vec<(usize, usize)>> {
         let tokens = scan::tokenize(text);
         let scanned = scan::logical_lines(text, &tokens);
-        let lines = lines_of(text, &tokens, &scanned)?;
+        if !sound(text, &tokens, &scanned) {
+            return None;
+        }
         let found = self.found(text.as_bytes(), &tokens);
-        self.hits(text, &tokens, &scanned, &lines, &found)
+        self.hits(text, &tokens, &scanned, &found)
             .map(|(all, _)| all.0)
     }
 
@@ -347,7 +362,6 @@ impl Reducer {
         text: &str,
         tokens: &[Token],
         scanned: &[LogicalLine],
-        lines: &[Line],
         found: &Found,
     ) -> Option<(Hits, Hits)> {
         let b = text.as_bytes();
@@ -363,7 +377,7 @@ impl Reducer {
         let mut hits = found.strings.clone();
         // Needle occurrences an alias may follow (`lru_cache as memo`).
         let mut fresh: Vec<(usize, usize)> = Vec::new();
-        let mut definitions = Definitions::new(b, tokens, lines);
+        let mut definitions = Definitions::new(b, tokens, scanned);
         let globals = if self.globals {
             &found.globals[..]
         } else {
@@ -417,21 +431,21 @@ impl Reducer {
             }
         }
         if let Some(ac) = &self.headers {
-            for (i, l) in lines.iter().enumerate() {
-                if l.kind == Kind::Other {
+            for (i, l) in scanned.iter().enumerate() {
+                if l.kind() == Kind::Other {
                     continue;
                 }
-                for m in ac.try_find_iter(&text[l.start..l.end]).ok()? {
+                for m in ac.try_find_iter(&text[l.start()..l.end()]).ok()? {
                     let p = m.pattern().as_usize();
                     let counts = if p < self.storing {
                         true
                     } else if p < self.getters {
                         definitions.stores(i)
                     } else {
-                        l.kind == Kind::Decorator && definitions.is_getter(i)
+                        l.kind() == Kind::Decorator && definitions.is_getter(i)
                     };
                     if counts {
-                        hits.push((l.start + m.start(), l.start + m.end()));
+                        hits.push((l.start() + m.start(), l.start() + m.end()));
                     }
                 }
             }

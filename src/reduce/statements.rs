@@ -25,12 +25,28 @@ use super::tokens::{declared_names, Found};
 use crate::prefilter::BodyNeedles;
 use crate::python::scan::{LineKind, LogicalLine, Tok, Token};
 
-/// First words of lines that are compound statements or their clauses (one-liners such
-/// as `for x in y: f(x)` included): kept.
-const COMPOUND: &[&[u8]] = &[
-    b"if", b"elif", b"else", b"for", b"while", b"with", b"try", b"except", b"finally", b"async",
-    b"match", b"case", b"class", b"def",
-];
+/// Is `word` the first word of a compound statement or a clause (one-liners such as
+/// `for x in y: f(x)` included)? Those lines are kept. (A `match`, not a list walked
+/// with a comparison each: it is asked of every module-level statement.)
+fn is_compound(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"if"
+            | b"elif"
+            | b"else"
+            | b"for"
+            | b"while"
+            | b"with"
+            | b"try"
+            | b"except"
+            | b"finally"
+            | b"async"
+            | b"match"
+            | b"case"
+            | b"class"
+            | b"def"
+    )
+}
 
 /// Candidate blanks: module-level simple statements that no rule reads but through a
 /// needle (the caller drops those holding a hit). Each blank runs from the statement's
@@ -87,7 +103,7 @@ pub(super) fn module_statements(
         let Some(first) = code.first() else {
             continue;
         };
-        if first.kind == Tok::Name && COMPOUND.contains(&&b[first.range()]) {
+        if first.kind == Tok::Name && is_compound(&b[first.range()]) {
             continue;
         }
         if !blankable(b, &code, &globals, &mut foreign) {

@@ -237,6 +237,26 @@ fn unread_module_statements_are_blanked() {
     );
 }
 
+/// What `lines::sound` refuses from the scanner's line marks (`mixed_indent`,
+/// `after_continuation`), beside a plain body that is blanked.
+#[test]
+fn lines_the_chunker_may_read_differently_are_left_alone() {
+    let plain = "def f():\n    x = 1\n";
+    assert_ne!(reduce(plain, &[]), plain);
+    for text in [
+        "def f():\n \tx = 1\n",
+        "def f():\n\t x = 1\n",
+        "def f():\n\x0c    x = 1\n",
+        "\\\ndef f():\n    x = 1\n",
+        "x = 1\ndef f():\r    x = 1\r",
+    ] {
+        assert_eq!(reduce(text, &[]), text, "{text:?}");
+    }
+    // A `\` that ends a comment continues nothing.
+    let comment = "# c \\\ndef f():\n    x = 1\n";
+    assert_ne!(reduce(comment, &[]), comment);
+}
+
 #[test]
 fn one_line_and_short_bodies_stay() {
     let text = "def f(): pass\ndef g():\n    x\nclass C: y = 1\n";

@@ -48,6 +48,12 @@ pub struct LogicalLine {
     pub tokens: std::ops::Range<u32>,
     /// One of its tokens (or the indentation before it) is an [`Tok::Error`].
     pub error: bool,
+    /// Its indentation holds a form feed, or tabs and spaces both: what tree-sitter and
+    /// the chunker may measure differently (the reducer leaves such a text alone).
+    pub mixed_indent: bool,
+    /// Its first physical line follows a `\` continuation (not a comment's last byte):
+    /// the chunker and tree-sitter may join it to the line before.
+    pub after_continuation: bool,
 }
 
 /// The logical lines of `text`, from its `tokens` ([`tokenize`]).
@@ -98,7 +104,7 @@ pub fn logical_lines(text: &str, tokens: &[Token]) -> Vec<LogicalLine> {
         if tokens.get(i).is_some_and(|t| t.kind == Tok::Newline) {
             i += 1;
         }
-        let (line_start, indent, alt_indent) = indentation(b, first.start as usize);
+        let (line_start, indent, alt_indent, mixed_indent) = indentation(b, first.start as usize);
         let colon_last = last_code.is_some_and(|t| t.kind == Tok::Op && &b[t.range()] == b":");
         lines.push(LogicalLine {
             line_start: line_start as u32,
@@ -110,6 +116,8 @@ pub fn logical_lines(text: &str, tokens: &[Token]) -> Vec<LogicalLine> {
             colon_last,
             tokens: first_index as u32..token_end as u32,
             error,
+            mixed_indent,
+            after_continuation: after_continuation(b, tokens, line_start),
         });
     }
     lines
@@ -122,21 +130,55 @@ fn is_indentation(b: &[u8], t: &Token) -> bool {
         .all(|&c| matches!(c, b' ' | b'\t' | b'\x0c'))
 }
 
-/// The start of the physical line of the token at `first`, and its indentation's
-/// columns ([`columns`]). Most indentation is spaces after a line break: one backward
-/// pass over them answers all three.
-fn indentation(b: &[u8], first: usize) -> (usize, u32, u32) {
+/// The start of the physical line of the token at `first`, its indentation's columns
+/// ([`columns`]) and whether it is mixed ([`LogicalLine::mixed_indent`]). Most
+/// indentation is spaces after a line break: one backward pass over them answers all
+/// four.
+fn indentation(b: &[u8], first: usize) -> (usize, u32, u32, bool) {
     let spaces = b[..first].iter().rev().take_while(|&&c| c == b' ').count();
     let before = first - spaces;
     if before == 0 || matches!(b[before - 1], b'\n' | b'\r') {
-        return (before, spaces as u32, spaces as u32);
+        return (before, spaces as u32, spaces as u32, false);
     }
     let line_start = b[..first]
         .iter()
         .rposition(|&c| c == b'\n' || c == b'\r')
         .map_or(0, |k| k + 1);
-    let (indent, alt_indent) = columns(&b[line_start..first]);
-    (line_start, indent, alt_indent)
+    let ws = &b[line_start..first];
+    let (indent, alt_indent) = columns(ws);
+    let mixed =
+        !all_spaces(ws) && (ws.contains(&0x0c) || (ws.contains(&b'\t') && ws.contains(&b' ')));
+    (line_start, indent, alt_indent, mixed)
+}
+
+/// Is `ws` spaces only? Most indentation is: eight at a time, then the rest.
+fn all_spaces(ws: &[u8]) -> bool {
+    let mut chunks = ws.chunks_exact(8);
+    chunks.all(|c| c == b"        ") && chunks.remainder().iter().all(|&c| c == b' ')
+}
+
+/// Does the physical line starting at `line_start` follow a `\` continuation? A `\`
+/// that ends a comment continues nothing (`# ^\` in `curses/ascii.py`).
+#[inline]
+fn after_continuation(b: &[u8], tokens: &[Token], line_start: usize) -> bool {
+    let mut at = line_start;
+    if at > 0 && b[at - 1] == b'\n' {
+        at -= 1;
+    }
+    if at > 0 && b[at - 1] == b'\r' {
+        at -= 1;
+    }
+    at > 0 && b[at - 1] == b'\\' && !ends_comment(tokens, at)
+}
+
+/// Does a comment token end at byte `end`?
+fn ends_comment(tokens: &[Token], end: usize) -> bool {
+    let before = tokens.partition_point(|t| (t.start as usize) < end);
+    tokens[..before]
+        .iter()
+        .rev()
+        .find(|t| t.end > t.start)
+        .is_some_and(|t| t.kind == Tok::Comment && t.end as usize == end)
 }
 
 /// The indentation's column (tabs to multiples of 8, a form feed resets) and its width

@@ -151,6 +151,37 @@ fn logical_lines_kinds_and_contexts() {
     assert!(noqa[0].noqa.is_some() && noqa[1].noqa.is_none());
 }
 
+/// A line's last code token is found past its trailing comment, and the marks the
+/// reducer refuses a text by are set where they apply.
+#[test]
+fn logical_lines_mark_colons_and_odd_starts() {
+    let text = "if a:  # c\n \tb = {1:\n 2}\n# d \\\nc = 2\n\\\nd\n";
+    let tokens = tokenize(text);
+    let marks: Vec<(&str, bool, bool, bool)> = logical_lines(text, &tokens)
+        .iter()
+        .map(|l| {
+            (
+                text[l.start as usize..l.end as usize]
+                    .split('\n')
+                    .next()
+                    .unwrap_or(""),
+                l.colon_last,
+                l.mixed_indent,
+                l.after_continuation,
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("if a:  # c", true, false, false),
+            ("b = {1:", false, true, false),
+            ("c = 2", false, false, false),
+            ("d", false, false, true),
+        ]
+    );
+}
+
 #[test]
 fn deep_nesting_does_not_recurse() {
     let text = "f'{".repeat(50_000) + &"}'".repeat(50_000);
