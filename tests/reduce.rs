@@ -605,17 +605,7 @@ fn texts_the_recognizer_is_unsure_of_lint_the_same() {
         ),
     ]);
     common::write(&dir.path().join("ssotlint.toml"), CONFIG);
-    let run = |extra: &[&str]| {
-        let out = common::command()
-            .args(["check", ".", "--output-format", "concise", "--no-cache"])
-            .args(extra)
-            .current_dir(dir.path())
-            .output()
-            .expect("run ssotlint");
-        (common::stdout(&out), common::code(&out))
-    };
-    let fast = run(&[]);
-    assert_eq!(fast, run(&["--no-fast-path"]));
+    let fast = fast_equals_whole(dir.path());
     assert_eq!(
         fast,
         (
@@ -666,17 +656,7 @@ fn unsure_chunks_are_parsed_alone_and_the_rest_reduced() {
         ("app/ticks.py", ticks),
     ]);
     common::write(&dir.path().join("ssotlint.toml"), CONFIG);
-    let run = |extra: &[&str]| {
-        let out = common::command()
-            .args(["check", ".", "--output-format", "concise", "--no-cache"])
-            .args(extra)
-            .current_dir(dir.path())
-            .output()
-            .expect("run ssotlint");
-        (common::stdout(&out), common::code(&out))
-    };
-    let fast = run(&[]);
-    assert_eq!(fast, run(&["--no-fast-path"]));
+    let fast = fast_equals_whole(dir.path());
     assert_eq!(
         fast,
         (
@@ -994,6 +974,23 @@ fn assignments_of_foreign_calls_go() {
 }
 
 /// The JSON output's findings, as code, row and column, are `expected`.
+/// `ssotlint check . --output-format concise --no-cache` in `dir` (every rule, SSOT000
+/// included), asserted equal to the same with `--no-fast-path`: (stdout, exit code).
+fn fast_equals_whole(dir: &Path) -> (String, i32) {
+    let run = |extra: &[&str]| {
+        let out = common::command()
+            .args(["check", ".", "--output-format", "concise", "--no-cache"])
+            .args(extra)
+            .current_dir(dir)
+            .output()
+            .expect("run ssotlint");
+        (common::stdout(&out), common::code(&out))
+    };
+    let fast = run(&[]);
+    assert_eq!(fast, run(&["--no-fast-path"]));
+    fast
+}
+
 fn assert_findings(json: &str, expected: &[(&str, u64, u64)]) {
     let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json output");
     let found: Vec<(&str, u64, u64)> = values
