@@ -209,9 +209,9 @@ pub(crate) fn lint_fast(
 /// on its own, so a syntax error's recovery is its chunk's alone), and the rest reduced
 /// like a valid text with those chunks blanked out (blanking keeps every line break), by
 /// a reducer that does not miss what they held ([`Reducer::around_chunks`]). A big file
-/// with one broken or odd statement was parsed whole. Equal to [`lint_text`]: the
-/// `source` fuzz target checks it on any text, `scripts/reduce_equivalence.sh` on broken
-/// copies of real files.
+/// with one broken or odd statement was parsed whole; now only a text the reducer
+/// refuses even so (CR-only line ends, aliases of aliases) is. Equal to [`lint_text`]:
+/// the `source` fuzz target checks it on any text (`tests/fuzz_regressions.rs`).
 pub(crate) fn lint_mended(
     reducer: &Reducer,
     path: &Path,
