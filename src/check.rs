@@ -57,13 +57,8 @@ pub fn unsure_chunks(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     if certainly_valid(text, tokens) {
         return Vec::new();
     }
-    crate::python::chunks::chunks(text)
-        .filter(|chunk| {
-            // The whole text is known to be unsure.
-            let whole = chunk.start == 0 && chunk.end == text.len();
-            let piece = &text[chunk.clone()];
-            whole || !certainly_valid(piece, &crate::python::scan::tokenize(piece))
-        })
+    crate::python::recognized_chunks(text)
+        .filter_map(|(chunk, tokens)| tokens.is_none().then_some(chunk))
         .collect()
 }
 

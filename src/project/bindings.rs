@@ -165,11 +165,11 @@ pub(super) fn module_level_facts(
     module: &python::ModuleName,
     valid: Option<bool>,
 ) -> (python::Facts, bool) {
+    let reducer = Reducer::new(&BodyNeedles {
+        module_statements: true,
+        ..BodyNeedles::default()
+    });
     let reduced = |text: &str, tokens: &[python::scan::Token]| {
-        let reducer = Reducer::new(&BodyNeedles {
-            module_statements: true,
-            ..BodyNeedles::default()
-        });
         reducer
             .reduce_tokens(text, tokens)
             .and_then(|r| python::analyze_included(&r.text, Some(module), &r.included, &r.chunks))
@@ -186,13 +186,11 @@ pub(super) fn module_level_facts(
     // reduced, the others are parsed whole (a big file with one odd statement was parsed
     // whole on every read).
     let mut facts = python::Facts::default();
-    for range in python::chunks::chunks(text) {
+    for (range, tokens) in python::recognized_chunks(text) {
         let chunk = &text[range.clone()];
-        let tokens = python::scan::tokenize(chunk);
-        let chunk_facts = if python::recognize::certainly_valid(chunk, &tokens) {
-            reduced(chunk, &tokens)
-        } else {
-            python::analyze_chunk(chunk, Some(module))
+        let chunk_facts = match tokens {
+            Some(tokens) => reduced(chunk, &tokens),
+            None => python::analyze_chunk(chunk, Some(module)),
         };
         facts.append(chunk_facts, range.start);
     }
@@ -218,13 +216,11 @@ pub(super) fn definitions_of(text: &str, valid: Option<bool>) -> (DefinedNames, 
         }
     }
     // Chunk by chunk, as `python::analyze` parses: later definitions win, as in one map.
-    for range in python::chunks::chunks(text) {
+    for (range, tokens) in python::recognized_chunks(text) {
         let chunk = &text[range];
-        let tokens = python::scan::tokenize(chunk);
-        if python::recognize::certainly_valid(chunk, &tokens) {
-            read(chunk, &tokens, &mut names);
-        } else {
-            names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk));
+        match tokens {
+            Some(tokens) => read(chunk, &tokens, &mut names),
+            None => names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk)),
         }
     }
     (names, false)

@@ -93,6 +93,21 @@ pub fn module_definitions(text: &str) -> Option<Vec<(&str, bool)>> {
     valid_module_definitions(text, &tokens)
 }
 
+/// The chunks of `text` as [`analyze`] cuts it, each with its tokens when the recognizer
+/// accepts it alone (`None`: unsure). For a text it is unsure of as a whole: the CLI's
+/// check (`check::unsure_chunks`) and the project index read such a text this way, so
+/// one odd statement does not make them parse it all.
+pub fn recognized_chunks(
+    text: &str,
+) -> impl Iterator<Item = (std::ops::Range<usize>, Option<Vec<scan::Token>>)> + '_ {
+    chunks::chunks(text).map(move |range| {
+        let chunk = &text[range.clone()];
+        let tokens = scan::tokenize(chunk);
+        let valid = recognize::certainly_valid(chunk, &tokens);
+        (range, valid.then_some(tokens))
+    })
+}
+
 /// [`module_definitions`] of a text the recognizer already accepted, from its `tokens`
 /// (the project index knows a module's validity from reading its bindings).
 pub fn valid_module_definitions<'a>(
