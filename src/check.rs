@@ -13,6 +13,7 @@ use crate::lint::{lint_text, lint_with, LintOptions};
 use crate::prefilter::{body_needles, Prefilter};
 use crate::python::recognize::certainly_valid;
 use crate::python::scan::Token;
+use crate::python::ChunkVerdicts;
 use crate::reduce::{Reduced, Reducer};
 
 /// What a file is checked with before parsing: may it match at all, and which bodies
@@ -54,12 +55,15 @@ pub fn parses_cleanly(text: &str, tokens: &[Token]) -> bool {
 /// chunk it does not accept alone. The CLI's check parses those as `analyze` does and
 /// reduces the rest ([`lint_mended`]).
 pub fn unsure_chunks(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
-    if certainly_valid(text, tokens) {
-        return Vec::new();
-    }
-    crate::python::recognized_chunks(text)
-        .filter_map(|(chunk, tokens)| tokens.is_none().then_some(chunk))
-        .collect()
+    verdicts(text, tokens)
+        .map(|v| v.unsure_chunks())
+        .unwrap_or_default()
+}
+
+/// The recognizer's verdict on each chunk of `text` (lexed as `tokens`); `None` when it
+/// accepts the whole text.
+fn verdicts(text: &str, tokens: &[Token]) -> Option<ChunkVerdicts> {
+    (!certainly_valid(text, tokens)).then(|| ChunkVerdicts::of(text))
 }
 
 /// Does `chunk`, a class or function split into members (`chunks::members`), parse:
@@ -174,25 +178,35 @@ pub(crate) fn lint_fast(
     options: &LintOptions,
 ) -> Option<crate::lint::Linted> {
     let mut tokens = None;
-    let mut unsure = None;
+    let mut judged = None;
     if filters.syntax_errors {
         let lexed = crate::python::scan::tokenize(&text);
-        unsure = Some(unsure_chunks(&text, &lexed));
+        judged = Some(verdicts(&text, &lexed));
         tokens = Some(lexed);
     }
-    let clean = |unsure: &[Range<usize>]| unsure.iter().all(|c| members_parse(&text[c.clone()]));
-    if !filters.prefilter.may_match(&text) && unsure.as_deref().is_none_or(clean) {
+    let clean = |judged: &Option<ChunkVerdicts>| {
+        judged.as_ref().is_none_or(|v| {
+            v.unsure_chunks()
+                .iter()
+                .all(|c| members_parse(&text[c.clone()]))
+        })
+    };
+    if !filters.prefilter.may_match(&text) && judged.as_ref().is_none_or(clean) {
         return None;
     }
     let Some(reducer) = &filters.reducer else {
         return Some(lint_text(path, text, settings, options));
     };
     let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
-    let unsure = unsure.unwrap_or_else(|| unsure_chunks(&text, &tokens));
-    if !unsure.is_empty() {
-        return Some(lint_mended(
-            reducer, path, text, &tokens, &unsure, settings, options,
-        ));
+    if let Some(judged) = judged.unwrap_or_else(|| verdicts(&text, &tokens)) {
+        let unsure = judged.unsure_chunks();
+        // A rule that resolves a name through this module reads it again.
+        settings.modules.lend(path, &text, judged);
+        if !unsure.is_empty() {
+            return Some(lint_mended(
+                reducer, path, text, &tokens, &unsure, settings, options,
+            ));
+        }
     }
     let reduced = reducer.reduce_tokens(&text, &tokens);
     drop(tokens);

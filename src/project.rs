@@ -36,6 +36,11 @@ pub struct ModuleIndex {
     /// summarised one after another, and reading and chunking the file per class made a
     /// big module's check quadratic (issue 11). One entry keeps memory bounded.
     last_read: Mutex<Option<Arc<ChunkedFile>>>,
+    /// Texts the CLI's check found the recognizer unsure of, chunked, with its verdict on
+    /// each chunk ([`ModuleIndex::lend`]): a rule that resolves a name through the linted
+    /// module read it again, chunk by chunk, and asked the recognizer again (on a big
+    /// module, a third of its check). The newest few, to bound memory.
+    lent: Mutex<Vec<Arc<ChunkedFile>>>,
     /// Did the recognizer accept the module's text: learnt by whichever of
     /// `defined_names` and `bindings` reads the module first, so the other does not run
     /// it again.
@@ -53,11 +58,25 @@ struct ChunkedFile {
     /// What its top-level imports bind, read once for all its classes' bases: a big
     /// module's thousands of import chunks were parsed again for every class asked.
     imports: std::sync::OnceLock<ImportedNames>,
+    /// The recognizer's verdicts on its chunks, when the CLI's check lent them.
+    verdicts: Option<python::ChunkVerdicts>,
 }
+
+/// How many lent texts the index keeps: about one per thread linting.
+const LENT: usize = 4;
 
 impl ChunkedFile {
     fn new(path: PathBuf, text: Arc<crate::source::SourceText>) -> ChunkedFile {
-        let chunks: Vec<_> = python::chunks::chunks(text.text()).collect();
+        let chunks = python::chunks::chunks(text.text()).collect();
+        ChunkedFile::with_chunks(path, text, chunks, None)
+    }
+
+    fn with_chunks(
+        path: PathBuf,
+        text: Arc<crate::source::SourceText>,
+        chunks: Vec<std::ops::Range<usize>>,
+        verdicts: Option<python::ChunkVerdicts>,
+    ) -> ChunkedFile {
         let mut classes = HashMap::new();
         for (i, range) in chunks.iter().enumerate() {
             let chunk = text.text().get(range.clone()).unwrap_or("");
@@ -71,6 +90,7 @@ impl ChunkedFile {
             chunks,
             classes,
             imports: std::sync::OnceLock::new(),
+            verdicts,
         }
     }
 
@@ -132,6 +152,7 @@ impl ModuleIndex {
             defined: Mutex::new(HashMap::new()),
             classes: Mutex::new(HashMap::new()),
             last_read: Mutex::new(None),
+            lent: Mutex::new(Vec::new()),
             valid: Mutex::new(HashMap::new()),
         }
     }
@@ -274,14 +295,20 @@ impl ModuleIndex {
         let Some(ModuleLocation::File(path)) = self.locate(module) else {
             return Bindings::default();
         };
-        let Some(text) = self.files.read(&path) else {
-            return Bindings::default();
-        };
         let name = python::ModuleName {
             name: module.to_string(),
             is_package: path.file_stem().is_some_and(|s| s == "__init__"),
         };
-        let (facts, valid) = module_level_facts(&text, &name, self.validity(module));
+        if let Some(file) = self.lent(&path) {
+            let text = file.text.text();
+            let (facts, _) = module_level_facts(text, &name, Some(false), file.verdicts.as_ref());
+            self.learn_validity(module, false);
+            return bindings_of(&facts, text);
+        }
+        let Some(text) = self.files.read(&path) else {
+            return Bindings::default();
+        };
+        let (facts, valid) = module_level_facts(&text, &name, self.validity(module), None);
         self.learn_validity(module, valid);
         bindings_of(&facts, &text)
     }
@@ -317,6 +344,9 @@ impl ModuleIndex {
         }
         if let Ok(mut cache) = self.valid.lock() {
             cache.remove(module);
+        }
+        if let Ok(mut lent) = self.lent.lock() {
+            lent.clear();
         }
     }
 
@@ -367,6 +397,38 @@ impl ModuleIndex {
         false
     }
 
+    /// Keep the CLI's chunks of a text the recognizer does not accept whole, with its
+    /// verdict on each (`check::lint_fast`), for when a rule resolves a name through the
+    /// linted module. Used only while the module's file still reads as `text`.
+    pub fn lend(&self, path: &Path, text: &str, verdicts: python::ChunkVerdicts) {
+        let file = ChunkedFile::with_chunks(
+            path.to_path_buf(),
+            Arc::new(crate::source::SourceText::new(text.to_string())),
+            verdicts.chunks.clone(),
+            Some(verdicts),
+        );
+        if let Ok(mut lent) = self.lent.lock() {
+            lent.retain(|f| f.path != path);
+            if lent.len() == LENT {
+                lent.remove(0);
+            }
+            lent.push(Arc::new(file));
+        }
+    }
+
+    /// The lent chunks of the module file at `path`, if its text is the lent one.
+    fn lent(&self, path: &Path) -> Option<Arc<ChunkedFile>> {
+        let file = self
+            .lent
+            .lock()
+            .ok()?
+            .iter()
+            .find(|f| f.path == path)
+            .cloned()?;
+        let text = self.files.read_shared(path)?;
+        (text.text() == file.text.text()).then_some(file)
+    }
+
     /// Module-level class and function definitions of a first-party module.
     pub fn defined_names(&self, module: &str) -> Arc<DefinedNames> {
         self.note_read(module);
@@ -380,9 +442,12 @@ impl ModuleIndex {
         }
         let mut names = DefinedNames::new();
         if let Some(ModuleLocation::File(path)) = self.locate(module) {
-            if let Some(text) = self.files.read(&path) {
+            if let Some(file) = self.lent(&path) {
+                (names, _) = definitions_of(file.text.text(), Some(false), file.verdicts.as_ref());
+                self.learn_validity(module, false);
+            } else if let Some(text) = self.files.read(&path) {
                 let valid;
-                (names, valid) = definitions_of(&text, self.validity(module));
+                (names, valid) = definitions_of(&text, self.validity(module), None);
                 self.learn_validity(module, valid);
             }
         }
@@ -460,10 +525,13 @@ impl ModuleIndex {
         let file = match last.filter(|f| f.path == path) {
             Some(file) => file,
             None => {
-                let file = Arc::new(ChunkedFile::new(
-                    path.clone(),
-                    self.files.read_shared(&path)?,
-                ));
+                let file = match self.lent(&path) {
+                    Some(file) => file,
+                    None => Arc::new(ChunkedFile::new(
+                        path.clone(),
+                        self.files.read_shared(&path)?,
+                    )),
+                };
                 if let Ok(mut last) = self.last_read.lock() {
                     *last = Some(file.clone());
                 }

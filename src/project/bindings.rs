@@ -160,10 +160,12 @@ pub(super) fn bind_assignments(
 /// level, so the bindings are those of the whole parse, which any other text gets.
 ///
 /// `valid`: whether the recognizer accepts the text, when known; returned with the facts.
+/// `known`: its verdicts on the chunks of a text it does not accept whole, when known.
 pub(super) fn module_level_facts(
     text: &str,
     module: &python::ModuleName,
     valid: Option<bool>,
+    known: Option<&python::ChunkVerdicts>,
 ) -> (python::Facts, bool) {
     let reducer = Reducer::new(&BodyNeedles {
         module_statements: true,
@@ -176,7 +178,7 @@ pub(super) fn module_level_facts(
             .filter(|f| !f.has_syntax_errors())
             .unwrap_or_else(|| python::analyze(text, Some(module)))
     };
-    if valid != Some(false) {
+    if valid != Some(false) && known.is_none() {
         let tokens = python::scan::tokenize(text);
         if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
             return (reduced(text, &tokens), true);
@@ -186,7 +188,7 @@ pub(super) fn module_level_facts(
     // reduced, the others are parsed whole (a big file with one odd statement was parsed
     // whole on every read).
     let mut facts = python::Facts::default();
-    for (range, tokens) in python::recognized_chunks(text) {
+    for (range, tokens) in python::recognized_chunks(text, known) {
         let chunk = &text[range.clone()];
         let chunk_facts = match tokens {
             Some(tokens) => reduced(chunk, &tokens),
@@ -199,8 +201,13 @@ pub(super) fn module_level_facts(
 
 /// A module's module-level classes and functions, read from its text: off the scanner's
 /// lines when the recognizer accepts it, else from a whole parse. `valid`: whether the
-/// recognizer accepts the text, when known; returned with the names.
-pub(super) fn definitions_of(text: &str, valid: Option<bool>) -> (DefinedNames, bool) {
+/// recognizer accepts the text, when known; returned with the names. `known`: its
+/// verdicts on the chunks of a text it does not accept whole, when known.
+pub(super) fn definitions_of(
+    text: &str,
+    valid: Option<bool>,
+    known: Option<&python::ChunkVerdicts>,
+) -> (DefinedNames, bool) {
     let read = |text: &str, tokens: &[python::scan::Token], names: &mut DefinedNames| {
         match python::valid_module_definitions(text, tokens) {
             Some(found) => names.extend(found.into_iter().map(|(n, c)| (n.to_string(), c))),
@@ -208,7 +215,7 @@ pub(super) fn definitions_of(text: &str, valid: Option<bool>) -> (DefinedNames, 
         }
     };
     let mut names = DefinedNames::new();
-    if valid != Some(false) {
+    if valid != Some(false) && known.is_none() {
         let tokens = python::scan::tokenize(text);
         if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
             read(text, &tokens, &mut names);
@@ -216,7 +223,7 @@ pub(super) fn definitions_of(text: &str, valid: Option<bool>) -> (DefinedNames, 
         }
     }
     // Chunk by chunk, as `python::analyze` parses: later definitions win, as in one map.
-    for (range, tokens) in python::recognized_chunks(text) {
+    for (range, tokens) in python::recognized_chunks(text, known) {
         let chunk = &text[range];
         match tokens {
             Some(tokens) => read(chunk, &tokens, &mut names),

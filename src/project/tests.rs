@@ -68,7 +68,7 @@ fn module_level_bindings_equal_those_of_a_whole_parse() {
     };
     let same = |text: &str| {
         let whole = bindings_of(&python::analyze(text, Some(&name)), text);
-        let reduced = bindings_of(&module_level_facts(text, &name, None).0, text);
+        let reduced = bindings_of(&module_level_facts(text, &name, None, None).0, text);
         let fields =
             |b: &super::Bindings| (b.imported.clone(), b.assigned.clone(), b.stars.clone());
         fields(&whole) == fields(&reduced)
@@ -83,7 +83,7 @@ fn module_level_bindings_equal_those_of_a_whole_parse() {
                  Core = app.core.Core\nA, B = _e.A, _e.B\n";
     assert!(same(traps));
     let whole = python::analyze(traps, Some(&name));
-    let reduced = module_level_facts(traps, &name, None).0;
+    let reduced = module_level_facts(traps, &name, None, None).0;
     assert!(
         reduced.defs.calls.len() < whole.defs.calls.len(),
         "bodies were blanked"

@@ -96,16 +96,61 @@ pub fn module_definitions(text: &str) -> Option<Vec<(&str, bool)>> {
 /// The chunks of `text` as [`analyze`] cuts it, each with its tokens when the recognizer
 /// accepts it alone (`None`: unsure). For a text it is unsure of as a whole: the CLI's
 /// check (`check::unsure_chunks`) and the project index read such a text this way, so
-/// one odd statement does not make them parse it all.
-pub fn recognized_chunks(
-    text: &str,
-) -> impl Iterator<Item = (std::ops::Range<usize>, Option<Vec<scan::Token>>)> + '_ {
-    chunks::chunks(text).map(move |range| {
+/// one odd statement does not make them parse it all. With `known` verdicts on the same
+/// text, only the chunks the recognizer accepted are lexed, and none is asked again.
+pub fn recognized_chunks<'a>(
+    text: &'a str,
+    known: Option<&'a ChunkVerdicts>,
+) -> impl Iterator<Item = (std::ops::Range<usize>, Option<Vec<scan::Token>>)> + 'a {
+    let judged = known.into_iter().flat_map(move |known| {
+        known
+            .chunks
+            .iter()
+            .zip(&known.unsure)
+            .map(move |(range, &unsure)| {
+                let tokens = (!unsure).then(|| scan::tokenize(&text[range.clone()]));
+                (range.clone(), tokens)
+            })
+    });
+    let fresh = known.is_none().then(|| chunks::chunks(text));
+    judged.chain(fresh.into_iter().flatten().map(move |range| {
         let chunk = &text[range.clone()];
         let tokens = scan::tokenize(chunk);
         let valid = recognize::certainly_valid(chunk, &tokens);
         (range, valid.then_some(tokens))
-    })
+    }))
+}
+
+/// The recognizer's verdicts on a text it does not accept whole: its chunks as
+/// [`analyze`] cuts it, and whether it is unsure of each alone. The CLI's check finds
+/// them and lends them to the project index with the text (`ModuleIndex::lend`), which
+/// reads the linted module again when a rule resolves a name through it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChunkVerdicts {
+    pub chunks: Vec<std::ops::Range<usize>>,
+    /// `unsure[i]`: the recognizer does not accept `chunks[i]` alone.
+    pub unsure: Vec<bool>,
+}
+
+impl ChunkVerdicts {
+    pub fn of(text: &str) -> ChunkVerdicts {
+        let mut verdicts = ChunkVerdicts::default();
+        for (range, tokens) in recognized_chunks(text, None) {
+            verdicts.chunks.push(range);
+            verdicts.unsure.push(tokens.is_none());
+        }
+        verdicts
+    }
+
+    /// The chunks the recognizer is unsure of, in text order.
+    pub fn unsure_chunks(&self) -> Vec<std::ops::Range<usize>> {
+        self.chunks
+            .iter()
+            .zip(&self.unsure)
+            .filter(|(_, &unsure)| unsure)
+            .map(|(range, _)| range.clone())
+            .collect()
+    }
 }
 
 /// [`module_definitions`] of a text the recognizer already accepted, from its `tokens`
