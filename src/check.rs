@@ -62,7 +62,7 @@ pub fn unsure_chunks(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
 
 /// The recognizer's verdict on each chunk of `text` (lexed as `tokens`); `None` when it
 /// accepts the whole text.
-fn verdicts(text: &str, tokens: &[Token]) -> Option<ChunkVerdicts> {
+pub fn verdicts(text: &str, tokens: &[Token]) -> Option<ChunkVerdicts> {
     (!certainly_valid(text, tokens)).then(|| ChunkVerdicts::of(text))
 }
 
@@ -199,14 +199,12 @@ pub(crate) fn lint_fast(
     };
     let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
     if let Some(judged) = judged.unwrap_or_else(|| verdicts(&text, &tokens)) {
-        let unsure = judged.unsure_chunks();
-        // A rule that resolves a name through this module reads it again.
-        settings.modules.lend(path, &text, judged);
-        if !unsure.is_empty() {
+        if judged.unsure.contains(&true) {
             return Some(lint_mended(
-                reducer, path, text, &tokens, &unsure, settings, options,
+                reducer, path, text, &tokens, judged, settings, options,
             ));
         }
+        settings.modules.lend(path, &text, judged, Vec::new());
     }
     let reduced = reducer.reduce_tokens(&text, &tokens);
     drop(tokens);
@@ -214,7 +212,7 @@ pub(crate) fn lint_fast(
 }
 
 /// Lint `text` (lexed as `tokens`), with the chunks the recognizer is unsure of
-/// ([`unsure_chunks`]) analysed as [`crate::python::analyze`] does (every chunk is parsed
+/// (`judged`, [`unsure_chunks`]) analysed as [`crate::python::analyze`] does (every chunk is parsed
 /// on its own, so a syntax error's recovery is its chunk's alone), and the rest reduced
 /// like a valid text with those chunks blanked out (blanking keeps every line break), by
 /// a reducer that does not miss what they held ([`Reducer::around_chunks`]). A big file
@@ -226,7 +224,7 @@ pub(crate) fn lint_mended(
     path: &Path,
     text: String,
     tokens: &[Token],
-    unsure: &[Range<usize>],
+    judged: ChunkVerdicts,
     settings: &Settings,
     options: &LintOptions,
 ) -> crate::lint::Linted {
@@ -235,13 +233,15 @@ pub(crate) fn lint_mended(
     let mut aliases = Vec::new();
     let mut given = Vec::new();
     let mut starts = Vec::new();
-    for chunk in unsure {
+    let mut defined = Vec::new();
+    for chunk in judged.unsure_chunks() {
         for b in &mut masked[chunk.clone()] {
             if !matches!(*b, b'\n' | b'\r') {
                 *b = b' ';
             }
         }
         let facts = crate::python::analyze_chunk(&text[chunk.clone()], module.as_ref());
+        defined.push(crate::project::defined_of(&facts, &text[chunk.clone()]));
         for import in &facts.imports {
             for name in &import.names {
                 if let Some((alias, _)) = &name.alias {
@@ -254,6 +254,8 @@ pub(crate) fn lint_mended(
         given.push((chunk.start, facts));
         starts.extend([chunk.start, chunk.end]);
     }
+    // A rule that resolves a name through this module reads it again.
+    settings.modules.lend(path, &text, judged, defined);
     let whole = || lint_text(path, text.clone(), settings, options);
     let Ok(masked) = String::from_utf8(masked) else {
         return whole();

@@ -87,15 +87,15 @@ pub fn source(data: &[u8]) {
     }
     let reducer = body_needles(settings, &selection).map(|n| Reducer::new(&n));
     let tokens = crate::python::scan::tokenize(&text);
-    let unsure = crate::check::unsure_chunks(&text, &tokens);
-    let plan = reducer.as_ref().filter(|_| unsure.is_empty());
+    let judged = crate::check::verdicts(&text, &tokens).filter(|v| v.unsure.contains(&true));
+    let plan = reducer.as_ref().filter(|_| judged.is_none());
     let plan = plan.and_then(|r| r.reduce(&text));
     let reduced = crate::check::lint_reduced(&path, text.clone(), settings, &options, plan);
     let changed = "the body reducer changed the findings";
     assert_eq!(summary(&reduced.diagnostics), full, "{changed}");
-    if let Some(r) = reducer.filter(|_| !unsure.is_empty()) {
+    if let Some((r, judged)) = reducer.zip(judged) {
         let t = text.clone();
-        let mended = crate::check::lint_mended(&r, &path, t, &tokens, &unsure, settings, &all);
+        let mended = crate::check::lint_mended(&r, &path, t, &tokens, judged, settings, &all);
         let message = "the lint of unsure chunks alone changed the findings";
         let whole = summary(&everything.diagnostics);
         assert_eq!(summary(&mended.diagnostics), whole, "{message}");

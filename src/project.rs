@@ -14,10 +14,10 @@ mod dependencies;
 mod files;
 
 use bindings::{
-    bindings_of, class_name, defined_of, defines_class, definitions_of, module_level_facts,
-    top_level_imports, Bindings,
+    bindings_of, class_name, defines_class, definitions_of, module_level_facts, top_level_imports,
+    Bindings,
 };
-pub use bindings::{DefinedNames, ImportedNames};
+pub use bindings::{defined_of, DefinedNames, ImportedNames};
 use dependencies::{is_recording, note};
 pub use dependencies::{record_dependencies, Dependencies};
 pub use files::{FsFiles, ModuleFiles, ModuleLocation};
@@ -58,8 +58,9 @@ struct ChunkedFile {
     /// What its top-level imports bind, read once for all its classes' bases: a big
     /// module's thousands of import chunks were parsed again for every class asked.
     imports: std::sync::OnceLock<ImportedNames>,
-    /// The recognizer's verdicts on its chunks, when the CLI's check lent them.
-    verdicts: Option<python::ChunkVerdicts>,
+    /// The recognizer's verdicts on its chunks, when the CLI's check lent them, with
+    /// what each chunk it is unsure of defines, as the check parsed it.
+    lent: Option<(python::ChunkVerdicts, Vec<DefinedNames>)>,
 }
 
 /// How many lent texts the index keeps: about one per thread linting.
@@ -75,7 +76,7 @@ impl ChunkedFile {
         path: PathBuf,
         text: Arc<crate::source::SourceText>,
         chunks: Vec<std::ops::Range<usize>>,
-        verdicts: Option<python::ChunkVerdicts>,
+        lent: Option<(python::ChunkVerdicts, Vec<DefinedNames>)>,
     ) -> ChunkedFile {
         let mut classes = HashMap::new();
         for (i, range) in chunks.iter().enumerate() {
@@ -90,7 +91,7 @@ impl ChunkedFile {
             chunks,
             classes,
             imports: std::sync::OnceLock::new(),
-            verdicts,
+            lent,
         }
     }
 
@@ -301,7 +302,8 @@ impl ModuleIndex {
         };
         if let Some(file) = self.lent(&path) {
             let text = file.text.text();
-            let (facts, _) = module_level_facts(text, &name, Some(false), file.verdicts.as_ref());
+            let verdicts = file.lent.as_ref().map(|(v, _)| v);
+            let (facts, _) = module_level_facts(text, &name, Some(false), verdicts);
             self.learn_validity(module, false);
             return bindings_of(&facts, text);
         }
@@ -398,14 +400,21 @@ impl ModuleIndex {
     }
 
     /// Keep the CLI's chunks of a text the recognizer does not accept whole, with its
-    /// verdict on each (`check::lint_fast`), for when a rule resolves a name through the
-    /// linted module. Used only while the module's file still reads as `text`.
-    pub fn lend(&self, path: &Path, text: &str, verdicts: python::ChunkVerdicts) {
+    /// verdict on each and what each chunk it is unsure of defines (`check::lint_fast`),
+    /// for when a rule resolves a name through the linted module. Used only while the
+    /// module's file still reads as `text`.
+    pub fn lend(
+        &self,
+        path: &Path,
+        text: &str,
+        verdicts: python::ChunkVerdicts,
+        unsure_defined: Vec<DefinedNames>,
+    ) {
         let file = ChunkedFile::with_chunks(
             path.to_path_buf(),
             Arc::new(crate::source::SourceText::new(text.to_string())),
             verdicts.chunks.clone(),
-            Some(verdicts),
+            Some((verdicts, unsure_defined)),
         );
         if let Ok(mut lent) = self.lent.lock() {
             lent.retain(|f| f.path != path);
@@ -443,7 +452,8 @@ impl ModuleIndex {
         let mut names = DefinedNames::new();
         if let Some(ModuleLocation::File(path)) = self.locate(module) {
             if let Some(file) = self.lent(&path) {
-                (names, _) = definitions_of(file.text.text(), Some(false), file.verdicts.as_ref());
+                let lent = file.lent.as_ref().map(|(v, d)| (v, d.as_slice()));
+                (names, _) = definitions_of(file.text.text(), Some(false), lent);
                 self.learn_validity(module, false);
             } else if let Some(text) = self.files.read(&path) {
                 let valid;

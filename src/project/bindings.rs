@@ -75,7 +75,7 @@ pub(super) fn top_level_imports(chunks: &[&str], module: &str, is_package: bool)
         if !(chunk.starts_with("from") || chunk.starts_with("import")) {
             continue;
         }
-        bind_imports(&python::analyze_chunk(chunk, Some(&name)), &mut names);
+        bind_imports(&python::read_chunk(chunk, Some(&name)), &mut names);
     }
     names
 }
@@ -201,12 +201,13 @@ pub(super) fn module_level_facts(
 
 /// A module's module-level classes and functions, read from its text: off the scanner's
 /// lines when the recognizer accepts it, else from a whole parse. `valid`: whether the
-/// recognizer accepts the text, when known; returned with the names. `known`: its
-/// verdicts on the chunks of a text it does not accept whole, when known.
+/// recognizer accepts the text, when known; returned with the names. `lent`: of a text it
+/// does not accept whole, its verdicts on the chunks and what each unsure one defines,
+/// when the CLI's check found them (`ModuleIndex::lend`).
 pub(super) fn definitions_of(
     text: &str,
     valid: Option<bool>,
-    known: Option<&python::ChunkVerdicts>,
+    lent: Option<(&python::ChunkVerdicts, &[DefinedNames])>,
 ) -> (DefinedNames, bool) {
     let read = |text: &str, tokens: &[python::scan::Token], names: &mut DefinedNames| {
         match python::valid_module_definitions(text, tokens) {
@@ -215,7 +216,7 @@ pub(super) fn definitions_of(
         }
     };
     let mut names = DefinedNames::new();
-    if valid != Some(false) && known.is_none() {
+    if valid != Some(false) && lent.is_none() {
         let tokens = python::scan::tokenize(text);
         if valid.unwrap_or_else(|| python::recognize::certainly_valid(text, &tokens)) {
             read(text, &tokens, &mut names);
@@ -223,11 +224,18 @@ pub(super) fn definitions_of(
         }
     }
     // Chunk by chunk, as `python::analyze` parses: later definitions win, as in one map.
+    let (known, mut unsure_defined) = match lent {
+        Some((verdicts, defined)) => (Some(verdicts), defined.iter()),
+        None => (None, [].iter()),
+    };
     for (range, tokens) in python::recognized_chunks(text, known) {
         let chunk = &text[range];
         match tokens {
             Some(tokens) => read(chunk, &tokens, &mut names),
-            None => names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk)),
+            None => match unsure_defined.next() {
+                Some(defined) => names.extend(defined.clone()),
+                None => names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk)),
+            },
         }
     }
     (names, false)
@@ -252,7 +260,7 @@ pub(super) fn bindings_of(facts: &python::Facts, text: &str) -> Bindings {
 }
 
 /// A module's module-level classes and functions, from its facts.
-pub(super) fn defined_of(facts: &python::Facts, text: &str) -> DefinedNames {
+pub fn defined_of(facts: &python::Facts, text: &str) -> DefinedNames {
     facts
         .definitions()
         .iter()

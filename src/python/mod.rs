@@ -196,6 +196,32 @@ pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
     })
 }
 
+/// [`analyze_chunk`] of a chunk, read off its tokens when the recognizer accepts it and
+/// [`token_facts`] reads its shape (one import statement, a definition without a body;
+/// equal to the parse's facts there: `examples/token_facts_diff.rs`). The project index
+/// reads a module's top-level imports this way: tree-sitter's parse of a big module's
+/// thousands of import chunks was a twentieth of its check.
+pub fn read_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
+    let tokens = scan::tokenize(text);
+    if recognize::certainly_valid(text, &tokens) {
+        let end = tree_sitter::Point::new(
+            memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+            text.len() - text.rfind('\n').map_or(0, |i| i + 1),
+        );
+        let whole = tree_sitter::Range {
+            start_byte: 0,
+            end_byte: text.len(),
+            start_point: tree_sitter::Point::new(0, 0),
+            end_point: end,
+        };
+        if let Some(mut facts) = token_facts::chunk_facts(text, &[whole], module) {
+            facts.comments = scan::comments(text, &tokens);
+            return facts;
+        }
+    }
+    analyze_chunk(text, module)
+}
+
 /// Chunks shorter than this keep no members ([`analyze_chunk_reusing`]).
 const KEEP_MEMBERS_FROM: usize = 4096;
 
