@@ -28,6 +28,11 @@
 //!   the rest), one line each: the path, the byte range, the line and the chunk's first
 //!   line.
 //!
+//! - `scan chunk-definitions DIR...`: for every chunk the recognizer accepts, what
+//!   `python::plain_chunk_definitions` reads off its bytes against the scanner's
+//!   `valid_module_definitions`; prints each chunk where they differ, then the counts.
+//!   Exit 1 on a difference.
+//!
 //! `cargo run --release --example scan -- bench DIR`
 
 #[path = "common/files.rs"]
@@ -55,9 +60,10 @@ fn main() -> ExitCode {
         Some("parsed") if args.len() > 2 => parsed(&args[1], &args[2..], false),
         Some("classes") => classes(&args[1..]),
         Some("unsure") => unsure(&args[1..]),
+        Some("chunk-definitions") => chunk_definitions(&args[1..]),
         _ => {
             eprintln!(
-                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR... | scan classes DIR..."
+                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR... | scan classes DIR... | scan unsure FILE... | scan chunk-definitions DIR..."
             );
             ExitCode::from(2)
         }
@@ -408,4 +414,45 @@ fn unsure(paths: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `scan chunk-definitions DIR...`: the plain reading of each accepted chunk's
+/// definitions against the scanner's.
+fn chunk_definitions(dirs: &[String]) -> ExitCode {
+    let (mut chunks, mut plain, mut differ) = (0usize, 0usize, 0usize);
+    let mut paths = Vec::new();
+    for dir in dirs {
+        python_files(std::path::Path::new(dir), &mut paths);
+    }
+    paths.sort();
+    for path in paths {
+        let Some(text) = read_text(&path) else {
+            continue;
+        };
+        for (range, tokens) in ssotlint::python::recognized_chunks(&text, None) {
+            let Some(tokens) = tokens else {
+                continue;
+            };
+            chunks += 1;
+            let chunk = &text[range.clone()];
+            let Some(read) = ssotlint::python::plain_chunk_definitions(chunk) else {
+                continue;
+            };
+            plain += 1;
+            let scanned = ssotlint::python::valid_module_definitions(chunk, &tokens);
+            if scanned != Some(read.into_iter().collect()) {
+                differ += 1;
+                println!(
+                    "{}:{range:?}: plain {read:?}, scanner {scanned:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    println!("{chunks} accepted chunks, {plain} read plainly, {differ} differ");
+    if differ == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

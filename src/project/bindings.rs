@@ -224,18 +224,28 @@ pub(super) fn definitions_of(
         }
     }
     // Chunk by chunk, as `python::analyze` parses: later definitions win, as in one map.
-    let (known, mut unsure_defined) = match lent {
-        Some((verdicts, defined)) => (Some(verdicts), defined.iter()),
-        None => (None, [].iter()),
-    };
-    for (range, tokens) in python::recognized_chunks(text, known) {
+    if let Some((verdicts, defined)) = lent {
+        // The verdicts are known: a chunk of plain shape is not even lexed.
+        let mut unsure_defined = defined.iter();
+        for (range, &unsure) in verdicts.chunks.iter().zip(&verdicts.unsure) {
+            let chunk = &text[range.clone()];
+            if unsure {
+                if let Some(defined) = unsure_defined.next() {
+                    names.extend(defined.clone());
+                }
+            } else if let Some(plain) = python::plain_chunk_definitions(chunk) {
+                names.extend(plain.map(|(n, c)| (n.to_string(), c)));
+            } else {
+                read(chunk, &python::scan::tokenize(chunk), &mut names);
+            }
+        }
+        return (names, false);
+    }
+    for (range, tokens) in python::recognized_chunks(text, None) {
         let chunk = &text[range];
         match tokens {
             Some(tokens) => read(chunk, &tokens, &mut names),
-            None => match unsure_defined.next() {
-                Some(defined) => names.extend(defined.clone()),
-                None => names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk)),
-            },
+            None => names.extend(defined_of(&python::analyze_chunk(chunk, None), chunk)),
         }
     }
     (names, false)

@@ -149,3 +149,71 @@ fn a_class_chunk_is_found_by_its_exact_name() {
     ));
     assert!(!defines_class("if True:\n    class Style: ...\n", "Style"));
 }
+
+/// The CLI's check lends the index its chunks and verdicts of a text the recognizer does
+/// not accept whole (`ModuleIndex::lend`): what the index then answers is what reading
+/// the file gives, and a lent text the file no longer holds is not used.
+#[test]
+fn lent_chunks_answer_as_reading_and_only_for_the_lent_text() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("app")).unwrap_or_else(|e| panic!("{e}"));
+    let big =
+        "from app.engine import Engine as E\nx = `1`\nif flag:\n    class Hidden(E):\n        \
+               _instance = None\nclass Top(E):\n    def __init__(self):\n        self.n = 0\n\
+               class Broken(:\n    pass\ndef helper():\n    pass\n";
+    let path = root.join("app/big.py");
+    for (rel, text) in [
+        ("app/__init__.py", ""),
+        ("app/engine.py", "class Engine:\n    pass\n"),
+        ("app/big.py", big),
+    ] {
+        std::fs::write(root.join(rel), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let summary = |index: &ModuleIndex| {
+        let mut defined: Vec<(String, bool)> = index
+            .defined_names("app.big")
+            .iter()
+            .map(|(n, c)| (n.clone(), *c))
+            .collect();
+        defined.sort();
+        (
+            defined,
+            index.imported_names("app.big").get("E").cloned(),
+            index.class_summary("app.big.Top"),
+            index.class_summary("app.big.Hidden"),
+        )
+    };
+    let new = || ModuleIndex::new(vec![root.to_path_buf()], None, Arc::new(FsFiles));
+    let expected = summary(&new());
+    assert!(expected.0.contains(&("Hidden".to_string(), true)));
+    assert_eq!(expected.1.as_deref(), Some("app.engine.Engine"));
+    assert_eq!(
+        expected.2.as_ref().map(|s| s.bases.clone()),
+        Some(vec!["app.engine.Engine".to_string()])
+    );
+    let verdicts = python::ChunkVerdicts::of(big);
+    assert!(verdicts.unsure.iter().filter(|&&u| u).count() >= 2);
+    let unsure_defined: Vec<_> = verdicts
+        .unsure_chunks()
+        .into_iter()
+        .map(|c| super::defined_of(&python::analyze_chunk(&big[c.clone()], None), &big[c]))
+        .collect();
+    let lent = new();
+    lent.lend(&path, big, verdicts.clone(), unsure_defined);
+    assert_eq!(summary(&lent), expected);
+    // What is lent is what answers (a planted definition shows it)...
+    let planted = || {
+        let mut defined = vec![super::DefinedNames::new(); verdicts.unsure_chunks().len()];
+        defined[0].insert("Planted".to_string(), true);
+        defined
+    };
+    let used = new();
+    used.lend(&path, big, verdicts.clone(), planted());
+    assert!(used.defined_names("app.big").contains_key("Planted"));
+    // ...but only while the file holds the lent text.
+    let stale = new();
+    let edited = format!("{big}\n");
+    stale.lend(&path, &edited, verdicts.clone(), planted());
+    assert!(!stale.defined_names("app.big").contains_key("Planted"));
+}

@@ -153,6 +153,44 @@ impl ChunkVerdicts {
     }
 }
 
+/// What a chunk the recognizer accepts defines at module level, read off its bytes when
+/// its shape is plain: nothing when it holds no `def` or `class` at all; else the one
+/// class or function it starts with (`class NAME`, `def NAME`, `async def NAME` at its
+/// first byte; what follows a definition in its chunk starts lines at column 0 with no
+/// letter, so defines nothing). `None`: read it with the scanner
+/// ([`valid_module_definitions`]). The project index asks this of every chunk of a
+/// linted module it reads again, without lexing each (`scan chunk-definitions` checks it
+/// against the scanner on real files).
+pub fn plain_chunk_definitions(chunk: &str) -> Option<Option<(&str, bool)>> {
+    let b = chunk.as_bytes();
+    if memchr::memmem::find(b, b"def").is_none() && memchr::memmem::find(b, b"class").is_none() {
+        return Some(None);
+    }
+    fn blank(s: &str) -> &str {
+        s.trim_start_matches([' ', '\t'])
+    }
+    fn after<'a>(s: &'a str, word: &str) -> Option<&'a str> {
+        s.strip_prefix(word)
+            .filter(|rest| rest.starts_with([' ', '\t']))
+            .map(blank)
+    }
+    let (rest, class) = match after(chunk, "class") {
+        Some(rest) => (rest, true),
+        None => (
+            after(chunk, "def").or_else(|| after(chunk, "async").and_then(|r| after(r, "def")))?,
+            false,
+        ),
+    };
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let (name, tail) = rest.split_at(end);
+    let opens = if class { "(:[" } else { "([" };
+    let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && blank(tail).starts_with(|c: char| opens.contains(c));
+    plain.then_some(Some((name, class)))
+}
+
 /// [`module_definitions`] of a text the recognizer already accepted, from its `tokens`
 /// (the project index knows a module's validity from reading its bindings).
 pub fn valid_module_definitions<'a>(
