@@ -36,7 +36,9 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Token>, usize> 
     // The column of the open decorator: a comment line left of it, before its
     // definition, makes tree-sitter's indentation scanner end the block there (`if r:` /
     // ` @t` / `#` / ` def n():e` is an error). Only lines outside brackets and f-strings
-    // count (not `@t"""` / `"""`, `@x(` / `1)`).
+    // count (not `@t"""` / `"""`, `@x(` / `1)`). A line after a `\` continuation is
+    // still the decorator's, whatever its column (`@\` / `t` / `#` / ` def n():e` is an
+    // error too), so it ends no decorator and moves none to the left.
     let mut decorator: Option<usize> = None;
     for (i, t) in tokens.iter().enumerate() {
         let (start, end) = (t.start as usize, t.end as usize);
@@ -136,9 +138,15 @@ pub(super) fn layout(text: &str, tokens: &[Token]) -> Result<Vec<Token>, usize> 
                 if brackets == 0 && fstring_depth == 0 {
                     match t.kind {
                         Tok::Indent | Tok::Dedent => {}
+                        // A line after a `\` continues the decorator's line: its column
+                        // moves the decorator's only to the right, and its token ends none.
+                        Tok::Op if t.short == u16::from(b'@') && backslash => {
+                            decorator = Some(decorator.map_or(col, |d| d.max(col)));
+                        }
                         Tok::Op if t.short == u16::from(b'@') => decorator = Some(col),
                         Tok::Comment if decorator.is_some_and(|d| col < d) => return Err(start),
                         Tok::Comment => {}
+                        _ if backslash => {}
                         _ => decorator = None,
                     }
                 }
