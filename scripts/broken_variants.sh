@@ -2,10 +2,11 @@
 # Broken copies of real code (issue 11): a text the recognizer is unsure of is linted
 # chunk by chunk (`check::lint_mended`) and its chunks are lent to the project index
 # (`ModuleIndex::lend`). This makes such texts from every $STEP-th module of
-# bench/out/stdlib (`bench/check_vs_ruff.sh` creates it), in three trees of the same
+# bench/out/stdlib (`bench/check_vs_ruff.sh` creates it), in four trees of the same
 # layout, one change each, at a seeded random place: `delete` (one byte deleted),
 # `duplicate` (one line duplicated), `paren` (a `(` put at a line's start, or the line
-# indented by one space, alternately). Each tree is checked with the fast path and with
+# indented by one space, alternately), `quote` (a `"""` put at a line's start: a string
+# left open swallows the chunks below it when the text is lexed whole). Each tree is checked with the fast path and with
 # `--no-fast-path`, and with OTHER_BINARY when given (say, main's); exit 0 when every
 # pair prints the same, exit code included.
 #
@@ -25,7 +26,7 @@ src, out, step, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[
 rng = random.Random(seed)
 files = sorted(os.path.relpath(os.path.join(d, n), src)
                for d, _, names in os.walk(src) for n in names if n.endswith(".py"))
-kinds = ("delete", "duplicate", "paren")
+kinds = ("delete", "duplicate", "paren", "quote")
 for kind in kinds:
     os.makedirs(os.path.join(out, kind))
     shutil.copy(os.path.join(src, "ssotlint.toml"), os.path.join(out, kind))
@@ -40,6 +41,9 @@ for i, rel in enumerate(files[::step]):
         elif kind == "duplicate":
             at = rng.randrange(len(lines))
             changed = "".join(lines[:at + 1] + lines[at:])
+        elif kind == "quote":
+            at = rng.randrange(len(lines))
+            changed = "".join(lines[:at] + ['"""' + lines[at]] + lines[at + 1:])
         else:
             at = rng.randrange(len(lines))
             mark = "(" if i % 2 == 0 else " "
@@ -51,7 +55,7 @@ for i, rel in enumerate(files[::step]):
 print(f"{len(files[::step])} modules, {len(kinds)} variants each, in {out}")
 PY
 source "$root/scripts/compare_runs.sh"
-for kind in delete duplicate paren; do
+for kind in delete duplicate paren quote; do
     first=("$bin" check --no-cache --output-format json .)
     second=("$bin" check --no-cache --no-fast-path --output-format json .)
     compare "$kind: fast path vs --no-fast-path" "$out/$kind"

@@ -200,9 +200,7 @@ pub(crate) fn lint_fast(
     let tokens = tokens.unwrap_or_else(|| crate::python::scan::tokenize(&text));
     if let Some(judged) = judged.unwrap_or_else(|| verdicts(&text, &tokens)) {
         if judged.unsure.contains(&true) {
-            return Some(lint_mended(
-                reducer, path, text, &tokens, judged, settings, options,
-            ));
+            return Some(lint_mended(reducer, path, text, judged, settings, options));
         }
         settings.modules.lend(path, &text, judged, Vec::new());
     }
@@ -211,7 +209,7 @@ pub(crate) fn lint_fast(
     Some(lint_reduced(path, text, settings, options, reduced))
 }
 
-/// Lint `text` (lexed as `tokens`), with the chunks the recognizer is unsure of
+/// Lint `text`, with the chunks the recognizer is unsure of
 /// (`judged`, [`unsure_chunks`]) analysed as [`crate::python::analyze`] does (every chunk is parsed
 /// on its own, so a syntax error's recovery is its chunk's alone), and the rest reduced
 /// like a valid text with those chunks blanked out (blanking keeps every line break), by
@@ -223,7 +221,6 @@ pub(crate) fn lint_mended(
     reducer: &Reducer,
     path: &Path,
     text: String,
-    tokens: &[Token],
     judged: ChunkVerdicts,
     settings: &Settings,
     options: &LintOptions,
@@ -282,7 +279,11 @@ pub(crate) fn lint_mended(
     if facts.syntax_errors.len() != given_errors {
         return whole();
     }
-    facts.comments = crate::python::scan::comments(&text, tokens);
+    // Comments chunk by chunk, as `analyze` takes them: the unsure chunks' own (in their
+    // facts), the rest's from the masked text. The whole text's tokens can differ: a
+    // string left open in an unsure chunk swallows the `# noqa` of the chunks below.
+    facts.comments.extend(reduced.comments);
+    facts.comments.sort_by_key(|c| c.range.start);
     crate::lint::lint_with(path, text, settings, options, |_, _| facts)
 }
 

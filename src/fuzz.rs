@@ -95,7 +95,7 @@ pub fn source(data: &[u8]) {
     assert_eq!(summary(&reduced.diagnostics), full, "{changed}");
     if let Some((r, judged)) = reducer.zip(judged) {
         let t = text.clone();
-        let mended = crate::check::lint_mended(&r, &path, t, &tokens, judged, settings, &all);
+        let mended = crate::check::lint_mended(&r, &path, t, judged, settings, &all);
         let message = "the lint of unsure chunks alone changed the findings";
         let whole = summary(&everything.diagnostics);
         assert_eq!(summary(&mended.diagnostics), whole, "{message}");
