@@ -28,10 +28,11 @@
 //!   the rest), one line each: the path, the byte range, the line and the chunk's first
 //!   line.
 //!
-//! - `scan chunk-definitions DIR...`: for every chunk the recognizer accepts, what
+//! - `scan chunk-reads DIR...`: for every chunk the recognizer accepts, what
 //!   `python::plain_chunk_definitions` reads off its bytes against the scanner's
-//!   `valid_module_definitions`; prints each chunk where they differ, then the counts.
-//!   Exit 1 on a difference.
+//!   `valid_module_definitions`, and for every top-level import chunk the imports
+//!   `python::read_chunk` reads against `analyze_chunk`'s; prints each chunk where they
+//!   differ, then the counts. Exit 1 on a difference.
 //!
 //! `cargo run --release --example scan -- bench DIR`
 
@@ -60,10 +61,10 @@ fn main() -> ExitCode {
         Some("parsed") if args.len() > 2 => parsed(&args[1], &args[2..], false),
         Some("classes") => classes(&args[1..]),
         Some("unsure") => unsure(&args[1..]),
-        Some("chunk-definitions") => chunk_definitions(&args[1..]),
+        Some("chunk-reads") => chunk_reads(&args[1..]),
         _ => {
             eprintln!(
-                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR... | scan classes DIR... | scan unsure FILE... | scan chunk-definitions DIR..."
+                "usage: scan dump FILE... | scan bench DIR... | scan parsed [--why] CONFIG DIR... | scan classes DIR... | scan unsure FILE... | scan chunk-reads DIR..."
             );
             ExitCode::from(2)
         }
@@ -416,10 +417,10 @@ fn unsure(paths: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `scan chunk-definitions DIR...`: the plain reading of each accepted chunk's
-/// definitions against the scanner's.
-fn chunk_definitions(dirs: &[String]) -> ExitCode {
-    let (mut chunks, mut plain, mut differ) = (0usize, 0usize, 0usize);
+/// `scan chunk-reads DIR...`: the plain reading of each accepted chunk's definitions
+/// against the scanner's, and the token reading of each import chunk against the parse.
+fn chunk_reads(dirs: &[String]) -> ExitCode {
+    let (mut chunks, mut plain, mut imports, mut differ) = (0usize, 0usize, 0usize, 0usize);
     let mut paths = Vec::new();
     for dir in dirs {
         python_files(std::path::Path::new(dir), &mut paths);
@@ -435,6 +436,18 @@ fn chunk_definitions(dirs: &[String]) -> ExitCode {
             };
             chunks += 1;
             let chunk = &text[range.clone()];
+            if chunk.starts_with("from") || chunk.starts_with("import") {
+                imports += 1;
+                let read = ssotlint::python::read_chunk(chunk, None).imports;
+                let parsed = ssotlint::python::analyze_chunk(chunk, None).imports;
+                if format!("{read:?}") != format!("{parsed:?}") {
+                    differ += 1;
+                    println!(
+                        "{}:{range:?}: read {read:?}, parsed {parsed:?}",
+                        path.display()
+                    );
+                }
+            }
             let Some(read) = ssotlint::python::plain_chunk_definitions(chunk) else {
                 continue;
             };
@@ -449,7 +462,7 @@ fn chunk_definitions(dirs: &[String]) -> ExitCode {
             }
         }
     }
-    println!("{chunks} accepted chunks, {plain} read plainly, {differ} differ");
+    println!("{chunks} accepted chunks, {plain} definitions read plainly, {imports} import chunks read, {differ} differ");
     if differ == 0 {
         ExitCode::SUCCESS
     } else {

@@ -159,7 +159,7 @@ impl ChunkVerdicts {
 /// first byte; what follows a definition in its chunk starts lines at column 0 with no
 /// letter, so defines nothing). `None`: read it with the scanner
 /// ([`valid_module_definitions`]). The project index asks this of every chunk of a
-/// linted module it reads again, without lexing each (`scan chunk-definitions` checks it
+/// linted module it reads again, without lexing each (`scan chunk-reads` checks it
 /// against the scanner on real files).
 pub fn plain_chunk_definitions(chunk: &str) -> Option<Option<(&str, bool)>> {
     let b = chunk.as_bytes();
@@ -236,7 +236,8 @@ pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
 
 /// [`analyze_chunk`] of a chunk, read off its tokens when the recognizer accepts it and
 /// [`token_facts`] reads its shape (one import statement, a definition without a body;
-/// equal to the parse's facts there: `examples/token_facts_diff.rs`). The project index
+/// equal to the parse's facts there: `examples/token_facts_diff.rs`, and for import
+/// chunks `scan chunk-reads`). The project index
 /// reads a module's top-level imports this way: tree-sitter's parse of a big module's
 /// thousands of import chunks was a twentieth of its check.
 pub fn read_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
