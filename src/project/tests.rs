@@ -1,5 +1,6 @@
-//! Unit tests of the module index: primed and read bindings agree, module-level
-//! bindings equal those of a whole parse, class chunks are found by exact name.
+//! Unit tests of the module index: primed and read bindings agree, lent chunks answer
+//! as reading does, module-level bindings equal those of a whole parse, class chunks are
+//! found by exact name.
 
 use super::{defines_class, FsFiles, ModuleIndex};
 use crate::python;
