@@ -25,7 +25,7 @@ pub use noqa::{noqa_on_line, Comment, NoqaDirective};
 
 use std::cell::RefCell;
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::{Parser, Point, Tree};
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
@@ -243,15 +243,11 @@ pub fn analyze_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
 pub fn read_chunk(text: &str, module: Option<&ModuleName>) -> Facts {
     let tokens = scan::tokenize(text);
     if recognize::certainly_valid(text, &tokens) {
-        let end = tree_sitter::Point::new(
-            memchr::memchr_iter(b'\n', text.as_bytes()).count(),
-            text.len() - text.rfind('\n').map_or(0, |i| i + 1),
-        );
         let whole = tree_sitter::Range {
             start_byte: 0,
             end_byte: text.len(),
-            start_point: tree_sitter::Point::new(0, 0),
-            end_point: end,
+            start_point: Point::new(0, 0),
+            end_point: point(text, text.len()),
         };
         if let Some(mut facts) = token_facts::chunk_facts(text, &[whole], module) {
             facts.comments = scan::comments(text, &tokens);
@@ -562,7 +558,6 @@ fn clip(
     row: usize,
     rows: usize,
 ) -> Option<tree_sitter::Range> {
-    use tree_sitter::Point;
     let start = range.start_byte.max(chunk.start);
     let end = range.end_byte.min(chunk.end);
     if start >= end {
@@ -584,6 +579,14 @@ fn clip(
         start_point,
         end_point,
     })
+}
+
+/// Tree-sitter's point of a byte offset: rows count `\n`, columns count bytes.
+pub fn point(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = memchr::memrchr(b'\n', before).map_or(before.len(), |nl| before.len() - nl - 1);
+    Point::new(row, column)
 }
 
 /// Parse only `ranges` of `text` with the per-thread parser.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use std::collections::HashMap;
 
-use tree_sitter::{InputEdit, Point, Tree};
+use tree_sitter::{InputEdit, Tree};
 
 use crate::diagnostic::Diagnostic;
 use crate::python::{self, chunks, ChunkFacts, Comment, Facts, ModuleName};
@@ -251,9 +251,9 @@ impl Document {
                     start_byte: at,
                     old_end_byte: old_to,
                     new_end_byte: new_to,
-                    start_position: point(old_chunk, at),
-                    old_end_position: point(old_chunk, old_to),
-                    new_end_position: point(new_chunk, new_to),
+                    start_position: python::point(old_chunk, at),
+                    old_end_position: python::point(old_chunk, old_to),
+                    new_end_position: python::point(new_chunk, new_to),
                 });
                 old_tree = Some(tree);
             }
@@ -355,14 +355,6 @@ fn reserve_for<'a>(out: &mut Facts, parts: impl Iterator<Item = &'a Facts>) {
         items.assignments.reserve_exact(n[11]);
         items.returns.reserve_exact(n[12]);
     }
-}
-
-/// Tree-sitter's point of a byte offset: rows count `\n`, columns count bytes.
-fn point(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = memchr::memrchr(b'\n', before).map_or(before.len(), |nl| before.len() - nl - 1);
-    Point::new(row, column)
 }
 
 #[cfg(test)]
